@@ -1,0 +1,189 @@
+//! Accounts, their users and standing, regions, and the billing process's
+//! overdue release (LOCK-12).
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::decide::{Ctx, Step, Verdict};
+use crate::{
+    AccountId, Actor, CreateAccount, CreateRegion, CreateUser, Event, MarkAccountOverdue,
+    ObjectKind, RegionId, ReleaseOverdueSnapshot, ReleaseReason, SetUserPolicy, SettleAccount,
+    Span, Statement, UserId, Violation, time,
+};
+
+/// The site an account is registered on. Accounts of different sites never
+/// share with each other (SHARE-3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Site {
+    /// The China site.
+    China,
+    /// The international site.
+    International,
+}
+
+/// A customer account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Account {
+    /// Its id.
+    pub id: AccountId,
+    /// Its site.
+    pub site: Site,
+    /// Since when it is overdue, if it is (LOCK-12).
+    pub overdue_since: Option<DateTime<Utc>>,
+    /// When it was registered.
+    pub created_at: DateTime<Utc>,
+}
+
+impl Account {
+    pub(crate) fn new(id: AccountId, site: Site, created_at: DateTime<Utc>) -> Self {
+        Self {
+            id,
+            site,
+            overdue_since: None,
+            created_at,
+        }
+    }
+}
+
+/// A user of an account, with its permission statements (PERM-1).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct User {
+    /// The account it belongs to.
+    pub account: AccountId,
+    /// Its id within the account.
+    pub id: UserId,
+    /// What it is allowed and denied.
+    pub statements: Vec<Statement>,
+}
+
+/// A region.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Region {
+    /// Its id.
+    pub id: RegionId,
+    /// When it was registered.
+    pub created_at: DateTime<Utc>,
+}
+
+/// Checks: the platform; a fresh, well-formed id.
+pub(crate) fn create_account(ctx: &Ctx<'_>, c: &CreateAccount) -> Step<Vec<Event>> {
+    ctx.system(&Actor::Platform, "create_account")?;
+    let taken = ctx.state.account(&c.account).is_some();
+    ctx.fresh(ObjectKind::Account, c.account.as_str(), taken)?;
+    Ok(vec![Event::AccountCreated {
+        at: ctx.now,
+        account: c.account.clone(),
+        site: c.site,
+    }])
+}
+
+/// Checks: the platform; a fresh, well-formed id.
+pub(crate) fn create_region(ctx: &Ctx<'_>, c: &CreateRegion) -> Step<Vec<Event>> {
+    ctx.system(&Actor::Platform, "create_region")?;
+    let taken = ctx.state.region(&c.region).is_some();
+    ctx.fresh(ObjectKind::Region, c.region.as_str(), taken)?;
+    Ok(vec![Event::RegionCreated {
+        at: ctx.now,
+        region: c.region.clone(),
+    }])
+}
+
+/// The account whose root issues the command (PERM-1: only the root
+/// manages its account's users).
+fn root_account<'a>(ctx: &'a Ctx<'_>, command: &str) -> Result<&'a AccountId, Violation> {
+    match ctx.actor {
+        Actor::Root { account } => ctx.account(account).map(|a| &a.id),
+        _ => Err(Violation::WrongActor {
+            actor: ctx.actor.clone(),
+            command: command.to_owned(),
+        }),
+    }
+}
+
+/// Checks: the account's root; a fresh, well-formed user id.
+pub(crate) fn create_user(ctx: &Ctx<'_>, c: &CreateUser) -> Step<Vec<Event>> {
+    let account = root_account(ctx, "create_user")?;
+    let taken = ctx.state.user(account, &c.user).is_some();
+    ctx.fresh(ObjectKind::User, c.user.as_str(), taken)?;
+    Ok(vec![Event::UserCreated {
+        at: ctx.now,
+        account: account.clone(),
+        user: c.user.clone(),
+        statements: c.statements.clone(),
+    }])
+}
+
+/// Checks: the account's root; the user exists.
+pub(crate) fn set_user_policy(ctx: &Ctx<'_>, c: &SetUserPolicy) -> Step<Vec<Event>> {
+    let account = root_account(ctx, "set_user_policy")?;
+    if ctx.state.user(account, &c.user).is_none() {
+        return Err(crate::decide::not_found(ObjectKind::User, c.user.as_str()).into());
+    }
+    Ok(vec![Event::UserPolicySet {
+        at: ctx.now,
+        account: account.clone(),
+        user: c.user.clone(),
+        statements: c.statements.clone(),
+    }])
+}
+
+/// Checks: billing; the account exists. Marking an account already overdue
+/// keeps the earlier instant and records nothing.
+pub(crate) fn mark_overdue(ctx: &Ctx<'_>, c: &MarkAccountOverdue) -> Step<Vec<Event>> {
+    ctx.system(&Actor::Billing, "mark_account_overdue")?;
+    let account = ctx.account(&c.account)?;
+    if account.overdue_since.is_some() {
+        return Ok(Vec::new());
+    }
+    Ok(vec![Event::AccountOverdue {
+        at: ctx.now,
+        account: c.account.clone(),
+    }])
+}
+
+/// Checks: billing; the account exists. Settling an account in good
+/// standing records nothing.
+pub(crate) fn settle(ctx: &Ctx<'_>, c: &SettleAccount) -> Step<Vec<Event>> {
+    ctx.system(&Actor::Billing, "settle_account")?;
+    let account = ctx.account(&c.account)?;
+    if account.overdue_since.is_none() {
+        return Ok(Vec::new());
+    }
+    Ok(vec![Event::AccountSettled {
+        at: ctx.now,
+        account: c.account.clone(),
+    }])
+}
+
+/// LOCK-12. Checks: billing; the snapshot exists; its account has been
+/// overdue for at least the configured period. Locks do not stop it.
+pub(crate) fn release_overdue(
+    ctx: &Ctx<'_>,
+    c: &ReleaseOverdueSnapshot,
+    v: &mut Verdict,
+) -> Step<Vec<Event>> {
+    ctx.system(&Actor::Billing, "release_overdue_snapshot")?;
+    let snapshot = ctx.snapshot(&c.snapshot)?;
+    let account = ctx.account(&snapshot.owner)?;
+    let releasable_at = account
+        .overdue_since
+        .map(|since| time::later(since, Span::Days(ctx.state.limits.overdue_release_days)))
+        .transpose()?;
+    v.check(match releasable_at {
+        Some(at) if at <= ctx.now => Ok(()),
+        _ => Err(Violation::NotOverdueLongEnough {
+            account: account.id.clone(),
+            overdue_since: account.overdue_since,
+            releasable_at,
+        }),
+    })?;
+    Ok(vec![Event::SnapshotReleased {
+        at: ctx.now,
+        snapshot: c.snapshot.clone(),
+        reason: ReleaseReason::Overdue,
+    }])
+}

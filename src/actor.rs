@@ -1,0 +1,352 @@
+//! Actors and permission statements (PERM).
+
+use std::fmt;
+
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::{AccountId, RegionId, UserId};
+
+/// Who issues a command.
+///
+/// Customers act as their account's root identity or as one of its users.
+/// Two system actors stand for the provider's own processes.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Actor {
+    /// The root identity of an account: may do everything its account may do.
+    Root {
+        /// The account.
+        account: AccountId,
+    },
+    /// A user of an account, allowed what its permission statements allow.
+    User {
+        /// The account the user belongs to.
+        account: AccountId,
+        /// The user.
+        user: UserId,
+    },
+    /// The provider's control plane: registers accounts and regions, runs
+    /// automatic snapshot policies and Cloud Backup, completes snapshots.
+    Platform,
+    /// The billing process: records overdue standing and releases the
+    /// resources of accounts overdue for long enough (LOCK-12).
+    Billing,
+}
+
+impl Actor {
+    /// The root identity of `account`.
+    #[must_use]
+    pub fn root(account: impl Into<AccountId>) -> Self {
+        Self::Root {
+            account: account.into(),
+        }
+    }
+
+    /// The user `user` of `account`.
+    #[must_use]
+    pub fn user(account: impl Into<AccountId>, user: impl Into<UserId>) -> Self {
+        Self::User {
+            account: account.into(),
+            user: user.into(),
+        }
+    }
+
+    /// The customer account the actor acts for, if it is a customer.
+    #[must_use]
+    pub fn account(&self) -> Option<&AccountId> {
+        match self {
+            Self::Root { account } | Self::User { account, .. } => Some(account),
+            Self::Platform | Self::Billing => None,
+        }
+    }
+}
+
+impl fmt::Display for Actor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Root { account } => write!(f, "root of account `{account}`"),
+            Self::User { account, user } => write!(f, "user `{user}` of account `{account}`"),
+            Self::Platform => f.write_str("the platform"),
+            Self::Billing => f.write_str("the billing process"),
+        }
+    }
+}
+
+/// The actions permission statements can allow or deny.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum Action {
+    /// `ecs:CreateSnapshot`.
+    #[serde(rename = "ecs:CreateSnapshot")]
+    CreateSnapshot,
+    /// `ecs:DeleteSnapshot`.
+    #[serde(rename = "ecs:DeleteSnapshot")]
+    DeleteSnapshot,
+    /// `ecs:ModifySnapshotAttribute` (retention).
+    #[serde(rename = "ecs:ModifySnapshotAttribute")]
+    ModifySnapshotAttribute,
+    /// `ecs:ArchiveSnapshot`.
+    #[serde(rename = "ecs:ArchiveSnapshot")]
+    ArchiveSnapshot,
+    /// `ecs:CopySnapshot`.
+    #[serde(rename = "ecs:CopySnapshot")]
+    CopySnapshot,
+    /// `ecs:LockSnapshot`: lock, or modify a lock (PERM-2).
+    #[serde(rename = "ecs:LockSnapshot")]
+    LockSnapshot,
+    /// `ecs:UnlockSnapshot` (PERM-2).
+    #[serde(rename = "ecs:UnlockSnapshot")]
+    UnlockSnapshot,
+    /// `ecs:DescribeLockedSnapshots` (PERM-2).
+    #[serde(rename = "ecs:DescribeLockedSnapshots")]
+    DescribeLockedSnapshots,
+    /// `ecs:CreateDisk`.
+    #[serde(rename = "ecs:CreateDisk")]
+    CreateDisk,
+    /// `ecs:DeleteDisk`.
+    #[serde(rename = "ecs:DeleteDisk")]
+    DeleteDisk,
+    /// `ecs:ResetDisk` (roll back to a snapshot).
+    #[serde(rename = "ecs:ResetDisk")]
+    ResetDisk,
+    /// `ecs:CreateImage`.
+    #[serde(rename = "ecs:CreateImage")]
+    CreateImage,
+    /// `ecs:ImportImage`.
+    #[serde(rename = "ecs:ImportImage")]
+    ImportImage,
+    /// `ecs:DeleteImage`.
+    #[serde(rename = "ecs:DeleteImage")]
+    DeleteImage,
+}
+
+impl Action {
+    /// The action's name in permission statements, such as `ecs:LockSnapshot`.
+    #[must_use]
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::CreateSnapshot => "ecs:CreateSnapshot",
+            Self::DeleteSnapshot => "ecs:DeleteSnapshot",
+            Self::ModifySnapshotAttribute => "ecs:ModifySnapshotAttribute",
+            Self::ArchiveSnapshot => "ecs:ArchiveSnapshot",
+            Self::CopySnapshot => "ecs:CopySnapshot",
+            Self::LockSnapshot => "ecs:LockSnapshot",
+            Self::UnlockSnapshot => "ecs:UnlockSnapshot",
+            Self::DescribeLockedSnapshots => "ecs:DescribeLockedSnapshots",
+            Self::CreateDisk => "ecs:CreateDisk",
+            Self::DeleteDisk => "ecs:DeleteDisk",
+            Self::ResetDisk => "ecs:ResetDisk",
+            Self::CreateImage => "ecs:CreateImage",
+            Self::ImportImage => "ecs:ImportImage",
+            Self::DeleteImage => "ecs:DeleteImage",
+        }
+    }
+
+    /// Whether PERM-2 (lock permissions) rather than PERM-1 governs it.
+    pub(crate) const fn is_lock_action(self) -> bool {
+        matches!(
+            self,
+            Self::LockSnapshot | Self::UnlockSnapshot | Self::DescribeLockedSnapshots
+        )
+    }
+}
+
+impl fmt::Display for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Whether a statement allows or denies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Effect {
+    /// Allows what it matches, unless a Deny also matches.
+    Allow,
+    /// Denies what it matches; wins over any Allow.
+    Deny,
+}
+
+/// One permission statement, serialized as in a RAM policy document
+/// (`{"Effect": "Allow", "Action": [...], "Resource": [...]}`; a single
+/// string is accepted where a list is expected).
+///
+/// Patterns use `*` for any run of characters. Actions match without regard
+/// to ASCII case, as RAM action names do; resources match exactly.
+///
+/// ```
+/// use snapguard::{Action, Effect, Statement};
+///
+/// let allow = Statement::allow(["ecs:*Snapshot"], ["acs:ecs:*:1001:snapshot/*"]);
+/// assert!(allow.matches(Action::LockSnapshot, "acs:ecs:cn-hangzhou:1001:snapshot/s-1"));
+/// assert!(!allow.matches(Action::LockSnapshot, "acs:ecs:cn-hangzhou:2002:snapshot/s-1"));
+/// assert_eq!(allow.effect, Effect::Allow);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Statement {
+    /// Allow or Deny.
+    pub effect: Effect,
+    /// Action patterns, such as `ecs:LockSnapshot` or `ecs:*`.
+    #[serde(rename = "Action", deserialize_with = "one_or_many")]
+    pub actions: Vec<String>,
+    /// Resource patterns, such as `acs:ecs:*:1001:snapshot/*`.
+    #[serde(rename = "Resource", deserialize_with = "one_or_many")]
+    pub resources: Vec<String>,
+}
+
+impl Statement {
+    /// A statement with `effect` over the given action and resource patterns.
+    #[must_use]
+    pub fn new<A, R>(effect: Effect, actions: A, resources: R) -> Self
+    where
+        A: IntoIterator,
+        A::Item: Into<String>,
+        R: IntoIterator,
+        R::Item: Into<String>,
+    {
+        Self {
+            effect,
+            actions: actions.into_iter().map(Into::into).collect(),
+            resources: resources.into_iter().map(Into::into).collect(),
+        }
+    }
+
+    /// An Allow statement.
+    #[must_use]
+    pub fn allow<A, R>(actions: A, resources: R) -> Self
+    where
+        A: IntoIterator,
+        A::Item: Into<String>,
+        R: IntoIterator,
+        R::Item: Into<String>,
+    {
+        Self::new(Effect::Allow, actions, resources)
+    }
+
+    /// A Deny statement.
+    #[must_use]
+    pub fn deny<A, R>(actions: A, resources: R) -> Self
+    where
+        A: IntoIterator,
+        A::Item: Into<String>,
+        R: IntoIterator,
+        R::Item: Into<String>,
+    {
+        Self::new(Effect::Deny, actions, resources)
+    }
+
+    /// Whether the statement names `action` on `resource`.
+    #[must_use]
+    pub fn matches(&self, action: Action, resource: &str) -> bool {
+        self.actions
+            .iter()
+            .any(|pattern| glob(pattern.as_bytes(), action.name().as_bytes(), true))
+            && self
+                .resources
+                .iter()
+                .any(|pattern| glob(pattern.as_bytes(), resource.as_bytes(), false))
+    }
+}
+
+/// The outcome of evaluating statements (PERM-1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Decision {
+    Allowed,
+    /// No Allow matched.
+    ImplicitDeny,
+    /// A Deny matched; it wins over any Allow.
+    ExplicitDeny,
+}
+
+/// PERM-1: an explicit Deny wins; otherwise an Allow is needed.
+pub(crate) fn evaluate(statements: &[Statement], action: Action, resource: &str) -> Decision {
+    let mut allowed = false;
+    for statement in statements.iter().filter(|s| s.matches(action, resource)) {
+        match statement.effect {
+            Effect::Deny => return Decision::ExplicitDeny,
+            Effect::Allow => allowed = true,
+        }
+    }
+    if allowed {
+        Decision::Allowed
+    } else {
+        Decision::ImplicitDeny
+    }
+}
+
+/// The resource name of an object: `acs:ecs:<region>:<account>:<kind>/<id>`.
+pub(crate) fn resource_name(
+    region: &RegionId,
+    account: &AccountId,
+    kind: &str,
+    id: &str,
+) -> String {
+    format!("acs:ecs:{region}:{account}:{kind}/{id}")
+}
+
+/// Wildcard match where `*` stands for any run of bytes, in time linear in
+/// the product of the lengths at worst (greedy with one backtrack point).
+fn glob(pattern: &[u8], text: &[u8], ignore_case: bool) -> bool {
+    let eq = |a: u8, b: u8| {
+        if ignore_case {
+            a.eq_ignore_ascii_case(&b)
+        } else {
+            a == b
+        }
+    };
+    let (mut p, mut t) = (0usize, 0usize);
+    let mut star: Option<(usize, usize)> = None;
+    while t < text.len() {
+        match (pattern.get(p), text.get(t)) {
+            (Some(b'*'), _) => {
+                star = Some((p, t));
+                p += 1;
+            }
+            (Some(&pc), Some(&tc)) if eq(pc, tc) => {
+                p += 1;
+                t += 1;
+            }
+            _ => match star {
+                Some((sp, st)) => {
+                    p = sp + 1;
+                    t = st + 1;
+                    star = Some((sp, st + 1));
+                }
+                None => return false,
+            },
+        }
+    }
+    pattern
+        .get(p..)
+        .is_some_and(|rest| rest.iter().all(|&b| b == b'*'))
+}
+
+fn one_or_many<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    Ok(match OneOrMany::deserialize(deserializer)? {
+        OneOrMany::One(one) => vec![one],
+        OneOrMany::Many(many) => many,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::glob;
+
+    #[test]
+    fn glob_matches_wildcards() {
+        assert!(glob(b"*", b"", false));
+        assert!(glob(b"ecs:*", b"ecs:LockSnapshot", false));
+        assert!(glob(b"*Snap*", b"ecs:LockSnapshot", false));
+        assert!(glob(b"ECS:locksnapshot", b"ecs:LockSnapshot", true));
+        assert!(!glob(b"ECS:locksnapshot", b"ecs:LockSnapshot", false));
+        assert!(!glob(b"ecs:Lock", b"ecs:LockSnapshot", false));
+        assert!(glob(b"a*b*c", b"aXbYbZc", false));
+        assert!(!glob(b"a*b*c", b"aXbYbZ", false));
+    }
+}

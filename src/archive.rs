@@ -1,0 +1,75 @@
+//! The archive tier (ARCH): one-way archiving with its own retention.
+
+use crate::decide::{Ctx, Step, Verdict, snapshot_resource};
+use crate::snapshot::require_available;
+use crate::{Action, ArchiveSnapshot, Event, RuleId, Span, Violation, time};
+
+/// ARCH-1, ARCH-2, LOCK-14. Checks, in order: a customer; its own snapshot
+/// (GEN-4, PERM-4); `ecs:ArchiveSnapshot` (PERM-1); available (ARCH-1); not
+/// archived already (ARCH-1); old enough (ARCH-1); the archive retention in
+/// range (ARCH-2); ending no earlier than an active lock (LOCK-14).
+///
+/// **Decision**: the archive retention counts from now and replaces the
+/// snapshot's retention; LOCK-14 keeps LOCK-4 true.
+pub(crate) fn archive_snapshot(
+    ctx: &Ctx<'_>,
+    c: &ArchiveSnapshot,
+    v: &mut Verdict,
+) -> Step<Vec<Event>> {
+    let account = ctx.customer("archive_snapshot")?;
+    let snapshot = ctx.own_snapshot(account, &c.snapshot)?;
+    let limits = &ctx.state.limits;
+    v.check(ctx.authorize(Action::ArchiveSnapshot, snapshot_resource(snapshot)))?;
+    v.check(require_available(snapshot, RuleId::Arch1))?;
+    v.check(if snapshot.is_archived() {
+        Err(Violation::AlreadyArchived {
+            snapshot: snapshot.id.clone(),
+        })
+    } else {
+        Ok(())
+    })?;
+    let archivable_at = time::later(snapshot.created_at, Span::Days(limits.archive_min_age_days))?;
+    v.check(if ctx.now >= archivable_at {
+        Ok(())
+    } else {
+        Err(Violation::SnapshotTooYoungToArchive {
+            snapshot: snapshot.id.clone(),
+            created_at: snapshot.created_at,
+            archivable_at,
+        })
+    })?;
+    let (min, max) = (
+        limits.min_archive_retention_days,
+        limits.max_archive_retention_days,
+    );
+    v.check(if (min..=max).contains(&c.retention_days) {
+        Ok(())
+    } else {
+        Err(Violation::ArchiveRetentionOutOfRange {
+            days: c.retention_days,
+            min,
+            max,
+        })
+    })?;
+    let archive_end = time::later(ctx.now, Span::Days(c.retention_days))?;
+    if let Some(lock) = snapshot
+        .lock
+        .as_ref()
+        .filter(|lock| lock.is_active_at(ctx.now))
+    {
+        v.check(if archive_end >= lock.expiry {
+            Ok(())
+        } else {
+            Err(Violation::ArchiveEndsBeforeLock {
+                snapshot: snapshot.id.clone(),
+                archive_end,
+                lock_expiry: lock.expiry,
+            })
+        })?;
+    }
+    Ok(vec![Event::SnapshotArchived {
+        at: ctx.now,
+        snapshot: snapshot.id.clone(),
+        retention_end: archive_end,
+    }])
+}

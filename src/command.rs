@@ -1,0 +1,407 @@
+//! What actors ask for: one payload struct per command.
+//!
+//! Every payload converts into [`Command`] with `.into()`.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    AccountId, DiskCategory, DiskId, Encryption, ImageId, RegionId, Site, SnapshotId, Statement,
+    UserId,
+};
+
+/// A request to the state machine. Which actor may issue which command is
+/// stated on each payload.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Command {
+    /// See [`CreateAccount`].
+    CreateAccount(CreateAccount),
+    /// See [`CreateRegion`].
+    CreateRegion(CreateRegion),
+    /// See [`CreateUser`].
+    CreateUser(CreateUser),
+    /// See [`SetUserPolicy`].
+    SetUserPolicy(SetUserPolicy),
+    /// See [`MarkAccountOverdue`].
+    MarkAccountOverdue(MarkAccountOverdue),
+    /// See [`SettleAccount`].
+    SettleAccount(SettleAccount),
+    /// See [`ReleaseOverdueSnapshot`].
+    ReleaseOverdueSnapshot(ReleaseOverdueSnapshot),
+    /// See [`CreateDisk`].
+    CreateDisk(CreateDisk),
+    /// See [`ReleaseDisk`].
+    ReleaseDisk(ReleaseDisk),
+    /// See [`ResetDisk`].
+    ResetDisk(ResetDisk),
+    /// See [`CreateSnapshot`].
+    CreateSnapshot(CreateSnapshot),
+    /// See [`CreateAutomaticSnapshot`].
+    CreateAutomaticSnapshot(CreateAutomaticSnapshot),
+    /// See [`CreateBackupSnapshot`].
+    CreateBackupSnapshot(CreateBackupSnapshot),
+    /// See [`FinishSnapshot`].
+    FinishSnapshot(FinishSnapshot),
+    /// See [`DeleteSnapshot`].
+    DeleteSnapshot(DeleteSnapshot),
+    /// See [`SetSnapshotRetention`].
+    SetSnapshotRetention(SetSnapshotRetention),
+    /// See [`ArchiveSnapshot`].
+    ArchiveSnapshot(ArchiveSnapshot),
+    /// See [`CopySnapshot`].
+    CopySnapshot(CopySnapshot),
+    /// See [`LockSnapshot`].
+    LockSnapshot(LockSnapshot),
+    /// See [`UnlockSnapshot`].
+    UnlockSnapshot(UnlockSnapshot),
+    /// See [`ImportImage`].
+    ImportImage(ImportImage),
+    /// See [`CreateImage`].
+    CreateImage(CreateImage),
+    /// See [`DeleteImage`].
+    DeleteImage(DeleteImage),
+}
+
+impl Command {
+    /// The command's name, as serialized in its `type` tag.
+    #[must_use]
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::CreateAccount(_) => "create_account",
+            Self::CreateRegion(_) => "create_region",
+            Self::CreateUser(_) => "create_user",
+            Self::SetUserPolicy(_) => "set_user_policy",
+            Self::MarkAccountOverdue(_) => "mark_account_overdue",
+            Self::SettleAccount(_) => "settle_account",
+            Self::ReleaseOverdueSnapshot(_) => "release_overdue_snapshot",
+            Self::CreateDisk(_) => "create_disk",
+            Self::ReleaseDisk(_) => "release_disk",
+            Self::ResetDisk(_) => "reset_disk",
+            Self::CreateSnapshot(_) => "create_snapshot",
+            Self::CreateAutomaticSnapshot(_) => "create_automatic_snapshot",
+            Self::CreateBackupSnapshot(_) => "create_backup_snapshot",
+            Self::FinishSnapshot(_) => "finish_snapshot",
+            Self::DeleteSnapshot(_) => "delete_snapshot",
+            Self::SetSnapshotRetention(_) => "set_snapshot_retention",
+            Self::ArchiveSnapshot(_) => "archive_snapshot",
+            Self::CopySnapshot(_) => "copy_snapshot",
+            Self::LockSnapshot(_) => "lock_snapshot",
+            Self::UnlockSnapshot(_) => "unlock_snapshot",
+            Self::ImportImage(_) => "import_image",
+            Self::CreateImage(_) => "create_image",
+            Self::DeleteImage(_) => "delete_image",
+        }
+    }
+}
+
+macro_rules! into_command {
+    ($($payload:ident),* $(,)?) => {$(
+        impl From<$payload> for Command {
+            fn from(payload: $payload) -> Self {
+                Self::$payload(payload)
+            }
+        }
+    )*};
+}
+
+into_command!(
+    CreateAccount,
+    CreateRegion,
+    CreateUser,
+    SetUserPolicy,
+    MarkAccountOverdue,
+    SettleAccount,
+    ReleaseOverdueSnapshot,
+    CreateDisk,
+    ReleaseDisk,
+    ResetDisk,
+    CreateSnapshot,
+    CreateAutomaticSnapshot,
+    CreateBackupSnapshot,
+    FinishSnapshot,
+    DeleteSnapshot,
+    SetSnapshotRetention,
+    ArchiveSnapshot,
+    CopySnapshot,
+    LockSnapshot,
+    UnlockSnapshot,
+    ImportImage,
+    CreateImage,
+    DeleteImage,
+);
+
+/// Registers an account. Issued by [`Actor::Platform`](crate::Actor::Platform).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreateAccount {
+    /// The new account's id.
+    pub account: AccountId,
+    /// The site it is registered on.
+    pub site: Site,
+}
+
+/// Registers a region. Issued by the platform.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreateRegion {
+    /// The new region's id.
+    pub region: RegionId,
+}
+
+/// Adds a user to the actor's account. Issued by the account's root.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreateUser {
+    /// The new user's id, unique within the account.
+    pub user: UserId,
+    /// Its permission statements.
+    pub statements: Vec<Statement>,
+}
+
+/// Replaces the permission statements of a user of the actor's account.
+/// Issued by the account's root.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SetUserPolicy {
+    /// The user.
+    pub user: UserId,
+    /// Its new permission statements.
+    pub statements: Vec<Statement>,
+}
+
+/// Records that an account became overdue at the command's instant.
+/// Issued by [`Actor::Billing`](crate::Actor::Billing).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MarkAccountOverdue {
+    /// The account.
+    pub account: AccountId,
+}
+
+/// Records that an account paid what it owed. Issued by billing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SettleAccount {
+    /// The account.
+    pub account: AccountId,
+}
+
+/// Releases a snapshot of an account overdue for long enough, locked or not
+/// (LOCK-12). Issued by billing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReleaseOverdueSnapshot {
+    /// The snapshot.
+    pub snapshot: SnapshotId,
+}
+
+/// Where a new disk's data comes from.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(tag = "type", content = "id", rename_all = "snake_case")]
+pub enum DiskSource {
+    /// An empty disk.
+    Blank,
+    /// A snapshot (DISK-1).
+    Snapshot(SnapshotId),
+    /// A custom image.
+    Image(ImageId),
+}
+
+/// Creates a disk in the actor's account (`ecs:CreateDisk`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreateDisk {
+    /// The new disk's id.
+    pub disk: DiskId,
+    /// Its region; a disk built from a snapshot is in the snapshot's region.
+    pub region: RegionId,
+    /// Its category.
+    pub category: DiskCategory,
+    /// Its size in GiB.
+    pub size_gib: u64,
+    /// How it is encrypted.
+    pub encryption: Encryption,
+    /// Where its data comes from.
+    pub source: DiskSource,
+}
+
+/// Releases a disk (`ecs:DeleteDisk`), optionally with its automatic
+/// snapshots; locked ones stay (DISK-3, LOCK-10).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReleaseDisk {
+    /// The disk.
+    pub disk: DiskId,
+    /// Whether its automatic snapshots are released with it.
+    pub release_automatic_snapshots: bool,
+}
+
+/// Rolls a disk back to a snapshot taken of it (`ecs:ResetDisk`, DISK-2).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResetDisk {
+    /// The disk.
+    pub disk: DiskId,
+    /// The snapshot to roll back to.
+    pub snapshot: SnapshotId,
+}
+
+/// Takes a manual snapshot of a disk of the actor's account
+/// (`ecs:CreateSnapshot`). The snapshot starts in progress; the platform
+/// completes it with [`FinishSnapshot`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreateSnapshot {
+    /// The new snapshot's id.
+    pub snapshot: SnapshotId,
+    /// The disk.
+    pub disk: DiskId,
+    /// Retention in days from creation (SNAP-5), or `None` for permanent.
+    pub retention_days: Option<u32>,
+    /// Tags.
+    #[serde(default)]
+    pub tags: BTreeMap<String, String>,
+}
+
+/// Takes an automatic snapshot of a disk for its automatic snapshot policy,
+/// rotating out the oldest unlocked one at the per-disk limit (LOCK-11).
+/// Issued by the platform.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreateAutomaticSnapshot {
+    /// The new snapshot's id.
+    pub snapshot: SnapshotId,
+    /// The disk.
+    pub disk: DiskId,
+    /// Retention in days from creation, or `None` for permanent.
+    pub retention_days: Option<u32>,
+}
+
+/// Records a snapshot made by Cloud Backup for an account. Issued by the
+/// platform. Such snapshots can never be locked (LOCK-3).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreateBackupSnapshot {
+    /// The new snapshot's id.
+    pub snapshot: SnapshotId,
+    /// The account it belongs to.
+    pub account: AccountId,
+    /// Its region.
+    pub region: RegionId,
+    /// Retention in days from creation, or `None` for permanent.
+    pub retention_days: Option<u32>,
+}
+
+/// How the creation or copy of a snapshot ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum SnapshotOutcome {
+    /// The snapshot is available, holding `size_gib` of data.
+    Available {
+        /// The snapshot's size.
+        size_gib: u64,
+    },
+    /// The snapshot failed.
+    Failed,
+}
+
+/// Completes a snapshot in progress. Issued by the platform.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FinishSnapshot {
+    /// The snapshot.
+    pub snapshot: SnapshotId,
+    /// How it ended.
+    pub outcome: SnapshotOutcome,
+}
+
+/// Deletes a snapshot (`ecs:DeleteSnapshot`); refused while locked (LOCK-10).
+/// Deleting a snapshot in progress cancels its creation or copy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeleteSnapshot {
+    /// The snapshot.
+    pub snapshot: SnapshotId,
+}
+
+/// A retention asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "type", content = "days", rename_all = "snake_case")]
+pub enum RetentionRequest {
+    /// Keep the snapshot until it is deleted.
+    Permanent,
+    /// Keep it this many days from its creation (SNAP-5).
+    Days(u32),
+}
+
+/// Extends a snapshot's retention or makes it permanent
+/// (`ecs:ModifySnapshotAttribute`, SNAP-3).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SetSnapshotRetention {
+    /// The snapshot.
+    pub snapshot: SnapshotId,
+    /// The new retention.
+    pub retention: RetentionRequest,
+}
+
+/// Moves a snapshot to the archive tier for `retention_days` from now
+/// (`ecs:ArchiveSnapshot`, ARCH-1, ARCH-2, LOCK-14).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArchiveSnapshot {
+    /// The snapshot.
+    pub snapshot: SnapshotId,
+    /// The archive retention in days; it replaces the snapshot's retention.
+    pub retention_days: u32,
+}
+
+/// Copies a snapshot into a new one owned by the actor's account
+/// (`ecs:CopySnapshot`). The copy carries no lock and no tags (LOCK-13).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CopySnapshot {
+    /// The snapshot to copy.
+    pub source: SnapshotId,
+    /// The copy's id.
+    pub snapshot: SnapshotId,
+    /// The destination region.
+    pub region: RegionId,
+    /// Retention in days from the copy's creation, or `None` for permanent.
+    pub retention_days: Option<u32>,
+}
+
+/// Locks a snapshot, reconfigures a lock in cooling-off, or extends a lock
+/// in compliance (`ecs:LockSnapshot`; LOCK-1 to LOCK-8).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LockSnapshot {
+    /// The snapshot.
+    pub snapshot: SnapshotId,
+    /// Lock duration in days from now, cooling-off included (LOCK-1).
+    pub duration_days: u32,
+    /// Cooling-off in hours; 0 makes the lock take effect at once.
+    #[serde(default)]
+    pub cool_off_hours: u32,
+}
+
+/// Removes a lock during its cooling-off (`ecs:UnlockSnapshot`, LOCK-6).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnlockSnapshot {
+    /// The snapshot.
+    pub snapshot: SnapshotId,
+}
+
+/// Imports a custom image into the actor's account (`ecs:ImportImage`).
+/// Snapshots of disks built from it cannot be shared (SHARE-5).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportImage {
+    /// The new image's id.
+    pub image: ImageId,
+    /// Its region.
+    pub region: RegionId,
+}
+
+/// Creates a custom image from one of the account's own snapshots
+/// (`ecs:CreateImage`, IMAGE-1).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreateImage {
+    /// The new image's id.
+    pub image: ImageId,
+    /// The snapshot it is built from.
+    pub snapshot: SnapshotId,
+}
+
+/// Deletes a custom image (`ecs:DeleteImage`), optionally with the snapshot
+/// it was built from; a locked snapshot stays (IMAGE-2, LOCK-10).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeleteImage {
+    /// The image.
+    pub image: ImageId,
+    /// Whether its snapshot is deleted with it.
+    pub delete_snapshots: bool,
+}

@@ -1,0 +1,69 @@
+//! What time alone causes (GEN-6): the deadline index and its due events.
+
+use chrono::{DateTime, Utc};
+
+use crate::{Event, ReleaseReason, Retention, Snapshot, SnapshotId, State};
+
+/// The kinds of time-caused event, in the order they happen at one instant:
+/// a lock expiring at a snapshot's retention end expires first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) enum DeadlineKind {
+    CoolOffEnd,
+    LockExpiry,
+    RetentionEnd,
+}
+
+/// One pending time-caused event.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) struct Deadline {
+    pub(crate) at: DateTime<Utc>,
+    pub(crate) kind: DeadlineKind,
+    pub(crate) snapshot: SnapshotId,
+}
+
+impl Deadline {
+    /// Every deadline a snapshot's lock and retention define.
+    pub(crate) fn of_snapshot(snapshot: &Snapshot) -> impl Iterator<Item = Deadline> + '_ {
+        let make = move |at, kind| Deadline {
+            at,
+            kind,
+            snapshot: snapshot.id.clone(),
+        };
+        let lock = snapshot.lock.as_ref();
+        let cool_off = lock
+            .filter(|lock| lock.cool_off_end > lock.start)
+            .map(|lock| make(lock.cool_off_end, DeadlineKind::CoolOffEnd));
+        let expiry = lock.map(|lock| make(lock.expiry, DeadlineKind::LockExpiry));
+        let retention = match snapshot.retention {
+            Retention::Until(end) => Some(make(end, DeadlineKind::RetentionEnd)),
+            Retention::Permanent => None,
+        };
+        cool_off.into_iter().chain(expiry).chain(retention)
+    }
+
+    fn event(&self) -> Event {
+        let (at, snapshot) = (self.at, self.snapshot.clone());
+        match self.kind {
+            DeadlineKind::CoolOffEnd => Event::CoolOffEnded { at, snapshot },
+            DeadlineKind::LockExpiry => Event::LockExpired { at, snapshot },
+            DeadlineKind::RetentionEnd => Event::SnapshotReleased {
+                at,
+                snapshot,
+                reason: ReleaseReason::RetentionEnded,
+            },
+        }
+    }
+}
+
+impl State {
+    /// The time-caused events due by `now`, in the order they happened.
+    /// The cost follows the number of due events, not the fleet.
+    pub(crate) fn due_events(&self, now: DateTime<Utc>) -> Vec<Event> {
+        self.index
+            .deadlines
+            .iter()
+            .take_while(|deadline| deadline.at <= now)
+            .map(Deadline::event)
+            .collect()
+    }
+}

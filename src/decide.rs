@@ -1,0 +1,302 @@
+//! Dispatch from a command to its rule family, and the helpers every family
+//! shares: looking objects up, checking the actor, checking permissions.
+//!
+//! Each family's `decide_*` function runs its checks in the documented order
+//! through a [`Verdict`]. In "first" mode the first refusal stops it (that is
+//! [`State::decide`]); in "all" mode checks that later ones do not depend on
+//! are collected and evaluation goes on (that is [`State::explain`]).
+
+use chrono::{DateTime, Utc};
+
+use crate::actor::{Decision, evaluate, resource_name};
+use crate::{
+    AccountId, Action, Actor, Command, Disk, DiskId, Event, Image, ImageId, ObjectKind, Region,
+    RegionId, Retention, Snapshot, SnapshotId, Span, State, Violation, account, archive, copy,
+    disk, image, is_well_formed, lock, rotation, snapshot, time,
+};
+
+/// Evaluation stopped at this refusal.
+pub(crate) struct Halt(pub(crate) Violation);
+
+impl From<Violation> for Halt {
+    fn from(violation: Violation) -> Self {
+        Self(violation)
+    }
+}
+
+/// The result of a step of evaluation.
+pub(crate) type Step<T> = Result<T, Halt>;
+
+/// Collects refusals: stops at the first, or gathers all independent ones.
+pub(crate) struct Verdict {
+    all: bool,
+    found: Vec<Violation>,
+}
+
+impl Verdict {
+    pub(crate) fn first() -> Self {
+        Self {
+            all: false,
+            found: Vec::new(),
+        }
+    }
+
+    pub(crate) fn all() -> Self {
+        Self {
+            all: true,
+            found: Vec::new(),
+        }
+    }
+
+    /// A check that later checks do not depend on.
+    pub(crate) fn check(&mut self, result: Result<(), Violation>) -> Step<()> {
+        match result {
+            Ok(()) => Ok(()),
+            Err(violation) if self.all => {
+                self.found.push(violation);
+                Ok(())
+            }
+            Err(violation) => Err(Halt(violation)),
+        }
+    }
+
+    /// A check that later checks do not depend on, as a condition.
+    pub(crate) fn ensure(
+        &mut self,
+        holds: bool,
+        violation: impl FnOnce() -> Violation,
+    ) -> Step<()> {
+        self.check(if holds { Ok(()) } else { Err(violation()) })
+    }
+
+    /// Every refusal found in "all" mode, in the documented order; empty
+    /// when the command would be accepted.
+    pub(crate) fn into_refusals(mut self, outcome: Step<Vec<Event>>) -> Vec<Violation> {
+        if let Err(Halt(violation)) = outcome {
+            self.found.push(violation);
+        }
+        self.found
+    }
+}
+
+/// What every rule sees: the state, the instant and the actor.
+pub(crate) struct Ctx<'a> {
+    pub(crate) state: &'a State,
+    pub(crate) now: DateTime<Utc>,
+    pub(crate) actor: &'a Actor,
+}
+
+impl Ctx<'_> {
+    /// The customer account the actor acts for (PERM-1), checking that the
+    /// account and user exist (GEN-4).
+    pub(crate) fn customer(&self, command: &str) -> Result<&AccountId, Violation> {
+        let account = self
+            .actor
+            .account()
+            .ok_or_else(|| self.wrong_actor(command))?;
+        self.account(account)?;
+        if let Actor::User { user, .. } = self.actor {
+            if self.state.user(account, user).is_none() {
+                return Err(not_found(ObjectKind::User, user.as_str()));
+            }
+        }
+        Ok(account)
+    }
+
+    /// Requires a system actor (PERM-1).
+    pub(crate) fn system(&self, expected: &Actor, command: &str) -> Result<(), Violation> {
+        if self.actor == expected {
+            Ok(())
+        } else {
+            Err(self.wrong_actor(command))
+        }
+    }
+
+    fn wrong_actor(&self, command: &str) -> Violation {
+        Violation::WrongActor {
+            actor: self.actor.clone(),
+            command: command.to_owned(),
+        }
+    }
+
+    /// PERM-1, PERM-2: the account root may do everything its account may
+    /// do; a user needs a matching Allow and no matching Deny.
+    pub(crate) fn authorize(&self, action: Action, resource: String) -> Result<(), Violation> {
+        let decision = match self.actor {
+            Actor::Root { .. } => Decision::Allowed,
+            Actor::User { account, user } => self
+                .state
+                .user(account, user)
+                .map_or(Decision::ImplicitDeny, |u| {
+                    evaluate(&u.statements, action, &resource)
+                }),
+            Actor::Platform | Actor::Billing => Decision::ImplicitDeny,
+        };
+        match decision {
+            Decision::Allowed => Ok(()),
+            Decision::ImplicitDeny | Decision::ExplicitDeny => Err(Violation::PermissionDenied {
+                actor: self.actor.clone(),
+                action,
+                resource,
+                explicit_deny: decision == Decision::ExplicitDeny,
+            }),
+        }
+    }
+
+    /// GEN-4, GEN-5: an id for a new object is well formed and unused.
+    pub(crate) fn fresh(&self, kind: ObjectKind, id: &str, taken: bool) -> Result<(), Violation> {
+        if !is_well_formed(id) {
+            Err(Violation::InvalidId {
+                kind,
+                id: id.to_owned(),
+            })
+        } else if taken {
+            Err(Violation::AlreadyExists {
+                kind,
+                id: id.to_owned(),
+            })
+        } else {
+            Ok(())
+        }
+    }
+
+    pub(crate) fn account(&self, id: &AccountId) -> Result<&crate::Account, Violation> {
+        self.state
+            .account(id)
+            .ok_or_else(|| not_found(ObjectKind::Account, id.as_str()))
+    }
+
+    pub(crate) fn region(&self, id: &RegionId) -> Result<&Region, Violation> {
+        self.state
+            .region(id)
+            .ok_or_else(|| not_found(ObjectKind::Region, id.as_str()))
+    }
+
+    pub(crate) fn snapshot(&self, id: &SnapshotId) -> Result<&Snapshot, Violation> {
+        self.state
+            .snapshot(id)
+            .ok_or_else(|| not_found(ObjectKind::Snapshot, id.as_str()))
+    }
+
+    pub(crate) fn disk(&self, id: &DiskId) -> Result<&Disk, Violation> {
+        self.state
+            .disk(id)
+            .ok_or_else(|| not_found(ObjectKind::Disk, id.as_str()))
+    }
+
+    pub(crate) fn image(&self, id: &ImageId) -> Result<&Image, Violation> {
+        self.state
+            .image(id)
+            .ok_or_else(|| not_found(ObjectKind::Image, id.as_str()))
+    }
+
+    /// A snapshot of `account` (GEN-4, then PERM-4).
+    pub(crate) fn own_snapshot(
+        &self,
+        account: &AccountId,
+        id: &SnapshotId,
+    ) -> Result<&Snapshot, Violation> {
+        let snapshot = self.snapshot(id)?;
+        owned(account, &snapshot.owner, ObjectKind::Snapshot, id.as_str())?;
+        Ok(snapshot)
+    }
+
+    /// A disk of `account` (GEN-4, then PERM-4).
+    pub(crate) fn own_disk(&self, account: &AccountId, id: &DiskId) -> Result<&Disk, Violation> {
+        let disk = self.disk(id)?;
+        owned(account, &disk.owner, ObjectKind::Disk, id.as_str())?;
+        Ok(disk)
+    }
+
+    /// An image of `account` (GEN-4, then PERM-4).
+    pub(crate) fn own_image(&self, account: &AccountId, id: &ImageId) -> Result<&Image, Violation> {
+        let image = self.image(id)?;
+        owned(account, &image.owner, ObjectKind::Image, id.as_str())?;
+        Ok(image)
+    }
+
+    /// SNAP-5: a retention in days from `from`, or permanent.
+    pub(crate) fn retention(
+        &self,
+        days: Option<u32>,
+        from: DateTime<Utc>,
+    ) -> Result<Retention, Violation> {
+        let Some(days) = days else {
+            return Ok(Retention::Permanent);
+        };
+        let limits = &self.state.limits;
+        if !(limits.min_retention_days..=limits.max_retention_days).contains(&days) {
+            return Err(Violation::RetentionOutOfRange {
+                days,
+                min: limits.min_retention_days,
+                max: limits.max_retention_days,
+            });
+        }
+        time::later(from, Span::Days(days)).map(Retention::Until)
+    }
+}
+
+/// The resource name of a snapshot, as permission statements name it.
+pub(crate) fn snapshot_resource(snapshot: &Snapshot) -> String {
+    resource_name(
+        &snapshot.region,
+        &snapshot.owner,
+        "snapshot",
+        snapshot.id.as_str(),
+    )
+}
+
+pub(crate) fn not_found(kind: ObjectKind, id: &str) -> Violation {
+    Violation::NotFound {
+        kind,
+        id: id.to_owned(),
+    }
+}
+
+/// PERM-4: an actor acts only on its own account's resources.
+pub(crate) fn owned(
+    account: &AccountId,
+    owner: &AccountId,
+    kind: ObjectKind,
+    id: &str,
+) -> Result<(), Violation> {
+    if account == owner {
+        Ok(())
+    } else {
+        Err(Violation::ForeignResource {
+            kind,
+            id: id.to_owned(),
+            owner: owner.clone(),
+            account: account.clone(),
+        })
+    }
+}
+
+/// Runs the rules of `command` against a state with nothing due.
+pub(crate) fn dispatch(ctx: &Ctx<'_>, command: &Command, v: &mut Verdict) -> Step<Vec<Event>> {
+    match command {
+        Command::CreateAccount(c) => account::create_account(ctx, c),
+        Command::CreateRegion(c) => account::create_region(ctx, c),
+        Command::CreateUser(c) => account::create_user(ctx, c),
+        Command::SetUserPolicy(c) => account::set_user_policy(ctx, c),
+        Command::MarkAccountOverdue(c) => account::mark_overdue(ctx, c),
+        Command::SettleAccount(c) => account::settle(ctx, c),
+        Command::ReleaseOverdueSnapshot(c) => account::release_overdue(ctx, c, v),
+        Command::CreateDisk(c) => disk::create_disk(ctx, c, v),
+        Command::ReleaseDisk(c) => disk::release_disk(ctx, c, v),
+        Command::ResetDisk(c) => disk::reset_disk(ctx, c, v),
+        Command::CreateSnapshot(c) => snapshot::create_snapshot(ctx, c, v),
+        Command::CreateAutomaticSnapshot(c) => rotation::create_automatic_snapshot(ctx, c, v),
+        Command::CreateBackupSnapshot(c) => snapshot::create_backup_snapshot(ctx, c),
+        Command::FinishSnapshot(c) => snapshot::finish_snapshot(ctx, c),
+        Command::DeleteSnapshot(c) => snapshot::delete_snapshot(ctx, c, v),
+        Command::SetSnapshotRetention(c) => snapshot::set_retention(ctx, c, v),
+        Command::ArchiveSnapshot(c) => archive::archive_snapshot(ctx, c, v),
+        Command::CopySnapshot(c) => copy::copy_snapshot(ctx, c, v),
+        Command::LockSnapshot(c) => lock::lock_snapshot(ctx, c, v),
+        Command::UnlockSnapshot(c) => lock::unlock_snapshot(ctx, c, v),
+        Command::ImportImage(c) => image::import_image(ctx, c, v),
+        Command::CreateImage(c) => image::create_image(ctx, c, v),
+        Command::DeleteImage(c) => image::delete_image(ctx, c, v),
+    }
+}

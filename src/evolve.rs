@@ -1,0 +1,186 @@
+//! Recording events: infallible, and free of rule logic.
+//!
+//! Every check happened in `decide`; here a fact is written down and the
+//! indexes follow it. An event naming an object that is not there changes
+//! nothing, so replaying any event list is total.
+
+use crate::deadline::{Deadline, DeadlineKind};
+use crate::{
+    Account, Event, Image, Region, Retention, SnapshotOutcome, SnapshotStatus, State, StorageTier,
+    User,
+};
+
+impl State {
+    /// Records one event and returns the new state.
+    ///
+    /// `evolve` holds no rules: it trusts that the event came from an
+    /// accepted decision. Replaying the events of an accepted history from
+    /// [`State::new`] (with the same limits) rebuilds that history's state.
+    ///
+    /// ```
+    /// use snapguard::{Actor, Command, CreateRegion, State};
+    /// use chrono::{TimeZone, Utc};
+    ///
+    /// let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+    /// let command = Command::from(CreateRegion { region: "cn-hangzhou".into() });
+    /// let events = State::new().decide(now, &Actor::Platform, &command)?;
+    /// let replayed = events.iter().fold(State::new(), |state, event| state.evolve(event));
+    /// assert!(replayed.region(&"cn-hangzhou".into()).is_some());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn evolve(mut self, event: &Event) -> Self {
+        self.record(event);
+        self
+    }
+
+    /// Records one event in place.
+    pub(crate) fn record(&mut self, event: &Event) {
+        let at = event.at();
+        if self.clock.is_none_or(|clock| at > clock) {
+            self.clock = Some(at);
+        }
+        match event {
+            Event::AccountCreated { account, site, at } => {
+                self.accounts
+                    .insert(account.clone(), Account::new(account.clone(), *site, *at));
+            }
+            Event::RegionCreated { region, at } => {
+                self.regions.insert(
+                    region.clone(),
+                    Region {
+                        id: region.clone(),
+                        created_at: *at,
+                    },
+                );
+            }
+            Event::UserCreated {
+                account,
+                user,
+                statements,
+                ..
+            }
+            | Event::UserPolicySet {
+                account,
+                user,
+                statements,
+                ..
+            } => {
+                self.users.insert(
+                    (account.clone(), user.clone()),
+                    User {
+                        account: account.clone(),
+                        id: user.clone(),
+                        statements: statements.clone(),
+                    },
+                );
+            }
+            Event::AccountOverdue { account, at } => {
+                if let Some(account) = self.accounts.get_mut(account) {
+                    account.overdue_since = Some(*at);
+                }
+            }
+            Event::AccountSettled { account, .. } => {
+                if let Some(account) = self.accounts.get_mut(account) {
+                    account.overdue_since = None;
+                }
+            }
+            Event::DiskCreated { disk, .. } => {
+                self.disks.insert(disk.id.clone(), disk.clone());
+            }
+            Event::DiskReleased { disk, .. } => {
+                self.disks.remove(disk);
+            }
+            Event::DiskRolledBack { .. } => {}
+            Event::SnapshotCreated { snapshot, .. } => {
+                self.index.add_snapshot(snapshot, self.clock);
+                self.snapshots.insert(snapshot.id.clone(), snapshot.clone());
+            }
+            Event::SnapshotFinished {
+                snapshot, outcome, ..
+            } => {
+                if let Some(snapshot) = self.snapshots.get_mut(snapshot) {
+                    match outcome {
+                        SnapshotOutcome::Available { size_gib } => {
+                            snapshot.status = SnapshotStatus::Available;
+                            snapshot.size_gib = *size_gib;
+                        }
+                        SnapshotOutcome::Failed => snapshot.status = SnapshotStatus::Failed,
+                    }
+                }
+            }
+            Event::RetentionChanged {
+                snapshot,
+                retention,
+                ..
+            } => {
+                self.replace_snapshot(snapshot, |s| s.retention = *retention);
+            }
+            Event::SnapshotArchived {
+                snapshot,
+                retention_end,
+                at,
+            } => {
+                self.replace_snapshot(snapshot, |s| {
+                    s.tier = StorageTier::Archive { archived_at: *at };
+                    s.retention = Retention::Until(*retention_end);
+                });
+            }
+            Event::SnapshotDeleted { snapshot, .. } | Event::SnapshotReleased { snapshot, .. } => {
+                if let Some(removed) = self.snapshots.remove(snapshot) {
+                    self.index.remove_snapshot(&removed);
+                }
+            }
+            Event::LockSet { snapshot, lock, .. }
+            | Event::LockReconfigured { snapshot, lock, .. } => {
+                self.replace_snapshot(snapshot, |s| s.lock = Some(*lock));
+            }
+            Event::LockExtended {
+                snapshot, expiry, ..
+            } => {
+                self.replace_snapshot(snapshot, |s| {
+                    if let Some(lock) = s.lock.as_mut() {
+                        lock.expiry = *expiry;
+                    }
+                });
+            }
+            Event::SnapshotUnlocked { snapshot, .. } => {
+                self.replace_snapshot(snapshot, |s| s.lock = None);
+            }
+            Event::CoolOffEnded { snapshot, at } => {
+                self.index.deadlines.remove(&Deadline {
+                    at: *at,
+                    kind: DeadlineKind::CoolOffEnd,
+                    snapshot: snapshot.clone(),
+                });
+            }
+            Event::LockExpired { snapshot, at } => {
+                self.index.deadlines.remove(&Deadline {
+                    at: *at,
+                    kind: DeadlineKind::LockExpiry,
+                    snapshot: snapshot.clone(),
+                });
+            }
+            Event::ImageCreated { image, .. } => {
+                self.images.insert(image.id.clone(), Image::clone(image));
+            }
+            Event::ImageDeleted { image, .. } => {
+                self.images.remove(image);
+            }
+        }
+    }
+
+    /// Changes a snapshot and re-indexes it, so its deadlines and index
+    /// entries always follow its data.
+    fn replace_snapshot(
+        &mut self,
+        id: &crate::SnapshotId,
+        change: impl FnOnce(&mut crate::Snapshot),
+    ) {
+        if let Some(snapshot) = self.snapshots.get_mut(id) {
+            self.index.remove_snapshot(snapshot);
+            change(snapshot);
+            self.index.add_snapshot(snapshot, self.clock);
+        }
+    }
+}

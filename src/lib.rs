@@ -1,0 +1,92 @@
+#![doc = include_str!("../README.md")]
+//!
+//! # Rule catalog
+//!
+//! Every rule has a stable id; [`RuleId`] lists them all with their
+//! statements, and [`Violation::rule`] names the one that refused a command.
+//!
+//! # Decisions
+//!
+//! Where the source documents are silent, the crate decides as `RULES.md`
+//! records, and documents each decision where it applies. Those specific to
+//! this crate's model:
+//!
+//! - Retention given in days counts from the snapshot's creation, on
+//!   creation and on modification (as `RetentionDays` does in the ECS API);
+//!   a copy's counts from the copy's creation.
+//! - Archiving replaces the snapshot's retention by the archive retention,
+//!   counted from the instant of archiving (ARCH-2, LOCK-14).
+//! - A disk built from a snapshot is in the snapshot's region (DISK-1).
+//! - In compliance, extending a lock to exactly its current expiry is an
+//!   accepted no-op (LOCK-8); unlocking an expired lock is an accepted
+//!   no-op, so the instant a compliance lock refuses unlocking until is its
+//!   expiry (LOCK-6).
+//! - Ids of new objects must be well formed ([`is_well_formed`]), so that
+//!   resource names stay unambiguous (GEN-5).
+//! - Resource names are `acs:ecs:<region>:<account>:<kind>/<id>` with kind
+//!   `snapshot`, `disk` or `image` (PERM-1).
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing,
+        clippy::todo,
+        clippy::unimplemented,
+        clippy::unreachable
+    )
+)]
+
+mod account;
+mod actor;
+mod archive;
+mod command;
+mod copy;
+mod deadline;
+mod decide;
+mod disk;
+mod event;
+mod evolve;
+mod ids;
+mod image;
+mod limits;
+mod lock;
+mod machine;
+mod query;
+mod rotation;
+mod rule;
+mod snapshot;
+mod state;
+mod time;
+mod violation;
+
+pub use account::{Account, Region, Site, User};
+pub use actor::{Action, Actor, Effect, Statement};
+pub use command::{
+    ArchiveSnapshot, Command, CopySnapshot, CreateAccount, CreateAutomaticSnapshot,
+    CreateBackupSnapshot, CreateDisk, CreateImage, CreateRegion, CreateSnapshot, CreateUser,
+    DeleteImage, DeleteSnapshot, DiskSource, FinishSnapshot, ImportImage, LockSnapshot,
+    MarkAccountOverdue, ReleaseDisk, ReleaseOverdueSnapshot, ResetDisk, RetentionRequest,
+    SetSnapshotRetention, SetUserPolicy, SettleAccount, SnapshotOutcome, UnlockSnapshot,
+};
+pub use disk::{Disk, DiskCategory, Encryption};
+pub use event::{DeletionCause, Event, ReleaseReason};
+pub use ids::{
+    AccountId, DiskId, ImageId, KeyId, MAX_ID_LEN, ObjectKind, RegionId, SnapshotId, UserId,
+    is_well_formed,
+};
+pub use image::{Image, ImageSource};
+pub use limits::Limits;
+pub use lock::{Lock, LockQuery, LockState, LockView};
+pub use machine::Transition;
+pub use query::DeletionReport;
+pub use rule::{Family, RuleId, UnknownRuleId};
+pub use snapshot::{
+    Retention, Snapshot, SnapshotKind, SnapshotOrigin, SnapshotStatus, StorageTier,
+};
+pub use state::{State, StateError};
+pub use time::Span;
+pub use violation::Violation;

@@ -1,0 +1,62 @@
+//! Automatic snapshots and their rotation at the per-disk limit (LOCK-11).
+
+use chrono::{DateTime, Utc};
+
+use crate::decide::{Ctx, Step, Verdict};
+use crate::snapshot::deletion;
+use crate::{
+    Actor, CreateAutomaticSnapshot, DeletionCause, Event, ObjectKind, SnapshotKind, Violation,
+};
+
+/// LOCK-11. Checks, in order: the platform; the disk exists (GEN-4); a fresh
+/// id (GEN-4, GEN-5); the retention (SNAP-5); then, at the limit, the oldest
+/// automatic snapshot of the disk that no lock protects is deleted, and if
+/// every one is locked the new one is refused until the first lock expires.
+///
+/// The cost follows the number of locked automatic snapshots skipped, which
+/// the per-disk limit bounds, never the fleet.
+pub(crate) fn create_automatic_snapshot(
+    ctx: &Ctx<'_>,
+    c: &CreateAutomaticSnapshot,
+    v: &mut Verdict,
+) -> Step<Vec<Event>> {
+    ctx.system(&Actor::Platform, "create_automatic_snapshot")?;
+    let disk = ctx.disk(&c.disk)?;
+    let taken = ctx.state.snapshot(&c.snapshot).is_some();
+    ctx.fresh(ObjectKind::Snapshot, c.snapshot.as_str(), taken)?;
+    let mut snapshot = disk.snapshot(c.snapshot.clone(), SnapshotKind::Automatic, ctx.now);
+    snapshot.retention = ctx.retention(c.retention_days, ctx.now)?;
+
+    let limit = ctx.state.limits.auto_snapshots_per_disk;
+    let held = ctx.state.automatic_snapshots(&disk.id).count();
+    // How many must go so that the new one fits within the limit.
+    let excess = held
+        .saturating_add(1)
+        .saturating_sub(usize::try_from(limit).unwrap_or(usize::MAX));
+    let mut events = Vec::new();
+    let mut earliest_unlock: Option<DateTime<Utc>> = None;
+    for id in ctx.state.automatic_snapshots(&disk.id) {
+        if events.len() == excess {
+            break;
+        }
+        let old = ctx.snapshot(id)?;
+        match old.lock.as_ref().filter(|lock| lock.is_active_at(ctx.now)) {
+            Some(lock) => {
+                earliest_unlock = Some(earliest_unlock.map_or(lock.expiry, |e| e.min(lock.expiry)));
+            }
+            None => events.push(deletion(ctx, old, DeletionCause::Rotation)?),
+        }
+    }
+    v.ensure(events.len() == excess, || {
+        Violation::AutomaticSnapshotLimitReached {
+            disk: disk.id.clone(),
+            limit,
+            earliest_unlock,
+        }
+    })?;
+    events.push(Event::SnapshotCreated {
+        at: ctx.now,
+        snapshot,
+    });
+    Ok(events)
+}

@@ -1,0 +1,387 @@
+//! Snapshots: the entity, its retention and lifecycle (SNAP), and deletion.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::decide::{Ctx, Step, Verdict, snapshot_resource};
+use crate::time::rfc3339;
+use crate::{
+    AccountId, Action, Actor, CreateBackupSnapshot, CreateSnapshot, DeleteSnapshot, DeletionCause,
+    DiskId, Encryption, Event, FinishSnapshot, Lock, LockState, ObjectKind, RegionId,
+    RetentionRequest, RuleId, SetSnapshotRetention, SnapshotId, Span, Violation, time,
+};
+
+/// Where a snapshot is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SnapshotStatus {
+    /// Being created or copied.
+    InProgress,
+    /// Ready for use.
+    Available,
+    /// Creation or copy failed.
+    Failed,
+}
+
+impl fmt::Display for SnapshotStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::InProgress => "in progress",
+            Self::Available => "available",
+            Self::Failed => "failed",
+        })
+    }
+}
+
+/// Where a snapshot came from (SNAP-1).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum SnapshotOrigin {
+    /// Taken of a disk of its owner.
+    Disk {
+        /// The disk.
+        disk: DiskId,
+    },
+    /// Taken of a disk built from an imported custom image.
+    ImportedImageDisk {
+        /// The disk.
+        disk: DiskId,
+    },
+    /// A copy of another snapshot.
+    Copy {
+        /// The snapshot copied.
+        source: SnapshotId,
+    },
+    /// Made by Cloud Backup; never lockable (LOCK-3).
+    CloudBackup,
+}
+
+impl SnapshotOrigin {
+    /// The disk the snapshot was taken of, if it was taken of a disk.
+    #[must_use]
+    pub fn disk(&self) -> Option<&DiskId> {
+        match self {
+            Self::Disk { disk } | Self::ImportedImageDisk { disk } => Some(disk),
+            Self::Copy { .. } | Self::CloudBackup => None,
+        }
+    }
+}
+
+/// Whether an automatic snapshot policy made the snapshot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SnapshotKind {
+    /// Made on request.
+    Manual,
+    /// Made by an automatic snapshot policy; subject to rotation (LOCK-11).
+    Automatic,
+}
+
+/// The storage tier of a snapshot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum StorageTier {
+    /// The standard tier.
+    Standard,
+    /// The archive tier (ARCH); the snapshot's retention is the archive
+    /// retention.
+    Archive {
+        /// When it was archived.
+        archived_at: DateTime<Utc>,
+    },
+}
+
+/// How long a snapshot is kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(tag = "type", content = "end", rename_all = "snake_case")]
+pub enum Retention {
+    /// Until deleted.
+    Permanent,
+    /// Until this instant, when it is released (SNAP-2).
+    Until(DateTime<Utc>),
+}
+
+impl Retention {
+    /// When the retention ends, if it does.
+    #[must_use]
+    pub fn end(&self) -> Option<DateTime<Utc>> {
+        match self {
+            Self::Permanent => None,
+            Self::Until(end) => Some(*end),
+        }
+    }
+
+    /// Whether `self` keeps a snapshot at least as long as `other`.
+    #[must_use]
+    pub fn outlasts(&self, other: &Retention) -> bool {
+        match (self, other) {
+            (Self::Permanent, _) => true,
+            (Self::Until(_), Self::Permanent) => false,
+            (Self::Until(a), Self::Until(b)) => a >= b,
+        }
+    }
+}
+
+impl fmt::Display for Retention {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Permanent => f.write_str("permanently"),
+            Self::Until(end) => write!(f, "until {}", rfc3339(end)),
+        }
+    }
+}
+
+/// A snapshot (SNAP-1).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Snapshot {
+    /// Its id.
+    pub id: SnapshotId,
+    /// The account that owns it.
+    pub owner: AccountId,
+    /// Its region.
+    pub region: RegionId,
+    /// Where it came from.
+    pub origin: SnapshotOrigin,
+    /// Where it is in its life.
+    pub status: SnapshotStatus,
+    /// How it is encrypted.
+    pub encryption: Encryption,
+    /// How long it is kept.
+    pub retention: Retention,
+    /// Its tags.
+    pub tags: BTreeMap<String, String>,
+    /// Its size in GiB (0 until available).
+    pub size_gib: u64,
+    /// The size of the disk it was taken of, in GiB.
+    pub source_disk_size_gib: u64,
+    /// Its storage tier.
+    pub tier: StorageTier,
+    /// Manual or automatic.
+    pub kind: SnapshotKind,
+    /// When it was created.
+    pub created_at: DateTime<Utc>,
+    /// Its lock, current or expired, if it was ever locked.
+    pub lock: Option<Lock>,
+}
+
+impl Snapshot {
+    /// The lock state at `now`, if the snapshot was ever locked (LOCK-5).
+    #[must_use]
+    pub fn lock_state(&self, now: DateTime<Utc>) -> Option<LockState> {
+        self.lock.as_ref().map(|lock| lock.state_at(now))
+    }
+
+    /// Whether a lock protects the snapshot at `now` (cooling-off or
+    /// compliance): no deletion path removes it (LOCK-10).
+    #[must_use]
+    pub fn is_locked_at(&self, now: DateTime<Utc>) -> bool {
+        self.lock
+            .as_ref()
+            .is_some_and(|lock| lock.is_active_at(now))
+    }
+
+    /// Whether the snapshot is in the archive tier.
+    #[must_use]
+    pub fn is_archived(&self) -> bool {
+        matches!(self.tier, StorageTier::Archive { .. })
+    }
+
+    /// A new snapshot in progress, in the standard tier, without lock.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn started(
+        id: SnapshotId,
+        owner: AccountId,
+        region: RegionId,
+        origin: SnapshotOrigin,
+        encryption: Encryption,
+        retention: Retention,
+        source_disk_size_gib: u64,
+        kind: SnapshotKind,
+        created_at: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            id,
+            owner,
+            region,
+            origin,
+            status: SnapshotStatus::InProgress,
+            encryption,
+            retention,
+            tags: BTreeMap::new(),
+            size_gib: 0,
+            source_disk_size_gib,
+            tier: StorageTier::Standard,
+            kind,
+            created_at,
+            lock: None,
+        }
+    }
+}
+
+/// Checks: a customer; the disk exists and is its own (GEN-4, PERM-4); a
+/// fresh snapshot id (GEN-4, GEN-5); `ecs:CreateSnapshot` (PERM-1); the
+/// retention (SNAP-5).
+pub(crate) fn create_snapshot(
+    ctx: &Ctx<'_>,
+    c: &CreateSnapshot,
+    v: &mut Verdict,
+) -> Step<Vec<Event>> {
+    let account = ctx.customer("create_snapshot")?;
+    let disk = ctx.own_disk(account, &c.disk)?;
+    let taken = ctx.state.snapshot(&c.snapshot).is_some();
+    ctx.fresh(ObjectKind::Snapshot, c.snapshot.as_str(), taken)?;
+    let mut snapshot = disk.snapshot(c.snapshot.clone(), SnapshotKind::Manual, ctx.now);
+    v.check(ctx.authorize(Action::CreateSnapshot, snapshot_resource(&snapshot)))?;
+    snapshot.retention = ctx.retention(c.retention_days, ctx.now)?;
+    snapshot.tags = c.tags.clone();
+    Ok(vec![Event::SnapshotCreated {
+        at: ctx.now,
+        snapshot,
+    }])
+}
+
+/// Checks: the platform; the account and region exist; a fresh id; the
+/// retention (SNAP-5).
+pub(crate) fn create_backup_snapshot(ctx: &Ctx<'_>, c: &CreateBackupSnapshot) -> Step<Vec<Event>> {
+    ctx.system(&Actor::Platform, "create_backup_snapshot")?;
+    ctx.account(&c.account)?;
+    ctx.region(&c.region)?;
+    let taken = ctx.state.snapshot(&c.snapshot).is_some();
+    ctx.fresh(ObjectKind::Snapshot, c.snapshot.as_str(), taken)?;
+    let retention = ctx.retention(c.retention_days, ctx.now)?;
+    let snapshot = Snapshot::started(
+        c.snapshot.clone(),
+        c.account.clone(),
+        c.region.clone(),
+        SnapshotOrigin::CloudBackup,
+        Encryption::Unencrypted,
+        retention,
+        0,
+        SnapshotKind::Manual,
+        ctx.now,
+    );
+    Ok(vec![Event::SnapshotCreated {
+        at: ctx.now,
+        snapshot,
+    }])
+}
+
+/// Checks: the platform; the snapshot exists and is in progress (SNAP-1).
+pub(crate) fn finish_snapshot(ctx: &Ctx<'_>, c: &FinishSnapshot) -> Step<Vec<Event>> {
+    ctx.system(&Actor::Platform, "finish_snapshot")?;
+    let snapshot = ctx.snapshot(&c.snapshot)?;
+    if snapshot.status != SnapshotStatus::InProgress {
+        return Err(Violation::SnapshotNotInProgress {
+            snapshot: snapshot.id.clone(),
+            status: snapshot.status,
+        }
+        .into());
+    }
+    Ok(vec![Event::SnapshotFinished {
+        at: ctx.now,
+        snapshot: c.snapshot.clone(),
+        outcome: c.outcome,
+    }])
+}
+
+/// SNAP-4. Checks: a customer; the snapshot exists and is its own (GEN-4,
+/// PERM-4); `ecs:DeleteSnapshot` (PERM-1); no lock in cooling-off or
+/// compliance (LOCK-10, whoever asks: PERM-3).
+pub(crate) fn delete_snapshot(
+    ctx: &Ctx<'_>,
+    c: &DeleteSnapshot,
+    v: &mut Verdict,
+) -> Step<Vec<Event>> {
+    let account = ctx.customer("delete_snapshot")?;
+    let snapshot = ctx.own_snapshot(account, &c.snapshot)?;
+    v.check(ctx.authorize(Action::DeleteSnapshot, snapshot_resource(snapshot)))?;
+    v.check(guard_deletion(snapshot, ctx.now))?;
+    Ok(vec![deletion(ctx, snapshot, DeletionCause::Requested)?])
+}
+
+/// Refuses a snapshot that is not available, under the rule of the
+/// command that needs it.
+pub(crate) fn require_available(snapshot: &Snapshot, rule: RuleId) -> Result<(), Violation> {
+    if snapshot.status == SnapshotStatus::Available {
+        Ok(())
+    } else {
+        Err(Violation::SnapshotNotAvailable {
+            snapshot: snapshot.id.clone(),
+            status: snapshot.status,
+            rule,
+        })
+    }
+}
+
+/// LOCK-10: refuses the deletion of a snapshot a lock protects at `now`.
+pub(crate) fn guard_deletion(snapshot: &Snapshot, now: DateTime<Utc>) -> Result<(), Violation> {
+    match &snapshot.lock {
+        Some(lock) if lock.is_active_at(now) => Err(Violation::SnapshotLocked {
+            snapshot: snapshot.id.clone(),
+            state: lock.state_at(now),
+            expiry: lock.expiry,
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// The event deleting `snapshot` now: cancelling it if in progress (SNAP-4,
+/// COPY-6), with the early-deletion charge of ARCH-4.
+pub(crate) fn deletion(
+    ctx: &Ctx<'_>,
+    snapshot: &Snapshot,
+    cause: DeletionCause,
+) -> Result<Event, Violation> {
+    let early_archive_deletion = match snapshot.tier {
+        StorageTier::Archive { archived_at } => {
+            let days = ctx.state.limits.archive_min_storage_days;
+            ctx.now < time::later(archived_at, Span::Days(days))?
+        }
+        StorageTier::Standard => false,
+    };
+    Ok(Event::SnapshotDeleted {
+        at: ctx.now,
+        snapshot: snapshot.id.clone(),
+        cause,
+        cancelled_in_progress: snapshot.status == SnapshotStatus::InProgress,
+        early_archive_deletion,
+    })
+}
+
+/// SNAP-3, SNAP-5. Checks: a customer; its own snapshot; the permission;
+/// the retention in range (counted from the snapshot's creation); never
+/// shorter than now. The same retention again records nothing.
+pub(crate) fn set_retention(
+    ctx: &Ctx<'_>,
+    c: &SetSnapshotRetention,
+    v: &mut Verdict,
+) -> Step<Vec<Event>> {
+    let account = ctx.customer("set_snapshot_retention")?;
+    let snapshot = ctx.own_snapshot(account, &c.snapshot)?;
+    v.check(ctx.authorize(Action::ModifySnapshotAttribute, snapshot_resource(snapshot)))?;
+    let requested = match c.retention {
+        RetentionRequest::Permanent => Retention::Permanent,
+        RetentionRequest::Days(days) => ctx.retention(Some(days), snapshot.created_at)?,
+    };
+    v.check(if requested.outlasts(&snapshot.retention) {
+        Ok(())
+    } else {
+        Err(Violation::RetentionShortened {
+            snapshot: snapshot.id.clone(),
+            current: snapshot.retention,
+            requested,
+        })
+    })?;
+    if requested == snapshot.retention {
+        return Ok(Vec::new());
+    }
+    Ok(vec![Event::RetentionChanged {
+        at: ctx.now,
+        snapshot: snapshot.id.clone(),
+        retention: requested,
+    }])
+}

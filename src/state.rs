@@ -1,0 +1,440 @@
+//! The state value and its read-only accessors.
+//!
+//! Collections are private: the representation (and its indexes) may change
+//! without an API change. Indexes are derived from the data, never
+//! serialized, and rebuilt and checked when a state is deserialized.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::deadline::Deadline;
+use crate::{
+    Account, AccountId, Disk, DiskId, Image, ImageId, Limits, ObjectKind, Region, RegionId,
+    Snapshot, SnapshotId, SnapshotKind, User, UserId,
+};
+
+/// Everything the model knows: accounts, users, regions, disks, snapshots
+/// and images, with the limits in force and the latest instant recorded.
+///
+/// A `State` changes only through [`State::apply`] (or its relatives), which
+/// either returns a new state with the events that made it, or refuses.
+///
+/// ```
+/// use snapguard::State;
+/// let state = State::new();
+/// assert_eq!(state.clock(), None);
+/// assert_eq!(state.snapshots().count(), 0);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(try_from = "StateData", into = "StateData")]
+pub struct State {
+    pub(crate) limits: Limits,
+    pub(crate) clock: Option<DateTime<Utc>>,
+    pub(crate) accounts: BTreeMap<AccountId, Account>,
+    pub(crate) users: BTreeMap<(AccountId, UserId), User>,
+    pub(crate) regions: BTreeMap<RegionId, Region>,
+    pub(crate) disks: BTreeMap<DiskId, Disk>,
+    pub(crate) snapshots: BTreeMap<SnapshotId, Snapshot>,
+    pub(crate) images: BTreeMap<ImageId, Image>,
+    pub(crate) index: Indexes,
+}
+
+/// Indexes kept by evolve so that no rule scans the fleet.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(crate) struct Indexes {
+    /// Automatic snapshots of each disk, oldest first (LOCK-11 rotation).
+    pub(crate) automatic: BTreeMap<DiskId, BTreeSet<(DateTime<Utc>, SnapshotId)>>,
+    /// Snapshots with a lock record, by owner (lock queries).
+    pub(crate) locked: BTreeMap<AccountId, BTreeSet<SnapshotId>>,
+    /// Time-caused events not yet recorded, earliest first (GEN-6).
+    pub(crate) deadlines: BTreeSet<Deadline>,
+}
+
+impl State {
+    /// An empty state with the default [`Limits`].
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// An empty state with the given limits.
+    #[must_use]
+    pub fn with_limits(limits: Limits) -> Self {
+        Self {
+            limits,
+            ..Self::default()
+        }
+    }
+
+    /// The limits in force.
+    #[must_use]
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    /// The latest instant the state has recorded (GEN-2), if any.
+    #[must_use]
+    pub fn clock(&self) -> Option<DateTime<Utc>> {
+        self.clock
+    }
+
+    /// An account.
+    #[must_use]
+    pub fn account(&self, id: &AccountId) -> Option<&Account> {
+        self.accounts.get(id)
+    }
+
+    /// Every account, ordered by id.
+    pub fn accounts(&self) -> impl Iterator<Item = &Account> {
+        self.accounts.values()
+    }
+
+    /// A user of an account.
+    #[must_use]
+    pub fn user(&self, account: &AccountId, user: &UserId) -> Option<&User> {
+        self.users.get(&(account.clone(), user.clone()))
+    }
+
+    /// A region.
+    #[must_use]
+    pub fn region(&self, id: &RegionId) -> Option<&Region> {
+        self.regions.get(id)
+    }
+
+    /// A disk (released disks are gone).
+    #[must_use]
+    pub fn disk(&self, id: &DiskId) -> Option<&Disk> {
+        self.disks.get(id)
+    }
+
+    /// A snapshot, as recorded; one whose retention has ended is released
+    /// by the next [`State::advance`] or command.
+    #[must_use]
+    pub fn snapshot(&self, id: &SnapshotId) -> Option<&Snapshot> {
+        self.snapshots.get(id)
+    }
+
+    /// Every snapshot, ordered by id.
+    pub fn snapshots(&self) -> impl Iterator<Item = &Snapshot> {
+        self.snapshots.values()
+    }
+
+    /// A custom image.
+    #[must_use]
+    pub fn image(&self, id: &ImageId) -> Option<&Image> {
+        self.images.get(id)
+    }
+
+    /// The automatic snapshots of a disk, oldest first.
+    pub fn automatic_snapshots(&self, disk: &DiskId) -> impl Iterator<Item = &SnapshotId> {
+        self.index
+            .automatic
+            .get(disk)
+            .into_iter()
+            .flatten()
+            .map(|(_, id)| id)
+    }
+
+    /// When the next time-caused event is due: call [`State::advance`] then.
+    ///
+    /// ```
+    /// use snapguard::State;
+    /// assert_eq!(State::new().next_deadline(), None);
+    /// ```
+    #[must_use]
+    pub fn next_deadline(&self) -> Option<DateTime<Utc>> {
+        self.index.deadlines.first().map(|d| d.at)
+    }
+
+    /// Rebuilds every index from the data.
+    fn reindex(&mut self) {
+        let mut index = Indexes::default();
+        for snapshot in self.snapshots.values() {
+            index.add_snapshot(snapshot, self.clock);
+        }
+        self.index = index;
+    }
+}
+
+impl Indexes {
+    /// Indexes a snapshot; deadlines at or before `recorded` were already
+    /// recorded as events and are not due again.
+    pub(crate) fn add_snapshot(&mut self, snapshot: &Snapshot, recorded: Option<DateTime<Utc>>) {
+        if let (SnapshotKind::Automatic, Some(disk)) = (snapshot.kind, snapshot.origin.disk()) {
+            self.automatic
+                .entry(disk.clone())
+                .or_default()
+                .insert((snapshot.created_at, snapshot.id.clone()));
+        }
+        if snapshot.lock.is_some() {
+            self.locked
+                .entry(snapshot.owner.clone())
+                .or_default()
+                .insert(snapshot.id.clone());
+        }
+        for deadline in Deadline::of_snapshot(snapshot) {
+            if recorded.is_none_or(|clock| deadline.at > clock) {
+                self.deadlines.insert(deadline);
+            }
+        }
+    }
+
+    /// Removes a snapshot from every index.
+    pub(crate) fn remove_snapshot(&mut self, snapshot: &Snapshot) {
+        if let Some(disk) = snapshot.origin.disk() {
+            if let Some(set) = self.automatic.get_mut(disk) {
+                set.remove(&(snapshot.created_at, snapshot.id.clone()));
+                if set.is_empty() {
+                    self.automatic.remove(disk);
+                }
+            }
+        }
+        if let Some(set) = self.locked.get_mut(&snapshot.owner) {
+            set.remove(&snapshot.id);
+            if set.is_empty() {
+                self.locked.remove(&snapshot.owner);
+            }
+        }
+        for deadline in Deadline::of_snapshot(snapshot) {
+            self.deadlines.remove(&deadline);
+        }
+    }
+}
+
+/// Why a serialized state was refused: it breaks an invariant that no
+/// accepted history can break.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum StateError {
+    /// Two objects of one kind share an id.
+    #[error("{kind} `{id}` appears twice")]
+    Duplicate {
+        /// The kind of object.
+        kind: ObjectKind,
+        /// The id.
+        id: String,
+    },
+    /// An object refers to one that does not exist.
+    #[error("{kind} `{id}` refers to {missing_kind} `{missing_id}`, which does not exist")]
+    Dangling {
+        /// The referring object's kind.
+        kind: ObjectKind,
+        /// Its id.
+        id: String,
+        /// The kind referred to.
+        missing_kind: ObjectKind,
+        /// The id referred to.
+        missing_id: String,
+    },
+    /// A snapshot's lock expires after its retention ends (LOCK-4).
+    #[error("the lock of snapshot `{0}` expires after its retention ends")]
+    LockOutlivesRetention(SnapshotId),
+    /// A disk holds more automatic snapshots than the limit (LOCK-11).
+    #[error("disk `{0}` holds more automatic snapshots than the limit")]
+    AutomaticLimitExceeded(DiskId),
+    /// An object was recorded after the state's clock.
+    #[error("{kind} `{id}` was created after the state's clock")]
+    AfterClock {
+        /// The kind of object.
+        kind: ObjectKind,
+        /// Its id.
+        id: String,
+    },
+}
+
+/// The serialized form of a state: its data as lists, without indexes.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StateData {
+    #[serde(default)]
+    limits: Limits,
+    clock: Option<DateTime<Utc>>,
+    accounts: Vec<Account>,
+    users: Vec<User>,
+    regions: Vec<Region>,
+    disks: Vec<Disk>,
+    snapshots: Vec<Snapshot>,
+    images: Vec<Image>,
+}
+
+impl From<State> for StateData {
+    fn from(state: State) -> Self {
+        Self {
+            limits: state.limits,
+            clock: state.clock,
+            accounts: state.accounts.into_values().collect(),
+            users: state.users.into_values().collect(),
+            regions: state.regions.into_values().collect(),
+            disks: state.disks.into_values().collect(),
+            snapshots: state.snapshots.into_values().collect(),
+            images: state.images.into_values().collect(),
+        }
+    }
+}
+
+/// Collects objects by key, refusing duplicates.
+fn unique<K: Ord, V>(
+    items: Vec<V>,
+    kind: ObjectKind,
+    key: impl Fn(&V) -> K,
+    name: impl Fn(&V) -> String,
+) -> Result<BTreeMap<K, V>, StateError> {
+    let mut map = BTreeMap::new();
+    for item in items {
+        let id = name(&item);
+        if map.insert(key(&item), item).is_some() {
+            return Err(StateError::Duplicate { kind, id });
+        }
+    }
+    Ok(map)
+}
+
+fn dangling(kind: ObjectKind, id: &str, missing_kind: ObjectKind, missing: &str) -> StateError {
+    StateError::Dangling {
+        kind,
+        id: id.to_owned(),
+        missing_kind,
+        missing_id: missing.to_owned(),
+    }
+}
+
+impl TryFrom<StateData> for State {
+    type Error = StateError;
+
+    fn try_from(data: StateData) -> Result<Self, StateError> {
+        use ObjectKind as K;
+        let mut state = State {
+            limits: data.limits,
+            clock: data.clock,
+            accounts: unique(
+                data.accounts,
+                K::Account,
+                |a| a.id.clone(),
+                |a| a.id.to_string(),
+            )?,
+            users: unique(
+                data.users,
+                K::User,
+                |u| (u.account.clone(), u.id.clone()),
+                |u| u.id.to_string(),
+            )?,
+            regions: unique(
+                data.regions,
+                K::Region,
+                |r| r.id.clone(),
+                |r| r.id.to_string(),
+            )?,
+            disks: unique(data.disks, K::Disk, |d| d.id.clone(), |d| d.id.to_string())?,
+            snapshots: unique(
+                data.snapshots,
+                K::Snapshot,
+                |s| s.id.clone(),
+                |s| s.id.to_string(),
+            )?,
+            images: unique(
+                data.images,
+                K::Image,
+                |i| i.id.clone(),
+                |i| i.id.to_string(),
+            )?,
+            index: Indexes::default(),
+        };
+        state.check()?;
+        state.reindex();
+        let limit = usize::try_from(state.limits.auto_snapshots_per_disk).unwrap_or(usize::MAX);
+        if let Some((disk, _)) = state
+            .index
+            .automatic
+            .iter()
+            .find(|(_, set)| set.len() > limit)
+        {
+            return Err(StateError::AutomaticLimitExceeded(disk.clone()));
+        }
+        Ok(state)
+    }
+}
+
+impl State {
+    /// Checks references, LOCK-4 and the clock on freshly loaded data.
+    fn check(&self) -> Result<(), StateError> {
+        use ObjectKind as K;
+        let after_clock = |at: DateTime<Utc>| self.clock.is_none_or(|clock| at > clock);
+        for user in self.users.values() {
+            if !self.accounts.contains_key(&user.account) {
+                return Err(dangling(
+                    K::User,
+                    user.id.as_str(),
+                    K::Account,
+                    user.account.as_str(),
+                ));
+            }
+        }
+        for disk in self.disks.values() {
+            if !self.accounts.contains_key(&disk.owner) {
+                return Err(dangling(
+                    K::Disk,
+                    disk.id.as_str(),
+                    K::Account,
+                    disk.owner.as_str(),
+                ));
+            }
+            if !self.regions.contains_key(&disk.region) {
+                return Err(dangling(
+                    K::Disk,
+                    disk.id.as_str(),
+                    K::Region,
+                    disk.region.as_str(),
+                ));
+            }
+            if after_clock(disk.created_at) {
+                return Err(StateError::AfterClock {
+                    kind: K::Disk,
+                    id: disk.id.to_string(),
+                });
+            }
+        }
+        for image in self.images.values() {
+            if !self.accounts.contains_key(&image.owner) {
+                return Err(dangling(
+                    K::Image,
+                    image.id.as_str(),
+                    K::Account,
+                    image.owner.as_str(),
+                ));
+            }
+        }
+        for snapshot in self.snapshots.values() {
+            let id = snapshot.id.as_str();
+            if !self.accounts.contains_key(&snapshot.owner) {
+                return Err(dangling(
+                    K::Snapshot,
+                    id,
+                    K::Account,
+                    snapshot.owner.as_str(),
+                ));
+            }
+            if !self.regions.contains_key(&snapshot.region) {
+                return Err(dangling(
+                    K::Snapshot,
+                    id,
+                    K::Region,
+                    snapshot.region.as_str(),
+                ));
+            }
+            if after_clock(snapshot.created_at) {
+                return Err(StateError::AfterClock {
+                    kind: K::Snapshot,
+                    id: id.to_owned(),
+                });
+            }
+            if let (Some(lock), Some(end)) = (&snapshot.lock, snapshot.retention.end()) {
+                if lock.expiry > end {
+                    return Err(StateError::LockOutlivesRetention(snapshot.id.clone()));
+                }
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,435 @@
+//! Why a command was refused: one typed variant per way of going wrong.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::time::{rfc3339, rfc3339_or_never};
+use crate::{
+    AccountId, Action, Actor, DiskId, ImageId, LockState, ObjectKind, Retention, RuleId,
+    SnapshotId, SnapshotStatus, Span,
+};
+
+/// A refused command: what went wrong, the objects concerned, and the rule
+/// that refused it ([`Violation::rule`]).
+///
+/// A violation never comes with a changed state (GEN-3). Where waiting alone
+/// would lift it, [`Violation::retry_at`] gives the earliest instant at which
+/// the same command would be allowed.
+///
+/// ```
+/// use snapguard::{RuleId, SnapshotId, LockState, Violation};
+/// use chrono::{TimeZone, Utc};
+///
+/// let expiry = Utc.with_ymd_and_hms(2031, 1, 1, 0, 0, 0).unwrap();
+/// let refusal = Violation::SnapshotLocked {
+///     snapshot: SnapshotId::new("s-1"),
+///     state: LockState::Compliance,
+///     expiry,
+/// };
+/// assert_eq!(refusal.rule(), RuleId::Lock10);
+/// assert_eq!(refusal.retry_at(), Some(expiry));
+/// assert_eq!(
+///     refusal.to_string(),
+///     "snapshot `s-1` is locked (compliance) until 2031-01-01T00:00:00Z"
+/// );
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(tag = "type", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Violation {
+    /// GEN-2: the command's `now` is earlier than an instant already recorded.
+    #[error(
+        "time runs backwards: the command is at {} but the state has recorded {}",
+        rfc3339(.now),
+        rfc3339(.latest)
+    )]
+    ClockWentBackwards {
+        /// The command's instant.
+        now: DateTime<Utc>,
+        /// The latest instant the state has recorded.
+        latest: DateTime<Utc>,
+    },
+    /// GEN-4: no object of that kind has that id.
+    #[error("{kind} `{id}` does not exist")]
+    NotFound {
+        /// What kind of object was looked for.
+        kind: ObjectKind,
+        /// The id that names nothing.
+        id: String,
+    },
+    /// GEN-4: the id of a new object is already taken.
+    #[error("{kind} `{id}` already exists")]
+    AlreadyExists {
+        /// The kind of object.
+        kind: ObjectKind,
+        /// The id already in use.
+        id: String,
+    },
+    /// GEN-5: the id of a new object is not well formed
+    /// ([`is_well_formed`](crate::is_well_formed)).
+    #[error(
+        "{kind} id `{id}` is not well formed: use 1 to 128 ASCII letters, digits, `-`, `_` or `.`"
+    )]
+    InvalidId {
+        /// The kind of object.
+        kind: ObjectKind,
+        /// The rejected id.
+        id: String,
+    },
+    /// GEN-5: an instant plus a span leaves the representable range.
+    #[error("{} plus {span} is beyond the representable instants", rfc3339(.start))]
+    TimeOutOfRange {
+        /// The instant the span was added to.
+        start: DateTime<Utc>,
+        /// The span.
+        span: Span,
+    },
+    /// PERM-1 (or PERM-2 for lock actions): no Allow matched, or a Deny did.
+    #[error("{actor} may not perform `{action}` on `{resource}`{}", if *.explicit_deny { " (explicitly denied)" } else { "" })]
+    PermissionDenied {
+        /// Who asked.
+        actor: Actor,
+        /// What it asked to do.
+        action: Action,
+        /// The resource name it asked to act on.
+        resource: String,
+        /// Whether a Deny statement matched (rather than no Allow).
+        explicit_deny: bool,
+    },
+    /// PERM-1: this kind of actor never issues this command (customers do
+    /// not run the platform's processes, and system actors do not act for
+    /// customers).
+    #[error("{actor} cannot issue `{command}`")]
+    WrongActor {
+        /// Who asked.
+        actor: Actor,
+        /// The command's name.
+        command: String,
+    },
+    /// PERM-4: the object belongs to another account.
+    #[error("{kind} `{id}` belongs to account `{owner}`, not to account `{account}`")]
+    ForeignResource {
+        /// The kind of object.
+        kind: ObjectKind,
+        /// The object's id.
+        id: String,
+        /// Its owner.
+        owner: AccountId,
+        /// The account that tried to act on it.
+        account: AccountId,
+    },
+    /// SNAP-1: the snapshot is not in the status the command needs; the
+    /// variant carries the rule of the command that needs it.
+    #[error("snapshot `{snapshot}` is {status}, not available")]
+    SnapshotNotAvailable {
+        /// The snapshot.
+        snapshot: SnapshotId,
+        /// Its status.
+        status: SnapshotStatus,
+        /// The rule that needs an available snapshot (LOCK-3, ARCH-1, ...).
+        rule: RuleId,
+    },
+    /// SNAP-1: only a snapshot in progress can be completed.
+    #[error("snapshot `{snapshot}` is {status}, not in progress")]
+    SnapshotNotInProgress {
+        /// The snapshot.
+        snapshot: SnapshotId,
+        /// Its status.
+        status: SnapshotStatus,
+    },
+    /// SNAP-3: retention can be extended or made permanent, never shortened.
+    #[error("snapshot `{snapshot}` is retained {current}; {requested} would shorten it")]
+    RetentionShortened {
+        /// The snapshot.
+        snapshot: SnapshotId,
+        /// Its retention now.
+        current: Retention,
+        /// The retention asked for.
+        requested: Retention,
+    },
+    /// SNAP-5: a retention in days out of range.
+    #[error("a retention of {days} days is outside {min} to {max} days")]
+    RetentionOutOfRange {
+        /// The days asked for.
+        days: u32,
+        /// The shortest allowed.
+        min: u32,
+        /// The longest allowed.
+        max: u32,
+    },
+    /// LOCK-1: lock duration out of range.
+    #[error("a lock of {days} days is outside {min} to {max} days")]
+    LockDurationOutOfRange {
+        /// The days asked for.
+        days: u32,
+        /// The shortest allowed.
+        min: u32,
+        /// The longest allowed.
+        max: u32,
+    },
+    /// LOCK-1: cooling-off longer than allowed.
+    #[error("a cooling-off of {hours} hours is longer than {max} hours")]
+    CoolOffOutOfRange {
+        /// The hours asked for.
+        hours: u32,
+        /// The longest allowed.
+        max: u32,
+    },
+    /// LOCK-1: cooling-off counts inside the duration and may not exceed it.
+    #[error(
+        "a cooling-off of {cool_off_hours} hours exceeds the lock duration of {duration_days} days"
+    )]
+    CoolOffExceedsDuration {
+        /// The hours asked for.
+        cool_off_hours: u32,
+        /// The lock duration asked for.
+        duration_days: u32,
+    },
+    /// LOCK-3: snapshots made by Cloud Backup cannot be locked.
+    #[error("snapshot `{snapshot}` was made by Cloud Backup and cannot be locked")]
+    CloudBackupSnapshot {
+        /// The snapshot.
+        snapshot: SnapshotId,
+    },
+    /// LOCK-4: the lock would outlive the snapshot's retention.
+    #[error(
+        "a lock of snapshot `{snapshot}` expiring at {} would outlive its retention ending at {}; extend the retention first",
+        rfc3339(.lock_expiry),
+        rfc3339(.retention_end)
+    )]
+    LockOutlivesRetention {
+        /// The snapshot.
+        snapshot: SnapshotId,
+        /// When the lock would expire.
+        lock_expiry: DateTime<Utc>,
+        /// When the snapshot's retention ends.
+        retention_end: DateTime<Utc>,
+    },
+    /// LOCK-6: in compliance nobody can unlock; the lock ends by itself.
+    #[error("snapshot `{snapshot}` is locked in compliance until {} and cannot be unlocked", rfc3339(.expiry))]
+    UnlockInCompliance {
+        /// The snapshot.
+        snapshot: SnapshotId,
+        /// When the lock expires.
+        expiry: DateTime<Utc>,
+    },
+    /// LOCK-6: there is no lock to remove.
+    #[error("snapshot `{snapshot}` has never been locked")]
+    NotLocked {
+        /// The snapshot.
+        snapshot: SnapshotId,
+    },
+    /// LOCK-8: in compliance a lock can only be extended.
+    #[error(
+        "the lock of snapshot `{snapshot}` expires at {}; in compliance it can only be extended, not moved to {}",
+        rfc3339(.current_expiry),
+        rfc3339(.requested_expiry)
+    )]
+    LockShortened {
+        /// The snapshot.
+        snapshot: SnapshotId,
+        /// The lock's expiry now.
+        current_expiry: DateTime<Utc>,
+        /// The expiry asked for (`now` plus the duration).
+        requested_expiry: DateTime<Utc>,
+        /// From when the same duration reaches the current expiry.
+        allowed_from: Option<DateTime<Utc>>,
+    },
+    /// LOCK-8: no cooling-off may be given to a lock in compliance.
+    #[error(
+        "the lock of snapshot `{snapshot}` is in compliance until {}; a cooling-off of {cool_off_hours} hours cannot be given",
+        rfc3339(.expiry)
+    )]
+    CoolOffInCompliance {
+        /// The snapshot.
+        snapshot: SnapshotId,
+        /// The hours asked for.
+        cool_off_hours: u32,
+        /// When the lock expires.
+        expiry: DateTime<Utc>,
+    },
+    /// LOCK-10: a locked snapshot survives every deletion path.
+    #[error("snapshot `{snapshot}` is locked ({state}) until {}", rfc3339(.expiry))]
+    SnapshotLocked {
+        /// The snapshot.
+        snapshot: SnapshotId,
+        /// Its lock state.
+        state: LockState,
+        /// When the lock expires.
+        expiry: DateTime<Utc>,
+    },
+    /// LOCK-11: every automatic snapshot of the disk is locked and the disk
+    /// is at its limit, so rotation has nothing to delete.
+    #[error(
+        "disk `{disk}` holds {limit} automatic snapshots, all locked; the earliest lock ends at {}",
+        rfc3339_or_never(.earliest_unlock)
+    )]
+    AutomaticSnapshotLimitReached {
+        /// The disk.
+        disk: DiskId,
+        /// The per-disk limit.
+        limit: u32,
+        /// When the first of its locks expires.
+        earliest_unlock: Option<DateTime<Utc>>,
+    },
+    /// LOCK-12: billing may release only once the account is overdue for the
+    /// configured period.
+    #[error(
+        "account `{account}` is not overdue long enough for release (overdue since {}, releasable at {})",
+        rfc3339_or_never(.overdue_since),
+        rfc3339_or_never(.releasable_at)
+    )]
+    NotOverdueLongEnough {
+        /// The account.
+        account: AccountId,
+        /// Since when it is overdue, if it is.
+        overdue_since: Option<DateTime<Utc>>,
+        /// From when billing may release its snapshots.
+        releasable_at: Option<DateTime<Utc>>,
+    },
+    /// LOCK-14 (and ARCH-2): the archive retention must reach the lock expiry.
+    #[error(
+        "archiving snapshot `{snapshot}` until {} would end before its lock expires at {}",
+        rfc3339(.archive_end),
+        rfc3339(.lock_expiry)
+    )]
+    ArchiveEndsBeforeLock {
+        /// The snapshot.
+        snapshot: SnapshotId,
+        /// When the archive retention would end.
+        archive_end: DateTime<Utc>,
+        /// When the lock expires.
+        lock_expiry: DateTime<Utc>,
+    },
+    /// ARCH-1: only snapshots at least the minimum age can be archived.
+    #[error(
+        "snapshot `{snapshot}` was created at {} and can be archived from {}",
+        rfc3339(.created_at),
+        rfc3339(.archivable_at)
+    )]
+    SnapshotTooYoungToArchive {
+        /// The snapshot.
+        snapshot: SnapshotId,
+        /// When it was created.
+        created_at: DateTime<Utc>,
+        /// When it reaches the minimum age.
+        archivable_at: DateTime<Utc>,
+    },
+    /// ARCH-1: archiving is one-way; the snapshot is archived already.
+    #[error("snapshot `{snapshot}` is archived already")]
+    AlreadyArchived {
+        /// The snapshot.
+        snapshot: SnapshotId,
+    },
+    /// ARCH-2: archive retention out of range.
+    #[error("an archive retention of {days} days is outside {min} to {max} days")]
+    ArchiveRetentionOutOfRange {
+        /// The days asked for.
+        days: u32,
+        /// The shortest allowed.
+        min: u32,
+        /// The longest allowed.
+        max: u32,
+    },
+    /// ARCH-3: archived snapshots cannot be copied (or shared).
+    #[error("snapshot `{snapshot}` is archived and cannot be copied")]
+    ArchivedSnapshotNotCopyable {
+        /// The snapshot.
+        snapshot: SnapshotId,
+    },
+    /// DISK-1: a disk is created in the region of the snapshot it is built from.
+    #[error("snapshot `{snapshot}` is in region `{snapshot_region}`, not `{disk_region}`")]
+    DiskRegionMismatch {
+        /// The snapshot.
+        snapshot: SnapshotId,
+        /// Its region.
+        snapshot_region: crate::RegionId,
+        /// The region asked for the disk.
+        disk_region: crate::RegionId,
+    },
+    /// DISK-2: a disk rolls back only to a snapshot taken of that very disk.
+    #[error("disk `{disk}` cannot roll back to snapshot `{snapshot}`, which was not taken of it")]
+    RollbackToOtherSnapshot {
+        /// The disk.
+        disk: DiskId,
+        /// The snapshot asked for.
+        snapshot: SnapshotId,
+    },
+    /// IMAGE-1: custom images come from the account's own snapshots.
+    #[error("image `{image}` cannot be created from snapshot `{snapshot}` of account `{owner}`")]
+    ImageFromForeignSnapshot {
+        /// The image asked for.
+        image: ImageId,
+        /// The snapshot.
+        snapshot: SnapshotId,
+        /// The snapshot's owner.
+        owner: AccountId,
+    },
+}
+
+impl Violation {
+    /// The rule that refused the command.
+    ///
+    /// ```
+    /// use snapguard::{RuleId, Violation};
+    /// let refusal = Violation::CoolOffOutOfRange { hours: 73, max: 72 };
+    /// assert_eq!(refusal.rule(), RuleId::Lock1);
+    /// assert_eq!(refusal.rule().code(), "LOCK-1");
+    /// ```
+    #[must_use]
+    pub fn rule(&self) -> RuleId {
+        match self {
+            Self::ClockWentBackwards { .. } => RuleId::Gen2,
+            Self::NotFound { .. } | Self::AlreadyExists { .. } => RuleId::Gen4,
+            Self::InvalidId { .. } | Self::TimeOutOfRange { .. } => RuleId::Gen5,
+            Self::PermissionDenied { action, .. } if action.is_lock_action() => RuleId::Perm2,
+            Self::PermissionDenied { .. } | Self::WrongActor { .. } => RuleId::Perm1,
+            Self::ForeignResource { .. } => RuleId::Perm4,
+            Self::SnapshotNotAvailable { rule, .. } => *rule,
+            Self::SnapshotNotInProgress { .. } => RuleId::Snap1,
+            Self::RetentionShortened { .. } => RuleId::Snap3,
+            Self::RetentionOutOfRange { .. } => RuleId::Snap5,
+            Self::LockDurationOutOfRange { .. }
+            | Self::CoolOffOutOfRange { .. }
+            | Self::CoolOffExceedsDuration { .. } => RuleId::Lock1,
+            Self::CloudBackupSnapshot { .. } => RuleId::Lock3,
+            Self::LockOutlivesRetention { .. } => RuleId::Lock4,
+            Self::UnlockInCompliance { .. } | Self::NotLocked { .. } => RuleId::Lock6,
+            Self::LockShortened { .. } | Self::CoolOffInCompliance { .. } => RuleId::Lock8,
+            Self::SnapshotLocked { .. } => RuleId::Lock10,
+            Self::AutomaticSnapshotLimitReached { .. } => RuleId::Lock11,
+            Self::NotOverdueLongEnough { .. } => RuleId::Lock12,
+            Self::ArchiveEndsBeforeLock { .. } => RuleId::Lock14,
+            Self::SnapshotTooYoungToArchive { .. } | Self::AlreadyArchived { .. } => RuleId::Arch1,
+            Self::ArchiveRetentionOutOfRange { .. } => RuleId::Arch2,
+            Self::ArchivedSnapshotNotCopyable { .. } => RuleId::Arch3,
+            Self::DiskRegionMismatch { .. } => RuleId::Disk1,
+            Self::RollbackToOtherSnapshot { .. } => RuleId::Disk2,
+            Self::ImageFromForeignSnapshot { .. } => RuleId::Image1,
+        }
+    }
+
+    /// The earliest instant at which waiting alone would let the same command
+    /// through, or `None` when waiting will not do it.
+    ///
+    /// ```
+    /// use snapguard::Violation;
+    /// let refusal = Violation::CoolOffOutOfRange { hours: 73, max: 72 };
+    /// assert_eq!(refusal.retry_at(), None);
+    /// ```
+    #[must_use]
+    pub fn retry_at(&self) -> Option<DateTime<Utc>> {
+        match self {
+            Self::UnlockInCompliance { expiry, .. }
+            | Self::CoolOffInCompliance { expiry, .. }
+            | Self::SnapshotLocked { expiry, .. } => Some(*expiry),
+            Self::LockShortened { allowed_from, .. } => *allowed_from,
+            Self::AutomaticSnapshotLimitReached {
+                earliest_unlock, ..
+            } => *earliest_unlock,
+            Self::NotOverdueLongEnough { releasable_at, .. } => *releasable_at,
+            Self::SnapshotTooYoungToArchive { archivable_at, .. } => Some(*archivable_at),
+            _ => None,
+        }
+    }
+}
