@@ -20,7 +20,7 @@ pub(crate) fn copy_snapshot(ctx: &Ctx<'_>, c: &CopySnapshot, v: &mut Verdict) ->
     let account = ctx.customer("copy_snapshot")?;
     let source = ctx.own_snapshot(account, &c.source)?;
     ctx.region(&c.region)?;
-    let taken = ctx.state.snapshot(&c.snapshot).is_some();
+    let taken = ctx.state.snapshot_id_taken(&c.snapshot);
     ctx.fresh(ObjectKind::Snapshot, c.snapshot.as_str(), taken)?;
     v.check(ctx.authorize(Action::CopySnapshot, snapshot_resource(source)))?;
     v.check(require_available(source, RuleId::Copy1))?;

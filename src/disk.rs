@@ -107,7 +107,7 @@ impl Disk {
 pub(crate) fn create_disk(ctx: &Ctx<'_>, c: &CreateDisk, v: &mut Verdict) -> Step<Vec<Event>> {
     let account = ctx.customer("create_disk")?;
     ctx.region(&c.region)?;
-    let taken = ctx.state.disk(&c.disk).is_some();
+    let taken = ctx.state.disk_id_taken(&c.disk);
     ctx.fresh(ObjectKind::Disk, c.disk.as_str(), taken)?;
     let from_imported_image = match &c.source {
         DiskSource::Blank => false,

@@ -90,6 +90,7 @@ impl State {
             }
             Event::DiskReleased { disk, .. } => {
                 self.disks.remove(disk);
+                self.retired.disks.insert(disk.clone());
             }
             Event::DiskRolledBack { .. } => {}
             Event::SnapshotCreated { snapshot, .. } => {
@@ -130,6 +131,7 @@ impl State {
                 if let Some(removed) = self.snapshots.remove(snapshot) {
                     self.index.remove_snapshot(&removed);
                 }
+                self.retired.snapshots.insert(snapshot.clone());
             }
             Event::LockSet { snapshot, lock, .. }
             | Event::LockReconfigured { snapshot, lock, .. } => {
@@ -166,6 +168,7 @@ impl State {
             }
             Event::ImageDeleted { image, .. } => {
                 self.images.remove(image);
+                self.retired.images.insert(image.clone());
             }
         }
     }

@@ -49,7 +49,7 @@ impl Image {
 pub(crate) fn import_image(ctx: &Ctx<'_>, c: &ImportImage, v: &mut Verdict) -> Step<Vec<Event>> {
     let account = ctx.customer("import_image")?;
     ctx.region(&c.region)?;
-    let taken = ctx.state.image(&c.image).is_some();
+    let taken = ctx.state.image_id_taken(&c.image);
     ctx.fresh(ObjectKind::Image, c.image.as_str(), taken)?;
     let image = Image {
         id: c.image.clone(),
@@ -75,7 +75,7 @@ pub(crate) fn create_image(ctx: &Ctx<'_>, c: &CreateImage, v: &mut Verdict) -> S
             owner: snapshot.owner.clone(),
         }
     })?;
-    let taken = ctx.state.image(&c.image).is_some();
+    let taken = ctx.state.image_id_taken(&c.image);
     ctx.fresh(ObjectKind::Image, c.image.as_str(), taken)?;
     let image = Image {
         id: c.image.clone(),

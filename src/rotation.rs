@@ -22,7 +22,7 @@ pub(crate) fn create_automatic_snapshot(
 ) -> Step<Vec<Event>> {
     ctx.system(&Actor::Platform, "create_automatic_snapshot")?;
     let disk = ctx.disk(&c.disk)?;
-    let taken = ctx.state.snapshot(&c.snapshot).is_some();
+    let taken = ctx.state.snapshot_id_taken(&c.snapshot);
     ctx.fresh(ObjectKind::Snapshot, c.snapshot.as_str(), taken)?;
     let mut snapshot = disk.snapshot(c.snapshot.clone(), SnapshotKind::Automatic, ctx.now);
     snapshot.retention = ctx.retention(c.retention_days, ctx.now)?;

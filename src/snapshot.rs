@@ -232,7 +232,7 @@ pub(crate) fn create_snapshot(
 ) -> Step<Vec<Event>> {
     let account = ctx.customer("create_snapshot")?;
     let disk = ctx.own_disk(account, &c.disk)?;
-    let taken = ctx.state.snapshot(&c.snapshot).is_some();
+    let taken = ctx.state.snapshot_id_taken(&c.snapshot);
     ctx.fresh(ObjectKind::Snapshot, c.snapshot.as_str(), taken)?;
     let mut snapshot = disk.snapshot(c.snapshot.clone(), SnapshotKind::Manual, ctx.now);
     v.check(ctx.authorize(Action::CreateSnapshot, snapshot_resource(&snapshot)))?;
@@ -250,7 +250,7 @@ pub(crate) fn create_backup_snapshot(ctx: &Ctx<'_>, c: &CreateBackupSnapshot) ->
     ctx.system(&Actor::Platform, "create_backup_snapshot")?;
     ctx.account(&c.account)?;
     ctx.region(&c.region)?;
-    let taken = ctx.state.snapshot(&c.snapshot).is_some();
+    let taken = ctx.state.snapshot_id_taken(&c.snapshot);
     ctx.fresh(ObjectKind::Snapshot, c.snapshot.as_str(), taken)?;
     let retention = ctx.retention(c.retention_days, ctx.now)?;
     let snapshot = Snapshot::started(

@@ -38,7 +38,20 @@ pub struct State {
     pub(crate) disks: BTreeMap<DiskId, Disk>,
     pub(crate) snapshots: BTreeMap<SnapshotId, Snapshot>,
     pub(crate) images: BTreeMap<ImageId, Image>,
+    /// Ids of deleted objects, never given again (GEN-4).
+    pub(crate) retired: Retired,
     pub(crate) index: Indexes,
+}
+
+/// The ids of deleted snapshots, disks and images: an id names one object
+/// for the whole history (GEN-4), so a new disk never inherits the
+/// automatic snapshots of a released one of the same name.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub(crate) struct Retired {
+    pub(crate) snapshots: BTreeSet<SnapshotId>,
+    pub(crate) disks: BTreeSet<DiskId>,
+    pub(crate) images: BTreeSet<ImageId>,
 }
 
 /// Indexes kept by evolve so that no rule scans the fleet.
@@ -148,6 +161,21 @@ impl State {
         self.index.deadlines.first().map(|d| d.at)
     }
 
+    /// Whether a snapshot id names a snapshot, live or deleted (GEN-4).
+    pub(crate) fn snapshot_id_taken(&self, id: &SnapshotId) -> bool {
+        self.snapshots.contains_key(id) || self.retired.snapshots.contains(id)
+    }
+
+    /// Whether a disk id names a disk, live or released (GEN-4).
+    pub(crate) fn disk_id_taken(&self, id: &DiskId) -> bool {
+        self.disks.contains_key(id) || self.retired.disks.contains(id)
+    }
+
+    /// Whether an image id names an image, live or deleted (GEN-4).
+    pub(crate) fn image_id_taken(&self, id: &ImageId) -> bool {
+        self.images.contains_key(id) || self.retired.images.contains(id)
+    }
+
     /// Rebuilds every index from the data.
     fn reindex(&mut self) {
         let mut index = Indexes::default();
@@ -208,7 +236,8 @@ impl Indexes {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum StateError {
-    /// Two objects of one kind share an id.
+    /// Two objects of one kind share an id, or a live object has the id of
+    /// a deleted one.
     #[error("{kind} `{id}` appears twice")]
     Duplicate {
         /// The kind of object.
@@ -257,6 +286,8 @@ struct StateData {
     disks: Vec<Disk>,
     snapshots: Vec<Snapshot>,
     images: Vec<Image>,
+    #[serde(default)]
+    retired: Retired,
 }
 
 impl From<State> for StateData {
@@ -270,6 +301,7 @@ impl From<State> for StateData {
             disks: state.disks.into_values().collect(),
             snapshots: state.snapshots.into_values().collect(),
             images: state.images.into_values().collect(),
+            retired: state.retired,
         }
     }
 }
@@ -289,6 +321,21 @@ fn unique<K: Ord, V>(
         }
     }
     Ok(map)
+}
+
+/// Refuses a live object whose id is also retired.
+fn live_and_retired<K: Ord + std::fmt::Display, V>(
+    kind: ObjectKind,
+    retired: &BTreeSet<K>,
+    live: &BTreeMap<K, V>,
+) -> Result<(), StateError> {
+    match retired.iter().find(|id| live.contains_key(*id)) {
+        Some(id) => Err(StateError::Duplicate {
+            kind,
+            id: id.to_string(),
+        }),
+        None => Ok(()),
+    }
 }
 
 fn dangling(kind: ObjectKind, id: &str, missing_kind: ObjectKind, missing: &str) -> StateError {
@@ -339,6 +386,7 @@ impl TryFrom<StateData> for State {
                 |i| i.id.clone(),
                 |i| i.id.to_string(),
             )?,
+            retired: data.retired,
             index: Indexes::default(),
         };
         state.check()?;
@@ -361,6 +409,9 @@ impl State {
     fn check(&self) -> Result<(), StateError> {
         use ObjectKind as K;
         let after_clock = |at: DateTime<Utc>| self.clock.is_none_or(|clock| at > clock);
+        live_and_retired(K::Snapshot, &self.retired.snapshots, &self.snapshots)?;
+        live_and_retired(K::Disk, &self.retired.disks, &self.disks)?;
+        live_and_retired(K::Image, &self.retired.images, &self.images)?;
         for user in self.users.values() {
             if !self.accounts.contains_key(&user.account) {
                 return Err(dangling(
