@@ -240,11 +240,11 @@ impl Statement {
     pub fn matches(&self, action: Action, resource: &str) -> bool {
         self.actions
             .iter()
-            .any(|pattern| glob(pattern.as_bytes(), action.name().as_bytes(), true))
+            .any(|pattern| glob(pattern, action.name(), true))
             && self
                 .resources
                 .iter()
-                .any(|pattern| glob(pattern.as_bytes(), resource.as_bytes(), false))
+                .any(|pattern| glob(pattern, resource, false))
     }
 }
 
@@ -284,41 +284,34 @@ pub(crate) fn resource_name(
     format!("acs:ecs:{region}:{account}:{kind}/{id}")
 }
 
-/// Wildcard match where `*` stands for any run of bytes, in time linear in
-/// the product of the lengths at worst (greedy with one backtrack point).
-fn glob(pattern: &[u8], text: &[u8], ignore_case: bool) -> bool {
-    let eq = |a: u8, b: u8| {
-        if ignore_case {
-            a.eq_ignore_ascii_case(&b)
-        } else {
-            a == b
-        }
+/// Wildcard match where `*` stands for any run of characters: the text
+/// must start with the part before the first `*`, end with the part after
+/// the last, and hold the parts between in order (leftmost match is enough
+/// for `*`-only patterns). Linear in the text's length per part.
+fn glob(pattern: &str, text: &str, ignore_case: bool) -> bool {
+    if ignore_case {
+        return glob(
+            &pattern.to_ascii_lowercase(),
+            &text.to_ascii_lowercase(),
+            false,
+        );
+    }
+    let mut parts = pattern.split('*');
+    let first = parts.next().unwrap_or_default();
+    let Some(mut rest) = text.strip_prefix(first) else {
+        return false;
     };
-    let (mut p, mut t) = (0usize, 0usize);
-    let mut star: Option<(usize, usize)> = None;
-    while t < text.len() {
-        match (pattern.get(p), text.get(t)) {
-            (Some(b'*'), _) => {
-                star = Some((p, t));
-                p += 1;
-            }
-            (Some(&pc), Some(&tc)) if eq(pc, tc) => {
-                p += 1;
-                t += 1;
-            }
-            _ => match star {
-                Some((sp, st)) => {
-                    p = sp + 1;
-                    t = st + 1;
-                    star = Some((sp, st + 1));
-                }
-                None => return false,
-            },
+    let parts: Vec<&str> = parts.collect();
+    let Some((last, middle)) = parts.split_last() else {
+        return rest.is_empty();
+    };
+    for part in middle {
+        match rest.split_once(part) {
+            Some((_, after)) => rest = after,
+            None => return false,
         }
     }
-    pattern
-        .get(p..)
-        .is_some_and(|rest| rest.iter().all(|&b| b == b'*'))
+    rest.ends_with(last)
 }
 
 fn one_or_many<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
@@ -340,13 +333,17 @@ mod tests {
 
     #[test]
     fn glob_matches_wildcards() {
-        assert!(glob(b"*", b"", false));
-        assert!(glob(b"ecs:*", b"ecs:LockSnapshot", false));
-        assert!(glob(b"*Snap*", b"ecs:LockSnapshot", false));
-        assert!(glob(b"ECS:locksnapshot", b"ecs:LockSnapshot", true));
-        assert!(!glob(b"ECS:locksnapshot", b"ecs:LockSnapshot", false));
-        assert!(!glob(b"ecs:Lock", b"ecs:LockSnapshot", false));
-        assert!(glob(b"a*b*c", b"aXbYbZc", false));
-        assert!(!glob(b"a*b*c", b"aXbYbZ", false));
+        assert!(glob("*", "", false));
+        assert!(glob("ecs:*", "ecs:LockSnapshot", false));
+        assert!(glob("*Snap*", "ecs:LockSnapshot", false));
+        assert!(glob("ECS:locksnapshot", "ecs:LockSnapshot", true));
+        assert!(!glob("ECS:locksnapshot", "ecs:LockSnapshot", false));
+        assert!(!glob("ecs:Lock", "ecs:LockSnapshot", false));
+        assert!(glob("a*b*c", "aXbYbZc", false));
+        assert!(!glob("a*b*c", "aXbYbZ", false));
+        assert!(!glob("ab*ba", "aba", false));
+        assert!(glob("a*a", "aa", false));
+        assert!(!glob("a*a", "a", false));
+        assert!(glob("**", "anything", false));
     }
 }

@@ -36,7 +36,9 @@
         clippy::indexing_slicing,
         clippy::todo,
         clippy::unimplemented,
-        clippy::unreachable
+        clippy::unreachable,
+        clippy::arithmetic_side_effects,
+        clippy::as_conversions
     )
 )]
 
