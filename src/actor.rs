@@ -35,6 +35,11 @@ pub enum Actor {
 
 impl Actor {
     /// The root identity of `account`.
+    ///
+    /// ```
+    /// use snapguard::{AccountId, Actor};
+    /// assert_eq!(Actor::root("1001").account(), Some(&AccountId::new("1001")));
+    /// ```
     #[must_use]
     pub fn root(account: impl Into<AccountId>) -> Self {
         Self::Root {
@@ -43,6 +48,11 @@ impl Actor {
     }
 
     /// The user `user` of `account`.
+    ///
+    /// ```
+    /// use snapguard::Actor;
+    /// assert_eq!(Actor::user("1001", "alice").to_string(), "user `alice` of account `1001`");
+    /// ```
     #[must_use]
     pub fn user(account: impl Into<AccountId>, user: impl Into<UserId>) -> Self {
         Self::User {
@@ -52,6 +62,11 @@ impl Actor {
     }
 
     /// The customer account the actor acts for, if it is a customer.
+    ///
+    /// ```
+    /// use snapguard::Actor;
+    /// assert_eq!(Actor::Billing.account(), None);
+    /// ```
     #[must_use]
     pub fn account(&self) -> Option<&AccountId> {
         match self {
@@ -122,6 +137,11 @@ pub enum Action {
 
 impl Action {
     /// The action's name in permission statements, such as `ecs:LockSnapshot`.
+    ///
+    /// ```
+    /// use snapguard::Action;
+    /// assert_eq!(Action::UnlockSnapshot.name(), "ecs:UnlockSnapshot");
+    /// ```
     #[must_use]
     pub const fn name(self) -> &'static str {
         match self {
@@ -196,6 +216,13 @@ pub struct Statement {
 
 impl Statement {
     /// A statement with `effect` over the given action and resource patterns.
+    ///
+    /// ```
+    /// use snapguard::{Action, Effect, Statement};
+    /// let deny = Statement::new(Effect::Deny, ["ecs:UnlockSnapshot"], ["*"]);
+    /// assert_eq!(deny, Statement::deny(["ecs:UnlockSnapshot"], ["*"]));
+    /// assert!(deny.matches(Action::UnlockSnapshot, "acs:ecs:cn-hangzhou:1001:snapshot/s-1"));
+    /// ```
     #[must_use]
     pub fn new<A, R>(effect: Effect, actions: A, resources: R) -> Self
     where
@@ -236,6 +263,12 @@ impl Statement {
     }
 
     /// Whether the statement names `action` on `resource`.
+    ///
+    /// ```
+    /// use snapguard::{Action, Statement};
+    /// let any = Statement::allow(["*"], ["*"]);
+    /// assert!(any.matches(Action::DeleteSnapshot, "acs:ecs:cn-hangzhou:1001:snapshot/s-1"));
+    /// ```
     #[must_use]
     pub fn matches(&self, action: Action, resource: &str) -> bool {
         self.actions

@@ -67,6 +67,12 @@ pub enum Command {
 
 impl Command {
     /// The command's name, as serialized in its `type` tag.
+    ///
+    /// ```
+    /// use snapguard::{Command, UnlockSnapshot};
+    /// let command = Command::from(UnlockSnapshot { snapshot: "s-1".into() });
+    /// assert_eq!(command.name(), "unlock_snapshot");
+    /// ```
     #[must_use]
     pub fn name(&self) -> &'static str {
         match self {

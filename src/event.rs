@@ -238,6 +238,13 @@ pub enum Event {
 
 impl Event {
     /// When the event happened.
+    ///
+    /// ```
+    /// use snapguard::Event;
+    /// use chrono::{TimeZone, Utc};
+    /// let at = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+    /// assert_eq!(Event::LockExpired { at, snapshot: "s-1".into() }.at(), at);
+    /// ```
     #[must_use]
     pub fn at(&self) -> DateTime<Utc> {
         match self {

@@ -38,12 +38,22 @@ macro_rules! ids {
 
         impl $name {
             /// Wraps a string as an id.
+            ///
+            /// ```
+            #[doc = concat!("let id = snapguard::", stringify!($name), "::new(\"x-1\");")]
+            /// assert_eq!(id.as_str(), "x-1");
+            /// assert_eq!(id.to_string(), "x-1");
+            /// ```
             #[must_use]
             pub fn new(id: impl Into<String>) -> Self {
                 Self(id.into())
             }
 
             /// The id as a string slice.
+            ///
+            /// ```
+            #[doc = concat!("assert_eq!(snapguard::", stringify!($name), "::from(\"x-2\").as_str(), \"x-2\");")]
+            /// ```
             #[must_use]
             pub fn as_str(&self) -> &str {
                 &self.0

@@ -86,6 +86,15 @@ impl Lock {
 
     /// The state at `t` (LOCK-5): cooling-off before `cool_off_end`,
     /// compliance until `expiry`, expired from `expiry` on.
+    ///
+    /// ```
+    /// use snapguard::{Lock, LockState};
+    /// use chrono::{TimeZone, Utc};
+    /// let start = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+    /// // Zero cooling-off: compliance at once.
+    /// assert_eq!(Lock::new(start, 1, 0)?.state_at(start), LockState::Compliance);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn state_at(&self, t: DateTime<Utc>) -> LockState {
         if t >= self.expiry {
@@ -99,6 +108,16 @@ impl Lock {
 
     /// Whether the lock protects its snapshot at `t` (cooling-off or
     /// compliance).
+    ///
+    /// ```
+    /// use snapguard::Lock;
+    /// use chrono::{TimeDelta, TimeZone, Utc};
+    /// let start = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+    /// let lock = Lock::new(start, 1, 0)?;
+    /// assert!(lock.is_active_at(start + TimeDelta::hours(23)));
+    /// assert!(!lock.is_active_at(start + TimeDelta::hours(24)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn is_active_at(&self, t: DateTime<Utc>) -> bool {
         t < self.expiry
@@ -290,6 +309,13 @@ pub struct LockQuery {
 
 impl LockQuery {
     /// Every lock of the account.
+    ///
+    /// ```
+    /// use snapguard::{LockQuery, LockState};
+    /// assert_eq!(LockQuery::all(), LockQuery::default());
+    /// let query = LockQuery::in_state(LockState::CoolOff).in_region("cn-hangzhou");
+    /// assert_eq!(query.state, Some(LockState::CoolOff));
+    /// ```
     #[must_use]
     pub fn all() -> Self {
         Self::default()

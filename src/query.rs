@@ -20,6 +20,14 @@ pub struct DeletionReport {
 
 impl DeletionReport {
     /// Whether the snapshot can be deleted now.
+    ///
+    /// ```
+    /// use snapguard::{Actor, SnapshotId, State};
+    /// use chrono::{TimeZone, Utc};
+    /// let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+    /// let report = State::new().deletion_report(now, &Actor::root("1001"), &SnapshotId::new("s-9"));
+    /// assert!(!report.allowed());
+    /// ```
     #[must_use]
     pub fn allowed(&self) -> bool {
         self.blockers.is_empty()

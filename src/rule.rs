@@ -55,18 +55,31 @@ macro_rules! rules {
             pub const ALL: &'static [RuleId] = &[$(RuleId::$variant),*];
 
             /// The stable id, such as `"LOCK-6"`.
+            ///
+            /// ```
+            /// assert_eq!(snapguard::RuleId::Lock6.code(), "LOCK-6");
+            /// ```
             #[must_use]
             pub const fn code(self) -> &'static str {
                 match self { $(Self::$variant => $code,)* }
             }
 
             /// The family the rule belongs to.
+            ///
+            /// ```
+            /// use snapguard::{Family, RuleId};
+            /// assert_eq!(RuleId::Arch2.family(), Family::Arch);
+            /// ```
             #[must_use]
             pub const fn family(self) -> Family {
                 match self { $(Self::$variant => Family::$family,)* }
             }
 
             /// The rule as `RULES.md` states it.
+            ///
+            /// ```
+            /// assert!(snapguard::RuleId::Lock6.statement().starts_with("Unlock is allowed only"));
+            /// ```
             #[must_use]
             pub const fn statement(self) -> &'static str {
                 match self { $(Self::$variant => $text,)* }

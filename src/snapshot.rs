@@ -61,6 +61,13 @@ pub enum SnapshotOrigin {
 
 impl SnapshotOrigin {
     /// The disk the snapshot was taken of, if it was taken of a disk.
+    ///
+    /// ```
+    /// use snapguard::{DiskId, SnapshotOrigin};
+    /// let origin = SnapshotOrigin::Disk { disk: DiskId::new("d-1") };
+    /// assert_eq!(origin.disk(), Some(&DiskId::new("d-1")));
+    /// assert_eq!(SnapshotOrigin::CloudBackup.disk(), None);
+    /// ```
     #[must_use]
     pub fn disk(&self) -> Option<&DiskId> {
         match self {
@@ -106,6 +113,11 @@ pub enum Retention {
 
 impl Retention {
     /// When the retention ends, if it does.
+    ///
+    /// ```
+    /// use snapguard::Retention;
+    /// assert_eq!(Retention::Permanent.end(), None);
+    /// ```
     #[must_use]
     pub fn end(&self) -> Option<DateTime<Utc>> {
         match self {
@@ -115,6 +127,15 @@ impl Retention {
     }
 
     /// Whether `self` keeps a snapshot at least as long as `other`.
+    ///
+    /// ```
+    /// use snapguard::Retention;
+    /// use chrono::{TimeZone, Utc};
+    /// let end = Retention::Until(Utc.with_ymd_and_hms(2030, 1, 1, 0, 0, 0).unwrap());
+    /// assert!(Retention::Permanent.outlasts(&end));
+    /// assert!(end.outlasts(&end));
+    /// assert!(!end.outlasts(&Retention::Permanent));
+    /// ```
     #[must_use]
     pub fn outlasts(&self, other: &Retention) -> bool {
         match (self, other) {
@@ -170,6 +191,23 @@ pub struct Snapshot {
 
 impl Snapshot {
     /// The lock state at `now`, if the snapshot was ever locked (LOCK-5).
+    ///
+    /// ```
+    /// # use chrono::{TimeZone, Utc};
+    /// # use snapguard::*;
+    /// # let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+    /// # let mut state = State::new();
+    /// # state.apply_mut(now, &Actor::Platform, &CreateRegion { region: "cn-hangzhou".into() }.into())?;
+    /// # state.apply_mut(now, &Actor::Platform, &CreateAccount { account: "1001".into(), site: Site::China }.into())?;
+    /// # state.apply_mut(now, &Actor::root("1001"), &CreateDisk { disk: "d-1".into(), region: "cn-hangzhou".into(), category: DiskCategory::Essd, size_gib: 40, encryption: Encryption::Unencrypted, source: DiskSource::Blank }.into())?;
+    /// # state.apply_mut(now, &Actor::Platform, &CreateAutomaticSnapshot { snapshot: "s-1".into(), disk: "d-1".into(), retention_days: Some(30) }.into())?;
+    /// # state.apply_mut(now, &Actor::Platform, &FinishSnapshot { snapshot: "s-1".into(), outcome: SnapshotOutcome::Available { size_gib: 5 } }.into())?;
+    /// let s1 = SnapshotId::new("s-1");
+    /// assert_eq!(state.snapshot(&s1).and_then(|s| s.lock_state(now)), None);
+    /// state.apply_mut(now, &Actor::root("1001"), &LockSnapshot { snapshot: s1.clone(), duration_days: 7, cool_off_hours: 0 }.into())?;
+    /// assert_eq!(state.snapshot(&s1).and_then(|s| s.lock_state(now)), Some(LockState::Compliance));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn lock_state(&self, now: DateTime<Utc>) -> Option<LockState> {
         self.lock.as_ref().map(|lock| lock.state_at(now))
@@ -177,6 +215,24 @@ impl Snapshot {
 
     /// Whether a lock protects the snapshot at `now` (cooling-off or
     /// compliance): no deletion path removes it (LOCK-10).
+    ///
+    /// ```
+    /// # use chrono::{TimeZone, Utc};
+    /// # use snapguard::*;
+    /// # let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+    /// # let mut state = State::new();
+    /// # state.apply_mut(now, &Actor::Platform, &CreateRegion { region: "cn-hangzhou".into() }.into())?;
+    /// # state.apply_mut(now, &Actor::Platform, &CreateAccount { account: "1001".into(), site: Site::China }.into())?;
+    /// # state.apply_mut(now, &Actor::root("1001"), &CreateDisk { disk: "d-1".into(), region: "cn-hangzhou".into(), category: DiskCategory::Essd, size_gib: 40, encryption: Encryption::Unencrypted, source: DiskSource::Blank }.into())?;
+    /// # state.apply_mut(now, &Actor::Platform, &CreateAutomaticSnapshot { snapshot: "s-1".into(), disk: "d-1".into(), retention_days: Some(30) }.into())?;
+    /// # state.apply_mut(now, &Actor::Platform, &FinishSnapshot { snapshot: "s-1".into(), outcome: SnapshotOutcome::Available { size_gib: 5 } }.into())?;
+    /// let s1 = SnapshotId::new("s-1");
+    /// state.apply_mut(now, &Actor::root("1001"), &LockSnapshot { snapshot: s1.clone(), duration_days: 7, cool_off_hours: 24 }.into())?;
+    /// let snapshot = state.snapshot(&s1).ok_or("no snapshot")?;
+    /// assert!(snapshot.is_locked_at(now));
+    /// assert!(!snapshot.is_locked_at(now + chrono::TimeDelta::days(7)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn is_locked_at(&self, now: DateTime<Utc>) -> bool {
         self.lock
@@ -185,6 +241,20 @@ impl Snapshot {
     }
 
     /// Whether the snapshot is in the archive tier.
+    ///
+    /// ```
+    /// # use chrono::{TimeZone, Utc};
+    /// # use snapguard::*;
+    /// # let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+    /// # let mut state = State::new();
+    /// # state.apply_mut(now, &Actor::Platform, &CreateRegion { region: "cn-hangzhou".into() }.into())?;
+    /// # state.apply_mut(now, &Actor::Platform, &CreateAccount { account: "1001".into(), site: Site::China }.into())?;
+    /// # state.apply_mut(now, &Actor::root("1001"), &CreateDisk { disk: "d-1".into(), region: "cn-hangzhou".into(), category: DiskCategory::Essd, size_gib: 40, encryption: Encryption::Unencrypted, source: DiskSource::Blank }.into())?;
+    /// # state.apply_mut(now, &Actor::Platform, &CreateAutomaticSnapshot { snapshot: "s-1".into(), disk: "d-1".into(), retention_days: Some(30) }.into())?;
+    /// # state.apply_mut(now, &Actor::Platform, &FinishSnapshot { snapshot: "s-1".into(), outcome: SnapshotOutcome::Available { size_gib: 5 } }.into())?;
+    /// assert!(!state.snapshot(&"s-1".into()).ok_or("no snapshot")?.is_archived());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn is_archived(&self) -> bool {
         matches!(self.tier, StorageTier::Archive { .. })

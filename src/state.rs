@@ -82,41 +82,135 @@ impl State {
     }
 
     /// The limits in force.
+    ///
+    /// ```
+    /// use snapguard::{Limits, State};
+    /// assert_eq!(State::new().limits(), &Limits::default());
+    /// ```
     #[must_use]
     pub fn limits(&self) -> &Limits {
         &self.limits
     }
 
     /// The latest instant the state has recorded (GEN-2), if any.
+    ///
+    /// ```
+    /// # use chrono::{TimeZone, Utc};
+    /// # use snapguard::*;
+    /// # let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+    /// # let mut state = State::new();
+    /// # state.apply_mut(now, &Actor::Platform, &CreateRegion { region: "cn-hangzhou".into() }.into())?;
+    /// # state.apply_mut(now, &Actor::Platform, &CreateAccount { account: "1001".into(), site: Site::China }.into())?;
+    /// # state.apply_mut(now, &Actor::root("1001"), &CreateDisk { disk: "d-1".into(), region: "cn-hangzhou".into(), category: DiskCategory::Essd, size_gib: 40, encryption: Encryption::Unencrypted, source: DiskSource::Blank }.into())?;
+    /// # state.apply_mut(now, &Actor::Platform, &CreateAutomaticSnapshot { snapshot: "s-1".into(), disk: "d-1".into(), retention_days: Some(30) }.into())?;
+    /// # state.apply_mut(now, &Actor::Platform, &FinishSnapshot { snapshot: "s-1".into(), outcome: SnapshotOutcome::Available { size_gib: 5 } }.into())?;
+    /// assert_eq!(state.clock(), Some(now));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn clock(&self) -> Option<DateTime<Utc>> {
         self.clock
     }
 
     /// An account.
+    ///
+    /// ```
+    /// # use chrono::{TimeZone, Utc};
+    /// # use snapguard::*;
+    /// # let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+    /// # let mut state = State::new();
+    /// # state.apply_mut(now, &Actor::Platform, &CreateRegion { region: "cn-hangzhou".into() }.into())?;
+    /// # state.apply_mut(now, &Actor::Platform, &CreateAccount { account: "1001".into(), site: Site::China }.into())?;
+    /// # state.apply_mut(now, &Actor::root("1001"), &CreateDisk { disk: "d-1".into(), region: "cn-hangzhou".into(), category: DiskCategory::Essd, size_gib: 40, encryption: Encryption::Unencrypted, source: DiskSource::Blank }.into())?;
+    /// # state.apply_mut(now, &Actor::Platform, &CreateAutomaticSnapshot { snapshot: "s-1".into(), disk: "d-1".into(), retention_days: Some(30) }.into())?;
+    /// # state.apply_mut(now, &Actor::Platform, &FinishSnapshot { snapshot: "s-1".into(), outcome: SnapshotOutcome::Available { size_gib: 5 } }.into())?;
+    /// let account = state.account(&"1001".into()).ok_or("no account")?;
+    /// assert_eq!(account.site, Site::China);
+    /// assert_eq!(account.overdue_since, None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn account(&self, id: &AccountId) -> Option<&Account> {
         self.accounts.get(id)
     }
 
     /// Every account, ordered by id.
+    ///
+    /// ```
+    /// # use chrono::{TimeZone, Utc};
+    /// # use snapguard::*;
+    /// # let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+    /// # let mut state = State::new();
+    /// # state.apply_mut(now, &Actor::Platform, &CreateRegion { region: "cn-hangzhou".into() }.into())?;
+    /// # state.apply_mut(now, &Actor::Platform, &CreateAccount { account: "1001".into(), site: Site::China }.into())?;
+    /// # state.apply_mut(now, &Actor::root("1001"), &CreateDisk { disk: "d-1".into(), region: "cn-hangzhou".into(), category: DiskCategory::Essd, size_gib: 40, encryption: Encryption::Unencrypted, source: DiskSource::Blank }.into())?;
+    /// # state.apply_mut(now, &Actor::Platform, &CreateAutomaticSnapshot { snapshot: "s-1".into(), disk: "d-1".into(), retention_days: Some(30) }.into())?;
+    /// # state.apply_mut(now, &Actor::Platform, &FinishSnapshot { snapshot: "s-1".into(), outcome: SnapshotOutcome::Available { size_gib: 5 } }.into())?;
+    /// assert_eq!(state.accounts().count(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn accounts(&self) -> impl Iterator<Item = &Account> {
         self.accounts.values()
     }
 
     /// A user of an account.
+    ///
+    /// ```
+    /// # use chrono::{TimeZone, Utc};
+    /// # use snapguard::*;
+    /// # let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+    /// # let mut state = State::new();
+    /// # state.apply_mut(now, &Actor::Platform, &CreateRegion { region: "cn-hangzhou".into() }.into())?;
+    /// # state.apply_mut(now, &Actor::Platform, &CreateAccount { account: "1001".into(), site: Site::China }.into())?;
+    /// # state.apply_mut(now, &Actor::root("1001"), &CreateDisk { disk: "d-1".into(), region: "cn-hangzhou".into(), category: DiskCategory::Essd, size_gib: 40, encryption: Encryption::Unencrypted, source: DiskSource::Blank }.into())?;
+    /// # state.apply_mut(now, &Actor::Platform, &CreateAutomaticSnapshot { snapshot: "s-1".into(), disk: "d-1".into(), retention_days: Some(30) }.into())?;
+    /// # state.apply_mut(now, &Actor::Platform, &FinishSnapshot { snapshot: "s-1".into(), outcome: SnapshotOutcome::Available { size_gib: 5 } }.into())?;
+    /// state.apply_mut(now, &Actor::root("1001"), &CreateUser { user: "alice".into(), statements: vec![] }.into())?;
+    /// assert!(state.user(&"1001".into(), &"alice".into()).is_some());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn user(&self, account: &AccountId, user: &UserId) -> Option<&User> {
         self.users.get(&(account.clone(), user.clone()))
     }
 
     /// A region.
+    ///
+    /// ```
+    /// # use chrono::{TimeZone, Utc};
+    /// # use snapguard::*;
+    /// # let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+    /// # let mut state = State::new();
+    /// # state.apply_mut(now, &Actor::Platform, &CreateRegion { region: "cn-hangzhou".into() }.into())?;
+    /// # state.apply_mut(now, &Actor::Platform, &CreateAccount { account: "1001".into(), site: Site::China }.into())?;
+    /// # state.apply_mut(now, &Actor::root("1001"), &CreateDisk { disk: "d-1".into(), region: "cn-hangzhou".into(), category: DiskCategory::Essd, size_gib: 40, encryption: Encryption::Unencrypted, source: DiskSource::Blank }.into())?;
+    /// # state.apply_mut(now, &Actor::Platform, &CreateAutomaticSnapshot { snapshot: "s-1".into(), disk: "d-1".into(), retention_days: Some(30) }.into())?;
+    /// # state.apply_mut(now, &Actor::Platform, &FinishSnapshot { snapshot: "s-1".into(), outcome: SnapshotOutcome::Available { size_gib: 5 } }.into())?;
+    /// assert!(state.region(&"cn-hangzhou".into()).is_some());
+    /// assert!(state.region(&"mars-1".into()).is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn region(&self, id: &RegionId) -> Option<&Region> {
         self.regions.get(id)
     }
 
     /// A disk (released disks are gone).
+    ///
+    /// ```
+    /// # use chrono::{TimeZone, Utc};
+    /// # use snapguard::*;
+    /// # let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+    /// # let mut state = State::new();
+    /// # state.apply_mut(now, &Actor::Platform, &CreateRegion { region: "cn-hangzhou".into() }.into())?;
+    /// # state.apply_mut(now, &Actor::Platform, &CreateAccount { account: "1001".into(), site: Site::China }.into())?;
+    /// # state.apply_mut(now, &Actor::root("1001"), &CreateDisk { disk: "d-1".into(), region: "cn-hangzhou".into(), category: DiskCategory::Essd, size_gib: 40, encryption: Encryption::Unencrypted, source: DiskSource::Blank }.into())?;
+    /// # state.apply_mut(now, &Actor::Platform, &CreateAutomaticSnapshot { snapshot: "s-1".into(), disk: "d-1".into(), retention_days: Some(30) }.into())?;
+    /// # state.apply_mut(now, &Actor::Platform, &FinishSnapshot { snapshot: "s-1".into(), outcome: SnapshotOutcome::Available { size_gib: 5 } }.into())?;
+    /// let disk = state.disk(&"d-1".into()).ok_or("no disk")?;
+    /// assert_eq!(disk.size_gib, 40);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn disk(&self, id: &DiskId) -> Option<&Disk> {
         self.disks.get(id)
@@ -124,23 +218,84 @@ impl State {
 
     /// A snapshot, as recorded; one whose retention has ended is released
     /// by the next [`State::advance`] or command.
+    ///
+    /// ```
+    /// # use chrono::{TimeZone, Utc};
+    /// # use snapguard::*;
+    /// # let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+    /// # let mut state = State::new();
+    /// # state.apply_mut(now, &Actor::Platform, &CreateRegion { region: "cn-hangzhou".into() }.into())?;
+    /// # state.apply_mut(now, &Actor::Platform, &CreateAccount { account: "1001".into(), site: Site::China }.into())?;
+    /// # state.apply_mut(now, &Actor::root("1001"), &CreateDisk { disk: "d-1".into(), region: "cn-hangzhou".into(), category: DiskCategory::Essd, size_gib: 40, encryption: Encryption::Unencrypted, source: DiskSource::Blank }.into())?;
+    /// # state.apply_mut(now, &Actor::Platform, &CreateAutomaticSnapshot { snapshot: "s-1".into(), disk: "d-1".into(), retention_days: Some(30) }.into())?;
+    /// # state.apply_mut(now, &Actor::Platform, &FinishSnapshot { snapshot: "s-1".into(), outcome: SnapshotOutcome::Available { size_gib: 5 } }.into())?;
+    /// let snapshot = state.snapshot(&"s-1".into()).ok_or("no snapshot")?;
+    /// assert_eq!(snapshot.status, SnapshotStatus::Available);
+    /// assert_eq!(snapshot.kind, SnapshotKind::Automatic);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn snapshot(&self, id: &SnapshotId) -> Option<&Snapshot> {
         self.snapshots.get(id)
     }
 
     /// Every snapshot, ordered by id.
+    ///
+    /// ```
+    /// # use chrono::{TimeZone, Utc};
+    /// # use snapguard::*;
+    /// # let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+    /// # let mut state = State::new();
+    /// # state.apply_mut(now, &Actor::Platform, &CreateRegion { region: "cn-hangzhou".into() }.into())?;
+    /// # state.apply_mut(now, &Actor::Platform, &CreateAccount { account: "1001".into(), site: Site::China }.into())?;
+    /// # state.apply_mut(now, &Actor::root("1001"), &CreateDisk { disk: "d-1".into(), region: "cn-hangzhou".into(), category: DiskCategory::Essd, size_gib: 40, encryption: Encryption::Unencrypted, source: DiskSource::Blank }.into())?;
+    /// # state.apply_mut(now, &Actor::Platform, &CreateAutomaticSnapshot { snapshot: "s-1".into(), disk: "d-1".into(), retention_days: Some(30) }.into())?;
+    /// # state.apply_mut(now, &Actor::Platform, &FinishSnapshot { snapshot: "s-1".into(), outcome: SnapshotOutcome::Available { size_gib: 5 } }.into())?;
+    /// let ids: Vec<_> = state.snapshots().map(|s| s.id.as_str()).collect();
+    /// assert_eq!(ids, ["s-1"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn snapshots(&self) -> impl Iterator<Item = &Snapshot> {
         self.snapshots.values()
     }
 
     /// A custom image.
+    ///
+    /// ```
+    /// # use chrono::{TimeZone, Utc};
+    /// # use snapguard::*;
+    /// # let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+    /// # let mut state = State::new();
+    /// # state.apply_mut(now, &Actor::Platform, &CreateRegion { region: "cn-hangzhou".into() }.into())?;
+    /// # state.apply_mut(now, &Actor::Platform, &CreateAccount { account: "1001".into(), site: Site::China }.into())?;
+    /// # state.apply_mut(now, &Actor::root("1001"), &CreateDisk { disk: "d-1".into(), region: "cn-hangzhou".into(), category: DiskCategory::Essd, size_gib: 40, encryption: Encryption::Unencrypted, source: DiskSource::Blank }.into())?;
+    /// # state.apply_mut(now, &Actor::Platform, &CreateAutomaticSnapshot { snapshot: "s-1".into(), disk: "d-1".into(), retention_days: Some(30) }.into())?;
+    /// # state.apply_mut(now, &Actor::Platform, &FinishSnapshot { snapshot: "s-1".into(), outcome: SnapshotOutcome::Available { size_gib: 5 } }.into())?;
+    /// state.apply_mut(now, &Actor::root("1001"), &CreateImage { image: "m-1".into(), snapshot: "s-1".into() }.into())?;
+    /// assert!(state.image(&"m-1".into()).is_some());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn image(&self, id: &ImageId) -> Option<&Image> {
         self.images.get(id)
     }
 
     /// The automatic snapshots of a disk, oldest first.
+    ///
+    /// ```
+    /// # use chrono::{TimeZone, Utc};
+    /// # use snapguard::*;
+    /// # let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+    /// # let mut state = State::new();
+    /// # state.apply_mut(now, &Actor::Platform, &CreateRegion { region: "cn-hangzhou".into() }.into())?;
+    /// # state.apply_mut(now, &Actor::Platform, &CreateAccount { account: "1001".into(), site: Site::China }.into())?;
+    /// # state.apply_mut(now, &Actor::root("1001"), &CreateDisk { disk: "d-1".into(), region: "cn-hangzhou".into(), category: DiskCategory::Essd, size_gib: 40, encryption: Encryption::Unencrypted, source: DiskSource::Blank }.into())?;
+    /// # state.apply_mut(now, &Actor::Platform, &CreateAutomaticSnapshot { snapshot: "s-1".into(), disk: "d-1".into(), retention_days: Some(30) }.into())?;
+    /// # state.apply_mut(now, &Actor::Platform, &FinishSnapshot { snapshot: "s-1".into(), outcome: SnapshotOutcome::Available { size_gib: 5 } }.into())?;
+    /// let ids: Vec<_> = state.automatic_snapshots(&"d-1".into()).collect();
+    /// assert_eq!(ids, [&SnapshotId::new("s-1")]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn automatic_snapshots(&self, disk: &DiskId) -> impl Iterator<Item = &SnapshotId> {
         self.index
             .automatic
