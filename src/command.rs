@@ -13,6 +13,13 @@ use crate::{
 
 /// A request to the state machine. Which actor may issue which command is
 /// stated on each payload.
+///
+/// Every command is first checked the same way, in this order: time does
+/// not run backwards (GEN-2); the actor may issue it (PERM-1) and exists
+/// (GEN-4); the objects it names exist (GEN-4), new ids are well formed and
+/// unused (GEN-5, GEN-4), and existing objects belong to the actor's account
+/// (PERM-4); the actor holds the permission (PERM-1, PERM-2). Each payload
+/// lists the rules checked after those.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 #[non_exhaustive]
@@ -310,8 +317,10 @@ pub struct FinishSnapshot {
     pub outcome: SnapshotOutcome,
 }
 
-/// Deletes a snapshot (`ecs:DeleteSnapshot`); refused while locked (LOCK-10).
-/// Deleting a snapshot in progress cancels its creation or copy.
+/// Deletes a snapshot (`ecs:DeleteSnapshot`); refused while locked (LOCK-10),
+/// whoever asks (PERM-3). Deleting a snapshot in progress cancels its
+/// creation or copy (SNAP-4); deleting an archived one within the minimum
+/// storage period carries an early-deletion charge (ARCH-4).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeleteSnapshot {
     /// The snapshot.
@@ -330,6 +339,10 @@ pub enum RetentionRequest {
 
 /// Extends a snapshot's retention or makes it permanent
 /// (`ecs:ModifySnapshotAttribute`, SNAP-3).
+///
+/// After the common checks, in order: days in range (SNAP-5); never
+/// shorter than the current retention (SNAP-3). The same retention again
+/// records nothing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SetSnapshotRetention {
     /// The snapshot.
@@ -340,6 +353,10 @@ pub struct SetSnapshotRetention {
 
 /// Moves a snapshot to the archive tier for `retention_days` from now
 /// (`ecs:ArchiveSnapshot`, ARCH-1, ARCH-2, LOCK-14).
+///
+/// After the common checks, in order: available, not archived already, at
+/// least the minimum age (ARCH-1); the archive retention in range (ARCH-2);
+/// ending no earlier than an active lock's expiry (LOCK-14).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ArchiveSnapshot {
     /// The snapshot.
@@ -350,6 +367,9 @@ pub struct ArchiveSnapshot {
 
 /// Copies a snapshot into a new one owned by the actor's account
 /// (`ecs:CopySnapshot`). The copy carries no lock and no tags (LOCK-13).
+///
+/// After the common checks, in order: the source is available (COPY-1) and
+/// not archived (ARCH-3); the copy's retention (SNAP-5).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CopySnapshot {
     /// The snapshot to copy.
@@ -364,6 +384,14 @@ pub struct CopySnapshot {
 
 /// Locks a snapshot, reconfigures a lock in cooling-off, or extends a lock
 /// in compliance (`ecs:LockSnapshot`; LOCK-1 to LOCK-8).
+///
+/// After the common checks, in order: the snapshot is not from Cloud
+/// Backup and is available (LOCK-3); duration, cooling-off, and cooling-off
+/// within duration (LOCK-1); then by the current lock's state at `now`: none
+/// or expired sets a fresh lock (LOCK-2, LOCK-9), cooling-off replaces it
+/// from now (LOCK-7), compliance accepts only an extension without
+/// cooling-off (LOCK-8; the same expiry again records nothing); last, the
+/// lock must expire within the retention (LOCK-4).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LockSnapshot {
     /// The snapshot.
@@ -376,6 +404,9 @@ pub struct LockSnapshot {
 }
 
 /// Removes a lock during its cooling-off (`ecs:UnlockSnapshot`, LOCK-6).
+///
+/// Refused in compliance until the lock expires, and for a snapshot never
+/// locked. Unlocking an expired lock is accepted and records nothing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UnlockSnapshot {
     /// The snapshot.
