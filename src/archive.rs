@@ -21,35 +21,27 @@ pub(crate) fn archive_snapshot(
     let limits = &ctx.state.limits;
     v.check(ctx.authorize(Action::ArchiveSnapshot, snapshot_resource(snapshot)))?;
     v.check(require_available(snapshot, RuleId::Arch1))?;
-    v.check(if snapshot.is_archived() {
-        Err(Violation::AlreadyArchived {
-            snapshot: snapshot.id.clone(),
-        })
-    } else {
-        Ok(())
+    v.ensure(!snapshot.is_archived(), || Violation::AlreadyArchived {
+        snapshot: snapshot.id.clone(),
     })?;
     let archivable_at = time::later(snapshot.created_at, Span::Days(limits.archive_min_age_days))?;
-    v.check(if ctx.now >= archivable_at {
-        Ok(())
-    } else {
-        Err(Violation::SnapshotTooYoungToArchive {
+    v.ensure(ctx.now >= archivable_at, || {
+        Violation::SnapshotTooYoungToArchive {
             snapshot: snapshot.id.clone(),
             created_at: snapshot.created_at,
             archivable_at,
-        })
+        }
     })?;
     let (min, max) = (
         limits.min_archive_retention_days,
         limits.max_archive_retention_days,
     );
-    v.check(if (min..=max).contains(&c.retention_days) {
-        Ok(())
-    } else {
-        Err(Violation::ArchiveRetentionOutOfRange {
+    v.ensure((min..=max).contains(&c.retention_days), || {
+        Violation::ArchiveRetentionOutOfRange {
             days: c.retention_days,
             min,
             max,
-        })
+        }
     })?;
     let archive_end = time::later(ctx.now, Span::Days(c.retention_days))?;
     if let Some(lock) = snapshot
@@ -57,14 +49,12 @@ pub(crate) fn archive_snapshot(
         .as_ref()
         .filter(|lock| lock.is_active_at(ctx.now))
     {
-        v.check(if archive_end >= lock.expiry {
-            Ok(())
-        } else {
-            Err(Violation::ArchiveEndsBeforeLock {
+        v.ensure(archive_end >= lock.expiry, || {
+            Violation::ArchiveEndsBeforeLock {
                 snapshot: snapshot.id.clone(),
                 archive_end,
                 lock_expiry: lock.expiry,
-            })
+            }
         })?;
     }
     Ok(vec![Event::SnapshotArchived {

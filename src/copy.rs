@@ -24,12 +24,10 @@ pub(crate) fn copy_snapshot(ctx: &Ctx<'_>, c: &CopySnapshot, v: &mut Verdict) ->
     ctx.fresh(ObjectKind::Snapshot, c.snapshot.as_str(), taken)?;
     v.check(ctx.authorize(Action::CopySnapshot, snapshot_resource(source)))?;
     v.check(require_available(source, RuleId::Copy1))?;
-    v.check(if source.is_archived() {
-        Err(Violation::ArchivedSnapshotNotCopyable {
+    v.ensure(!source.is_archived(), || {
+        Violation::ArchivedSnapshotNotCopyable {
             snapshot: source.id.clone(),
-        })
-    } else {
-        Ok(())
+        }
     })?;
     let retention = ctx.retention(c.retention_days, ctx.now)?;
     let copy = Snapshot::started(

@@ -115,14 +115,12 @@ pub(crate) fn create_disk(ctx: &Ctx<'_>, c: &CreateDisk, v: &mut Verdict) -> Ste
         DiskSource::Snapshot(id) => {
             let snapshot = ctx.own_snapshot(account, id)?;
             v.check(require_available(snapshot, RuleId::Disk1))?;
-            v.check(if snapshot.region == c.region {
-                Ok(())
-            } else {
-                Err(Violation::DiskRegionMismatch {
+            v.ensure(snapshot.region == c.region, || {
+                Violation::DiskRegionMismatch {
                     snapshot: id.clone(),
                     snapshot_region: snapshot.region.clone(),
                     disk_region: c.region.clone(),
-                })
+                }
             })?;
             false
         }
@@ -173,13 +171,11 @@ pub(crate) fn reset_disk(ctx: &Ctx<'_>, c: &ResetDisk, v: &mut Verdict) -> Step<
     let disk = ctx.own_disk(account, &c.disk)?;
     let snapshot = ctx.own_snapshot(account, &c.snapshot)?;
     v.check(ctx.authorize(Action::ResetDisk, disk.resource()))?;
-    v.check(if snapshot.origin.disk() == Some(&disk.id) {
-        Ok(())
-    } else {
-        Err(Violation::RollbackToOtherSnapshot {
+    v.ensure(snapshot.origin.disk() == Some(&disk.id), || {
+        Violation::RollbackToOtherSnapshot {
             disk: disk.id.clone(),
             snapshot: snapshot.id.clone(),
-        })
+        }
     })?;
     v.check(require_available(snapshot, RuleId::Disk2))?;
     Ok(vec![Event::DiskRolledBack {

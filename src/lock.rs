@@ -138,33 +138,27 @@ fn check_ranges(ctx: &Ctx<'_>, c: &LockSnapshot, v: &mut Verdict) -> Step<()> {
             })
         },
     )?;
-    v.check(if c.cool_off_hours <= limits.max_cool_off_hours {
-        Ok(())
-    } else {
-        Err(Violation::CoolOffOutOfRange {
+    v.ensure(c.cool_off_hours <= limits.max_cool_off_hours, || {
+        Violation::CoolOffOutOfRange {
             hours: c.cool_off_hours,
             max: limits.max_cool_off_hours,
-        })
+        }
     })?;
     let duration_hours = u64::from(c.duration_days).saturating_mul(24);
-    v.check(if u64::from(c.cool_off_hours) <= duration_hours {
-        Ok(())
-    } else {
-        Err(Violation::CoolOffExceedsDuration {
+    v.ensure(u64::from(c.cool_off_hours) <= duration_hours, || {
+        Violation::CoolOffExceedsDuration {
             cool_off_hours: c.cool_off_hours,
             duration_days: c.duration_days,
-        })
+        }
     })
 }
 
 /// LOCK-3: only available snapshots, never Cloud Backup ones.
 fn check_lockable(snapshot: &Snapshot, v: &mut Verdict) -> Step<()> {
-    v.check(if snapshot.origin == SnapshotOrigin::CloudBackup {
-        Err(Violation::CloudBackupSnapshot {
+    v.ensure(snapshot.origin != SnapshotOrigin::CloudBackup, || {
+        Violation::CloudBackupSnapshot {
             snapshot: snapshot.id.clone(),
-        })
-    } else {
-        Ok(())
+        }
     })?;
     v.check(require_available(snapshot, RuleId::Lock3))
 }
@@ -211,24 +205,18 @@ pub(crate) fn lock_snapshot(ctx: &Ctx<'_>, c: &LockSnapshot, v: &mut Verdict) ->
             lock: requested,
         },
         Some((lock, LockState::Compliance)) => {
-            v.check(if c.cool_off_hours == 0 {
-                Ok(())
-            } else {
-                Err(Violation::CoolOffInCompliance {
-                    snapshot: id.clone(),
-                    cool_off_hours: c.cool_off_hours,
-                    expiry: lock.expiry,
-                })
+            v.ensure(c.cool_off_hours == 0, || Violation::CoolOffInCompliance {
+                snapshot: id.clone(),
+                cool_off_hours: c.cool_off_hours,
+                expiry: lock.expiry,
             })?;
-            v.check(if requested.expiry >= lock.expiry {
-                Ok(())
-            } else {
-                Err(Violation::LockShortened {
+            v.ensure(requested.expiry >= lock.expiry, || {
+                Violation::LockShortened {
                     snapshot: id.clone(),
                     current_expiry: lock.expiry,
                     requested_expiry: requested.expiry,
                     allowed_from: time::earlier(lock.expiry, Span::Days(c.duration_days)),
-                })
+                }
             })?;
             if requested.expiry == lock.expiry {
                 return Ok(Vec::new());
@@ -366,16 +354,11 @@ impl State {
         actor: &Actor,
         snapshot: &SnapshotId,
     ) -> Result<Option<LockView>, Violation> {
-        let (state, _) = self.catch_up(now)?;
-        let ctx = Ctx {
-            state: &state,
-            now,
-            actor,
-        };
-        let account = ctx.customer("describe_locked_snapshots")?;
-        let snapshot = ctx.own_snapshot(account, snapshot)?;
-        ctx.authorize(Action::DescribeLockedSnapshots, snapshot_resource(snapshot))?;
-        Ok(view(snapshot, now))
+        self.as_customer(now, actor, "describe_locked_snapshots", |ctx, account| {
+            let snapshot = ctx.own_snapshot(account, snapshot)?;
+            ctx.authorize(Action::DescribeLockedSnapshots, snapshot_resource(snapshot))?;
+            Ok(view(snapshot, now))
+        })
     }
 
     /// Every locked snapshot of the actor's account matching `query`, with
@@ -405,27 +388,22 @@ impl State {
         actor: &Actor,
         query: &LockQuery,
     ) -> Result<Vec<LockView>, Violation> {
-        let (state, _) = self.catch_up(now)?;
-        let ctx = Ctx {
-            state: &state,
-            now,
-            actor,
-        };
-        let account = ctx.customer("describe_locked_snapshots")?;
-        let mut views = Vec::new();
-        let ids = state.index.locked.get(account).into_iter().flatten();
-        for snapshot in ids.filter_map(|id| state.snapshot(id)) {
-            let Some(view) = view(snapshot, now) else {
-                continue;
-            };
-            let wanted = query.state.is_none_or(|s| s == view.state)
-                && query.region.as_ref().is_none_or(|r| *r == view.region);
-            if wanted {
-                ctx.authorize(Action::DescribeLockedSnapshots, snapshot_resource(snapshot))?;
-                views.push(view);
+        self.as_customer(now, actor, "describe_locked_snapshots", |ctx, account| {
+            let mut views = Vec::new();
+            let ids = ctx.state.index.locked.get(account).into_iter().flatten();
+            for snapshot in ids.filter_map(|id| ctx.state.snapshot(id)) {
+                let Some(view) = view(snapshot, now) else {
+                    continue;
+                };
+                let wanted = query.state.is_none_or(|s| s == view.state)
+                    && query.region.as_ref().is_none_or(|r| *r == view.region);
+                if wanted {
+                    ctx.authorize(Action::DescribeLockedSnapshots, snapshot_resource(snapshot))?;
+                    views.push(view);
+                }
             }
-        }
-        Ok(views)
+            Ok(views)
+        })
     }
 }
 

@@ -437,14 +437,12 @@ pub(crate) fn set_retention(
         RetentionRequest::Permanent => Retention::Permanent,
         RetentionRequest::Days(days) => ctx.retention(Some(days), snapshot.created_at)?,
     };
-    v.check(if requested.outlasts(&snapshot.retention) {
-        Ok(())
-    } else {
-        Err(Violation::RetentionShortened {
+    v.ensure(requested.outlasts(&snapshot.retention), || {
+        Violation::RetentionShortened {
             snapshot: snapshot.id.clone(),
             current: snapshot.retention,
             requested,
-        })
+        }
     })?;
     if requested == snapshot.retention {
         return Ok(Vec::new());

@@ -69,12 +69,30 @@ impl World {
 
     /// As [`World::new`] with the given limits.
     pub fn with_limits(limits: Limits) -> Self {
-        let mut world = Self { state: State::with_limits(limits), now: t0() };
+        let mut world = Self {
+            state: State::with_limits(limits),
+            now: t0(),
+        };
         for region in [REGION, OTHER_REGION] {
-            world.ok(&Actor::Platform, CreateRegion { region: region.into() });
+            world.ok(
+                &Actor::Platform,
+                CreateRegion {
+                    region: region.into(),
+                },
+            );
         }
-        for (account, site) in [(OWNER, Site::China), (OTHER, Site::China), (ABROAD, Site::International)] {
-            world.ok(&Actor::Platform, CreateAccount { account: account.into(), site });
+        for (account, site) in [
+            (OWNER, Site::China),
+            (OTHER, Site::China),
+            (ABROAD, Site::International),
+        ] {
+            world.ok(
+                &Actor::Platform,
+                CreateAccount {
+                    account: account.into(),
+                    site,
+                },
+            );
         }
         world
     }
@@ -108,7 +126,12 @@ impl World {
     /// Applies a command that must be refused with `rule`; checks the state
     /// is unchanged through `apply` and `apply_mut`; returns the violation.
     #[track_caller]
-    pub fn refused(&mut self, actor: &Actor, command: impl Into<Command>, rule: RuleId) -> Violation {
+    pub fn refused(
+        &mut self,
+        actor: &Actor,
+        command: impl Into<Command>,
+        rule: RuleId,
+    ) -> Violation {
         let command = command.into();
         let before = self.state.clone();
         let violation = match self.state.apply(self.now, actor, &command) {
@@ -118,19 +141,34 @@ impl World {
             ),
             Err(violation) => violation,
         };
-        assert_eq!(violation.rule(), rule, "refused by the wrong rule: {violation}");
+        assert_eq!(
+            violation.rule(),
+            rule,
+            "refused by the wrong rule: {violation}"
+        );
         assert_eq!(self.state, before, "apply changed the state it borrowed");
         let mut copy = self.state.clone();
-        let again = copy.apply_mut(self.now, actor, &command).expect_err("apply_mut accepted");
+        let again = copy
+            .apply_mut(self.now, actor, &command)
+            .expect_err("apply_mut accepted");
         assert_eq!(again, violation, "apply and apply_mut disagree");
-        assert_eq!(copy, before, "a refused apply_mut changed the state (GEN-3)");
+        assert_eq!(
+            copy, before,
+            "a refused apply_mut changed the state (GEN-3)"
+        );
         violation
     }
 
     /// Adds a user with statements to an account.
     #[track_caller]
     pub fn user(&mut self, account: &str, user: &str, statements: Vec<Statement>) -> Actor {
-        self.ok(&root(account), CreateUser { user: user.into(), statements });
+        self.ok(
+            &root(account),
+            CreateUser {
+                user: user.into(),
+                statements,
+            },
+        );
         Actor::user(account, user)
     }
 
@@ -155,13 +193,22 @@ impl World {
     pub fn finish(&mut self, snapshot: &str) {
         self.ok(
             &Actor::Platform,
-            FinishSnapshot { snapshot: snapshot.into(), outcome: SnapshotOutcome::Available { size_gib: 10 } },
+            FinishSnapshot {
+                snapshot: snapshot.into(),
+                outcome: SnapshotOutcome::Available { size_gib: 10 },
+            },
         );
     }
 
     /// Takes a manual snapshot of a disk and completes it.
     #[track_caller]
-    pub fn snapshot(&mut self, account: &str, disk: &str, snapshot: &str, retention_days: Option<u32>) {
+    pub fn snapshot(
+        &mut self,
+        account: &str,
+        disk: &str,
+        snapshot: &str,
+        retention_days: Option<u32>,
+    ) {
         self.ok(
             &root(account),
             CreateSnapshot {
@@ -189,7 +236,11 @@ impl World {
     pub fn auto_snapshot(&mut self, disk: &str, snapshot: &str) -> Vec<Event> {
         let events = self.ok(
             &Actor::Platform,
-            CreateAutomaticSnapshot { snapshot: snapshot.into(), disk: disk.into(), retention_days: None },
+            CreateAutomaticSnapshot {
+                snapshot: snapshot.into(),
+                disk: disk.into(),
+                retention_days: None,
+            },
         );
         self.finish(snapshot);
         events
@@ -200,7 +251,11 @@ impl World {
     pub fn lock(&mut self, snapshot: &str, duration_days: u32, cool_off_hours: u32) -> Vec<Event> {
         self.ok(
             &root(OWNER),
-            LockSnapshot { snapshot: snapshot.into(), duration_days, cool_off_hours },
+            LockSnapshot {
+                snapshot: snapshot.into(),
+                duration_days,
+                cool_off_hours,
+            },
         )
     }
 
