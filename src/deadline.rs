@@ -41,6 +41,15 @@ impl Deadline {
         cool_off.into_iter().chain(expiry).chain(retention)
     }
 
+    /// Whether the event is still to be recorded, given the latest instant
+    /// the state recorded. Every event at or before that instant has been
+    /// recorded (each command first catches up with time), except a
+    /// release: a snapshot still held has not been released, even when its
+    /// retention ended at the very instant it was created.
+    pub(crate) fn is_pending(&self, recorded: Option<DateTime<Utc>>) -> bool {
+        self.kind == DeadlineKind::RetentionEnd || recorded.is_none_or(|clock| self.at > clock)
+    }
+
     fn event(&self) -> Event {
         let (at, snapshot) = (self.at, self.snapshot.clone());
         match self.kind {

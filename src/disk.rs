@@ -152,7 +152,7 @@ pub(crate) fn release_disk(ctx: &Ctx<'_>, c: &ReleaseDisk, v: &mut Verdict) -> S
         for id in ctx.state.automatic_snapshots(&disk.id) {
             let snapshot = ctx.snapshot(id)?;
             if !snapshot.is_locked_at(ctx.now) {
-                events.push(deletion(ctx, snapshot, DeletionCause::DiskReleased)?);
+                events.push(deletion(ctx, snapshot, DeletionCause::DiskReleased));
             }
         }
     }

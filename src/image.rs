@@ -100,7 +100,7 @@ pub(crate) fn delete_image(ctx: &Ctx<'_>, c: &DeleteImage, v: &mut Verdict) -> S
     if let (true, ImageSource::Snapshot(id)) = (c.delete_snapshots, &image.source) {
         let built_on = ctx.state.snapshot(id).filter(|s| s.owner == *account);
         if let Some(snapshot) = built_on.filter(|s| !s.is_locked_at(ctx.now)) {
-            events.push(deletion(ctx, snapshot, DeletionCause::ImageDeleted)?);
+            events.push(deletion(ctx, snapshot, DeletionCause::ImageDeleted));
         }
     }
     events.push(Event::ImageDeleted {

@@ -21,6 +21,18 @@
 //!   accepted no-op (LOCK-8); unlocking an expired lock is an accepted
 //!   no-op, so the instant a compliance lock refuses unlocking until is its
 //!   expiry (LOCK-6).
+//! - The instant a state "has seen" (GEN-2) is the latest instant of an
+//!   event it recorded ([`State::clock`]). A call that records nothing (an
+//!   `advance` with nothing due, an accepted no-op) leaves no trace in the
+//!   state, so it does not move the clock; nothing recorded can then
+//!   contradict a later command at an earlier instant, and replaying the
+//!   events rebuilds the clock exactly.
+//! - Ids are never given twice, not even after the object is deleted
+//!   (GEN-4).
+//! - A window whose end lies beyond the instants chrono can represent never
+//!   ends: an overdue threshold there is never reached (LOCK-12), an
+//!   archived snapshot deleted under such a minimum storage period is
+//!   always early (ARCH-4).
 //! - Ids of new objects must be well formed ([`is_well_formed`]), so that
 //!   resource names stay unambiguous (GEN-5).
 //! - Resource names are `acs:ecs:<region>:<account>:<kind>/<id>` with kind

@@ -44,7 +44,7 @@ pub(crate) fn create_automatic_snapshot(
             Some(lock) => {
                 earliest_unlock = Some(earliest_unlock.map_or(lock.expiry, |e| e.min(lock.expiry)));
             }
-            None => events.push(deletion(ctx, old, DeletionCause::Rotation)?),
+            None => events.push(deletion(ctx, old, DeletionCause::Rotation)),
         }
     }
     v.ensure(events.len() == excess, || {

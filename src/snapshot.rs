@@ -370,7 +370,7 @@ pub(crate) fn delete_snapshot(
     let snapshot = ctx.own_snapshot(account, &c.snapshot)?;
     v.check(ctx.authorize(Action::DeleteSnapshot, snapshot_resource(snapshot)))?;
     v.check(guard_deletion(snapshot, ctx.now))?;
-    Ok(vec![deletion(ctx, snapshot, DeletionCause::Requested)?])
+    Ok(vec![deletion(ctx, snapshot, DeletionCause::Requested)])
 }
 
 /// Refuses a snapshot that is not available, under the rule of the
@@ -401,25 +401,24 @@ pub(crate) fn guard_deletion(snapshot: &Snapshot, now: DateTime<Utc>) -> Result<
 
 /// The event deleting `snapshot` now: cancelling it if in progress (SNAP-4,
 /// COPY-6), with the early-deletion charge of ARCH-4.
-pub(crate) fn deletion(
-    ctx: &Ctx<'_>,
-    snapshot: &Snapshot,
-    cause: DeletionCause,
-) -> Result<Event, Violation> {
+pub(crate) fn deletion(ctx: &Ctx<'_>, snapshot: &Snapshot, cause: DeletionCause) -> Event {
     let early_archive_deletion = match snapshot.tier {
         StorageTier::Archive { archived_at } => {
+            // A window ending beyond the representable instants never ends.
             let days = ctx.state.limits.archive_min_storage_days;
-            ctx.now < time::later(archived_at, Span::Days(days))?
+            time::later(archived_at, Span::Days(days))
+                .ok()
+                .is_none_or(|end| ctx.now < end)
         }
         StorageTier::Standard => false,
     };
-    Ok(Event::SnapshotDeleted {
+    Event::SnapshotDeleted {
         at: ctx.now,
         snapshot: snapshot.id.clone(),
         cause,
         cancelled_in_progress: snapshot.status == SnapshotStatus::InProgress,
         early_archive_deletion,
-    })
+    }
 }
 
 /// SNAP-3, SNAP-5. Checks: a customer; its own snapshot; the permission;

@@ -342,8 +342,8 @@ impl State {
 }
 
 impl Indexes {
-    /// Indexes a snapshot; deadlines at or before `recorded` were already
-    /// recorded as events and are not due again.
+    /// Indexes a snapshot, with those of its deadlines still pending given
+    /// the latest instant `recorded` (see [`Deadline::is_pending`]).
     pub(crate) fn add_snapshot(&mut self, snapshot: &Snapshot, recorded: Option<DateTime<Utc>>) {
         if let (SnapshotKind::Automatic, Some(disk)) = (snapshot.kind, snapshot.origin.disk()) {
             self.automatic
@@ -358,7 +358,7 @@ impl Indexes {
                 .insert(snapshot.id.clone());
         }
         for deadline in Deadline::of_snapshot(snapshot) {
-            if recorded.is_none_or(|clock| deadline.at > clock) {
+            if deadline.is_pending(recorded) {
                 self.deadlines.insert(deadline);
             }
         }
@@ -415,6 +415,15 @@ pub enum StateError {
     /// A snapshot's lock expires after its retention ends (LOCK-4).
     #[error("the lock of snapshot `{0}` expires after its retention ends")]
     LockOutlivesRetention(SnapshotId),
+    /// A lock's instants are out of order: it must start no later than its
+    /// cooling-off ends, and its cooling-off must end no later than it
+    /// expires (LOCK-1, LOCK-2).
+    #[error("the lock of snapshot `{0}` has its instants out of order")]
+    MalformedLock(SnapshotId),
+    /// A snapshot is still held although its retention ended before the
+    /// state's clock: it would have been released (SNAP-2).
+    #[error("snapshot `{0}` outlived its retention end")]
+    RetentionPassed(SnapshotId),
     /// A disk holds more automatic snapshots than the limit (LOCK-11).
     #[error("disk `{0}` holds more automatic snapshots than the limit")]
     AutomaticLimitExceeded(DiskId),
@@ -635,8 +644,18 @@ impl State {
                     id: id.to_owned(),
                 });
             }
-            if let (Some(lock), Some(end)) = (&snapshot.lock, snapshot.retention.end()) {
-                if lock.expiry > end {
+            let end = snapshot.retention.end();
+            if end.is_some_and(|end| self.clock.is_some_and(|clock| end < clock)) {
+                return Err(StateError::RetentionPassed(snapshot.id.clone()));
+            }
+            if let Some(lock) = &snapshot.lock {
+                if lock.start > lock.cool_off_end
+                    || lock.cool_off_end > lock.expiry
+                    || after_clock(lock.start)
+                {
+                    return Err(StateError::MalformedLock(snapshot.id.clone()));
+                }
+                if end.is_some_and(|end| lock.expiry > end) {
                     return Err(StateError::LockOutlivesRetention(snapshot.id.clone()));
                 }
             }

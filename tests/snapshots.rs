@@ -10,7 +10,7 @@ use common::*;
 use snapguard::{
     Actor, CopySnapshot, CreateAutomaticSnapshot, CreateBackupSnapshot, CreateDisk, CreateSnapshot,
     DeleteSnapshot, DeletionCause, DiskCategory, DiskSource, Encryption, Event, FinishSnapshot,
-    ImportImage, KeyId, LockState, ReleaseReason, Retention, RetentionRequest, RuleId,
+    ImportImage, KeyId, Limits, LockState, ReleaseReason, Retention, RetentionRequest, RuleId,
     SetSnapshotRetention, Snapshot, SnapshotKind, SnapshotOrigin, SnapshotOutcome, SnapshotStatus,
     StorageTier, Violation,
 };
@@ -863,4 +863,32 @@ fn snap_5_create_automatic_snapshot_retention_range() {
         get(&w, "a-max").retention,
         Retention::Until(w.now + days(65_536))
     );
+}
+
+#[test]
+fn snap_2_zero_day_retention_allowed_by_limits_is_released_at_once() {
+    // With a minimum retention of 0 days, a snapshot may be created whose
+    // retention ends at the instant it is created: the release is due at
+    // once and recorded by the next catch-up, never lost.
+    let mut limits = Limits::default();
+    limits.min_retention_days = 0;
+    let mut w = World::with_limits(limits);
+    w.disk(OWNER, "d-1");
+    w.ok(
+        &root(OWNER),
+        CreateSnapshot {
+            snapshot: "s-0".into(),
+            disk: "d-1".into(),
+            retention_days: Some(0),
+            tags: BTreeMap::new(),
+        },
+    );
+    assert_eq!(w.state.next_deadline(), Some(w.now));
+    let advanced = w.state.advance(w.now).unwrap();
+    assert!(matches!(
+        advanced.events.as_slice(),
+        [Event::SnapshotReleased { snapshot, reason: ReleaseReason::RetentionEnded, .. }] if snapshot.as_str() == "s-0"
+    ));
+    assert!(advanced.state.snapshot(&"s-0".into()).is_none());
+    assert_eq!(advanced.state.next_deadline(), None);
 }
