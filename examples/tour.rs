@@ -33,10 +33,15 @@ impl Tour {
                 Ok(())
             }
             Err(refusal) => {
-                let when = refusal
-                    .retry_at()
-                    .map_or_else(|| "waiting will not allow it".to_owned(), |t| format!("allowed from {}", instant(t)));
-                println!("{:22}-> refused by {}: {refusal}; {when}", "", refusal.rule());
+                let when = refusal.retry_at().map_or_else(
+                    || "waiting will not allow it".to_owned(),
+                    |t| format!("allowed from {}", instant(t)),
+                );
+                println!(
+                    "{:22}-> refused by {}: {refusal}; {when}",
+                    "",
+                    refusal.rule()
+                );
                 Err(refusal)
             }
         }
@@ -62,15 +67,19 @@ fn describe(event: &Event) -> String {
         Event::DiskCreated { disk, .. } => format!("disk `{}` created", disk.id),
         Event::SnapshotCreated { snapshot, .. } => format!("snapshot `{}` started", snapshot.id),
         Event::SnapshotFinished { snapshot, .. } => format!("snapshot `{snapshot}` is available"),
-        Event::LockSet { snapshot, lock, .. } | Event::LockReconfigured { snapshot, lock, .. } => format!(
-            "snapshot `{snapshot}` locked: cooling-off until {}, expires {}",
-            instant(lock.cool_off_end),
-            instant(lock.expiry)
-        ),
+        Event::LockSet { snapshot, lock, .. } | Event::LockReconfigured { snapshot, lock, .. } => {
+            format!(
+                "snapshot `{snapshot}` locked: cooling-off until {}, expires {}",
+                instant(lock.cool_off_end),
+                instant(lock.expiry)
+            )
+        }
         Event::CoolOffEnded { snapshot, .. } => {
             format!("cooling-off of `{snapshot}` ended: the lock is in compliance")
         }
-        Event::LockExtended { snapshot, expiry, .. } => {
+        Event::LockExtended {
+            snapshot, expiry, ..
+        } => {
             format!("lock of `{snapshot}` extended to {}", instant(*expiry))
         }
         Event::LockExpired { snapshot, .. } => format!("lock of `{snapshot}` expired"),
@@ -86,14 +95,28 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .ok_or("the tour's start instant is ambiguous")?;
     let owner = Actor::root("1001");
     let snapshot = || "s-ledger".into();
-    let mut tour = Tour { state: State::new(), now: start };
+    let mut tour = Tour {
+        state: State::new(),
+        now: start,
+    };
 
     println!("Setting up an account with one disk.");
-    tour.step("the platform registers a region", &Actor::Platform, CreateRegion { region: "cn-hangzhou".into() }.into())?;
+    tour.step(
+        "the platform registers a region",
+        &Actor::Platform,
+        CreateRegion {
+            region: "cn-hangzhou".into(),
+        }
+        .into(),
+    )?;
     tour.step(
         "the platform registers account 1001",
         &Actor::Platform,
-        CreateAccount { account: "1001".into(), site: Site::China }.into(),
+        CreateAccount {
+            account: "1001".into(),
+            site: Site::China,
+        }
+        .into(),
     )?;
     tour.step(
         "the owner creates a disk",
@@ -113,33 +136,70 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     tour.step(
         "create a snapshot of the disk",
         &owner,
-        CreateSnapshot { snapshot: snapshot(), disk: "d-ledger".into(), retention_days: None, tags: Default::default() }
-            .into(),
+        CreateSnapshot {
+            snapshot: snapshot(),
+            disk: "d-ledger".into(),
+            retention_days: None,
+            tags: Default::default(),
+        }
+        .into(),
     )?;
     tour.step(
         "the platform completes it",
         &Actor::Platform,
-        FinishSnapshot { snapshot: snapshot(), outcome: SnapshotOutcome::Available { size_gib: 60 } }.into(),
+        FinishSnapshot {
+            snapshot: snapshot(),
+            outcome: SnapshotOutcome::Available { size_gib: 60 },
+        }
+        .into(),
     )?;
     tour.step(
         "lock it for 30 days with a 24-hour cooling-off",
         &owner,
-        LockSnapshot { snapshot: snapshot(), duration_days: 30, cool_off_hours: 24 }.into(),
+        LockSnapshot {
+            snapshot: snapshot(),
+            duration_days: 30,
+            cool_off_hours: 24,
+        }
+        .into(),
     )?;
 
     tour.now = start + TimeDelta::hours(2);
     tour.step(
         "during cooling-off, reconfigure: 90 days, 12-hour cooling-off (recomputed from now)",
         &owner,
-        LockSnapshot { snapshot: snapshot(), duration_days: 90, cool_off_hours: 12 }.into(),
+        LockSnapshot {
+            snapshot: snapshot(),
+            duration_days: 90,
+            cool_off_hours: 12,
+        }
+        .into(),
     )?;
 
-    let lock = tour.state.snapshot(&snapshot()).and_then(|s| s.lock).ok_or("the snapshot has no lock")?;
+    let lock = tour
+        .state
+        .snapshot(&snapshot())
+        .and_then(|s| s.lock)
+        .ok_or("the snapshot has no lock")?;
     tour.wait_until(lock.cool_off_end)?;
 
     tour.now = lock.cool_off_end + TimeDelta::days(1);
-    let unlock = tour.step("try to unlock it", &owner, UnlockSnapshot { snapshot: snapshot() }.into());
-    let delete = tour.step("try to delete it", &owner, DeleteSnapshot { snapshot: snapshot() }.into());
+    let unlock = tour.step(
+        "try to unlock it",
+        &owner,
+        UnlockSnapshot {
+            snapshot: snapshot(),
+        }
+        .into(),
+    );
+    let delete = tour.step(
+        "try to delete it",
+        &owner,
+        DeleteSnapshot {
+            snapshot: snapshot(),
+        }
+        .into(),
+    );
     if unlock.is_ok() || delete.is_ok() {
         return Err("a lock in compliance let the snapshot go".into());
     }
@@ -147,13 +207,33 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     tour.step(
         "extend the lock: 120 days from now",
         &owner,
-        LockSnapshot { snapshot: snapshot(), duration_days: 120, cool_off_hours: 0 }.into(),
+        LockSnapshot {
+            snapshot: snapshot(),
+            duration_days: 120,
+            cool_off_hours: 0,
+        }
+        .into(),
     )?;
 
-    let expiry = tour.state.snapshot(&snapshot()).and_then(|s| s.lock).map(|l| l.expiry).ok_or("no lock")?;
+    let expiry = tour
+        .state
+        .snapshot(&snapshot())
+        .and_then(|s| s.lock)
+        .map(|l| l.expiry)
+        .ok_or("no lock")?;
     tour.wait_until(expiry)?;
-    tour.step("delete it", &owner, DeleteSnapshot { snapshot: snapshot() }.into())?;
+    tour.step(
+        "delete it",
+        &owner,
+        DeleteSnapshot {
+            snapshot: snapshot(),
+        }
+        .into(),
+    )?;
 
-    println!("\nThe snapshot is gone: {}", tour.state.snapshot(&snapshot()).is_none());
+    println!(
+        "\nThe snapshot is gone: {}",
+        tour.state.snapshot(&snapshot()).is_none()
+    );
     Ok(())
 }
