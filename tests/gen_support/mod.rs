@@ -1,0 +1,262 @@
+//! Commands, expected violations and a scripted history shared by the GEN and
+//! PERM tests (`determinism`, `refusals`, `instants`, `time_events`, `ids`,
+//! `permissions`, `actors`, `ownership`).
+#![allow(dead_code)]
+
+use chrono::{DateTime, Utc};
+use snapguard::{
+    Actor, ArchiveSnapshot, Command, CopySnapshot, CreateAccount, CreateAutomaticSnapshot,
+    CreateDisk, CreateImage, CreateRegion, CreateSnapshot, CreateUser, DeleteImage, DeleteSnapshot,
+    DiskCategory, DiskSource, Encryption, Event, FinishSnapshot, LockSnapshot, MarkAccountOverdue,
+    ObjectKind, ReleaseDisk, ReleaseReason, Site, SnapshotId, SnapshotOutcome, State, Statement,
+    UnlockSnapshot, Violation,
+};
+
+use crate::common::{OTHER, OTHER_REGION, OWNER, REGION, days, hours, root, t0};
+
+pub fn sid(id: &str) -> SnapshotId {
+    SnapshotId::new(id)
+}
+
+pub fn delete(snapshot: &str) -> DeleteSnapshot {
+    DeleteSnapshot {
+        snapshot: snapshot.into(),
+    }
+}
+
+pub fn lock_cmd(snapshot: &str, duration_days: u32, cool_off_hours: u32) -> LockSnapshot {
+    LockSnapshot {
+        snapshot: snapshot.into(),
+        duration_days,
+        cool_off_hours,
+    }
+}
+
+pub fn unlock(snapshot: &str) -> UnlockSnapshot {
+    UnlockSnapshot {
+        snapshot: snapshot.into(),
+    }
+}
+
+pub fn blank_disk(disk: &str, region: &str) -> CreateDisk {
+    CreateDisk {
+        disk: disk.into(),
+        region: region.into(),
+        category: DiskCategory::Essd,
+        size_gib: 40,
+        encryption: Encryption::Unencrypted,
+        source: DiskSource::Blank,
+    }
+}
+
+pub fn create_snapshot(snapshot: &str, disk: &str, retention_days: Option<u32>) -> CreateSnapshot {
+    CreateSnapshot {
+        snapshot: snapshot.into(),
+        disk: disk.into(),
+        retention_days,
+        tags: Default::default(),
+    }
+}
+
+pub fn finish(snapshot: &str) -> FinishSnapshot {
+    FinishSnapshot {
+        snapshot: snapshot.into(),
+        outcome: SnapshotOutcome::Available { size_gib: 10 },
+    }
+}
+
+pub fn copy(source: &str, snapshot: &str, retention_days: Option<u32>) -> CopySnapshot {
+    CopySnapshot {
+        source: source.into(),
+        snapshot: snapshot.into(),
+        region: OTHER_REGION.into(),
+        retention_days,
+    }
+}
+
+pub fn allow_all() -> Statement {
+    Statement::allow(["*"], ["*"])
+}
+
+pub fn released(at: DateTime<Utc>, snapshot: &str) -> Event {
+    Event::SnapshotReleased {
+        at,
+        snapshot: sid(snapshot),
+        reason: ReleaseReason::RetentionEnded,
+    }
+}
+
+pub fn not_found(kind: ObjectKind, id: &str) -> Violation {
+    Violation::NotFound {
+        kind,
+        id: id.into(),
+    }
+}
+
+/// A state and every event that made it, from `State::new()`.
+pub struct History {
+    pub state: State,
+    pub events: Vec<Event>,
+}
+
+impl History {
+    pub fn new() -> Self {
+        Self {
+            state: State::new(),
+            events: Vec::new(),
+        }
+    }
+
+    #[track_caller]
+    pub fn run(&mut self, now: DateTime<Utc>, actor: &Actor, command: impl Into<Command>) {
+        let command = command.into();
+        let transition = self
+            .state
+            .apply(now, actor, &command)
+            .unwrap_or_else(|v| panic!("{command:?} at {now} refused by {}: {v}", v.rule()));
+        self.events.extend(transition.events);
+        self.state = transition.state;
+    }
+
+    #[track_caller]
+    pub fn advance(&mut self, now: DateTime<Utc>) {
+        let transition = self.state.advance(now).expect("advance refused");
+        self.events.extend(transition.events);
+        self.state = transition.state;
+    }
+}
+
+/// A history touching most commands, with locks, retention, archive,
+/// images, disks and time-caused events.
+pub fn scripted_history() -> History {
+    let platform = Actor::Platform;
+    let owner = root(OWNER);
+    let alice = Actor::user(OWNER, "alice");
+    let t = t0();
+    let mut h = History::new();
+    h.run(
+        t,
+        &platform,
+        CreateRegion {
+            region: REGION.into(),
+        },
+    );
+    h.run(
+        t,
+        &platform,
+        CreateRegion {
+            region: OTHER_REGION.into(),
+        },
+    );
+    h.run(
+        t,
+        &platform,
+        CreateAccount {
+            account: OWNER.into(),
+            site: Site::China,
+        },
+    );
+    h.run(
+        t,
+        &platform,
+        CreateAccount {
+            account: OTHER.into(),
+            site: Site::China,
+        },
+    );
+    h.run(
+        t,
+        &owner,
+        CreateUser {
+            user: "alice".into(),
+            statements: vec![Statement::allow(["ecs:*"], ["acs:ecs:*:1001:*"])],
+        },
+    );
+    h.run(t, &owner, blank_disk("d-1", REGION));
+    h.run(t, &alice, create_snapshot("s-1", "d-1", None));
+    h.run(t, &platform, finish("s-1"));
+    h.run(t, &alice, create_snapshot("s-2", "d-1", Some(60)));
+    h.run(t, &platform, finish("s-2"));
+    h.run(t, &alice, lock_cmd("s-1", 30, 24));
+    h.run(
+        t,
+        &platform,
+        CreateAutomaticSnapshot {
+            snapshot: "a-1".into(),
+            disk: "d-1".into(),
+            retention_days: None,
+        },
+    );
+    h.run(t, &platform, finish("a-1"));
+
+    let t = t0() + hours(1);
+    h.run(
+        t,
+        &platform,
+        CreateAutomaticSnapshot {
+            snapshot: "a-2".into(),
+            disk: "d-1".into(),
+            retention_days: Some(10),
+        },
+    );
+    h.run(t, &platform, finish("a-2"));
+    h.run(t, &alice, copy("s-1", "c-1", Some(100)));
+    h.run(t, &platform, finish("c-1"));
+
+    h.advance(t0() + days(2));
+
+    let t = t0() + days(20);
+    h.run(
+        t,
+        &alice,
+        ArchiveSnapshot {
+            snapshot: "s-1".into(),
+            retention_days: 100,
+        },
+    );
+    h.run(
+        t,
+        &alice,
+        CreateImage {
+            image: "i-1".into(),
+            snapshot: "a-1".into(),
+        },
+    );
+
+    let t = t0() + days(40);
+    h.run(
+        t,
+        &alice,
+        DeleteImage {
+            image: "i-1".into(),
+            delete_snapshots: true,
+        },
+    );
+    h.run(
+        t,
+        &owner,
+        ReleaseDisk {
+            disk: "d-1".into(),
+            release_automatic_snapshots: true,
+        },
+    );
+
+    h.advance(t0() + days(61));
+
+    let t = t0() + days(70);
+    h.run(t, &alice, lock_cmd("c-1", 10, 0));
+    h.run(
+        t,
+        &Actor::Billing,
+        MarkAccountOverdue {
+            account: OTHER.into(),
+        },
+    );
+    h.run(t, &alice, blank_disk("d-2", REGION));
+    h.run(t, &alice, create_snapshot("s-3", "d-2", None));
+    h.run(t, &platform, finish("s-3"));
+    h.run(t, &alice, lock_cmd("s-3", 365, 72));
+
+    h.advance(t0() + days(200));
+    h
+}
