@@ -59,13 +59,7 @@ impl State {
         command: &Command,
     ) -> Result<Vec<Event>, Violation> {
         let (caught_up, mut events) = self.catch_up(now)?;
-        let ctx = Ctx {
-            state: &caught_up,
-            now,
-            actor,
-        };
-        let own = dispatch(&ctx, command, &mut Verdict::first()).map_err(|halt| halt.0)?;
-        events.extend(own);
+        events.extend(caught_up.decide_command(now, actor, command)?);
         Ok(events)
     }
 
@@ -100,8 +94,13 @@ impl State {
         actor: &Actor,
         command: &Command,
     ) -> Result<Transition, Violation> {
-        let mut state = self.clone();
-        let events = state.apply_mut(now, actor, command)?;
+        let (caught_up, mut events) = self.catch_up(now)?;
+        let own = caught_up.decide_command(now, actor, command)?;
+        let mut state = caught_up.into_owned();
+        for event in &own {
+            state.record(event);
+        }
+        events.extend(own);
         Ok(Transition { state, events })
     }
 
@@ -191,6 +190,21 @@ impl State {
                 verdict.into_refusals(outcome)
             }
         }
+    }
+
+    /// The command's own events on a state already caught up with `now`.
+    fn decide_command(
+        &self,
+        now: DateTime<Utc>,
+        actor: &Actor,
+        command: &Command,
+    ) -> Result<Vec<Event>, Violation> {
+        let ctx = Ctx {
+            state: self,
+            now,
+            actor,
+        };
+        dispatch(&ctx, command, &mut Verdict::first()).map_err(|halt| halt.0)
     }
 
     /// GEN-2: refuses an instant earlier than the latest recorded.
