@@ -1,0 +1,400 @@
+//! Resolution of generated steps against the current state: fresh ids,
+//! references to existing objects, the actor and the command, and the
+//! instant a step acts at.
+
+use std::cell::Cell;
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, TimeDelta, Utc};
+use snapguard::{
+    AccountId, Actor, ArchiveSnapshot, Command, CopySnapshot, CreateAccount,
+    CreateAutomaticSnapshot, CreateBackupSnapshot, CreateDisk, CreateImage, CreateRegion,
+    CreateSnapshot, CreateUser, DeleteImage, DeleteSnapshot, DiskCategory, DiskId, DiskSource,
+    Encryption, FinishSnapshot, ImageId, ImportImage, LockSnapshot, MarkAccountOverdue,
+    ReleaseDisk, ReleaseOverdueSnapshot, ResetDisk, SetSnapshotRetention, SetUserPolicy,
+    SettleAccount, Site, Snapshot, SnapshotId, SnapshotKind, SnapshotStatus, State, UnlockSnapshot,
+};
+
+use crate::common::{ABROAD, OTHER, OWNER};
+use crate::generate::{Delay, DiskRef, ImageRef, Op, Snap, Source, Who};
+use crate::setup::{ACCOUNTS, DISKS, IMAGES, MALFORMED, REGIONS, SNAPSHOTS, USERS, policy};
+
+fn pick<'a>(pool: &[&'a str], index: u8) -> &'a str {
+    pool[usize::from(index) % pool.len()]
+}
+
+/// The index-th (modulo) item, if there is any.
+fn nth<T: Clone>(items: &[T], index: u8) -> Option<T> {
+    if items.is_empty() {
+        None
+    } else {
+        Some(items[usize::from(index) % items.len()].clone())
+    }
+}
+
+/// How many never-given ids of each kind a history has handed out: fresh
+/// ids continue the pools (`s-12`, `d-6`, `i-4`, ...).
+#[derive(Debug, Default)]
+pub(crate) struct FreshIds {
+    snapshots: Cell<usize>,
+    disks: Cell<usize>,
+    images: Cell<usize>,
+}
+
+impl FreshIds {
+    fn next(counter: &Cell<usize>, prefix: &str, pool: usize) -> String {
+        let n = counter.get();
+        counter.set(n + 1);
+        format!("{prefix}-{}", pool + n)
+    }
+
+    /// The pool and every fresh id handed out so far.
+    fn known(counter: &Cell<usize>, prefix: &str, pool: &[&str]) -> Vec<String> {
+        let fresh = (0..counter.get()).map(|n| format!("{prefix}-{}", pool.len() + n));
+        pool.iter()
+            .map(|id| (*id).to_owned())
+            .chain(fresh)
+            .collect()
+    }
+}
+
+/// Turns generated references into ids, given the state and the actor.
+struct Resolver<'a> {
+    state: &'a State,
+    now: DateTime<Utc>,
+    account: Option<AccountId>,
+    fresh: &'a FreshIds,
+}
+
+impl Resolver<'_> {
+    fn snapshot(&self, snap: Snap) -> SnapshotId {
+        // The index-th snapshot that `keep` accepts, if any.
+        let matching = |keep: &dyn Fn(&Snapshot) -> bool, index: u8| {
+            let ids: Vec<SnapshotId> = self
+                .state
+                .snapshots()
+                .filter(|s| keep(s))
+                .map(|s| s.id.clone())
+                .collect();
+            nth(&ids, index)
+        };
+        let mine = |s: &Snapshot| self.account.as_ref().is_none_or(|a| s.owner == *a);
+        let found = match snap {
+            Snap::Pool(_) | Snap::Malformed | Snap::Fresh => None,
+            Snap::Any(index) => matching(&|_| true, index),
+            Snap::Mine(index) => matching(&mine, index),
+            Snap::Locked(index) => matching(&|s| s.is_locked_at(self.now), index),
+            Snap::Pending(index) => matching(&|s| s.status == SnapshotStatus::InProgress, index),
+            Snap::Automatic(index) => {
+                let lockable = |s: &Snapshot| {
+                    s.kind == SnapshotKind::Automatic
+                        && s.status == SnapshotStatus::Available
+                        && !s.is_locked_at(self.now)
+                        && mine(s)
+                };
+                matching(&lockable, index)
+            }
+        };
+        match snap {
+            Snap::Malformed => MALFORMED.into(),
+            Snap::Pool(index) => pick(&SNAPSHOTS, index).into(),
+            Snap::Fresh => FreshIds::next(&self.fresh.snapshots, "s", SNAPSHOTS.len()).into(),
+            // Fall back to the actor's own snapshots, then to any, then to
+            // the pool.
+            Snap::Any(index)
+            | Snap::Mine(index)
+            | Snap::Locked(index)
+            | Snap::Pending(index)
+            | Snap::Automatic(index) => found
+                .or_else(|| matching(&mine, index))
+                .or_else(|| matching(&|_| true, index))
+                .unwrap_or_else(|| pick(&SNAPSHOTS, index).into()),
+        }
+    }
+
+    fn disk(&self, disk: DiskRef) -> DiskId {
+        match disk {
+            DiskRef::Pool(index) => pick(&DISKS, index).into(),
+            DiskRef::Fresh => FreshIds::next(&self.fresh.disks, "d", DISKS.len()).into(),
+            DiskRef::Mine(index) => {
+                let mine: Vec<String> = FreshIds::known(&self.fresh.disks, "d", &DISKS)
+                    .into_iter()
+                    .filter(|id| {
+                        self.state
+                            .disk(&id.as_str().into())
+                            .is_some_and(|d| self.account.as_ref().is_none_or(|a| d.owner == *a))
+                    })
+                    .collect();
+                nth(&mine, index)
+                    .unwrap_or_else(|| pick(&DISKS, index).to_owned())
+                    .into()
+            }
+        }
+    }
+
+    fn image(&self, image: ImageRef) -> ImageId {
+        match image {
+            ImageRef::Pool(index) => pick(&IMAGES, index).into(),
+            ImageRef::Fresh => FreshIds::next(&self.fresh.images, "i", IMAGES.len()).into(),
+            ImageRef::Mine(index) => {
+                let mine: Vec<String> = FreshIds::known(&self.fresh.images, "i", &IMAGES)
+                    .into_iter()
+                    .filter(|id| {
+                        self.state
+                            .image(&id.as_str().into())
+                            .is_some_and(|i| self.account.as_ref().is_none_or(|a| i.owner == *a))
+                    })
+                    .collect();
+                nth(&mine, index)
+                    .unwrap_or_else(|| pick(&IMAGES, index).to_owned())
+                    .into()
+            }
+        }
+    }
+}
+
+/// Who usually issues a command.
+#[derive(Debug, Clone, Copy)]
+enum Class {
+    Customer,
+    AccountRoot,
+    Platform,
+    Billing,
+}
+
+impl Op {
+    fn class(&self) -> Class {
+        match self {
+            Op::CreateAccount { .. }
+            | Op::CreateRegion { .. }
+            | Op::CreateAutomatic { .. }
+            | Op::CreateBackup { .. }
+            | Op::Finish { .. } => Class::Platform,
+            Op::CreateUser { .. } | Op::SetUserPolicy { .. } => Class::AccountRoot,
+            Op::MarkOverdue { .. } | Op::Settle { .. } | Op::ReleaseOverdue { .. } => {
+                Class::Billing
+            }
+            _ => Class::Customer,
+        }
+    }
+}
+
+fn actor(who: Who, class: Class) -> Actor {
+    match who {
+        Who::Natural(index) => match class {
+            Class::Platform => Actor::Platform,
+            Class::Billing => Actor::Billing,
+            Class::AccountRoot => Actor::root(pick(&[OWNER, OWNER, OTHER], index)),
+            Class::Customer => match index % 9 {
+                0..=4 => Actor::root(OWNER),
+                5 | 6 => Actor::user(OWNER, "alice"),
+                7 => Actor::root(OTHER),
+                _ => Actor::root(ABROAD),
+            },
+        },
+        Who::Root(index) => Actor::root(pick(&ACCOUNTS, index)),
+        Who::User(index) => Actor::user(OWNER, pick(&USERS, index)),
+        Who::Platform => Actor::Platform,
+        Who::Billing => Actor::Billing,
+    }
+}
+
+pub(crate) fn resolve(
+    state: &State,
+    now: DateTime<Utc>,
+    fresh: &FreshIds,
+    who: Who,
+    op: &Op,
+) -> (Actor, Command) {
+    let actor = actor(who, op.class());
+    let resolver = Resolver {
+        state,
+        now,
+        account: actor.account().cloned(),
+        fresh,
+    };
+    let snap = |s: Snap| resolver.snapshot(s);
+    let disk_id = |d: DiskRef| resolver.disk(d);
+    let command: Command = match *op {
+        Op::CreateAccount { account } => CreateAccount {
+            account: pick(&ACCOUNTS, account).into(),
+            site: if account % 2 == 0 {
+                Site::China
+            } else {
+                Site::International
+            },
+        }
+        .into(),
+        Op::CreateRegion { region } => CreateRegion {
+            region: pick(&REGIONS, region).into(),
+        }
+        .into(),
+        Op::CreateUser { user, policy: p } => CreateUser {
+            user: pick(&USERS, user).into(),
+            statements: policy(p),
+        }
+        .into(),
+        Op::SetUserPolicy { user, policy: p } => SetUserPolicy {
+            user: pick(&USERS, user).into(),
+            statements: policy(p),
+        }
+        .into(),
+        Op::MarkOverdue { account } => MarkAccountOverdue {
+            account: pick(&ACCOUNTS, account).into(),
+        }
+        .into(),
+        Op::Settle { account } => SettleAccount {
+            account: pick(&ACCOUNTS, account).into(),
+        }
+        .into(),
+        Op::ReleaseOverdue { snap: s } => ReleaseOverdueSnapshot { snapshot: snap(s) }.into(),
+        Op::CreateDisk {
+            disk,
+            region,
+            source,
+            encryption,
+        } => CreateDisk {
+            disk: disk_id(disk),
+            region: pick(&REGIONS, region).into(),
+            category: DiskCategory::Essd,
+            size_gib: 40,
+            encryption: match encryption {
+                0 => Encryption::Unencrypted,
+                1 => Encryption::ServiceKey,
+                _ => Encryption::CustomerKey("key-1".into()),
+            },
+            source: match source {
+                Source::Blank => DiskSource::Blank,
+                Source::Snapshot(s) => DiskSource::Snapshot(snap(s)),
+                Source::Image(image) => DiskSource::Image(resolver.image(image)),
+            },
+        }
+        .into(),
+        Op::ReleaseDisk {
+            disk,
+            with_automatic,
+        } => ReleaseDisk {
+            disk: disk_id(disk),
+            release_automatic_snapshots: with_automatic,
+        }
+        .into(),
+        Op::ResetDisk { disk, snap: s } => ResetDisk {
+            disk: disk_id(disk),
+            snapshot: snap(s),
+        }
+        .into(),
+        Op::CreateSnapshot {
+            snap: s,
+            disk,
+            retention,
+        } => CreateSnapshot {
+            snapshot: snap(s),
+            disk: disk_id(disk),
+            retention_days: retention,
+            tags: BTreeMap::new(),
+        }
+        .into(),
+        Op::CreateAutomatic {
+            snap: s,
+            disk,
+            retention,
+        } => CreateAutomaticSnapshot {
+            snapshot: snap(s),
+            disk: disk_id(disk),
+            retention_days: retention,
+        }
+        .into(),
+        Op::CreateBackup {
+            snap: s,
+            account,
+            region,
+            retention,
+        } => CreateBackupSnapshot {
+            snapshot: snap(s),
+            account: pick(&ACCOUNTS, account).into(),
+            region: pick(&REGIONS, region).into(),
+            retention_days: retention,
+        }
+        .into(),
+        Op::Finish { snap: s, outcome } => FinishSnapshot {
+            snapshot: snap(s),
+            outcome,
+        }
+        .into(),
+        Op::Delete { snap: s } => DeleteSnapshot { snapshot: snap(s) }.into(),
+        Op::SetRetention { snap: s, retention } => SetSnapshotRetention {
+            snapshot: snap(s),
+            retention,
+        }
+        .into(),
+        Op::Archive { snap: s, days } => ArchiveSnapshot {
+            snapshot: snap(s),
+            retention_days: days,
+        }
+        .into(),
+        Op::Copy {
+            source,
+            snap: s,
+            region,
+            retention,
+        } => CopySnapshot {
+            source: snap(source),
+            snapshot: snap(s),
+            region: pick(&REGIONS, region).into(),
+            retention_days: retention,
+        }
+        .into(),
+        Op::Lock {
+            snap: s,
+            days,
+            cool_off,
+        } => LockSnapshot {
+            snapshot: snap(s),
+            duration_days: days,
+            cool_off_hours: cool_off,
+        }
+        .into(),
+        Op::Unlock { snap: s } => UnlockSnapshot { snapshot: snap(s) }.into(),
+        Op::ImportImage { image, region } => ImportImage {
+            image: resolver.image(image),
+            region: pick(&REGIONS, region).into(),
+        }
+        .into(),
+        Op::CreateImage { image, snap: s } => CreateImage {
+            image: resolver.image(image),
+            snapshot: snap(s),
+        }
+        .into(),
+        Op::DeleteImage {
+            image,
+            with_snapshot,
+        } => DeleteImage {
+            image: resolver.image(image),
+            delete_snapshots: with_snapshot,
+        }
+        .into(),
+    };
+    (actor, command)
+}
+
+pub(crate) fn next_instant(
+    state: &State,
+    now: DateTime<Utc>,
+    delay: Delay,
+) -> (DateTime<Utc>, bool) {
+    match delay {
+        Delay::Zero => (now, false),
+        Delay::Secs(secs) => (now + TimeDelta::seconds(secs), false),
+        Delay::NextDeadline(offset) => match state.next_deadline() {
+            Some(deadline) => {
+                let target = deadline + TimeDelta::seconds(offset);
+                if target >= now {
+                    (target, true)
+                } else {
+                    (now, false)
+                }
+            }
+            None => (now + TimeDelta::hours(1), false),
+        },
+    }
+}
