@@ -2,10 +2,8 @@
 //! users, the platform and billing each issue only their own commands.
 
 mod common;
-mod gen_support;
 
 use common::*;
-use gen_support::*;
 use snapguard::{
     Actor, ArchiveSnapshot, Command, CreateAccount, CreateAutomaticSnapshot, CreateBackupSnapshot,
     CreateDisk, CreateImage, CreateRegion, CreateUser, DeleteImage, DiskSource, ImportImage,

@@ -8,31 +8,9 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use common::*;
 use snapguard::{
-    ArchiveSnapshot, CopySnapshot, CreateSnapshot, DeleteSnapshot, DeletionCause, Event,
-    FinishSnapshot, ReleaseReason, Retention, RuleId, Snapshot, SnapshotOutcome, SnapshotStatus,
-    StorageTier, Violation,
+    CopySnapshot, CreateSnapshot, DeletionCause, Event, FinishSnapshot, ReleaseReason, Retention,
+    RuleId, SnapshotOutcome, SnapshotStatus, StorageTier, Violation,
 };
-
-#[track_caller]
-fn get(w: &World, id: &str) -> Snapshot {
-    w.state
-        .snapshot(&id.into())
-        .expect("snapshot exists")
-        .clone()
-}
-
-fn archive(snapshot: &str, retention_days: u32) -> ArchiveSnapshot {
-    ArchiveSnapshot {
-        snapshot: snapshot.into(),
-        retention_days,
-    }
-}
-
-fn delete(snapshot: &str) -> DeleteSnapshot {
-    DeleteSnapshot {
-        snapshot: snapshot.into(),
-    }
-}
 
 /// The instant `s-1` of [`World::with_snapshot`] may first be archived.
 fn archivable_at() -> DateTime<Utc> {

@@ -3,23 +3,17 @@
 
 mod common;
 
-use std::collections::BTreeMap;
-
 use common::*;
 use snapguard::{
-    Actor, CopySnapshot, CreateDisk, CreateImage, CreateSnapshot, DeleteImage, DeletionCause,
-    DiskCategory, DiskSource, Encryption, Event, FinishSnapshot, ImageSource, ImportImage,
-    ReleaseDisk, ResetDisk, RuleId, SnapshotOutcome, SnapshotStatus, Violation,
+    Actor, CopySnapshot, CreateDisk, CreateImage, DeleteImage, DeletionCause, DiskSource, Event,
+    FinishSnapshot, ImageSource, ImportImage, ReleaseDisk, ResetDisk, RuleId, SnapshotOutcome,
+    SnapshotStatus, Violation,
 };
 
 fn disk_from(disk: &str, region: &str, snapshot: &str) -> CreateDisk {
     CreateDisk {
-        disk: disk.into(),
-        region: region.into(),
-        category: DiskCategory::Essd,
-        size_gib: 40,
-        encryption: Encryption::Unencrypted,
         source: DiskSource::Snapshot(snapshot.into()),
+        ..blank_disk(disk, region)
     }
 }
 
@@ -54,15 +48,7 @@ fn delete_image(image: &str, delete_snapshots: bool) -> DeleteImage {
 /// Starts a snapshot of a disk of `account`, left in progress.
 #[track_caller]
 fn start(w: &mut World, account: &str, disk: &str, snapshot: &str) {
-    w.ok(
-        &root(account),
-        CreateSnapshot {
-            snapshot: snapshot.into(),
-            disk: disk.into(),
-            retention_days: None,
-            tags: BTreeMap::new(),
-        },
-    );
+    w.ok(&root(account), create_snapshot(snapshot, disk, None));
 }
 
 #[track_caller]

@@ -67,17 +67,17 @@ fn hostile_gen_4_odd_ids_of_existing_objects_are_not_found() {
             },
             RuleId::Gen4,
         );
-        w.refused(&root(&id), blank_disk("d-2"), RuleId::Gen4);
+        w.refused(&root(&id), blank_disk_in_main_region("d-2"), RuleId::Gen4);
         w.refused(
             &Actor::user(OWNER, id.as_str()),
-            blank_disk("d-2"),
+            blank_disk_in_main_region("d-2"),
             RuleId::Gen4,
         );
         w.refused(
             &owner,
             CreateDisk {
                 region: id.as_str().into(),
-                ..blank_disk("d-2")
+                ..blank_disk_in_main_region("d-2")
             },
             RuleId::Gen4,
         );
@@ -91,7 +91,7 @@ fn hostile_gen_5_odd_ids_of_new_objects_are_invalid() {
     let mut w = World::with_snapshot();
     let owner = root(OWNER);
     for id in odd_ids() {
-        let v = w.refused(&owner, create_snapshot(&id, None), RuleId::Gen5);
+        let v = w.refused(&owner, create_snapshot_of_d1(&id, None), RuleId::Gen5);
         assert_eq!(
             v,
             Violation::InvalidId {
@@ -99,7 +99,7 @@ fn hostile_gen_5_odd_ids_of_new_objects_are_invalid() {
                 id: id.clone()
             }
         );
-        w.refused(&owner, blank_disk(&id), RuleId::Gen5);
+        w.refused(&owner, blank_disk_in_main_region(&id), RuleId::Gen5);
         w.refused(
             &owner,
             ImportImage {
@@ -148,8 +148,8 @@ fn hostile_gen_4_duplicate_ids_are_refused_even_after_deletion() {
     );
     w.disk(OWNER, "d-2");
     // While they exist.
-    w.refused(&owner, create_snapshot("s-2", None), RuleId::Gen4);
-    w.refused(&owner, blank_disk("d-2"), RuleId::Gen4);
+    w.refused(&owner, create_snapshot_of_d1("s-2", None), RuleId::Gen4);
+    w.refused(&owner, blank_disk_in_main_region("d-2"), RuleId::Gen4);
     w.refused(
         &owner,
         ImportImage {
@@ -177,7 +177,7 @@ fn hostile_gen_4_duplicate_ids_are_refused_even_after_deletion() {
     );
     assert!(!w.exists("s-1") && !w.exists("s-2"));
     for snapshot in ["s-1", "s-2"] {
-        let v = w.refused(&owner, create_snapshot(snapshot, None), RuleId::Gen4);
+        let v = w.refused(&owner, create_snapshot_of_d1(snapshot, None), RuleId::Gen4);
         assert_eq!(
             v,
             Violation::AlreadyExists {
@@ -185,9 +185,9 @@ fn hostile_gen_4_duplicate_ids_are_refused_even_after_deletion() {
                 id: snapshot.into()
             }
         );
-        w.refused(&owner, copy(snapshot, None), RuleId::Gen4);
+        w.refused(&owner, copy_of_s1(snapshot, None), RuleId::Gen4);
     }
-    w.refused(&owner, blank_disk("d-2"), RuleId::Gen4);
+    w.refused(&owner, blank_disk_in_main_region("d-2"), RuleId::Gen4);
     w.refused(
         &owner,
         ImportImage {

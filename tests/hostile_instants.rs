@@ -72,7 +72,7 @@ fn every_command() -> Vec<(Actor, Command)> {
             }
             .into(),
         ),
-        (owner.clone(), blank_disk("d-2").into()),
+        (owner.clone(), blank_disk_in_main_region("d-2").into()),
         (
             owner.clone(),
             ReleaseDisk {
@@ -89,7 +89,7 @@ fn every_command() -> Vec<(Actor, Command)> {
             }
             .into(),
         ),
-        (owner.clone(), create_snapshot("s-3", Some(30)).into()),
+        (owner.clone(), create_snapshot_of_d1("s-3", Some(30)).into()),
         (
             Actor::Platform,
             CreateAutomaticSnapshot {
@@ -133,7 +133,7 @@ fn every_command() -> Vec<(Actor, Command)> {
             .into(),
         ),
         (owner.clone(), archive("s-1", 74).into()),
-        (owner.clone(), copy("c-1", Some(30)).into()),
+        (owner.clone(), copy_of_s1("c-1", Some(30)).into()),
         (owner.clone(), lock_cmd("s-1", 30, 0).into()),
         (
             owner.clone(),
@@ -226,14 +226,14 @@ fn hostile_gen_5_every_command_at_max_utc() {
         }
     );
     // Permanent snapshots and copies can still be made at the last instant.
-    w.ok(&root(OWNER), create_snapshot("s-3", None));
-    w.ok(&root(OWNER), copy("c-1", None));
+    w.ok(&root(OWNER), create_snapshot_of_d1("s-3", None));
+    w.ok(&root(OWNER), copy_of_s1("c-1", None));
     assert!(w.exists("s-3") && w.exists("c-1"));
 }
 
 #[test]
 fn hostile_gen_5_every_command_at_min_utc() {
-    let mut w = world_from(MIN);
+    let mut w = World::starting_at(MIN, Limits::default());
     populate(&mut w);
     // Nothing subtracts from MIN: every command is decided on its own rules.
     check_every_command(&mut w, |name| match name {
@@ -352,7 +352,11 @@ fn hostile_gen_5_raised_limits_turn_overflow_into_time_out_of_range() {
         }
     );
     w.refused(&owner, lock_cmd("s-1", u32::MAX, u32::MAX), RuleId::Gen5);
-    let v = w.refused(&owner, create_snapshot("s-2", Some(u32::MAX)), RuleId::Gen5);
+    let v = w.refused(
+        &owner,
+        create_snapshot_of_d1("s-2", Some(u32::MAX)),
+        RuleId::Gen5,
+    );
     assert_eq!(
         v,
         Violation::TimeOutOfRange {
@@ -360,8 +364,8 @@ fn hostile_gen_5_raised_limits_turn_overflow_into_time_out_of_range() {
             span: Span::Days(u32::MAX)
         }
     );
-    w.refused(&owner, copy("c-1", Some(u32::MAX)), RuleId::Gen5);
-    w.refused(&owner, set_retention("s-1", u32::MAX), RuleId::Gen5);
+    w.refused(&owner, copy_of_s1("c-1", Some(u32::MAX)), RuleId::Gen5);
+    w.refused(&owner, set_retention_days("s-1", u32::MAX), RuleId::Gen5);
     w.ok(
         &Actor::Billing,
         MarkAccountOverdue {
@@ -422,18 +426,18 @@ fn hostile_gen_2_every_command_with_time_running_backwards_is_refused() {
     }
     // Going forward again works.
     w.at(latest);
-    w.ok(&root(OWNER), blank_disk("d-2"));
+    w.ok(&root(OWNER), blank_disk_in_main_region("d-2"));
 }
 
 #[test]
 fn hostile_gen_2_from_max_utc_every_earlier_instant_is_refused() {
     let mut w = World::with_snapshot();
     w.at(MAX);
-    w.ok(&root(OWNER), blank_disk("d-2"));
+    w.ok(&root(OWNER), blank_disk_in_main_region("d-2"));
     for now in [MAX - secs(1), t0(), MIN] {
         w.at(now);
-        w.refused(&root(OWNER), blank_disk("d-3"), RuleId::Gen2);
+        w.refused(&root(OWNER), blank_disk_in_main_region("d-3"), RuleId::Gen2);
     }
     w.at(MAX);
-    w.ok(&root(OWNER), blank_disk("d-3"));
+    w.ok(&root(OWNER), blank_disk_in_main_region("d-3"));
 }

@@ -118,13 +118,13 @@ fn hostile_snap_5_retention_out_of_range_on_create_and_copy_is_refused() {
         assert_eq!(
             w.refused(
                 &root(OWNER),
-                create_snapshot("s-2", Some(days)),
+                create_snapshot_of_d1("s-2", Some(days)),
                 RuleId::Snap5
             ),
             range
         );
         assert_eq!(
-            w.refused(&root(OWNER), copy("c-1", Some(days)), RuleId::Snap5),
+            w.refused(&root(OWNER), copy_of_s1("c-1", Some(days)), RuleId::Snap5),
             range
         );
         let automatic = CreateAutomaticSnapshot {
@@ -143,8 +143,8 @@ fn hostile_snap_5_retention_out_of_range_on_create_and_copy_is_refused() {
     }
     assert!(!w.exists("s-2") && !w.exists("c-1") && !w.exists("a-1") && !w.exists("b-1"));
     // The bounds are accepted.
-    w.ok(&root(OWNER), create_snapshot("s-2", Some(65_536)));
-    w.ok(&root(OWNER), copy("c-1", Some(1)));
+    w.ok(&root(OWNER), create_snapshot_of_d1("s-2", Some(65_536)));
+    w.ok(&root(OWNER), copy_of_s1("c-1", Some(1)));
     assert_eq!(
         w.state.snapshot(&sid("s-2")).unwrap().retention.end(),
         Some(t0() + days(65_536))
@@ -156,7 +156,7 @@ fn hostile_snap_5_retention_out_of_range_on_modification_is_refused() {
     let mut w = World::with_snapshot();
     w.snapshot(OWNER, "d-1", "s-2", Some(10));
     for days in [0, 65_537, u32::MAX] {
-        let v = w.refused(&root(OWNER), set_retention("s-2", days), RuleId::Snap5);
+        let v = w.refused(&root(OWNER), set_retention_days("s-2", days), RuleId::Snap5);
         assert_eq!(
             v,
             Violation::RetentionOutOfRange {
@@ -165,9 +165,9 @@ fn hostile_snap_5_retention_out_of_range_on_modification_is_refused() {
                 max: 65_536
             }
         );
-        w.refused(&root(OWNER), set_retention("s-1", days), RuleId::Snap5);
+        w.refused(&root(OWNER), set_retention_days("s-1", days), RuleId::Snap5);
     }
-    w.ok(&root(OWNER), set_retention("s-2", 65_536));
+    w.ok(&root(OWNER), set_retention_days("s-2", 65_536));
     assert_eq!(
         w.state.snapshot(&sid("s-2")).unwrap().retention.end(),
         Some(t0() + days(65_536))

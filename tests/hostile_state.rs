@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use common::*;
 use hostile_support::*;
 use serde_json::Value;
-use snapguard::{CreateImage, DeleteSnapshot, State, Statement};
+use snapguard::{CreateImage, DeleteSnapshot, Limits, State, Statement};
 
 fn state_json(state: &State) -> Value {
     serde_json::to_value(state).unwrap()
@@ -226,8 +226,8 @@ fn hostile_states_at_the_extreme_instants_round_trip_through_json() {
     let mut at_max = World::new();
     populate(&mut at_max);
     at_max.at(MAX);
-    at_max.ok(&root(OWNER), create_snapshot("s-3", None));
-    let mut at_min = world_from(MIN);
+    at_max.ok(&root(OWNER), create_snapshot_of_d1("s-3", None));
+    let mut at_min = World::starting_at(MIN, Limits::default());
     populate(&mut at_min);
     for w in [at_max, at_min] {
         let text = serde_json::to_string(&w.state).unwrap();

@@ -3,11 +3,9 @@
 //! violation, never a panic or saturation).
 
 mod common;
-mod gen_support;
 
 use chrono::{DateTime, Utc};
 use common::*;
-use gen_support::*;
 use snapguard::{
     Actor, ArchiveSnapshot, CreateRegion, Event, LockQuery, LockState, RetentionRequest, RuleId,
     SetSnapshotRetention, Span, Violation,

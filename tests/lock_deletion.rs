@@ -78,7 +78,7 @@ fn lock_10_delete_refused_in_compliance() {
 fn lock_10_perm_3_allow_star_user_cannot_delete_locked_snapshot() {
     let mut w = World::with_snapshot();
     w.snapshot(OWNER, "d-1", "s-2", None);
-    let admin = w.user(OWNER, "admin", vec![allow_everything()]);
+    let admin = w.user(OWNER, "admin", vec![allow_all()]);
     w.ok(&admin, lock_cmd("s-1", 30, 24));
     w.wait(hours(1));
     w.refused(&admin, delete("s-1"), RuleId::Lock10);
@@ -381,7 +381,7 @@ fn lock_12_perm_1_only_billing_may_release() {
     w.lock("s-1", 365, 0);
     w.ok(&Actor::Billing, overdue(OWNER));
     w.wait(days(31));
-    let admin = w.user(OWNER, "admin", vec![allow_everything()]);
+    let admin = w.user(OWNER, "admin", vec![allow_all()]);
     for actor in [root(OWNER), admin, Actor::Platform, root(OTHER)] {
         let v = w.refused(&actor, release("s-1"), RuleId::Perm1);
         assert!(matches!(v, Violation::WrongActor { .. }), "{actor}: {v:?}");

@@ -133,7 +133,7 @@ fn lock_6_perm_2_explicit_deny_wins_over_allow_star() {
         OWNER,
         "alice",
         vec![
-            allow_everything(),
+            allow_all(),
             Statement::deny(["ecs:UnlockSnapshot"], [arn.as_str()]),
         ],
     );
@@ -344,7 +344,7 @@ fn lock_15_perm_2_describe_needs_describe_permission() {
         OWNER,
         "denied",
         vec![
-            allow_everything(),
+            allow_all(),
             Statement::deny(["ecs:DescribeLockedSnapshots"], [arn.as_str()]),
         ],
     );

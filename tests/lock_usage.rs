@@ -11,9 +11,8 @@ mod lock_support;
 use common::*;
 use lock_support::*;
 use snapguard::{
-    ArchiveSnapshot, CopySnapshot, CreateDisk, CreateImage, DiskCategory, DiskSource, Encryption,
-    Event, LockState, ReleaseReason, ResetDisk, Retention, RetentionRequest, RuleId,
-    SetSnapshotRetention, Violation,
+    CopySnapshot, CreateDisk, CreateImage, DiskCategory, DiskSource, Encryption, Event, LockState,
+    ReleaseReason, ResetDisk, Retention, RetentionRequest, RuleId, SetSnapshotRetention, Violation,
 };
 
 // ---------------------------------------------------------------- LOCK-4
@@ -168,13 +167,6 @@ fn lock_13_copy_of_locked_snapshot_carries_no_lock() {
 }
 
 // ---------------------------------------------------------------- LOCK-14
-
-fn archive(snapshot: &str, retention_days: u32) -> ArchiveSnapshot {
-    ArchiveSnapshot {
-        snapshot: snapshot.into(),
-        retention_days,
-    }
-}
 
 /// `s-1` created at t0, locked at t0 for 100 days, now 14 days old.
 fn archivable_locked_world() -> World {

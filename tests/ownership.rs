@@ -1,10 +1,8 @@
 //! PERM-4: an actor acts only on its own account's resources.
 
 mod common;
-mod gen_support;
 
 use common::*;
-use gen_support::*;
 use snapguard::{
     Actor, ArchiveSnapshot, Command, CreateDisk, CreateImage, DeleteImage, DiskSource, LockQuery,
     ObjectKind, ReleaseDisk, ResetDisk, RetentionRequest, RuleId, SetSnapshotRetention, Violation,

@@ -3,10 +3,8 @@
 //! overrides an active compliance lock).
 
 mod common;
-mod gen_support;
 
 use common::*;
-use gen_support::*;
 use snapguard::{
     Action, Actor, CreateImage, DeleteImage, Event, LockQuery, LockState, ReleaseDisk,
     RetentionRequest, RuleId, SetSnapshotRetention, SetUserPolicy, Statement, Violation,

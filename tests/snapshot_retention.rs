@@ -11,16 +11,9 @@ use chrono::{DateTime, Utc};
 use common::*;
 use snapguard::{
     Actor, CreateAutomaticSnapshot, CreateSnapshot, Event, Limits, ReleaseReason, Retention,
-    RetentionRequest, RuleId, SetSnapshotRetention, Violation,
+    RetentionRequest, RuleId, Violation,
 };
 use snapshot_support::*;
-
-fn set_retention(snapshot: &str, retention: RetentionRequest) -> SetSnapshotRetention {
-    SetSnapshotRetention {
-        snapshot: snapshot.into(),
-        retention,
-    }
-}
 
 // ---------------------------------------------------------------- SNAP-2
 

@@ -8,9 +8,11 @@
 
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use snapguard::{
-    Actor, Command, CreateAccount, CreateAutomaticSnapshot, CreateDisk, CreateRegion,
-    CreateSnapshot, CreateUser, DiskCategory, DiskSource, Encryption, Event, FinishSnapshot,
-    Limits, LockSnapshot, RuleId, Site, SnapshotOutcome, State, Statement, Violation,
+    Actor, ArchiveSnapshot, Command, CopySnapshot, CreateAccount, CreateAutomaticSnapshot,
+    CreateDisk, CreateRegion, CreateSnapshot, CreateUser, DeleteSnapshot, DiskCategory, DiskSource,
+    Encryption, Event, FinishSnapshot, Limits, LockSnapshot, RetentionRequest, RuleId,
+    SetSnapshotRetention, Site, Snapshot, SnapshotId, SnapshotOutcome, State, Statement,
+    UnlockSnapshot, Violation,
 };
 
 /// The main region of the fixtures.
@@ -50,6 +52,104 @@ pub fn snapshot_arn(account: &str, snapshot: &str) -> String {
     format!("acs:ecs:{REGION}:{account}:snapshot/{snapshot}")
 }
 
+/// A snapshot id.
+pub fn sid(id: &str) -> SnapshotId {
+    SnapshotId::new(id)
+}
+
+/// An unencrypted blank ESSD disk of 40 GiB in `region`.
+pub fn blank_disk(disk: &str, region: &str) -> CreateDisk {
+    CreateDisk {
+        disk: disk.into(),
+        region: region.into(),
+        category: DiskCategory::Essd,
+        size_gib: 40,
+        encryption: Encryption::Unencrypted,
+        source: DiskSource::Blank,
+    }
+}
+
+/// A manual snapshot of `disk`, without tags.
+pub fn create_snapshot(snapshot: &str, disk: &str, retention_days: Option<u32>) -> CreateSnapshot {
+    CreateSnapshot {
+        snapshot: snapshot.into(),
+        disk: disk.into(),
+        retention_days,
+        tags: Default::default(),
+    }
+}
+
+/// Completes a snapshot in progress as available (10 GiB).
+pub fn finish(snapshot: &str) -> FinishSnapshot {
+    FinishSnapshot {
+        snapshot: snapshot.into(),
+        outcome: SnapshotOutcome::Available { size_gib: 10 },
+    }
+}
+
+/// A copy of `source` into [`OTHER_REGION`].
+pub fn copy(source: &str, snapshot: &str, retention_days: Option<u32>) -> CopySnapshot {
+    CopySnapshot {
+        source: source.into(),
+        snapshot: snapshot.into(),
+        region: OTHER_REGION.into(),
+        retention_days,
+    }
+}
+
+/// Locks (or reconfigures or extends the lock of) a snapshot.
+pub fn lock_cmd(snapshot: &str, duration_days: u32, cool_off_hours: u32) -> LockSnapshot {
+    LockSnapshot {
+        snapshot: snapshot.into(),
+        duration_days,
+        cool_off_hours,
+    }
+}
+
+/// Unlocks a snapshot.
+pub fn unlock(snapshot: &str) -> UnlockSnapshot {
+    UnlockSnapshot {
+        snapshot: snapshot.into(),
+    }
+}
+
+/// Deletes a snapshot.
+pub fn delete(snapshot: &str) -> DeleteSnapshot {
+    DeleteSnapshot {
+        snapshot: snapshot.into(),
+    }
+}
+
+/// Archives a snapshot for `retention_days`.
+pub fn archive(snapshot: &str, retention_days: u32) -> ArchiveSnapshot {
+    ArchiveSnapshot {
+        snapshot: snapshot.into(),
+        retention_days,
+    }
+}
+
+/// Sets the retention of a snapshot.
+pub fn set_retention(snapshot: &str, retention: RetentionRequest) -> SetSnapshotRetention {
+    SetSnapshotRetention {
+        snapshot: snapshot.into(),
+        retention,
+    }
+}
+
+/// A statement allowing every action on every resource.
+pub fn allow_all() -> Statement {
+    Statement::allow(["*"], ["*"])
+}
+
+/// The snapshot as the state records it.
+#[track_caller]
+pub fn get(w: &World, id: &str) -> Snapshot {
+    w.state
+        .snapshot(&id.into())
+        .expect("snapshot exists")
+        .clone()
+}
+
 pub struct World {
     pub state: State,
     pub now: DateTime<Utc>,
@@ -69,9 +169,15 @@ impl World {
 
     /// As [`World::new`] with the given limits.
     pub fn with_limits(limits: Limits) -> Self {
+        Self::starting_at(t0(), limits)
+    }
+
+    /// The regions and accounts of [`World::new`], created at `start` with
+    /// the given limits.
+    pub fn starting_at(start: DateTime<Utc>, limits: Limits) -> Self {
         let mut world = Self {
             state: State::with_limits(limits),
-            now: t0(),
+            now: start,
         };
         for region in [REGION, OTHER_REGION] {
             world.ok(
@@ -175,29 +281,13 @@ impl World {
     /// Creates an unencrypted ESSD disk of 40 GiB in [`REGION`].
     #[track_caller]
     pub fn disk(&mut self, account: &str, disk: &str) {
-        self.ok(
-            &root(account),
-            CreateDisk {
-                disk: disk.into(),
-                region: REGION.into(),
-                category: DiskCategory::Essd,
-                size_gib: 40,
-                encryption: Encryption::Unencrypted,
-                source: DiskSource::Blank,
-            },
-        );
+        self.ok(&root(account), blank_disk(disk, REGION));
     }
 
     /// Completes a snapshot in progress as available (10 GiB).
     #[track_caller]
     pub fn finish(&mut self, snapshot: &str) {
-        self.ok(
-            &Actor::Platform,
-            FinishSnapshot {
-                snapshot: snapshot.into(),
-                outcome: SnapshotOutcome::Available { size_gib: 10 },
-            },
-        );
+        self.ok(&Actor::Platform, finish(snapshot));
     }
 
     /// Takes a manual snapshot of a disk and completes it.
@@ -211,12 +301,7 @@ impl World {
     ) {
         self.ok(
             &root(account),
-            CreateSnapshot {
-                snapshot: snapshot.into(),
-                disk: disk.into(),
-                retention_days,
-                tags: Default::default(),
-            },
+            create_snapshot(snapshot, disk, retention_days),
         );
         self.finish(snapshot);
     }
@@ -251,11 +336,7 @@ impl World {
     pub fn lock(&mut self, snapshot: &str, duration_days: u32, cool_off_hours: u32) -> Vec<Event> {
         self.ok(
             &root(OWNER),
-            LockSnapshot {
-                snapshot: snapshot.into(),
-                duration_days,
-                cool_off_hours,
-            },
+            lock_cmd(snapshot, duration_days, cool_off_hours),
         )
     }
 

@@ -1,82 +1,19 @@
-//! Commands, expected violations and a scripted history shared by the GEN and
-//! PERM tests (`determinism`, `refusals`, `instants`, `time_events`, `ids`,
-//! `permissions`, `actors`, `ownership`).
+//! Expected events and violations and a scripted history shared by the GEN
+//! tests (`determinism`, `refusals`, `time_events`, `ids`). The command
+//! builders live in `common`.
 #![allow(dead_code)]
 
 use chrono::{DateTime, Utc};
 use snapguard::{
-    Actor, ArchiveSnapshot, Command, CopySnapshot, CreateAccount, CreateAutomaticSnapshot,
-    CreateDisk, CreateImage, CreateRegion, CreateSnapshot, CreateUser, DeleteImage, DeleteSnapshot,
-    DiskCategory, DiskSource, Encryption, Event, FinishSnapshot, LockSnapshot, MarkAccountOverdue,
-    ObjectKind, ReleaseDisk, ReleaseReason, Site, SnapshotId, SnapshotOutcome, State, Statement,
-    UnlockSnapshot, Violation,
+    Actor, ArchiveSnapshot, Command, CreateAccount, CreateAutomaticSnapshot, CreateImage,
+    CreateRegion, CreateUser, DeleteImage, Event, MarkAccountOverdue, ObjectKind, ReleaseDisk,
+    ReleaseReason, Site, State, Statement, Violation,
 };
 
-use crate::common::{OTHER, OTHER_REGION, OWNER, REGION, days, hours, root, t0};
-
-pub fn sid(id: &str) -> SnapshotId {
-    SnapshotId::new(id)
-}
-
-pub fn delete(snapshot: &str) -> DeleteSnapshot {
-    DeleteSnapshot {
-        snapshot: snapshot.into(),
-    }
-}
-
-pub fn lock_cmd(snapshot: &str, duration_days: u32, cool_off_hours: u32) -> LockSnapshot {
-    LockSnapshot {
-        snapshot: snapshot.into(),
-        duration_days,
-        cool_off_hours,
-    }
-}
-
-pub fn unlock(snapshot: &str) -> UnlockSnapshot {
-    UnlockSnapshot {
-        snapshot: snapshot.into(),
-    }
-}
-
-pub fn blank_disk(disk: &str, region: &str) -> CreateDisk {
-    CreateDisk {
-        disk: disk.into(),
-        region: region.into(),
-        category: DiskCategory::Essd,
-        size_gib: 40,
-        encryption: Encryption::Unencrypted,
-        source: DiskSource::Blank,
-    }
-}
-
-pub fn create_snapshot(snapshot: &str, disk: &str, retention_days: Option<u32>) -> CreateSnapshot {
-    CreateSnapshot {
-        snapshot: snapshot.into(),
-        disk: disk.into(),
-        retention_days,
-        tags: Default::default(),
-    }
-}
-
-pub fn finish(snapshot: &str) -> FinishSnapshot {
-    FinishSnapshot {
-        snapshot: snapshot.into(),
-        outcome: SnapshotOutcome::Available { size_gib: 10 },
-    }
-}
-
-pub fn copy(source: &str, snapshot: &str, retention_days: Option<u32>) -> CopySnapshot {
-    CopySnapshot {
-        source: source.into(),
-        snapshot: snapshot.into(),
-        region: OTHER_REGION.into(),
-        retention_days,
-    }
-}
-
-pub fn allow_all() -> Statement {
-    Statement::allow(["*"], ["*"])
-}
+use crate::common::{
+    OTHER, OTHER_REGION, OWNER, REGION, blank_disk, copy, create_snapshot, days, finish, hours,
+    lock_cmd, root, sid, t0,
+};
 
 pub fn released(at: DateTime<Utc>, snapshot: &str) -> Event {
     Event::SnapshotReleased {

@@ -1,102 +1,39 @@
-//! Instants, commands and a populated world shared by the hostile-input tests
-//! (`hostile_numbers`, `hostile_instants`, `hostile_ids`, `hostile_state`).
+//! Instants, commands with fixed arguments and a populated world shared by
+//! the hostile-input tests (`hostile_numbers`, `hostile_instants`,
+//! `hostile_ids`, `hostile_state`).
 #![allow(dead_code)]
 
 use chrono::{DateTime, Utc};
 use snapguard::{
-    Actor, ArchiveSnapshot, CopySnapshot, CreateAccount, CreateDisk, CreateImage, CreateRegion,
-    CreateSnapshot, DiskCategory, DiskSource, Encryption, LockSnapshot, MarkAccountOverdue,
-    RetentionRequest, SetSnapshotRetention, Site, SnapshotId, State,
+    Actor, CopySnapshot, CreateDisk, CreateImage, CreateSnapshot, MarkAccountOverdue,
+    RetentionRequest, SetSnapshotRetention,
 };
 
-use crate::common::{ABROAD, OTHER, OTHER_REGION, OWNER, REGION, World, root};
+use crate::common::{
+    OTHER, OWNER, REGION, World, blank_disk, copy, create_snapshot, root, set_retention,
+};
 
 pub const MAX: DateTime<Utc> = DateTime::<Utc>::MAX_UTC;
 pub const MIN: DateTime<Utc> = DateTime::<Utc>::MIN_UTC;
 
-pub fn sid(id: &str) -> SnapshotId {
-    SnapshotId::new(id)
+/// [`create_snapshot`] of OWNER's disk `d-1`.
+pub fn create_snapshot_of_d1(snapshot: &str, retention_days: Option<u32>) -> CreateSnapshot {
+    create_snapshot(snapshot, "d-1", retention_days)
 }
 
-pub fn lock_cmd(snapshot: &str, duration_days: u32, cool_off_hours: u32) -> LockSnapshot {
-    LockSnapshot {
-        snapshot: snapshot.into(),
-        duration_days,
-        cool_off_hours,
-    }
+/// [`copy`] of `s-1`.
+pub fn copy_of_s1(snapshot: &str, retention_days: Option<u32>) -> CopySnapshot {
+    copy("s-1", snapshot, retention_days)
 }
 
-pub fn create_snapshot(snapshot: &str, retention_days: Option<u32>) -> CreateSnapshot {
-    CreateSnapshot {
-        snapshot: snapshot.into(),
-        disk: "d-1".into(),
-        retention_days,
-        tags: Default::default(),
-    }
+/// [`set_retention`] to a number of days.
+pub fn set_retention_days(snapshot: &str, days: u32) -> SetSnapshotRetention {
+    set_retention(snapshot, RetentionRequest::Days(days))
 }
 
-pub fn copy(snapshot: &str, retention_days: Option<u32>) -> CopySnapshot {
-    CopySnapshot {
-        source: "s-1".into(),
-        snapshot: snapshot.into(),
-        region: OTHER_REGION.into(),
-        retention_days,
-    }
-}
-
-pub fn set_retention(snapshot: &str, days: u32) -> SetSnapshotRetention {
-    SetSnapshotRetention {
-        snapshot: snapshot.into(),
-        retention: RetentionRequest::Days(days),
-    }
-}
-
-pub fn archive(snapshot: &str, retention_days: u32) -> ArchiveSnapshot {
-    ArchiveSnapshot {
-        snapshot: snapshot.into(),
-        retention_days,
-    }
-}
-
-pub fn blank_disk(disk: &str) -> CreateDisk {
-    CreateDisk {
-        disk: disk.into(),
-        region: REGION.into(),
-        category: DiskCategory::Essd,
-        size_gib: 40,
-        encryption: Encryption::Unencrypted,
-        source: DiskSource::Blank,
-    }
-}
-
-/// The regions and accounts of [`World::new`], created at `start`.
-pub fn world_from(start: DateTime<Utc>) -> World {
-    let mut w = World {
-        state: State::new(),
-        now: start,
-    };
-    for region in [REGION, OTHER_REGION] {
-        w.ok(
-            &Actor::Platform,
-            CreateRegion {
-                region: region.into(),
-            },
-        );
-    }
-    for (account, site) in [
-        (OWNER, Site::China),
-        (OTHER, Site::China),
-        (ABROAD, Site::International),
-    ] {
-        w.ok(
-            &Actor::Platform,
-            CreateAccount {
-                account: account.into(),
-                site,
-            },
-        );
-    }
-    w
+/// [`blank_disk`] in [`REGION`].
+pub fn blank_disk_in_main_region(disk: &str) -> CreateDisk {
+    blank_disk(disk, REGION)
 }
 
 /// At the world's instant: OWNER's d-1, s-1 (available, locked 1 day in
@@ -105,7 +42,7 @@ pub fn world_from(start: DateTime<Utc>) -> World {
 pub fn populate(w: &mut World) {
     w.disk(OWNER, "d-1");
     w.snapshot(OWNER, "d-1", "s-1", None);
-    w.ok(&root(OWNER), create_snapshot("s-2", None));
+    w.ok(&root(OWNER), create_snapshot_of_d1("s-2", None));
     w.ok(
         &root(OWNER),
         CreateImage {

@@ -1,38 +1,11 @@
-//! Commands and lookups shared by the lock tests (`lock_config`,
+//! Lookups shared by the lock tests (`lock_config`,
 //! `lock_unlock`, `lock_deletion`, `lock_usage`).
 #![allow(dead_code)]
 
 use chrono::{DateTime, Utc};
-use snapguard::{
-    DeleteSnapshot, DeletionCause, Event, Lock, LockSnapshot, LockView, SnapshotId, Statement,
-    UnlockSnapshot,
-};
+use snapguard::{DeletionCause, Event, Lock, LockView};
 
-use crate::common::{OWNER, World, root};
-
-pub fn sid(id: &str) -> SnapshotId {
-    SnapshotId::new(id)
-}
-
-pub fn lock_cmd(snapshot: &str, duration_days: u32, cool_off_hours: u32) -> LockSnapshot {
-    LockSnapshot {
-        snapshot: snapshot.into(),
-        duration_days,
-        cool_off_hours,
-    }
-}
-
-pub fn unlock(snapshot: &str) -> UnlockSnapshot {
-    UnlockSnapshot {
-        snapshot: snapshot.into(),
-    }
-}
-
-pub fn delete(snapshot: &str) -> DeleteSnapshot {
-    DeleteSnapshot {
-        snapshot: snapshot.into(),
-    }
-}
+use crate::common::{OWNER, World, root, sid};
 
 /// The lock recorded on a snapshot (current or expired).
 #[track_caller]
@@ -72,8 +45,4 @@ pub fn deleted(events: &[Event]) -> Vec<(String, DeletionCause)> {
             _ => None,
         })
         .collect()
-}
-
-pub fn allow_everything() -> Statement {
-    Statement::allow(["*"], ["*"])
 }

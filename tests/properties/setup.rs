@@ -3,10 +3,10 @@
 
 use std::collections::BTreeMap;
 
-use crate::common::{ABROAD, OTHER, OTHER_REGION, OWNER, REGION};
+use crate::common::{ABROAD, OTHER, OTHER_REGION, OWNER, REGION, blank_disk, finish};
 use snapguard::{
-    Actor, Command, CreateAccount, CreateDisk, CreateRegion, CreateSnapshot, CreateUser,
-    DiskCategory, DiskSource, Encryption, FinishSnapshot, Limits, Site, SnapshotOutcome, Statement,
+    Actor, Command, CreateAccount, CreateRegion, CreateSnapshot, CreateUser, Limits, Site,
+    Statement,
 };
 
 pub(crate) const SNAPSHOTS: [&str; 12] = [
@@ -64,18 +64,6 @@ pub(crate) fn policy(index: u8) -> Vec<Statement> {
     }
 }
 
-fn blank_disk(disk: &str, region: &str) -> Command {
-    CreateDisk {
-        disk: disk.into(),
-        region: region.into(),
-        category: DiskCategory::Essd,
-        size_gib: 40,
-        encryption: Encryption::Unencrypted,
-        source: DiskSource::Blank,
-    }
-    .into()
-}
-
 /// The commands of the fixed setup, all at [`t0`].
 pub(crate) fn setup_commands() -> Vec<(Actor, Command)> {
     let platform = Actor::Platform;
@@ -117,10 +105,10 @@ pub(crate) fn setup_commands() -> Vec<(Actor, Command)> {
         }
         .into(),
     ));
-    commands.push((Actor::root(OWNER), blank_disk("d-0", REGION)));
-    commands.push((Actor::root(OWNER), blank_disk("d-1", OTHER_REGION)));
-    commands.push((Actor::root(OTHER), blank_disk("d-2", REGION)));
-    commands.push((Actor::root(ABROAD), blank_disk("d-3", OTHER_REGION)));
+    commands.push((Actor::root(OWNER), blank_disk("d-0", REGION).into()));
+    commands.push((Actor::root(OWNER), blank_disk("d-1", OTHER_REGION).into()));
+    commands.push((Actor::root(OTHER), blank_disk("d-2", REGION).into()));
+    commands.push((Actor::root(ABROAD), blank_disk("d-3", OTHER_REGION).into()));
     commands.push((
         Actor::root(OWNER),
         CreateSnapshot {
@@ -131,13 +119,6 @@ pub(crate) fn setup_commands() -> Vec<(Actor, Command)> {
         }
         .into(),
     ));
-    commands.push((
-        platform,
-        FinishSnapshot {
-            snapshot: "s-0".into(),
-            outcome: SnapshotOutcome::Available { size_gib: 10 },
-        }
-        .into(),
-    ));
+    commands.push((platform, finish("s-0").into()));
     commands
 }
