@@ -28,7 +28,7 @@ pub(crate) fn create_automatic_snapshot(
     snapshot.retention = ctx.retention(c.retention_days, ctx.now)?;
 
     let limit = ctx.state.limits.auto_snapshots_per_disk;
-    let held = ctx.state.automatic_snapshots(&disk.id).count();
+    let held = ctx.state.index.automatic.get(&disk.id).map_or(0, |set| set.len());
     // How many must go so that the new one fits within the limit.
     let excess = held
         .saturating_add(1)
