@@ -476,19 +476,31 @@ fn automatic_op() -> impl Strategy<Value = Op> {
     ]
 }
 
-fn step(op: BoxedStrategy<Op>) -> impl Strategy<Value = Step> {
-    let action = prop_oneof![
-        14 => (who(), op).prop_map(|(who, op)| Action::Command(who, op)),
-        1 => Just(Action::Advance),
-    ];
-    (delay(), action).prop_map(|(delay, action)| Step { delay, action })
+/// One command, preceded one time in fifteen by a bare `advance`, so that
+/// every history holds at least as many commands as it has command steps.
+fn step(op: BoxedStrategy<Op>) -> impl Strategy<Value = Vec<Step>> {
+    let advance_first = prop::option::weighted(1.0 / 15.0, delay());
+    (advance_first, delay(), who(), op).prop_map(|(advance_first, delay, who, op)| {
+        let advance = advance_first.map(|delay| Step {
+            delay,
+            action: Action::Advance,
+        });
+        let command = Step {
+            delay,
+            action: Action::Command(who, op),
+        };
+        advance.into_iter().chain([command]).collect()
+    })
 }
 
-/// 50 to 80 steps: three histories in four use the general mix, one the
-/// mix focused on automatic snapshots.
+/// The commands of a history, each with the steps that come with it.
+fn commands(op: BoxedStrategy<Op>) -> impl Strategy<Value = Vec<Step>> {
+    prop::collection::vec(step(op), 50..=80).prop_map(|steps| steps.concat())
+}
+
 pub(crate) fn history() -> impl Strategy<Value = Vec<Step>> {
     prop_oneof![
-        3 => prop::collection::vec(step(op().boxed()), 50..=80),
-        1 => prop::collection::vec(step(automatic_op().boxed()), 50..=80),
+        3 => commands(op().boxed()),
+        1 => commands(automatic_op().boxed()),
     ]
 }

@@ -398,6 +398,17 @@ impl Sim {
     }
 }
 
+/// The fewest commands a history holds.
+pub(crate) const MIN_COMMANDS: usize = 50;
+
 pub(crate) fn run(steps: &[Step], checks: Checks) -> Result<(), TestCaseError> {
+    let commands = steps
+        .iter()
+        .filter(|step| matches!(step.action, Action::Command(..)))
+        .count();
+    prop_assert!(
+        commands >= MIN_COMMANDS,
+        "a history of {commands} commands is shorter than {MIN_COMMANDS}"
+    );
     Sim::new(checks).run(steps)
 }
