@@ -23,7 +23,11 @@ pub enum Site {
 }
 
 /// A customer account.
+///
+/// Deserializing refuses unknown fields and requires every field,
+/// `overdue_since` included.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Account {
     /// Its id.
@@ -31,6 +35,11 @@ pub struct Account {
     /// Its site.
     pub site: Site,
     /// Since when it is overdue, if it is (LOCK-12).
+    ///
+    /// Required when deserializing (`null` when in good standing): with
+    /// `deserialize_with`, serde no longer treats a missing `Option` key
+    /// as `None`.
+    #[serde(deserialize_with = "Option::deserialize")]
     pub overdue_since: Option<DateTime<Utc>>,
     /// When it was registered.
     pub created_at: DateTime<Utc>,
@@ -49,6 +58,7 @@ impl Account {
 
 /// A user of an account, with its permission statements (PERM-1).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct User {
     /// The account it belongs to.
@@ -61,6 +71,7 @@ pub struct User {
 
 /// A region.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Region {
     /// Its id.

@@ -86,6 +86,8 @@ impl State {
                 }
             }
             Event::DiskCreated { disk, .. } => {
+                // Live and retired ids stay apart, as a loaded state's must.
+                self.retired.disks.remove(&disk.id);
                 self.disks.insert(disk.id.clone(), disk.clone());
             }
             Event::DiskReleased { disk, .. } => {
@@ -94,6 +96,13 @@ impl State {
             }
             Event::DiskRolledBack { .. } => {}
             Event::SnapshotCreated { snapshot, .. } => {
+                // An accepted history never reuses an id (GEN-4); should an
+                // event list do so, the new record replaces the old one in
+                // the indexes too, so no stale deadline outlives it.
+                if let Some(replaced) = self.snapshots.remove(&snapshot.id) {
+                    self.index.remove_snapshot(&replaced);
+                }
+                self.retired.snapshots.remove(&snapshot.id);
                 self.index.add_snapshot(snapshot, self.clock);
                 self.snapshots.insert(snapshot.id.clone(), snapshot.clone());
             }
@@ -164,6 +173,7 @@ impl State {
                 });
             }
             Event::ImageCreated { image, .. } => {
+                self.retired.images.remove(&image.id);
                 self.images.insert(image.id.clone(), Image::clone(image));
             }
             Event::ImageDeleted { image, .. } => {

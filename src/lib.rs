@@ -16,6 +16,10 @@
 //!   a copy's counts from the copy's creation.
 //! - Archiving replaces the snapshot's retention by the archive retention,
 //!   counted from the instant of archiving (ARCH-2, LOCK-14).
+//! - An archived snapshot's retention is its archive retention (ARCH-2):
+//!   setting it in days counts from the instant of archiving and must stay
+//!   within the archive range, making it permanent is refused, and it is
+//!   never shortened (SNAP-3).
 //! - A disk built from a snapshot is in the snapshot's region (DISK-1).
 //! - In compliance, extending a lock to exactly its current expiry is an
 //!   accepted no-op (LOCK-8); unlocking an expired lock is an accepted
@@ -67,6 +71,7 @@ mod evolve;
 mod ids;
 mod image;
 mod limits;
+mod load;
 mod lock;
 mod machine;
 mod query;
@@ -94,6 +99,7 @@ pub use ids::{
 };
 pub use image::{Image, ImageSource};
 pub use limits::Limits;
+pub use load::StateError;
 pub use lock::{Lock, LockQuery, LockState, LockView};
 pub use machine::Transition;
 pub use query::DeletionReport;
@@ -101,6 +107,6 @@ pub use rule::{Family, RuleId, UnknownRuleId};
 pub use snapshot::{
     Retention, Snapshot, SnapshotKind, SnapshotOrigin, SnapshotStatus, StorageTier,
 };
-pub use state::{State, StateError};
+pub use state::State;
 pub use time::Span;
 pub use violation::Violation;

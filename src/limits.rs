@@ -5,6 +5,9 @@ use serde::{Deserialize, Serialize};
 /// Every numeric limit the rules use. [`Limits::default`] gives the figures
 /// of `RULES.md`; change a field to model another provider or a test.
 ///
+/// Deserializing fills a missing limit with its default (older states load)
+/// but refuses an unknown one, so a misspelt limit is never ignored.
+///
 /// ```
 /// use snapguard::{Limits, State};
 ///
@@ -15,7 +18,7 @@ use serde::{Deserialize, Serialize};
 /// assert_eq!(state.limits().auto_snapshots_per_disk, 3);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Limits {
     /// Shortest lock, in days (LOCK-1).

@@ -11,8 +11,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::deadline::Deadline;
 use crate::{
-    Account, AccountId, Disk, DiskId, Image, ImageId, Limits, ObjectKind, Region, RegionId,
-    Snapshot, SnapshotId, SnapshotKind, User, UserId,
+    Account, AccountId, Disk, DiskId, Image, ImageId, Limits, Region, RegionId, Snapshot,
+    SnapshotId, SnapshotKind, User, UserId,
 };
 
 /// Everything the model knows: accounts, users, regions, disks, snapshots
@@ -28,7 +28,7 @@ use crate::{
 /// assert_eq!(state.snapshots().count(), 0);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(try_from = "StateData", into = "StateData")]
+#[serde(try_from = "crate::load::StateData", into = "crate::load::StateData")]
 pub struct State {
     pub(crate) limits: Limits,
     pub(crate) clock: Option<DateTime<Utc>>,
@@ -46,8 +46,11 @@ pub struct State {
 /// The ids of deleted snapshots, disks and images: an id names one object
 /// for the whole history (GEN-4), so a new disk never inherits the
 /// automatic snapshots of a released one of the same name.
+///
+/// Required when deserializing, as are each of its lists: a state that
+/// forgot its deleted ids could give one again.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct Retired {
     pub(crate) snapshots: BTreeSet<SnapshotId>,
     pub(crate) disks: BTreeSet<DiskId>,
@@ -332,7 +335,7 @@ impl State {
     }
 
     /// Rebuilds every index from the data.
-    fn reindex(&mut self) {
+    pub(crate) fn reindex(&mut self) {
         let mut index = Indexes::default();
         for snapshot in self.snapshots.values() {
             index.add_snapshot(snapshot, self.clock);
@@ -383,283 +386,5 @@ impl Indexes {
         for deadline in Deadline::of_snapshot(snapshot) {
             self.deadlines.remove(&deadline);
         }
-    }
-}
-
-/// Why a serialized state was refused: it breaks an invariant that no
-/// accepted history can break.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum StateError {
-    /// Two objects of one kind share an id, or a live object has the id of
-    /// a deleted one.
-    #[error("{kind} `{id}` appears twice")]
-    Duplicate {
-        /// The kind of object.
-        kind: ObjectKind,
-        /// The id.
-        id: String,
-    },
-    /// An object refers to one that does not exist.
-    #[error("{kind} `{id}` refers to {missing_kind} `{missing_id}`, which does not exist")]
-    Dangling {
-        /// The referring object's kind.
-        kind: ObjectKind,
-        /// Its id.
-        id: String,
-        /// The kind referred to.
-        missing_kind: ObjectKind,
-        /// The id referred to.
-        missing_id: String,
-    },
-    /// A snapshot's lock expires after its retention ends (LOCK-4).
-    #[error("the lock of snapshot `{0}` expires after its retention ends")]
-    LockOutlivesRetention(SnapshotId),
-    /// A lock's instants are out of order: it must start no later than its
-    /// cooling-off ends, and its cooling-off must end no later than it
-    /// expires (LOCK-1, LOCK-2).
-    #[error("the lock of snapshot `{0}` has its instants out of order")]
-    MalformedLock(SnapshotId),
-    /// A snapshot is still held although its retention ended before the
-    /// state's clock: it would have been released (SNAP-2).
-    #[error("snapshot `{0}` outlived its retention end")]
-    RetentionPassed(SnapshotId),
-    /// A disk holds more automatic snapshots than the limit (LOCK-11).
-    #[error("disk `{0}` holds more automatic snapshots than the limit")]
-    AutomaticLimitExceeded(DiskId),
-    /// An object was recorded after the state's clock.
-    #[error("{kind} `{id}` was created after the state's clock")]
-    AfterClock {
-        /// The kind of object.
-        kind: ObjectKind,
-        /// Its id.
-        id: String,
-    },
-}
-
-/// The serialized form of a state: its data as lists, without indexes.
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct StateData {
-    #[serde(default)]
-    limits: Limits,
-    clock: Option<DateTime<Utc>>,
-    accounts: Vec<Account>,
-    users: Vec<User>,
-    regions: Vec<Region>,
-    disks: Vec<Disk>,
-    snapshots: Vec<Snapshot>,
-    images: Vec<Image>,
-    #[serde(default)]
-    retired: Retired,
-}
-
-impl From<State> for StateData {
-    fn from(state: State) -> Self {
-        Self {
-            limits: state.limits,
-            clock: state.clock,
-            accounts: state.accounts.into_values().collect(),
-            users: state.users.into_values().collect(),
-            regions: state.regions.into_values().collect(),
-            disks: state.disks.into_values().collect(),
-            snapshots: state.snapshots.into_values().collect(),
-            images: state.images.into_values().collect(),
-            retired: state.retired,
-        }
-    }
-}
-
-/// Collects objects by key, refusing duplicates.
-fn unique<K: Ord, V>(
-    items: Vec<V>,
-    kind: ObjectKind,
-    key: impl Fn(&V) -> K,
-    name: impl Fn(&V) -> String,
-) -> Result<BTreeMap<K, V>, StateError> {
-    let mut map = BTreeMap::new();
-    for item in items {
-        let id = name(&item);
-        if map.insert(key(&item), item).is_some() {
-            return Err(StateError::Duplicate { kind, id });
-        }
-    }
-    Ok(map)
-}
-
-/// Refuses a live object whose id is also retired.
-fn live_and_retired<K: Ord + std::fmt::Display, V>(
-    kind: ObjectKind,
-    retired: &BTreeSet<K>,
-    live: &BTreeMap<K, V>,
-) -> Result<(), StateError> {
-    match retired.iter().find(|id| live.contains_key(*id)) {
-        Some(id) => Err(StateError::Duplicate {
-            kind,
-            id: id.to_string(),
-        }),
-        None => Ok(()),
-    }
-}
-
-fn dangling(kind: ObjectKind, id: &str, missing_kind: ObjectKind, missing: &str) -> StateError {
-    StateError::Dangling {
-        kind,
-        id: id.to_owned(),
-        missing_kind,
-        missing_id: missing.to_owned(),
-    }
-}
-
-impl TryFrom<StateData> for State {
-    type Error = StateError;
-
-    fn try_from(data: StateData) -> Result<Self, StateError> {
-        use ObjectKind as K;
-        let mut state = State {
-            limits: data.limits,
-            clock: data.clock,
-            accounts: unique(
-                data.accounts,
-                K::Account,
-                |a| a.id.clone(),
-                |a| a.id.to_string(),
-            )?,
-            users: unique(
-                data.users,
-                K::User,
-                |u| (u.account.clone(), u.id.clone()),
-                |u| u.id.to_string(),
-            )?,
-            regions: unique(
-                data.regions,
-                K::Region,
-                |r| r.id.clone(),
-                |r| r.id.to_string(),
-            )?,
-            disks: unique(data.disks, K::Disk, |d| d.id.clone(), |d| d.id.to_string())?,
-            snapshots: unique(
-                data.snapshots,
-                K::Snapshot,
-                |s| s.id.clone(),
-                |s| s.id.to_string(),
-            )?,
-            images: unique(
-                data.images,
-                K::Image,
-                |i| i.id.clone(),
-                |i| i.id.to_string(),
-            )?,
-            retired: data.retired,
-            index: Indexes::default(),
-        };
-        state.check()?;
-        state.reindex();
-        let limit = usize::try_from(state.limits.auto_snapshots_per_disk).unwrap_or(usize::MAX);
-        if let Some((disk, _)) = state
-            .index
-            .automatic
-            .iter()
-            .find(|(_, set)| set.len() > limit)
-        {
-            return Err(StateError::AutomaticLimitExceeded(disk.clone()));
-        }
-        Ok(state)
-    }
-}
-
-impl State {
-    /// Checks references, LOCK-4 and the clock on freshly loaded data.
-    fn check(&self) -> Result<(), StateError> {
-        use ObjectKind as K;
-        let after_clock = |at: DateTime<Utc>| self.clock.is_none_or(|clock| at > clock);
-        live_and_retired(K::Snapshot, &self.retired.snapshots, &self.snapshots)?;
-        live_and_retired(K::Disk, &self.retired.disks, &self.disks)?;
-        live_and_retired(K::Image, &self.retired.images, &self.images)?;
-        for user in self.users.values() {
-            if !self.accounts.contains_key(&user.account) {
-                return Err(dangling(
-                    K::User,
-                    user.id.as_str(),
-                    K::Account,
-                    user.account.as_str(),
-                ));
-            }
-        }
-        for disk in self.disks.values() {
-            if !self.accounts.contains_key(&disk.owner) {
-                return Err(dangling(
-                    K::Disk,
-                    disk.id.as_str(),
-                    K::Account,
-                    disk.owner.as_str(),
-                ));
-            }
-            if !self.regions.contains_key(&disk.region) {
-                return Err(dangling(
-                    K::Disk,
-                    disk.id.as_str(),
-                    K::Region,
-                    disk.region.as_str(),
-                ));
-            }
-            if after_clock(disk.created_at) {
-                return Err(StateError::AfterClock {
-                    kind: K::Disk,
-                    id: disk.id.to_string(),
-                });
-            }
-        }
-        for image in self.images.values() {
-            if !self.accounts.contains_key(&image.owner) {
-                return Err(dangling(
-                    K::Image,
-                    image.id.as_str(),
-                    K::Account,
-                    image.owner.as_str(),
-                ));
-            }
-        }
-        for snapshot in self.snapshots.values() {
-            let id = snapshot.id.as_str();
-            if !self.accounts.contains_key(&snapshot.owner) {
-                return Err(dangling(
-                    K::Snapshot,
-                    id,
-                    K::Account,
-                    snapshot.owner.as_str(),
-                ));
-            }
-            if !self.regions.contains_key(&snapshot.region) {
-                return Err(dangling(
-                    K::Snapshot,
-                    id,
-                    K::Region,
-                    snapshot.region.as_str(),
-                ));
-            }
-            if after_clock(snapshot.created_at) {
-                return Err(StateError::AfterClock {
-                    kind: K::Snapshot,
-                    id: id.to_owned(),
-                });
-            }
-            let end = snapshot.retention.end();
-            if end.is_some_and(|end| self.clock.is_some_and(|clock| end < clock)) {
-                return Err(StateError::RetentionPassed(snapshot.id.clone()));
-            }
-            if let Some(lock) = &snapshot.lock {
-                if lock.start > lock.cool_off_end
-                    || lock.cool_off_end > lock.expiry
-                    || after_clock(lock.start)
-                {
-                    return Err(StateError::MalformedLock(snapshot.id.clone()));
-                }
-                if end.is_some_and(|end| lock.expiry > end) {
-                    return Err(StateError::LockOutlivesRetention(snapshot.id.clone()));
-                }
-            }
-        }
-        Ok(())
     }
 }
