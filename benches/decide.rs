@@ -17,10 +17,14 @@
 //!   so that the deleted ids the state remembers stay of the order of its
 //!   snapshots.
 //!
-//! Every command is at the same instant, so no time-caused event is ever
-//! due and `apply_mut` never clones the state. The states are built with
-//! `apply_mut` for the same reason (`apply` would clone the whole state per
-//! command).
+//! - catch-up: a command for which time has released one snapshot since the
+//!   last command (timed: the release is recorded before the command is
+//!   decided), then a new snapshot due a day later (untimed). Catching up
+//!   must cost the due events, not a copy of the state.
+//!
+//! In the lock and delete groups every command is at the same instant, so no
+//! time-caused event is due. The states are built with `apply_mut`, which
+//! never copies the state (`apply` returns a new one and keeps the old).
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -29,8 +33,8 @@ use chrono::{DateTime, TimeZone, Utc};
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use snapguard::{
     Actor, Command, CreateAccount, CreateDisk, CreateRegion, CreateSnapshot, DeleteSnapshot,
-    DiskCategory, DiskSource, Encryption, Event, FinishSnapshot, LockSnapshot, Site, SnapshotId,
-    SnapshotOutcome, State, UnlockSnapshot,
+    DiskCategory, DiskSource, Encryption, Event, FinishSnapshot, LockSnapshot, SettleAccount, Site,
+    SnapshotId, SnapshotOutcome, State, UnlockSnapshot,
 };
 
 const SIZES: [usize; 2] = [1_000, 100_000];
@@ -55,18 +59,23 @@ fn accept(state: &mut State, now: DateTime<Utc>, actor: &Actor, command: &Comman
 
 /// Creates and completes a permanent snapshot of the disk.
 fn add_snapshot(state: &mut State, id: &str) {
+    add_snapshot_at(state, t0(), id, None);
+}
+
+/// Creates and completes a snapshot of the disk at `now`.
+fn add_snapshot_at(state: &mut State, now: DateTime<Utc>, id: &str, retention_days: Option<u32>) {
     let create = CreateSnapshot {
         snapshot: id.into(),
         disk: DISK.into(),
-        retention_days: None,
+        retention_days,
         tags: Default::default(),
     };
-    accept(state, t0(), &Actor::root(ACCOUNT), &create.into());
+    accept(state, now, &Actor::root(ACCOUNT), &create.into());
     let finish = FinishSnapshot {
         snapshot: id.into(),
         outcome: SnapshotOutcome::Available { size_gib: 10 },
     };
-    accept(state, t0(), &Actor::Platform, &finish.into());
+    accept(state, now, &Actor::Platform, &finish.into());
 }
 
 /// A region, an account, a disk and `snapshots` available snapshots
@@ -197,5 +206,35 @@ fn delete_snapshot(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, lock_snapshot, delete_snapshot);
+fn catch_up_release(c: &mut Criterion) {
+    let mut group = c.benchmark_group("decide_evolve/catch_up_one_release");
+    for size in SIZES {
+        let mut state = state_with(size);
+        let mut now = t0();
+        add_snapshot_at(&mut state, now, "due-0", Some(1));
+        let settle = Command::from(SettleAccount {
+            account: ACCOUNT.into(),
+        });
+        let mut due = 0usize;
+        group.bench_with_input(BenchmarkId::from_parameter(size), &size, |b, _| {
+            b.iter_custom(|iters| {
+                let mut total = Duration::ZERO;
+                for _ in 0..iters {
+                    now += chrono::TimeDelta::days(1);
+                    let (events, took) =
+                        timed(|| accept(&mut state, now, &Actor::Billing, black_box(&settle)));
+                    total += took;
+                    assert_eq!(events.len(), 1, "exactly one release is due");
+                    due += 1;
+                    add_snapshot_at(&mut state, now, &format!("due-{due}"), Some(1));
+                }
+                total
+            });
+        });
+        assert_eq!(state.snapshots().count(), size + 1);
+    }
+    group.finish();
+}
+
+criterion_group!(benches, lock_snapshot, delete_snapshot, catch_up_release);
 criterion_main!(benches);

@@ -10,7 +10,9 @@ use crate::{Action, ArchiveSnapshot, Event, RuleId, Span, Violation, time};
 /// range (ARCH-2); ending no earlier than an active lock (LOCK-14).
 ///
 /// **Decision**: the archive retention counts from now and replaces the
-/// snapshot's retention; LOCK-14 keeps LOCK-4 true.
+/// snapshot's retention; LOCK-14 keeps LOCK-4 true. Because it counts from
+/// now, waiting lifts a LOCK-14 refusal: the same retention is allowed from
+/// the lock expiry minus the retention days (GEN-3).
 pub(crate) fn archive_snapshot(
     ctx: &Ctx<'_>,
     c: &ArchiveSnapshot,
@@ -54,6 +56,7 @@ pub(crate) fn archive_snapshot(
                 snapshot: snapshot.id.clone(),
                 archive_end,
                 lock_expiry: lock.expiry,
+                allowed_from: time::earlier(lock.expiry, Span::Days(c.retention_days)),
             }
         })?;
     }

@@ -217,6 +217,10 @@ pub enum DiskSource {
 }
 
 /// Creates a disk in the actor's account (`ecs:CreateDisk`).
+///
+/// After the common checks (a snapshot or image source exists and is the
+/// account's own, then the permission): a snapshot source is available and
+/// in the disk's region (DISK-1). A lock does not stop it (LOCK-16).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CreateDisk {
     /// The new disk's id.
@@ -333,7 +337,8 @@ pub struct DeleteSnapshot {
 pub enum RetentionRequest {
     /// Keep the snapshot until it is deleted.
     Permanent,
-    /// Keep it this many days from its creation (SNAP-5).
+    /// Keep it this many days from its creation (SNAP-5); for an archived
+    /// snapshot, from its archiving (ARCH-2).
     Days(u32),
 }
 
@@ -343,6 +348,14 @@ pub enum RetentionRequest {
 /// After the common checks, in order: days in range (SNAP-5); never
 /// shorter than the current retention (SNAP-3). The same retention again
 /// records nothing.
+///
+/// **Decision**: an archived snapshot's retention is its archive retention
+/// (ARCH-2). For an archived snapshot, days count from the instant of
+/// archiving and must be within the archive range
+/// ([`Violation::ArchiveRetentionOutOfRange`](crate::Violation::ArchiveRetentionOutOfRange),
+/// instead of SNAP-5), and `Permanent` is refused
+/// ([`Violation::ArchiveRetentionPermanent`](crate::Violation::ArchiveRetentionPermanent));
+/// never shorter still applies (SNAP-3).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SetSnapshotRetention {
     /// The snapshot.
@@ -356,7 +369,10 @@ pub struct SetSnapshotRetention {
 ///
 /// After the common checks, in order: available, not archived already, at
 /// least the minimum age (ARCH-1); the archive retention in range (ARCH-2);
-/// ending no earlier than an active lock's expiry (LOCK-14).
+/// ending no earlier than an active lock's expiry (LOCK-14). As the archive
+/// retention counts from now, a LOCK-14 refusal lifts with time: the same
+/// command is allowed from the lock expiry minus `retention_days`
+/// ([`Violation::retry_at`](crate::Violation::retry_at)).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ArchiveSnapshot {
     /// The snapshot.
@@ -391,22 +407,29 @@ pub struct CopySnapshot {
 /// or expired sets a fresh lock (LOCK-2, LOCK-9), cooling-off replaces it
 /// from now (LOCK-7), compliance accepts only an extension without
 /// cooling-off (LOCK-8; the same expiry again records nothing); last, the
-/// lock must expire within the retention (LOCK-4).
+/// lock must expire within the retention (LOCK-4). A cooling-off refused in
+/// compliance can be retried at the lock's expiry, when the command sets a
+/// fresh lock, unless that lock would outlive the retention
+/// ([`Violation::retry_at`](crate::Violation::retry_at) is then `None`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LockSnapshot {
     /// The snapshot.
     pub snapshot: SnapshotId,
     /// Lock duration in days from now, cooling-off included (LOCK-1).
     pub duration_days: u32,
-    /// Cooling-off in hours; 0 makes the lock take effect at once.
-    #[serde(default)]
+    /// Cooling-off in hours; 0 makes the lock take effect at once, in
+    /// compliance, irreversibly.
+    ///
+    /// Required when deserializing: a command that omits it is an error,
+    /// never a silent immediate compliance lock.
     pub cool_off_hours: u32,
 }
 
 /// Removes a lock during its cooling-off (`ecs:UnlockSnapshot`, LOCK-6).
 ///
-/// Refused in compliance until the lock expires, and for a snapshot never
-/// locked. Unlocking an expired lock is accepted and records nothing.
+/// Refused in compliance until the lock expires, and for a snapshot not
+/// locked (never locked, or unlocked already). Unlocking an expired lock is
+/// accepted and records nothing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UnlockSnapshot {
     /// The snapshot.
@@ -425,6 +448,11 @@ pub struct ImportImage {
 
 /// Creates a custom image from one of the account's own snapshots
 /// (`ecs:CreateImage`, IMAGE-1).
+///
+/// The common checks apply in their order: the snapshot exists (GEN-4), the
+/// image id is new (GEN-5, GEN-4), the snapshot is the account's own (here
+/// IMAGE-1 rather than PERM-4), the permission. After them: the snapshot is
+/// available (IMAGE-1). A lock does not stop it (LOCK-16).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CreateImage {
     /// The new image's id.

@@ -22,7 +22,9 @@ pub(crate) struct Deadline {
 }
 
 impl Deadline {
-    /// Every deadline a snapshot's lock and retention define.
+    /// Every deadline a snapshot's lock and retention define. The end of a
+    /// cooling-off is one only when the lock enters compliance then, that is
+    /// when `start < cool_off_end < expiry`.
     pub(crate) fn of_snapshot(snapshot: &Snapshot) -> impl Iterator<Item = Deadline> + '_ {
         let make = move |at, kind| Deadline {
             at,
@@ -30,8 +32,11 @@ impl Deadline {
             snapshot: snapshot.id.clone(),
         };
         let lock = snapshot.lock.as_ref();
+        // A cooling-off ends only if the lock then enters compliance: none
+        // without cooling-off, none when the cooling-off lasts the whole
+        // duration (the lock expires instead).
         let cool_off = lock
-            .filter(|lock| lock.cool_off_end > lock.start)
+            .filter(|lock| lock.start < lock.cool_off_end && lock.cool_off_end < lock.expiry)
             .map(|lock| make(lock.cool_off_end, DeadlineKind::CoolOffEnd));
         let expiry = lock.map(|lock| make(lock.expiry, DeadlineKind::LockExpiry));
         let retention = match snapshot.retention {

@@ -6,13 +6,15 @@
 //! [`State::decide`]); in "all" mode checks that later ones do not depend on
 //! are collected and evaluation goes on (that is [`State::explain`]).
 
+use std::collections::BTreeSet;
+
 use chrono::{DateTime, Utc};
 
 use crate::actor::{Decision, evaluate, resource_name};
 use crate::{
     AccountId, Action, Actor, Command, Disk, DiskId, Event, Image, ImageId, ObjectKind, Region,
-    RegionId, Retention, Snapshot, SnapshotId, Span, State, Violation, account, archive, copy,
-    disk, image, is_well_formed, lock, rotation, snapshot, time,
+    RegionId, Retention, Snapshot, SnapshotId, SnapshotKind, Span, State, Violation, account,
+    archive, copy, disk, image, is_well_formed, lock, rotation, snapshot, time,
 };
 
 /// Evaluation stopped at this refusal.
@@ -84,6 +86,9 @@ pub(crate) struct Ctx<'a> {
     pub(crate) state: &'a State,
     pub(crate) now: DateTime<Utc>,
     pub(crate) actor: &'a Actor,
+    /// Snapshots released by time by `now` but not yet recorded: to the
+    /// rules they are gone. Read snapshots through `Ctx`, never `state`.
+    pub(crate) released: &'a BTreeSet<SnapshotId>,
 }
 
 impl Ctx<'_> {
@@ -175,7 +180,36 @@ impl Ctx<'_> {
     pub(crate) fn snapshot(&self, id: &SnapshotId) -> Result<&Snapshot, Violation> {
         self.state
             .snapshot(id)
+            .filter(|_| !self.released.contains(id))
             .ok_or_else(|| not_found(ObjectKind::Snapshot, id.as_str()))
+    }
+
+    /// The automatic snapshots of a disk held at `now`, oldest first.
+    pub(crate) fn automatic_snapshots<'s>(
+        &'s self,
+        disk: &'s DiskId,
+    ) -> impl Iterator<Item = &'s SnapshotId> + 's {
+        self.state
+            .automatic_snapshots(disk)
+            .filter(|id| !self.released.contains(*id))
+    }
+
+    /// How many automatic snapshots a disk holds at `now`, from the index's
+    /// length less those just released (no scan of the disk's snapshots).
+    pub(crate) fn automatic_count(&self, disk: &DiskId) -> usize {
+        let indexed = self
+            .state
+            .index
+            .automatic
+            .get(disk)
+            .map_or(0, |set| set.len());
+        let released = self
+            .released
+            .iter()
+            .filter_map(|id| self.state.snapshot(id))
+            .filter(|s| s.kind == SnapshotKind::Automatic && s.origin.disk() == Some(disk))
+            .count();
+        indexed.saturating_sub(released)
     }
 
     pub(crate) fn disk(&self, id: &DiskId) -> Result<&Disk, Violation> {
@@ -246,12 +280,8 @@ impl State {
         query: &str,
         answer: impl FnOnce(&Ctx<'_>, &AccountId) -> Result<T, Violation>,
     ) -> Result<T, Violation> {
-        let (state, _) = self.catch_up(now)?;
-        let ctx = Ctx {
-            state: &state,
-            now,
-            actor,
-        };
+        let pending = self.catch_up(now)?;
+        let ctx = pending.ctx(self, now, actor);
         let account = ctx.customer(query)?;
         answer(&ctx, account)
     }

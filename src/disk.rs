@@ -46,6 +46,7 @@ pub enum Encryption {
 
 /// A cloud disk.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Disk {
     /// Its id.
@@ -102,28 +103,21 @@ impl Disk {
 
 /// DISK-1. Checks, in order: a customer; the region exists (GEN-4); a fresh
 /// disk id (GEN-4, GEN-5); the source exists and is its own (GEN-4, PERM-4);
-/// `ecs:CreateDisk` (PERM-1); a snapshot source available and in the disk's
-/// region (DISK-1). A lock does not stop it (LOCK-16).
+/// `ecs:CreateDisk` (PERM-1); then, the command's own rule, a snapshot
+/// source available and in the disk's region (DISK-1). A lock does not stop
+/// it (LOCK-16).
 pub(crate) fn create_disk(ctx: &Ctx<'_>, c: &CreateDisk, v: &mut Verdict) -> Step<Vec<Event>> {
     let account = ctx.customer("create_disk")?;
     ctx.region(&c.region)?;
     let taken = ctx.state.disk_id_taken(&c.disk);
     ctx.fresh(ObjectKind::Disk, c.disk.as_str(), taken)?;
-    let from_imported_image = match &c.source {
-        DiskSource::Blank => false,
-        DiskSource::Image(image) => ctx.own_image(account, image)?.source == ImageSource::Imported,
-        DiskSource::Snapshot(id) => {
-            let snapshot = ctx.own_snapshot(account, id)?;
-            v.check(require_available(snapshot, RuleId::Disk1))?;
-            v.ensure(snapshot.region == c.region, || {
-                Violation::DiskRegionMismatch {
-                    snapshot: id.clone(),
-                    snapshot_region: snapshot.region.clone(),
-                    disk_region: c.region.clone(),
-                }
-            })?;
-            false
-        }
+    let (from_imported_image, source_snapshot) = match &c.source {
+        DiskSource::Blank => (false, None),
+        DiskSource::Image(image) => (
+            ctx.own_image(account, image)?.source == ImageSource::Imported,
+            None,
+        ),
+        DiskSource::Snapshot(id) => (false, Some(ctx.own_snapshot(account, id)?)),
     };
     let disk = Disk {
         id: c.disk.clone(),
@@ -137,6 +131,16 @@ pub(crate) fn create_disk(ctx: &Ctx<'_>, c: &CreateDisk, v: &mut Verdict) -> Ste
         created_at: ctx.now,
     };
     v.check(ctx.authorize(Action::CreateDisk, disk.resource()))?;
+    if let Some(snapshot) = source_snapshot {
+        v.check(require_available(snapshot, RuleId::Disk1))?;
+        v.ensure(snapshot.region == c.region, || {
+            Violation::DiskRegionMismatch {
+                snapshot: snapshot.id.clone(),
+                snapshot_region: snapshot.region.clone(),
+                disk_region: c.region.clone(),
+            }
+        })?;
+    }
     Ok(vec![Event::DiskCreated { at: ctx.now, disk }])
 }
 
@@ -149,7 +153,7 @@ pub(crate) fn release_disk(ctx: &Ctx<'_>, c: &ReleaseDisk, v: &mut Verdict) -> S
     v.check(ctx.authorize(Action::DeleteDisk, disk.resource()))?;
     let mut events = Vec::new();
     if c.release_automatic_snapshots {
-        for id in ctx.state.automatic_snapshots(&disk.id) {
+        for id in ctx.automatic_snapshots(&disk.id) {
             let snapshot = ctx.snapshot(id)?;
             if !snapshot.is_locked_at(ctx.now) {
                 events.push(deletion(ctx, snapshot, DeletionCause::DiskReleased));

@@ -12,8 +12,12 @@ use crate::{
 };
 
 /// Why a snapshot was deleted.
+///
+/// Non-exhaustive: later versions may add causes, so a `match` outside the
+/// crate needs a wildcard arm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum DeletionCause {
     /// Deleted by request.
     Requested,
@@ -26,8 +30,12 @@ pub enum DeletionCause {
 }
 
 /// Why a snapshot was released by the provider.
+///
+/// Non-exhaustive: later versions may add reasons, so a `match` outside the
+/// crate needs a wildcard arm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum ReleaseReason {
     /// Its retention ended (SNAP-2).
     RetentionEnded,
@@ -206,7 +214,10 @@ pub enum Event {
         /// The snapshot.
         snapshot: SnapshotId,
     },
-    /// A lock's cooling-off ended: it is in compliance (LOCK-5).
+    /// A lock's cooling-off ended: it is in compliance (LOCK-5). Not
+    /// recorded for a lock without cooling-off, nor for one whose
+    /// cooling-off lasts its whole duration: that lock never enters
+    /// compliance and only [`Event::LockExpired`] is recorded.
     CoolOffEnded {
         /// When.
         at: DateTime<Utc>,

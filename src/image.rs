@@ -25,6 +25,7 @@ pub enum ImageSource {
 
 /// A custom image.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Image {
     /// Its id.
@@ -62,12 +63,15 @@ pub(crate) fn import_image(ctx: &Ctx<'_>, c: &ImportImage, v: &mut Verdict) -> S
     Ok(vec![Event::ImageCreated { at: ctx.now, image }])
 }
 
-/// IMAGE-1. Checks, in order: a customer; the snapshot exists (GEN-4) and
-/// is the account's own (IMAGE-1); a fresh image id; `ecs:CreateImage`;
-/// the snapshot available (IMAGE-1). A lock does not stop it (LOCK-16).
+/// IMAGE-1. Checks, in order: a customer; the snapshot exists (GEN-4); a
+/// fresh image id (GEN-4, GEN-5); the snapshot is the account's own
+/// (IMAGE-1, in the place of PERM-4); `ecs:CreateImage`; the snapshot
+/// available (IMAGE-1). A lock does not stop it (LOCK-16).
 pub(crate) fn create_image(ctx: &Ctx<'_>, c: &CreateImage, v: &mut Verdict) -> Step<Vec<Event>> {
     let account = ctx.customer("create_image")?;
     let snapshot = ctx.snapshot(&c.snapshot)?;
+    let taken = ctx.state.image_id_taken(&c.image);
+    ctx.fresh(ObjectKind::Image, c.image.as_str(), taken)?;
     v.ensure(snapshot.owner == *account, || {
         Violation::ImageFromForeignSnapshot {
             image: c.image.clone(),
@@ -75,8 +79,6 @@ pub(crate) fn create_image(ctx: &Ctx<'_>, c: &CreateImage, v: &mut Verdict) -> S
             owner: snapshot.owner.clone(),
         }
     })?;
-    let taken = ctx.state.image_id_taken(&c.image);
-    ctx.fresh(ObjectKind::Image, c.image.as_str(), taken)?;
     let image = Image {
         id: c.image.clone(),
         owner: account.clone(),
@@ -98,7 +100,7 @@ pub(crate) fn delete_image(ctx: &Ctx<'_>, c: &DeleteImage, v: &mut Verdict) -> S
     v.check(ctx.authorize(Action::DeleteImage, image.resource()))?;
     let mut events = Vec::new();
     if let (true, ImageSource::Snapshot(id)) = (c.delete_snapshots, &image.source) {
-        let built_on = ctx.state.snapshot(id).filter(|s| s.owner == *account);
+        let built_on = ctx.snapshot(id).ok().filter(|s| s.owner == *account);
         if let Some(snapshot) = built_on.filter(|s| !s.is_locked_at(ctx.now)) {
             events.push(deletion(ctx, snapshot, DeletionCause::ImageDeleted));
         }

@@ -53,6 +53,7 @@ impl fmt::Display for LockState {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Lock {
     /// When the lock was set (LOCK-2).
@@ -175,12 +176,32 @@ fn check_within_retention(snapshot: &Snapshot, expiry: DateTime<Utc>) -> Result<
     }
 }
 
+/// When a fresh lock of `duration_days` can be set once the current lock
+/// expires at `expiry` (the retry instant of LOCK-8's cooling-off refusal):
+/// the expiry, if a lock set then stays within the retention (LOCK-4) and
+/// its expiry is representable (GEN-5); otherwise waiting never helps.
+fn fresh_lock_from(
+    snapshot: &Snapshot,
+    expiry: DateTime<Utc>,
+    duration_days: u32,
+) -> Option<DateTime<Utc>> {
+    let fresh_expiry = time::later(expiry, Span::Days(duration_days)).ok()?;
+    let within = snapshot
+        .retention
+        .end()
+        .is_none_or(|end| fresh_expiry <= end);
+    within.then_some(expiry)
+}
+
 /// LOCK-1 to LOCK-4, LOCK-7 to LOCK-9. Checks, in order: a customer; its
 /// own snapshot (GEN-4, PERM-4); `ecs:LockSnapshot` (PERM-2); lockable
 /// (LOCK-3); ranges (LOCK-1); then by the current lock state: none or
 /// expired sets a fresh lock, cooling-off replaces it from now (LOCK-7),
 /// compliance only extends it without cooling-off (LOCK-8); finally the
 /// retention (LOCK-4). Extending to the current expiry records nothing.
+/// A cooling-off refused in compliance may be retried from the expiry, when
+/// the same command sets a fresh lock, if that lock would stay within the
+/// retention ([`fresh_lock_from`]).
 pub(crate) fn lock_snapshot(ctx: &Ctx<'_>, c: &LockSnapshot, v: &mut Verdict) -> Step<Vec<Event>> {
     let account = ctx.customer("lock_snapshot")?;
     let snapshot = ctx.own_snapshot(account, &c.snapshot)?;
@@ -209,6 +230,7 @@ pub(crate) fn lock_snapshot(ctx: &Ctx<'_>, c: &LockSnapshot, v: &mut Verdict) ->
                 snapshot: id.clone(),
                 cool_off_hours: c.cool_off_hours,
                 expiry: lock.expiry,
+                allowed_from: fresh_lock_from(snapshot, lock.expiry, c.duration_days),
             })?;
             v.ensure(requested.expiry >= lock.expiry, || {
                 Violation::LockShortened {
@@ -328,7 +350,7 @@ impl LockQuery {
 
 impl State {
     /// The lock configuration of one snapshot of the actor's account at
-    /// `now`, or `None` if it was never locked (LOCK-15).
+    /// `now`, or `None` if it was never locked or was unlocked (LOCK-15).
     ///
     /// # Errors
     ///
@@ -391,7 +413,7 @@ impl State {
         self.as_customer(now, actor, "describe_locked_snapshots", |ctx, account| {
             let mut views = Vec::new();
             let ids = ctx.state.index.locked.get(account).into_iter().flatten();
-            for snapshot in ids.filter_map(|id| ctx.state.snapshot(id)) {
+            for snapshot in ids.filter_map(|id| ctx.snapshot(id).ok()) {
                 let Some(view) = view(snapshot, now) else {
                     continue;
                 };

@@ -2,13 +2,15 @@
 //!
 //! Every entry point first catches the state up with time: the events that
 //! time alone caused by `now` (GEN-6) come first, then the command's own.
+//! Catching up copies nothing: the command is decided on the state as it
+//! is, with the snapshots those events release set aside ([`Pending`]).
 
-use std::borrow::Cow;
+use std::collections::BTreeSet;
 
 use chrono::{DateTime, Utc};
 
 use crate::decide::{Ctx, Verdict, dispatch};
-use crate::{Actor, Command, Event, State, Violation};
+use crate::{Actor, Command, Event, SnapshotId, State, Violation};
 
 /// A new state and the events that made it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,8 +60,15 @@ impl State {
         actor: &Actor,
         command: &Command,
     ) -> Result<Vec<Event>, Violation> {
-        let (caught_up, mut events) = self.catch_up(now)?;
-        events.extend(caught_up.decide_command(now, actor, command)?);
+        let pending = self.catch_up(now)?;
+        let own = dispatch(
+            &pending.ctx(self, now, actor),
+            command,
+            &mut Verdict::first(),
+        )
+        .map_err(|halt| halt.0)?;
+        let mut events = pending.events;
+        events.extend(own);
         Ok(events)
     }
 
@@ -94,13 +103,11 @@ impl State {
         actor: &Actor,
         command: &Command,
     ) -> Result<Transition, Violation> {
-        let (caught_up, mut events) = self.catch_up(now)?;
-        let own = caught_up.decide_command(now, actor, command)?;
-        let mut state = caught_up.into_owned();
-        for event in &own {
+        let events = self.decide(now, actor, command)?;
+        let mut state = self.clone();
+        for event in &events {
             state.record(event);
         }
-        events.extend(own);
         Ok(Transition { state, events })
     }
 
@@ -154,11 +161,33 @@ impl State {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn advance(&self, now: DateTime<Utc>) -> Result<Transition, Violation> {
-        let (state, events) = self.catch_up(now)?;
-        Ok(Transition {
-            state: state.into_owned(),
-            events,
-        })
+        let mut state = self.clone();
+        let events = state.advance_mut(now)?;
+        Ok(Transition { state, events })
+    }
+
+    /// Advances time to `now` in place, for callers that do not keep the
+    /// old state; returns what time alone caused.
+    ///
+    /// # Errors
+    ///
+    /// [`Violation::ClockWentBackwards`] (GEN-2), as [`State::advance`].
+    ///
+    /// ```
+    /// use snapguard::State;
+    /// use chrono::{TimeZone, Utc};
+    ///
+    /// let mut state = State::new();
+    /// let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+    /// assert!(state.advance_mut(now)?.is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn advance_mut(&mut self, now: DateTime<Utc>) -> Result<Vec<Event>, Violation> {
+        let pending = self.catch_up(now)?;
+        for event in &pending.events {
+            self.record(event);
+        }
+        Ok(pending.events)
     }
 
     /// Every rule that refuses `command` at `now`, in the order
@@ -179,32 +208,12 @@ impl State {
     pub fn explain(&self, now: DateTime<Utc>, actor: &Actor, command: &Command) -> Vec<Violation> {
         match self.catch_up(now) {
             Err(violation) => vec![violation],
-            Ok((caught_up, _)) => {
-                let ctx = Ctx {
-                    state: &caught_up,
-                    now,
-                    actor,
-                };
+            Ok(pending) => {
                 let mut verdict = Verdict::all();
-                let outcome = dispatch(&ctx, command, &mut verdict);
+                let outcome = dispatch(&pending.ctx(self, now, actor), command, &mut verdict);
                 verdict.into_refusals(outcome)
             }
         }
-    }
-
-    /// The command's own events on a state already caught up with `now`.
-    fn decide_command(
-        &self,
-        now: DateTime<Utc>,
-        actor: &Actor,
-        command: &Command,
-    ) -> Result<Vec<Event>, Violation> {
-        let ctx = Ctx {
-            state: self,
-            now,
-            actor,
-        };
-        dispatch(&ctx, command, &mut Verdict::first()).map_err(|halt| halt.0)
     }
 
     /// GEN-2: refuses an instant earlier than the latest recorded.
@@ -215,21 +224,45 @@ impl State {
         }
     }
 
-    /// The state as of `now` with the time-caused events that bring it
-    /// there. Borrows when nothing is due, which is the common case.
-    pub(crate) fn catch_up(
-        &self,
-        now: DateTime<Utc>,
-    ) -> Result<(Cow<'_, State>, Vec<Event>), Violation> {
+    /// What time alone caused by `now` and is not yet recorded (GEN-2
+    /// checked first). The cost follows the number of due events.
+    pub(crate) fn catch_up(&self, now: DateTime<Utc>) -> Result<Pending, Violation> {
         self.check_clock(now)?;
-        let due = self.due_events(now);
-        if due.is_empty() {
-            return Ok((Cow::Borrowed(self), due));
+        let events = self.due_events(now);
+        let released = events
+            .iter()
+            .filter_map(|event| match event {
+                Event::SnapshotReleased { snapshot, .. } => Some(snapshot.clone()),
+                _ => None,
+            })
+            .collect();
+        Ok(Pending { events, released })
+    }
+}
+
+/// The time-caused events due by an instant and not yet recorded, with the
+/// snapshots they release. Of those events only releases change what a
+/// rule can see (cooling-off ends and lock expiries are computed from `now`
+/// on demand), so deciding on the recorded state with the released
+/// snapshots set aside is deciding on the state after the events.
+pub(crate) struct Pending {
+    pub(crate) events: Vec<Event>,
+    pub(crate) released: BTreeSet<SnapshotId>,
+}
+
+impl Pending {
+    /// What the rules see at `now`: `state` with these events applied.
+    pub(crate) fn ctx<'a>(
+        &'a self,
+        state: &'a State,
+        now: DateTime<Utc>,
+        actor: &'a Actor,
+    ) -> Ctx<'a> {
+        Ctx {
+            state,
+            now,
+            actor,
+            released: &self.released,
         }
-        let mut state = self.clone();
-        for event in &due {
-            state.record(event);
-        }
-        Ok((Cow::Owned(state), due))
     }
 }

@@ -28,14 +28,14 @@ pub(crate) fn create_automatic_snapshot(
     snapshot.retention = ctx.retention(c.retention_days, ctx.now)?;
 
     let limit = ctx.state.limits.auto_snapshots_per_disk;
-    let held = ctx.state.index.automatic.get(&disk.id).map_or(0, |set| set.len());
+    let held = ctx.automatic_count(&disk.id);
     // How many must go so that the new one fits within the limit.
     let excess = held
         .saturating_add(1)
         .saturating_sub(usize::try_from(limit).unwrap_or(usize::MAX));
     let mut events = Vec::new();
     let mut earliest_unlock: Option<DateTime<Utc>> = None;
-    for id in ctx.state.automatic_snapshots(&disk.id) {
+    for id in ctx.automatic_snapshots(&disk.id) {
         if events.len() == excess {
             break;
         }

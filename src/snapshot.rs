@@ -37,8 +37,12 @@ impl fmt::Display for SnapshotStatus {
 }
 
 /// Where a snapshot came from (SNAP-1).
+///
+/// Non-exhaustive: later versions may add origins, so a `match` outside the
+/// crate needs a wildcard arm.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum SnapshotOrigin {
     /// Taken of a disk of its owner.
     Disk {
@@ -88,8 +92,12 @@ pub enum SnapshotKind {
 }
 
 /// The storage tier of a snapshot.
+///
+/// Non-exhaustive: later versions may add tiers, so a `match` outside the
+/// crate needs a wildcard arm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum StorageTier {
     /// The standard tier.
     Standard,
@@ -156,7 +164,11 @@ impl fmt::Display for Retention {
 }
 
 /// A snapshot (SNAP-1).
+///
+/// Deserializing refuses unknown fields and requires every field, `lock`
+/// included: a misspelt or missing key is an error, never a default.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Snapshot {
     /// Its id.
@@ -185,12 +197,19 @@ pub struct Snapshot {
     pub kind: SnapshotKind,
     /// When it was created.
     pub created_at: DateTime<Utc>,
-    /// Its lock, current or expired, if it was ever locked.
+    /// Its lock, current or expired; `None` when it was never locked or
+    /// after its lock was removed during cooling-off (LOCK-6).
+    ///
+    /// Required when deserializing (`null` when none): with
+    /// `deserialize_with`, serde no longer treats a missing `Option` key
+    /// as `None`.
+    #[serde(deserialize_with = "Option::deserialize")]
     pub lock: Option<Lock>,
 }
 
 impl Snapshot {
-    /// The lock state at `now`, if the snapshot was ever locked (LOCK-5).
+    /// The lock state at `now`, if the snapshot has a lock, current or
+    /// expired (LOCK-5): `None` when it was never locked or after an unlock.
     ///
     /// ```
     /// # use chrono::{TimeZone, Utc};
@@ -421,9 +440,16 @@ pub(crate) fn deletion(ctx: &Ctx<'_>, snapshot: &Snapshot, cause: DeletionCause)
     }
 }
 
-/// SNAP-3, SNAP-5. Checks: a customer; its own snapshot; the permission;
-/// the retention in range (counted from the snapshot's creation); never
-/// shorter than now. The same retention again records nothing.
+/// SNAP-3, SNAP-5, ARCH-2. Checks: a customer; its own snapshot; the
+/// permission; the retention in range (counted from the snapshot's
+/// creation, SNAP-5); never shorter than now (SNAP-3). The same retention
+/// again records nothing.
+///
+/// **Decision**: an archived snapshot's retention is its archive retention
+/// (ARCH-2). For one, days count from the instant of archiving and must be
+/// within the archive range ([`Violation::ArchiveRetentionOutOfRange`]), and
+/// `Permanent` is refused ([`Violation::ArchiveRetentionPermanent`]); never
+/// shorter still applies (SNAP-3).
 pub(crate) fn set_retention(
     ctx: &Ctx<'_>,
     c: &SetSnapshotRetention,
@@ -432,9 +458,20 @@ pub(crate) fn set_retention(
     let account = ctx.customer("set_snapshot_retention")?;
     let snapshot = ctx.own_snapshot(account, &c.snapshot)?;
     v.check(ctx.authorize(Action::ModifySnapshotAttribute, snapshot_resource(snapshot)))?;
-    let requested = match c.retention {
-        RetentionRequest::Permanent => Retention::Permanent,
-        RetentionRequest::Days(days) => ctx.retention(Some(days), snapshot.created_at)?,
+    let requested = match (c.retention, snapshot.tier) {
+        (RetentionRequest::Permanent, StorageTier::Standard) => Retention::Permanent,
+        (RetentionRequest::Permanent, StorageTier::Archive { .. }) => {
+            return Err(Violation::ArchiveRetentionPermanent {
+                snapshot: snapshot.id.clone(),
+            }
+            .into());
+        }
+        (RetentionRequest::Days(days), StorageTier::Standard) => {
+            ctx.retention(Some(days), snapshot.created_at)?
+        }
+        (RetentionRequest::Days(days), StorageTier::Archive { archived_at }) => {
+            archive_retention(ctx, days, archived_at)?
+        }
     };
     v.ensure(requested.outlasts(&snapshot.retention), || {
         Violation::RetentionShortened {
@@ -451,4 +488,22 @@ pub(crate) fn set_retention(
         snapshot: snapshot.id.clone(),
         retention: requested,
     }])
+}
+
+/// ARCH-2: an archive retention of `days` from `archived_at`, in the
+/// archive range.
+pub(crate) fn archive_retention(
+    ctx: &Ctx<'_>,
+    days: u32,
+    archived_at: DateTime<Utc>,
+) -> Result<Retention, Violation> {
+    let limits = &ctx.state.limits;
+    let (min, max) = (
+        limits.min_archive_retention_days,
+        limits.max_archive_retention_days,
+    );
+    if !(min..=max).contains(&days) {
+        return Err(Violation::ArchiveRetentionOutOfRange { days, min, max });
+    }
+    time::later(archived_at, Span::Days(days)).map(Retention::Until)
 }

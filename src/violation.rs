@@ -213,8 +213,9 @@ pub enum Violation {
         /// When the lock expires.
         expiry: DateTime<Utc>,
     },
-    /// LOCK-6: there is no lock to remove.
-    #[error("snapshot `{snapshot}` has never been locked")]
+    /// LOCK-6: there is no lock to remove: the snapshot was never locked,
+    /// or its lock was removed during cooling-off.
+    #[error("snapshot `{snapshot}` is not locked")]
     NotLocked {
         /// The snapshot.
         snapshot: SnapshotId,
@@ -236,6 +237,12 @@ pub enum Violation {
         allowed_from: Option<DateTime<Utc>>,
     },
     /// LOCK-8: no cooling-off may be given to a lock in compliance.
+    ///
+    /// Once the lock expires, the same command sets a fresh lock, which is
+    /// allowed if it expires within the retention (LOCK-4): `allowed_from`
+    /// ([`Violation::retry_at`]) is the expiry when the expiry plus the
+    /// duration asked for stays within the retention (or the retention is
+    /// permanent), and `None` otherwise.
     #[error(
         "the lock of snapshot `{snapshot}` is in compliance until {}; a cooling-off of {cool_off_hours} hours cannot be given",
         rfc3339(.expiry)
@@ -247,6 +254,10 @@ pub enum Violation {
         cool_off_hours: u32,
         /// When the lock expires.
         expiry: DateTime<Utc>,
+        /// From when the same command would be allowed: the expiry, if a
+        /// fresh lock of the requested duration set then stays within the
+        /// retention (LOCK-4); otherwise `None`.
+        allowed_from: Option<DateTime<Utc>>,
     },
     /// LOCK-10: a locked snapshot survives every deletion path.
     #[error("snapshot `{snapshot}` is locked ({state}) until {}", rfc3339(.expiry))]
@@ -288,6 +299,9 @@ pub enum Violation {
         releasable_at: Option<DateTime<Utc>>,
     },
     /// LOCK-14 (and ARCH-2): the archive retention must reach the lock expiry.
+    ///
+    /// The archive retention counts from the instant of archiving, so
+    /// waiting lifts this refusal: [`Violation::retry_at`] is `allowed_from`.
     #[error(
         "archiving snapshot `{snapshot}` until {} would end before its lock expires at {}",
         rfc3339(.archive_end),
@@ -300,6 +314,10 @@ pub enum Violation {
         archive_end: DateTime<Utc>,
         /// When the lock expires.
         lock_expiry: DateTime<Utc>,
+        /// From when the same archive retention reaches the lock expiry
+        /// (the expiry minus the retention days), or `None` if that instant
+        /// is not representable.
+        allowed_from: Option<DateTime<Utc>>,
     },
     /// ARCH-1: only snapshots at least the minimum age can be archived.
     #[error(
@@ -321,7 +339,9 @@ pub enum Violation {
         /// The snapshot.
         snapshot: SnapshotId,
     },
-    /// ARCH-2: archive retention out of range.
+    /// ARCH-2: archive retention out of range, when archiving or when
+    /// setting the retention of an archived snapshot (in days from its
+    /// archiving).
     #[error("an archive retention of {days} days is outside {min} to {max} days")]
     ArchiveRetentionOutOfRange {
         /// The days asked for.
@@ -330,6 +350,13 @@ pub enum Violation {
         min: u32,
         /// The longest allowed.
         max: u32,
+    },
+    /// ARCH-2: an archived snapshot's retention is its archive retention,
+    /// which has an end; it cannot be made permanent.
+    #[error("snapshot `{snapshot}` is archived; its archive retention cannot be made permanent")]
+    ArchiveRetentionPermanent {
+        /// The snapshot.
+        snapshot: SnapshotId,
     },
     /// ARCH-3: archived snapshots cannot be copied (or shared).
     #[error("snapshot `{snapshot}` is archived and cannot be copied")]
@@ -401,7 +428,9 @@ impl Violation {
             Self::NotOverdueLongEnough { .. } => RuleId::Lock12,
             Self::ArchiveEndsBeforeLock { .. } => RuleId::Lock14,
             Self::SnapshotTooYoungToArchive { .. } | Self::AlreadyArchived { .. } => RuleId::Arch1,
-            Self::ArchiveRetentionOutOfRange { .. } => RuleId::Arch2,
+            Self::ArchiveRetentionOutOfRange { .. } | Self::ArchiveRetentionPermanent { .. } => {
+                RuleId::Arch2
+            }
             Self::ArchivedSnapshotNotCopyable { .. } => RuleId::Arch3,
             Self::DiskRegionMismatch { .. } => RuleId::Disk1,
             Self::RollbackToOtherSnapshot { .. } => RuleId::Disk2,
@@ -420,10 +449,12 @@ impl Violation {
     #[must_use]
     pub fn retry_at(&self) -> Option<DateTime<Utc>> {
         match self {
-            Self::UnlockInCompliance { expiry, .. }
-            | Self::CoolOffInCompliance { expiry, .. }
-            | Self::SnapshotLocked { expiry, .. } => Some(*expiry),
-            Self::LockShortened { allowed_from, .. } => *allowed_from,
+            Self::UnlockInCompliance { expiry, .. } | Self::SnapshotLocked { expiry, .. } => {
+                Some(*expiry)
+            }
+            Self::LockShortened { allowed_from, .. }
+            | Self::CoolOffInCompliance { allowed_from, .. }
+            | Self::ArchiveEndsBeforeLock { allowed_from, .. } => *allowed_from,
             Self::AutomaticSnapshotLimitReached {
                 earliest_unlock, ..
             } => *earliest_unlock,

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use common::*;
 use snapguard::{
     CopySnapshot, CreateSnapshot, DeletionCause, Event, FinishSnapshot, ReleaseReason, Retention,
-    RuleId, SnapshotOutcome, SnapshotStatus, StorageTier, Violation,
+    RetentionRequest, RuleId, SnapshotOutcome, SnapshotStatus, StorageTier, Violation,
 };
 
 /// The instant `s-1` of [`World::with_snapshot`] may first be archived.
@@ -275,6 +275,119 @@ fn arch_2_lock_14_archive_ending_after_lock_expiry_accepted() {
         s.lock.unwrap().expiry,
         t0() + days(200),
         "archiving leaves the lock as it was"
+    );
+}
+
+#[test]
+fn lock_14_archive_ending_before_lock_refused_until_allowed_from() {
+    // Locked at t0 for 200 days; 100 days of archive retention reach the
+    // expiry from t0 + 100 days on, since they count from the archiving.
+    let expiry = t0() + days(200);
+    let allowed_from = expiry - days(100);
+    let mut w = World::with_snapshot();
+    w.lock("s-1", 200, 0);
+    w.at(archivable_at());
+    let v = w.refused(&root(OWNER), archive("s-1", 100), RuleId::Lock14);
+    assert!(
+        matches!(v, Violation::ArchiveEndsBeforeLock { allowed_from: Some(at), .. } if at == allowed_from),
+        "{v:?}"
+    );
+    assert_eq!(v.retry_at(), Some(allowed_from));
+    w.at(allowed_from - secs(1));
+    let v = w.refused(&root(OWNER), archive("s-1", 100), RuleId::Lock14);
+    assert_eq!(v.retry_at(), Some(allowed_from));
+    w.at(allowed_from);
+    w.ok(&root(OWNER), archive("s-1", 100));
+    assert_eq!(get(&w, "s-1").retention, Retention::Until(expiry));
+}
+
+// ------------------------------------- ARCH-2: retention of an archived snapshot
+
+#[test]
+fn arch_2_retention_days_of_archived_snapshot_count_from_archiving() {
+    // Archived at t0 + 14 days for 100 days. 110 days counted from creation
+    // (t0 + 110) would shorten it; counted from the archiving they extend it.
+    let (mut w, archived_at) = archived();
+    w.wait(days(1));
+    let events = w.ok(
+        &root(OWNER),
+        set_retention("s-1", RetentionRequest::Days(110)),
+    );
+    let end = archived_at + days(110);
+    assert_eq!(
+        events,
+        vec![Event::RetentionChanged {
+            at: w.now,
+            snapshot: "s-1".into(),
+            retention: Retention::Until(end),
+        }]
+    );
+    assert_eq!(get(&w, "s-1").retention, Retention::Until(end));
+    assert_eq!(w.state.next_deadline(), Some(end));
+    // The same retention again records nothing.
+    let events = w.ok(
+        &root(OWNER),
+        set_retention("s-1", RetentionRequest::Days(110)),
+    );
+    assert!(events.is_empty(), "{events:?}");
+}
+
+#[test]
+fn arch_2_retention_days_of_archived_snapshot_outside_archive_range_refused() {
+    // 30 days is a valid retention (SNAP-5) but not an archive retention.
+    let (mut w, _) = archived();
+    for bad in [30, 73, 65_537] {
+        let v = w.refused(
+            &root(OWNER),
+            set_retention("s-1", RetentionRequest::Days(bad)),
+            RuleId::Arch2,
+        );
+        assert!(
+            matches!(v, Violation::ArchiveRetentionOutOfRange { days, min: 74, max: 65_536 } if days == bad),
+            "{v:?}"
+        );
+        assert_eq!(v.retry_at(), None);
+    }
+    // The longest archive retention is accepted.
+    w.ok(
+        &root(OWNER),
+        set_retention("s-1", RetentionRequest::Days(65_536)),
+    );
+}
+
+#[test]
+fn arch_2_archived_snapshot_made_permanent_refused() {
+    let (mut w, archived_at) = archived();
+    let v = w.refused(
+        &root(OWNER),
+        set_retention("s-1", RetentionRequest::Permanent),
+        RuleId::Arch2,
+    );
+    assert!(
+        matches!(&v, Violation::ArchiveRetentionPermanent { snapshot } if *snapshot == "s-1".into()),
+        "{v:?}"
+    );
+    assert_eq!(v.retry_at(), None);
+    assert_eq!(
+        get(&w, "s-1").retention,
+        Retention::Until(archived_at + days(100))
+    );
+}
+
+#[test]
+fn arch_2_snap_3_archived_retention_shortened_refused() {
+    // Within the archive range, but shorter than the 100 days given.
+    let (mut w, archived_at) = archived();
+    let v = w.refused(
+        &root(OWNER),
+        set_retention("s-1", RetentionRequest::Days(99)),
+        RuleId::Snap3,
+    );
+    assert!(
+        matches!(v, Violation::RetentionShortened { current, requested, .. }
+        if current == Retention::Until(archived_at + days(100))
+            && requested == Retention::Until(archived_at + days(99))),
+        "{v:?}"
     );
 }
 

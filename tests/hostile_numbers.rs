@@ -204,9 +204,9 @@ fn hostile_arch_2_archive_retention_out_of_range_is_refused() {
 #[test]
 fn hostile_command_json_with_out_of_range_numbers_is_an_error() {
     for text in [
-        r#"{"type":"lock_snapshot","snapshot":"s-1","duration_days":4294967296}"#,
-        r#"{"type":"lock_snapshot","snapshot":"s-1","duration_days":-1}"#,
-        r#"{"type":"lock_snapshot","snapshot":"s-1","duration_days":1.5}"#,
+        r#"{"type":"lock_snapshot","snapshot":"s-1","duration_days":4294967296,"cool_off_hours":0}"#,
+        r#"{"type":"lock_snapshot","snapshot":"s-1","duration_days":-1,"cool_off_hours":0}"#,
+        r#"{"type":"lock_snapshot","snapshot":"s-1","duration_days":1.5,"cool_off_hours":0}"#,
         r#"{"type":"lock_snapshot","snapshot":"s-1","duration_days":30,"cool_off_hours":99999999999}"#,
         r#"{"type":"archive_snapshot","snapshot":"s-1","retention_days":"forever"}"#,
         r#"{"type":"self_destruct"}"#,

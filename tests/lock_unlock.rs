@@ -85,6 +85,18 @@ fn lock_6_unlock_never_locked_refused() {
 }
 
 #[test]
+fn lock_6_unlock_again_after_unlock_in_cool_off_refused_not_locked() {
+    let mut w = World::with_snapshot();
+    w.lock("s-1", 30, 24);
+    w.ok(&root(OWNER), unlock("s-1"));
+    assert_eq!(get(&w, "s-1").lock, None);
+    let v = w.refused(&root(OWNER), unlock("s-1"), RuleId::Lock6);
+    assert!(matches!(v, Violation::NotLocked { .. }), "{v:?}");
+    assert_eq!(v.to_string(), "snapshot `s-1` is not locked");
+    assert_eq!(v.retry_at(), None);
+}
+
+#[test]
 fn lock_6_perm_2_unlock_needs_unlock_permission() {
     let mut w = World::with_snapshot();
     let arn = snapshot_arn(OWNER, "s-1");

@@ -249,3 +249,28 @@ fn gen_6_lock_state_does_not_depend_on_advance_having_been_called() {
         .unwrap();
     assert_eq!(view, view2);
 }
+
+#[test]
+fn gen_6_cool_off_lasting_the_whole_lock_ends_with_lock_expired_only() {
+    // A 1-day lock with 24 hours of cooling-off never enters compliance.
+    let mut w = World::with_snapshot();
+    w.lock("s-1", 1, 24);
+    let expiry = t0() + days(1);
+    assert_eq!(w.state.next_deadline(), Some(expiry));
+    assert!(w.state.advance(expiry - secs(1)).unwrap().events.is_empty());
+    let t = w.state.advance(expiry).unwrap();
+    assert_eq!(
+        t.events,
+        vec![Event::LockExpired {
+            at: expiry,
+            snapshot: sid("s-1")
+        }]
+    );
+    assert_eq!(t.state.next_deadline(), None);
+    let view = t
+        .state
+        .lock_view(expiry, &root(OWNER), &sid("s-1"))
+        .unwrap()
+        .unwrap();
+    assert_eq!(view.state, LockState::Expired);
+}

@@ -89,6 +89,9 @@ impl Sim {
                         "LOCK-12: an overdue release not by billing's command ({})",
                         context
                     ),
+                    other => {
+                        prop_assert!(false, "unknown release reason {:?} ({})", other, context)
+                    }
                 },
                 _ => {}
             }

@@ -338,6 +338,7 @@ impl Sim {
                             "rotated out"
                         }
                     }
+                    _ => "deleted for another cause",
                 },
                 Event::SnapshotReleased {
                     snapshot,
