@@ -13,8 +13,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::state::{Indexes, Retired};
 use crate::{
-    Account, Disk, DiskId, DiskSource, Image, ImageSource, Limits, ObjectKind, Region, Snapshot,
-    SnapshotId, SnapshotKind, SnapshotOrigin, SnapshotStatus, State, User,
+    Account, AccountId, Disk, DiskId, DiskSource, Image, ImageSource, Limits, ObjectKind, Region,
+    RegionId, Snapshot, SnapshotId, SnapshotKind, SnapshotOrigin, SnapshotStatus, State, User,
 };
 
 /// Why a serialized state was refused: it breaks an invariant that no
@@ -237,6 +237,27 @@ fn created_by(
     Ok(())
 }
 
+impl State {
+    /// Checks an object of `kind` owned by `owner` in `region`, created at
+    /// `at`: its account and region exist, and it is not newer than the clock.
+    fn check_placed(
+        &self,
+        kind: ObjectKind,
+        id: &str,
+        owner: &AccountId,
+        region: &RegionId,
+        at: DateTime<Utc>,
+    ) -> Result<(), StateError> {
+        if !self.accounts.contains_key(owner) {
+            return Err(dangling(kind, id, ObjectKind::Account, owner.as_str()));
+        }
+        if !self.regions.contains_key(region) {
+            return Err(dangling(kind, id, ObjectKind::Region, region.as_str()));
+        }
+        created_by(self.clock, kind, id, at)
+    }
+}
+
 impl Limits {
     /// Refuses limits no configuration means: a minimum above its maximum,
     /// or a lock shorter than a day (LOCK-1).
@@ -295,28 +316,13 @@ impl State {
             }
         }
         for disk in self.disks.values() {
-            if !self.accounts.contains_key(&disk.owner) {
-                return Err(dangling(
-                    K::Disk,
-                    disk.id.as_str(),
-                    K::Account,
-                    disk.owner.as_str(),
-                ));
-            }
-            if !self.regions.contains_key(&disk.region) {
-                return Err(dangling(
-                    K::Disk,
-                    disk.id.as_str(),
-                    K::Region,
-                    disk.region.as_str(),
-                ));
-            }
-            if after_clock(disk.created_at) {
-                return Err(StateError::AfterClock {
-                    kind: K::Disk,
-                    id: disk.id.to_string(),
-                });
-            }
+            self.check_placed(
+                K::Disk,
+                disk.id.as_str(),
+                &disk.owner,
+                &disk.region,
+                disk.created_at,
+            )?;
             match &disk.source {
                 DiskSource::Blank => {}
                 DiskSource::Snapshot(source) if !self.snapshot_id_taken(source) => {
@@ -339,22 +345,13 @@ impl State {
             }
         }
         for image in self.images.values() {
-            if !self.accounts.contains_key(&image.owner) {
-                return Err(dangling(
-                    K::Image,
-                    image.id.as_str(),
-                    K::Account,
-                    image.owner.as_str(),
-                ));
-            }
-            if !self.regions.contains_key(&image.region) {
-                return Err(dangling(
-                    K::Image,
-                    image.id.as_str(),
-                    K::Region,
-                    image.region.as_str(),
-                ));
-            }
+            self.check_placed(
+                K::Image,
+                image.id.as_str(),
+                &image.owner,
+                &image.region,
+                image.created_at,
+            )?;
             if let ImageSource::Snapshot(source) = &image.source {
                 if !self.snapshot_id_taken(source) {
                     return Err(dangling(
@@ -365,32 +362,16 @@ impl State {
                     ));
                 }
             }
-            created_by(self.clock, K::Image, image.id.as_str(), image.created_at)?;
         }
         for snapshot in self.snapshots.values() {
             let id = snapshot.id.as_str();
-            if !self.accounts.contains_key(&snapshot.owner) {
-                return Err(dangling(
-                    K::Snapshot,
-                    id,
-                    K::Account,
-                    snapshot.owner.as_str(),
-                ));
-            }
-            if !self.regions.contains_key(&snapshot.region) {
-                return Err(dangling(
-                    K::Snapshot,
-                    id,
-                    K::Region,
-                    snapshot.region.as_str(),
-                ));
-            }
-            if after_clock(snapshot.created_at) {
-                return Err(StateError::AfterClock {
-                    kind: K::Snapshot,
-                    id: id.to_owned(),
-                });
-            }
+            self.check_placed(
+                K::Snapshot,
+                id,
+                &snapshot.owner,
+                &snapshot.region,
+                snapshot.created_at,
+            )?;
             match &snapshot.origin {
                 SnapshotOrigin::Disk { disk } | SnapshotOrigin::ImportedImageDisk { disk }
                     if !self.disk_id_taken(disk) =>
