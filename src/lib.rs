@@ -39,6 +39,12 @@
 //!   always early (ARCH-4).
 //! - Ids of new objects must be well formed ([`is_well_formed`]), so that
 //!   resource names stay unambiguous (GEN-5).
+//! - Releasing a disk with its automatic snapshots, or deleting an image
+//!   with its snapshot, is authorized by the action on the disk or image
+//!   (`ecs:DeleteDisk`, `ecs:DeleteImage`), as in the provider's API; a Deny
+//!   of `ecs:DeleteSnapshot` does not stop them. Locks still do (LOCK-10).
+//! - Describing locks checks `ecs:DescribeLockedSnapshots` on each snapshot
+//!   reported; an account with no matching lock reports an empty list.
 //! - Resource names are `acs:ecs:<region>:<account>:<kind>/<id>` with kind
 //!   `snapshot`, `disk` or `image` (PERM-1).
 #![forbid(unsafe_code)]
