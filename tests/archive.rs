@@ -121,16 +121,7 @@ fn arch_1_in_progress_snapshot_refused() {
     );
     w.at(archivable_at());
     let v = w.refused(&root(OWNER), archive("s-1", 100), RuleId::Arch1);
-    assert!(
-        matches!(
-            v,
-            Violation::SnapshotNotAvailable {
-                status: SnapshotStatus::InProgress,
-                ..
-            }
-        ),
-        "{v:?}"
-    );
+    assert_not_available(&v, SnapshotStatus::InProgress);
 }
 
 #[test]
@@ -155,16 +146,7 @@ fn arch_1_failed_snapshot_refused() {
     );
     w.at(archivable_at());
     let v = w.refused(&root(OWNER), archive("s-1", 100), RuleId::Arch1);
-    assert!(
-        matches!(
-            v,
-            Violation::SnapshotNotAvailable {
-                status: SnapshotStatus::Failed,
-                ..
-            }
-        ),
-        "{v:?}"
-    );
+    assert_not_available(&v, SnapshotStatus::Failed);
 }
 
 #[test]

@@ -108,16 +108,7 @@ fn disk_1_disk_from_in_progress_snapshot_refused() {
     w.disk(OWNER, "d-1");
     start(&mut w, OWNER, "d-1", "s-1");
     let v = w.refused(&root(OWNER), disk_from("d-2", REGION, "s-1"), RuleId::Disk1);
-    assert!(
-        matches!(
-            v,
-            Violation::SnapshotNotAvailable {
-                status: SnapshotStatus::InProgress,
-                ..
-            }
-        ),
-        "{v:?}"
-    );
+    assert_not_available(&v, SnapshotStatus::InProgress);
     assert!(w.state.disk(&"d-2".into()).is_none());
 }
 
@@ -236,16 +227,7 @@ fn disk_2_reset_to_an_in_progress_snapshot_refused() {
     w.disk(OWNER, "d-1");
     start(&mut w, OWNER, "d-1", "s-1");
     let v = w.refused(&root(OWNER), reset("d-1", "s-1"), RuleId::Disk2);
-    assert!(
-        matches!(
-            v,
-            Violation::SnapshotNotAvailable {
-                status: SnapshotStatus::InProgress,
-                ..
-            }
-        ),
-        "{v:?}"
-    );
+    assert_not_available(&v, SnapshotStatus::InProgress);
 }
 
 #[test]
@@ -442,16 +424,7 @@ fn image_1_image_from_in_progress_snapshot_refused() {
     w.disk(OWNER, "d-1");
     start(&mut w, OWNER, "d-1", "s-1");
     let v = w.refused(&root(OWNER), image("img-1", "s-1"), RuleId::Image1);
-    assert!(
-        matches!(
-            v,
-            Violation::SnapshotNotAvailable {
-                status: SnapshotStatus::InProgress,
-                ..
-            }
-        ),
-        "{v:?}"
-    );
+    assert_not_available(&v, SnapshotStatus::InProgress);
 }
 
 #[test]

@@ -259,16 +259,7 @@ fn lock_3_in_progress_snapshot_refused() {
         },
     );
     let v = w.refused(&root(OWNER), lock_cmd("s-2", 10, 0), RuleId::Lock3);
-    assert!(
-        matches!(
-            v,
-            Violation::SnapshotNotAvailable {
-                status: SnapshotStatus::InProgress,
-                ..
-            }
-        ),
-        "{v:?}"
-    );
+    assert_not_available(&v, SnapshotStatus::InProgress);
 }
 
 #[test]
@@ -291,16 +282,7 @@ fn lock_3_failed_snapshot_refused() {
         },
     );
     let v = w.refused(&root(OWNER), lock_cmd("s-2", 10, 0), RuleId::Lock3);
-    assert!(
-        matches!(
-            v,
-            Violation::SnapshotNotAvailable {
-                status: SnapshotStatus::Failed,
-                ..
-            }
-        ),
-        "{v:?}"
-    );
+    assert_not_available(&v, SnapshotStatus::Failed);
 }
 
 #[test]

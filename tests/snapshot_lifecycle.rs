@@ -454,3 +454,15 @@ fn snap_4_deleting_a_finished_copy_does_not_cancel() {
         "{events:?}"
     );
 }
+
+#[test]
+fn copy_1_only_an_available_snapshot_can_be_copied() {
+    let mut w = World::new();
+    w.disk(OWNER, "d-1");
+    start(&mut w, "d-1", "s-1", None);
+    let v = w.refused(&root(OWNER), copy("s-1", "c-1", None), RuleId::Copy1);
+    assert_not_available(&v, SnapshotStatus::InProgress);
+    w.finish("s-1");
+    w.ok(&root(OWNER), copy("s-1", "c-1", None));
+    assert!(w.exists("c-1"));
+}

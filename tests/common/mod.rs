@@ -345,3 +345,12 @@ impl World {
         self.state.snapshot(&snapshot.into()).is_some()
     }
 }
+
+/// Asserts a refusal names a snapshot that is not available, in `status`.
+#[track_caller]
+pub fn assert_not_available(violation: &Violation, status: snapguard::SnapshotStatus) {
+    assert!(
+        matches!(violation, Violation::SnapshotNotAvailable { status: found, .. } if *found == status),
+        "expected a snapshot {status}, not available: {violation:?}"
+    );
+}
