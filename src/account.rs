@@ -1,6 +1,9 @@
 //! Accounts, their users and standing, regions, and the billing process's
 //! overdue release (LOCK-12).
 
+use std::collections::BTreeSet;
+use std::fmt;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -20,6 +23,15 @@ pub enum Site {
     China,
     /// The international site.
     International,
+}
+
+impl fmt::Display for Site {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::China => "China site",
+            Self::International => "international site",
+        })
+    }
 }
 
 /// A customer account.
@@ -43,6 +55,11 @@ pub struct Account {
     pub overdue_since: Option<DateTime<Utc>>,
     /// When it was registered.
     pub created_at: DateTime<Utc>,
+    /// The accounts its share-encrypted-snapshot role
+    /// (`AliyunECSShareEncryptSnapshotDefaultRole`) trusts; empty when it
+    /// has no such role. Snapshots encrypted with a customer key are usable
+    /// only by the sharees listed (SHARE-6).
+    pub encrypted_share_trustees: BTreeSet<AccountId>,
 }
 
 impl Account {
@@ -52,6 +69,7 @@ impl Account {
             site,
             overdue_since: None,
             created_at,
+            encrypted_share_trustees: BTreeSet::new(),
         }
     }
 }
@@ -105,7 +123,10 @@ pub(crate) fn create_region(ctx: &Ctx<'_>, c: &CreateRegion) -> Step<Vec<Event>>
 
 /// The account whose root issues the command (PERM-1: only the root
 /// manages its account's users).
-fn root_account<'a>(ctx: &'a Ctx<'_>, command: &str) -> Result<&'a AccountId, Violation> {
+pub(crate) fn root_account<'a>(
+    ctx: &'a Ctx<'_>,
+    command: &str,
+) -> Result<&'a AccountId, Violation> {
     match ctx.actor {
         Actor::Root { account } => ctx.account(account).map(|a| &a.id),
         _ => Err(Violation::WrongActor {
@@ -197,5 +218,25 @@ pub(crate) fn release_overdue(
         at: ctx.now,
         snapshot: c.snapshot.clone(),
         reason: ReleaseReason::Overdue,
+    }])
+}
+
+/// SHARE-6. Checks: the account's root; every trusted account exists
+/// (GEN-4). The same list again records nothing.
+pub(crate) fn set_encrypted_share_role(
+    ctx: &Ctx<'_>,
+    c: &crate::SetEncryptedShareRole,
+) -> Step<Vec<Event>> {
+    let account = root_account(ctx, "set_encrypted_share_role")?;
+    for trusted in &c.trusted {
+        ctx.account(trusted)?;
+    }
+    if ctx.account(account)?.encrypted_share_trustees == c.trusted {
+        return Ok(Vec::new());
+    }
+    Ok(vec![Event::EncryptedShareRoleSet {
+        at: ctx.now,
+        account: account.clone(),
+        trusted: c.trusted.clone(),
     }])
 }

@@ -133,6 +133,25 @@ pub enum Action {
     /// `ecs:DeleteImage`.
     #[serde(rename = "ecs:DeleteImage")]
     DeleteImage,
+    /// `ecs:ReInitDisk` (restore a disk to what it was created from).
+    #[serde(rename = "ecs:ReInitDisk")]
+    ReInitDisk,
+    /// `resourcesharing:CreateResourceShare`.
+    #[serde(rename = "resourcesharing:CreateResourceShare")]
+    CreateResourceShare,
+    /// `resourcesharing:AssociateResourceShare`: add snapshots or principals.
+    #[serde(rename = "resourcesharing:AssociateResourceShare")]
+    AssociateResourceShare,
+    /// `resourcesharing:DisassociateResourceShare`: remove snapshots or
+    /// principals (unshare).
+    #[serde(rename = "resourcesharing:DisassociateResourceShare")]
+    DisassociateResourceShare,
+    /// `resourcesharing:DeleteResourceShare`.
+    #[serde(rename = "resourcesharing:DeleteResourceShare")]
+    DeleteResourceShare,
+    /// `resourcesharing:AcceptResourceShareInvitation` (SHARE-7).
+    #[serde(rename = "resourcesharing:AcceptResourceShareInvitation")]
+    AcceptResourceShareInvitation,
 }
 
 impl Action {
@@ -159,6 +178,12 @@ impl Action {
             Self::CreateImage => "ecs:CreateImage",
             Self::ImportImage => "ecs:ImportImage",
             Self::DeleteImage => "ecs:DeleteImage",
+            Self::ReInitDisk => "ecs:ReInitDisk",
+            Self::CreateResourceShare => "resourcesharing:CreateResourceShare",
+            Self::AssociateResourceShare => "resourcesharing:AssociateResourceShare",
+            Self::DisassociateResourceShare => "resourcesharing:DisassociateResourceShare",
+            Self::DeleteResourceShare => "resourcesharing:DeleteResourceShare",
+            Self::AcceptResourceShareInvitation => "resourcesharing:AcceptResourceShareInvitation",
         }
     }
 
@@ -315,6 +340,12 @@ pub(crate) fn resource_name(
     id: &str,
 ) -> String {
     format!("acs:ecs:{region}:{account}:{kind}/{id}")
+}
+
+/// The resource name of a resource share, which has no region:
+/// `acs:resourcesharing::<account>:resourceshare/<id>`.
+pub(crate) fn share_resource_name(account: &AccountId, id: &str) -> String {
+    format!("acs:resourcesharing::{account}:resourceshare/{id}")
 }
 
 /// Wildcard match where `*` stands for any run of characters: the text

@@ -2,11 +2,12 @@
 
 use crate::decide::{Ctx, Step, Verdict, snapshot_resource};
 use crate::snapshot::require_available;
-use crate::{Action, ArchiveSnapshot, Event, RuleId, Span, Violation, time};
+use crate::{Action, ArchiveSnapshot, Event, RuleId, ShareeOperation, Span, Violation, time};
 
 /// ARCH-1, ARCH-2, LOCK-14. Checks, in order: a customer; its own snapshot
-/// (GEN-4, PERM-4); `ecs:ArchiveSnapshot` (PERM-1); available (ARCH-1); not
-/// archived already (ARCH-1); old enough (ARCH-1); the archive retention in
+/// (GEN-4; SHARE-10 for a sharee, PERM-4 for anyone else);
+/// `ecs:ArchiveSnapshot` (PERM-1); available (ARCH-1); not archived already
+/// (ARCH-1); not shared (SHARE-5, **Decision**); old enough (ARCH-1); the archive retention in
 /// range (ARCH-2); ending no earlier than an active lock (LOCK-14).
 ///
 /// **Decision**: the archive retention counts from now and replaces the
@@ -19,12 +20,17 @@ pub(crate) fn archive_snapshot(
     v: &mut Verdict,
 ) -> Step<Vec<Event>> {
     let account = ctx.customer("archive_snapshot")?;
-    let snapshot = ctx.own_snapshot(account, &c.snapshot)?;
+    let snapshot = ctx.owned_snapshot(account, &c.snapshot, ShareeOperation::Archive)?;
     let limits = &ctx.state.limits;
     v.check(ctx.authorize(Action::ArchiveSnapshot, snapshot_resource(snapshot)))?;
     v.check(require_available(snapshot, RuleId::Arch1))?;
     v.ensure(!snapshot.is_archived(), || Violation::AlreadyArchived {
         snapshot: snapshot.id.clone(),
+    })?;
+    let shares = ctx.state.shares_holding(&snapshot.id).count();
+    v.ensure(shares == 0, || Violation::SharedSnapshotNotArchivable {
+        snapshot: snapshot.id.clone(),
+        shares,
     })?;
     let archivable_at = time::later(snapshot.created_at, Span::Days(limits.archive_min_age_days))?;
     v.ensure(ctx.now >= archivable_at, || {

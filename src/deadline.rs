@@ -2,14 +2,17 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::{Event, ReleaseReason, Retention, Snapshot, SnapshotId, State};
+use crate::{Event, ReleaseReason, Retention, ShareId, Snapshot, SnapshotId, State};
 
 /// The kinds of time-caused event, in the order they happen at one instant:
-/// a lock expiring at a snapshot's retention end expires first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// a lock expiring at a snapshot's retention end expires first, and what a
+/// sharee sees expires before its source is released.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(crate) enum DeadlineKind {
     CoolOffEnd,
     LockExpiry,
+    /// The end of what the sharees of this share see (SHARE-9).
+    ShareExpiry(ShareId),
     RetentionEnd,
 }
 
@@ -57,9 +60,14 @@ impl Deadline {
 
     fn event(&self) -> Event {
         let (at, snapshot) = (self.at, self.snapshot.clone());
-        match self.kind {
+        match &self.kind {
             DeadlineKind::CoolOffEnd => Event::CoolOffEnded { at, snapshot },
             DeadlineKind::LockExpiry => Event::LockExpired { at, snapshot },
+            DeadlineKind::ShareExpiry(share) => Event::ShareExpired {
+                at,
+                share: share.clone(),
+                snapshot,
+            },
             DeadlineKind::RetentionEnd => Event::SnapshotReleased {
                 at,
                 snapshot,

@@ -11,10 +11,12 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, Utc};
 
 use crate::actor::{Decision, evaluate, resource_name};
+use crate::share::reach::{self, Standing};
 use crate::{
     AccountId, Action, Actor, Command, Disk, DiskId, Event, Image, ImageId, ObjectKind, Region,
-    RegionId, Retention, Snapshot, SnapshotId, SnapshotKind, Span, State, Violation, account,
-    archive, copy, disk, image, is_well_formed, lock, rotation, snapshot, time,
+    RegionId, Retention, ShareeOperation, Snapshot, SnapshotId, SnapshotKind, Span, State,
+    Violation, account, archive, copy, directory, disk, image, is_well_formed, lock, rotation,
+    share, snapshot, time,
 };
 
 /// Evaluation stopped at this refusal.
@@ -235,6 +237,114 @@ impl Ctx<'_> {
         Ok(snapshot)
     }
 
+    /// A snapshot only its owner `account` may act on this way (GEN-4):
+    /// one shared with the account is refused by `forbidden` (SHARE-10 and
+    /// its kin), any other of another account by PERM-4.
+    pub(crate) fn owned_snapshot_or(
+        &self,
+        account: &AccountId,
+        id: &SnapshotId,
+        forbidden: impl FnOnce(&Snapshot) -> Violation,
+    ) -> Result<&Snapshot, Violation> {
+        let snapshot = self.snapshot(id)?;
+        if snapshot.owner != *account
+            && reach::standing(self.state, snapshot, account, self.now).is_visible()
+        {
+            return Err(forbidden(snapshot));
+        }
+        owned(account, &snapshot.owner, ObjectKind::Snapshot, id.as_str())?;
+        Ok(snapshot)
+    }
+
+    /// A snapshot only its owner may act on: a sharee is refused by
+    /// SHARE-10 naming `operation`, anyone else by PERM-4.
+    pub(crate) fn owned_snapshot(
+        &self,
+        account: &AccountId,
+        id: &SnapshotId,
+        operation: ShareeOperation,
+    ) -> Result<&Snapshot, Violation> {
+        self.owned_snapshot_or(account, id, |snapshot| Violation::ShareeMayNot {
+            snapshot: snapshot.id.clone(),
+            owner: snapshot.owner.clone(),
+            operation,
+        })
+    }
+
+    /// A snapshot `account` owns or that a share holding it reaches
+    /// (GEN-4, PERM-4); whether it may use it now is [`Ctx::usable`].
+    pub(crate) fn reachable_snapshot(
+        &self,
+        account: &AccountId,
+        id: &SnapshotId,
+    ) -> Result<(&Snapshot, Option<Standing<'_>>), Violation> {
+        let snapshot = self.snapshot(id)?;
+        if snapshot.owner == *account {
+            return Ok((snapshot, None));
+        }
+        match reach::standing(self.state, snapshot, account, self.now) {
+            Standing::Foreign => Err(Violation::ForeignResource {
+                kind: ObjectKind::Snapshot,
+                id: id.to_string(),
+                owner: snapshot.owner.clone(),
+                account: account.clone(),
+            }),
+            standing => Ok((snapshot, Some(standing))),
+        }
+    }
+
+    /// Whether `account` may use a snapshot shared with it now: it accepted
+    /// the share (SHARE-7), the view has not expired (SHARE-9), the owner's
+    /// role trusts it with a customer-key snapshot (SHARE-6).
+    pub(crate) fn usable(
+        &self,
+        account: &AccountId,
+        snapshot: &Snapshot,
+        standing: Option<Standing<'_>>,
+    ) -> Result<(), Violation> {
+        match standing {
+            None | Some(Standing::Usable(_)) => Ok(()),
+            Some(Standing::Untrusted(_)) => Err(Violation::EncryptedShareNotTrusted {
+                snapshot: snapshot.id.clone(),
+                owner: snapshot.owner.clone(),
+                sharee: account.clone(),
+            }),
+            Some(Standing::Pending(share)) => Err(Violation::ShareNotAccepted {
+                share: share.id.clone(),
+                account: account.clone(),
+            }),
+            Some(Standing::Expired(share, expired_at)) => Err(Violation::SharedViewExpired {
+                share: share.id.clone(),
+                snapshot: snapshot.id.clone(),
+                expired_at,
+            }),
+            Some(Standing::Foreign) => Err(Violation::ForeignResource {
+                kind: ObjectKind::Snapshot,
+                id: snapshot.id.to_string(),
+                owner: snapshot.owner.clone(),
+                account: account.clone(),
+            }),
+        }
+    }
+
+    /// SHARE-12: refuses the deletion of a snapshot that is shared.
+    pub(crate) fn guard_shared(&self, snapshot: &Snapshot) -> Result<(), Violation> {
+        match self.state.index.shares_of.get(&snapshot.id) {
+            Some(shares) => Err(Violation::SnapshotShared {
+                snapshot: snapshot.id.clone(),
+                shares: shares.len(),
+            }),
+            None => Ok(()),
+        }
+    }
+
+    /// Whether a deletion path other than a request may remove the snapshot
+    /// at `now`: not while a lock protects it (LOCK-10) nor while it is
+    /// shared (SHARE-12).
+    pub(crate) fn removable(&self, snapshot: &Snapshot) -> bool {
+        !snapshot.is_locked_at(self.now) && !self.state.is_shared(&snapshot.id)
+    }
+
     /// A disk of `account` (GEN-4, then PERM-4).
     pub(crate) fn own_disk(&self, account: &AccountId, id: &DiskId) -> Result<&Disk, Violation> {
         let disk = self.disk(id)?;
@@ -349,5 +459,16 @@ pub(crate) fn dispatch(ctx: &Ctx<'_>, command: &Command, v: &mut Verdict) -> Ste
         Command::ImportImage(c) => image::import_image(ctx, c, v),
         Command::CreateImage(c) => image::create_image(ctx, c, v),
         Command::DeleteImage(c) => image::delete_image(ctx, c, v),
+        Command::ReinitializeDisk(c) => disk::reinitialize_disk(ctx, c, v),
+        Command::CreateResourceDirectory(c) => directory::create_directory(ctx, c, v),
+        Command::CreateFolder(c) => directory::create_folder(ctx, c),
+        Command::AddDirectoryMember(c) => directory::add_member(ctx, c, v),
+        Command::RemoveDirectoryMember(c) => directory::remove_member(ctx, c, v),
+        Command::SetEncryptedShareRole(c) => account::set_encrypted_share_role(ctx, c),
+        Command::CreateResourceShare(c) => share::commands::create_share(ctx, c, v),
+        Command::AssociateResourceShare(c) => share::commands::associate_share(ctx, c, v),
+        Command::DisassociateResourceShare(c) => share::commands::disassociate_share(ctx, c, v),
+        Command::DeleteResourceShare(c) => share::commands::delete_share(ctx, c, v),
+        Command::AcceptResourceShare(c) => share::commands::accept_share(ctx, c, v),
     }
 }

@@ -1,5 +1,7 @@
 //! Disks: what snapshots are taken of and restored to (DISK).
 
+use std::fmt;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -9,8 +11,8 @@ use crate::snapshot::deletion;
 use crate::snapshot::require_available;
 use crate::{
     AccountId, Action, CreateDisk, DeletionCause, DiskId, DiskSource, Event, ImageSource, KeyId,
-    ObjectKind, RegionId, ReleaseDisk, ResetDisk, RuleId, Snapshot, SnapshotId, SnapshotKind,
-    SnapshotOrigin, Violation,
+    ObjectKind, RegionId, ReinitializeDisk, ReleaseDisk, ResetDisk, RuleId, Snapshot, SnapshotId,
+    SnapshotKind, SnapshotOrigin, Violation,
 };
 
 /// A disk's category.
@@ -32,6 +34,35 @@ pub enum DiskCategory {
     EssdEntry,
 }
 
+impl fmt::Display for DiskCategory {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Basic => "basic disk",
+            Self::Efficiency => "ultra disk",
+            Self::Ssd => "standard SSD",
+            Self::Essd => "ESSD",
+            Self::EssdAutoPl => "ESSD AutoPL",
+            Self::EssdEntry => "ESSD Entry",
+        })
+    }
+}
+
+impl DiskCategory {
+    /// Whether the category is of the ESSD family (ESSD, ESSD AutoPL, ESSD
+    /// Entry), the only one a disk made from a shared encrypted snapshot
+    /// may be (SHARE-11).
+    ///
+    /// ```
+    /// use snapguard::DiskCategory;
+    /// assert!(DiskCategory::EssdAutoPl.is_essd_family());
+    /// assert!(!DiskCategory::Ssd.is_essd_family());
+    /// ```
+    #[must_use]
+    pub fn is_essd_family(self) -> bool {
+        matches!(self, Self::Essd | Self::EssdAutoPl | Self::EssdEntry)
+    }
+}
+
 /// How a disk or snapshot is encrypted.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(tag = "type", content = "key", rename_all = "snake_case")]
@@ -42,6 +73,33 @@ pub enum Encryption {
     ServiceKey,
     /// A customer master key.
     CustomerKey(KeyId),
+}
+
+impl Encryption {
+    /// The customer master key, if encrypted with one.
+    ///
+    /// ```
+    /// use snapguard::{Encryption, KeyId};
+    /// assert_eq!(Encryption::CustomerKey(KeyId::new("k-1")).customer_key(), Some(&KeyId::new("k-1")));
+    /// assert_eq!(Encryption::ServiceKey.customer_key(), None);
+    /// ```
+    #[must_use]
+    pub fn customer_key(&self) -> Option<&KeyId> {
+        match self {
+            Self::CustomerKey(key) => Some(key),
+            Self::Unencrypted | Self::ServiceKey => None,
+        }
+    }
+}
+
+impl fmt::Display for Encryption {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Unencrypted => f.write_str("no encryption"),
+            Self::ServiceKey => f.write_str("the service key"),
+            Self::CustomerKey(key) => write!(f, "customer key `{key}`"),
+        }
+    }
 }
 
 /// A cloud disk.
@@ -65,6 +123,9 @@ pub struct Disk {
     pub source: DiskSource,
     /// Whether it was built from an imported custom image (SHARE-5).
     pub from_imported_image: bool,
+    /// Whether it was built from a snapshot shared with its account; it
+    /// re-initializes only while the share is in place (DISK-4).
+    pub from_shared_snapshot: bool,
     /// When it was created.
     pub created_at: DateTime<Utc>,
 }
@@ -102,10 +163,13 @@ impl Disk {
 }
 
 /// DISK-1. Checks, in order: a customer; the region exists (GEN-4); a fresh
-/// disk id (GEN-4, GEN-5); the source exists and is its own (GEN-4, PERM-4);
-/// `ecs:CreateDisk` (PERM-1); then, the command's own rule, a snapshot
-/// source available and in the disk's region (DISK-1). A lock does not stop
-/// it (LOCK-16).
+/// disk id (GEN-4, GEN-5); the source exists (GEN-4) and is its own or a
+/// snapshot shared with it (PERM-4); `ecs:CreateDisk` (PERM-1); a shared
+/// snapshot usable now (SHARE-7, SHARE-9, SHARE-6); a snapshot source
+/// available and in the disk's region (DISK-1); from a shared encrypted
+/// snapshot, another key and the ESSD family (SHARE-11). A lock does not
+/// stop it (LOCK-16). The disk belongs to, and is billed to, the account
+/// (SHARE-15).
 pub(crate) fn create_disk(ctx: &Ctx<'_>, c: &CreateDisk, v: &mut Verdict) -> Step<Vec<Event>> {
     let account = ctx.customer("create_disk")?;
     ctx.region(&c.region)?;
@@ -117,7 +181,7 @@ pub(crate) fn create_disk(ctx: &Ctx<'_>, c: &CreateDisk, v: &mut Verdict) -> Ste
             ctx.own_image(account, image)?.source == ImageSource::Imported,
             None,
         ),
-        DiskSource::Snapshot(id) => (false, Some(ctx.own_snapshot(account, id)?)),
+        DiskSource::Snapshot(id) => (false, Some(ctx.reachable_snapshot(account, id)?)),
     };
     let disk = Disk {
         id: c.disk.clone(),
@@ -128,10 +192,12 @@ pub(crate) fn create_disk(ctx: &Ctx<'_>, c: &CreateDisk, v: &mut Verdict) -> Ste
         encryption: c.encryption.clone(),
         source: c.source.clone(),
         from_imported_image,
+        from_shared_snapshot: matches!(source_snapshot, Some((_, Some(_)))),
         created_at: ctx.now,
     };
     v.check(ctx.authorize(Action::CreateDisk, disk.resource()))?;
-    if let Some(snapshot) = source_snapshot {
+    if let Some((snapshot, standing)) = source_snapshot {
+        v.check(ctx.usable(account, snapshot, standing))?;
         v.check(require_available(snapshot, RuleId::Disk1))?;
         v.ensure(snapshot.region == c.region, || {
             Violation::DiskRegionMismatch {
@@ -140,13 +206,43 @@ pub(crate) fn create_disk(ctx: &Ctx<'_>, c: &CreateDisk, v: &mut Verdict) -> Ste
                 disk_region: c.region.clone(),
             }
         })?;
+        if let (true, Some(key)) = (standing.is_some(), snapshot.encryption.customer_key()) {
+            check_shared_encrypted_disk(snapshot, key, &disk, v)?;
+        }
     }
     Ok(vec![Event::DiskCreated { at: ctx.now, disk }])
 }
 
+/// SHARE-11: a disk made from a snapshot shared encrypted with `key` uses
+/// another key and is of the ESSD family.
+fn check_shared_encrypted_disk(
+    snapshot: &Snapshot,
+    key: &KeyId,
+    disk: &Disk,
+    v: &mut Verdict,
+) -> Step<()> {
+    let other_key = match &disk.encryption {
+        Encryption::Unencrypted => false,
+        Encryption::ServiceKey => true,
+        Encryption::CustomerKey(chosen) => chosen != key,
+    };
+    v.ensure(other_key, || Violation::SharedKeyNotChanged {
+        snapshot: snapshot.id.clone(),
+        key: key.clone(),
+        requested: disk.encryption.clone(),
+    })?;
+    v.ensure(disk.category.is_essd_family(), || {
+        Violation::SharedDiskCategory {
+            snapshot: snapshot.id.clone(),
+            category: disk.category,
+        }
+    })
+}
+
 /// DISK-3. Checks: a customer; its own disk (GEN-4, PERM-4);
 /// `ecs:DeleteDisk` (PERM-1). With `release_automatic_snapshots`, its
-/// automatic snapshots go too, except those a lock protects (LOCK-10).
+/// automatic snapshots go too, except those a lock protects (LOCK-10) and
+/// those shared (SHARE-12).
 pub(crate) fn release_disk(ctx: &Ctx<'_>, c: &ReleaseDisk, v: &mut Verdict) -> Step<Vec<Event>> {
     let account = ctx.customer("release_disk")?;
     let disk = ctx.own_disk(account, &c.disk)?;
@@ -155,7 +251,7 @@ pub(crate) fn release_disk(ctx: &Ctx<'_>, c: &ReleaseDisk, v: &mut Verdict) -> S
     if c.release_automatic_snapshots {
         for id in ctx.automatic_snapshots(&disk.id) {
             let snapshot = ctx.snapshot(id)?;
-            if !snapshot.is_locked_at(ctx.now) {
+            if ctx.removable(snapshot) {
                 events.push(deletion(ctx, snapshot, DeletionCause::DiskReleased));
             }
         }
@@ -167,13 +263,18 @@ pub(crate) fn release_disk(ctx: &Ctx<'_>, c: &ReleaseDisk, v: &mut Verdict) -> S
     Ok(events)
 }
 
-/// DISK-2. Checks, in order: a customer; its own disk and snapshot (GEN-4,
-/// PERM-4); `ecs:ResetDisk` (PERM-1); the snapshot was taken of this very
+/// DISK-2. Checks, in order: a customer; its own disk and snapshot (GEN-4;
+/// DISK-2 for a snapshot shared with the account, PERM-4 for another's); `ecs:ResetDisk` (PERM-1); the snapshot was taken of this very
 /// disk (not a copy, not another disk's) (DISK-2); available (DISK-2).
 pub(crate) fn reset_disk(ctx: &Ctx<'_>, c: &ResetDisk, v: &mut Verdict) -> Step<Vec<Event>> {
     let account = ctx.customer("reset_disk")?;
     let disk = ctx.own_disk(account, &c.disk)?;
-    let snapshot = ctx.own_snapshot(account, &c.snapshot)?;
+    let snapshot = ctx.owned_snapshot_or(account, &c.snapshot, |snapshot| {
+        Violation::RollbackToOtherSnapshot {
+            disk: disk.id.clone(),
+            snapshot: snapshot.id.clone(),
+        }
+    })?;
     v.check(ctx.authorize(Action::ResetDisk, disk.resource()))?;
     v.ensure(snapshot.origin.disk() == Some(&disk.id), || {
         Violation::RollbackToOtherSnapshot {
@@ -186,5 +287,38 @@ pub(crate) fn reset_disk(ctx: &Ctx<'_>, c: &ResetDisk, v: &mut Verdict) -> Step<
         at: ctx.now,
         disk: disk.id.clone(),
         snapshot: snapshot.id.clone(),
+    }])
+}
+
+/// DISK-4, SHARE-13. Checks, in order: a customer; its own disk (GEN-4,
+/// PERM-4); `ecs:ReInitDisk` (PERM-1); a disk made from a snapshot of
+/// another account needs that snapshot still shared with the account and
+/// usable by it (DISK-4); one made from its own snapshot needs the
+/// snapshot to exist (GEN-4). Blank disks and disks made from an image
+/// re-initialize freely.
+pub(crate) fn reinitialize_disk(
+    ctx: &Ctx<'_>,
+    c: &ReinitializeDisk,
+    v: &mut Verdict,
+) -> Step<Vec<Event>> {
+    let account = ctx.customer("reinitialize_disk")?;
+    let disk = ctx.own_disk(account, &c.disk)?;
+    v.check(ctx.authorize(Action::ReInitDisk, disk.resource()))?;
+    if let DiskSource::Snapshot(id) = &disk.source {
+        if disk.from_shared_snapshot {
+            let in_place = ctx
+                .reachable_snapshot(account, id)
+                .is_ok_and(|(snapshot, standing)| ctx.usable(account, snapshot, standing).is_ok());
+            v.ensure(in_place, || Violation::ShareNotInPlace {
+                disk: disk.id.clone(),
+                snapshot: id.clone(),
+            })?;
+        } else {
+            ctx.snapshot(id)?;
+        }
+    }
+    Ok(vec![Event::DiskReinitialized {
+        at: ctx.now,
+        disk: disk.id.clone(),
     }])
 }

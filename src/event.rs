@@ -6,9 +6,12 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use std::collections::BTreeSet;
+
 use crate::{
-    AccountId, Disk, DiskId, Image, ImageId, Lock, RegionId, Retention, Site, Snapshot, SnapshotId,
-    SnapshotOutcome, Statement, UserId,
+    AccountId, DirectoryId, Disk, DiskId, FolderId, Image, ImageId, Lock, Principal,
+    PrincipalScope, RegionId, Retention, ShareId, Site, Snapshot, SnapshotId, SnapshotOutcome,
+    Statement, UserId,
 };
 
 /// Why a snapshot was deleted.
@@ -171,7 +174,9 @@ pub enum Event {
         /// an early-deletion charge applies (ARCH-4).
         early_archive_deletion: bool,
     },
-    /// A snapshot was released by the provider.
+    /// A snapshot was released by the provider. A shared snapshot is
+    /// released at its retention end only once unshared (SHARE-14); one
+    /// released by billing (LOCK-12) leaves every share holding it.
     SnapshotReleased {
         /// When.
         at: DateTime<Utc>,
@@ -245,6 +250,139 @@ pub enum Event {
         /// The image.
         image: ImageId,
     },
+    /// A disk was re-initialized to what it was created from.
+    DiskReinitialized {
+        /// When.
+        at: DateTime<Utc>,
+        /// The disk.
+        disk: DiskId,
+    },
+    /// A resource directory was created; its management account is its
+    /// first member.
+    DirectoryCreated {
+        /// When.
+        at: DateTime<Utc>,
+        /// The directory.
+        directory: DirectoryId,
+        /// Its management account.
+        management: AccountId,
+    },
+    /// A folder was created in a resource directory.
+    FolderCreated {
+        /// When.
+        at: DateTime<Utc>,
+        /// The folder.
+        folder: FolderId,
+        /// Its directory.
+        directory: DirectoryId,
+    },
+    /// An account joined a resource directory (SHARE-8).
+    DirectoryMemberAdded {
+        /// When.
+        at: DateTime<Utc>,
+        /// The directory.
+        directory: DirectoryId,
+        /// The account.
+        account: AccountId,
+        /// Its folder, or `None` for the directory's root.
+        folder: Option<FolderId>,
+    },
+    /// An account left a resource directory (SHARE-8).
+    DirectoryMemberRemoved {
+        /// When.
+        at: DateTime<Utc>,
+        /// The directory.
+        directory: DirectoryId,
+        /// The account.
+        account: AccountId,
+    },
+    /// An account's share-encrypted-snapshot role now trusts these
+    /// accounts (SHARE-6); none means no role.
+    EncryptedShareRoleSet {
+        /// When.
+        at: DateTime<Utc>,
+        /// The account.
+        account: AccountId,
+        /// The accounts trusted.
+        trusted: BTreeSet<AccountId>,
+    },
+    /// A resource share was created, empty; its principals and snapshots
+    /// follow as their own events.
+    ResourceShareCreated {
+        /// When.
+        at: DateTime<Utc>,
+        /// The share.
+        share: ShareId,
+        /// Its owner.
+        owner: AccountId,
+        /// Whom it may name.
+        scope: PrincipalScope,
+    },
+    /// A share names a new principal.
+    SharePrincipalAdded {
+        /// When.
+        at: DateTime<Utc>,
+        /// The share.
+        share: ShareId,
+        /// The principal.
+        principal: Principal,
+    },
+    /// A share no longer names a principal.
+    SharePrincipalRemoved {
+        /// When.
+        at: DateTime<Utc>,
+        /// The share.
+        share: ShareId,
+        /// The principal.
+        principal: Principal,
+    },
+    /// A snapshot was added to a share.
+    SnapshotShared {
+        /// When.
+        at: DateTime<Utc>,
+        /// The share.
+        share: ShareId,
+        /// The snapshot.
+        snapshot: SnapshotId,
+        /// When what the sharees see of it expires (SHARE-9).
+        expires_at: DateTime<Utc>,
+    },
+    /// A snapshot was removed from a share (SHARE-13).
+    SnapshotUnshared {
+        /// When.
+        at: DateTime<Utc>,
+        /// The share.
+        share: ShareId,
+        /// The snapshot.
+        snapshot: SnapshotId,
+    },
+    /// A resource share was deleted, with its principals; its snapshots
+    /// were unshared by the events before it.
+    ResourceShareDeleted {
+        /// When.
+        at: DateTime<Utc>,
+        /// The share.
+        share: ShareId,
+    },
+    /// An account accepted a resource share (SHARE-7).
+    ResourceShareAccepted {
+        /// When.
+        at: DateTime<Utc>,
+        /// The share.
+        share: ShareId,
+        /// The account.
+        account: AccountId,
+    },
+    /// What the sharees of a share see of a snapshot expired (SHARE-9).
+    /// The snapshot stays in the share until unshared.
+    ShareExpired {
+        /// When.
+        at: DateTime<Utc>,
+        /// The share.
+        share: ShareId,
+        /// The snapshot.
+        snapshot: SnapshotId,
+    },
 }
 
 impl Event {
@@ -281,7 +419,21 @@ impl Event {
             | Self::CoolOffEnded { at, .. }
             | Self::LockExpired { at, .. }
             | Self::ImageCreated { at, .. }
-            | Self::ImageDeleted { at, .. } => *at,
+            | Self::ImageDeleted { at, .. }
+            | Self::DiskReinitialized { at, .. }
+            | Self::DirectoryCreated { at, .. }
+            | Self::FolderCreated { at, .. }
+            | Self::DirectoryMemberAdded { at, .. }
+            | Self::DirectoryMemberRemoved { at, .. }
+            | Self::EncryptedShareRoleSet { at, .. }
+            | Self::ResourceShareCreated { at, .. }
+            | Self::SharePrincipalAdded { at, .. }
+            | Self::SharePrincipalRemoved { at, .. }
+            | Self::SnapshotShared { at, .. }
+            | Self::SnapshotUnshared { at, .. }
+            | Self::ResourceShareDeleted { at, .. }
+            | Self::ResourceShareAccepted { at, .. }
+            | Self::ShareExpired { at, .. } => *at,
         }
     }
 }

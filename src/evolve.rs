@@ -99,6 +99,7 @@ impl State {
                 // An accepted history never reuses an id (GEN-4); should an
                 // event list do so, the new record replaces the old one in
                 // the indexes too, so no stale deadline outlives it.
+                self.unshare_everywhere(&snapshot.id);
                 if let Some(replaced) = self.snapshots.remove(&snapshot.id) {
                     self.index.remove_snapshot(&replaced);
                 }
@@ -137,6 +138,7 @@ impl State {
                 });
             }
             Event::SnapshotDeleted { snapshot, .. } | Event::SnapshotReleased { snapshot, .. } => {
+                self.unshare_everywhere(snapshot);
                 if let Some(removed) = self.snapshots.remove(snapshot) {
                     self.index.remove_snapshot(&removed);
                 }
@@ -180,6 +182,20 @@ impl State {
                 self.images.remove(image);
                 self.retired.images.insert(image.clone());
             }
+            Event::DiskReinitialized { .. } => {}
+            Event::DirectoryCreated { .. }
+            | Event::FolderCreated { .. }
+            | Event::DirectoryMemberAdded { .. }
+            | Event::DirectoryMemberRemoved { .. }
+            | Event::EncryptedShareRoleSet { .. }
+            | Event::ResourceShareCreated { .. }
+            | Event::SharePrincipalAdded { .. }
+            | Event::SharePrincipalRemoved { .. }
+            | Event::SnapshotShared { .. }
+            | Event::SnapshotUnshared { .. }
+            | Event::ResourceShareDeleted { .. }
+            | Event::ResourceShareAccepted { .. }
+            | Event::ShareExpired { .. } => self.record_sharing(event),
         }
     }
 

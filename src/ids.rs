@@ -95,6 +95,12 @@ ids! {
     ImageId;
     /// An encryption key (a customer master key in KMS).
     KeyId;
+    /// A resource share (Resource Sharing), such as `rs-1`.
+    ShareId;
+    /// A resource directory, such as `rd-1`.
+    DirectoryId;
+    /// A folder of a resource directory, such as `fd-1`.
+    FolderId;
 }
 
 /// The kinds of object a violation can name.
@@ -114,6 +120,12 @@ pub enum ObjectKind {
     Snapshot,
     /// A custom image.
     Image,
+    /// A resource share.
+    ResourceShare,
+    /// A resource directory.
+    Directory,
+    /// A folder of a resource directory.
+    Folder,
 }
 
 impl fmt::Display for ObjectKind {
@@ -125,6 +137,9 @@ impl fmt::Display for ObjectKind {
             Self::Disk => "disk",
             Self::Snapshot => "snapshot",
             Self::Image => "image",
+            Self::ResourceShare => "resource share",
+            Self::Directory => "resource directory",
+            Self::Folder => "folder",
         })
     }
 }

@@ -93,7 +93,8 @@ pub(crate) fn create_image(ctx: &Ctx<'_>, c: &CreateImage, v: &mut Verdict) -> S
 
 /// IMAGE-2. Checks: a customer; its own image (GEN-4, PERM-4);
 /// `ecs:DeleteImage`. With `delete_snapshots`, the snapshot it was built
-/// from goes too, unless a lock protects it (LOCK-10) or it is gone already.
+/// from goes too, unless a lock protects it (LOCK-10), it is shared
+/// (SHARE-12) or it is gone already.
 pub(crate) fn delete_image(ctx: &Ctx<'_>, c: &DeleteImage, v: &mut Verdict) -> Step<Vec<Event>> {
     let account = ctx.customer("delete_image")?;
     let image = ctx.own_image(account, &c.image)?;
@@ -101,7 +102,7 @@ pub(crate) fn delete_image(ctx: &Ctx<'_>, c: &DeleteImage, v: &mut Verdict) -> S
     let mut events = Vec::new();
     if let (true, ImageSource::Snapshot(id)) = (c.delete_snapshots, &image.source) {
         let built_on = ctx.snapshot(id).ok().filter(|s| s.owner == *account);
-        if let Some(snapshot) = built_on.filter(|s| !s.is_locked_at(ctx.now)) {
+        if let Some(snapshot) = built_on.filter(|s| ctx.removable(s)) {
             events.push(deletion(ctx, snapshot, DeletionCause::ImageDeleted));
         }
     }

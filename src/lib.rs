@@ -71,6 +71,7 @@ mod command;
 mod copy;
 mod deadline;
 mod decide;
+mod directory;
 mod disk;
 mod event;
 mod evolve;
@@ -83,6 +84,7 @@ mod machine;
 mod query;
 mod rotation;
 mod rule;
+mod share;
 mod snapshot;
 mod state;
 mod time;
@@ -91,17 +93,21 @@ mod violation;
 pub use account::{Account, Region, Site, User};
 pub use actor::{Action, Actor, Effect, Statement};
 pub use command::{
-    ArchiveSnapshot, Command, CopySnapshot, CreateAccount, CreateAutomaticSnapshot,
-    CreateBackupSnapshot, CreateDisk, CreateImage, CreateRegion, CreateSnapshot, CreateUser,
-    DeleteImage, DeleteSnapshot, DiskSource, FinishSnapshot, ImportImage, LockSnapshot,
-    MarkAccountOverdue, ReleaseDisk, ReleaseOverdueSnapshot, ResetDisk, RetentionRequest,
+    AcceptResourceShare, AddDirectoryMember, ArchiveSnapshot, AssociateResourceShare, Command,
+    CopySnapshot, CreateAccount, CreateAutomaticSnapshot, CreateBackupSnapshot, CreateDisk,
+    CreateFolder, CreateImage, CreateRegion, CreateResourceDirectory, CreateResourceShare,
+    CreateSnapshot, CreateUser, DeleteImage, DeleteResourceShare, DeleteSnapshot,
+    DisassociateResourceShare, DiskSource, FinishSnapshot, ImportImage, LockSnapshot,
+    MarkAccountOverdue, ReinitializeDisk, ReleaseDisk, ReleaseOverdueSnapshot,
+    RemoveDirectoryMember, ResetDisk, RetentionRequest, SetEncryptedShareRole,
     SetSnapshotRetention, SetUserPolicy, SettleAccount, SnapshotOutcome, UnlockSnapshot,
 };
+pub use directory::{Folder, ResourceDirectory};
 pub use disk::{Disk, DiskCategory, Encryption};
 pub use event::{DeletionCause, Event, ReleaseReason};
 pub use ids::{
-    AccountId, DiskId, ImageId, KeyId, MAX_ID_LEN, ObjectKind, RegionId, SnapshotId, UserId,
-    is_well_formed,
+    AccountId, DirectoryId, DiskId, FolderId, ImageId, KeyId, MAX_ID_LEN, ObjectKind, RegionId,
+    ShareId, SnapshotId, UserId, is_well_formed,
 };
 pub use image::{Image, ImageSource};
 pub use limits::Limits;
@@ -110,6 +116,10 @@ pub use lock::{Lock, LockQuery, LockState, LockView};
 pub use machine::Transition;
 pub use query::DeletionReport;
 pub use rule::{Family, RuleId, UnknownRuleId};
+pub use share::{
+    Principal, PrincipalProblem, PrincipalScope, ResourceShare, ShareStatus, SharedSnapshot,
+    SharedWith, ShareeOperation, SnapshotAccess, Unshareable, VisibleSnapshot,
+};
 pub use snapshot::{
     Retention, Snapshot, SnapshotKind, SnapshotOrigin, SnapshotStatus, StorageTier,
 };

@@ -45,6 +45,13 @@ pub struct Limits {
     /// Days after archiving during which deletion carries an early-deletion
     /// charge (ARCH-4).
     pub archive_min_storage_days: u32,
+    /// Principals a snapshot may be shared with, a directory or folder
+    /// counting as one (SHARE-1).
+    pub max_principals_per_snapshot: u32,
+    /// Snapshots an account may have shared at a time (SHARE-2).
+    pub max_shared_snapshots_per_account: u32,
+    /// Days a sharee sees a snapshot of permanent retention (SHARE-9).
+    pub permanent_share_days: u32,
 }
 
 impl Default for Limits {
@@ -61,6 +68,9 @@ impl Default for Limits {
             min_archive_retention_days: 74,
             max_archive_retention_days: 65_536,
             archive_min_storage_days: 60,
+            max_principals_per_snapshot: 64,
+            max_shared_snapshots_per_account: 1_024,
+            permanent_share_days: 1_096,
         }
     }
 }

@@ -155,6 +155,15 @@ fn check_ranges(ctx: &Ctx<'_>, c: &LockSnapshot, v: &mut Verdict) -> Step<()> {
 }
 
 /// LOCK-3: only available snapshots, never Cloud Backup ones.
+/// LOCK-3: a snapshot shared with the account is never locked (nor
+/// unlocked) by it.
+fn shared_not_lockable(snapshot: &Snapshot) -> Violation {
+    Violation::SharedSnapshotNotLockable {
+        snapshot: snapshot.id.clone(),
+        owner: snapshot.owner.clone(),
+    }
+}
+
 fn check_lockable(snapshot: &Snapshot, v: &mut Verdict) -> Step<()> {
     v.ensure(snapshot.origin != SnapshotOrigin::CloudBackup, || {
         Violation::CloudBackupSnapshot {
@@ -204,7 +213,7 @@ fn fresh_lock_from(
 /// retention ([`fresh_lock_from`]).
 pub(crate) fn lock_snapshot(ctx: &Ctx<'_>, c: &LockSnapshot, v: &mut Verdict) -> Step<Vec<Event>> {
     let account = ctx.customer("lock_snapshot")?;
-    let snapshot = ctx.own_snapshot(account, &c.snapshot)?;
+    let snapshot = ctx.owned_snapshot_or(account, &c.snapshot, shared_not_lockable)?;
     v.check(ctx.authorize(Action::LockSnapshot, snapshot_resource(snapshot)))?;
     check_lockable(snapshot, v)?;
     check_ranges(ctx, c, v)?;
@@ -263,7 +272,7 @@ pub(crate) fn unlock_snapshot(
     v: &mut Verdict,
 ) -> Step<Vec<Event>> {
     let account = ctx.customer("unlock_snapshot")?;
-    let snapshot = ctx.own_snapshot(account, &c.snapshot)?;
+    let snapshot = ctx.owned_snapshot_or(account, &c.snapshot, shared_not_lockable)?;
     v.check(ctx.authorize(Action::UnlockSnapshot, snapshot_resource(snapshot)))?;
     let id = snapshot.id.clone();
     match snapshot

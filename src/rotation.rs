@@ -10,11 +10,12 @@ use crate::{
 
 /// LOCK-11. Checks, in order: the platform; the disk exists (GEN-4); a fresh
 /// id (GEN-4, GEN-5); the retention (SNAP-5); then, at the limit, the oldest
-/// automatic snapshot of the disk that no lock protects is deleted, and if
-/// every one is locked the new one is refused until the first lock expires.
+/// automatic snapshot of the disk that no lock protects and that is not
+/// shared (SHARE-12) is deleted, and if every one is locked or shared the
+/// new one is refused, until the first lock expires if any.
 ///
-/// The cost follows the number of locked automatic snapshots skipped, which
-/// the per-disk limit bounds, never the fleet.
+/// The cost follows the number of locked or shared automatic snapshots
+/// skipped, which the per-disk limit bounds, never the fleet.
 pub(crate) fn create_automatic_snapshot(
     ctx: &Ctx<'_>,
     c: &CreateAutomaticSnapshot,
@@ -40,6 +41,10 @@ pub(crate) fn create_automatic_snapshot(
             break;
         }
         let old = ctx.snapshot(id)?;
+        if ctx.state.is_shared(&old.id) {
+            // Kept while shared (SHARE-12); waiting alone does not free it.
+            continue;
+        }
         match old.lock.as_ref().filter(|lock| lock.is_active_at(ctx.now)) {
             Some(lock) => {
                 earliest_unlock = Some(earliest_unlock.map_or(lock.expiry, |e| e.min(lock.expiry)));

@@ -11,7 +11,8 @@ use crate::time::rfc3339;
 use crate::{
     AccountId, Action, Actor, CreateBackupSnapshot, CreateSnapshot, DeleteSnapshot, DeletionCause,
     DiskId, Encryption, Event, FinishSnapshot, Lock, LockState, ObjectKind, RegionId,
-    RetentionRequest, RuleId, SetSnapshotRetention, SnapshotId, Span, Violation, time,
+    RetentionRequest, RuleId, SetSnapshotRetention, ShareeOperation, SnapshotId, Span, Violation,
+    time,
 };
 
 /// Where a snapshot is in its life.
@@ -377,18 +378,20 @@ pub(crate) fn finish_snapshot(ctx: &Ctx<'_>, c: &FinishSnapshot) -> Step<Vec<Eve
     }])
 }
 
-/// SNAP-4. Checks: a customer; the snapshot exists and is its own (GEN-4,
-/// PERM-4); `ecs:DeleteSnapshot` (PERM-1); no lock in cooling-off or
-/// compliance (LOCK-10, whoever asks: PERM-3).
+/// SNAP-4. Checks: a customer; the snapshot exists (GEN-4) and is its own
+/// (SHARE-10 for a sharee, PERM-4 for anyone else); `ecs:DeleteSnapshot`
+/// (PERM-1); no lock in cooling-off or compliance (LOCK-10, whoever asks:
+/// PERM-3); not shared (SHARE-12).
 pub(crate) fn delete_snapshot(
     ctx: &Ctx<'_>,
     c: &DeleteSnapshot,
     v: &mut Verdict,
 ) -> Step<Vec<Event>> {
     let account = ctx.customer("delete_snapshot")?;
-    let snapshot = ctx.own_snapshot(account, &c.snapshot)?;
+    let snapshot = ctx.owned_snapshot(account, &c.snapshot, ShareeOperation::Delete)?;
     v.check(ctx.authorize(Action::DeleteSnapshot, snapshot_resource(snapshot)))?;
     v.check(guard_deletion(snapshot, ctx.now))?;
+    v.check(ctx.guard_shared(snapshot))?;
     Ok(vec![deletion(ctx, snapshot, DeletionCause::Requested)])
 }
 
@@ -440,8 +443,8 @@ pub(crate) fn deletion(ctx: &Ctx<'_>, snapshot: &Snapshot, cause: DeletionCause)
     }
 }
 
-/// SNAP-3, SNAP-5, ARCH-2. Checks: a customer; its own snapshot; the
-/// permission; the retention in range (counted from the snapshot's
+/// SNAP-3, SNAP-5, ARCH-2. Checks: a customer; its own snapshot (a sharee
+/// is refused by SHARE-10: it cannot extend what it sees); the permission; the retention in range (counted from the snapshot's
 /// creation, SNAP-5); never shorter than now (SNAP-3). The same retention
 /// again records nothing.
 ///
@@ -456,7 +459,7 @@ pub(crate) fn set_retention(
     v: &mut Verdict,
 ) -> Step<Vec<Event>> {
     let account = ctx.customer("set_snapshot_retention")?;
-    let snapshot = ctx.own_snapshot(account, &c.snapshot)?;
+    let snapshot = ctx.owned_snapshot(account, &c.snapshot, ShareeOperation::ChangeRetention)?;
     v.check(ctx.authorize(Action::ModifySnapshotAttribute, snapshot_resource(snapshot)))?;
     let requested = match (c.retention, snapshot.tier) {
         (RetentionRequest::Permanent, StorageTier::Standard) => Retention::Permanent,

@@ -9,14 +9,16 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::deadline::Deadline;
+use crate::deadline::{Deadline, DeadlineKind};
 use crate::{
-    Account, AccountId, Disk, DiskId, Image, ImageId, Limits, Region, RegionId, Snapshot,
-    SnapshotId, SnapshotKind, User, UserId,
+    Account, AccountId, DirectoryId, Disk, DiskId, Folder, FolderId, Image, ImageId, Limits,
+    Principal, Region, RegionId, ResourceDirectory, ResourceShare, ShareId, Snapshot, SnapshotId,
+    SnapshotKind, User, UserId,
 };
 
-/// Everything the model knows: accounts, users, regions, disks, snapshots
-/// and images, with the limits in force and the latest instant recorded.
+/// Everything the model knows: accounts, users, regions, disks, snapshots,
+/// images, resource directories and resource shares, with the limits in
+/// force and the latest instant recorded.
 ///
 /// A `State` changes only through [`State::apply`] (or its relatives), which
 /// either returns a new state with the events that made it, or refuses.
@@ -38,6 +40,9 @@ pub struct State {
     pub(crate) disks: BTreeMap<DiskId, Disk>,
     pub(crate) snapshots: BTreeMap<SnapshotId, Snapshot>,
     pub(crate) images: BTreeMap<ImageId, Image>,
+    pub(crate) directories: BTreeMap<DirectoryId, ResourceDirectory>,
+    pub(crate) folders: BTreeMap<FolderId, Folder>,
+    pub(crate) shares: BTreeMap<ShareId, ResourceShare>,
     /// Ids of deleted objects, never given again (GEN-4).
     pub(crate) retired: Retired,
     pub(crate) index: Indexes,
@@ -55,6 +60,7 @@ pub(crate) struct Retired {
     pub(crate) snapshots: BTreeSet<SnapshotId>,
     pub(crate) disks: BTreeSet<DiskId>,
     pub(crate) images: BTreeSet<ImageId>,
+    pub(crate) shares: BTreeSet<ShareId>,
 }
 
 /// Indexes kept by evolve so that no rule scans the fleet.
@@ -66,6 +72,19 @@ pub(crate) struct Indexes {
     pub(crate) locked: BTreeMap<AccountId, BTreeSet<SnapshotId>>,
     /// Time-caused events not yet recorded, earliest first (GEN-6).
     pub(crate) deadlines: BTreeSet<Deadline>,
+    /// Snapshots by owner (what an account sees).
+    pub(crate) owned: BTreeMap<AccountId, BTreeSet<SnapshotId>>,
+    /// The directory each member account belongs to (SHARE-8).
+    pub(crate) membership: BTreeMap<AccountId, DirectoryId>,
+    /// The shares holding each shared snapshot (SHARE-12, SHARE-14).
+    pub(crate) shares_of: BTreeMap<SnapshotId, BTreeSet<ShareId>>,
+    /// How many of each account's snapshots are shared (SHARE-2).
+    pub(crate) shared_count: BTreeMap<AccountId, usize>,
+    /// The principals of each shared snapshot, with how many of its shares
+    /// name each (SHARE-1).
+    pub(crate) principals_of: BTreeMap<SnapshotId, BTreeMap<Principal, usize>>,
+    /// The shares naming each principal (what an account sees).
+    pub(crate) by_principal: BTreeMap<Principal, BTreeSet<ShareId>>,
 }
 
 impl State {
@@ -334,9 +353,34 @@ impl State {
         self.images.contains_key(id) || self.retired.images.contains(id)
     }
 
-    /// Rebuilds every index from the data.
+    /// Whether a share id names a share, live or deleted (GEN-4).
+    pub(crate) fn share_id_taken(&self, id: &ShareId) -> bool {
+        self.shares.contains_key(id) || self.retired.shares.contains(id)
+    }
+
+    /// Rebuilds every index from the data: memberships and shares first,
+    /// as whether a snapshot is shared decides its retention deadline.
     pub(crate) fn reindex(&mut self) {
         let mut index = Indexes::default();
+        for directory in self.directories.values() {
+            for account in directory.members.keys() {
+                index
+                    .membership
+                    .insert(account.clone(), directory.id.clone());
+            }
+        }
+        for share in self.shares.values() {
+            for principal in &share.principals {
+                index
+                    .by_principal
+                    .entry(principal.clone())
+                    .or_default()
+                    .insert(share.id.clone());
+            }
+            for (snapshot, shared) in &share.snapshots {
+                index.share_snapshot(share, snapshot, shared.expires_at, self.clock);
+            }
+        }
         for snapshot in self.snapshots.values() {
             index.add_snapshot(snapshot, self.clock);
         }
@@ -360,8 +404,15 @@ impl Indexes {
                 .or_default()
                 .insert(snapshot.id.clone());
         }
+        self.owned
+            .entry(snapshot.owner.clone())
+            .or_default()
+            .insert(snapshot.id.clone());
+        // A shared snapshot is not released at its retention end (SHARE-14).
+        let shared = self.shares_of.contains_key(&snapshot.id);
         for deadline in Deadline::of_snapshot(snapshot) {
-            if deadline.is_pending(recorded) {
+            let held = shared && deadline.kind == DeadlineKind::RetentionEnd;
+            if deadline.is_pending(recorded) && !held {
                 self.deadlines.insert(deadline);
             }
         }
@@ -377,10 +428,12 @@ impl Indexes {
                 }
             }
         }
-        if let Some(set) = self.locked.get_mut(&snapshot.owner) {
-            set.remove(&snapshot.id);
-            if set.is_empty() {
-                self.locked.remove(&snapshot.owner);
+        for index in [&mut self.locked, &mut self.owned] {
+            if let Some(set) = index.get_mut(&snapshot.owner) {
+                set.remove(&snapshot.id);
+                if set.is_empty() {
+                    index.remove(&snapshot.owner);
+                }
             }
         }
         for deadline in Deadline::of_snapshot(snapshot) {

@@ -143,7 +143,7 @@ fn hostile_state_json_with_other_broken_invariants_is_refused() {
     json["retired"]["snapshots"] = serde_json::json!(["s-1"]);
     cases.push(("live id also retired", json));
     let mut json = base.clone();
-    json["shares"] = serde_json::json!([]);
+    json["no_such_field"] = serde_json::json!([]);
     cases.push(("unknown field", json));
     for (what, json) in cases {
         assert!(load(&json).is_err(), "{what}: {json}");

@@ -6,6 +6,14 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+mod share;
+
+pub use share::{
+    AcceptResourceShare, AddDirectoryMember, AssociateResourceShare, CreateFolder,
+    CreateResourceDirectory, CreateResourceShare, DeleteResourceShare, DisassociateResourceShare,
+    RemoveDirectoryMember, SetEncryptedShareRole,
+};
+
 use crate::{
     AccountId, DiskCategory, DiskId, Encryption, ImageId, RegionId, Site, SnapshotId, Statement,
     UserId,
@@ -70,6 +78,28 @@ pub enum Command {
     CreateImage(CreateImage),
     /// See [`DeleteImage`].
     DeleteImage(DeleteImage),
+    /// See [`ReinitializeDisk`].
+    ReinitializeDisk(ReinitializeDisk),
+    /// See [`CreateResourceDirectory`].
+    CreateResourceDirectory(CreateResourceDirectory),
+    /// See [`CreateFolder`].
+    CreateFolder(CreateFolder),
+    /// See [`AddDirectoryMember`].
+    AddDirectoryMember(AddDirectoryMember),
+    /// See [`RemoveDirectoryMember`].
+    RemoveDirectoryMember(RemoveDirectoryMember),
+    /// See [`SetEncryptedShareRole`].
+    SetEncryptedShareRole(SetEncryptedShareRole),
+    /// See [`CreateResourceShare`].
+    CreateResourceShare(CreateResourceShare),
+    /// See [`AssociateResourceShare`].
+    AssociateResourceShare(AssociateResourceShare),
+    /// See [`DisassociateResourceShare`].
+    DisassociateResourceShare(DisassociateResourceShare),
+    /// See [`DeleteResourceShare`].
+    DeleteResourceShare(DeleteResourceShare),
+    /// See [`AcceptResourceShare`].
+    AcceptResourceShare(AcceptResourceShare),
 }
 
 impl Command {
@@ -106,6 +136,17 @@ impl Command {
             Self::ImportImage(_) => "import_image",
             Self::CreateImage(_) => "create_image",
             Self::DeleteImage(_) => "delete_image",
+            Self::ReinitializeDisk(_) => "reinitialize_disk",
+            Self::CreateResourceDirectory(_) => "create_resource_directory",
+            Self::CreateFolder(_) => "create_folder",
+            Self::AddDirectoryMember(_) => "add_directory_member",
+            Self::RemoveDirectoryMember(_) => "remove_directory_member",
+            Self::SetEncryptedShareRole(_) => "set_encrypted_share_role",
+            Self::CreateResourceShare(_) => "create_resource_share",
+            Self::AssociateResourceShare(_) => "associate_resource_share",
+            Self::DisassociateResourceShare(_) => "disassociate_resource_share",
+            Self::DeleteResourceShare(_) => "delete_resource_share",
+            Self::AcceptResourceShare(_) => "accept_resource_share",
         }
     }
 }
@@ -144,6 +185,17 @@ into_command!(
     ImportImage,
     CreateImage,
     DeleteImage,
+    ReinitializeDisk,
+    CreateResourceDirectory,
+    CreateFolder,
+    AddDirectoryMember,
+    RemoveDirectoryMember,
+    SetEncryptedShareRole,
+    CreateResourceShare,
+    AssociateResourceShare,
+    DisassociateResourceShare,
+    DeleteResourceShare,
+    AcceptResourceShare,
 );
 
 /// Registers an account. Issued by [`Actor::Platform`](crate::Actor::Platform).
@@ -216,11 +268,17 @@ pub enum DiskSource {
     Image(ImageId),
 }
 
-/// Creates a disk in the actor's account (`ecs:CreateDisk`).
+/// Creates a disk in the actor's account (`ecs:CreateDisk`), billed to it
+/// (SHARE-15).
 ///
 /// After the common checks (a snapshot or image source exists and is the
-/// account's own, then the permission): a snapshot source is available and
-/// in the disk's region (DISK-1). A lock does not stop it (LOCK-16).
+/// account's own or shared with it, then the permission): a shared snapshot
+/// is usable by the account now: it accepted the share (SHARE-7), the view
+/// has not expired (SHARE-9), the owner's role trusts it with a snapshot
+/// encrypted by a customer key (SHARE-6); a snapshot source is available
+/// and in the disk's region (DISK-1); from a shared encrypted snapshot, the
+/// disk uses another key and is of the ESSD family (SHARE-11). A lock does
+/// not stop it (LOCK-16).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CreateDisk {
     /// The new disk's id.
@@ -247,13 +305,26 @@ pub struct ReleaseDisk {
     pub release_automatic_snapshots: bool,
 }
 
-/// Rolls a disk back to a snapshot taken of it (`ecs:ResetDisk`, DISK-2).
+/// Rolls a disk back to a snapshot taken of it (`ecs:ResetDisk`, DISK-2);
+/// never to a snapshot shared with the account.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ResetDisk {
     /// The disk.
     pub disk: DiskId,
     /// The snapshot to roll back to.
     pub snapshot: SnapshotId,
+}
+
+/// Re-initializes a disk to what it was created from (`ecs:ReInitDisk`).
+///
+/// After the common checks: a disk created from a snapshot shared with the
+/// account needs the share still in place and usable (DISK-4, SHARE-13); a
+/// disk created from one of the account's own snapshots needs that
+/// snapshot to exist (GEN-4).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReinitializeDisk {
+    /// The disk.
+    pub disk: DiskId,
 }
 
 /// Takes a manual snapshot of a disk of the actor's account
@@ -381,11 +452,18 @@ pub struct ArchiveSnapshot {
     pub retention_days: u32,
 }
 
-/// Copies a snapshot into a new one owned by the actor's account
-/// (`ecs:CopySnapshot`). The copy carries no lock and no tags (LOCK-13).
+/// Copies a snapshot into a new one owned by, and billed to, the actor's
+/// account (`ecs:CopySnapshot`, SHARE-15). The copy carries no lock and no
+/// tags (LOCK-13), and stays when the source is unshared (SHARE-13).
 ///
-/// After the common checks, in order: the source is available (COPY-1) and
-/// not archived (ARCH-3); the copy's retention (SNAP-5).
+/// The source is the account's own or shared with it (SHARE-10). After the
+/// common checks, in order: a shared source is usable by the account now
+/// (SHARE-7, SHARE-9, SHARE-6); the source is available (COPY-1) and not
+/// archived (ARCH-3); the copy of a shared encrypted snapshot uses another
+/// key (SHARE-11); the copy's retention (SNAP-5).
+///
+/// Until key choice lands with the copy rules, a copy keeps its source's
+/// encryption, so a shared encrypted snapshot cannot be copied yet.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CopySnapshot {
     /// The snapshot to copy.

@@ -1,12 +1,18 @@
 //! Why a command was refused: one typed variant per way of going wrong.
+//!
+//! The rule each variant reports, and when waiting lifts it, are in
+//! `classify`.
+
+mod classify;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::time::{rfc3339, rfc3339_or_never};
 use crate::{
-    AccountId, Action, Actor, DiskId, ImageId, LockState, ObjectKind, Retention, RuleId,
-    SnapshotId, SnapshotStatus, Span,
+    AccountId, Action, Actor, DirectoryId, DiskCategory, DiskId, Encryption, ImageId, KeyId,
+    LockState, ObjectKind, Principal, PrincipalProblem, Retention, RuleId, ShareId,
+    ShareeOperation, Site, SnapshotId, SnapshotStatus, Span, Unshareable,
 };
 
 /// A refused command: what went wrong, the objects concerned, and the rule
@@ -269,10 +275,11 @@ pub enum Violation {
         /// When the lock expires.
         expiry: DateTime<Utc>,
     },
-    /// LOCK-11: every automatic snapshot of the disk is locked and the disk
-    /// is at its limit, so rotation has nothing to delete.
+    /// LOCK-11: every automatic snapshot of the disk is locked (or shared,
+    /// SHARE-12) and the disk is at its limit, so rotation has nothing to
+    /// delete.
     #[error(
-        "disk `{disk}` holds {limit} automatic snapshots, all locked; the earliest lock ends at {}",
+        "disk `{disk}` holds {limit} automatic snapshots, all locked or shared; the earliest lock ends at {}",
         rfc3339_or_never(.earliest_unlock)
     )]
     AutomaticSnapshotLimitReached {
@@ -392,75 +399,214 @@ pub enum Violation {
         /// The snapshot's owner.
         owner: AccountId,
     },
-}
-
-impl Violation {
-    /// The rule that refused the command.
-    ///
-    /// ```
-    /// use snapguard::{RuleId, Violation};
-    /// let refusal = Violation::CoolOffOutOfRange { hours: 73, max: 72 };
-    /// assert_eq!(refusal.rule(), RuleId::Lock1);
-    /// assert_eq!(refusal.rule().code(), "LOCK-1");
-    /// ```
-    #[must_use]
-    pub fn rule(&self) -> RuleId {
-        match self {
-            Self::ClockWentBackwards { .. } => RuleId::Gen2,
-            Self::NotFound { .. } | Self::AlreadyExists { .. } => RuleId::Gen4,
-            Self::InvalidId { .. } | Self::TimeOutOfRange { .. } => RuleId::Gen5,
-            Self::PermissionDenied { action, .. } if action.is_lock_action() => RuleId::Perm2,
-            Self::PermissionDenied { .. } | Self::WrongActor { .. } => RuleId::Perm1,
-            Self::ForeignResource { .. } => RuleId::Perm4,
-            Self::SnapshotNotAvailable { rule, .. } => *rule,
-            Self::SnapshotNotInProgress { .. } => RuleId::Snap1,
-            Self::RetentionShortened { .. } => RuleId::Snap3,
-            Self::RetentionOutOfRange { .. } => RuleId::Snap5,
-            Self::LockDurationOutOfRange { .. }
-            | Self::CoolOffOutOfRange { .. }
-            | Self::CoolOffExceedsDuration { .. } => RuleId::Lock1,
-            Self::CloudBackupSnapshot { .. } => RuleId::Lock3,
-            Self::LockOutlivesRetention { .. } => RuleId::Lock4,
-            Self::UnlockInCompliance { .. } | Self::NotLocked { .. } => RuleId::Lock6,
-            Self::LockShortened { .. } | Self::CoolOffInCompliance { .. } => RuleId::Lock8,
-            Self::SnapshotLocked { .. } => RuleId::Lock10,
-            Self::AutomaticSnapshotLimitReached { .. } => RuleId::Lock11,
-            Self::NotOverdueLongEnough { .. } => RuleId::Lock12,
-            Self::ArchiveEndsBeforeLock { .. } => RuleId::Lock14,
-            Self::SnapshotTooYoungToArchive { .. } | Self::AlreadyArchived { .. } => RuleId::Arch1,
-            Self::ArchiveRetentionOutOfRange { .. } | Self::ArchiveRetentionPermanent { .. } => {
-                RuleId::Arch2
-            }
-            Self::ArchivedSnapshotNotCopyable { .. } => RuleId::Arch3,
-            Self::DiskRegionMismatch { .. } => RuleId::Disk1,
-            Self::RollbackToOtherSnapshot { .. } => RuleId::Disk2,
-            Self::ImageFromForeignSnapshot { .. } => RuleId::Image1,
-        }
-    }
-
-    /// The earliest instant at which waiting alone would let the same command
-    /// through, or `None` when waiting will not do it.
-    ///
-    /// ```
-    /// use snapguard::Violation;
-    /// let refusal = Violation::CoolOffOutOfRange { hours: 73, max: 72 };
-    /// assert_eq!(refusal.retry_at(), None);
-    /// ```
-    #[must_use]
-    pub fn retry_at(&self) -> Option<DateTime<Utc>> {
-        match self {
-            Self::UnlockInCompliance { expiry, .. } | Self::SnapshotLocked { expiry, .. } => {
-                Some(*expiry)
-            }
-            Self::LockShortened { allowed_from, .. }
-            | Self::CoolOffInCompliance { allowed_from, .. }
-            | Self::ArchiveEndsBeforeLock { allowed_from, .. } => *allowed_from,
-            Self::AutomaticSnapshotLimitReached {
-                earliest_unlock, ..
-            } => *earliest_unlock,
-            Self::NotOverdueLongEnough { releasable_at, .. } => *releasable_at,
-            Self::SnapshotTooYoungToArchive { archivable_at, .. } => Some(*archivable_at),
-            _ => None,
-        }
-    }
+    /// GEN-4: the snapshot to remove from a share is not in it.
+    #[error("snapshot `{snapshot}` is not in resource share `{share}`")]
+    SnapshotNotInShare {
+        /// The share.
+        share: ShareId,
+        /// The snapshot.
+        snapshot: SnapshotId,
+    },
+    /// GEN-4: the principal to remove from a share is not in it.
+    #[error("{principal} is not a principal of resource share `{share}`")]
+    PrincipalNotInShare {
+        /// The share.
+        share: ShareId,
+        /// The principal.
+        principal: Principal,
+    },
+    /// LOCK-3 (and SHARE-10): a snapshot shared with the account cannot be
+    /// locked or unlocked by it.
+    #[error(
+        "snapshot `{snapshot}` is shared from account `{owner}` and cannot be locked by a sharee"
+    )]
+    SharedSnapshotNotLockable {
+        /// The snapshot.
+        snapshot: SnapshotId,
+        /// Its owner.
+        owner: AccountId,
+    },
+    /// SHARE-1: a snapshot would have more principals than the limit.
+    #[error("snapshot `{snapshot}` would have {principals} principals; the limit is {limit}")]
+    TooManyPrincipals {
+        /// The snapshot.
+        snapshot: SnapshotId,
+        /// How many it would have.
+        principals: usize,
+        /// The limit.
+        limit: u32,
+    },
+    /// SHARE-2: the account would have more snapshots shared than the limit.
+    #[error("account `{account}` would have {shared} snapshots shared; the limit is {limit}")]
+    TooManySharedSnapshots {
+        /// The owner.
+        account: AccountId,
+        /// How many it would have shared.
+        shared: usize,
+        /// The limit.
+        limit: u32,
+    },
+    /// SHARE-3: accounts of different sites never share, nor join one
+    /// directory.
+    #[error(
+        "account `{account}` ({site}) and account `{other}` ({other_site}) are on different sites"
+    )]
+    CrossSite {
+        /// The sharer, or the directory's management account.
+        account: AccountId,
+        /// Its site.
+        site: Site,
+        /// The other account.
+        other: AccountId,
+        /// Its site.
+        other_site: Site,
+    },
+    /// SHARE-4: the principal does not fit the share.
+    #[error("resource share `{share}` cannot name {principal}: {reason}")]
+    PrincipalNotAllowed {
+        /// The share.
+        share: ShareId,
+        /// The principal.
+        principal: Principal,
+        /// Why not.
+        reason: PrincipalProblem,
+    },
+    /// SHARE-5: the snapshot cannot be shared.
+    #[error("snapshot `{snapshot}` cannot be shared: {reason}")]
+    NotShareable {
+        /// The snapshot.
+        snapshot: SnapshotId,
+        /// Why not.
+        reason: Unshareable,
+    },
+    /// SHARE-5 (**Decision**): archived snapshots are not shared, so a
+    /// shared snapshot is not archived; unshare it first.
+    #[error(
+        "snapshot `{snapshot}` is in {shares} resource shares and cannot be archived; unshare it first"
+    )]
+    SharedSnapshotNotArchivable {
+        /// The snapshot.
+        snapshot: SnapshotId,
+        /// How many shares hold it.
+        shares: usize,
+    },
+    /// SHARE-6: the owner's share-encrypted-snapshot role does not trust the
+    /// sharee with a snapshot encrypted by a customer key.
+    #[error(
+        "snapshot `{snapshot}` is encrypted with a customer key and the share-encrypted-snapshot role of account `{owner}` does not trust account `{sharee}`"
+    )]
+    EncryptedShareNotTrusted {
+        /// The snapshot.
+        snapshot: SnapshotId,
+        /// Its owner.
+        owner: AccountId,
+        /// The sharee.
+        sharee: AccountId,
+    },
+    /// SHARE-7: the share reaches the account but it has not accepted it.
+    #[error("account `{account}` has not accepted resource share `{share}`")]
+    ShareNotAccepted {
+        /// The share.
+        share: ShareId,
+        /// The account.
+        account: AccountId,
+    },
+    /// SHARE-7: only an account the share reaches can accept it.
+    #[error("resource share `{share}` does not reach account `{account}`")]
+    NoInvitation {
+        /// The share.
+        share: ShareId,
+        /// The account.
+        account: AccountId,
+    },
+    /// SHARE-8: an account belongs to one resource directory at most.
+    #[error("account `{account}` is already a member of resource directory `{directory}`")]
+    AlreadyInDirectory {
+        /// The account.
+        account: AccountId,
+        /// Its directory.
+        directory: DirectoryId,
+    },
+    /// SHARE-8: the account is not a member of the directory (or of any).
+    #[error("account `{account}` is not a member of {}", .directory.as_ref().map_or_else(|| "any resource directory".to_owned(), |d| format!("resource directory `{d}`")))]
+    NotInDirectory {
+        /// The account.
+        account: AccountId,
+        /// The directory, or `None` for any.
+        directory: Option<DirectoryId>,
+    },
+    /// SHARE-8: the management account does not leave its directory.
+    #[error("account `{account}` manages resource directory `{directory}` and cannot leave it")]
+    ManagementAccountLeaving {
+        /// The account.
+        account: AccountId,
+        /// Its directory.
+        directory: DirectoryId,
+    },
+    /// SHARE-9: what the sharee saw of the snapshot has expired.
+    #[error("the share of snapshot `{snapshot}` through resource share `{share}` expired at {}", rfc3339(.expired_at))]
+    SharedViewExpired {
+        /// The share.
+        share: ShareId,
+        /// The snapshot.
+        snapshot: SnapshotId,
+        /// When it expired.
+        expired_at: DateTime<Utc>,
+    },
+    /// SHARE-10: a sharee may create disks from and copy a shared snapshot,
+    /// nothing an owner does.
+    #[error(
+        "snapshot `{snapshot}` is shared from account `{owner}`; a sharee cannot {operation} it"
+    )]
+    ShareeMayNot {
+        /// The snapshot.
+        snapshot: SnapshotId,
+        /// Its owner.
+        owner: AccountId,
+        /// What was asked.
+        operation: ShareeOperation,
+    },
+    /// SHARE-11: from a shared encrypted snapshot, a disk or copy must use
+    /// a key other than the snapshot's.
+    #[error(
+        "snapshot `{snapshot}` is shared encrypted with key `{key}`; a disk or copy made from it must use another key, not {requested}"
+    )]
+    SharedKeyNotChanged {
+        /// The snapshot.
+        snapshot: SnapshotId,
+        /// Its key.
+        key: KeyId,
+        /// The encryption asked for.
+        requested: Encryption,
+    },
+    /// SHARE-11: from a shared encrypted snapshot, disks are of the ESSD
+    /// family only.
+    #[error(
+        "a disk made from shared encrypted snapshot `{snapshot}` must be ESSD, ESSD AutoPL or ESSD Entry, not {category}"
+    )]
+    SharedDiskCategory {
+        /// The snapshot.
+        snapshot: SnapshotId,
+        /// The category asked for.
+        category: DiskCategory,
+    },
+    /// SHARE-12: a shared snapshot is not deleted; unshare it first.
+    #[error("snapshot `{snapshot}` is in {shares} resource shares; unshare it before deleting it")]
+    SnapshotShared {
+        /// The snapshot.
+        snapshot: SnapshotId,
+        /// How many shares hold it.
+        shares: usize,
+    },
+    /// DISK-4: the disk was created from a shared snapshot that is no
+    /// longer shared with the account (or no longer usable by it).
+    #[error(
+        "disk `{disk}` was created from snapshot `{snapshot}`, which is no longer shared with its account"
+    )]
+    ShareNotInPlace {
+        /// The disk.
+        disk: DiskId,
+        /// The snapshot it was created from.
+        snapshot: SnapshotId,
+    },
 }

@@ -13,9 +13,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::state::{Indexes, Retired};
 use crate::{
-    Account, AccountId, Disk, DiskId, DiskSource, Image, ImageSource, Limits, ObjectKind, Region,
-    RegionId, Snapshot, SnapshotId, SnapshotKind, SnapshotOrigin, SnapshotStatus, State, User,
+    Account, AccountId, Disk, DiskId, DiskSource, Folder, Image, ImageSource, Limits, ObjectKind,
+    Region, RegionId, ResourceDirectory, ResourceShare, RuleId, Snapshot, SnapshotId, SnapshotKind,
+    SnapshotOrigin, SnapshotStatus, State, User,
 };
+
+mod sharing;
 
 /// Why a serialized state was refused: it breaks an invariant that no
 /// accepted history can break.
@@ -77,6 +80,24 @@ pub enum StateError {
     /// automatic snapshot policy makes automatic snapshots (LOCK-11).
     #[error("automatic snapshot `{0}` was not taken of a disk")]
     AutomaticWithoutDisk(SnapshotId),
+    /// A resource directory's members contradict it: its management
+    /// account is not a member, an account is in two directories, a member
+    /// is on another site (SHARE-3) or in a folder of another directory.
+    #[error("resource directory `{0}` has inconsistent members")]
+    InconsistentDirectory(crate::DirectoryId),
+    /// A resource share contradicts the rules no history breaks: it holds a
+    /// snapshot of another account, names its owner or an account of
+    /// another site, or a view expiring before it began.
+    #[error("resource share `{0}` is inconsistent")]
+    InconsistentShare(crate::ShareId),
+    /// A sharing quota is exceeded (SHARE-1 or SHARE-2).
+    #[error("the quota of {rule} is exceeded by `{id}`")]
+    QuotaExceeded {
+        /// The rule whose quota is exceeded.
+        rule: RuleId,
+        /// The snapshot (SHARE-1) or account (SHARE-2).
+        id: String,
+    },
     /// A limit contradicts another (a minimum above its maximum) or is
     /// out of range (a lock shorter than one day).
     #[error("the limit `{field}` is incoherent")]
@@ -104,6 +125,9 @@ pub(crate) struct StateData {
     disks: Vec<Disk>,
     snapshots: Vec<Snapshot>,
     images: Vec<Image>,
+    directories: Vec<ResourceDirectory>,
+    folders: Vec<Folder>,
+    shares: Vec<ResourceShare>,
     retired: Retired,
 }
 
@@ -118,6 +142,9 @@ impl From<State> for StateData {
             disks: state.disks.into_values().collect(),
             snapshots: state.snapshots.into_values().collect(),
             images: state.images.into_values().collect(),
+            directories: state.directories.into_values().collect(),
+            folders: state.folders.into_values().collect(),
+            shares: state.shares.into_values().collect(),
             retired: state.retired,
         }
     }
@@ -155,7 +182,12 @@ fn live_and_retired<K: Ord + std::fmt::Display, V>(
     }
 }
 
-fn dangling(kind: ObjectKind, id: &str, missing_kind: ObjectKind, missing: &str) -> StateError {
+pub(crate) fn dangling(
+    kind: ObjectKind,
+    id: &str,
+    missing_kind: ObjectKind,
+    missing: &str,
+) -> StateError {
     StateError::Dangling {
         kind,
         id: id.to_owned(),
@@ -203,11 +235,31 @@ impl TryFrom<StateData> for State {
                 |i| i.id.clone(),
                 |i| i.id.to_string(),
             )?,
+            directories: unique(
+                data.directories,
+                K::Directory,
+                |d| d.id.clone(),
+                |d| d.id.to_string(),
+            )?,
+            folders: unique(
+                data.folders,
+                K::Folder,
+                |f| f.id.clone(),
+                |f| f.id.to_string(),
+            )?,
+            shares: unique(
+                data.shares,
+                K::ResourceShare,
+                |s| s.id.clone(),
+                |s| s.id.to_string(),
+            )?,
             retired: data.retired,
             index: Indexes::default(),
         };
         state.check()?;
+        state.check_sharing()?;
         state.reindex();
+        state.check_quotas()?;
         let limit = usize::try_from(state.limits.auto_snapshots_per_disk).unwrap_or(usize::MAX);
         if let Some((disk, _)) = state
             .index
@@ -222,7 +274,7 @@ impl TryFrom<StateData> for State {
 }
 
 /// Refuses an object recorded after the state's clock (or with no clock).
-fn created_by(
+pub(crate) fn created_by(
     clock: Option<DateTime<Utc>>,
     kind: ObjectKind,
     id: &str,
@@ -265,6 +317,7 @@ impl Limits {
         let incoherent = [
             ("min_lock_days", self.min_lock_days == 0),
             ("min_lock_days", self.min_lock_days > self.max_lock_days),
+            ("permanent_share_days", self.permanent_share_days == 0),
             (
                 "min_retention_days",
                 self.min_retention_days > self.max_retention_days,
@@ -291,7 +344,13 @@ impl State {
         use ObjectKind as K;
         let after_clock = |at: DateTime<Utc>| self.clock.is_none_or(|clock| at > clock);
         self.limits.check()?;
+        let shared: BTreeSet<&SnapshotId> = self
+            .shares
+            .values()
+            .flat_map(|share| share.snapshots.keys())
+            .collect();
         live_and_retired(K::Snapshot, &self.retired.snapshots, &self.snapshots)?;
+        live_and_retired(K::ResourceShare, &self.retired.shares, &self.shares)?;
         live_and_retired(K::Disk, &self.retired.disks, &self.disks)?;
         live_and_retired(K::Image, &self.retired.images, &self.images)?;
         for account in self.accounts.values() {
@@ -387,7 +446,9 @@ impl State {
                 return Err(StateError::AutomaticWithoutDisk(snapshot.id.clone()));
             }
             let end = snapshot.retention.end();
-            if end.is_some_and(|end| self.clock.is_some_and(|clock| end < clock)) {
+            let passed = end.is_some_and(|end| self.clock.is_some_and(|clock| end < clock));
+            // A shared snapshot outlives its retention until unshared (SHARE-14).
+            if passed && !shared.contains(&snapshot.id) {
                 return Err(StateError::RetentionPassed(snapshot.id.clone()));
             }
             if let Some(lock) = &snapshot.lock {

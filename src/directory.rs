@@ -1,0 +1,222 @@
+//! Resource directories: the accounts of an enterprise, in folders, that a
+//! share can reach as a whole (SHARE-4, SHARE-8).
+//!
+//! A directory is created by an account, its management account, which is
+//! then its first member. Only the management account's root adds and
+//! removes members, and places them in folders. An account belongs to one
+//! directory at most, and every member is on the management account's site
+//! (SHARE-3), so a directory never spans sites.
+//!
+//! **Decision**: folders are flat (a folder holds accounts, not folders),
+//! and directories and folders are never deleted.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::account::root_account;
+use crate::decide::{Ctx, Step, Verdict, not_found};
+use crate::{
+    AccountId, AddDirectoryMember, CreateFolder, CreateResourceDirectory, DirectoryId, Event,
+    FolderId, ObjectKind, RemoveDirectoryMember, Violation,
+};
+
+/// A resource directory: a management account and its member accounts,
+/// each in a folder or at the directory's root.
+///
+/// Deserializing refuses unknown fields and requires every field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct ResourceDirectory {
+    /// Its id.
+    pub id: DirectoryId,
+    /// The account that created and manages it; always a member.
+    pub management: AccountId,
+    /// Its member accounts, with the folder each is in (`None`: the
+    /// directory's root).
+    pub members: BTreeMap<AccountId, Option<FolderId>>,
+    /// When it was created.
+    pub created_at: DateTime<Utc>,
+}
+
+impl ResourceDirectory {
+    /// The folder a member is in: `None` when it is not a member,
+    /// `Some(None)` at the directory's root.
+    ///
+    /// ```
+    /// # use chrono::{TimeZone, Utc};
+    /// # use snapguard::*;
+    /// # let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+    /// # let mut state = State::new();
+    /// # state.apply_mut(now, &Actor::Platform, &CreateAccount { account: "1001".into(), site: Site::China }.into())?;
+    /// state.apply_mut(now, &Actor::root("1001"), &CreateResourceDirectory { directory: "rd-1".into() }.into())?;
+    /// let directory = state.directory(&"rd-1".into()).ok_or("no directory")?;
+    /// assert_eq!(directory.folder_of(&"1001".into()), Some(None));
+    /// assert_eq!(directory.folder_of(&"2002".into()), None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn folder_of(&self, account: &AccountId) -> Option<Option<&FolderId>> {
+        self.members.get(account).map(Option::as_ref)
+    }
+}
+
+/// A folder of a resource directory.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct Folder {
+    /// Its id.
+    pub id: FolderId,
+    /// The directory it belongs to.
+    pub directory: DirectoryId,
+    /// When it was created.
+    pub created_at: DateTime<Utc>,
+}
+
+/// The directory an account manages, refusing an account outside any
+/// directory (SHARE-8) or a member that does not manage its directory
+/// (PERM-4).
+fn managed<'a>(ctx: &'a Ctx<'_>, account: &AccountId) -> Result<&'a ResourceDirectory, Violation> {
+    let directory = ctx
+        .state
+        .directory_of(account)
+        .ok_or_else(|| Violation::NotInDirectory {
+            account: account.clone(),
+            directory: None,
+        })?;
+    if directory.management == *account {
+        Ok(directory)
+    } else {
+        Err(Violation::ForeignResource {
+            kind: ObjectKind::Directory,
+            id: directory.id.to_string(),
+            owner: directory.management.clone(),
+            account: account.clone(),
+        })
+    }
+}
+
+/// Checks: the account's root; a fresh, well-formed id (GEN-5, GEN-4); the
+/// account is in no directory yet (SHARE-8).
+pub(crate) fn create_directory(
+    ctx: &Ctx<'_>,
+    c: &CreateResourceDirectory,
+    v: &mut Verdict,
+) -> Step<Vec<Event>> {
+    let account = root_account(ctx, "create_resource_directory")?;
+    let taken = ctx.state.directory(&c.directory).is_some();
+    ctx.fresh(ObjectKind::Directory, c.directory.as_str(), taken)?;
+    v.check(not_in_directory(ctx, account))?;
+    Ok(vec![Event::DirectoryCreated {
+        at: ctx.now,
+        directory: c.directory.clone(),
+        management: account.clone(),
+    }])
+}
+
+/// SHARE-8: an account belongs to one directory at most.
+fn not_in_directory(ctx: &Ctx<'_>, account: &AccountId) -> Result<(), Violation> {
+    match ctx.state.directory_of(account) {
+        Some(directory) => Err(Violation::AlreadyInDirectory {
+            account: account.clone(),
+            directory: directory.id.clone(),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// Checks: the root of a management account (SHARE-8, PERM-4); a fresh,
+/// well-formed folder id (GEN-5, GEN-4).
+pub(crate) fn create_folder(ctx: &Ctx<'_>, c: &CreateFolder) -> Step<Vec<Event>> {
+    let account = root_account(ctx, "create_folder")?;
+    let directory = managed(ctx, account)?;
+    let taken = ctx.state.folder(&c.folder).is_some();
+    ctx.fresh(ObjectKind::Folder, c.folder.as_str(), taken)?;
+    Ok(vec![Event::FolderCreated {
+        at: ctx.now,
+        folder: c.folder.clone(),
+        directory: directory.id.clone(),
+    }])
+}
+
+/// SHARE-8. Checks, in order: the root of a management account; the
+/// account exists (GEN-4); the folder, if any, exists (GEN-4) and is one of
+/// the directory's (PERM-4); the account is in no directory (SHARE-8); it
+/// is on the management account's site (SHARE-3).
+pub(crate) fn add_member(
+    ctx: &Ctx<'_>,
+    c: &AddDirectoryMember,
+    v: &mut Verdict,
+) -> Step<Vec<Event>> {
+    let management = root_account(ctx, "add_directory_member")?;
+    let directory = managed(ctx, management)?;
+    let joining = ctx.account(&c.account)?;
+    if let Some(id) = &c.folder {
+        let folder = ctx
+            .state
+            .folder(id)
+            .ok_or_else(|| not_found(ObjectKind::Folder, id.as_str()))?;
+        if folder.directory != directory.id {
+            let owner = ctx
+                .state
+                .directory(&folder.directory)
+                .map_or_else(|| management.clone(), |d| d.management.clone());
+            return Err(Violation::ForeignResource {
+                kind: ObjectKind::Folder,
+                id: id.to_string(),
+                owner,
+                account: management.clone(),
+            }
+            .into());
+        }
+    }
+    v.check(not_in_directory(ctx, &joining.id))?;
+    let site = ctx.account(management)?.site;
+    v.ensure(joining.site == site, || Violation::CrossSite {
+        account: management.clone(),
+        site,
+        other: joining.id.clone(),
+        other_site: joining.site,
+    })?;
+    Ok(vec![Event::DirectoryMemberAdded {
+        at: ctx.now,
+        directory: directory.id.clone(),
+        account: joining.id.clone(),
+        folder: c.folder.clone(),
+    }])
+}
+
+/// SHARE-8. Checks, in order: the root of a management account; the
+/// account exists (GEN-4) and is a member of the directory (SHARE-8); it is
+/// not the management account itself (SHARE-8). The account loses what was
+/// shared with it through the directory, its folder, or a share scoped to
+/// the directory.
+pub(crate) fn remove_member(
+    ctx: &Ctx<'_>,
+    c: &RemoveDirectoryMember,
+    v: &mut Verdict,
+) -> Step<Vec<Event>> {
+    let management = root_account(ctx, "remove_directory_member")?;
+    let directory = managed(ctx, management)?;
+    let leaving = ctx.account(&c.account)?;
+    v.ensure(directory.members.contains_key(&leaving.id), || {
+        Violation::NotInDirectory {
+            account: leaving.id.clone(),
+            directory: Some(directory.id.clone()),
+        }
+    })?;
+    v.ensure(leaving.id != directory.management, || {
+        Violation::ManagementAccountLeaving {
+            account: leaving.id.clone(),
+            directory: directory.id.clone(),
+        }
+    })?;
+    Ok(vec![Event::DirectoryMemberRemoved {
+        at: ctx.now,
+        directory: directory.id.clone(),
+        account: leaving.id.clone(),
+    }])
+}

@@ -1,0 +1,162 @@
+//! Loading the sharing part of a state: directories, folders and shares
+//! are checked against the accounts and snapshots, and the quotas against
+//! the rebuilt counts.
+
+use std::collections::BTreeSet;
+
+use super::{StateError, created_by, dangling};
+use crate::{ObjectKind as K, Principal, RuleId, State};
+
+impl State {
+    /// Checks directories, folders, shares and trust lists on freshly
+    /// loaded data, before the indexes are built.
+    pub(super) fn check_sharing(&self) -> Result<(), StateError> {
+        for account in self.accounts.values() {
+            if let Some(missing) = account
+                .encrypted_share_trustees
+                .iter()
+                .find(|id| !self.accounts.contains_key(*id))
+            {
+                return Err(dangling(
+                    K::Account,
+                    account.id.as_str(),
+                    K::Account,
+                    missing.as_str(),
+                ));
+            }
+        }
+        for folder in self.folders.values() {
+            if !self.directories.contains_key(&folder.directory) {
+                return Err(dangling(
+                    K::Folder,
+                    folder.id.as_str(),
+                    K::Directory,
+                    folder.directory.as_str(),
+                ));
+            }
+            created_by(self.clock, K::Folder, folder.id.as_str(), folder.created_at)?;
+        }
+        self.check_directories()?;
+        for share in self.shares.values() {
+            self.check_share(share)?;
+        }
+        Ok(())
+    }
+
+    fn check_directories(&self) -> Result<(), StateError> {
+        let mut members = BTreeSet::new();
+        for directory in self.directories.values() {
+            let id = directory.id.as_str();
+            created_by(self.clock, K::Directory, id, directory.created_at)?;
+            let management = self.accounts.get(&directory.management).ok_or_else(|| {
+                dangling(K::Directory, id, K::Account, directory.management.as_str())
+            })?;
+            let inconsistent = || StateError::InconsistentDirectory(directory.id.clone());
+            if !directory.members.contains_key(&management.id) {
+                return Err(inconsistent());
+            }
+            for (account, folder) in &directory.members {
+                let member = self
+                    .accounts
+                    .get(account)
+                    .ok_or_else(|| dangling(K::Directory, id, K::Account, account.as_str()))?;
+                let folder_elsewhere = folder.as_ref().is_some_and(|f| {
+                    self.folders
+                        .get(f)
+                        .is_none_or(|f| f.directory != directory.id)
+                });
+                if !members.insert(account) || member.site != management.site || folder_elsewhere {
+                    return Err(inconsistent());
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn check_share(&self, share: &crate::ResourceShare) -> Result<(), StateError> {
+        let id = share.id.as_str();
+        let owner = self
+            .accounts
+            .get(&share.owner)
+            .ok_or_else(|| dangling(K::ResourceShare, id, K::Account, share.owner.as_str()))?;
+        created_by(self.clock, K::ResourceShare, id, share.created_at)?;
+        let inconsistent = || StateError::InconsistentShare(share.id.clone());
+        for principal in &share.principals {
+            match principal {
+                Principal::Account(account) => {
+                    let sharee = self.accounts.get(account).ok_or_else(|| {
+                        dangling(K::ResourceShare, id, K::Account, account.as_str())
+                    })?;
+                    if sharee.id == owner.id || sharee.site != owner.site {
+                        return Err(inconsistent());
+                    }
+                }
+                Principal::Directory(directory) if !self.directories.contains_key(directory) => {
+                    return Err(dangling(
+                        K::ResourceShare,
+                        id,
+                        K::Directory,
+                        directory.as_str(),
+                    ));
+                }
+                Principal::Folder(folder) if !self.folders.contains_key(folder) => {
+                    return Err(dangling(K::ResourceShare, id, K::Folder, folder.as_str()));
+                }
+                Principal::Directory(_) | Principal::Folder(_) => {}
+            }
+        }
+        if let Some(missing) = share
+            .accepted
+            .iter()
+            .find(|a| !self.accounts.contains_key(*a))
+        {
+            return Err(dangling(K::ResourceShare, id, K::Account, missing.as_str()));
+        }
+        for (snapshot, shared) in &share.snapshots {
+            let held = self
+                .snapshots
+                .get(snapshot)
+                .ok_or_else(|| dangling(K::ResourceShare, id, K::Snapshot, snapshot.as_str()))?;
+            let after_clock = self.clock.is_none_or(|clock| shared.shared_at > clock);
+            if held.owner != share.owner
+                || shared.shared_at < held.created_at
+                || shared.shared_at < share.created_at
+                || shared.expires_at <= shared.shared_at
+                || after_clock
+            {
+                return Err(inconsistent());
+            }
+        }
+        Ok(())
+    }
+
+    /// SHARE-1 and SHARE-2 against the rebuilt counts.
+    pub(super) fn check_quotas(&self) -> Result<(), StateError> {
+        let max = |limit: u32| usize::try_from(limit).unwrap_or(usize::MAX);
+        let principals = max(self.limits.max_principals_per_snapshot);
+        if let Some((snapshot, _)) = self
+            .index
+            .principals_of
+            .iter()
+            .find(|(_, refs)| refs.len() > principals)
+        {
+            return Err(StateError::QuotaExceeded {
+                rule: RuleId::Share1,
+                id: snapshot.to_string(),
+            });
+        }
+        let shared = max(self.limits.max_shared_snapshots_per_account);
+        if let Some((account, _)) = self
+            .index
+            .shared_count
+            .iter()
+            .find(|(_, count)| **count > shared)
+        {
+            return Err(StateError::QuotaExceeded {
+                rule: RuleId::Share2,
+                id: account.to_string(),
+            });
+        }
+        Ok(())
+    }
+}

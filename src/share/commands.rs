@@ -1,0 +1,415 @@
+//! The rules of the sharing commands (SHARE-1 to SHARE-7, SHARE-13,
+//! SHARE-14).
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Utc};
+
+use crate::actor::share_resource_name;
+use crate::decide::{Ctx, Step, Verdict, not_found, owned};
+use crate::share::{quota, reach};
+use crate::snapshot::require_available;
+use crate::{
+    AcceptResourceShare, AccountId, Action, AssociateResourceShare, CreateResourceShare,
+    DeleteResourceShare, DisassociateResourceShare, Encryption, Event, ObjectKind, Principal,
+    PrincipalProblem, ReleaseReason, ResourceShare, Retention, RuleId, ShareId, ShareeOperation,
+    Snapshot, SnapshotId, SnapshotOrigin, Span, Unshareable, Violation, time,
+};
+
+/// A share of the actor's account (GEN-4, PERM-4).
+fn own_share<'a>(
+    ctx: &'a Ctx<'_>,
+    account: &AccountId,
+    id: &ShareId,
+) -> Result<&'a ResourceShare, Violation> {
+    let share = ctx
+        .state
+        .resource_share(id)
+        .ok_or_else(|| not_found(ObjectKind::ResourceShare, id.as_str()))?;
+    owned(
+        account,
+        &share.owner,
+        ObjectKind::ResourceShare,
+        id.as_str(),
+    )?;
+    Ok(share)
+}
+
+/// Each item once, in the order given.
+fn distinct<T: Ord>(items: &[T]) -> Vec<&T> {
+    let mut seen = BTreeSet::new();
+    items.iter().filter(|item| seen.insert(*item)).collect()
+}
+
+/// Checks that a principal exists (GEN-4).
+fn principal_exists(ctx: &Ctx<'_>, principal: &Principal) -> Result<(), Violation> {
+    match principal {
+        Principal::Account(id) => ctx.account(id).map(|_| ()),
+        Principal::Directory(id) => ctx
+            .state
+            .directory(id)
+            .map(|_| ())
+            .ok_or_else(|| not_found(ObjectKind::Directory, id.as_str())),
+        Principal::Folder(id) => ctx
+            .state
+            .folder(id)
+            .map(|_| ())
+            .ok_or_else(|| not_found(ObjectKind::Folder, id.as_str())),
+    }
+}
+
+/// SHARE-3 and SHARE-4 for a principal new to `share`.
+fn check_principal(
+    ctx: &Ctx<'_>,
+    share: &ResourceShare,
+    principal: &Principal,
+    v: &mut Verdict,
+) -> Step<()> {
+    let owner = ctx.account(&share.owner)?;
+    let owner_directory = ctx.state.directory_of(&owner.id).map(|d| &d.id);
+    let not_allowed = |reason| Violation::PrincipalNotAllowed {
+        share: share.id.clone(),
+        principal: principal.clone(),
+        reason,
+    };
+    match principal {
+        Principal::Account(id) => {
+            let sharee = ctx.account(id)?;
+            v.ensure(sharee.id != owner.id, || {
+                not_allowed(PrincipalProblem::Owner)
+            })?;
+            v.ensure(sharee.site == owner.site, || Violation::CrossSite {
+                account: owner.id.clone(),
+                site: owner.site,
+                other: sharee.id.clone(),
+                other_site: sharee.site,
+            })?;
+            let in_directory = owner_directory
+                .is_some_and(|d| ctx.state.directory_of(&sharee.id).map(|s| &s.id) == Some(d));
+            v.ensure(
+                share.scope == crate::PrincipalScope::AllAccounts || in_directory,
+                || not_allowed(PrincipalProblem::OutsideDirectory),
+            )
+        }
+        Principal::Directory(id) => v.ensure(owner_directory == Some(id), || {
+            not_allowed(PrincipalProblem::OutsideDirectory)
+        }),
+        Principal::Folder(id) => {
+            let directory = ctx.state.folder(id).map(|f| &f.directory);
+            v.ensure(
+                owner_directory.is_some() && directory == owner_directory,
+                || not_allowed(PrincipalProblem::OutsideDirectory),
+            )
+        }
+    }
+}
+
+/// SHARE-5: whether the snapshot can be shared now.
+fn check_shareable(ctx: &Ctx<'_>, snapshot: &Snapshot, v: &mut Verdict) -> Step<()> {
+    v.check(require_available(snapshot, RuleId::Share5))?;
+    let unshareable = |reason| Violation::NotShareable {
+        snapshot: snapshot.id.clone(),
+        reason,
+    };
+    v.ensure(
+        !matches!(snapshot.origin, SnapshotOrigin::ImportedImageDisk { .. }),
+        || unshareable(Unshareable::ImportedImageDisk),
+    )?;
+    v.ensure(snapshot.encryption != Encryption::ServiceKey, || {
+        unshareable(Unshareable::ServiceKey)
+    })?;
+    v.ensure(!snapshot.is_archived(), || {
+        unshareable(Unshareable::Archived)
+    })?;
+    v.ensure(
+        snapshot.retention.end().is_none_or(|end| ctx.now < end),
+        || unshareable(Unshareable::RetentionEnded),
+    )
+}
+
+/// SHARE-6 when sharing: each account principal must be trusted by the
+/// owner's role if the share holds a snapshot encrypted with a customer key.
+/// Directory and folder members are checked when they use a snapshot.
+fn check_trust(
+    ctx: &Ctx<'_>,
+    share: &ResourceShare,
+    principals: &[&Principal],
+    snapshots: &[&Snapshot],
+    v: &mut Verdict,
+) -> Step<()> {
+    let held = share
+        .snapshots
+        .keys()
+        .filter_map(|id| ctx.snapshot(id).ok());
+    let pairs = held
+        .flat_map(|s| principals.iter().map(move |p| (s, *p)))
+        .chain(snapshots.iter().flat_map(|s| {
+            share
+                .principals
+                .iter()
+                .chain(principals.iter().copied())
+                .map(move |p| (*s, p))
+        }));
+    for (snapshot, principal) in pairs {
+        if let Principal::Account(sharee) = principal {
+            v.ensure(reach::trusted(ctx.state, snapshot, sharee), || {
+                Violation::EncryptedShareNotTrusted {
+                    snapshot: snapshot.id.clone(),
+                    owner: snapshot.owner.clone(),
+                    sharee: sharee.clone(),
+                }
+            })?;
+        }
+    }
+    Ok(())
+}
+
+/// SHARE-9: when the sharees' view of `snapshot`, shared now, expires.
+fn view_end(ctx: &Ctx<'_>, snapshot: &Snapshot) -> Result<DateTime<Utc>, Violation> {
+    match snapshot.retention {
+        Retention::Until(end) => Ok(end),
+        Retention::Permanent => {
+            time::later(ctx.now, Span::Days(ctx.state.limits.permanent_share_days))
+        }
+    }
+}
+
+/// The events adding `principals` and `snapshots` to `share`, after the
+/// checks of [`AssociateResourceShare`] from the principals' and snapshots'
+/// existence on, with `action` as the permission.
+fn associate(
+    ctx: &Ctx<'_>,
+    account: &AccountId,
+    share: &ResourceShare,
+    (principals, snapshots): (&[Principal], &[SnapshotId]),
+    action: Action,
+    v: &mut Verdict,
+) -> Step<Vec<Event>> {
+    let principals: Vec<&Principal> = distinct(principals)
+        .into_iter()
+        .filter(|p| !share.principals.contains(*p))
+        .collect();
+    for principal in &principals {
+        principal_exists(ctx, principal)?;
+    }
+    let mut added = Vec::new();
+    for id in distinct(snapshots) {
+        let snapshot = ctx.owned_snapshot(account, id, ShareeOperation::Reshare)?;
+        if !share.snapshots.contains_key(id) {
+            added.push(snapshot);
+        }
+    }
+    v.check(ctx.authorize(action, share_resource_name(&share.owner, share.id.as_str())))?;
+    for principal in &principals {
+        check_principal(ctx, share, principal, v)?;
+    }
+    for snapshot in &added {
+        check_shareable(ctx, snapshot, v)?;
+    }
+    check_trust(ctx, share, &principals, &added, v)?;
+    let added_ids: Vec<&SnapshotId> = added.iter().map(|s| &s.id).collect();
+    v.check(quota::check_principals(
+        ctx.state,
+        share,
+        &principals,
+        &added_ids,
+    ))?;
+    v.check(quota::check_shared_count(ctx.state, account, &added_ids))?;
+    let mut events: Vec<Event> = principals
+        .into_iter()
+        .map(|principal| Event::SharePrincipalAdded {
+            at: ctx.now,
+            share: share.id.clone(),
+            principal: principal.clone(),
+        })
+        .collect();
+    for snapshot in added {
+        events.push(Event::SnapshotShared {
+            at: ctx.now,
+            share: share.id.clone(),
+            snapshot: snapshot.id.clone(),
+            expires_at: view_end(ctx, snapshot)?,
+        });
+    }
+    Ok(events)
+}
+
+/// Checks: a customer; a fresh share id (GEN-5, GEN-4); then as
+/// [`AssociateResourceShare`] on the new, empty share, with
+/// `resourcesharing:CreateResourceShare` as the permission.
+pub(crate) fn create_share(
+    ctx: &Ctx<'_>,
+    c: &CreateResourceShare,
+    v: &mut Verdict,
+) -> Step<Vec<Event>> {
+    let account = ctx.customer("create_resource_share")?;
+    let taken = ctx.state.share_id_taken(&c.share);
+    ctx.fresh(ObjectKind::ResourceShare, c.share.as_str(), taken)?;
+    let share = ResourceShare::new(c.share.clone(), account.clone(), c.scope, ctx.now);
+    let mut events = vec![Event::ResourceShareCreated {
+        at: ctx.now,
+        share: c.share.clone(),
+        owner: account.clone(),
+        scope: c.scope,
+    }];
+    events.extend(associate(
+        ctx,
+        account,
+        &share,
+        (&c.principals, &c.snapshots),
+        Action::CreateResourceShare,
+        v,
+    )?);
+    Ok(events)
+}
+
+/// See [`AssociateResourceShare`].
+pub(crate) fn associate_share(
+    ctx: &Ctx<'_>,
+    c: &AssociateResourceShare,
+    v: &mut Verdict,
+) -> Step<Vec<Event>> {
+    let account = ctx.customer("associate_resource_share")?;
+    let share = own_share(ctx, account, &c.share)?;
+    associate(
+        ctx,
+        account,
+        share,
+        (&c.principals, &c.snapshots),
+        Action::AssociateResourceShare,
+        v,
+    )
+}
+
+/// The events unsharing `snapshots` from `share`, each followed by its
+/// release if it leaves its last share after its retention ended
+/// (SHARE-14).
+fn unshare(ctx: &Ctx<'_>, share: &ResourceShare, snapshots: &[&SnapshotId]) -> Vec<Event> {
+    let mut events = Vec::new();
+    for id in snapshots {
+        events.push(Event::SnapshotUnshared {
+            at: ctx.now,
+            share: share.id.clone(),
+            snapshot: (*id).clone(),
+        });
+        let last = ctx
+            .state
+            .index
+            .shares_of
+            .get(*id)
+            .is_none_or(|shares| shares.len() <= 1);
+        let ended = ctx
+            .snapshot(id)
+            .is_ok_and(|s| s.retention.end().is_some_and(|end| end <= ctx.now));
+        if last && ended {
+            events.push(Event::SnapshotReleased {
+                at: ctx.now,
+                snapshot: (*id).clone(),
+                reason: ReleaseReason::RetentionEnded,
+            });
+        }
+    }
+    events
+}
+
+/// SHARE-13, SHARE-14. Checks: a customer; its own share (GEN-4, PERM-4);
+/// each principal and snapshot named is in the share (GEN-4);
+/// `resourcesharing:DisassociateResourceShare`.
+pub(crate) fn disassociate_share(
+    ctx: &Ctx<'_>,
+    c: &DisassociateResourceShare,
+    v: &mut Verdict,
+) -> Step<Vec<Event>> {
+    let account = ctx.customer("disassociate_resource_share")?;
+    let share = own_share(ctx, account, &c.share)?;
+    let principals = distinct(&c.principals);
+    for principal in &principals {
+        if !share.principals.contains(*principal) {
+            return Err(Violation::PrincipalNotInShare {
+                share: share.id.clone(),
+                principal: (*principal).clone(),
+            }
+            .into());
+        }
+    }
+    let snapshots = distinct(&c.snapshots);
+    for snapshot in &snapshots {
+        if !share.snapshots.contains_key(*snapshot) {
+            return Err(Violation::SnapshotNotInShare {
+                share: share.id.clone(),
+                snapshot: (*snapshot).clone(),
+            }
+            .into());
+        }
+    }
+    v.check(ctx.authorize(
+        Action::DisassociateResourceShare,
+        share_resource_name(&share.owner, share.id.as_str()),
+    ))?;
+    let mut events: Vec<Event> = principals
+        .into_iter()
+        .map(|principal| Event::SharePrincipalRemoved {
+            at: ctx.now,
+            share: share.id.clone(),
+            principal: principal.clone(),
+        })
+        .collect();
+    events.extend(unshare(ctx, share, &snapshots));
+    Ok(events)
+}
+
+/// SHARE-13, SHARE-14. Checks: a customer; its own share (GEN-4, PERM-4);
+/// `resourcesharing:DeleteResourceShare`. Every snapshot is unshared, then
+/// the share is deleted.
+pub(crate) fn delete_share(
+    ctx: &Ctx<'_>,
+    c: &DeleteResourceShare,
+    v: &mut Verdict,
+) -> Step<Vec<Event>> {
+    let account = ctx.customer("delete_resource_share")?;
+    let share = own_share(ctx, account, &c.share)?;
+    v.check(ctx.authorize(
+        Action::DeleteResourceShare,
+        share_resource_name(&share.owner, share.id.as_str()),
+    ))?;
+    let snapshots: Vec<&SnapshotId> = share.snapshots.keys().collect();
+    let mut events = unshare(ctx, share, &snapshots);
+    events.push(Event::ResourceShareDeleted {
+        at: ctx.now,
+        share: share.id.clone(),
+    });
+    Ok(events)
+}
+
+/// SHARE-7. Checks: a customer; the share exists (GEN-4);
+/// `resourcesharing:AcceptResourceShareInvitation` on it; it reaches the
+/// account now (SHARE-7). Accepting again records nothing.
+pub(crate) fn accept_share(
+    ctx: &Ctx<'_>,
+    c: &AcceptResourceShare,
+    v: &mut Verdict,
+) -> Step<Vec<Event>> {
+    let account = ctx.customer("accept_resource_share")?;
+    let share = ctx
+        .state
+        .resource_share(&c.share)
+        .ok_or_else(|| not_found(ObjectKind::ResourceShare, c.share.as_str()))?;
+    v.check(ctx.authorize(
+        Action::AcceptResourceShareInvitation,
+        share_resource_name(&share.owner, share.id.as_str()),
+    ))?;
+    v.ensure(reach::reaches(ctx.state, share, account), || {
+        Violation::NoInvitation {
+            share: share.id.clone(),
+            account: account.clone(),
+        }
+    })?;
+    if share.accepted.contains(account) {
+        return Ok(Vec::new());
+    }
+    Ok(vec![Event::ResourceShareAccepted {
+        at: ctx.now,
+        share: share.id.clone(),
+        account: account.clone(),
+    }])
+}

@@ -1,0 +1,313 @@
+//! Questions about sharing: the shares and directories a state holds, what
+//! an account sees, and whom a snapshot is shared with. None of them checks
+//! permissions: they are the host's view of the model, like
+//! [`State::snapshot`].
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::share::reach::reaches;
+use crate::{
+    AccountId, DirectoryId, Folder, FolderId, Principal, ResourceDirectory, ResourceShare, ShareId,
+    SnapshotId, State,
+};
+
+/// Whether a sharee accepted the share it sees a snapshot through (SHARE-7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ShareStatus {
+    /// Accepted: the sharee may use the snapshot.
+    Accepted,
+    /// Not accepted yet: the sharee sees the invitation, not the use.
+    Pending,
+}
+
+/// How an account sees a snapshot.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum SnapshotAccess {
+    /// The account owns it.
+    Own,
+    /// It is shared with the account through a share.
+    Shared {
+        /// The share.
+        share: ShareId,
+        /// Whether the account accepted the share.
+        status: ShareStatus,
+        /// When the view expires (SHARE-9).
+        expires_at: DateTime<Utc>,
+    },
+}
+
+/// A snapshot an account sees, as [`State::visible_snapshots`] lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct VisibleSnapshot {
+    /// The snapshot.
+    pub snapshot: SnapshotId,
+    /// Its owner.
+    pub owner: AccountId,
+    /// How the account sees it.
+    pub access: SnapshotAccess,
+}
+
+/// Whom a snapshot is shared with, as [`State::shared_with`] reports it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct SharedWith {
+    /// Every principal of the snapshot, with the shares naming it.
+    pub principals: BTreeMap<Principal, BTreeSet<ShareId>>,
+    /// The accounts that see the snapshot now, through a share whose view
+    /// has not expired; `Accepted` if any such share was accepted.
+    pub accounts: BTreeMap<AccountId, ShareStatus>,
+}
+
+impl State {
+    /// A resource share, live (deleted shares are gone).
+    #[must_use]
+    pub fn resource_share(&self, id: &ShareId) -> Option<&ResourceShare> {
+        self.shares.get(id)
+    }
+
+    /// Every resource share, ordered by id.
+    pub fn resource_shares(&self) -> impl Iterator<Item = &ResourceShare> {
+        self.shares.values()
+    }
+
+    /// The shares holding a snapshot, ordered by id.
+    pub fn shares_holding(&self, snapshot: &SnapshotId) -> impl Iterator<Item = &ResourceShare> {
+        self.index
+            .shares_of
+            .get(snapshot)
+            .into_iter()
+            .flatten()
+            .filter_map(|id| self.shares.get(id))
+    }
+
+    /// Whether a snapshot is shared: in at least one share (SHARE-12).
+    #[must_use]
+    pub fn is_shared(&self, snapshot: &SnapshotId) -> bool {
+        self.index.shares_of.contains_key(snapshot)
+    }
+
+    /// How many of an account's snapshots are shared (SHARE-2).
+    #[must_use]
+    pub fn shared_snapshot_count(&self, account: &AccountId) -> usize {
+        self.index.shared_count.get(account).copied().unwrap_or(0)
+    }
+
+    /// A resource directory.
+    #[must_use]
+    pub fn directory(&self, id: &DirectoryId) -> Option<&ResourceDirectory> {
+        self.directories.get(id)
+    }
+
+    /// Every resource directory, ordered by id.
+    pub fn directories(&self) -> impl Iterator<Item = &ResourceDirectory> {
+        self.directories.values()
+    }
+
+    /// A folder of a resource directory.
+    #[must_use]
+    pub fn folder(&self, id: &FolderId) -> Option<&Folder> {
+        self.folders.get(id)
+    }
+
+    /// The resource directory an account is a member of, if any.
+    #[must_use]
+    pub fn directory_of(&self, account: &AccountId) -> Option<&ResourceDirectory> {
+        self.index
+            .membership
+            .get(account)
+            .and_then(|id| self.directories.get(id))
+    }
+
+    /// What `account` sees at `now`: its own snapshots, then those shared
+    /// with it through a share that reaches it and whose view has not
+    /// expired, accepted or pending (SHARE-7 to SHARE-9). A snapshot shared
+    /// through several shares appears once per share.
+    ///
+    /// The cost follows the account's snapshots and the shares naming it,
+    /// its directory or its folder.
+    ///
+    /// ```
+    /// # use chrono::{TimeZone, Utc};
+    /// # use snapguard::*;
+    /// # let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+    /// # let mut state = State::new();
+    /// # state.apply_mut(now, &Actor::Platform, &CreateRegion { region: "cn-hangzhou".into() }.into())?;
+    /// # for account in ["1001", "2002"] {
+    /// #     state.apply_mut(now, &Actor::Platform, &CreateAccount { account: account.into(), site: Site::China }.into())?;
+    /// # }
+    /// # state.apply_mut(now, &Actor::root("1001"), &CreateDisk { disk: "d-1".into(), region: "cn-hangzhou".into(), category: DiskCategory::Essd, size_gib: 40, encryption: Encryption::Unencrypted, source: DiskSource::Blank }.into())?;
+    /// # state.apply_mut(now, &Actor::root("1001"), &CreateSnapshot { snapshot: "s-1".into(), disk: "d-1".into(), retention_days: None, tags: Default::default() }.into())?;
+    /// # state.apply_mut(now, &Actor::Platform, &FinishSnapshot { snapshot: "s-1".into(), outcome: SnapshotOutcome::Available { size_gib: 5 } }.into())?;
+    /// state.apply_mut(now, &Actor::root("1001"), &CreateResourceShare {
+    ///     share: "rs-1".into(),
+    ///     scope: PrincipalScope::AllAccounts,
+    ///     principals: vec![Principal::Account("2002".into())],
+    ///     snapshots: vec!["s-1".into()],
+    /// }.into())?;
+    /// let seen = state.visible_snapshots(&"2002".into(), now);
+    /// assert_eq!(seen.len(), 1);
+    /// assert!(matches!(
+    ///     seen[0].access,
+    ///     SnapshotAccess::Shared { status: ShareStatus::Pending, .. }
+    /// ));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn visible_snapshots(
+        &self,
+        account: &AccountId,
+        now: DateTime<Utc>,
+    ) -> Vec<VisibleSnapshot> {
+        let mut seen: Vec<VisibleSnapshot> = self
+            .index
+            .owned
+            .get(account)
+            .into_iter()
+            .flatten()
+            .map(|id| VisibleSnapshot {
+                snapshot: id.clone(),
+                owner: account.clone(),
+                access: SnapshotAccess::Own,
+            })
+            .collect();
+        for share in self.shares_naming(account) {
+            let status = if share.accepted.contains(account) {
+                ShareStatus::Accepted
+            } else {
+                ShareStatus::Pending
+            };
+            for (snapshot, shared) in &share.snapshots {
+                if shared.is_live_at(now) {
+                    seen.push(VisibleSnapshot {
+                        snapshot: snapshot.clone(),
+                        owner: share.owner.clone(),
+                        access: SnapshotAccess::Shared {
+                            share: share.id.clone(),
+                            status,
+                            expires_at: shared.expires_at,
+                        },
+                    });
+                }
+            }
+        }
+        seen
+    }
+
+    /// The shares that reach `account` now, ordered by id.
+    fn shares_naming(&self, account: &AccountId) -> Vec<&ResourceShare> {
+        let mut principals = vec![Principal::Account(account.clone())];
+        if let Some(directory) = self.directory_of(account) {
+            principals.push(Principal::Directory(directory.id.clone()));
+            if let Some(Some(folder)) = directory.folder_of(account) {
+                principals.push(Principal::Folder(folder.clone()));
+            }
+        }
+        let ids: BTreeSet<&ShareId> = principals
+            .iter()
+            .filter_map(|p| self.index.by_principal.get(p))
+            .flatten()
+            .collect();
+        ids.into_iter()
+            .filter_map(|id| self.shares.get(id))
+            .filter(|share| reaches(self, share, account))
+            .collect()
+    }
+
+    /// Whom `snapshot` is shared with: its principals, and the accounts
+    /// they reach at `now` through a share whose view has not expired
+    /// (SHARE-8, SHARE-9). Empty for a snapshot not shared or unknown.
+    ///
+    /// ```
+    /// # use chrono::{TimeZone, Utc};
+    /// # use snapguard::*;
+    /// # let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+    /// # let mut state = State::new();
+    /// # state.apply_mut(now, &Actor::Platform, &CreateRegion { region: "cn-hangzhou".into() }.into())?;
+    /// # for account in ["1001", "2002"] {
+    /// #     state.apply_mut(now, &Actor::Platform, &CreateAccount { account: account.into(), site: Site::China }.into())?;
+    /// # }
+    /// # state.apply_mut(now, &Actor::root("1001"), &CreateDisk { disk: "d-1".into(), region: "cn-hangzhou".into(), category: DiskCategory::Essd, size_gib: 40, encryption: Encryption::Unencrypted, source: DiskSource::Blank }.into())?;
+    /// # state.apply_mut(now, &Actor::root("1001"), &CreateSnapshot { snapshot: "s-1".into(), disk: "d-1".into(), retention_days: None, tags: Default::default() }.into())?;
+    /// # state.apply_mut(now, &Actor::Platform, &FinishSnapshot { snapshot: "s-1".into(), outcome: SnapshotOutcome::Available { size_gib: 5 } }.into())?;
+    /// # state.apply_mut(now, &Actor::root("1001"), &CreateResourceShare { share: "rs-1".into(), scope: PrincipalScope::AllAccounts, principals: vec![Principal::Account("2002".into())], snapshots: vec!["s-1".into()] }.into())?;
+    /// state.apply_mut(now, &Actor::root("2002"), &AcceptResourceShare { share: "rs-1".into() }.into())?;
+    /// let audience = state.shared_with(&"s-1".into(), now);
+    /// assert_eq!(audience.principals.len(), 1);
+    /// assert_eq!(audience.accounts.get(&"2002".into()), Some(&ShareStatus::Accepted));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn shared_with(&self, snapshot: &SnapshotId, now: DateTime<Utc>) -> SharedWith {
+        let mut report = SharedWith::default();
+        for share in self.shares_holding(snapshot) {
+            for principal in &share.principals {
+                report
+                    .principals
+                    .entry(principal.clone())
+                    .or_default()
+                    .insert(share.id.clone());
+            }
+            if !share
+                .snapshots
+                .get(snapshot)
+                .is_some_and(|shared| shared.is_live_at(now))
+            {
+                continue;
+            }
+            for account in self.candidates(share) {
+                if !reaches(self, share, &account) {
+                    continue;
+                }
+                let accepted = share.accepted.contains(&account);
+                let status = report
+                    .accounts
+                    .entry(account)
+                    .or_insert(ShareStatus::Pending);
+                if accepted {
+                    *status = ShareStatus::Accepted;
+                }
+            }
+        }
+        report
+    }
+
+    /// The accounts a share's principals name, before the reach rules.
+    fn candidates(&self, share: &ResourceShare) -> BTreeSet<AccountId> {
+        let mut accounts = BTreeSet::new();
+        for principal in &share.principals {
+            match principal {
+                Principal::Account(id) => {
+                    accounts.insert(id.clone());
+                }
+                Principal::Directory(id) => {
+                    if let Some(directory) = self.directories.get(id) {
+                        accounts.extend(directory.members.keys().cloned());
+                    }
+                }
+                Principal::Folder(id) => {
+                    let directory = self
+                        .folders
+                        .get(id)
+                        .and_then(|f| self.directories.get(&f.directory));
+                    if let Some(directory) = directory {
+                        accounts.extend(
+                            directory
+                                .members
+                                .iter()
+                                .filter(|(_, folder)| folder.as_ref() == Some(id))
+                                .map(|(account, _)| account.clone()),
+                        );
+                    }
+                }
+            }
+        }
+        accounts
+    }
+}

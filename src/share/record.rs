@@ -1,0 +1,331 @@
+//! Recording sharing and directory events, and keeping the sharing indexes
+//! in step: infallible and free of rules, like the rest of evolve.
+//!
+//! An event naming something absent, or adding what is there already,
+//! changes nothing, so every index always agrees with the data.
+
+use chrono::{DateTime, Utc};
+
+use crate::deadline::{Deadline, DeadlineKind};
+use crate::state::Indexes;
+use crate::{
+    AccountId, DirectoryId, Event, Folder, FolderId, Principal, ResourceDirectory, ResourceShare,
+    SharedSnapshot, SnapshotId, State,
+};
+
+impl Indexes {
+    /// Indexes `snapshot` as held by `share`, with the share's principals,
+    /// and schedules the end of the sharees' view if still pending.
+    pub(crate) fn share_snapshot(
+        &mut self,
+        share: &ResourceShare,
+        snapshot: &SnapshotId,
+        expires_at: DateTime<Utc>,
+        recorded: Option<DateTime<Utc>>,
+    ) {
+        let shares = self.shares_of.entry(snapshot.clone()).or_default();
+        if shares.is_empty() {
+            let count = self.shared_count.entry(share.owner.clone()).or_default();
+            *count = count.saturating_add(1);
+        }
+        shares.insert(share.id.clone());
+        let refs = self.principals_of.entry(snapshot.clone()).or_default();
+        for principal in &share.principals {
+            let count = refs.entry(principal.clone()).or_default();
+            *count = count.saturating_add(1);
+        }
+        let deadline = view_end(share, snapshot, expires_at);
+        if deadline.is_pending(recorded) {
+            self.deadlines.insert(deadline);
+        }
+    }
+
+    /// Undoes [`Indexes::share_snapshot`]; returns whether the snapshot is
+    /// no longer shared at all.
+    fn unshare_snapshot(
+        &mut self,
+        share: &ResourceShare,
+        snapshot: &SnapshotId,
+        expires_at: DateTime<Utc>,
+    ) -> bool {
+        self.deadlines
+            .remove(&view_end(share, snapshot, expires_at));
+        if let Some(refs) = self.principals_of.get_mut(snapshot) {
+            for principal in &share.principals {
+                release_ref(refs, principal);
+            }
+            if refs.is_empty() {
+                self.principals_of.remove(snapshot);
+            }
+        }
+        let Some(shares) = self.shares_of.get_mut(snapshot) else {
+            return false;
+        };
+        if !shares.remove(&share.id) || !shares.is_empty() {
+            return false;
+        }
+        self.shares_of.remove(snapshot);
+        if let Some(count) = self.shared_count.get_mut(&share.owner) {
+            *count = count.saturating_sub(1);
+            if *count == 0 {
+                self.shared_count.remove(&share.owner);
+            }
+        }
+        true
+    }
+
+    /// Indexes a principal newly named by `share`.
+    fn add_principal(&mut self, share: &ResourceShare, principal: &Principal) {
+        self.by_principal
+            .entry(principal.clone())
+            .or_default()
+            .insert(share.id.clone());
+        for snapshot in share.snapshots.keys() {
+            let count = self
+                .principals_of
+                .entry(snapshot.clone())
+                .or_default()
+                .entry(principal.clone())
+                .or_default();
+            *count = count.saturating_add(1);
+        }
+    }
+
+    /// Undoes [`Indexes::add_principal`].
+    fn remove_principal(&mut self, share: &ResourceShare, principal: &Principal) {
+        if let Some(shares) = self.by_principal.get_mut(principal) {
+            shares.remove(&share.id);
+            if shares.is_empty() {
+                self.by_principal.remove(principal);
+            }
+        }
+        for snapshot in share.snapshots.keys() {
+            if let Some(refs) = self.principals_of.get_mut(snapshot) {
+                release_ref(refs, principal);
+            }
+        }
+    }
+}
+
+fn release_ref(refs: &mut std::collections::BTreeMap<Principal, usize>, principal: &Principal) {
+    if let Some(count) = refs.get_mut(principal) {
+        *count = count.saturating_sub(1);
+        if *count == 0 {
+            refs.remove(principal);
+        }
+    }
+}
+
+/// The deadline at which the sharees of `share` stop seeing `snapshot`.
+fn view_end(share: &ResourceShare, snapshot: &SnapshotId, at: DateTime<Utc>) -> Deadline {
+    Deadline {
+        at,
+        kind: DeadlineKind::ShareExpiry(share.id.clone()),
+        snapshot: snapshot.clone(),
+    }
+}
+
+impl State {
+    /// Records a sharing or directory event; other events are ignored.
+    pub(crate) fn record_sharing(&mut self, event: &Event) {
+        match event {
+            Event::DirectoryCreated {
+                at,
+                directory,
+                management,
+            } => {
+                self.directories.insert(
+                    directory.clone(),
+                    ResourceDirectory {
+                        id: directory.clone(),
+                        management: management.clone(),
+                        members: std::collections::BTreeMap::new(),
+                        created_at: *at,
+                    },
+                );
+                self.join(directory, management, None);
+            }
+            Event::FolderCreated {
+                at,
+                folder,
+                directory,
+            } => {
+                self.folders.insert(
+                    folder.clone(),
+                    Folder {
+                        id: folder.clone(),
+                        directory: directory.clone(),
+                        created_at: *at,
+                    },
+                );
+            }
+            Event::DirectoryMemberAdded {
+                directory,
+                account,
+                folder,
+                ..
+            } => self.join(directory, account, folder.clone()),
+            Event::DirectoryMemberRemoved { account, .. } => self.leave(account),
+            Event::EncryptedShareRoleSet {
+                account, trusted, ..
+            } => {
+                if let Some(account) = self.accounts.get_mut(account) {
+                    account.encrypted_share_trustees = trusted.clone();
+                }
+            }
+            Event::ResourceShareCreated {
+                at,
+                share,
+                owner,
+                scope,
+            } if !self.shares.contains_key(share) => {
+                self.retired.shares.remove(share);
+                let created = ResourceShare::new(share.clone(), owner.clone(), *scope, *at);
+                self.shares.insert(share.clone(), created);
+            }
+            Event::SharePrincipalAdded {
+                share, principal, ..
+            } => {
+                if let Some(share) = self.shares.get_mut(share) {
+                    if share.principals.insert(principal.clone()) {
+                        self.index.add_principal(share, principal);
+                    }
+                }
+            }
+            Event::SharePrincipalRemoved {
+                share, principal, ..
+            } => {
+                if let Some(share) = self.shares.get_mut(share) {
+                    if share.principals.remove(principal) {
+                        self.index.remove_principal(share, principal);
+                    }
+                }
+            }
+            Event::SnapshotShared {
+                at,
+                share,
+                snapshot,
+                expires_at,
+            } => self.share(share, snapshot, *at, *expires_at),
+            Event::SnapshotUnshared {
+                share, snapshot, ..
+            } => self.unshare(share, snapshot),
+            Event::ResourceShareDeleted { share, .. } => {
+                let held: Vec<SnapshotId> = self
+                    .shares
+                    .get(share)
+                    .map(|s| s.snapshots.keys().cloned().collect())
+                    .unwrap_or_default();
+                for snapshot in &held {
+                    self.unshare(share, snapshot);
+                }
+                if let Some(removed) = self.shares.remove(share) {
+                    for principal in &removed.principals {
+                        self.index.remove_principal(&removed, principal);
+                    }
+                    self.retired.shares.insert(share.clone());
+                }
+            }
+            Event::ResourceShareAccepted { share, account, .. } => {
+                if let Some(share) = self.shares.get_mut(share) {
+                    share.accepted.insert(account.clone());
+                }
+            }
+            Event::ShareExpired {
+                at,
+                share,
+                snapshot,
+            } => {
+                self.index.deadlines.remove(&Deadline {
+                    at: *at,
+                    kind: DeadlineKind::ShareExpiry(share.clone()),
+                    snapshot: snapshot.clone(),
+                });
+            }
+            _ => {}
+        }
+    }
+
+    /// Places `account` in `directory` (leaving any other first).
+    fn join(&mut self, directory: &DirectoryId, account: &AccountId, folder: Option<FolderId>) {
+        if !self.directories.contains_key(directory) {
+            return;
+        }
+        self.leave(account);
+        if let Some(d) = self.directories.get_mut(directory) {
+            d.members.insert(account.clone(), folder);
+            self.index
+                .membership
+                .insert(account.clone(), directory.clone());
+        }
+    }
+
+    /// Takes `account` out of its directory, if it is in one.
+    fn leave(&mut self, account: &AccountId) {
+        if let Some(directory) = self.index.membership.remove(account) {
+            if let Some(d) = self.directories.get_mut(&directory) {
+                d.members.remove(account);
+            }
+        }
+    }
+
+    /// Adds a live snapshot of the share's owner to the share; the first
+    /// share of a snapshot holds its release (SHARE-14).
+    fn share(
+        &mut self,
+        share: &crate::ShareId,
+        snapshot: &SnapshotId,
+        at: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) {
+        let (Some(held), Some(record)) = (self.snapshots.get(snapshot), self.shares.get_mut(share))
+        else {
+            return;
+        };
+        if held.owner != record.owner || record.snapshots.contains_key(snapshot) {
+            return;
+        }
+        // Re-indexed around the change, so its retention deadline follows
+        // whether it is shared.
+        self.index.remove_snapshot(held);
+        let shared = SharedSnapshot {
+            shared_at: at,
+            expires_at,
+        };
+        record.snapshots.insert(snapshot.clone(), shared);
+        self.index
+            .share_snapshot(record, snapshot, expires_at, self.clock);
+        self.index.add_snapshot(held, self.clock);
+    }
+
+    /// Removes a snapshot from a share; leaving its last share, it gets its
+    /// retention deadline back.
+    pub(crate) fn unshare(&mut self, share: &crate::ShareId, snapshot: &SnapshotId) {
+        let Some(record) = self.shares.get_mut(share) else {
+            return;
+        };
+        let Some(shared) = record.snapshots.remove(snapshot) else {
+            return;
+        };
+        let last = self
+            .index
+            .unshare_snapshot(record, snapshot, shared.expires_at);
+        if let (true, Some(held)) = (last, self.snapshots.get(snapshot)) {
+            self.index.remove_snapshot(held);
+            self.index.add_snapshot(held, self.clock);
+        }
+    }
+
+    /// Removes a snapshot about to be deleted from every share holding it.
+    pub(crate) fn unshare_everywhere(&mut self, snapshot: &SnapshotId) {
+        let shares: Vec<crate::ShareId> = self
+            .index
+            .shares_of
+            .get(snapshot)
+            .map(|s| s.iter().cloned().collect())
+            .unwrap_or_default();
+        for share in &shares {
+            self.unshare(share, snapshot);
+        }
+    }
+}

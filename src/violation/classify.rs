@@ -1,0 +1,96 @@
+//! The rule each violation reports, and the instant waiting lifts it.
+
+use chrono::{DateTime, Utc};
+
+use crate::{RuleId, Violation};
+
+impl Violation {
+    /// The rule that refused the command.
+    ///
+    /// ```
+    /// use snapguard::{RuleId, Violation};
+    /// let refusal = Violation::CoolOffOutOfRange { hours: 73, max: 72 };
+    /// assert_eq!(refusal.rule(), RuleId::Lock1);
+    /// assert_eq!(refusal.rule().code(), "LOCK-1");
+    /// ```
+    #[must_use]
+    pub fn rule(&self) -> RuleId {
+        match self {
+            Self::ClockWentBackwards { .. } => RuleId::Gen2,
+            Self::NotFound { .. }
+            | Self::AlreadyExists { .. }
+            | Self::SnapshotNotInShare { .. }
+            | Self::PrincipalNotInShare { .. } => RuleId::Gen4,
+            Self::InvalidId { .. } | Self::TimeOutOfRange { .. } => RuleId::Gen5,
+            Self::PermissionDenied { action, .. } if action.is_lock_action() => RuleId::Perm2,
+            Self::PermissionDenied { .. } | Self::WrongActor { .. } => RuleId::Perm1,
+            Self::ForeignResource { .. } => RuleId::Perm4,
+            Self::SnapshotNotAvailable { rule, .. } => *rule,
+            Self::SnapshotNotInProgress { .. } => RuleId::Snap1,
+            Self::RetentionShortened { .. } => RuleId::Snap3,
+            Self::RetentionOutOfRange { .. } => RuleId::Snap5,
+            Self::LockDurationOutOfRange { .. }
+            | Self::CoolOffOutOfRange { .. }
+            | Self::CoolOffExceedsDuration { .. } => RuleId::Lock1,
+            Self::CloudBackupSnapshot { .. } | Self::SharedSnapshotNotLockable { .. } => {
+                RuleId::Lock3
+            }
+            Self::LockOutlivesRetention { .. } => RuleId::Lock4,
+            Self::UnlockInCompliance { .. } | Self::NotLocked { .. } => RuleId::Lock6,
+            Self::LockShortened { .. } | Self::CoolOffInCompliance { .. } => RuleId::Lock8,
+            Self::SnapshotLocked { .. } => RuleId::Lock10,
+            Self::AutomaticSnapshotLimitReached { .. } => RuleId::Lock11,
+            Self::NotOverdueLongEnough { .. } => RuleId::Lock12,
+            Self::ArchiveEndsBeforeLock { .. } => RuleId::Lock14,
+            Self::SnapshotTooYoungToArchive { .. } | Self::AlreadyArchived { .. } => RuleId::Arch1,
+            Self::ArchiveRetentionOutOfRange { .. } | Self::ArchiveRetentionPermanent { .. } => {
+                RuleId::Arch2
+            }
+            Self::ArchivedSnapshotNotCopyable { .. } => RuleId::Arch3,
+            Self::DiskRegionMismatch { .. } => RuleId::Disk1,
+            Self::RollbackToOtherSnapshot { .. } => RuleId::Disk2,
+            Self::ImageFromForeignSnapshot { .. } => RuleId::Image1,
+            Self::TooManyPrincipals { .. } => RuleId::Share1,
+            Self::TooManySharedSnapshots { .. } => RuleId::Share2,
+            Self::CrossSite { .. } => RuleId::Share3,
+            Self::PrincipalNotAllowed { .. } => RuleId::Share4,
+            Self::NotShareable { .. } | Self::SharedSnapshotNotArchivable { .. } => RuleId::Share5,
+            Self::EncryptedShareNotTrusted { .. } => RuleId::Share6,
+            Self::ShareNotAccepted { .. } | Self::NoInvitation { .. } => RuleId::Share7,
+            Self::AlreadyInDirectory { .. }
+            | Self::NotInDirectory { .. }
+            | Self::ManagementAccountLeaving { .. } => RuleId::Share8,
+            Self::SharedViewExpired { .. } => RuleId::Share9,
+            Self::ShareeMayNot { .. } => RuleId::Share10,
+            Self::SharedKeyNotChanged { .. } | Self::SharedDiskCategory { .. } => RuleId::Share11,
+            Self::SnapshotShared { .. } => RuleId::Share12,
+            Self::ShareNotInPlace { .. } => RuleId::Disk4,
+        }
+    }
+
+    /// The earliest instant at which waiting alone would let the same command
+    /// through, or `None` when waiting will not do it.
+    ///
+    /// ```
+    /// use snapguard::Violation;
+    /// let refusal = Violation::CoolOffOutOfRange { hours: 73, max: 72 };
+    /// assert_eq!(refusal.retry_at(), None);
+    /// ```
+    #[must_use]
+    pub fn retry_at(&self) -> Option<DateTime<Utc>> {
+        match self {
+            Self::UnlockInCompliance { expiry, .. } | Self::SnapshotLocked { expiry, .. } => {
+                Some(*expiry)
+            }
+            Self::LockShortened { allowed_from, .. }
+            | Self::CoolOffInCompliance { allowed_from, .. }
+            | Self::ArchiveEndsBeforeLock { allowed_from, .. } => *allowed_from,
+            Self::AutomaticSnapshotLimitReached {
+                earliest_unlock, ..
+            } => *earliest_unlock,
+            Self::NotOverdueLongEnough { releasable_at, .. } => *releasable_at,
+            Self::SnapshotTooYoungToArchive { archivable_at, .. } => Some(*archivable_at),
+            _ => None,
+        }
+    }
+}

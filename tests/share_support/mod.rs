@@ -1,0 +1,126 @@
+//! Helpers for the sharing tests: principals, shares, directories.
+#![allow(dead_code)]
+
+use snapguard::{
+    AcceptResourceShare, AccountId, Actor, AddDirectoryMember, AssociateResourceShare,
+    CreateAccount, CreateFolder, CreateResourceDirectory, CreateResourceShare,
+    DisassociateResourceShare, Principal, PrincipalScope, Site,
+};
+
+use crate::common::{OWNER, World, root};
+
+/// An account principal.
+pub fn account(id: &str) -> Principal {
+    Principal::Account(id.into())
+}
+
+/// A resource directory principal.
+pub fn directory(id: &str) -> Principal {
+    Principal::Directory(id.into())
+}
+
+/// A folder principal.
+pub fn folder(id: &str) -> Principal {
+    Principal::Folder(id.into())
+}
+
+/// A share of all-accounts scope with these principals and snapshots.
+pub fn create_share(share: &str, principals: &[Principal], snapshots: &[&str]) -> CreateResourceShare {
+    create_scoped_share(share, PrincipalScope::AllAccounts, principals, snapshots)
+}
+
+/// A share of the given scope with these principals and snapshots.
+pub fn create_scoped_share(
+    share: &str,
+    scope: PrincipalScope,
+    principals: &[Principal],
+    snapshots: &[&str],
+) -> CreateResourceShare {
+    CreateResourceShare {
+        share: share.into(),
+        scope,
+        principals: principals.to_vec(),
+        snapshots: snapshots.iter().map(|s| (*s).into()).collect(),
+    }
+}
+
+/// Adds principals and snapshots to a share.
+pub fn associate(share: &str, principals: &[Principal], snapshots: &[&str]) -> AssociateResourceShare {
+    AssociateResourceShare {
+        share: share.into(),
+        principals: principals.to_vec(),
+        snapshots: snapshots.iter().map(|s| (*s).into()).collect(),
+    }
+}
+
+/// Removes principals and snapshots from a share.
+pub fn disassociate(
+    share: &str,
+    principals: &[Principal],
+    snapshots: &[&str],
+) -> DisassociateResourceShare {
+    DisassociateResourceShare {
+        share: share.into(),
+        principals: principals.to_vec(),
+        snapshots: snapshots.iter().map(|s| (*s).into()).collect(),
+    }
+}
+
+/// Accepting a share.
+pub fn accept(share: &str) -> AcceptResourceShare {
+    AcceptResourceShare {
+        share: share.into(),
+    }
+}
+
+impl World {
+    /// Registers more accounts on a site.
+    #[track_caller]
+    pub fn accounts(&mut self, ids: &[&str], site: Site) {
+        for id in ids {
+            self.ok(
+                &Actor::Platform,
+                CreateAccount {
+                    account: (*id).into(),
+                    site,
+                },
+            );
+        }
+    }
+
+    /// [`OWNER`] shares its snapshot `s-1` with `sharee` through `rs-1`, and
+    /// `sharee` accepts.
+    #[track_caller]
+    pub fn share_with(&mut self, sharee: &str) {
+        self.ok(&root(OWNER), create_share("rs-1", &[account(sharee)], &["s-1"]));
+        self.ok(&root(sharee), accept("rs-1"));
+    }
+
+    /// [`OWNER`] creates directory `rd-1` with folder `fd-1`, and adds
+    /// `members` at the directory's root.
+    #[track_caller]
+    pub fn directory(&mut self, members: &[&str]) {
+        self.ok(
+            &root(OWNER),
+            CreateResourceDirectory {
+                directory: "rd-1".into(),
+            },
+        );
+        self.ok(&root(OWNER), CreateFolder { folder: "fd-1".into() });
+        for member in members {
+            self.join(member, None);
+        }
+    }
+
+    /// Adds an account to [`OWNER`]'s directory, in a folder or at its root.
+    #[track_caller]
+    pub fn join(&mut self, member: &str, folder: Option<&str>) {
+        self.ok(
+            &root(OWNER),
+            AddDirectoryMember {
+                account: AccountId::new(member),
+                folder: folder.map(Into::into),
+            },
+        );
+    }
+}
