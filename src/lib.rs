@@ -46,7 +46,46 @@
 //! - Describing locks checks `ecs:DescribeLockedSnapshots` on each snapshot
 //!   reported; an account with no matching lock reports an empty list.
 //! - Resource names are `acs:ecs:<region>:<account>:<kind>/<id>` with kind
-//!   `snapshot`, `disk` or `image` (PERM-1).
+//!   `snapshot`, `disk` or `image` (PERM-1); a resource share, which has no
+//!   region, is `acs:resourcesharing::<account>:resourceshare/<id>`.
+//!
+//! Sharing (SHARE):
+//!
+//! - A snapshot is *shared* while it belongs to at least one resource share,
+//!   whoever that share's principals are (SHARE-2, SHARE-12, SHARE-14).
+//!   Unsharing removes it from a share or deletes the share; removing a
+//!   principal only narrows whom the share reaches.
+//! - A share reaches an account of its owner's site (SHARE-3), never its
+//!   owner, that it names; or, while both are members of the owner's
+//!   directory, through the directory or the account's folder (SHARE-8). A
+//!   share scoped to the directory reaches only members of it (SHARE-4).
+//!   Reach is computed from the memberships of each instant.
+//! - Directory and folder principals are always the owner's own directory
+//!   and its folders, whatever the scope (SHARE-4). Folders are flat. A
+//!   directory's members are on its management account's site, and only its
+//!   management account's root adds or removes them.
+//! - Acceptance is once per share and account (SHARE-7), whichever principal
+//!   reaches the account, and is kept if it stops being reached.
+//! - What sharees see of a snapshot expires at an instant fixed when the
+//!   snapshot joins a share: its retention end then, or 1,096 days later if
+//!   it was permanent (SHARE-9). Extending the retention later does not
+//!   extend views already granted; sharing it again grants a new one.
+//! - SHARE-6 is checked when sharing for account principals, and when a
+//!   sharee uses the snapshot for everyone, so members joining a directory
+//!   later, and trust withdrawn later, are covered.
+//! - A snapshot whose retention has ended is not shareable (SHARE-5), and a
+//!   shared snapshot cannot be archived (SHARE-5, with ARCH-3): archiving
+//!   would replace the retention its sharees' views were fixed against.
+//! - A sharee acting as an owner is refused by SHARE-10, except where a more
+//!   specific rule says the same: locking (LOCK-3), images (IMAGE-1) and
+//!   rollback (DISK-2). SHARE-5's "snapshots shared with you" is reported as
+//!   a re-share, SHARE-10.
+//! - Like locked snapshots, shared ones survive every deletion path but
+//!   billing's overdue release (LOCK-12), which removes them from their
+//!   shares.
+//! - Until copies choose their key (COPY-2 to COPY-4), a copy keeps its
+//!   source's encryption, so a sharee cannot copy a snapshot shared
+//!   encrypted with a customer key (SHARE-11).
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![cfg_attr(

@@ -67,17 +67,71 @@ pub struct SharedWith {
 
 impl State {
     /// A resource share, live (deleted shares are gone).
+    ///
+    /// ```
+    /// # use chrono::{TimeZone, Utc};
+    /// # use snapguard::*;
+    /// # let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+    /// # let mut state = State::new();
+    /// # state.apply_mut(now, &Actor::Platform, &CreateRegion { region: "cn-hangzhou".into() }.into())?;
+    /// # for account in ["1001", "2002"] {
+    /// #     state.apply_mut(now, &Actor::Platform, &CreateAccount { account: account.into(), site: Site::China }.into())?;
+    /// # }
+    /// # state.apply_mut(now, &Actor::root("1001"), &CreateDisk { disk: "d-1".into(), region: "cn-hangzhou".into(), category: DiskCategory::Essd, size_gib: 40, encryption: Encryption::Unencrypted, source: DiskSource::Blank }.into())?;
+    /// # state.apply_mut(now, &Actor::root("1001"), &CreateSnapshot { snapshot: "s-1".into(), disk: "d-1".into(), retention_days: None, tags: Default::default() }.into())?;
+    /// # state.apply_mut(now, &Actor::Platform, &FinishSnapshot { snapshot: "s-1".into(), outcome: SnapshotOutcome::Available { size_gib: 5 } }.into())?;
+    /// # state.apply_mut(now, &Actor::root("1001"), &CreateResourceShare { share: "rs-1".into(), scope: PrincipalScope::AllAccounts, principals: vec![Principal::Account("2002".into())], snapshots: vec!["s-1".into()] }.into())?;
+    /// let share = state.resource_share(&"rs-1".into()).ok_or("no share")?;
+    /// assert_eq!(share.owner, AccountId::new("1001"));
+    /// assert!(share.principals.contains(&Principal::Account("2002".into())));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn resource_share(&self, id: &ShareId) -> Option<&ResourceShare> {
         self.shares.get(id)
     }
 
     /// Every resource share, ordered by id.
+    ///
+    /// ```
+    /// # use chrono::{TimeZone, Utc};
+    /// # use snapguard::*;
+    /// # let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+    /// # let mut state = State::new();
+    /// # state.apply_mut(now, &Actor::Platform, &CreateRegion { region: "cn-hangzhou".into() }.into())?;
+    /// # for account in ["1001", "2002"] {
+    /// #     state.apply_mut(now, &Actor::Platform, &CreateAccount { account: account.into(), site: Site::China }.into())?;
+    /// # }
+    /// # state.apply_mut(now, &Actor::root("1001"), &CreateDisk { disk: "d-1".into(), region: "cn-hangzhou".into(), category: DiskCategory::Essd, size_gib: 40, encryption: Encryption::Unencrypted, source: DiskSource::Blank }.into())?;
+    /// # state.apply_mut(now, &Actor::root("1001"), &CreateSnapshot { snapshot: "s-1".into(), disk: "d-1".into(), retention_days: None, tags: Default::default() }.into())?;
+    /// # state.apply_mut(now, &Actor::Platform, &FinishSnapshot { snapshot: "s-1".into(), outcome: SnapshotOutcome::Available { size_gib: 5 } }.into())?;
+    /// # state.apply_mut(now, &Actor::root("1001"), &CreateResourceShare { share: "rs-1".into(), scope: PrincipalScope::AllAccounts, principals: vec![Principal::Account("2002".into())], snapshots: vec!["s-1".into()] }.into())?;
+    /// assert_eq!(state.resource_shares().count(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn resource_shares(&self) -> impl Iterator<Item = &ResourceShare> {
         self.shares.values()
     }
 
     /// The shares holding a snapshot, ordered by id.
+    ///
+    /// ```
+    /// # use chrono::{TimeZone, Utc};
+    /// # use snapguard::*;
+    /// # let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+    /// # let mut state = State::new();
+    /// # state.apply_mut(now, &Actor::Platform, &CreateRegion { region: "cn-hangzhou".into() }.into())?;
+    /// # for account in ["1001", "2002"] {
+    /// #     state.apply_mut(now, &Actor::Platform, &CreateAccount { account: account.into(), site: Site::China }.into())?;
+    /// # }
+    /// # state.apply_mut(now, &Actor::root("1001"), &CreateDisk { disk: "d-1".into(), region: "cn-hangzhou".into(), category: DiskCategory::Essd, size_gib: 40, encryption: Encryption::Unencrypted, source: DiskSource::Blank }.into())?;
+    /// # state.apply_mut(now, &Actor::root("1001"), &CreateSnapshot { snapshot: "s-1".into(), disk: "d-1".into(), retention_days: None, tags: Default::default() }.into())?;
+    /// # state.apply_mut(now, &Actor::Platform, &FinishSnapshot { snapshot: "s-1".into(), outcome: SnapshotOutcome::Available { size_gib: 5 } }.into())?;
+    /// # state.apply_mut(now, &Actor::root("1001"), &CreateResourceShare { share: "rs-1".into(), scope: PrincipalScope::AllAccounts, principals: vec![Principal::Account("2002".into())], snapshots: vec!["s-1".into()] }.into())?;
+    /// let ids: Vec<_> = state.shares_holding(&"s-1".into()).map(|s| s.id.as_str()).collect();
+    /// assert_eq!(ids, ["rs-1"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn shares_holding(&self, snapshot: &SnapshotId) -> impl Iterator<Item = &ResourceShare> {
         self.index
             .shares_of
@@ -88,18 +142,75 @@ impl State {
     }
 
     /// Whether a snapshot is shared: in at least one share (SHARE-12).
+    ///
+    /// ```
+    /// # use chrono::{TimeZone, Utc};
+    /// # use snapguard::*;
+    /// # let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+    /// # let mut state = State::new();
+    /// # state.apply_mut(now, &Actor::Platform, &CreateRegion { region: "cn-hangzhou".into() }.into())?;
+    /// # for account in ["1001", "2002"] {
+    /// #     state.apply_mut(now, &Actor::Platform, &CreateAccount { account: account.into(), site: Site::China }.into())?;
+    /// # }
+    /// # state.apply_mut(now, &Actor::root("1001"), &CreateDisk { disk: "d-1".into(), region: "cn-hangzhou".into(), category: DiskCategory::Essd, size_gib: 40, encryption: Encryption::Unencrypted, source: DiskSource::Blank }.into())?;
+    /// # state.apply_mut(now, &Actor::root("1001"), &CreateSnapshot { snapshot: "s-1".into(), disk: "d-1".into(), retention_days: None, tags: Default::default() }.into())?;
+    /// # state.apply_mut(now, &Actor::Platform, &FinishSnapshot { snapshot: "s-1".into(), outcome: SnapshotOutcome::Available { size_gib: 5 } }.into())?;
+    /// # state.apply_mut(now, &Actor::root("1001"), &CreateResourceShare { share: "rs-1".into(), scope: PrincipalScope::AllAccounts, principals: vec![Principal::Account("2002".into())], snapshots: vec!["s-1".into()] }.into())?;
+    /// assert!(state.is_shared(&"s-1".into()));
+    /// state.apply_mut(now, &Actor::root("1001"), &DeleteResourceShare { share: "rs-1".into() }.into())?;
+    /// assert!(!state.is_shared(&"s-1".into()));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn is_shared(&self, snapshot: &SnapshotId) -> bool {
         self.index.shares_of.contains_key(snapshot)
     }
 
     /// How many of an account's snapshots are shared (SHARE-2).
+    ///
+    /// ```
+    /// # use chrono::{TimeZone, Utc};
+    /// # use snapguard::*;
+    /// # let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+    /// # let mut state = State::new();
+    /// # state.apply_mut(now, &Actor::Platform, &CreateRegion { region: "cn-hangzhou".into() }.into())?;
+    /// # for account in ["1001", "2002"] {
+    /// #     state.apply_mut(now, &Actor::Platform, &CreateAccount { account: account.into(), site: Site::China }.into())?;
+    /// # }
+    /// # state.apply_mut(now, &Actor::root("1001"), &CreateDisk { disk: "d-1".into(), region: "cn-hangzhou".into(), category: DiskCategory::Essd, size_gib: 40, encryption: Encryption::Unencrypted, source: DiskSource::Blank }.into())?;
+    /// # state.apply_mut(now, &Actor::root("1001"), &CreateSnapshot { snapshot: "s-1".into(), disk: "d-1".into(), retention_days: None, tags: Default::default() }.into())?;
+    /// # state.apply_mut(now, &Actor::Platform, &FinishSnapshot { snapshot: "s-1".into(), outcome: SnapshotOutcome::Available { size_gib: 5 } }.into())?;
+    /// # state.apply_mut(now, &Actor::root("1001"), &CreateResourceShare { share: "rs-1".into(), scope: PrincipalScope::AllAccounts, principals: vec![Principal::Account("2002".into())], snapshots: vec!["s-1".into()] }.into())?;
+    /// assert_eq!(state.shared_snapshot_count(&"1001".into()), 1);
+    /// assert_eq!(state.shared_snapshot_count(&"2002".into()), 0);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn shared_snapshot_count(&self, account: &AccountId) -> usize {
         self.index.shared_count.get(account).copied().unwrap_or(0)
     }
 
     /// A resource directory.
+    ///
+    /// ```
+    /// # use chrono::{TimeZone, Utc};
+    /// # use snapguard::*;
+    /// # let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+    /// # let mut state = State::new();
+    /// # state.apply_mut(now, &Actor::Platform, &CreateRegion { region: "cn-hangzhou".into() }.into())?;
+    /// # for account in ["1001", "2002"] {
+    /// #     state.apply_mut(now, &Actor::Platform, &CreateAccount { account: account.into(), site: Site::China }.into())?;
+    /// # }
+    /// # state.apply_mut(now, &Actor::root("1001"), &CreateDisk { disk: "d-1".into(), region: "cn-hangzhou".into(), category: DiskCategory::Essd, size_gib: 40, encryption: Encryption::Unencrypted, source: DiskSource::Blank }.into())?;
+    /// # state.apply_mut(now, &Actor::root("1001"), &CreateSnapshot { snapshot: "s-1".into(), disk: "d-1".into(), retention_days: None, tags: Default::default() }.into())?;
+    /// # state.apply_mut(now, &Actor::Platform, &FinishSnapshot { snapshot: "s-1".into(), outcome: SnapshotOutcome::Available { size_gib: 5 } }.into())?;
+    /// # state.apply_mut(now, &Actor::root("1001"), &CreateResourceShare { share: "rs-1".into(), scope: PrincipalScope::AllAccounts, principals: vec![Principal::Account("2002".into())], snapshots: vec!["s-1".into()] }.into())?;
+    /// state.apply_mut(now, &Actor::root("1001"), &CreateResourceDirectory { directory: "rd-1".into() }.into())?;
+    /// let directory = state.directory(&"rd-1".into()).ok_or("no directory")?;
+    /// assert_eq!(directory.management, AccountId::new("1001"));
+    /// assert_eq!(state.directories().count(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn directory(&self, id: &DirectoryId) -> Option<&ResourceDirectory> {
         self.directories.get(id)
@@ -111,12 +222,51 @@ impl State {
     }
 
     /// A folder of a resource directory.
+    ///
+    /// ```
+    /// # use chrono::{TimeZone, Utc};
+    /// # use snapguard::*;
+    /// # let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+    /// # let mut state = State::new();
+    /// # state.apply_mut(now, &Actor::Platform, &CreateRegion { region: "cn-hangzhou".into() }.into())?;
+    /// # for account in ["1001", "2002"] {
+    /// #     state.apply_mut(now, &Actor::Platform, &CreateAccount { account: account.into(), site: Site::China }.into())?;
+    /// # }
+    /// # state.apply_mut(now, &Actor::root("1001"), &CreateDisk { disk: "d-1".into(), region: "cn-hangzhou".into(), category: DiskCategory::Essd, size_gib: 40, encryption: Encryption::Unencrypted, source: DiskSource::Blank }.into())?;
+    /// # state.apply_mut(now, &Actor::root("1001"), &CreateSnapshot { snapshot: "s-1".into(), disk: "d-1".into(), retention_days: None, tags: Default::default() }.into())?;
+    /// # state.apply_mut(now, &Actor::Platform, &FinishSnapshot { snapshot: "s-1".into(), outcome: SnapshotOutcome::Available { size_gib: 5 } }.into())?;
+    /// # state.apply_mut(now, &Actor::root("1001"), &CreateResourceShare { share: "rs-1".into(), scope: PrincipalScope::AllAccounts, principals: vec![Principal::Account("2002".into())], snapshots: vec!["s-1".into()] }.into())?;
+    /// state.apply_mut(now, &Actor::root("1001"), &CreateResourceDirectory { directory: "rd-1".into() }.into())?;
+    /// state.apply_mut(now, &Actor::root("1001"), &CreateFolder { folder: "fd-1".into() }.into())?;
+    /// let folder = state.folder(&"fd-1".into()).ok_or("no folder")?;
+    /// assert_eq!(folder.directory, DirectoryId::new("rd-1"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn folder(&self, id: &FolderId) -> Option<&Folder> {
         self.folders.get(id)
     }
 
     /// The resource directory an account is a member of, if any.
+    ///
+    /// ```
+    /// # use chrono::{TimeZone, Utc};
+    /// # use snapguard::*;
+    /// # let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+    /// # let mut state = State::new();
+    /// # state.apply_mut(now, &Actor::Platform, &CreateRegion { region: "cn-hangzhou".into() }.into())?;
+    /// # for account in ["1001", "2002"] {
+    /// #     state.apply_mut(now, &Actor::Platform, &CreateAccount { account: account.into(), site: Site::China }.into())?;
+    /// # }
+    /// # state.apply_mut(now, &Actor::root("1001"), &CreateDisk { disk: "d-1".into(), region: "cn-hangzhou".into(), category: DiskCategory::Essd, size_gib: 40, encryption: Encryption::Unencrypted, source: DiskSource::Blank }.into())?;
+    /// # state.apply_mut(now, &Actor::root("1001"), &CreateSnapshot { snapshot: "s-1".into(), disk: "d-1".into(), retention_days: None, tags: Default::default() }.into())?;
+    /// # state.apply_mut(now, &Actor::Platform, &FinishSnapshot { snapshot: "s-1".into(), outcome: SnapshotOutcome::Available { size_gib: 5 } }.into())?;
+    /// # state.apply_mut(now, &Actor::root("1001"), &CreateResourceShare { share: "rs-1".into(), scope: PrincipalScope::AllAccounts, principals: vec![Principal::Account("2002".into())], snapshots: vec!["s-1".into()] }.into())?;
+    /// state.apply_mut(now, &Actor::root("1001"), &CreateResourceDirectory { directory: "rd-1".into() }.into())?;
+    /// state.apply_mut(now, &Actor::root("1001"), &AddDirectoryMember { account: "2002".into(), folder: None }.into())?;
+    /// assert_eq!(state.directory_of(&"2002".into()).map(|d| d.id.as_str()), Some("rd-1"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn directory_of(&self, account: &AccountId) -> Option<&ResourceDirectory> {
         self.index

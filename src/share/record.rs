@@ -133,7 +133,7 @@ impl State {
                 at,
                 directory,
                 management,
-            } => {
+            } if !self.directories.contains_key(directory) => {
                 self.directories.insert(
                     directory.clone(),
                     ResourceDirectory {
@@ -149,7 +149,7 @@ impl State {
                 at,
                 folder,
                 directory,
-            } => {
+            } if !self.folders.contains_key(folder) => {
                 self.folders.insert(
                     folder.clone(),
                     Folder {
