@@ -25,7 +25,11 @@ pub fn folder(id: &str) -> Principal {
 }
 
 /// A share of all-accounts scope with these principals and snapshots.
-pub fn create_share(share: &str, principals: &[Principal], snapshots: &[&str]) -> CreateResourceShare {
+pub fn create_share(
+    share: &str,
+    principals: &[Principal],
+    snapshots: &[&str],
+) -> CreateResourceShare {
     create_scoped_share(share, PrincipalScope::AllAccounts, principals, snapshots)
 }
 
@@ -45,7 +49,11 @@ pub fn create_scoped_share(
 }
 
 /// Adds principals and snapshots to a share.
-pub fn associate(share: &str, principals: &[Principal], snapshots: &[&str]) -> AssociateResourceShare {
+pub fn associate(
+    share: &str,
+    principals: &[Principal],
+    snapshots: &[&str],
+) -> AssociateResourceShare {
     AssociateResourceShare {
         share: share.into(),
         principals: principals.to_vec(),
@@ -92,7 +100,10 @@ impl World {
     /// `sharee` accepts.
     #[track_caller]
     pub fn share_with(&mut self, sharee: &str) {
-        self.ok(&root(OWNER), create_share("rs-1", &[account(sharee)], &["s-1"]));
+        self.ok(
+            &root(OWNER),
+            create_share("rs-1", &[account(sharee)], &["s-1"]),
+        );
         self.ok(&root(sharee), accept("rs-1"));
     }
 
@@ -106,7 +117,12 @@ impl World {
                 directory: "rd-1".into(),
             },
         );
-        self.ok(&root(OWNER), CreateFolder { folder: "fd-1".into() });
+        self.ok(
+            &root(OWNER),
+            CreateFolder {
+                folder: "fd-1".into(),
+            },
+        );
         for member in members {
             self.join(member, None);
         }
