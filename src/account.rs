@@ -192,7 +192,8 @@ pub(crate) fn settle(ctx: &Ctx<'_>, c: &SettleAccount) -> Step<Vec<Event>> {
 }
 
 /// LOCK-12. Checks: billing; the snapshot exists; its account has been
-/// overdue for at least the configured period. Locks do not stop it.
+/// overdue for at least the configured period. Locks do not stop it, nor
+/// shares: it is unshared from each, then released.
 pub(crate) fn release_overdue(
     ctx: &Ctx<'_>,
     c: &ReleaseOverdueSnapshot,
@@ -214,11 +215,23 @@ pub(crate) fn release_overdue(
             releasable_at,
         }),
     })?;
-    Ok(vec![Event::SnapshotReleased {
+    // A shared snapshot leaves its shares first, so the event stream alone
+    // tells every sharee it is gone.
+    let mut events: Vec<Event> = ctx
+        .state
+        .shares_holding(&snapshot.id)
+        .map(|share| Event::SnapshotUnshared {
+            at: ctx.now,
+            share: share.id.clone(),
+            snapshot: snapshot.id.clone(),
+        })
+        .collect();
+    events.push(Event::SnapshotReleased {
         at: ctx.now,
         snapshot: c.snapshot.clone(),
         reason: ReleaseReason::Overdue,
-    }])
+    });
+    Ok(events)
 }
 
 /// SHARE-6. Checks: the account's root; every trusted account exists

@@ -42,24 +42,49 @@ pub struct ResourceDirectory {
 }
 
 impl ResourceDirectory {
-    /// The folder a member is in: `None` when it is not a member,
-    /// `Some(None)` at the directory's root.
+    /// Whether an account is a member.
     ///
     /// ```
     /// # use chrono::{TimeZone, Utc};
     /// # use snapguard::*;
     /// # let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
     /// # let mut state = State::new();
-    /// # state.apply_mut(now, &Actor::Platform, &CreateAccount { account: "1001".into(), site: Site::China }.into())?;
+    /// # for account in ["1001", "2002"] {
+    /// #     state.apply_mut(now, &Actor::Platform, &CreateAccount { account: account.into(), site: Site::China }.into())?;
+    /// # }
     /// state.apply_mut(now, &Actor::root("1001"), &CreateResourceDirectory { directory: "rd-1".into() }.into())?;
     /// let directory = state.directory(&"rd-1".into()).ok_or("no directory")?;
-    /// assert_eq!(directory.folder_of(&"1001".into()), Some(None));
-    /// assert_eq!(directory.folder_of(&"2002".into()), None);
+    /// assert!(directory.is_member(&"1001".into()));
+    /// assert!(!directory.is_member(&"2002".into()));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
-    pub fn folder_of(&self, account: &AccountId) -> Option<Option<&FolderId>> {
-        self.members.get(account).map(Option::as_ref)
+    pub fn is_member(&self, account: &AccountId) -> bool {
+        self.members.contains_key(account)
+    }
+
+    /// The folder a member is in; `None` for a member at the directory's
+    /// root, or an account that is not a member.
+    ///
+    /// ```
+    /// # use chrono::{TimeZone, Utc};
+    /// # use snapguard::*;
+    /// # let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+    /// # let mut state = State::new();
+    /// # for account in ["1001", "2002"] {
+    /// #     state.apply_mut(now, &Actor::Platform, &CreateAccount { account: account.into(), site: Site::China }.into())?;
+    /// # }
+    /// state.apply_mut(now, &Actor::root("1001"), &CreateResourceDirectory { directory: "rd-1".into() }.into())?;
+    /// state.apply_mut(now, &Actor::root("1001"), &CreateFolder { folder: "fd-1".into() }.into())?;
+    /// state.apply_mut(now, &Actor::root("1001"), &AddDirectoryMember { account: "2002".into(), folder: Some("fd-1".into()) }.into())?;
+    /// let directory = state.directory(&"rd-1".into()).ok_or("no directory")?;
+    /// assert_eq!(directory.folder_of(&"2002".into()), Some(&FolderId::new("fd-1")));
+    /// assert_eq!(directory.folder_of(&"1001".into()), None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn folder_of(&self, account: &AccountId) -> Option<&FolderId> {
+        self.members.get(account).and_then(Option::as_ref)
     }
 }
 

@@ -154,7 +154,6 @@ fn check_ranges(ctx: &Ctx<'_>, c: &LockSnapshot, v: &mut Verdict) -> Step<()> {
     })
 }
 
-/// LOCK-3: only available snapshots, never Cloud Backup ones.
 /// LOCK-3: a snapshot shared with the account is never locked (nor
 /// unlocked) by it.
 fn shared_not_lockable(snapshot: &Snapshot) -> Violation {
@@ -164,6 +163,7 @@ fn shared_not_lockable(snapshot: &Snapshot) -> Violation {
     }
 }
 
+/// LOCK-3: only available snapshots, never Cloud Backup ones.
 fn check_lockable(snapshot: &Snapshot, v: &mut Verdict) -> Step<()> {
     v.ensure(snapshot.origin != SnapshotOrigin::CloudBackup, || {
         Violation::CloudBackupSnapshot {
@@ -203,7 +203,7 @@ fn fresh_lock_from(
 }
 
 /// LOCK-1 to LOCK-4, LOCK-7 to LOCK-9. Checks, in order: a customer; its
-/// own snapshot (GEN-4, PERM-4); `ecs:LockSnapshot` (PERM-2); lockable
+/// own snapshot (GEN-4; LOCK-3 for a sharee, PERM-4 for anyone else); `ecs:LockSnapshot` (PERM-2); lockable
 /// (LOCK-3); ranges (LOCK-1); then by the current lock state: none or
 /// expired sets a fresh lock, cooling-off replaces it from now (LOCK-7),
 /// compliance only extends it without cooling-off (LOCK-8); finally the
@@ -263,7 +263,8 @@ pub(crate) fn lock_snapshot(ctx: &Ctx<'_>, c: &LockSnapshot, v: &mut Verdict) ->
     Ok(vec![event])
 }
 
-/// LOCK-6. Checks: a customer; its own snapshot; `ecs:UnlockSnapshot`
+/// LOCK-6. Checks: a customer; its own snapshot (LOCK-3 for a sharee,
+/// PERM-4 for anyone else); `ecs:UnlockSnapshot`
 /// (PERM-2); the lock is in cooling-off. An expired lock no longer
 /// protects anything: unlocking it is accepted and records nothing.
 pub(crate) fn unlock_snapshot(

@@ -444,7 +444,9 @@ pub(crate) fn deletion(ctx: &Ctx<'_>, snapshot: &Snapshot, cause: DeletionCause)
 }
 
 /// SNAP-3, SNAP-5, ARCH-2. Checks: a customer; its own snapshot (a sharee
-/// is refused by SHARE-10: it cannot extend what it sees); the permission; the retention in range (counted from the snapshot's
+/// is refused by SHARE-10: it cannot extend what it sees); the permission;
+/// a retention not ended yet (a shared snapshot held past it is released
+/// when unshared, SHARE-14); the retention in range (counted from the snapshot's
 /// creation, SNAP-5); never shorter than now (SNAP-3). The same retention
 /// again records nothing.
 ///
@@ -461,6 +463,14 @@ pub(crate) fn set_retention(
     let account = ctx.customer("set_snapshot_retention")?;
     let snapshot = ctx.owned_snapshot(account, &c.snapshot, ShareeOperation::ChangeRetention)?;
     v.check(ctx.authorize(Action::ModifySnapshotAttribute, snapshot_resource(snapshot)))?;
+    if let Some(ended_at) = snapshot.retention.end().filter(|end| *end <= ctx.now) {
+        // Only a shared snapshot outlives its retention (SHARE-14).
+        return Err(Violation::RetentionEnded {
+            snapshot: snapshot.id.clone(),
+            ended_at,
+        }
+        .into());
+    }
     let requested = match (c.retention, snapshot.tier) {
         (RetentionRequest::Permanent, StorageTier::Standard) => Retention::Permanent,
         (RetentionRequest::Permanent, StorageTier::Archive { .. }) => {

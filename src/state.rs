@@ -80,9 +80,10 @@ pub(crate) struct Indexes {
     pub(crate) shares_of: BTreeMap<SnapshotId, BTreeSet<ShareId>>,
     /// How many of each account's snapshots are shared (SHARE-2).
     pub(crate) shared_count: BTreeMap<AccountId, usize>,
-    /// The principals of each shared snapshot, with how many of its shares
-    /// name each (SHARE-1).
-    pub(crate) principals_of: BTreeMap<SnapshotId, BTreeMap<Principal, usize>>,
+    /// The principals of each shared snapshot, with the shares holding it
+    /// that name each (SHARE-1, and who a share of it reaches). Never holds
+    /// an empty map.
+    pub(crate) principals_of: BTreeMap<SnapshotId, BTreeMap<Principal, BTreeSet<ShareId>>>,
     /// The shares naming each principal (what an account sees).
     pub(crate) by_principal: BTreeMap<Principal, BTreeSet<ShareId>>,
 }

@@ -465,3 +465,66 @@ fn share_14_loaded_shared_snapshot_past_its_retention_end_loads() {
     record(&mut json, "shares", "rs-2")["snapshots"] = json!({});
     refused_as(&json, StateError::RetentionPassed(sid("s-2")));
 }
+
+#[test]
+fn share_9_loaded_view_outliving_the_snapshots_retention_is_refused() {
+    let end = t0() + days(2000);
+    let mut json = base();
+    record(&mut json, "snapshots", "s-1")["retention"] = json!({"type": "until", "end": end});
+    record(&mut json, "shares", "rs-1")["snapshots"]["s-1"]["expires_at"] = instant(end);
+    assert!(
+        load(&json).is_ok(),
+        "a view ending with the retention loads"
+    );
+    record(&mut json, "shares", "rs-1")["snapshots"]["s-1"]["expires_at"] = instant(end + secs(1));
+    refused_as(&json, inconsistent_share("rs-1"));
+}
+
+#[test]
+fn share_5_loaded_share_holding_an_unshareable_snapshot_is_refused() {
+    let edits: [(&str, Value); 2] = [
+        ("status", json!("in_progress")),
+        ("encryption", json!({"type": "service_key"})),
+    ];
+    for (field, value) in edits {
+        let mut json = base();
+        record(&mut json, "snapshots", "s-1")[field] = value;
+        refused_as(&json, inconsistent_share("rs-1"));
+    }
+}
+
+#[test]
+fn share_7_loaded_acceptance_by_the_owner_or_another_site_is_refused() {
+    for accepter in [OWNER, ABROAD] {
+        let mut json = base();
+        push(
+            &mut record(&mut json, "shares", "rs-1")["accepted"],
+            json!(accepter),
+        );
+        refused_as(&json, inconsistent_share("rs-1"));
+    }
+}
+
+#[test]
+fn disk_4_loaded_disk_claiming_a_shared_source_it_lacks_is_refused() {
+    let mut json = base();
+    record(&mut json, "disks", "d-1")["from_shared_snapshot"] = json!(true);
+    refused_as(&json, StateError::InconsistentDisk("d-1".into()));
+}
+
+#[test]
+fn disk_4_loaded_sharee_disk_hiding_its_shared_source_is_refused() {
+    let mut w = World::with_snapshot();
+    w.share_with(OTHER);
+    let mut disk = blank_disk("d-o", REGION);
+    disk.source = snapguard::DiskSource::Snapshot(sid("s-1"));
+    w.ok(&root(OTHER), disk);
+    let mut json = state_json(&w.state);
+    assert_eq!(
+        record(&mut json, "disks", "d-o")["from_shared_snapshot"],
+        json!(true)
+    );
+    // Unmarked, it would re-initialize after unsharing (DISK-4).
+    record(&mut json, "disks", "d-o")["from_shared_snapshot"] = json!(false);
+    refused_as(&json, StateError::InconsistentDisk("d-o".into()));
+}

@@ -381,3 +381,49 @@ fn share_4_an_account_of_an_all_accounts_share_keeps_reach_when_it_leaves() {
         matches!(&events[..], [Event::DiskCreated { disk, .. }] if disk.owner == "4004".into())
     );
 }
+
+// ---------------------------------------------------------------------------
+// Check order: SHARE-3 for every principal, then SHARE-4
+// ---------------------------------------------------------------------------
+
+#[test]
+fn share_3_is_checked_for_every_principal_before_share_4() {
+    let mut w = World::with_snapshot();
+    w.accounts(&["4004"], Site::China);
+    w.directory(&[OTHER]);
+    // 4004 is outside the directory (SHARE-4), ABROAD on another site
+    // (SHARE-3): the site refuses first, whatever the order named.
+    let command = scoped("rs-1", &[account("4004"), account(ABROAD)], &["s-1"]);
+    w.refused(&root(OWNER), command.clone(), RuleId::Share3);
+    let rules: Vec<RuleId> = w
+        .state
+        .explain(w.now, &root(OWNER), &command.into())
+        .iter()
+        .map(Violation::rule)
+        .collect();
+    // A principal refused once is not examined again by later rules.
+    assert_eq!(rules, [RuleId::Share3, RuleId::Share4]);
+}
+
+#[test]
+fn share_4_explain_reports_a_refused_principal_once() {
+    let mut w = World::new();
+    w.ok(
+        &root(OWNER),
+        CreateDisk {
+            encryption: snapguard::Encryption::CustomerKey("k-1".into()),
+            ..blank_disk("d-1", REGION)
+        },
+    );
+    w.snapshot(OWNER, "d-1", "s-1", None);
+    // Naming the owner is SHARE-4; its role's trust (SHARE-6) is not asked.
+    let command = create_share("rs-1", &[account(OWNER)], &["s-1"]);
+    let found = w
+        .state
+        .explain(w.now, &root(OWNER), &command.clone().into());
+    assert_eq!(
+        found,
+        [not_allowed("rs-1", account(OWNER), PrincipalProblem::Owner)]
+    );
+    w.refused(&root(OWNER), command, RuleId::Share4);
+}

@@ -384,6 +384,7 @@ fn share_8_directory_accessors_follow_membership() {
     );
     assert!(w.state.directory_of(&FOURTH.into()).is_none());
     let directory = w.state.directory(&"rd-1".into()).unwrap();
+    assert!(!directory.is_member(&FOURTH.into()));
     assert_eq!(directory.folder_of(&FOURTH.into()), None);
     // The folder stays, empty.
     assert!(w.state.folder(&"fd-1".into()).is_some());
@@ -542,4 +543,24 @@ fn share_6_reloaded_sharing_state_decides_as_the_original() {
     let reloaded = back.advance(end).unwrap();
     assert_eq!(original, reloaded);
     assert!(!original.events.is_empty());
+}
+
+#[test]
+fn share_1_counts_survive_a_round_trip_after_principals_and_shares_come_and_go() {
+    let mut w = World::with_snapshot();
+    let reload = |w: &World| -> State {
+        serde_json::from_str(&serde_json::to_string(&w.state).unwrap()).unwrap()
+    };
+    w.ok(&root(OWNER), create_share("rs-1", &[], &["s-1"]));
+    w.ok(&root(OWNER), create_share("rs-2", &[], &["s-1"]));
+    w.ok(&root(OWNER), disassociate("rs-1", &[], &["s-1"]));
+    assert_eq!(reload(&w), w.state);
+    w.ok(&root(OWNER), associate("rs-2", &[account(OTHER)], &[]));
+    w.ok(&root(OWNER), associate("rs-1", &[account(OTHER)], &["s-1"]));
+    assert_eq!(reload(&w), w.state);
+    w.ok(&root(OWNER), disassociate("rs-2", &[account(OTHER)], &[]));
+    assert_eq!(reload(&w), w.state);
+    w.ok(&root(OWNER), disassociate("rs-1", &[account(OTHER)], &[]));
+    assert_eq!(reload(&w), w.state);
+    assert!(w.state.shared_with(&sid("s-1"), w.now).principals.is_empty());
 }

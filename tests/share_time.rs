@@ -514,3 +514,38 @@ fn share_5_snapshot_kept_past_its_retention_cannot_be_shared_again() {
         );
     }
 }
+
+#[test]
+fn share_14_retention_of_a_snapshot_held_past_its_end_no_longer_changes() {
+    let (mut w, end) = limited_share();
+    let extend = set_retention("s-2", RetentionRequest::Days(60));
+    w.at(end - secs(1));
+    let before = w.state.clone();
+    assert!(
+        w.state
+            .decide(w.now, &root(OWNER), &extend.clone().into())
+            .is_ok(),
+        "before its end the owner may still extend it"
+    );
+    assert_eq!(w.state, before);
+    for at in [end, end + secs(1)] {
+        w.at(at);
+        let refusal = w.refused(&root(OWNER), extend.clone(), RuleId::Share14);
+        assert_eq!(
+            refusal,
+            Violation::RetentionEnded {
+                snapshot: sid("s-2"),
+                ended_at: end,
+            }
+        );
+        w.refused(
+            &root(OWNER),
+            set_retention("s-2", RetentionRequest::Permanent),
+            RuleId::Share14,
+        );
+    }
+    // So unsharing still releases it.
+    let events = w.ok(&root(OWNER), delete_share("rs-1"));
+    assert!(events.contains(&released(w.now, "s-2")), "{events:?}");
+    assert!(!w.exists("s-2"));
+}

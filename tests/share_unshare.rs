@@ -547,11 +547,23 @@ fn lock_12_billing_release_takes_a_shared_snapshot_out_of_every_share() {
     assert!(w.state.is_shared(&sid("s-1")));
     w.wait(secs(1));
     let events = w.ok(&Actor::Billing, release);
+    // Unshared from each share, in share order, then released.
+    let unshared: Vec<&str> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::SnapshotUnshared {
+                share, snapshot, ..
+            } if snapshot.as_str() == "s-1" => Some(share.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(unshared, ["rs-1", "rs-2"], "{events:?}");
     assert!(
-        matches!(&events[..], [Event::SnapshotReleased { snapshot, reason: ReleaseReason::Overdue, .. }]
+        matches!(events.last(), Some(Event::SnapshotReleased { snapshot, reason: ReleaseReason::Overdue, .. })
             if snapshot.as_str() == "s-1"),
         "{events:?}"
     );
+    assert_eq!(events.len(), 3, "{events:?}");
     assert!(!w.exists("s-1"));
     assert!(!w.state.is_shared(&sid("s-1")));
     for share in ["rs-1", "rs-2"] {

@@ -416,9 +416,10 @@ pub enum RetentionRequest {
 /// Extends a snapshot's retention or makes it permanent
 /// (`ecs:ModifySnapshotAttribute`, SNAP-3).
 ///
-/// After the common checks, in order: days in range (SNAP-5); never
-/// shorter than the current retention (SNAP-3). The same retention again
-/// records nothing.
+/// After the common checks, in order: the retention has not ended (a
+/// shared snapshot held past it is released when unshared, SHARE-14); days
+/// in range (SNAP-5); never shorter than the current retention (SNAP-3).
+/// The same retention again records nothing.
 ///
 /// **Decision**: an archived snapshot's retention is its archive retention
 /// (ARCH-2). For an archived snapshot, days count from the instant of

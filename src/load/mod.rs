@@ -86,10 +86,17 @@ pub enum StateError {
     #[error("resource directory `{0}` has inconsistent members")]
     InconsistentDirectory(crate::DirectoryId),
     /// A resource share contradicts the rules no history breaks: it holds a
-    /// snapshot of another account, names its owner or an account of
-    /// another site, or a view expiring before it began.
+    /// snapshot of another account or one that cannot be shared (SHARE-5),
+    /// names or is accepted by its owner or an account of another site, or
+    /// a view that expires before it begins, after the snapshot's
+    /// retention, or was granted after that retention ended (SHARE-9).
     #[error("resource share `{0}` is inconsistent")]
     InconsistentShare(crate::ShareId),
+    /// A disk disagrees with what it was created from: marked as made from
+    /// a shared snapshot when its source is its own account's, or the other
+    /// way round (DISK-4).
+    #[error("disk `{0}` disagrees with the snapshot it was created from")]
+    InconsistentDisk(DiskId),
     /// A sharing quota is exceeded (SHARE-1 or SHARE-2).
     #[error("the quota of {rule} is exceeded by `{id}`")]
     QuotaExceeded {

@@ -5,7 +5,10 @@
 use std::collections::BTreeSet;
 
 use super::{StateError, created_by, dangling};
-use crate::{ObjectKind as K, Principal, RuleId, State};
+use crate::{
+    DiskSource, Encryption, ObjectKind as K, Principal, Retention, RuleId, SharedSnapshot,
+    Snapshot, SnapshotOrigin, SnapshotStatus, Span, State, time,
+};
 
 impl State {
     /// Checks directories, folders, shares and trust lists on freshly
@@ -40,7 +43,54 @@ impl State {
         for share in self.shares.values() {
             self.check_share(share)?;
         }
+        for disk in self.disks.values() {
+            let from_shared = match &disk.source {
+                DiskSource::Snapshot(source) => match self.snapshots.get(source) {
+                    Some(snapshot) => snapshot.owner != disk.owner,
+                    // A source gone since cannot be checked.
+                    None => disk.from_shared_snapshot,
+                },
+                DiskSource::Blank | DiskSource::Image(_) => false,
+            };
+            if from_shared != disk.from_shared_snapshot {
+                return Err(StateError::InconsistentDisk(disk.id.clone()));
+            }
+        }
         Ok(())
+    }
+
+    /// Whether a snapshot could have been shared as `shared` says: it was
+    /// shareable (SHARE-5), shared before its retention ended, and its view
+    /// ends within the longest any sharing could grant (SHARE-9).
+    fn could_share(&self, snapshot: &Snapshot, shared: &SharedSnapshot) -> bool {
+        let shareable = snapshot.status == SnapshotStatus::Available
+            && !snapshot.is_archived()
+            && snapshot.encryption != Encryption::ServiceKey
+            && !matches!(snapshot.origin, SnapshotOrigin::ImportedImageDisk { .. });
+        // The retention only grows, so the one at sharing ended no later.
+        let longest = match snapshot.retention {
+            Retention::Until(end) => Some(end),
+            Retention::Permanent => {
+                let permanent = time::later(
+                    shared.shared_at,
+                    Span::Days(self.limits.permanent_share_days),
+                );
+                let in_days = time::later(
+                    snapshot.created_at,
+                    Span::Days(self.limits.max_retention_days),
+                );
+                match (permanent, in_days) {
+                    (Ok(a), Ok(b)) => Some(a.max(b)),
+                    _ => None,
+                }
+            }
+        };
+        shareable
+            && snapshot
+                .retention
+                .end()
+                .is_none_or(|end| shared.shared_at < end)
+            && longest.is_none_or(|longest| shared.expires_at <= longest)
     }
 
     fn check_directories(&self) -> Result<(), StateError> {
@@ -91,18 +141,26 @@ impl State {
                         return Err(inconsistent());
                     }
                 }
-                Principal::Directory(directory) if !self.directories.contains_key(directory) => {
-                    return Err(dangling(
-                        K::ResourceShare,
-                        id,
-                        K::Directory,
-                        directory.as_str(),
-                    ));
+                Principal::Directory(directory) => {
+                    let named = self.directories.get(directory).ok_or_else(|| {
+                        dangling(K::ResourceShare, id, K::Directory, directory.as_str())
+                    })?;
+                    if !self.same_site(&named.management, owner) {
+                        return Err(inconsistent());
+                    }
                 }
-                Principal::Folder(folder) if !self.folders.contains_key(folder) => {
-                    return Err(dangling(K::ResourceShare, id, K::Folder, folder.as_str()));
+                Principal::Folder(folder) => {
+                    let named = self.folders.get(folder).ok_or_else(|| {
+                        dangling(K::ResourceShare, id, K::Folder, folder.as_str())
+                    })?;
+                    let management = self
+                        .directories
+                        .get(&named.directory)
+                        .map(|d| &d.management);
+                    if !management.is_some_and(|m| self.same_site(m, owner)) {
+                        return Err(inconsistent());
+                    }
                 }
-                Principal::Directory(_) | Principal::Folder(_) => {}
             }
         }
         if let Some(missing) = share
@@ -112,6 +170,13 @@ impl State {
         {
             return Err(dangling(K::ResourceShare, id, K::Account, missing.as_str()));
         }
+        if share
+            .accepted
+            .iter()
+            .any(|a| *a == owner.id || !self.same_site(a, owner))
+        {
+            return Err(inconsistent());
+        }
         for (snapshot, shared) in &share.snapshots {
             let held = self
                 .snapshots
@@ -119,6 +184,7 @@ impl State {
                 .ok_or_else(|| dangling(K::ResourceShare, id, K::Snapshot, snapshot.as_str()))?;
             let after_clock = self.clock.is_none_or(|clock| shared.shared_at > clock);
             if held.owner != share.owner
+                || !self.could_share(held, shared)
                 || shared.shared_at < held.created_at
                 || shared.shared_at < share.created_at
                 || shared.expires_at <= shared.shared_at
@@ -128,6 +194,13 @@ impl State {
             }
         }
         Ok(())
+    }
+
+    /// Whether `account` exists and is on `other`'s site.
+    fn same_site(&self, account: &crate::AccountId, other: &crate::Account) -> bool {
+        self.accounts
+            .get(account)
+            .is_some_and(|a| a.site == other.site)
     }
 
     /// SHARE-1 and SHARE-2 against the rebuilt counts.

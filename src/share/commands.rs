@@ -12,8 +12,8 @@ use crate::snapshot::require_available;
 use crate::{
     AcceptResourceShare, AccountId, Action, AssociateResourceShare, CreateResourceShare,
     DeleteResourceShare, DisassociateResourceShare, Encryption, Event, ObjectKind, Principal,
-    PrincipalProblem, ReleaseReason, ResourceShare, Retention, RuleId, ShareId, ShareeOperation,
-    Snapshot, SnapshotId, SnapshotOrigin, Span, Unshareable, Violation, time,
+    PrincipalProblem, PrincipalScope, ReleaseReason, ResourceShare, Retention, RuleId, ShareId,
+    ShareeOperation, Snapshot, SnapshotId, SnapshotOrigin, Span, Unshareable, Violation, time,
 };
 
 /// A share of the actor's account (GEN-4, PERM-4).
@@ -58,73 +58,106 @@ fn principal_exists(ctx: &Ctx<'_>, principal: &Principal) -> Result<(), Violatio
     }
 }
 
-/// SHARE-3 and SHARE-4 for a principal new to `share`.
-fn check_principal(
+/// SHARE-3 for a principal new to `share`: an account of the owner's site.
+/// Directory and folder principals are checked by scope (SHARE-4), and a
+/// directory never spans sites.
+fn check_site(
     ctx: &Ctx<'_>,
     share: &ResourceShare,
     principal: &Principal,
-    v: &mut Verdict,
-) -> Step<()> {
-    let owner = ctx.account(&share.owner)?;
-    let owner_directory = ctx.state.directory_of(&owner.id).map(|d| &d.id);
-    let not_allowed = |reason| Violation::PrincipalNotAllowed {
-        share: share.id.clone(),
-        principal: principal.clone(),
-        reason,
+) -> Result<(), Violation> {
+    let Principal::Account(id) = principal else {
+        return Ok(());
     };
-    match principal {
-        Principal::Account(id) => {
-            let sharee = ctx.account(id)?;
-            v.ensure(sharee.id != owner.id, || {
-                not_allowed(PrincipalProblem::Owner)
-            })?;
-            v.ensure(sharee.site == owner.site, || Violation::CrossSite {
-                account: owner.id.clone(),
-                site: owner.site,
-                other: sharee.id.clone(),
-                other_site: sharee.site,
-            })?;
-            let in_directory = owner_directory
-                .is_some_and(|d| ctx.state.directory_of(&sharee.id).map(|s| &s.id) == Some(d));
-            v.ensure(
-                share.scope == crate::PrincipalScope::AllAccounts || in_directory,
-                || not_allowed(PrincipalProblem::OutsideDirectory),
-            )
-        }
-        Principal::Directory(id) => v.ensure(owner_directory == Some(id), || {
-            not_allowed(PrincipalProblem::OutsideDirectory)
-        }),
-        Principal::Folder(id) => {
-            let directory = ctx.state.folder(id).map(|f| &f.directory);
-            v.ensure(
-                owner_directory.is_some() && directory == owner_directory,
-                || not_allowed(PrincipalProblem::OutsideDirectory),
-            )
-        }
+    let (owner, sharee) = (ctx.account(&share.owner)?, ctx.account(id)?);
+    if sharee.site == owner.site {
+        Ok(())
+    } else {
+        Err(Violation::CrossSite {
+            account: owner.id.clone(),
+            site: owner.site,
+            other: sharee.id.clone(),
+            other_site: sharee.site,
+        })
     }
 }
 
-/// SHARE-5: whether the snapshot can be shared now.
-fn check_shareable(ctx: &Ctx<'_>, snapshot: &Snapshot, v: &mut Verdict) -> Step<()> {
-    v.check(require_available(snapshot, RuleId::Share5))?;
-    let unshareable = |reason| Violation::NotShareable {
-        snapshot: snapshot.id.clone(),
-        reason,
+/// SHARE-4 for a principal new to `share`: not the owner; the owner's own
+/// directory or one of its folders; with the directory scope, an account
+/// of that directory.
+fn check_scope(
+    ctx: &Ctx<'_>,
+    share: &ResourceShare,
+    principal: &Principal,
+) -> Result<(), Violation> {
+    let owner_directory = ctx.state.directory_of(&share.owner).map(|d| &d.id);
+    let allowed = match principal {
+        Principal::Account(id) if *id == share.owner => Err(PrincipalProblem::Owner),
+        Principal::Account(id) => {
+            let in_directory = owner_directory
+                .is_some_and(|d| ctx.state.directory_of(id).map(|s| &s.id) == Some(d));
+            if share.scope == PrincipalScope::AllAccounts || in_directory {
+                Ok(())
+            } else {
+                Err(PrincipalProblem::OutsideDirectory)
+            }
+        }
+        Principal::Directory(id) if owner_directory == Some(id) => Ok(()),
+        Principal::Folder(id)
+            if owner_directory.is_some()
+                && ctx.state.folder(id).map(|f| &f.directory) == owner_directory =>
+        {
+            Ok(())
+        }
+        Principal::Directory(_) | Principal::Folder(_) => Err(PrincipalProblem::OutsideDirectory),
     };
-    v.ensure(
-        !matches!(snapshot.origin, SnapshotOrigin::ImportedImageDisk { .. }),
-        || unshareable(Unshareable::ImportedImageDisk),
-    )?;
-    v.ensure(snapshot.encryption != Encryption::ServiceKey, || {
-        unshareable(Unshareable::ServiceKey)
-    })?;
-    v.ensure(!snapshot.is_archived(), || {
-        unshareable(Unshareable::Archived)
-    })?;
-    v.ensure(
-        snapshot.retention.end().is_none_or(|end| ctx.now < end),
-        || unshareable(Unshareable::RetentionEnded),
-    )
+    allowed.map_err(|reason| Violation::PrincipalNotAllowed {
+        share: share.id.clone(),
+        principal: principal.clone(),
+        reason,
+    })
+}
+
+/// SHARE-5: whether the snapshot can be shared now; the first reason it
+/// cannot.
+fn check_shareable(ctx: &Ctx<'_>, snapshot: &Snapshot) -> Result<(), Violation> {
+    require_available(snapshot, RuleId::Share5)?;
+    let reason = if matches!(snapshot.origin, SnapshotOrigin::ImportedImageDisk { .. }) {
+        Some(Unshareable::ImportedImageDisk)
+    } else if snapshot.encryption == Encryption::ServiceKey {
+        Some(Unshareable::ServiceKey)
+    } else if snapshot.is_archived() {
+        Some(Unshareable::Archived)
+    } else if snapshot.retention.end().is_some_and(|end| end <= ctx.now) {
+        Some(Unshareable::RetentionEnded)
+    } else {
+        None
+    };
+    reason.map_or(Ok(()), |reason| {
+        Err(Violation::NotShareable {
+            snapshot: snapshot.id.clone(),
+            reason,
+        })
+    })
+}
+
+/// Runs `check` on every item, in order, and keeps those that pass: in
+/// [`Verdict::all`] mode later checks then see only items still in play.
+fn passing<'t, T: ?Sized>(
+    items: Vec<&'t T>,
+    v: &mut Verdict,
+    check: impl Fn(&T) -> Result<(), Violation>,
+) -> Step<Vec<&'t T>> {
+    let mut kept = Vec::new();
+    for item in items {
+        let result = check(item);
+        let passed = result.is_ok();
+        v.check(result)?;
+        if passed {
+            kept.push(item);
+        }
+    }
+    Ok(kept)
 }
 
 /// SHARE-6 when sharing: each account principal must be trusted by the
@@ -192,20 +225,21 @@ fn associate(
     for principal in &principals {
         principal_exists(ctx, principal)?;
     }
+    let snapshots = distinct(snapshots);
+    for id in &snapshots {
+        ctx.snapshot(id)?;
+    }
     let mut added = Vec::new();
-    for id in distinct(snapshots) {
+    for id in snapshots {
         let snapshot = ctx.owned_snapshot(account, id, ShareeOperation::Reshare)?;
         if !share.snapshots.contains_key(id) {
             added.push(snapshot);
         }
     }
     v.check(ctx.authorize(action, share_resource_name(&share.owner, share.id.as_str())))?;
-    for principal in &principals {
-        check_principal(ctx, share, principal, v)?;
-    }
-    for snapshot in &added {
-        check_shareable(ctx, snapshot, v)?;
-    }
+    let principals = passing(principals, v, |p| check_site(ctx, share, p))?;
+    let principals = passing(principals, v, |p| check_scope(ctx, share, p))?;
+    let added = passing(added, v, |s| check_shareable(ctx, s))?;
     check_trust(ctx, share, &principals, &added, v)?;
     let added_ids: Vec<&SnapshotId> = added.iter().map(|s| &s.id).collect();
     v.check(quota::check_principals(

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::share::reach::reaches;
+use crate::share::reach::{principals_of_account, reaches};
 use crate::{
     AccountId, DirectoryId, Folder, FolderId, Principal, ResourceDirectory, ResourceShare, ShareId,
     SnapshotId, State,
@@ -217,6 +217,11 @@ impl State {
     }
 
     /// Every resource directory, ordered by id.
+    ///
+    /// ```
+    /// use snapguard::State;
+    /// assert_eq!(State::new().directories().count(), 0);
+    /// ```
     pub fn directories(&self) -> impl Iterator<Item = &ResourceDirectory> {
         self.directories.values()
     }
@@ -275,8 +280,9 @@ impl State {
             .and_then(|id| self.directories.get(id))
     }
 
-    /// What `account` sees at `now`: its own snapshots, then those shared
-    /// with it through a share that reaches it and whose view has not
+    /// What `account` sees at `now`: its own snapshots (but those whose
+    /// retention ended by `now`, which time releases, unless still shared),
+    /// then those shared with it through a share that reaches it and whose view has not
     /// expired, accepted or pending (SHARE-7 to SHARE-9). A snapshot shared
     /// through several shares appears once per share.
     ///
@@ -321,6 +327,7 @@ impl State {
             .get(account)
             .into_iter()
             .flatten()
+            .filter(|id| self.held_at(id, now))
             .map(|id| VisibleSnapshot {
                 snapshot: id.clone(),
                 owner: account.clone(),
@@ -350,15 +357,18 @@ impl State {
         seen
     }
 
+    /// Whether a snapshot is still held at `now`: not past its retention,
+    /// unless shared (SHARE-14). One past it is released by the next
+    /// command or [`State::advance`].
+    fn held_at(&self, snapshot: &SnapshotId, now: DateTime<Utc>) -> bool {
+        self.snapshots.get(snapshot).is_some_and(|s| {
+            s.retention.end().is_none_or(|end| now < end) || self.is_shared(snapshot)
+        })
+    }
+
     /// The shares that reach `account` now, ordered by id.
     fn shares_naming(&self, account: &AccountId) -> Vec<&ResourceShare> {
-        let mut principals = vec![Principal::Account(account.clone())];
-        if let Some(directory) = self.directory_of(account) {
-            principals.push(Principal::Directory(directory.id.clone()));
-            if let Some(Some(folder)) = directory.folder_of(account) {
-                principals.push(Principal::Folder(folder.clone()));
-            }
-        }
+        let principals = principals_of_account(self, account);
         let ids: BTreeSet<&ShareId> = principals
             .iter()
             .filter_map(|p| self.index.by_principal.get(p))

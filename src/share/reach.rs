@@ -43,14 +43,11 @@ pub(crate) fn reaches(state: &State, share: &ResourceShare, account: &AccountId)
     share
         .principals
         .contains(&Principal::Directory(directory.id.clone()))
-        || directory
-            .folder_of(account)
-            .flatten()
-            .is_some_and(|folder| {
-                share
-                    .principals
-                    .contains(&Principal::Folder(folder.clone()))
-            })
+        || directory.folder_of(account).is_some_and(|folder| {
+            share
+                .principals
+                .contains(&Principal::Folder(folder.clone()))
+        })
 }
 
 /// Whether the owner's share-encrypted-snapshot role trusts `account` for
@@ -102,15 +99,40 @@ impl Standing<'_> {
     }
 }
 
+/// The principals through which a share can reach `account`: itself, and
+/// its directory and folder while it is a member.
+pub(crate) fn principals_of_account(state: &State, account: &AccountId) -> Vec<Principal> {
+    let mut principals = vec![Principal::Account(account.clone())];
+    if let Some(directory) = state.directory_of(account) {
+        principals.push(Principal::Directory(directory.id.clone()));
+        if let Some(folder) = directory.folder_of(account) {
+            principals.push(Principal::Folder(folder.clone()));
+        }
+    }
+    principals
+}
+
 /// How `account` stands towards `snapshot` at `now` (see [`Standing`]).
+///
+/// Only the shares holding the snapshot that name the account, its
+/// directory or its folder are looked at, and the first usable one ends
+/// the search.
 pub(crate) fn standing<'a>(
     state: &'a State,
     snapshot: &Snapshot,
     account: &AccountId,
     now: DateTime<Utc>,
 ) -> Standing<'a> {
+    let Some(named) = state.index.principals_of.get(&snapshot.id) else {
+        return Standing::Foreign;
+    };
+    let candidates = principals_of_account(state, account)
+        .into_iter()
+        .filter_map(|principal| named.get(&principal))
+        .flatten()
+        .filter_map(|id| state.resource_share(id));
     let mut best = Standing::Foreign;
-    for share in state.shares_holding(&snapshot.id) {
+    for share in candidates {
         let Some(shared) = share.snapshots.get(&snapshot.id) else {
             continue;
         };
@@ -124,7 +146,7 @@ pub(crate) fn standing<'a>(
         } else if !trusted(state, snapshot, account) {
             Standing::Untrusted(share)
         } else {
-            Standing::Usable(share)
+            return Standing::Usable(share);
         };
         let better = match (&this, &best) {
             (Standing::Expired(_, this_end), Standing::Expired(_, best_end)) => this_end > best_end,

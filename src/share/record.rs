@@ -10,7 +10,7 @@ use crate::deadline::{Deadline, DeadlineKind};
 use crate::state::Indexes;
 use crate::{
     AccountId, DirectoryId, Event, Folder, FolderId, Principal, ResourceDirectory, ResourceShare,
-    SharedSnapshot, SnapshotId, State,
+    ShareId, SharedSnapshot, SnapshotId, State,
 };
 
 impl Indexes {
@@ -29,10 +29,8 @@ impl Indexes {
             *count = count.saturating_add(1);
         }
         shares.insert(share.id.clone());
-        let refs = self.principals_of.entry(snapshot.clone()).or_default();
         for principal in &share.principals {
-            let count = refs.entry(principal.clone()).or_default();
-            *count = count.saturating_add(1);
+            self.name(snapshot, principal, &share.id);
         }
         let deadline = view_end(share, snapshot, expires_at);
         if deadline.is_pending(recorded) {
@@ -50,13 +48,8 @@ impl Indexes {
     ) -> bool {
         self.deadlines
             .remove(&view_end(share, snapshot, expires_at));
-        if let Some(refs) = self.principals_of.get_mut(snapshot) {
-            for principal in &share.principals {
-                release_ref(refs, principal);
-            }
-            if refs.is_empty() {
-                self.principals_of.remove(snapshot);
-            }
+        for principal in &share.principals {
+            self.unname(snapshot, principal, &share.id);
         }
         let Some(shares) = self.shares_of.get_mut(snapshot) else {
             return false;
@@ -81,13 +74,7 @@ impl Indexes {
             .or_default()
             .insert(share.id.clone());
         for snapshot in share.snapshots.keys() {
-            let count = self
-                .principals_of
-                .entry(snapshot.clone())
-                .or_default()
-                .entry(principal.clone())
-                .or_default();
-            *count = count.saturating_add(1);
+            self.name(snapshot, principal, &share.id);
         }
     }
 
@@ -100,18 +87,33 @@ impl Indexes {
             }
         }
         for snapshot in share.snapshots.keys() {
-            if let Some(refs) = self.principals_of.get_mut(snapshot) {
-                release_ref(refs, principal);
-            }
+            self.unname(snapshot, principal, &share.id);
         }
     }
-}
 
-fn release_ref(refs: &mut std::collections::BTreeMap<Principal, usize>, principal: &Principal) {
-    if let Some(count) = refs.get_mut(principal) {
-        *count = count.saturating_sub(1);
-        if *count == 0 {
-            refs.remove(principal);
+    /// Records that `share`, holding `snapshot`, names `principal`.
+    fn name(&mut self, snapshot: &SnapshotId, principal: &Principal, share: &ShareId) {
+        self.principals_of
+            .entry(snapshot.clone())
+            .or_default()
+            .entry(principal.clone())
+            .or_default()
+            .insert(share.clone());
+    }
+
+    /// Undoes [`Indexes::name`], pruning what becomes empty.
+    fn unname(&mut self, snapshot: &SnapshotId, principal: &Principal, share: &ShareId) {
+        let Some(principals) = self.principals_of.get_mut(snapshot) else {
+            return;
+        };
+        if let Some(shares) = principals.get_mut(principal) {
+            shares.remove(share);
+            if shares.is_empty() {
+                principals.remove(principal);
+            }
+        }
+        if principals.is_empty() {
+            self.principals_of.remove(snapshot);
         }
     }
 }

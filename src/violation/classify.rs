@@ -64,6 +64,7 @@ impl Violation {
             Self::ShareeMayNot { .. } => RuleId::Share10,
             Self::SharedKeyNotChanged { .. } | Self::SharedDiskCategory { .. } => RuleId::Share11,
             Self::SnapshotShared { .. } => RuleId::Share12,
+            Self::RetentionEnded { .. } => RuleId::Share14,
             Self::ShareNotInPlace { .. } => RuleId::Disk4,
         }
     }

@@ -576,7 +576,9 @@ pub enum Violation {
         snapshot: SnapshotId,
         /// Its key.
         key: KeyId,
-        /// The encryption asked for.
+        /// The encryption the disk or copy would have: the one asked for a
+        /// disk; for a copy, which keeps its source's encryption for now,
+        /// the snapshot's.
         requested: Encryption,
     },
     /// SHARE-11: from a shared encrypted snapshot, disks are of the ESSD
@@ -591,12 +593,24 @@ pub enum Violation {
         category: DiskCategory,
     },
     /// SHARE-12: a shared snapshot is not deleted; unshare it first.
-    #[error("snapshot `{snapshot}` is in {shares} resource shares; unshare it before deleting it")]
+    #[error("snapshot `{snapshot}` is in {}; unshare it before deleting it", shares_phrase(*.shares))]
     SnapshotShared {
         /// The snapshot.
         snapshot: SnapshotId,
         /// How many shares hold it.
         shares: usize,
+    },
+    /// SHARE-14: the snapshot's retention has ended; it is kept only until
+    /// it leaves its last share, and its retention no longer changes.
+    #[error(
+        "the retention of snapshot `{snapshot}` ended at {}; it is kept only while shared and is released when unshared",
+        rfc3339(.ended_at)
+    )]
+    RetentionEnded {
+        /// The snapshot.
+        snapshot: SnapshotId,
+        /// When its retention ended.
+        ended_at: DateTime<Utc>,
     },
     /// DISK-4: the disk was created from a shared snapshot that is no
     /// longer shared with the account (or no longer usable by it).
@@ -609,4 +623,13 @@ pub enum Violation {
         /// The snapshot it was created from.
         snapshot: SnapshotId,
     },
+}
+
+/// "1 resource share", "2 resource shares".
+fn shares_phrase(count: usize) -> String {
+    if count == 1 {
+        "1 resource share".to_owned()
+    } else {
+        format!("{count} resource shares")
+    }
 }
