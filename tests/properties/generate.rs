@@ -4,6 +4,9 @@
 use proptest::prelude::*;
 use snapguard::{RetentionRequest, SnapshotOutcome};
 
+use crate::generate_share::{ShareOp, share_op, sharee_op, sharing_op};
+use crate::setup::Setup;
+
 /// How long a step waits before acting.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Delay {
@@ -47,9 +50,24 @@ pub(crate) enum Snap {
     Locked(u8),
     /// The index-th snapshot in progress.
     Pending(u8),
+    /// The snapshot in progress created last (falls back as
+    /// [`Snap::Pending`]`(0)`).
+    LatestPending,
     /// The index-th available, unlocked automatic snapshot of the actor's
     /// account.
     Automatic(u8),
+    /// The index-th snapshot of another account the actor's account sees
+    /// as shared with it (SHARE-7 to SHARE-9); else one of another account.
+    Shared(u8),
+    /// The index-th snapshot of the actor's account that can be shared now
+    /// (SHARE-5).
+    Shareable(u8),
+    /// The index-th snapshot of the actor's account held in a share.
+    InShare(u8),
+    /// The index-th snapshot of the actor's account that can be shared now
+    /// and has a retention end, preferring one in no share yet; else as
+    /// [`Snap::Shareable`].
+    Ending(u8),
     /// An ill-formed id.
     Malformed,
 }
@@ -64,6 +82,9 @@ pub(crate) enum DiskRef {
     /// The index-th existing disk of the actor's account (any existing disk
     /// for a system actor), or `DISKS[index]` when there is none.
     Mine(u8),
+    /// The index-th disk of the actor's account created from a snapshot
+    /// shared with it, else as [`DiskRef::Mine`].
+    FromShared(u8),
 }
 
 /// An image named by a command.
@@ -91,6 +112,7 @@ pub(crate) enum Source {
 pub(crate) enum Op {
     CreateAccount {
         account: u8,
+        china: bool,
     },
     CreateRegion {
         region: u8,
@@ -183,6 +205,20 @@ pub(crate) enum Op {
         image: ImageRef,
         with_snapshot: bool,
     },
+    ReinitializeDisk {
+        disk: DiskRef,
+    },
+    /// A directory or sharing command.
+    Share(ShareOp),
+    /// `op` issued by the root of `SHAREES[sharee]`, whatever its usual
+    /// actor: a sharee using, or trying to change, what is shared with it.
+    AsSharee {
+        sharee: u8,
+        op: Box<Op>,
+    },
+    /// `op` issued by the root of [`OWNER`](crate::common::OWNER), the
+    /// account that shares most.
+    AsOwner(Box<Op>),
 }
 
 /// What a step does after waiting.
@@ -198,6 +234,13 @@ pub(crate) struct Step {
     pub(crate) action: Action,
 }
 
+/// A generated history: its fixed setup and its steps.
+#[derive(Debug, Clone)]
+pub(crate) struct History {
+    pub(crate) setup: Setup,
+    pub(crate) steps: Vec<Step>,
+}
+
 fn delay() -> impl Strategy<Value = Delay> {
     prop_oneof![
         4 => Just(Delay::Zero),
@@ -206,6 +249,20 @@ fn delay() -> impl Strategy<Value = Delay> {
         3 => (3_600i64..86_400).prop_map(Delay::Secs),
         1 => (86_400i64..=4 * 86_400).prop_map(Delay::Secs),
         3 => (-1i64..=1).prop_map(Delay::NextDeadline),
+    ]
+}
+
+/// Delays of the sharing mix: shorter, and seldom onto the next deadline,
+/// which is often the end of a shared view (SHARE-9), so that sharees have
+/// time to accept and use what is shared.
+fn sharing_delay() -> impl Strategy<Value = Delay> {
+    prop_oneof![
+        5 => Just(Delay::Zero),
+        1 => (1i64..60).prop_map(Delay::Secs),
+        4 => (60i64..3_600).prop_map(Delay::Secs),
+        3 => (3_600i64..86_400).prop_map(Delay::Secs),
+        1 => (86_400i64..=4 * 86_400).prop_map(Delay::Secs),
+        1 => (-1i64..=1).prop_map(Delay::NextDeadline),
     ]
 }
 
@@ -220,7 +277,7 @@ fn who() -> impl Strategy<Value = Who> {
 }
 
 /// A snapshot that should exist.
-fn snap() -> impl Strategy<Value = Snap> {
+pub(crate) fn snap() -> impl Strategy<Value = Snap> {
     prop_oneof![
         2 => (0u8..12).prop_map(Snap::Pool),
         2 => any::<u8>().prop_map(Snap::Any),
@@ -258,12 +315,12 @@ fn new_disk() -> impl Strategy<Value = DiskRef> {
 }
 
 /// A region: mostly `cn-hangzhou`, sometimes one not registered yet.
-fn region_index() -> impl Strategy<Value = u8> {
+pub(crate) fn region_index() -> impl Strategy<Value = u8> {
     prop_oneof![3 => Just(0u8), 2 => Just(1u8), 1 => Just(2u8)]
 }
 
 /// A snapshot that should be in progress.
-fn pending_snap() -> impl Strategy<Value = Snap> {
+pub(crate) fn pending_snap() -> impl Strategy<Value = Snap> {
     prop_oneof![
         8 => any::<u8>().prop_map(Snap::Pending),
         1 => any::<u8>().prop_map(Snap::Any),
@@ -272,7 +329,7 @@ fn pending_snap() -> impl Strategy<Value = Snap> {
 }
 
 /// A snapshot id for a new snapshot.
-fn new_snap() -> impl Strategy<Value = Snap> {
+pub(crate) fn new_snap() -> impl Strategy<Value = Snap> {
     prop_oneof![
         10 => Just(Snap::Fresh),
         2 => (0u8..12).prop_map(Snap::Pool),
@@ -298,7 +355,7 @@ fn automatic_disk() -> impl Strategy<Value = DiskRef> {
 }
 
 /// An image id for a new image: mostly never given before.
-fn new_image() -> impl Strategy<Value = ImageRef> {
+pub(crate) fn new_image() -> impl Strategy<Value = ImageRef> {
     prop_oneof![
         3 => Just(ImageRef::Fresh),
         1 => (0u8..4).prop_map(ImageRef::Pool),
@@ -329,7 +386,7 @@ fn retention_days() -> impl Strategy<Value = u32> {
     ]
 }
 
-fn retention() -> impl Strategy<Value = Option<u32>> {
+pub(crate) fn retention() -> impl Strategy<Value = Option<u32>> {
     prop_oneof![
         12 => Just(None),
         6 => retention_days().prop_map(Some),
@@ -345,7 +402,7 @@ fn automatic_retention() -> impl Strategy<Value = Option<u32>> {
     ]
 }
 
-fn retention_request() -> impl Strategy<Value = RetentionRequest> {
+pub(crate) fn retention_request() -> impl Strategy<Value = RetentionRequest> {
     prop_oneof![
         1 => Just(RetentionRequest::Permanent),
         3 => retention_days().prop_map(RetentionRequest::Days),
@@ -353,7 +410,7 @@ fn retention_request() -> impl Strategy<Value = RetentionRequest> {
 }
 
 /// Lock durations: mostly valid, sometimes out of range (LOCK-1).
-fn lock_days() -> impl Strategy<Value = u32> {
+pub(crate) fn lock_days() -> impl Strategy<Value = u32> {
     prop_oneof![
         1 => Just(0u32),
         3 => Just(1u32),
@@ -367,7 +424,7 @@ fn lock_days() -> impl Strategy<Value = u32> {
 
 /// Cooling-off hours: 0 to 72, sometimes 73 (LOCK-1); 48 and 72 exceed a
 /// one-day or two-day lock.
-fn cool_off_hours() -> impl Strategy<Value = u32> {
+pub(crate) fn cool_off_hours() -> impl Strategy<Value = u32> {
     prop_oneof![
         4 => Just(0u32),
         2 => Just(1u32),
@@ -378,7 +435,7 @@ fn cool_off_hours() -> impl Strategy<Value = u32> {
     ]
 }
 
-fn archive_days() -> impl Strategy<Value = u32> {
+pub(crate) fn archive_days() -> impl Strategy<Value = u32> {
     prop_oneof![
         1 => Just(0u32),
         1 => Just(5u32),
@@ -396,16 +453,17 @@ fn source() -> impl Strategy<Value = Source> {
     ]
 }
 
-fn outcome() -> impl Strategy<Value = SnapshotOutcome> {
+pub(crate) fn outcome() -> impl Strategy<Value = SnapshotOutcome> {
     prop_oneof![
         6 => (1u64..=40).prop_map(|size_gib| SnapshotOutcome::Available { size_gib }),
         1 => Just(SnapshotOutcome::Failed),
     ]
 }
 
-fn op() -> impl Strategy<Value = Op> {
+pub(crate) fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
-        1 => (0u8..4).prop_map(|account| Op::CreateAccount { account }),
+        1 => (0u8..4, any::<bool>())
+            .prop_map(|(account, china)| Op::CreateAccount { account, china }),
         1 => (0u8..3).prop_map(|region| Op::CreateRegion { region }),
         1 => (0u8..3, policy_index()).prop_map(|(user, policy)| Op::CreateUser { user, policy }),
         1 => (0u8..3, policy_index()).prop_map(|(user, policy)| Op::SetUserPolicy { user, policy }),
@@ -440,6 +498,9 @@ fn op() -> impl Strategy<Value = Op> {
         3 => (new_image(), snap()).prop_map(|(image, snap)| Op::CreateImage { image, snap }),
         3 => (image_ref(), any::<bool>())
             .prop_map(|(image, with_snapshot)| Op::DeleteImage { image, with_snapshot }),
+        1 => disk_ref().prop_map(|disk| Op::ReinitializeDisk { disk }),
+        8 => share_op(),
+        4 => sharee_op(),
     ]
 }
 
@@ -478,9 +539,9 @@ fn automatic_op() -> impl Strategy<Value = Op> {
 
 /// One command, preceded one time in fifteen by a bare `advance`, so that
 /// every history holds at least as many commands as it has command steps.
-fn step(op: BoxedStrategy<Op>) -> impl Strategy<Value = Vec<Step>> {
-    let advance_first = prop::option::weighted(1.0 / 15.0, delay());
-    (advance_first, delay(), who(), op).prop_map(|(advance_first, delay, who, op)| {
+fn step(op: BoxedStrategy<Op>, delay: BoxedStrategy<Delay>) -> impl Strategy<Value = Vec<Step>> {
+    let advance_first = prop::option::weighted(1.0 / 15.0, delay.clone());
+    (advance_first, delay, who(), op).prop_map(|(advance_first, delay, who, op)| {
         let advance = advance_first.map(|delay| Step {
             delay,
             action: Action::Advance,
@@ -494,13 +555,25 @@ fn step(op: BoxedStrategy<Op>) -> impl Strategy<Value = Vec<Step>> {
 }
 
 /// The commands of a history, each with the steps that come with it.
-fn commands(op: BoxedStrategy<Op>) -> impl Strategy<Value = Vec<Step>> {
-    prop::collection::vec(step(op), 50..=80).prop_map(|steps| steps.concat())
+fn commands(
+    op: BoxedStrategy<Op>,
+    delay: BoxedStrategy<Delay>,
+) -> impl Strategy<Value = Vec<Step>> {
+    prop::collection::vec(step(op, delay), 50..=80).prop_map(|steps| steps.concat())
 }
 
-pub(crate) fn history() -> impl Strategy<Value = Vec<Step>> {
+/// Histories: the general mix from either setup (4 in 9); the
+/// automatic-snapshot mix (2 in 9); the sharing mix from a directory
+/// setup, one in two with lowered quotas (SHARE-1, SHARE-2) (3 in 9).
+pub(crate) fn history() -> impl Strategy<Value = History> {
+    let setup = |setups: [Setup; 2]| prop_oneof![Just(setups[0]), Just(setups[1])];
     prop_oneof![
-        3 => commands(op().boxed()),
-        1 => commands(automatic_op().boxed()),
+        4 => (setup([Setup::Plain, Setup::Directory]), commands(op().boxed(), delay().boxed())),
+        2 => (Just(Setup::Plain), commands(automatic_op().boxed(), delay().boxed())),
+        3 => (
+            setup([Setup::Directory, Setup::LowQuotas]),
+            commands(sharing_op().boxed(), sharing_delay().boxed()),
+        ),
     ]
+    .prop_map(|(setup, steps)| History { setup, steps })
 }

@@ -5,17 +5,36 @@
 //! A history starts from a fixed setup: regions `cn-hangzhou` and
 //! `cn-shanghai`, accounts 1001 and 2002 (China) and 3003 (international),
 //! user `alice` of 1001 with statements, disks `d-0` to `d-3` and an
-//! available snapshot `s-0`. Each step waits (from zero seconds to a few
-//! days, or exactly onto the state's next deadline or one second either side
-//! of it), then either calls `advance` or applies one command. Commands are
-//! generated as templates over small pools of ids (snapshots `s-0` to
-//! `s-11`, disks `d-0` to `d-5`, images `i-0` to `i-3`, plus one malformed
-//! id); a snapshot may also be named as "the n-th snapshot the state holds",
+//! available snapshot `s-0`. The directory setups add a resource directory
+//! `rd-0` managed by 1001 with 2002 in folder `fd-0`, a China account 4004
+//! outside it, a disk `d-4` of 1001 encrypted with a customer key, 1001's
+//! share-encrypted-snapshot role trusting 2002, and a share `rs-0` of `s-0`
+//! with 2002 not yet accepted; one of them lowers the sharing quotas to 2
+//! principals per snapshot and 2 shared snapshots per account. Permanent
+//! snapshots' shared views last 30 days, so that they expire within a
+//! history.
+//!
+//! Each step waits (from zero seconds to a few days, or exactly onto the
+//! state's next deadline or one second either side of it), then either
+//! calls `advance` or applies one command. Commands are generated as
+//! templates over small pools of ids (snapshots `s-0` to `s-11`, disks
+//! `d-0` to `d-5`, images `i-0` to `i-3`, shares `rs-0` to `rs-3`,
+//! directories `rd-0` and `rd-1`, folders `fd-0` and `fd-1`, plus one
+//! malformed id; fresh ids continue the pools); a snapshot may also be
+//! named as "the n-th snapshot the state holds" (of some kind: the actor's,
+//! locked, in progress, shareable, in a share, shared with the actor, ...),
 //! so that most commands reach existing objects. The actor is usually the
-//! natural one for the command (a customer, the platform, billing) and
-//! sometimes any other. One history in four uses a mix focused on the
+//! natural one for the command (a customer, the platform, billing; mostly
+//! 1001 for shares) and sometimes any other. Sharing commands name
+//! principals drawn from the accounts, directories and folders; sharees
+//! (mostly 2002, sometimes 4004 or the international 3003) accept, create
+//! disks from, copy and re-initialize disks from what is shared with them,
+//! and try what only the owner may do. Four histories in nine use the
+//! general mix (sharing included), two in nine a mix focused on the
 //! automatic snapshots of `d-0` (created, completed, locked), so that
-//! rotation meets locked snapshots.
+//! rotation meets locked snapshots, and three in nine a mix focused on
+//! sharing from a directory setup, with shorter waits, snapshots with short
+//! retentions, and unsharing once retention ended.
 //!
 //! Every test runs the same generator; each checks one group of invariants:
 //!
@@ -30,18 +49,30 @@
 //!   round trip unchanged.
 //! - LOCK-11 / LOCK-4 / GEN-2: per-disk automatic snapshot count within the
 //!   limit, lock expiry within retention, the clock never decreasing.
+//! - SHARE-1 / SHARE-2: per-snapshot principals and per-account shared
+//!   snapshots within the limits; the public counts agree with a recount.
+//! - SHARE-10: no customer's command changes another account's snapshot in
+//!   a way only the owner may; a sharee's attempts are refused.
+//! - SHARE-3: no access, share principal or directory member across sites.
+//! - SHARE-13 / SHARE-14: unsharing keeps sharees' copies; a snapshot is
+//!   released at retention end only once in no share.
 //!
 //! A last test runs the generator with a fixed seed and checks that it does
 //! reach every command and the interesting situations (rotation, overdue
-//! release of a locked snapshot, steps landing exactly on a deadline, ...),
-//! so that the properties above are not vacuously true.
+//! release of a locked snapshot, steps landing exactly on a deadline,
+//! accepted shares, sharees' disks and copies, releases on unsharing,
+//! quota and site refusals, ...), so that the properties above are not
+//! vacuously true.
 
 #[path = "../common/mod.rs"]
 mod common;
 
 mod checks;
+mod checks_share;
 mod generate;
+mod generate_share;
 mod resolve;
+mod resolve_share;
 mod runner;
 mod setup;
 
@@ -64,16 +95,16 @@ proptest! {
     /// rotation, retention), except billing's overdue release, which is only
     /// accepted once the owner is overdue long enough and never refused then.
     #[test]
-    fn lock_10_lock_12_locked_snapshots_survive_every_history(steps in history()) {
-        run(&steps, Checks { locks_survive: true, ..Checks::default() })?;
+    fn lock_10_lock_12_locked_snapshots_survive_every_history(history in history()) {
+        run(&history, Checks { locks_survive: true, ..Checks::default() })?;
     }
 
     /// GEN-3: a refused command leaves the state as it was through `apply`
     /// and `apply_mut`; `decide` and `explain` name the same violation; its
     /// `retry_at` is the earliest instant waiting alone lifts it.
     #[test]
-    fn gen_3_refused_commands_leave_the_state_unchanged(steps in history()) {
-        run(&steps, Checks { refusals: true, ..Checks::default() })?;
+    fn gen_3_refused_commands_leave_the_state_unchanged(history in history()) {
+        run(&history, Checks { refusals: true, ..Checks::default() })?;
     }
 
     /// GEN-6 and the DESIGN replay property: replaying every recorded event
@@ -81,28 +112,75 @@ proptest! {
     /// every step; `decide`, `apply` and `apply_mut` agree; time-caused
     /// events come first and are those `advance` gives.
     #[test]
-    fn gen_6_replaying_recorded_events_rebuilds_the_state(steps in history()) {
-        run(&steps, Checks { replay: true, ..Checks::default() })?;
+    fn gen_6_replaying_recorded_events_rebuilds_the_state(history in history()) {
+        run(&history, Checks { replay: true, ..Checks::default() })?;
     }
 
     /// Serde: states, commands, actors, events, violations and rule ids are
     /// unchanged by a JSON round trip, after every step.
     #[test]
-    fn serde_round_trip_is_the_identity_after_every_step(steps in history()) {
-        run(&steps, Checks { serde: true, ..Checks::default() })?;
+    fn serde_round_trip_is_the_identity_after_every_step(history in history()) {
+        run(&history, Checks { serde: true, ..Checks::default() })?;
     }
 
     /// LOCK-11, LOCK-4, GEN-2: automatic snapshots per disk within the limit,
     /// lock expiry within retention, the clock never decreasing.
     #[test]
-    fn lock_11_lock_4_gen_2_bounds_hold_after_every_step(steps in history()) {
-        run(&steps, Checks { bounds: true, ..Checks::default() })?;
+    fn lock_11_lock_4_gen_2_bounds_hold_after_every_step(history in history()) {
+        run(&history, Checks { bounds: true, ..Checks::default() })?;
+    }
+
+    /// SHARE-1, SHARE-2: no snapshot has more distinct principals over all
+    /// its shares than the limit, no account more snapshots shared;
+    /// `is_shared`, `shares_holding` and `shared_snapshot_count` agree with
+    /// a recount from `resource_shares`, whose snapshots all exist and
+    /// belong to the share's owner.
+    #[test]
+    fn share_1_share_2_quotas_hold_and_counts_agree_after_every_step(history in history()) {
+        run(&history, Checks { quotas: true, ..Checks::default() })?;
+    }
+
+    /// SHARE-10, LOCK-3, IMAGE-1, DISK-2: an accepted customer command never
+    /// deletes, locks, unlocks, archives, shares, unshares, changes the
+    /// retention of, builds an image on or rolls back to another account's
+    /// snapshot; every such attempt by a sharee on what it sees as shared is
+    /// refused by those rules or an earlier GEN or PERM rule.
+    #[test]
+    fn share_10_sharees_never_change_what_is_shared_with_them(history in history()) {
+        run(&history, Checks { sharee: true, ..Checks::default() })?;
+    }
+
+    /// SHARE-3: `visible_snapshots` never lists, and `shared_with` never
+    /// reaches, an account of another site than the snapshot's owner; no
+    /// accepted disk creation or copy uses a snapshot of another site; share
+    /// principals and directory members are on the owner's site.
+    #[test]
+    fn share_3_sites_never_reach_each_other(history in history()) {
+        run(&history, Checks { sites: true, ..Checks::default() })?;
+    }
+
+    /// SHARE-13, SHARE-14: disassociating, deleting a share or removing a
+    /// directory member never removes a copy a sharee made of another
+    /// account's snapshot; no snapshot is released at retention end while
+    /// shared, and none outlives its retention end once in no share.
+    #[test]
+    fn share_13_share_14_unsharing_keeps_copies_and_releases_ended_snapshots(
+        history in history()
+    ) {
+        run(&history, Checks { unsharing: true, ..Checks::default() })?;
     }
 }
 
-/// The generator is not vacuous: with a fixed seed, 256 histories accept
-/// every command, hit deadlines exactly and one second either side, and
-/// reach every situation the properties above are about.
+/// How many histories the coverage test runs: twice as many as each
+/// property, as the mixes share the histories, so that every situation
+/// below is reached several times rather than by luck.
+const COVERAGE_HISTORIES: usize = 512;
+
+/// The generator is not vacuous: with a fixed seed, [`COVERAGE_HISTORIES`]
+/// histories accept every command, hit deadlines exactly and one second
+/// either side, and reach every situation the properties above are about,
+/// sharing included (shares accepted, sharees' disks and copies, unsharing
+/// with a release, expired views, quota and site refusals).
 #[test]
 fn property_generator_reaches_every_command_and_situation() {
     let config = ProptestConfig {
@@ -114,11 +192,11 @@ fn property_generator_reaches_every_command_and_situation() {
     let strategy = history();
     let mut total = Stats::default();
     let mut steps_run = 0;
-    for _ in 0..256 {
-        let steps = strategy.new_tree(&mut runner).expect("a history").current();
-        steps_run += steps.len();
-        let mut sim = Sim::new(Checks::default());
-        sim.run(&steps).expect("no checks enabled");
+    for _ in 0..COVERAGE_HISTORIES {
+        let history = strategy.new_tree(&mut runner).expect("a history").current();
+        steps_run += history.steps.len();
+        let mut sim = Sim::new(Checks::default(), history.setup);
+        sim.run(&history.steps).expect("no checks enabled");
         for (name, n) in sim.stats.accepted {
             *total.accepted.entry(name).or_default() += n;
         }
@@ -129,7 +207,7 @@ fn property_generator_reaches_every_command_and_situation() {
             *total.happened.entry(what).or_default() += n;
         }
     }
-    assert!(steps_run >= 256 * 50);
+    assert!(steps_run >= COVERAGE_HISTORIES * 50);
     eprintln!(
         "{steps_run} steps; accepted {:#?}\nrefused {:#?}\nhappened {:#?}",
         total.accepted, total.refused, total.happened
@@ -159,6 +237,17 @@ fn property_generator_reaches_every_command_and_situation() {
         "import_image",
         "create_image",
         "delete_image",
+        "reinitialize_disk",
+        "create_resource_directory",
+        "create_folder",
+        "add_directory_member",
+        "remove_directory_member",
+        "set_encrypted_share_role",
+        "create_resource_share",
+        "associate_resource_share",
+        "disassociate_resource_share",
+        "delete_resource_share",
+        "accept_resource_share",
     ];
     for name in every_command {
         assert!(
@@ -170,6 +259,8 @@ fn property_generator_reaches_every_command_and_situation() {
     let refusals = [
         "GEN-4", "GEN-5", "PERM-1", "PERM-2", "PERM-4", "SNAP-3", "SNAP-5", "LOCK-1", "LOCK-3",
         "LOCK-4", "LOCK-6", "LOCK-8", "LOCK-10", "LOCK-11", "LOCK-12", "ARCH-1", "ARCH-2",
+        "IMAGE-1", "DISK-2", "DISK-4", "SHARE-1", "SHARE-2", "SHARE-3", "SHARE-4", "SHARE-5",
+        "SHARE-6", "SHARE-7", "SHARE-8", "SHARE-9", "SHARE-10", "SHARE-11", "SHARE-12",
     ];
     for rule in refusals {
         assert!(
@@ -200,6 +291,20 @@ fn property_generator_reaches_every_command_and_situation() {
         "archived",
         "disk released while an automatic snapshot is locked",
         "image deleted while its snapshot is locked",
+        "share accepted",
+        "shared with a directory",
+        "shared with a folder",
+        "sharee created a disk from a shared snapshot",
+        "sharee copied a shared snapshot",
+        "sharee re-initialized a disk from a shared snapshot",
+        "sharee tried what only the owner may do",
+        "unshared",
+        "share view expired",
+        "released on leaving its last share",
+        "sharee copy present at an unsharing step",
+        "unshared the source of a sharee copy",
+        "member seeing shared snapshots left the directory",
+        "step ended with an accepted share holding a snapshot",
     ];
     for what in situations {
         assert!(

@@ -11,20 +11,24 @@ use snapguard::{
     CreateAutomaticSnapshot, CreateBackupSnapshot, CreateDisk, CreateImage, CreateRegion,
     CreateSnapshot, CreateUser, DeleteImage, DeleteSnapshot, DiskCategory, DiskId, DiskSource,
     Encryption, FinishSnapshot, ImageId, ImportImage, LockSnapshot, MarkAccountOverdue,
-    ReleaseDisk, ReleaseOverdueSnapshot, ResetDisk, SetSnapshotRetention, SetUserPolicy,
-    SettleAccount, Site, Snapshot, SnapshotId, SnapshotKind, SnapshotStatus, State, UnlockSnapshot,
+    ReinitializeDisk, ReleaseDisk, ReleaseOverdueSnapshot, ResetDisk, SetSnapshotRetention,
+    SetUserPolicy, SettleAccount, Site, Snapshot, SnapshotAccess, SnapshotId, SnapshotKind,
+    SnapshotOrigin, SnapshotStatus, State, UnlockSnapshot,
 };
 
 use crate::common::{ABROAD, OTHER, OWNER};
 use crate::generate::{Delay, DiskRef, ImageRef, Op, Snap, Source, Who};
-use crate::setup::{ACCOUNTS, DISKS, IMAGES, MALFORMED, REGIONS, SNAPSHOTS, USERS, policy};
+use crate::generate_share::ShareOp;
+use crate::setup::{
+    ACCOUNTS, DISKS, IMAGES, MALFORMED, REGIONS, SHAREES, SNAPSHOTS, USERS, policy,
+};
 
-fn pick<'a>(pool: &[&'a str], index: u8) -> &'a str {
+pub(crate) fn pick<'a>(pool: &[&'a str], index: u8) -> &'a str {
     pool[usize::from(index) % pool.len()]
 }
 
 /// The index-th (modulo) item, if there is any.
-fn nth<T: Clone>(items: &[T], index: u8) -> Option<T> {
+pub(crate) fn nth<T: Clone>(items: &[T], index: u8) -> Option<T> {
     if items.is_empty() {
         None
     } else {
@@ -39,10 +43,11 @@ pub(crate) struct FreshIds {
     snapshots: Cell<usize>,
     disks: Cell<usize>,
     images: Cell<usize>,
+    pub(crate) shares: Cell<usize>,
 }
 
 impl FreshIds {
-    fn next(counter: &Cell<usize>, prefix: &str, pool: usize) -> String {
+    pub(crate) fn next(counter: &Cell<usize>, prefix: &str, pool: usize) -> String {
         let n = counter.get();
         counter.set(n + 1);
         format!("{prefix}-{}", pool + n)
@@ -59,15 +64,40 @@ impl FreshIds {
 }
 
 /// Turns generated references into ids, given the state and the actor.
-struct Resolver<'a> {
-    state: &'a State,
-    now: DateTime<Utc>,
-    account: Option<AccountId>,
-    fresh: &'a FreshIds,
+pub(crate) struct Resolver<'a> {
+    pub(crate) state: &'a State,
+    pub(crate) now: DateTime<Utc>,
+    pub(crate) account: Option<AccountId>,
+    pub(crate) fresh: &'a FreshIds,
+}
+
+/// Whether a snapshot can be shared at `now` (SHARE-5).
+fn shareable(s: &Snapshot, now: DateTime<Utc>) -> bool {
+    s.status == SnapshotStatus::Available
+        && !s.is_archived()
+        && s.encryption != Encryption::ServiceKey
+        && !matches!(s.origin, SnapshotOrigin::ImportedImageDisk { .. })
+        && s.retention.end().is_none_or(|end| now < end)
 }
 
 impl Resolver<'_> {
-    fn snapshot(&self, snap: Snap) -> SnapshotId {
+    /// The snapshots of other accounts the actor's account sees as shared
+    /// with it now, each once.
+    fn shared_with_me(&self) -> Vec<SnapshotId> {
+        let Some(account) = &self.account else {
+            return Vec::new();
+        };
+        let mut ids: Vec<SnapshotId> = Vec::new();
+        for seen in self.state.visible_snapshots(account, self.now) {
+            if matches!(seen.access, SnapshotAccess::Shared { .. }) && !ids.contains(&seen.snapshot)
+            {
+                ids.push(seen.snapshot);
+            }
+        }
+        ids
+    }
+
+    pub(crate) fn snapshot(&self, snap: Snap) -> SnapshotId {
         // The index-th snapshot that `keep` accepts, if any.
         let matching = |keep: &dyn Fn(&Snapshot) -> bool, index: u8| {
             let ids: Vec<SnapshotId> = self
@@ -79,12 +109,19 @@ impl Resolver<'_> {
             nth(&ids, index)
         };
         let mine = |s: &Snapshot| self.account.as_ref().is_none_or(|a| s.owner == *a);
+        let now = self.now;
         let found = match snap {
             Snap::Pool(_) | Snap::Malformed | Snap::Fresh => None,
             Snap::Any(index) => matching(&|_| true, index),
             Snap::Mine(index) => matching(&mine, index),
             Snap::Locked(index) => matching(&|s| s.is_locked_at(self.now), index),
             Snap::Pending(index) => matching(&|s| s.status == SnapshotStatus::InProgress, index),
+            Snap::LatestPending => self
+                .state
+                .snapshots()
+                .filter(|s| s.status == SnapshotStatus::InProgress)
+                .max_by_key(|s| s.created_at)
+                .map(|s| s.id.clone()),
             Snap::Automatic(index) => {
                 let lockable = |s: &Snapshot| {
                     s.kind == SnapshotKind::Automatic
@@ -94,10 +131,25 @@ impl Resolver<'_> {
                 };
                 matching(&lockable, index)
             }
+            Snap::Shared(index) => nth(&self.shared_with_me(), index).or_else(|| {
+                let foreign = |s: &Snapshot| self.account.as_ref().is_none_or(|a| s.owner != *a);
+                matching(&|s| foreign(s) && self.state.is_shared(&s.id), index)
+                    .or_else(|| matching(&foreign, index))
+            }),
+            Snap::Shareable(index) => matching(&|s| mine(s) && shareable(s, now), index),
+            Snap::Ending(index) => {
+                let ending =
+                    |s: &Snapshot| mine(s) && shareable(s, now) && s.retention.end().is_some();
+                matching(&|s| ending(s) && !self.state.is_shared(&s.id), index)
+                    .or_else(|| matching(&ending, index))
+                    .or_else(|| matching(&|s| mine(s) && shareable(s, now), index))
+            }
+            Snap::InShare(index) => matching(&|s| mine(s) && self.state.is_shared(&s.id), index),
         };
         match snap {
             Snap::Malformed => MALFORMED.into(),
             Snap::Pool(index) => pick(&SNAPSHOTS, index).into(),
+            Snap::LatestPending => found.unwrap_or_else(|| pick(&SNAPSHOTS, 0).into()),
             Snap::Fresh => FreshIds::next(&self.fresh.snapshots, "s", SNAPSHOTS.len()).into(),
             // Fall back to the actor's own snapshots, then to any, then to
             // the pool.
@@ -105,34 +157,43 @@ impl Resolver<'_> {
             | Snap::Mine(index)
             | Snap::Locked(index)
             | Snap::Pending(index)
-            | Snap::Automatic(index) => found
+            | Snap::Automatic(index)
+            | Snap::Shared(index)
+            | Snap::Shareable(index)
+            | Snap::Ending(index)
+            | Snap::InShare(index) => found
                 .or_else(|| matching(&mine, index))
                 .or_else(|| matching(&|_| true, index))
                 .unwrap_or_else(|| pick(&SNAPSHOTS, index).into()),
         }
     }
 
-    fn disk(&self, disk: DiskRef) -> DiskId {
+    pub(crate) fn disk(&self, disk: DiskRef) -> DiskId {
+        let mine = |from_shared: bool| -> Vec<String> {
+            FreshIds::known(&self.fresh.disks, "d", &DISKS)
+                .into_iter()
+                .filter(|id| {
+                    self.state.disk(&id.as_str().into()).is_some_and(|d| {
+                        self.account.as_ref().is_none_or(|a| d.owner == *a)
+                            && (d.from_shared_snapshot || !from_shared)
+                    })
+                })
+                .collect()
+        };
         match disk {
             DiskRef::Pool(index) => pick(&DISKS, index).into(),
             DiskRef::Fresh => FreshIds::next(&self.fresh.disks, "d", DISKS.len()).into(),
-            DiskRef::Mine(index) => {
-                let mine: Vec<String> = FreshIds::known(&self.fresh.disks, "d", &DISKS)
-                    .into_iter()
-                    .filter(|id| {
-                        self.state
-                            .disk(&id.as_str().into())
-                            .is_some_and(|d| self.account.as_ref().is_none_or(|a| d.owner == *a))
-                    })
-                    .collect();
-                nth(&mine, index)
-                    .unwrap_or_else(|| pick(&DISKS, index).to_owned())
-                    .into()
-            }
+            DiskRef::Mine(index) => nth(&mine(false), index)
+                .unwrap_or_else(|| pick(&DISKS, index).to_owned())
+                .into(),
+            DiskRef::FromShared(index) => nth(&mine(true), index)
+                .or_else(|| nth(&mine(false), index))
+                .unwrap_or_else(|| pick(&DISKS, index).to_owned())
+                .into(),
         }
     }
 
-    fn image(&self, image: ImageRef) -> ImageId {
+    pub(crate) fn image(&self, image: ImageRef) -> ImageId {
         match image {
             ImageRef::Pool(index) => pick(&IMAGES, index).into(),
             ImageRef::Fresh => FreshIds::next(&self.fresh.images, "i", IMAGES.len()).into(),
@@ -157,6 +218,8 @@ impl Resolver<'_> {
 #[derive(Debug, Clone, Copy)]
 enum Class {
     Customer,
+    /// A customer sharing: mostly the root of [`OWNER`].
+    Sharer,
     AccountRoot,
     Platform,
     Billing,
@@ -170,7 +233,16 @@ impl Op {
             | Op::CreateAutomatic { .. }
             | Op::CreateBackup { .. }
             | Op::Finish { .. } => Class::Platform,
-            Op::CreateUser { .. } | Op::SetUserPolicy { .. } => Class::AccountRoot,
+            Op::CreateUser { .. }
+            | Op::SetUserPolicy { .. }
+            | Op::Share(
+                ShareOp::CreateDirectory { .. }
+                | ShareOp::CreateFolder { .. }
+                | ShareOp::AddMember { .. }
+                | ShareOp::RemoveMember { .. }
+                | ShareOp::SetRole { .. },
+            ) => Class::AccountRoot,
+            Op::Share(_) => Class::Sharer,
             Op::MarkOverdue { .. } | Op::Settle { .. } | Op::ReleaseOverdue { .. } => {
                 Class::Billing
             }
@@ -191,6 +263,12 @@ fn actor(who: Who, class: Class) -> Actor {
                 7 => Actor::root(OTHER),
                 _ => Actor::root(ABROAD),
             },
+            Class::Sharer => match index % 12 {
+                0..=8 => Actor::root(OWNER),
+                9 => Actor::user(OWNER, "alice"),
+                10 => Actor::root(OTHER),
+                _ => Actor::root(ABROAD),
+            },
         },
         Who::Root(index) => Actor::root(pick(&ACCOUNTS, index)),
         Who::User(index) => Actor::user(OWNER, pick(&USERS, index)),
@@ -206,175 +284,192 @@ pub(crate) fn resolve(
     who: Who,
     op: &Op,
 ) -> (Actor, Command) {
-    let actor = actor(who, op.class());
+    let (actor, op) = match op {
+        Op::AsSharee { sharee, op } => (Actor::root(pick(&SHAREES, *sharee)), op.as_ref()),
+        Op::AsOwner(op) => (Actor::root(OWNER), op.as_ref()),
+        _ => (actor(who, op.class()), op),
+    };
     let resolver = Resolver {
         state,
         now,
         account: actor.account().cloned(),
         fresh,
     };
-    let snap = |s: Snap| resolver.snapshot(s);
-    let disk_id = |d: DiskRef| resolver.disk(d);
-    let command: Command = match *op {
-        Op::CreateAccount { account } => CreateAccount {
-            account: pick(&ACCOUNTS, account).into(),
-            site: if account % 2 == 0 {
-                Site::China
-            } else {
-                Site::International
-            },
-        }
-        .into(),
-        Op::CreateRegion { region } => CreateRegion {
-            region: pick(&REGIONS, region).into(),
-        }
-        .into(),
-        Op::CreateUser { user, policy: p } => CreateUser {
-            user: pick(&USERS, user).into(),
-            statements: policy(p),
-        }
-        .into(),
-        Op::SetUserPolicy { user, policy: p } => SetUserPolicy {
-            user: pick(&USERS, user).into(),
-            statements: policy(p),
-        }
-        .into(),
-        Op::MarkOverdue { account } => MarkAccountOverdue {
-            account: pick(&ACCOUNTS, account).into(),
-        }
-        .into(),
-        Op::Settle { account } => SettleAccount {
-            account: pick(&ACCOUNTS, account).into(),
-        }
-        .into(),
-        Op::ReleaseOverdue { snap: s } => ReleaseOverdueSnapshot { snapshot: snap(s) }.into(),
-        Op::CreateDisk {
-            disk,
-            region,
-            source,
-            encryption,
-        } => CreateDisk {
-            disk: disk_id(disk),
-            region: pick(&REGIONS, region).into(),
-            category: DiskCategory::Essd,
-            size_gib: 40,
-            encryption: match encryption {
-                0 => Encryption::Unencrypted,
-                1 => Encryption::ServiceKey,
-                _ => Encryption::CustomerKey("key-1".into()),
-            },
-            source: match source {
-                Source::Blank => DiskSource::Blank,
-                Source::Snapshot(s) => DiskSource::Snapshot(snap(s)),
-                Source::Image(image) => DiskSource::Image(resolver.image(image)),
-            },
-        }
-        .into(),
-        Op::ReleaseDisk {
-            disk,
-            with_automatic,
-        } => ReleaseDisk {
-            disk: disk_id(disk),
-            release_automatic_snapshots: with_automatic,
-        }
-        .into(),
-        Op::ResetDisk { disk, snap: s } => ResetDisk {
-            disk: disk_id(disk),
-            snapshot: snap(s),
-        }
-        .into(),
-        Op::CreateSnapshot {
-            snap: s,
-            disk,
-            retention,
-        } => CreateSnapshot {
-            snapshot: snap(s),
-            disk: disk_id(disk),
-            retention_days: retention,
-            tags: BTreeMap::new(),
-        }
-        .into(),
-        Op::CreateAutomatic {
-            snap: s,
-            disk,
-            retention,
-        } => CreateAutomaticSnapshot {
-            snapshot: snap(s),
-            disk: disk_id(disk),
-            retention_days: retention,
-        }
-        .into(),
-        Op::CreateBackup {
-            snap: s,
-            account,
-            region,
-            retention,
-        } => CreateBackupSnapshot {
-            snapshot: snap(s),
-            account: pick(&ACCOUNTS, account).into(),
-            region: pick(&REGIONS, region).into(),
-            retention_days: retention,
-        }
-        .into(),
-        Op::Finish { snap: s, outcome } => FinishSnapshot {
-            snapshot: snap(s),
-            outcome,
-        }
-        .into(),
-        Op::Delete { snap: s } => DeleteSnapshot { snapshot: snap(s) }.into(),
-        Op::SetRetention { snap: s, retention } => SetSnapshotRetention {
-            snapshot: snap(s),
-            retention,
-        }
-        .into(),
-        Op::Archive { snap: s, days } => ArchiveSnapshot {
-            snapshot: snap(s),
-            retention_days: days,
-        }
-        .into(),
-        Op::Copy {
-            source,
-            snap: s,
-            region,
-            retention,
-        } => CopySnapshot {
-            source: snap(source),
-            snapshot: snap(s),
-            region: pick(&REGIONS, region).into(),
-            retention_days: retention,
-        }
-        .into(),
-        Op::Lock {
-            snap: s,
-            days,
-            cool_off,
-        } => LockSnapshot {
-            snapshot: snap(s),
-            duration_days: days,
-            cool_off_hours: cool_off,
-        }
-        .into(),
-        Op::Unlock { snap: s } => UnlockSnapshot { snapshot: snap(s) }.into(),
-        Op::ImportImage { image, region } => ImportImage {
-            image: resolver.image(image),
-            region: pick(&REGIONS, region).into(),
-        }
-        .into(),
-        Op::CreateImage { image, snap: s } => CreateImage {
-            image: resolver.image(image),
-            snapshot: snap(s),
-        }
-        .into(),
-        Op::DeleteImage {
-            image,
-            with_snapshot,
-        } => DeleteImage {
-            image: resolver.image(image),
-            delete_snapshots: with_snapshot,
-        }
-        .into(),
-    };
+    let command = resolver.command(op);
     (actor, command)
+}
+
+impl Resolver<'_> {
+    fn command(&self, op: &Op) -> Command {
+        let snap = |s: Snap| self.snapshot(s);
+        let disk_id = |d: DiskRef| self.disk(d);
+        let resolver = self;
+        match *op {
+            Op::CreateAccount { account, china } => CreateAccount {
+                account: pick(&ACCOUNTS, account).into(),
+                site: if china {
+                    Site::China
+                } else {
+                    Site::International
+                },
+            }
+            .into(),
+            Op::CreateRegion { region } => CreateRegion {
+                region: pick(&REGIONS, region).into(),
+            }
+            .into(),
+            Op::CreateUser { user, policy: p } => CreateUser {
+                user: pick(&USERS, user).into(),
+                statements: policy(p),
+            }
+            .into(),
+            Op::SetUserPolicy { user, policy: p } => SetUserPolicy {
+                user: pick(&USERS, user).into(),
+                statements: policy(p),
+            }
+            .into(),
+            Op::MarkOverdue { account } => MarkAccountOverdue {
+                account: pick(&ACCOUNTS, account).into(),
+            }
+            .into(),
+            Op::Settle { account } => SettleAccount {
+                account: pick(&ACCOUNTS, account).into(),
+            }
+            .into(),
+            Op::ReleaseOverdue { snap: s } => ReleaseOverdueSnapshot { snapshot: snap(s) }.into(),
+            Op::CreateDisk {
+                disk,
+                region,
+                source,
+                encryption,
+            } => CreateDisk {
+                disk: disk_id(disk),
+                region: pick(&REGIONS, region).into(),
+                category: DiskCategory::Essd,
+                size_gib: 40,
+                encryption: match encryption {
+                    0 => Encryption::Unencrypted,
+                    1 => Encryption::ServiceKey,
+                    _ => Encryption::CustomerKey("key-1".into()),
+                },
+                source: match source {
+                    Source::Blank => DiskSource::Blank,
+                    Source::Snapshot(s) => DiskSource::Snapshot(snap(s)),
+                    Source::Image(image) => DiskSource::Image(resolver.image(image)),
+                },
+            }
+            .into(),
+            Op::ReleaseDisk {
+                disk,
+                with_automatic,
+            } => ReleaseDisk {
+                disk: disk_id(disk),
+                release_automatic_snapshots: with_automatic,
+            }
+            .into(),
+            Op::ResetDisk { disk, snap: s } => ResetDisk {
+                disk: disk_id(disk),
+                snapshot: snap(s),
+            }
+            .into(),
+            Op::CreateSnapshot {
+                snap: s,
+                disk,
+                retention,
+            } => CreateSnapshot {
+                snapshot: snap(s),
+                disk: disk_id(disk),
+                retention_days: retention,
+                tags: BTreeMap::new(),
+            }
+            .into(),
+            Op::CreateAutomatic {
+                snap: s,
+                disk,
+                retention,
+            } => CreateAutomaticSnapshot {
+                snapshot: snap(s),
+                disk: disk_id(disk),
+                retention_days: retention,
+            }
+            .into(),
+            Op::CreateBackup {
+                snap: s,
+                account,
+                region,
+                retention,
+            } => CreateBackupSnapshot {
+                snapshot: snap(s),
+                account: pick(&ACCOUNTS, account).into(),
+                region: pick(&REGIONS, region).into(),
+                retention_days: retention,
+            }
+            .into(),
+            Op::Finish { snap: s, outcome } => FinishSnapshot {
+                snapshot: snap(s),
+                outcome,
+            }
+            .into(),
+            Op::Delete { snap: s } => DeleteSnapshot { snapshot: snap(s) }.into(),
+            Op::SetRetention { snap: s, retention } => SetSnapshotRetention {
+                snapshot: snap(s),
+                retention,
+            }
+            .into(),
+            Op::Archive { snap: s, days } => ArchiveSnapshot {
+                snapshot: snap(s),
+                retention_days: days,
+            }
+            .into(),
+            Op::Copy {
+                source,
+                snap: s,
+                region,
+                retention,
+            } => CopySnapshot {
+                source: snap(source),
+                snapshot: snap(s),
+                region: pick(&REGIONS, region).into(),
+                retention_days: retention,
+            }
+            .into(),
+            Op::Lock {
+                snap: s,
+                days,
+                cool_off,
+            } => LockSnapshot {
+                snapshot: snap(s),
+                duration_days: days,
+                cool_off_hours: cool_off,
+            }
+            .into(),
+            Op::Unlock { snap: s } => UnlockSnapshot { snapshot: snap(s) }.into(),
+            Op::ImportImage { image, region } => ImportImage {
+                image: resolver.image(image),
+                region: pick(&REGIONS, region).into(),
+            }
+            .into(),
+            Op::CreateImage { image, snap: s } => CreateImage {
+                image: resolver.image(image),
+                snapshot: snap(s),
+            }
+            .into(),
+            Op::DeleteImage {
+                image,
+                with_snapshot,
+            } => DeleteImage {
+                image: resolver.image(image),
+                delete_snapshots: with_snapshot,
+            }
+            .into(),
+            Op::ReinitializeDisk { disk } => ReinitializeDisk {
+                disk: disk_id(disk),
+            }
+            .into(),
+            Op::Share(ref share_op) => self.share_command(share_op),
+            Op::AsSharee { ref op, .. } | Op::AsOwner(ref op) => self.command(op),
+        }
+    }
 }
 
 pub(crate) fn next_instant(

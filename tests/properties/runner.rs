@@ -1,4 +1,4 @@
-//! The simulation: runs a history step by step from the fixed setup,
+//! The simulation: runs a history step by step from its fixed setup,
 //! records the events, runs the enabled checks and counts what it reached.
 
 use std::collections::BTreeMap;
@@ -9,12 +9,15 @@ use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use snapguard::{Actor, Command, DeletionCause, Event, ReleaseReason, SnapshotId, State};
+use snapguard::{
+    AccountId, Actor, Command, DeletionCause, Event, Principal, ReleaseReason, SnapshotAccess,
+    SnapshotId, SnapshotOrigin, State,
+};
 
 use crate::common::t0;
-use crate::generate::{Action, Delay, Step};
+use crate::generate::{Action, Delay, History, Step};
 use crate::resolve::{FreshIds, next_instant, resolve};
-use crate::setup::{limits, setup_commands};
+use crate::setup::{Setup, limits, setup_commands};
 
 /// Which invariants a run checks.
 #[derive(Debug, Clone, Copy, Default)]
@@ -29,6 +32,17 @@ pub(crate) struct Checks {
     pub(crate) serde: bool,
     /// LOCK-11, LOCK-4, GEN-2.
     pub(crate) bounds: bool,
+    /// SHARE-1, SHARE-2: quotas, and the public counts agree with a
+    /// recount.
+    pub(crate) quotas: bool,
+    /// SHARE-10, LOCK-3, IMAGE-1, DISK-2: only the owner changes a
+    /// snapshot; a sharee's attempts are refused.
+    pub(crate) sharee: bool,
+    /// SHARE-3: no access across sites.
+    pub(crate) sites: bool,
+    /// SHARE-13, SHARE-14: unsharing keeps sharees' copies; shared
+    /// snapshots are released only once unshared.
+    pub(crate) unsharing: bool,
 }
 
 /// What the generated histories reached (for the coverage test).
@@ -40,13 +54,13 @@ pub(crate) struct Stats {
 }
 
 impl Stats {
-    fn saw(&mut self, what: &'static str) {
+    pub(crate) fn saw(&mut self, what: &'static str) {
         *self.happened.entry(what).or_default() += 1;
     }
 }
 
 pub(crate) struct Sim {
-    checks: Checks,
+    pub(crate) checks: Checks,
     pub(crate) state: State,
     pub(crate) now: DateTime<Utc>,
     /// Every event recorded so far, setup included.
@@ -56,13 +70,19 @@ pub(crate) struct Sim {
     replayed: State,
     /// Never-given ids handed out so far.
     fresh: FreshIds,
+    /// The setup the history started from.
+    setup: Setup,
+    /// The owner of every snapshot ever created (ids are never given
+    /// twice), so that a copy's source owner is known after the source is
+    /// gone.
+    pub(crate) owners: BTreeMap<SnapshotId, AccountId>,
     pub(crate) stats: Stats,
 }
 
-fn replay(events: &[Event]) -> State {
+fn replay(setup: Setup, events: &[Event]) -> State {
     events
         .iter()
-        .fold(State::with_limits(limits()), |state, event| {
+        .fold(State::with_limits(limits(setup)), |state, event| {
             state.evolve(event)
         })
 }
@@ -72,6 +92,7 @@ pub(crate) fn is_time_caused(event: &Event) -> bool {
         event,
         Event::CoolOffEnded { .. }
             | Event::LockExpired { .. }
+            | Event::ShareExpired { .. }
             | Event::SnapshotReleased {
                 reason: ReleaseReason::RetentionEnded,
                 ..
@@ -98,25 +119,40 @@ where
 }
 
 impl Sim {
-    pub(crate) fn new(checks: Checks) -> Self {
-        let mut state = State::with_limits(limits());
+    pub(crate) fn new(checks: Checks, setup: Setup) -> Self {
+        let mut state = State::with_limits(limits(setup));
         let mut log = Vec::new();
-        for (actor, command) in setup_commands() {
+        for (actor, command) in setup_commands(setup) {
             let events = state
                 .apply_mut(t0(), &actor, &command)
                 .unwrap_or_else(|v| panic!("setup {command:?} by {actor} refused: {v}"));
             log.extend(events);
         }
-        let replayed = replay(&log);
+        let replayed = replay(setup, &log);
         assert_eq!(replayed, state, "the setup does not replay");
-        Self {
+        let mut sim = Self {
             checks,
             state,
             now: t0(),
-            log,
+            log: Vec::new(),
             replayed,
             fresh: FreshIds::default(),
+            setup,
+            owners: BTreeMap::new(),
             stats: Stats::default(),
+        };
+        sim.note_owners(&log);
+        sim.log = log;
+        sim
+    }
+
+    /// Remembers the owner of every snapshot the events create.
+    fn note_owners(&mut self, events: &[Event]) {
+        for event in events {
+            if let Event::SnapshotCreated { snapshot, .. } = event {
+                self.owners
+                    .insert(snapshot.id.clone(), snapshot.owner.clone());
+            }
         }
     }
 
@@ -129,7 +165,7 @@ impl Sim {
         }
         if self.checks.replay {
             prop_assert_eq!(
-                &replay(&self.log),
+                &replay(self.setup, &self.log),
                 &self.state,
                 "GEN-6: replaying all {} events from the initial state does not rebuild the final state",
                 self.log.len()
@@ -170,6 +206,16 @@ impl Sim {
         if self.checks.bounds {
             self.check_bounds(&before, command.as_ref(), &context)?;
         }
+        if self.checks.quotas {
+            self.check_quotas(&context)?;
+        }
+        if self.checks.sites {
+            self.check_sites(&context)?;
+        }
+        if self.checks.unsharing {
+            self.check_ended_snapshots_released(&context)?;
+        }
+        self.observe_state();
         // A state equal to one already checked need not be checked again
         // (refused commands and steps that record nothing).
         if self.checks.serde && self.state != before {
@@ -189,6 +235,7 @@ impl Sim {
 
     /// Records accepted events in the log and in the replayed state.
     fn record(&mut self, events: &[Event]) {
+        self.note_owners(events);
         for event in events {
             if self.checks.replay {
                 self.replayed = std::mem::take(&mut self.replayed).evolve(event);
@@ -235,6 +282,13 @@ impl Sim {
                 before,
                 &transition.events,
                 false,
+                &format!("step {index}: advance"),
+            )?;
+        }
+        if self.checks.unsharing {
+            self.check_releases_wait_for_unsharing(
+                before,
+                &transition.events,
                 &format!("step {index}: advance"),
             )?;
         }
@@ -287,6 +341,18 @@ impl Sim {
                         self.check_overdue_release_allowed(before, id, &context)?;
                     }
                 }
+                self.observe_sharing(before, &events);
+                if self.checks.sharee {
+                    self.check_only_owners_change_snapshots(before, actor, &events, &context)?;
+                }
+                self.sharee_attempt(before, actor, command, None, &context)?;
+                if self.checks.sites {
+                    self.check_sources_on_site(before, actor, command, &context)?;
+                }
+                self.unsharing_step(before, command, &events, &context)?;
+                if self.checks.unsharing {
+                    self.check_releases_wait_for_unsharing(before, &events, &context)?;
+                }
                 self.record(&events);
                 Ok(billing_release)
             }
@@ -306,6 +372,7 @@ impl Sim {
                 if self.checks.locks_survive {
                     self.check_overdue_refusal(before, actor, command, &violation, &context)?;
                 }
+                self.sharee_attempt(before, actor, command, Some(&violation), &context)?;
                 Ok(None)
             }
         }
@@ -365,6 +432,7 @@ impl Sim {
                 Event::CoolOffEnded { .. } => "cooling-off ended",
                 Event::LockExpired { .. } => "lock expired",
                 Event::SnapshotArchived { .. } => "archived",
+                Event::ShareExpired { .. } => "share view expired",
                 Event::DiskReleased { disk, .. } => {
                     if before
                         .automatic_snapshots(disk)
@@ -399,10 +467,85 @@ impl Sim {
     }
 }
 
+impl Sim {
+    // -- coverage ---------------------------------------------------------------
+
+    /// Counts what an accepted command did with sharing.
+    pub(crate) fn observe_sharing(&mut self, before: &State, events: &[Event]) {
+        let now = self.now;
+        for (index, event) in events.iter().enumerate() {
+            let what = match event {
+                Event::ResourceShareAccepted { .. } => "share accepted",
+                Event::SharePrincipalAdded {
+                    principal: Principal::Directory(_),
+                    ..
+                } => "shared with a directory",
+                Event::SharePrincipalAdded {
+                    principal: Principal::Folder(_),
+                    ..
+                } => "shared with a folder",
+                Event::SnapshotUnshared { .. } => "unshared",
+                Event::SnapshotReleased {
+                    snapshot,
+                    reason: ReleaseReason::RetentionEnded,
+                    ..
+                } if events[..index].iter().any(
+                    |e| matches!(e, Event::SnapshotUnshared { snapshot: s, .. } if s == snapshot),
+                ) =>
+                {
+                    "released on leaving its last share"
+                }
+                Event::DiskCreated { disk, .. } if disk.from_shared_snapshot => {
+                    "sharee created a disk from a shared snapshot"
+                }
+                Event::SnapshotCreated { snapshot, .. } => match &snapshot.origin {
+                    SnapshotOrigin::Copy { source }
+                        if before
+                            .snapshot(source)
+                            .is_some_and(|s| s.owner != snapshot.owner) =>
+                    {
+                        "sharee copied a shared snapshot"
+                    }
+                    _ => continue,
+                },
+                Event::DiskReinitialized { disk, .. }
+                    if before.disk(disk).is_some_and(|d| d.from_shared_snapshot) =>
+                {
+                    "sharee re-initialized a disk from a shared snapshot"
+                }
+                Event::DirectoryMemberRemoved { account, .. }
+                    if before
+                        .visible_snapshots(account, now)
+                        .iter()
+                        .any(|v| matches!(v.access, SnapshotAccess::Shared { .. })) =>
+                {
+                    "member seeing shared snapshots left the directory"
+                }
+                _ => continue,
+            };
+            self.stats.saw(what);
+        }
+    }
+
+    /// Counts steps that end with a share holding a snapshot and accepted
+    /// by a sharee, so that the replay and serde checks see such states.
+    pub(crate) fn observe_state(&mut self) {
+        if self
+            .state
+            .resource_shares()
+            .any(|s| !s.snapshots.is_empty() && !s.accepted.is_empty())
+        {
+            self.stats
+                .saw("step ended with an accepted share holding a snapshot");
+        }
+    }
+}
+
 /// The fewest commands a history holds.
 pub(crate) const MIN_COMMANDS: usize = 50;
 
-pub(crate) fn run(steps: &[Step], checks: Checks) -> Result<(), TestCaseError> {
+pub(crate) fn run(history: &History, checks: Checks) -> Result<(), TestCaseError> {
+    let steps = &history.steps;
     let commands = steps
         .iter()
         .filter(|step| matches!(step.action, Action::Command(..)))
@@ -411,5 +554,5 @@ pub(crate) fn run(steps: &[Step], checks: Checks) -> Result<(), TestCaseError> {
         commands >= MIN_COMMANDS,
         "a history of {commands} commands is shorter than {MIN_COMMANDS}"
     );
-    Sim::new(checks).run(steps)
+    Sim::new(checks, history.setup).run(steps)
 }
