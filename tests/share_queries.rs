@@ -562,5 +562,10 @@ fn share_1_counts_survive_a_round_trip_after_principals_and_shares_come_and_go()
     assert_eq!(reload(&w), w.state);
     w.ok(&root(OWNER), disassociate("rs-1", &[account(OTHER)], &[]));
     assert_eq!(reload(&w), w.state);
-    assert!(w.state.shared_with(&sid("s-1"), w.now).principals.is_empty());
+    assert!(
+        w.state
+            .shared_with(&sid("s-1"), w.now)
+            .principals
+            .is_empty()
+    );
 }
