@@ -27,7 +27,12 @@ pub(crate) fn archive_snapshot(
     v.ensure(!snapshot.is_archived(), || Violation::AlreadyArchived {
         snapshot: snapshot.id.clone(),
     })?;
-    let shares = ctx.state.shares_holding(&snapshot.id).count();
+    let shares = ctx
+        .state
+        .index
+        .shares_of
+        .get(&snapshot.id)
+        .map_or(0, |s| s.len());
     v.ensure(shares == 0, || Violation::SharedSnapshotNotArchivable {
         snapshot: snapshot.id.clone(),
         shares,

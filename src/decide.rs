@@ -13,10 +13,10 @@ use chrono::{DateTime, Utc};
 use crate::actor::{Decision, evaluate, resource_name};
 use crate::share::reach::{self, Standing};
 use crate::{
-    AccountId, Action, Actor, Command, Disk, DiskId, Event, Image, ImageId, ObjectKind, Region,
-    RegionId, Retention, ShareeOperation, Snapshot, SnapshotId, SnapshotKind, Span, State,
-    Violation, account, archive, copy, directory, disk, image, is_well_formed, lock, rotation,
-    share, snapshot, time,
+    AccountId, Action, Actor, Command, DirectoryId, Disk, DiskId, Event, Folder, FolderId, Image,
+    ImageId, ObjectKind, Region, RegionId, ResourceDirectory, ResourceShare, Retention, ShareId,
+    ShareeOperation, Snapshot, SnapshotId, SnapshotKind, Span, State, Violation, account, archive,
+    copy, directory, disk, image, is_well_formed, lock, rotation, share, snapshot, time,
 };
 
 /// Evaluation stopped at this refusal.
@@ -226,6 +226,24 @@ impl Ctx<'_> {
             .ok_or_else(|| not_found(ObjectKind::Image, id.as_str()))
     }
 
+    pub(crate) fn directory(&self, id: &DirectoryId) -> Result<&ResourceDirectory, Violation> {
+        self.state
+            .directory(id)
+            .ok_or_else(|| not_found(ObjectKind::Directory, id.as_str()))
+    }
+
+    pub(crate) fn folder(&self, id: &FolderId) -> Result<&Folder, Violation> {
+        self.state
+            .folder(id)
+            .ok_or_else(|| not_found(ObjectKind::Folder, id.as_str()))
+    }
+
+    pub(crate) fn resource_share(&self, id: &ShareId) -> Result<&ResourceShare, Violation> {
+        self.state
+            .resource_share(id)
+            .ok_or_else(|| not_found(ObjectKind::ResourceShare, id.as_str()))
+    }
+
     /// A snapshot of `account` (GEN-4, then PERM-4).
     pub(crate) fn own_snapshot(
         &self,
@@ -283,12 +301,12 @@ impl Ctx<'_> {
             return Ok((snapshot, None));
         }
         match reach::standing(self.state, snapshot, account, self.now) {
-            Standing::Foreign => Err(Violation::ForeignResource {
-                kind: ObjectKind::Snapshot,
-                id: id.to_string(),
-                owner: snapshot.owner.clone(),
-                account: account.clone(),
-            }),
+            Standing::Foreign => Err(foreign(
+                ObjectKind::Snapshot,
+                id.as_str(),
+                &snapshot.owner,
+                account,
+            )),
             standing => Ok((snapshot, Some(standing))),
         }
     }
@@ -318,12 +336,12 @@ impl Ctx<'_> {
                 snapshot: snapshot.id.clone(),
                 expired_at,
             }),
-            Some(Standing::Foreign) => Err(Violation::ForeignResource {
-                kind: ObjectKind::Snapshot,
-                id: snapshot.id.to_string(),
-                owner: snapshot.owner.clone(),
-                account: account.clone(),
-            }),
+            Some(Standing::Foreign) => Err(foreign(
+                ObjectKind::Snapshot,
+                snapshot.id.as_str(),
+                &snapshot.owner,
+                account,
+            )),
         }
     }
 
@@ -424,12 +442,22 @@ pub(crate) fn owned(
     if account == owner {
         Ok(())
     } else {
-        Err(Violation::ForeignResource {
-            kind,
-            id: id.to_owned(),
-            owner: owner.clone(),
-            account: account.clone(),
-        })
+        Err(foreign(kind, id, owner, account))
+    }
+}
+
+/// PERM-4: `account` acted on an object of `owner`.
+pub(crate) fn foreign(
+    kind: ObjectKind,
+    id: &str,
+    owner: &AccountId,
+    account: &AccountId,
+) -> Violation {
+    Violation::ForeignResource {
+        kind,
+        id: id.to_owned(),
+        owner: owner.clone(),
+        account: account.clone(),
     }
 }
 

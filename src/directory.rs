@@ -16,7 +16,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::account::root_account;
-use crate::decide::{Ctx, Step, Verdict, not_found};
+use crate::decide::{Ctx, Step, Verdict, foreign, owned};
 use crate::{
     AccountId, AddDirectoryMember, CreateFolder, CreateResourceDirectory, DirectoryId, Event,
     FolderId, ObjectKind, RemoveDirectoryMember, Violation,
@@ -112,16 +112,13 @@ fn managed<'a>(ctx: &'a Ctx<'_>, account: &AccountId) -> Result<&'a ResourceDire
             account: account.clone(),
             directory: None,
         })?;
-    if directory.management == *account {
-        Ok(directory)
-    } else {
-        Err(Violation::ForeignResource {
-            kind: ObjectKind::Directory,
-            id: directory.id.to_string(),
-            owner: directory.management.clone(),
-            account: account.clone(),
-        })
-    }
+    owned(
+        account,
+        &directory.management,
+        ObjectKind::Directory,
+        directory.id.as_str(),
+    )?;
+    Ok(directory)
 }
 
 /// Checks: the account's root; a fresh, well-formed id (GEN-5, GEN-4); the
@@ -180,21 +177,15 @@ pub(crate) fn add_member(
     let directory = managed(ctx, management)?;
     let joining = ctx.account(&c.account)?;
     if let Some(id) = &c.folder {
-        let folder = ctx
-            .state
-            .folder(id)
-            .ok_or_else(|| not_found(ObjectKind::Folder, id.as_str()))?;
+        let folder = ctx.folder(id)?;
         if folder.directory != directory.id {
-            let owner = ctx
-                .state
-                .directory(&folder.directory)
-                .map_or_else(|| management.clone(), |d| d.management.clone());
-            return Err(Violation::ForeignResource {
-                kind: ObjectKind::Folder,
-                id: id.to_string(),
-                owner,
-                account: management.clone(),
-            }
+            let owner = ctx.directory(&folder.directory)?;
+            return Err(foreign(
+                ObjectKind::Folder,
+                id.as_str(),
+                &owner.management,
+                management,
+            )
             .into());
         }
     }

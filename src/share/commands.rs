@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, Utc};
 
 use crate::actor::share_resource_name;
-use crate::decide::{Ctx, Step, Verdict, not_found, owned};
+use crate::decide::{Ctx, Step, Verdict, owned};
 use crate::share::{quota, reach};
 use crate::snapshot::require_available;
 use crate::{
@@ -22,10 +22,7 @@ fn own_share<'a>(
     account: &AccountId,
     id: &ShareId,
 ) -> Result<&'a ResourceShare, Violation> {
-    let share = ctx
-        .state
-        .resource_share(id)
-        .ok_or_else(|| not_found(ObjectKind::ResourceShare, id.as_str()))?;
+    let share = ctx.resource_share(id)?;
     owned(
         account,
         &share.owner,
@@ -44,17 +41,9 @@ fn distinct<T: Ord>(items: &[T]) -> Vec<&T> {
 /// Checks that a principal exists (GEN-4).
 fn principal_exists(ctx: &Ctx<'_>, principal: &Principal) -> Result<(), Violation> {
     match principal {
-        Principal::Account(id) => ctx.account(id).map(|_| ()),
-        Principal::Directory(id) => ctx
-            .state
-            .directory(id)
-            .map(|_| ())
-            .ok_or_else(|| not_found(ObjectKind::Directory, id.as_str())),
-        Principal::Folder(id) => ctx
-            .state
-            .folder(id)
-            .map(|_| ())
-            .ok_or_else(|| not_found(ObjectKind::Folder, id.as_str())),
+        Principal::Account(id) => ctx.account(id).map(drop),
+        Principal::Directory(id) => ctx.directory(id).map(drop),
+        Principal::Folder(id) => ctx.folder(id).map(drop),
     }
 }
 
@@ -424,10 +413,7 @@ pub(crate) fn accept_share(
     v: &mut Verdict,
 ) -> Step<Vec<Event>> {
     let account = ctx.customer("accept_resource_share")?;
-    let share = ctx
-        .state
-        .resource_share(&c.share)
-        .ok_or_else(|| not_found(ObjectKind::ResourceShare, c.share.as_str()))?;
+    let share = ctx.resource_share(&c.share)?;
     v.check(ctx.authorize(
         Action::AcceptResourceShareInvitation,
         share_resource_name(&share.owner, share.id.as_str()),
