@@ -69,6 +69,7 @@ fn add_snapshot_at(state: &mut State, now: DateTime<Utc>, id: &str, retention_da
         disk: DISK.into(),
         retention_days,
         tags: Default::default(),
+        instant_access: false,
     };
     accept(state, now, &Actor::root(ACCOUNT), &create.into());
     let finish = FinishSnapshot {

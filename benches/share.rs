@@ -102,6 +102,7 @@ fn add_owner(state: &mut State, owner: &str, prefix: &str, count: usize) -> Vec<
                 disk: disk.as_str().into(),
                 retention_days: None,
                 tags: Default::default(),
+                instant_access: false,
             };
             accept(state, &root, &create.into());
             let finish = FinishSnapshot {
@@ -179,6 +180,7 @@ fn add_owner_snapshot(state: &mut State, id: &SnapshotId) {
         disk: format!("d-{OWNER}").into(),
         retention_days: None,
         tags: Default::default(),
+        instant_access: false,
     };
     accept(state, &root, &create.into());
     let finish = FinishSnapshot {

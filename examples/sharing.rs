@@ -256,6 +256,7 @@ fn main() -> Result<(), Error> {
             disk: "d-ledger".into(),
             retention_days: None,
             tags: Default::default(),
+            instant_access: false,
         }
         .into(),
     )?;
@@ -499,6 +500,7 @@ fn main() -> Result<(), Error> {
         source: snapshot(),
         snapshot: COPY.into(),
         region: REGION.into(),
+        encryption: Encryption::Unencrypted,
         retention_days: None,
     };
     tour.refused(

@@ -141,6 +141,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             disk: "d-ledger".into(),
             retention_days: None,
             tags: Default::default(),
+            instant_access: false,
         }
         .into(),
     )?;

@@ -1,5 +1,5 @@
-//! Accounts, their users and standing, regions, and the billing process's
-//! overdue release (LOCK-12).
+//! Accounts, their users and standing, and the billing process's overdue
+//! release (LOCK-12).
 
 use std::collections::BTreeSet;
 use std::fmt;
@@ -9,9 +9,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::decide::{Ctx, Step, Verdict};
 use crate::{
-    AccountId, Actor, CreateAccount, CreateRegion, CreateUser, Event, MarkAccountOverdue,
-    ObjectKind, RegionId, ReleaseOverdueSnapshot, ReleaseReason, SetUserPolicy, SettleAccount,
-    Span, Statement, UserId, Violation, time,
+    AccountId, Actor, CreateAccount, CreateUser, Event, MarkAccountOverdue, ObjectKind,
+    ReleaseOverdueSnapshot, ReleaseReason, SetUserPolicy, SettleAccount, Span, Statement, UserId,
+    Violation, time,
 };
 
 /// The site an account is registered on. Accounts of different sites never
@@ -60,6 +60,9 @@ pub struct Account {
     /// has no such role. Snapshots encrypted with a customer key are usable
     /// only by the sharees listed (SHARE-6).
     pub encrypted_share_trustees: BTreeSet<AccountId>,
+    /// Whether it activated Key Management Service, which encrypted copies
+    /// and customer master keys need (COPY-3).
+    pub kms_activated: bool,
 }
 
 impl Account {
@@ -70,6 +73,7 @@ impl Account {
             overdue_since: None,
             created_at,
             encrypted_share_trustees: BTreeSet::new(),
+            kms_activated: false,
         }
     }
 }
@@ -87,17 +91,6 @@ pub struct User {
     pub statements: Vec<Statement>,
 }
 
-/// A region.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-#[non_exhaustive]
-pub struct Region {
-    /// Its id.
-    pub id: RegionId,
-    /// When it was registered.
-    pub created_at: DateTime<Utc>,
-}
-
 /// Checks: the platform; a fresh, well-formed id.
 pub(crate) fn create_account(ctx: &Ctx<'_>, c: &CreateAccount) -> Step<Vec<Event>> {
     ctx.system(&Actor::Platform, "create_account")?;
@@ -107,17 +100,6 @@ pub(crate) fn create_account(ctx: &Ctx<'_>, c: &CreateAccount) -> Step<Vec<Event
         at: ctx.now,
         account: c.account.clone(),
         site: c.site,
-    }])
-}
-
-/// Checks: the platform; a fresh, well-formed id.
-pub(crate) fn create_region(ctx: &Ctx<'_>, c: &CreateRegion) -> Step<Vec<Event>> {
-    ctx.system(&Actor::Platform, "create_region")?;
-    let taken = ctx.state.region(&c.region).is_some();
-    ctx.fresh(ObjectKind::Region, c.region.as_str(), taken)?;
-    Ok(vec![Event::RegionCreated {
-        at: ctx.now,
-        region: c.region.clone(),
     }])
 }
 

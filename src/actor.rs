@@ -152,6 +152,15 @@ pub enum Action {
     /// `resourcesharing:AcceptResourceShareInvitation` (SHARE-7).
     #[serde(rename = "resourcesharing:AcceptResourceShareInvitation")]
     AcceptResourceShareInvitation,
+    /// `kms:CreateKey`.
+    #[serde(rename = "kms:CreateKey")]
+    CreateKey,
+    /// `kms:EnableKey`.
+    #[serde(rename = "kms:EnableKey")]
+    EnableKey,
+    /// `kms:DisableKey`.
+    #[serde(rename = "kms:DisableKey")]
+    DisableKey,
 }
 
 impl Action {
@@ -184,6 +193,9 @@ impl Action {
             Self::DisassociateResourceShare => "resourcesharing:DisassociateResourceShare",
             Self::DeleteResourceShare => "resourcesharing:DeleteResourceShare",
             Self::AcceptResourceShareInvitation => "resourcesharing:AcceptResourceShareInvitation",
+            Self::CreateKey => "kms:CreateKey",
+            Self::EnableKey => "kms:EnableKey",
+            Self::DisableKey => "kms:DisableKey",
         }
     }
 

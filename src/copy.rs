@@ -1,30 +1,78 @@
-//! Copies of snapshots. A copy is a new snapshot: it never inherits the
-//! source's lock or tags (LOCK-13), and a lock never stops a copy (LOCK-16).
+//! Copies of snapshots (COPY): standard and encrypted copies, what a copy
+//! keeps and loses, and its billing basis ([`crate::BillingBasis`]).
 //!
-//! The encryption and region rules of copies (COPY-2 to COPY-4) and their
-//! billing basis (COPY-7) are not modelled yet: a copy keeps its source's
-//! encryption, so no plaintext copy of an encrypted snapshot can exist.
+//! A copy is a new snapshot of the copier: it never inherits the source's
+//! lock, tags, retention or instant access (COPY-5, LOCK-13), and a lock
+//! never stops a copy (LOCK-16). An encrypted snapshot is only ever copied
+//! with encryption (COPY-2), so no plaintext copy of encrypted data exists.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
 
 use crate::decide::{Ctx, Step, Verdict, snapshot_resource};
+use crate::key::{another_key, kms_activated};
+use crate::region::open_for_encrypted_copies;
 use crate::snapshot::require_available;
 use crate::{
-    Action, CopySnapshot, Event, ObjectKind, RuleId, Snapshot, SnapshotKind, SnapshotOrigin,
-    Violation,
+    Action, BillingBasis, CopyLineage, CopySnapshot, Encryption, Event, ObjectKind, Region, RuleId,
+    Snapshot, SnapshotKind, SnapshotOrigin, Violation,
 };
+
+/// Why a standard (unencrypted) copy was refused (COPY-2).
+///
+/// Non-exhaustive: later versions may add problems, so a `match` outside
+/// the crate needs a wildcard arm.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum StandardCopyProblem {
+    /// The source is encrypted: it is copied with encryption only.
+    EncryptedSource {
+        /// The source's encryption.
+        encryption: Encryption,
+    },
+    /// The destination is the source's own region: a standard copy goes
+    /// to another region only.
+    SameRegion {
+        /// The region of both.
+        region: crate::RegionId,
+    },
+}
+
+impl fmt::Display for StandardCopyProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::EncryptedSource { encryption } => write!(
+                f,
+                "it is encrypted with {encryption}; copy it with encryption"
+            ),
+            Self::SameRegion { region } => write!(
+                f,
+                "a standard copy goes to another region than `{region}`; copy with encryption to stay in it"
+            ),
+        }
+    }
+}
 
 /// Checks, in order: a customer; the source exists (GEN-4) and is its own
 /// or shared with it (PERM-4); the destination region exists (GEN-4); a
-/// fresh copy id (GEN-4, GEN-5); `ecs:CopySnapshot` on the source (PERM-1);
-/// a shared source is usable now (SHARE-7, SHARE-9, SHARE-6); the source
-/// available (COPY-1) and not archived (ARCH-3); a copy of a shared
-/// encrypted snapshot uses another key (SHARE-11); the copy's retention
-/// (SNAP-5). The copy belongs to the copier (SHARE-10, SHARE-15).
+/// fresh copy id (GEN-4, GEN-5); a customer master key named exists
+/// (GEN-4); `ecs:CopySnapshot` on the source (PERM-1); a shared source is
+/// usable now (SHARE-7, SHARE-9, SHARE-6); the source available (COPY-1)
+/// and not archived (ARCH-3). Then a standard copy goes to another region,
+/// from an unencrypted source (COPY-2); an encrypted one made by a sharee
+/// uses another key than the shared snapshot's (SHARE-11), needs KMS
+/// activated (COPY-3), a key of the account's own (PERM-4), enabled and in
+/// the destination region (COPY-3), and a destination not closing down
+/// (COPY-4). Last, the copy's retention (SNAP-5).
 pub(crate) fn copy_snapshot(ctx: &Ctx<'_>, c: &CopySnapshot, v: &mut Verdict) -> Step<Vec<Event>> {
     let account = ctx.customer("copy_snapshot")?;
     let (source, standing) = ctx.reachable_snapshot(account, &c.source)?;
-    ctx.region(&c.region)?;
+    let region = ctx.region(&c.region)?;
     let taken = ctx.state.snapshot_id_taken(&c.snapshot);
     ctx.fresh(ObjectKind::Snapshot, c.snapshot.as_str(), taken)?;
+    let key = ctx.named_key(&c.encryption)?;
     v.check(ctx.authorize(Action::CopySnapshot, snapshot_resource(source)))?;
     v.check(ctx.usable(account, source, standing))?;
     v.check(require_available(source, RuleId::Copy1))?;
@@ -33,14 +81,17 @@ pub(crate) fn copy_snapshot(ctx: &Ctx<'_>, c: &CopySnapshot, v: &mut Verdict) ->
             snapshot: source.id.clone(),
         }
     })?;
-    // The copy keeps the source's encryption until key choice lands, so a
-    // shared encrypted source would be copied under the same key.
-    if let (true, Some(key)) = (standing.is_some(), source.encryption.customer_key()) {
-        v.check(Err(Violation::SharedKeyNotChanged {
-            snapshot: source.id.clone(),
-            key: key.clone(),
-            requested: source.encryption.clone(),
-        }))?;
+    if c.encryption == Encryption::Unencrypted {
+        v.check(standard_copy(source, region))?;
+    } else {
+        if standing.is_some() {
+            v.check(another_key(source, &c.encryption))?;
+        }
+        v.check(kms_activated(ctx, account))?;
+        if let Some(key) = key {
+            ctx.usable_key(account, key, &c.region, RuleId::Copy3, v)?;
+        }
+        v.check(open_for_encrypted_copies(region))?;
     }
     let retention = ctx.retention(c.retention_days, ctx.now)?;
     let copy = Snapshot::started(
@@ -49,15 +100,48 @@ pub(crate) fn copy_snapshot(ctx: &Ctx<'_>, c: &CopySnapshot, v: &mut Verdict) ->
         c.region.clone(),
         SnapshotOrigin::Copy {
             source: source.id.clone(),
+            root: source.lineage_root(),
         },
-        source.encryption.clone(),
+        c.encryption.clone(),
         retention,
         source.source_disk_size_gib,
         SnapshotKind::Manual,
         ctx.now,
     );
-    Ok(vec![Event::SnapshotCreated {
+    let lineage = CopyLineage {
+        account: account.clone(),
+        root: source.lineage_root(),
+        region: c.region.clone(),
+        encryption: c.encryption.clone(),
+    };
+    let billing = BillingBasis::of(ctx.state, &lineage, source);
+    Ok(vec![Event::SnapshotCopied {
         at: ctx.now,
         snapshot: copy,
+        lineage,
+        billing,
     }])
+}
+
+/// COPY-2: a standard copy goes to another region, from an unencrypted
+/// snapshot.
+fn standard_copy(source: &Snapshot, destination: &Region) -> Result<(), Violation> {
+    let problem = if source.encryption != Encryption::Unencrypted {
+        Some(StandardCopyProblem::EncryptedSource {
+            encryption: source.encryption.clone(),
+        })
+    } else if source.region == destination.id {
+        Some(StandardCopyProblem::SameRegion {
+            region: destination.id.clone(),
+        })
+    } else {
+        None
+    };
+    match problem {
+        Some(problem) => Err(Violation::StandardCopyRefused {
+            snapshot: source.id.clone(),
+            problem,
+        }),
+        None => Ok(()),
+    }
 }

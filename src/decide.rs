@@ -16,7 +16,8 @@ use crate::{
     AccountId, Action, Actor, Command, DirectoryId, Disk, DiskId, Event, Folder, FolderId, Image,
     ImageId, ObjectKind, Region, RegionId, ResourceDirectory, ResourceShare, Retention, ShareId,
     ShareeOperation, Snapshot, SnapshotId, SnapshotKind, Span, State, Violation, account, archive,
-    copy, directory, disk, image, is_well_formed, lock, rotation, share, snapshot, time,
+    copy, directory, disk, image, is_well_formed, key, lock, region, rotation, share, snapshot,
+    time,
 };
 
 /// Evaluation stopped at this refusal.
@@ -465,7 +466,7 @@ pub(crate) fn foreign(
 pub(crate) fn dispatch(ctx: &Ctx<'_>, command: &Command, v: &mut Verdict) -> Step<Vec<Event>> {
     match command {
         Command::CreateAccount(c) => account::create_account(ctx, c),
-        Command::CreateRegion(c) => account::create_region(ctx, c),
+        Command::CreateRegion(c) => region::create_region(ctx, c),
         Command::CreateUser(c) => account::create_user(ctx, c),
         Command::SetUserPolicy(c) => account::set_user_policy(ctx, c),
         Command::MarkAccountOverdue(c) => account::mark_overdue(ctx, c),
@@ -498,5 +499,10 @@ pub(crate) fn dispatch(ctx: &Ctx<'_>, command: &Command, v: &mut Verdict) -> Ste
         Command::DisassociateResourceShare(c) => share::commands::disassociate_share(ctx, c, v),
         Command::DeleteResourceShare(c) => share::commands::delete_share(ctx, c, v),
         Command::AcceptResourceShare(c) => share::commands::accept_share(ctx, c, v),
+        Command::ActivateKms(_) => key::activate_kms(ctx),
+        Command::CreateKey(c) => key::create_key(ctx, c, v),
+        Command::EnableKey(c) => key::set_key_enabled(ctx, &c.key, true, v),
+        Command::DisableKey(c) => key::set_key_enabled(ctx, &c.key, false, v),
+        Command::MarkRegionClosingDown(c) => region::mark_closing_down(ctx, c),
     }
 }

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::actor::resource_name;
 use crate::decide::{Ctx, Step, Verdict};
+use crate::key::another_key;
 use crate::snapshot::deletion;
 use crate::snapshot::require_available;
 use crate::{
@@ -164,12 +165,14 @@ impl Disk {
 
 /// DISK-1. Checks, in order: a customer; the region exists (GEN-4); a fresh
 /// disk id (GEN-4, GEN-5); the source exists (GEN-4) and is its own or a
-/// snapshot shared with it (PERM-4); `ecs:CreateDisk` (PERM-1); a shared
-/// snapshot usable now (SHARE-7, SHARE-9, SHARE-6); a snapshot source
-/// available and in the disk's region (DISK-1); from a shared encrypted
-/// snapshot, another key and the ESSD family (SHARE-11). A lock does not
-/// stop it (LOCK-16). The disk belongs to, and is billed to, the account
-/// (SHARE-15).
+/// snapshot shared with it (PERM-4); a customer master key named exists
+/// (GEN-4); `ecs:CreateDisk` (PERM-1); a shared snapshot usable now
+/// (SHARE-7, SHARE-9, SHARE-6); a snapshot source available and in the
+/// disk's region (DISK-1); from a shared encrypted snapshot, another key
+/// and the ESSD family (SHARE-11); a customer master key of the account's
+/// own (PERM-4), enabled and in the disk's region (DISK-1, **Decision**). A
+/// lock does not stop it (LOCK-16). The disk belongs to, and is billed to,
+/// the account (SHARE-15).
 pub(crate) fn create_disk(ctx: &Ctx<'_>, c: &CreateDisk, v: &mut Verdict) -> Step<Vec<Event>> {
     let account = ctx.customer("create_disk")?;
     ctx.region(&c.region)?;
@@ -183,6 +186,7 @@ pub(crate) fn create_disk(ctx: &Ctx<'_>, c: &CreateDisk, v: &mut Verdict) -> Ste
         ),
         DiskSource::Snapshot(id) => (false, Some(ctx.reachable_snapshot(account, id)?)),
     };
+    let key = ctx.named_key(&c.encryption)?;
     let disk = Disk {
         id: c.disk.clone(),
         owner: account.clone(),
@@ -206,37 +210,20 @@ pub(crate) fn create_disk(ctx: &Ctx<'_>, c: &CreateDisk, v: &mut Verdict) -> Ste
                 disk_region: c.region.clone(),
             }
         })?;
-        if let (true, Some(key)) = (standing.is_some(), snapshot.encryption.customer_key()) {
-            check_shared_encrypted_disk(snapshot, key, &disk, v)?;
+        if standing.is_some() && snapshot.encryption.customer_key().is_some() {
+            v.check(another_key(snapshot, &disk.encryption))?;
+            v.ensure(disk.category.is_essd_family(), || {
+                Violation::SharedDiskCategory {
+                    snapshot: snapshot.id.clone(),
+                    category: disk.category,
+                }
+            })?;
         }
     }
+    if let Some(key) = key {
+        ctx.usable_key(account, key, &disk.region, RuleId::Disk1, v)?;
+    }
     Ok(vec![Event::DiskCreated { at: ctx.now, disk }])
-}
-
-/// SHARE-11: a disk made from a snapshot shared encrypted with `key` uses
-/// another key and is of the ESSD family.
-fn check_shared_encrypted_disk(
-    snapshot: &Snapshot,
-    key: &KeyId,
-    disk: &Disk,
-    v: &mut Verdict,
-) -> Step<()> {
-    let other_key = match &disk.encryption {
-        Encryption::Unencrypted => false,
-        Encryption::ServiceKey => true,
-        Encryption::CustomerKey(chosen) => chosen != key,
-    };
-    v.ensure(other_key, || Violation::SharedKeyNotChanged {
-        snapshot: snapshot.id.clone(),
-        key: key.clone(),
-        requested: disk.encryption.clone(),
-    })?;
-    v.ensure(disk.category.is_essd_family(), || {
-        Violation::SharedDiskCategory {
-            snapshot: snapshot.id.clone(),
-            category: disk.category,
-        }
-    })
 }
 
 /// DISK-3. Checks: a customer; its own disk (GEN-4, PERM-4);

@@ -9,9 +9,9 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
 use crate::{
-    AccountId, DirectoryId, Disk, DiskId, FolderId, Image, ImageId, Lock, Principal,
-    PrincipalScope, RegionId, Retention, ShareId, Site, Snapshot, SnapshotId, SnapshotOutcome,
-    Statement, UserId,
+    AccountId, BillingBasis, CopyLineage, DirectoryId, Disk, DiskId, FolderId, Image, ImageId, Key,
+    KeyId, Lock, Principal, PrincipalScope, RegionId, Retention, ShareId, Site, Snapshot,
+    SnapshotId, SnapshotOutcome, Statement, UserId,
 };
 
 /// Why a snapshot was deleted.
@@ -126,12 +126,23 @@ pub enum Event {
         /// The snapshot.
         snapshot: SnapshotId,
     },
-    /// A snapshot (or copy) was started.
+    /// A snapshot was started.
     SnapshotCreated {
         /// When.
         at: DateTime<Utc>,
         /// The snapshot as created.
         snapshot: Snapshot,
+    },
+    /// A copy was started (COPY-5), with what it is charged on (COPY-7).
+    SnapshotCopied {
+        /// When.
+        at: DateTime<Utc>,
+        /// The copy as created, in progress.
+        snapshot: Snapshot,
+        /// The lineage it belongs to.
+        lineage: CopyLineage,
+        /// What it is charged on.
+        billing: BillingBasis,
     },
     /// A snapshot in progress completed.
     SnapshotFinished {
@@ -383,6 +394,41 @@ pub enum Event {
         /// The snapshot.
         snapshot: SnapshotId,
     },
+    /// An account activated KMS (COPY-3).
+    KmsActivated {
+        /// When.
+        at: DateTime<Utc>,
+        /// The account.
+        account: AccountId,
+    },
+    /// A customer master key was created, enabled.
+    KeyCreated {
+        /// When.
+        at: DateTime<Utc>,
+        /// The key.
+        key: Key,
+    },
+    /// A customer master key was enabled.
+    KeyEnabled {
+        /// When.
+        at: DateTime<Utc>,
+        /// The key.
+        key: KeyId,
+    },
+    /// A customer master key was disabled.
+    KeyDisabled {
+        /// When.
+        at: DateTime<Utc>,
+        /// The key.
+        key: KeyId,
+    },
+    /// A region was announced as closing down (COPY-4).
+    RegionClosingDown {
+        /// When.
+        at: DateTime<Utc>,
+        /// The region.
+        region: RegionId,
+    },
 }
 
 impl Event {
@@ -407,6 +453,7 @@ impl Event {
             | Self::DiskReleased { at, .. }
             | Self::DiskRolledBack { at, .. }
             | Self::SnapshotCreated { at, .. }
+            | Self::SnapshotCopied { at, .. }
             | Self::SnapshotFinished { at, .. }
             | Self::RetentionChanged { at, .. }
             | Self::SnapshotArchived { at, .. }
@@ -433,7 +480,12 @@ impl Event {
             | Self::SnapshotUnshared { at, .. }
             | Self::ResourceShareDeleted { at, .. }
             | Self::ResourceShareAccepted { at, .. }
-            | Self::ShareExpired { at, .. } => *at,
+            | Self::ShareExpired { at, .. }
+            | Self::KmsActivated { at, .. }
+            | Self::KeyCreated { at, .. }
+            | Self::KeyEnabled { at, .. }
+            | Self::KeyDisabled { at, .. }
+            | Self::RegionClosingDown { at, .. } => *at,
         }
     }
 }

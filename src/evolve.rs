@@ -6,8 +6,8 @@
 
 use crate::deadline::{Deadline, DeadlineKind};
 use crate::{
-    Account, Event, Image, Region, Retention, SnapshotOutcome, SnapshotStatus, State, StorageTier,
-    User,
+    Account, CopyLineage, Event, Image, Region, Retention, SnapshotOutcome, SnapshotStatus, State,
+    StorageTier, User,
 };
 
 impl State {
@@ -51,8 +51,28 @@ impl State {
                     Region {
                         id: region.clone(),
                         created_at: *at,
+                        closing_down: false,
                     },
                 );
+            }
+            Event::RegionClosingDown { region, .. } => {
+                if let Some(region) = self.regions.get_mut(region) {
+                    region.closing_down = true;
+                }
+            }
+            Event::KmsActivated { account, .. } => {
+                if let Some(account) = self.accounts.get_mut(account) {
+                    account.kms_activated = true;
+                }
+            }
+            Event::KeyCreated { key, .. } => {
+                self.keys.insert(key.id.clone(), key.clone());
+            }
+            Event::KeyEnabled { key, .. } | Event::KeyDisabled { key, .. } => {
+                let enabled = matches!(event, Event::KeyEnabled { .. });
+                if let Some(key) = self.keys.get_mut(key) {
+                    key.enabled = enabled;
+                }
             }
             Event::UserCreated {
                 account,
@@ -95,7 +115,7 @@ impl State {
                 self.retired.disks.insert(disk.clone());
             }
             Event::DiskRolledBack { .. } => {}
-            Event::SnapshotCreated { snapshot, .. } => {
+            Event::SnapshotCreated { snapshot, .. } | Event::SnapshotCopied { snapshot, .. } => {
                 // An accepted history never reuses an id (GEN-4); should an
                 // event list do so, the new record replaces the old one in
                 // the indexes too, so no stale deadline outlives it.
@@ -115,6 +135,12 @@ impl State {
                         SnapshotOutcome::Available { size_gib } => {
                             snapshot.status = SnapshotStatus::Available;
                             snapshot.size_gib = *size_gib;
+                            // The first copy of a lineage to complete starts it (COPY-7).
+                            if let Some(lineage) = CopyLineage::of_copy(snapshot) {
+                                self.lineages
+                                    .entry(lineage)
+                                    .or_insert_with(|| snapshot.id.clone());
+                            }
                         }
                         SnapshotOutcome::Failed => snapshot.status = SnapshotStatus::Failed,
                     }

@@ -126,6 +126,8 @@ pub enum ObjectKind {
     Directory,
     /// A folder of a resource directory.
     Folder,
+    /// A customer master key.
+    Key,
 }
 
 impl fmt::Display for ObjectKind {
@@ -140,6 +142,7 @@ impl fmt::Display for ObjectKind {
             Self::ResourceShare => "resource share",
             Self::Directory => "resource directory",
             Self::Folder => "folder",
+            Self::Key => "key",
         })
     }
 }

@@ -116,11 +116,14 @@ mod event;
 mod evolve;
 mod ids;
 mod image;
+mod key;
 mod limits;
+mod lineage;
 mod load;
 mod lock;
 mod machine;
 mod query;
+mod region;
 mod rotation;
 mod rule;
 mod share;
@@ -129,18 +132,20 @@ mod state;
 mod time;
 mod violation;
 
-pub use account::{Account, Region, Site, User};
+pub use account::{Account, Site, User};
 pub use actor::{Action, Actor, Effect, Statement};
 pub use command::{
-    AcceptResourceShare, AddDirectoryMember, ArchiveSnapshot, AssociateResourceShare, Command,
-    CopySnapshot, CreateAccount, CreateAutomaticSnapshot, CreateBackupSnapshot, CreateDisk,
-    CreateFolder, CreateImage, CreateRegion, CreateResourceDirectory, CreateResourceShare,
-    CreateSnapshot, CreateUser, DeleteImage, DeleteResourceShare, DeleteSnapshot,
-    DisassociateResourceShare, DiskSource, FinishSnapshot, ImportImage, LockSnapshot,
-    MarkAccountOverdue, ReinitializeDisk, ReleaseDisk, ReleaseOverdueSnapshot,
-    RemoveDirectoryMember, ResetDisk, RetentionRequest, SetEncryptedShareRole,
-    SetSnapshotRetention, SetUserPolicy, SettleAccount, SnapshotOutcome, UnlockSnapshot,
+    AcceptResourceShare, ActivateKms, AddDirectoryMember, ArchiveSnapshot, AssociateResourceShare,
+    Command, CopySnapshot, CreateAccount, CreateAutomaticSnapshot, CreateBackupSnapshot,
+    CreateDisk, CreateFolder, CreateImage, CreateKey, CreateRegion, CreateResourceDirectory,
+    CreateResourceShare, CreateSnapshot, CreateUser, DeleteImage, DeleteResourceShare,
+    DeleteSnapshot, DisableKey, DisassociateResourceShare, DiskSource, EnableKey, FinishSnapshot,
+    ImportImage, LockSnapshot, MarkAccountOverdue, MarkRegionClosingDown, ReinitializeDisk,
+    ReleaseDisk, ReleaseOverdueSnapshot, RemoveDirectoryMember, ResetDisk, RetentionRequest,
+    SetEncryptedShareRole, SetSnapshotRetention, SetUserPolicy, SettleAccount, SnapshotOutcome,
+    UnlockSnapshot,
 };
+pub use copy::StandardCopyProblem;
 pub use directory::{Folder, ResourceDirectory};
 pub use disk::{Disk, DiskCategory, Encryption};
 pub use event::{DeletionCause, Event, ReleaseReason};
@@ -149,11 +154,14 @@ pub use ids::{
     ShareId, SnapshotId, UserId, is_well_formed,
 };
 pub use image::{Image, ImageSource};
+pub use key::{Key, KeyProblem};
 pub use limits::Limits;
+pub use lineage::{BillingBasis, CopyLineage, LineageRoot};
 pub use load::StateError;
 pub use lock::{Lock, LockQuery, LockState, LockView};
 pub use machine::Transition;
 pub use query::DeletionReport;
+pub use region::Region;
 pub use rule::{Family, RuleId, UnknownRuleId};
 pub use share::{
     Principal, PrincipalProblem, PrincipalScope, ResourceShare, ShareStatus, SharedSnapshot,

@@ -10,7 +10,7 @@ use crate::decide::{Ctx, Step, Verdict, snapshot_resource};
 use crate::time::rfc3339;
 use crate::{
     AccountId, Action, Actor, CreateBackupSnapshot, CreateSnapshot, DeleteSnapshot, DeletionCause,
-    DiskId, Encryption, Event, FinishSnapshot, Lock, LockState, ObjectKind, RegionId,
+    DiskId, Encryption, Event, FinishSnapshot, LineageRoot, Lock, LockState, ObjectKind, RegionId,
     RetentionRequest, RuleId, SetSnapshotRetention, ShareeOperation, SnapshotId, Span, Violation,
     time,
 };
@@ -55,10 +55,12 @@ pub enum SnapshotOrigin {
         /// The disk.
         disk: DiskId,
     },
-    /// A copy of another snapshot.
+    /// A copy of another snapshot (COPY-5).
     Copy {
         /// The snapshot copied.
         source: SnapshotId,
+        /// What the copied data descends from, for billing (COPY-7).
+        root: LineageRoot,
     },
     /// Made by Cloud Backup; never lockable (LOCK-3).
     CloudBackup,
@@ -194,6 +196,8 @@ pub struct Snapshot {
     pub source_disk_size_gib: u64,
     /// Its storage tier.
     pub tier: StorageTier,
+    /// Whether instant access is enabled; never for a copy (COPY-5).
+    pub instant_access: bool,
     /// Manual or automatic.
     pub kind: SnapshotKind,
     /// When it was created.
@@ -305,6 +309,7 @@ impl Snapshot {
             size_gib: 0,
             source_disk_size_gib,
             tier: StorageTier::Standard,
+            instant_access: false,
             kind,
             created_at,
             lock: None,
@@ -328,6 +333,7 @@ pub(crate) fn create_snapshot(
     v.check(ctx.authorize(Action::CreateSnapshot, snapshot_resource(&snapshot)))?;
     snapshot.retention = ctx.retention(c.retention_days, ctx.now)?;
     snapshot.tags = c.tags.clone();
+    snapshot.instant_access = c.instant_access;
     Ok(vec![Event::SnapshotCreated {
         at: ctx.now,
         snapshot,

@@ -11,14 +11,14 @@ use serde::{Deserialize, Serialize};
 
 use crate::deadline::{Deadline, DeadlineKind};
 use crate::{
-    Account, AccountId, DirectoryId, Disk, DiskId, Folder, FolderId, Image, ImageId, Limits,
-    Principal, Region, RegionId, ResourceDirectory, ResourceShare, ShareId, Snapshot, SnapshotId,
-    SnapshotKind, User, UserId,
+    Account, AccountId, CopyLineage, DirectoryId, Disk, DiskId, Folder, FolderId, Image, ImageId,
+    Key, KeyId, Limits, Principal, Region, RegionId, ResourceDirectory, ResourceShare, ShareId,
+    Snapshot, SnapshotId, SnapshotKind, User, UserId,
 };
 
-/// Everything the model knows: accounts, users, regions, disks, snapshots,
-/// images, resource directories and resource shares, with the limits in
-/// force and the latest instant recorded.
+/// Everything the model knows: accounts, users, regions, keys, disks,
+/// snapshots, images, resource directories, resource shares and copy
+/// lineages, with the limits in force and the latest instant recorded.
 ///
 /// A `State` changes only through [`State::apply`] (or its relatives), which
 /// either returns a new state with the events that made it, or refuses.
@@ -43,6 +43,9 @@ pub struct State {
     pub(crate) directories: BTreeMap<DirectoryId, ResourceDirectory>,
     pub(crate) folders: BTreeMap<FolderId, Folder>,
     pub(crate) shares: BTreeMap<ShareId, ResourceShare>,
+    pub(crate) keys: BTreeMap<KeyId, Key>,
+    /// Each copy lineage started, with the copy that started it (COPY-7).
+    pub(crate) lineages: BTreeMap<CopyLineage, SnapshotId>,
     /// Ids of deleted objects, never given again (GEN-4).
     pub(crate) retired: Retired,
     pub(crate) index: Indexes,

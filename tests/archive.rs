@@ -117,6 +117,7 @@ fn arch_1_in_progress_snapshot_refused() {
             disk: "d-1".into(),
             retention_days: None,
             tags: BTreeMap::new(),
+            instant_access: false,
         },
     );
     w.at(archivable_at());
@@ -135,6 +136,7 @@ fn arch_1_failed_snapshot_refused() {
             disk: "d-1".into(),
             retention_days: None,
             tags: BTreeMap::new(),
+            instant_access: false,
         },
     );
     w.ok(
@@ -381,6 +383,7 @@ fn arch_3_copy_of_archived_snapshot_refused() {
         source: "s-1".into(),
         snapshot: id.into(),
         region: OTHER_REGION.into(),
+        encryption: snapguard::Encryption::Unencrypted,
         retention_days: None,
     };
     let mut w = archivable();

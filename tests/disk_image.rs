@@ -210,6 +210,7 @@ fn disk_2_reset_to_a_copy_refused() {
             source: "s-1".into(),
             snapshot: "c-1".into(),
             region: OTHER_REGION.into(),
+            encryption: snapguard::Encryption::Unencrypted,
             retention_days: None,
         },
     );

@@ -256,6 +256,7 @@ fn lock_3_in_progress_snapshot_refused() {
             disk: "d-1".into(),
             retention_days: None,
             tags: Default::default(),
+            instant_access: false,
         },
     );
     let v = w.refused(&root(OWNER), lock_cmd("s-2", 10, 0), RuleId::Lock3);
@@ -272,6 +273,7 @@ fn lock_3_failed_snapshot_refused() {
             disk: "d-1".into(),
             retention_days: None,
             tags: Default::default(),
+            instant_access: false,
         },
     );
     w.ok(

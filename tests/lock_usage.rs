@@ -141,11 +141,12 @@ fn lock_13_copy_of_locked_snapshot_carries_no_lock() {
             source: "s-1".into(),
             snapshot: "c-1".into(),
             region: OTHER_REGION.into(),
+            encryption: Encryption::Unencrypted,
             retention_days: None,
         },
     );
     match events.as_slice() {
-        [Event::SnapshotCreated { snapshot, .. }] => {
+        [Event::SnapshotCopied { snapshot, .. }] => {
             assert_eq!(snapshot.id, sid("c-1"));
             assert_eq!(snapshot.lock, None);
         }
@@ -283,11 +284,12 @@ fn lock_16_copy_locked_snapshot_accepted() {
                 source: "s-1".into(),
                 snapshot: copy.into(),
                 region: OTHER_REGION.into(),
+                encryption: Encryption::Unencrypted,
                 retention_days: Some(10),
             },
         );
         assert!(
-            matches!(events.last(), Some(Event::SnapshotCreated { snapshot, .. }) if snapshot.id == sid(copy)),
+            matches!(events.last(), Some(Event::SnapshotCopied { snapshot, .. }) if snapshot.id == sid(copy)),
             "{events:?}"
         );
         assert!(w.exists(copy));

@@ -408,6 +408,7 @@ fn share_3_is_checked_for_every_principal_before_share_4() {
 #[test]
 fn share_4_explain_reports_a_refused_principal_once() {
     let mut w = World::new();
+    w.key(OWNER, "k-1", REGION);
     w.ok(
         &root(OWNER),
         CreateDisk {

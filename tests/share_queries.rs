@@ -401,6 +401,7 @@ fn sharing_world() -> World {
     let mut w = world();
     w.directory(&[OTHER, FIFTH]);
     w.join(FOURTH, Some("fd-1"));
+    w.key(OWNER, "key-1", REGION);
     let key = Encryption::CustomerKey("key-1".into());
     w.ok(
         &root(OWNER),

@@ -8,9 +8,9 @@ mod share_support;
 use common::*;
 use share_support::*;
 use snapguard::{
-    AccountId, CreateDisk, CreateImage, DiskCategory, DiskSource, Encryption, Event, ObjectKind,
-    ResetDisk, RetentionRequest, RuleId, SetEncryptedShareRole, ShareeOperation, Site,
-    SnapshotAccess, SnapshotOrigin, Violation,
+    AccountId, CopySnapshot, CreateDisk, CreateImage, DiskCategory, DiskSource, Encryption, Event,
+    LineageRoot, ObjectKind, ResetDisk, RetentionRequest, RuleId, SetEncryptedShareRole,
+    ShareeOperation, Site, SnapshotAccess, SnapshotOrigin, Violation,
 };
 
 /// An unencrypted ESSD disk of 40 GiB built from `snapshot`.
@@ -70,11 +70,14 @@ fn pending() -> World {
     w
 }
 
-/// [`OWNER`]'s disk `d-e` encrypted with customer key `k-1`, its permanent
+/// [`OWNER`]'s disk `d-e` encrypted with customer key `k-1` ([`OTHER`] has
+/// its own key `k-2`), its permanent
 /// snapshot `s-e`, the share-encrypted-snapshot role trusting [`OTHER`], and
 /// `s-e` shared with and accepted by [`OTHER`] through `rs-1`.
 fn encrypted_shared() -> World {
     let mut w = World::new();
+    w.key(OWNER, "k-1", REGION);
+    w.key(OTHER, "k-2", REGION);
     w.ok(
         &root(OWNER),
         CreateDisk {
@@ -155,7 +158,13 @@ fn share_10_accepted_sharee_may_copy_shared_snapshot() {
     w.ok(&root(OTHER), copy("s-1", "c-1", None));
     w.finish("c-1");
     let copied = get(&w, "c-1");
-    assert_eq!(copied.origin, SnapshotOrigin::Copy { source: sid("s-1") });
+    assert_eq!(
+        copied.origin,
+        SnapshotOrigin::Copy {
+            source: sid("s-1"),
+            root: LineageRoot::Disk("d-1".into())
+        }
+    );
     assert_eq!(copied.region.as_str(), OTHER_REGION);
 }
 
@@ -491,8 +500,11 @@ fn share_11_owner_disk_from_own_encrypted_snapshot_not_subject() {
 #[test]
 fn share_11_sharee_copy_of_shared_encrypted_snapshot_refused() {
     let mut w = encrypted_shared();
-    let v = w.refused(&root(OTHER), copy("s-e", "c-1", None), RuleId::Share11);
-    // The copy would keep the source's key `k-1`.
+    let same_key = CopySnapshot {
+        encryption: key("k-1"),
+        ..copy("s-e", "c-1", None)
+    };
+    let v = w.refused(&root(OTHER), same_key, RuleId::Share11);
     assert_eq!(v, key_not_changed(key("k-1")));
     assert!(!w.exists("c-1"));
 }

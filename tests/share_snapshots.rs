@@ -60,9 +60,12 @@ fn cmk(key: &str) -> Encryption {
 }
 
 /// OWNER holds `s-1` (unencrypted, permanent) and `s-2`, a permanent
-/// snapshot of disk `d-2` encrypted with customer key `k-1`.
+/// snapshot of disk `d-2` encrypted with customer key `k-1`; OTHER has its
+/// own key `k-2`.
 fn with_encrypted_snapshot() -> World {
     let mut w = World::with_snapshot();
+    w.key(OWNER, "k-1", REGION);
+    w.key(OTHER, "k-2", REGION);
     w.by_owner(CreateDisk {
         encryption: cmk("k-1"),
         ..blank_disk("d-2", REGION)
@@ -364,6 +367,7 @@ fn share_6_a_trusted_account_is_shared_with_and_uses_the_snapshot() {
 fn share_6_a_directory_share_is_accepted_but_only_trusted_members_use_it() {
     let mut w = with_encrypted_snapshot();
     w.accounts(&["4004", "5005"], Site::China);
+    w.key("5005", "k-5", REGION);
     w.directory(&["4004", "5005"]);
     trust(&mut w, &["4004"]);
     // No trust check for a directory when sharing.

@@ -9,10 +9,10 @@ use std::collections::BTreeMap;
 
 use common::*;
 use snapguard::{
-    Actor, CreateAutomaticSnapshot, CreateBackupSnapshot, CreateDisk, CreateSnapshot,
-    DeletionCause, DiskCategory, DiskSource, Encryption, Event, FinishSnapshot, ImportImage, KeyId,
-    LockState, Retention, RuleId, SnapshotKind, SnapshotOrigin, SnapshotOutcome, SnapshotStatus,
-    StorageTier, Violation,
+    Actor, BillingBasis, CopyLineage, CreateAutomaticSnapshot, CreateBackupSnapshot, CreateDisk,
+    CreateSnapshot, DeletionCause, DiskCategory, DiskSource, Encryption, Event, FinishSnapshot,
+    ImportImage, KeyId, LineageRoot, LockState, Retention, RuleId, SnapshotKind, SnapshotOrigin,
+    SnapshotOutcome, SnapshotStatus, StorageTier, Violation,
 };
 use snapshot_support::*;
 
@@ -63,6 +63,7 @@ fn snap_1_manual_snapshot_of_a_disk_records_its_attributes() {
             disk: "d-1".into(),
             retention_days: Some(7),
             tags: tags.clone(),
+            instant_access: false,
         },
     );
     let s = get(&w, "s-1");
@@ -179,6 +180,7 @@ fn snap_1_finishing_a_failed_snapshot_again_refused() {
 #[test]
 fn snap_1_encryption_comes_from_the_disk() {
     let mut w = World::new();
+    w.key(OWNER, "key-1", REGION);
     let cmk = Encryption::CustomerKey(KeyId::new("key-1"));
     w.ok(&root(OWNER), encrypted_disk("d-cmk", cmk.clone()));
     w.ok(
@@ -234,17 +236,26 @@ fn snap_1_copy_records_its_source() {
     w.wait(hours(2));
     let events = w.ok(&root(OWNER), copy("s-1", "c-1", Some(30)));
     let c = get(&w, "c-1");
+    let lineage = CopyLineage {
+        account: OWNER.into(),
+        root: LineageRoot::Disk("d-1".into()),
+        region: OTHER_REGION.into(),
+        encryption: Encryption::Unencrypted,
+    };
     assert_eq!(
         events,
-        vec![Event::SnapshotCreated {
+        vec![Event::SnapshotCopied {
             at: w.now,
-            snapshot: c.clone()
+            snapshot: c.clone(),
+            lineage,
+            billing: BillingBasis::FullSnapshotSize { size_gib: 10 },
         }]
     );
     assert_eq!(
         c.origin,
         SnapshotOrigin::Copy {
-            source: "s-1".into()
+            source: "s-1".into(),
+            root: LineageRoot::Disk("d-1".into()),
         }
     );
     assert_eq!(c.origin.disk(), None);

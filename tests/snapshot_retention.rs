@@ -136,6 +136,7 @@ fn snap_2_zero_day_retention_allowed_by_limits_is_released_at_once() {
             disk: "d-1".into(),
             retention_days: Some(0),
             tags: BTreeMap::new(),
+            instant_access: false,
         },
     );
     assert_eq!(w.state.next_deadline(), Some(w.now));
@@ -306,6 +307,7 @@ fn snap_5_create_snapshot_retention_range() {
                 disk: "d-1".into(),
                 retention_days: Some(bad),
                 tags: BTreeMap::new(),
+                instant_access: false,
             },
             RuleId::Snap5,
         );

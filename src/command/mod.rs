@@ -6,8 +6,12 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+mod copy;
 mod share;
 
+pub use copy::{
+    ActivateKms, CopySnapshot, CreateKey, DisableKey, EnableKey, MarkRegionClosingDown,
+};
 pub use share::{
     AcceptResourceShare, AddDirectoryMember, AssociateResourceShare, CreateFolder,
     CreateResourceDirectory, CreateResourceShare, DeleteResourceShare, DisassociateResourceShare,
@@ -100,6 +104,16 @@ pub enum Command {
     DeleteResourceShare(DeleteResourceShare),
     /// See [`AcceptResourceShare`].
     AcceptResourceShare(AcceptResourceShare),
+    /// See [`ActivateKms`].
+    ActivateKms(ActivateKms),
+    /// See [`CreateKey`].
+    CreateKey(CreateKey),
+    /// See [`EnableKey`].
+    EnableKey(EnableKey),
+    /// See [`DisableKey`].
+    DisableKey(DisableKey),
+    /// See [`MarkRegionClosingDown`].
+    MarkRegionClosingDown(MarkRegionClosingDown),
 }
 
 impl Command {
@@ -147,6 +161,11 @@ impl Command {
             Self::DisassociateResourceShare(_) => "disassociate_resource_share",
             Self::DeleteResourceShare(_) => "delete_resource_share",
             Self::AcceptResourceShare(_) => "accept_resource_share",
+            Self::ActivateKms(_) => "activate_kms",
+            Self::CreateKey(_) => "create_key",
+            Self::EnableKey(_) => "enable_key",
+            Self::DisableKey(_) => "disable_key",
+            Self::MarkRegionClosingDown(_) => "mark_region_closing_down",
         }
     }
 }
@@ -196,6 +215,11 @@ into_command!(
     DisassociateResourceShare,
     DeleteResourceShare,
     AcceptResourceShare,
+    ActivateKms,
+    CreateKey,
+    EnableKey,
+    DisableKey,
+    MarkRegionClosingDown,
 );
 
 /// Registers an account. Issued by [`Actor::Platform`](crate::Actor::Platform).
@@ -341,6 +365,10 @@ pub struct CreateSnapshot {
     /// Tags.
     #[serde(default)]
     pub tags: BTreeMap<String, String>,
+    /// Whether instant access is enabled: the snapshot is usable as soon
+    /// as it is created. Copies never have it (COPY-5). Missing is `false`.
+    #[serde(default)]
+    pub instant_access: bool,
 }
 
 /// Takes an automatic snapshot of a disk for its automatic snapshot policy,
@@ -451,30 +479,6 @@ pub struct ArchiveSnapshot {
     pub snapshot: SnapshotId,
     /// The archive retention in days; it replaces the snapshot's retention.
     pub retention_days: u32,
-}
-
-/// Copies a snapshot into a new one owned by, and billed to, the actor's
-/// account (`ecs:CopySnapshot`, SHARE-15). The copy carries no lock and no
-/// tags (LOCK-13), and stays when the source is unshared (SHARE-13).
-///
-/// The source is the account's own or shared with it (SHARE-10). After the
-/// common checks, in order: a shared source is usable by the account now
-/// (SHARE-7, SHARE-9, SHARE-6); the source is available (COPY-1) and not
-/// archived (ARCH-3); the copy of a shared encrypted snapshot uses another
-/// key (SHARE-11); the copy's retention (SNAP-5).
-///
-/// Until key choice lands with the copy rules, a copy keeps its source's
-/// encryption, so a shared encrypted snapshot cannot be copied yet.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CopySnapshot {
-    /// The snapshot to copy.
-    pub source: SnapshotId,
-    /// The copy's id.
-    pub snapshot: SnapshotId,
-    /// The destination region.
-    pub region: RegionId,
-    /// Retention in days from the copy's creation, or `None` for permanent.
-    pub retention_days: Option<u32>,
 }
 
 /// Locks a snapshot, reconfigures a lock in cooling-off, or extends a lock

@@ -13,11 +13,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::state::{Indexes, Retired};
 use crate::{
-    Account, AccountId, Disk, DiskId, DiskSource, Folder, Image, ImageSource, Limits, ObjectKind,
-    Region, RegionId, ResourceDirectory, ResourceShare, RuleId, Snapshot, SnapshotId, SnapshotKind,
-    SnapshotOrigin, SnapshotStatus, State, User,
+    Account, AccountId, Disk, DiskId, DiskSource, Folder, Image, ImageSource, Key, Limits,
+    ObjectKind, Region, RegionId, ResourceDirectory, ResourceShare, RuleId, Snapshot, SnapshotId,
+    SnapshotKind, SnapshotOrigin, SnapshotStatus, State, User,
 };
 
+mod copies;
 mod sharing;
 
 /// Why a serialized state was refused: it breaks an invariant that no
@@ -97,6 +98,32 @@ pub enum StateError {
     /// way round (DISK-4).
     #[error("disk `{0}` disagrees with the snapshot it was created from")]
     InconsistentDisk(DiskId),
+    /// A customer master key belongs to an account that has not activated
+    /// KMS (COPY-3).
+    #[error("key `{0}` belongs to an account without KMS")]
+    KeyWithoutKms(crate::KeyId),
+    /// A disk or snapshot is encrypted with a customer master key of
+    /// another account or region.
+    #[error(
+        "{kind} `{id}` is encrypted with key `{key}`, which is not its account's in its region"
+    )]
+    ForeignKey {
+        /// The kind of object.
+        kind: ObjectKind,
+        /// Its id.
+        id: String,
+        /// The key.
+        key: crate::KeyId,
+    },
+    /// A copy holds what no copy can: instant access (COPY-5), no
+    /// encryption although its source is encrypted (COPY-2), an unknown
+    /// lineage root, or, available, a lineage never started (COPY-7).
+    #[error("copy `{0}` holds what no copy can")]
+    ImpossibleCopy(SnapshotId),
+    /// A copy lineage names an account, region, key or first copy that
+    /// does not exist, or a first copy of another lineage (COPY-7).
+    #[error("the copy lineage started by `{0}` is inconsistent")]
+    InconsistentLineage(SnapshotId),
     /// A sharing quota is exceeded (SHARE-1 or SHARE-2).
     #[error("the quota of {rule} is exceeded by `{id}`")]
     QuotaExceeded {
@@ -135,6 +162,8 @@ pub(crate) struct StateData {
     directories: Vec<ResourceDirectory>,
     folders: Vec<Folder>,
     shares: Vec<ResourceShare>,
+    keys: Vec<Key>,
+    lineages: Vec<copies::LineageRecord>,
     retired: Retired,
 }
 
@@ -152,6 +181,15 @@ impl From<State> for StateData {
             directories: state.directories.into_values().collect(),
             folders: state.folders.into_values().collect(),
             shares: state.shares.into_values().collect(),
+            keys: state.keys.into_values().collect(),
+            lineages: state
+                .lineages
+                .into_iter()
+                .map(|(lineage, first_copy)| copies::LineageRecord {
+                    lineage,
+                    first_copy,
+                })
+                .collect(),
             retired: state.retired,
         }
     }
@@ -169,6 +207,19 @@ fn unique<K: Ord, V>(
         let id = name(&item);
         if map.insert(key(&item), item).is_some() {
             return Err(StateError::Duplicate { kind, id });
+        }
+    }
+    Ok(map)
+}
+
+/// Collects copy lineages, refusing one recorded twice.
+fn unique_lineages(
+    records: Vec<copies::LineageRecord>,
+) -> Result<BTreeMap<crate::CopyLineage, SnapshotId>, StateError> {
+    let mut map = BTreeMap::new();
+    for record in records {
+        if let Some(first) = map.insert(record.lineage, record.first_copy) {
+            return Err(StateError::InconsistentLineage(first));
         }
     }
     Ok(map)
@@ -260,11 +311,14 @@ impl TryFrom<StateData> for State {
                 |s| s.id.clone(),
                 |s| s.id.to_string(),
             )?,
+            keys: unique(data.keys, K::Key, |k| k.id.clone(), |k| k.id.to_string())?,
+            lineages: unique_lineages(data.lineages)?,
             retired: data.retired,
             index: Indexes::default(),
         };
         state.check()?;
         state.check_sharing()?;
+        state.check_copies()?;
         state.reindex();
         state.check_quotas()?;
         let limit = usize::try_from(state.limits.auto_snapshots_per_disk).unwrap_or(usize::MAX);
@@ -444,7 +498,7 @@ impl State {
                 {
                     return Err(dangling(K::Snapshot, id, K::Disk, disk.as_str()));
                 }
-                SnapshotOrigin::Copy { source } if !self.snapshot_id_taken(source) => {
+                SnapshotOrigin::Copy { source, .. } if !self.snapshot_id_taken(source) => {
                     return Err(dangling(K::Snapshot, id, K::Snapshot, source.as_str()));
                 }
                 _ => {}

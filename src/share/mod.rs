@@ -108,7 +108,7 @@ impl SharedSnapshot {
     /// #     state.apply_mut(t0, &Actor::Platform, &CreateAccount { account: account.into(), site: Site::China }.into())?;
     /// # }
     /// # state.apply_mut(t0, &Actor::root("1001"), &CreateDisk { disk: "d-1".into(), region: "cn-hangzhou".into(), category: DiskCategory::Essd, size_gib: 40, encryption: Encryption::Unencrypted, source: DiskSource::Blank }.into())?;
-    /// # state.apply_mut(t0, &Actor::root("1001"), &CreateSnapshot { snapshot: "s-1".into(), disk: "d-1".into(), retention_days: Some(30), tags: Default::default() }.into())?;
+    /// # state.apply_mut(t0, &Actor::root("1001"), &CreateSnapshot { snapshot: "s-1".into(), disk: "d-1".into(), retention_days: Some(30), tags: Default::default(), instant_access: false }.into())?;
     /// # state.apply_mut(t0, &Actor::Platform, &FinishSnapshot { snapshot: "s-1".into(), outcome: SnapshotOutcome::Available { size_gib: 5 } }.into())?;
     /// state.apply_mut(t0, &Actor::root("1001"), &CreateResourceShare {
     ///     share: "rs-1".into(),

@@ -78,7 +78,7 @@ impl State {
     /// #     state.apply_mut(now, &Actor::Platform, &CreateAccount { account: account.into(), site: Site::China }.into())?;
     /// # }
     /// # state.apply_mut(now, &Actor::root("1001"), &CreateDisk { disk: "d-1".into(), region: "cn-hangzhou".into(), category: DiskCategory::Essd, size_gib: 40, encryption: Encryption::Unencrypted, source: DiskSource::Blank }.into())?;
-    /// # state.apply_mut(now, &Actor::root("1001"), &CreateSnapshot { snapshot: "s-1".into(), disk: "d-1".into(), retention_days: None, tags: Default::default() }.into())?;
+    /// # state.apply_mut(now, &Actor::root("1001"), &CreateSnapshot { snapshot: "s-1".into(), disk: "d-1".into(), retention_days: None, tags: Default::default(), instant_access: false }.into())?;
     /// # state.apply_mut(now, &Actor::Platform, &FinishSnapshot { snapshot: "s-1".into(), outcome: SnapshotOutcome::Available { size_gib: 5 } }.into())?;
     /// # state.apply_mut(now, &Actor::root("1001"), &CreateResourceShare { share: "rs-1".into(), scope: PrincipalScope::AllAccounts, principals: vec![Principal::Account("2002".into())], snapshots: vec!["s-1".into()] }.into())?;
     /// let share = state.resource_share(&"rs-1".into()).ok_or("no share")?;
@@ -103,7 +103,7 @@ impl State {
     /// #     state.apply_mut(now, &Actor::Platform, &CreateAccount { account: account.into(), site: Site::China }.into())?;
     /// # }
     /// # state.apply_mut(now, &Actor::root("1001"), &CreateDisk { disk: "d-1".into(), region: "cn-hangzhou".into(), category: DiskCategory::Essd, size_gib: 40, encryption: Encryption::Unencrypted, source: DiskSource::Blank }.into())?;
-    /// # state.apply_mut(now, &Actor::root("1001"), &CreateSnapshot { snapshot: "s-1".into(), disk: "d-1".into(), retention_days: None, tags: Default::default() }.into())?;
+    /// # state.apply_mut(now, &Actor::root("1001"), &CreateSnapshot { snapshot: "s-1".into(), disk: "d-1".into(), retention_days: None, tags: Default::default(), instant_access: false }.into())?;
     /// # state.apply_mut(now, &Actor::Platform, &FinishSnapshot { snapshot: "s-1".into(), outcome: SnapshotOutcome::Available { size_gib: 5 } }.into())?;
     /// # state.apply_mut(now, &Actor::root("1001"), &CreateResourceShare { share: "rs-1".into(), scope: PrincipalScope::AllAccounts, principals: vec![Principal::Account("2002".into())], snapshots: vec!["s-1".into()] }.into())?;
     /// assert_eq!(state.resource_shares().count(), 1);
@@ -125,7 +125,7 @@ impl State {
     /// #     state.apply_mut(now, &Actor::Platform, &CreateAccount { account: account.into(), site: Site::China }.into())?;
     /// # }
     /// # state.apply_mut(now, &Actor::root("1001"), &CreateDisk { disk: "d-1".into(), region: "cn-hangzhou".into(), category: DiskCategory::Essd, size_gib: 40, encryption: Encryption::Unencrypted, source: DiskSource::Blank }.into())?;
-    /// # state.apply_mut(now, &Actor::root("1001"), &CreateSnapshot { snapshot: "s-1".into(), disk: "d-1".into(), retention_days: None, tags: Default::default() }.into())?;
+    /// # state.apply_mut(now, &Actor::root("1001"), &CreateSnapshot { snapshot: "s-1".into(), disk: "d-1".into(), retention_days: None, tags: Default::default(), instant_access: false }.into())?;
     /// # state.apply_mut(now, &Actor::Platform, &FinishSnapshot { snapshot: "s-1".into(), outcome: SnapshotOutcome::Available { size_gib: 5 } }.into())?;
     /// # state.apply_mut(now, &Actor::root("1001"), &CreateResourceShare { share: "rs-1".into(), scope: PrincipalScope::AllAccounts, principals: vec![Principal::Account("2002".into())], snapshots: vec!["s-1".into()] }.into())?;
     /// let ids: Vec<_> = state.shares_holding(&"s-1".into()).map(|s| s.id.as_str()).collect();
@@ -153,7 +153,7 @@ impl State {
     /// #     state.apply_mut(now, &Actor::Platform, &CreateAccount { account: account.into(), site: Site::China }.into())?;
     /// # }
     /// # state.apply_mut(now, &Actor::root("1001"), &CreateDisk { disk: "d-1".into(), region: "cn-hangzhou".into(), category: DiskCategory::Essd, size_gib: 40, encryption: Encryption::Unencrypted, source: DiskSource::Blank }.into())?;
-    /// # state.apply_mut(now, &Actor::root("1001"), &CreateSnapshot { snapshot: "s-1".into(), disk: "d-1".into(), retention_days: None, tags: Default::default() }.into())?;
+    /// # state.apply_mut(now, &Actor::root("1001"), &CreateSnapshot { snapshot: "s-1".into(), disk: "d-1".into(), retention_days: None, tags: Default::default(), instant_access: false }.into())?;
     /// # state.apply_mut(now, &Actor::Platform, &FinishSnapshot { snapshot: "s-1".into(), outcome: SnapshotOutcome::Available { size_gib: 5 } }.into())?;
     /// # state.apply_mut(now, &Actor::root("1001"), &CreateResourceShare { share: "rs-1".into(), scope: PrincipalScope::AllAccounts, principals: vec![Principal::Account("2002".into())], snapshots: vec!["s-1".into()] }.into())?;
     /// assert!(state.is_shared(&"s-1".into()));
@@ -178,7 +178,7 @@ impl State {
     /// #     state.apply_mut(now, &Actor::Platform, &CreateAccount { account: account.into(), site: Site::China }.into())?;
     /// # }
     /// # state.apply_mut(now, &Actor::root("1001"), &CreateDisk { disk: "d-1".into(), region: "cn-hangzhou".into(), category: DiskCategory::Essd, size_gib: 40, encryption: Encryption::Unencrypted, source: DiskSource::Blank }.into())?;
-    /// # state.apply_mut(now, &Actor::root("1001"), &CreateSnapshot { snapshot: "s-1".into(), disk: "d-1".into(), retention_days: None, tags: Default::default() }.into())?;
+    /// # state.apply_mut(now, &Actor::root("1001"), &CreateSnapshot { snapshot: "s-1".into(), disk: "d-1".into(), retention_days: None, tags: Default::default(), instant_access: false }.into())?;
     /// # state.apply_mut(now, &Actor::Platform, &FinishSnapshot { snapshot: "s-1".into(), outcome: SnapshotOutcome::Available { size_gib: 5 } }.into())?;
     /// # state.apply_mut(now, &Actor::root("1001"), &CreateResourceShare { share: "rs-1".into(), scope: PrincipalScope::AllAccounts, principals: vec![Principal::Account("2002".into())], snapshots: vec!["s-1".into()] }.into())?;
     /// assert_eq!(state.shared_snapshot_count(&"1001".into()), 1);
@@ -202,7 +202,7 @@ impl State {
     /// #     state.apply_mut(now, &Actor::Platform, &CreateAccount { account: account.into(), site: Site::China }.into())?;
     /// # }
     /// # state.apply_mut(now, &Actor::root("1001"), &CreateDisk { disk: "d-1".into(), region: "cn-hangzhou".into(), category: DiskCategory::Essd, size_gib: 40, encryption: Encryption::Unencrypted, source: DiskSource::Blank }.into())?;
-    /// # state.apply_mut(now, &Actor::root("1001"), &CreateSnapshot { snapshot: "s-1".into(), disk: "d-1".into(), retention_days: None, tags: Default::default() }.into())?;
+    /// # state.apply_mut(now, &Actor::root("1001"), &CreateSnapshot { snapshot: "s-1".into(), disk: "d-1".into(), retention_days: None, tags: Default::default(), instant_access: false }.into())?;
     /// # state.apply_mut(now, &Actor::Platform, &FinishSnapshot { snapshot: "s-1".into(), outcome: SnapshotOutcome::Available { size_gib: 5 } }.into())?;
     /// # state.apply_mut(now, &Actor::root("1001"), &CreateResourceShare { share: "rs-1".into(), scope: PrincipalScope::AllAccounts, principals: vec![Principal::Account("2002".into())], snapshots: vec!["s-1".into()] }.into())?;
     /// state.apply_mut(now, &Actor::root("1001"), &CreateResourceDirectory { directory: "rd-1".into() }.into())?;
@@ -238,7 +238,7 @@ impl State {
     /// #     state.apply_mut(now, &Actor::Platform, &CreateAccount { account: account.into(), site: Site::China }.into())?;
     /// # }
     /// # state.apply_mut(now, &Actor::root("1001"), &CreateDisk { disk: "d-1".into(), region: "cn-hangzhou".into(), category: DiskCategory::Essd, size_gib: 40, encryption: Encryption::Unencrypted, source: DiskSource::Blank }.into())?;
-    /// # state.apply_mut(now, &Actor::root("1001"), &CreateSnapshot { snapshot: "s-1".into(), disk: "d-1".into(), retention_days: None, tags: Default::default() }.into())?;
+    /// # state.apply_mut(now, &Actor::root("1001"), &CreateSnapshot { snapshot: "s-1".into(), disk: "d-1".into(), retention_days: None, tags: Default::default(), instant_access: false }.into())?;
     /// # state.apply_mut(now, &Actor::Platform, &FinishSnapshot { snapshot: "s-1".into(), outcome: SnapshotOutcome::Available { size_gib: 5 } }.into())?;
     /// # state.apply_mut(now, &Actor::root("1001"), &CreateResourceShare { share: "rs-1".into(), scope: PrincipalScope::AllAccounts, principals: vec![Principal::Account("2002".into())], snapshots: vec!["s-1".into()] }.into())?;
     /// state.apply_mut(now, &Actor::root("1001"), &CreateResourceDirectory { directory: "rd-1".into() }.into())?;
@@ -264,7 +264,7 @@ impl State {
     /// #     state.apply_mut(now, &Actor::Platform, &CreateAccount { account: account.into(), site: Site::China }.into())?;
     /// # }
     /// # state.apply_mut(now, &Actor::root("1001"), &CreateDisk { disk: "d-1".into(), region: "cn-hangzhou".into(), category: DiskCategory::Essd, size_gib: 40, encryption: Encryption::Unencrypted, source: DiskSource::Blank }.into())?;
-    /// # state.apply_mut(now, &Actor::root("1001"), &CreateSnapshot { snapshot: "s-1".into(), disk: "d-1".into(), retention_days: None, tags: Default::default() }.into())?;
+    /// # state.apply_mut(now, &Actor::root("1001"), &CreateSnapshot { snapshot: "s-1".into(), disk: "d-1".into(), retention_days: None, tags: Default::default(), instant_access: false }.into())?;
     /// # state.apply_mut(now, &Actor::Platform, &FinishSnapshot { snapshot: "s-1".into(), outcome: SnapshotOutcome::Available { size_gib: 5 } }.into())?;
     /// # state.apply_mut(now, &Actor::root("1001"), &CreateResourceShare { share: "rs-1".into(), scope: PrincipalScope::AllAccounts, principals: vec![Principal::Account("2002".into())], snapshots: vec!["s-1".into()] }.into())?;
     /// state.apply_mut(now, &Actor::root("1001"), &CreateResourceDirectory { directory: "rd-1".into() }.into())?;
@@ -299,7 +299,7 @@ impl State {
     /// #     state.apply_mut(now, &Actor::Platform, &CreateAccount { account: account.into(), site: Site::China }.into())?;
     /// # }
     /// # state.apply_mut(now, &Actor::root("1001"), &CreateDisk { disk: "d-1".into(), region: "cn-hangzhou".into(), category: DiskCategory::Essd, size_gib: 40, encryption: Encryption::Unencrypted, source: DiskSource::Blank }.into())?;
-    /// # state.apply_mut(now, &Actor::root("1001"), &CreateSnapshot { snapshot: "s-1".into(), disk: "d-1".into(), retention_days: None, tags: Default::default() }.into())?;
+    /// # state.apply_mut(now, &Actor::root("1001"), &CreateSnapshot { snapshot: "s-1".into(), disk: "d-1".into(), retention_days: None, tags: Default::default(), instant_access: false }.into())?;
     /// # state.apply_mut(now, &Actor::Platform, &FinishSnapshot { snapshot: "s-1".into(), outcome: SnapshotOutcome::Available { size_gib: 5 } }.into())?;
     /// state.apply_mut(now, &Actor::root("1001"), &CreateResourceShare {
     ///     share: "rs-1".into(),
@@ -394,7 +394,7 @@ impl State {
     /// #     state.apply_mut(now, &Actor::Platform, &CreateAccount { account: account.into(), site: Site::China }.into())?;
     /// # }
     /// # state.apply_mut(now, &Actor::root("1001"), &CreateDisk { disk: "d-1".into(), region: "cn-hangzhou".into(), category: DiskCategory::Essd, size_gib: 40, encryption: Encryption::Unencrypted, source: DiskSource::Blank }.into())?;
-    /// # state.apply_mut(now, &Actor::root("1001"), &CreateSnapshot { snapshot: "s-1".into(), disk: "d-1".into(), retention_days: None, tags: Default::default() }.into())?;
+    /// # state.apply_mut(now, &Actor::root("1001"), &CreateSnapshot { snapshot: "s-1".into(), disk: "d-1".into(), retention_days: None, tags: Default::default(), instant_access: false }.into())?;
     /// # state.apply_mut(now, &Actor::Platform, &FinishSnapshot { snapshot: "s-1".into(), outcome: SnapshotOutcome::Available { size_gib: 5 } }.into())?;
     /// # state.apply_mut(now, &Actor::root("1001"), &CreateResourceShare { share: "rs-1".into(), scope: PrincipalScope::AllAccounts, principals: vec![Principal::Account("2002".into())], snapshots: vec!["s-1".into()] }.into())?;
     /// state.apply_mut(now, &Actor::root("2002"), &AcceptResourceShare { share: "rs-1".into() }.into())?;

@@ -25,7 +25,7 @@ impl Violation {
             Self::PermissionDenied { action, .. } if action.is_lock_action() => RuleId::Perm2,
             Self::PermissionDenied { .. } | Self::WrongActor { .. } => RuleId::Perm1,
             Self::ForeignResource { .. } => RuleId::Perm4,
-            Self::SnapshotNotAvailable { rule, .. } => *rule,
+            Self::SnapshotNotAvailable { rule, .. } | Self::KeyNotUsable { rule, .. } => *rule,
             Self::SnapshotNotInProgress { .. } => RuleId::Snap1,
             Self::RetentionShortened { .. } => RuleId::Snap3,
             Self::RetentionOutOfRange { .. } => RuleId::Snap5,
@@ -66,6 +66,9 @@ impl Violation {
             Self::SnapshotShared { .. } => RuleId::Share12,
             Self::RetentionEnded { .. } => RuleId::Share14,
             Self::ShareNotInPlace { .. } => RuleId::Disk4,
+            Self::StandardCopyRefused { .. } => RuleId::Copy2,
+            Self::KmsNotActivated { .. } => RuleId::Copy3,
+            Self::RegionClosingDown { .. } => RuleId::Copy4,
         }
     }
 

@@ -11,8 +11,9 @@ use serde::{Deserialize, Serialize};
 use crate::time::{rfc3339, rfc3339_or_never};
 use crate::{
     AccountId, Action, Actor, DirectoryId, DiskCategory, DiskId, Encryption, ImageId, KeyId,
-    LockState, ObjectKind, Principal, PrincipalProblem, Retention, RuleId, ShareId,
-    ShareeOperation, Site, SnapshotId, SnapshotStatus, Span, Unshareable,
+    KeyProblem, LockState, ObjectKind, Principal, PrincipalProblem, RegionId, Retention, RuleId,
+    ShareId, ShareeOperation, Site, SnapshotId, SnapshotStatus, Span, StandardCopyProblem,
+    Unshareable,
 };
 
 /// A refused command: what went wrong, the objects concerned, and the rule
@@ -576,9 +577,7 @@ pub enum Violation {
         snapshot: SnapshotId,
         /// Its key.
         key: KeyId,
-        /// The encryption the disk or copy would have: the one asked for a
-        /// disk; for a copy, which keeps its source's encryption for now,
-        /// the snapshot's.
+        /// The encryption asked for the disk or copy.
         requested: Encryption,
     },
     /// SHARE-11: from a shared encrypted snapshot, disks are of the ESSD
@@ -622,6 +621,39 @@ pub enum Violation {
         disk: DiskId,
         /// The snapshot it was created from.
         snapshot: SnapshotId,
+    },
+    /// COPY-2: a standard copy goes to another region, from an unencrypted
+    /// snapshot.
+    #[error("snapshot `{snapshot}` cannot be copied without encryption: {problem}")]
+    StandardCopyRefused {
+        /// The source snapshot.
+        snapshot: SnapshotId,
+        /// What is wrong.
+        problem: StandardCopyProblem,
+    },
+    /// COPY-3: encrypted copies and customer master keys need KMS activated
+    /// for the account.
+    #[error("account `{account}` has not activated KMS, which encryption with a key needs")]
+    KmsNotActivated {
+        /// The account.
+        account: AccountId,
+    },
+    /// COPY-3 for a copy, DISK-1 for a disk (**Decision**): a customer
+    /// master key encrypts only while enabled, in its own region.
+    #[error("key `{key}` cannot encrypt it: {problem}")]
+    KeyNotUsable {
+        /// The key.
+        key: KeyId,
+        /// What is wrong.
+        problem: KeyProblem,
+        /// COPY-3 (a copy) or DISK-1 (a disk).
+        rule: RuleId,
+    },
+    /// COPY-4: a region closing down accepts no encrypted copies.
+    #[error("region `{region}` is closing down and accepts no encrypted copies")]
+    RegionClosingDown {
+        /// The destination region.
+        region: RegionId,
     },
 }
 

@@ -8,11 +8,11 @@
 
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use snapguard::{
-    Actor, ArchiveSnapshot, Command, CopySnapshot, CreateAccount, CreateAutomaticSnapshot,
-    CreateDisk, CreateRegion, CreateSnapshot, CreateUser, DeleteSnapshot, DiskCategory, DiskSource,
-    Encryption, Event, FinishSnapshot, Limits, LockSnapshot, RetentionRequest, RuleId,
-    SetSnapshotRetention, Site, Snapshot, SnapshotId, SnapshotOutcome, State, Statement,
-    UnlockSnapshot, Violation,
+    ActivateKms, Actor, ArchiveSnapshot, Command, CopySnapshot, CreateAccount,
+    CreateAutomaticSnapshot, CreateDisk, CreateKey, CreateRegion, CreateSnapshot, CreateUser,
+    DeleteSnapshot, DiskCategory, DiskSource, Encryption, Event, FinishSnapshot, Limits,
+    LockSnapshot, RetentionRequest, RuleId, SetSnapshotRetention, Site, Snapshot, SnapshotId,
+    SnapshotOutcome, State, Statement, UnlockSnapshot, Violation,
 };
 
 /// The main region of the fixtures.
@@ -76,6 +76,7 @@ pub fn create_snapshot(snapshot: &str, disk: &str, retention_days: Option<u32>) 
         disk: disk.into(),
         retention_days,
         tags: Default::default(),
+        instant_access: false,
     }
 }
 
@@ -87,12 +88,13 @@ pub fn finish(snapshot: &str) -> FinishSnapshot {
     }
 }
 
-/// A copy of `source` into [`OTHER_REGION`].
+/// A standard (unencrypted) copy of `source` into [`OTHER_REGION`].
 pub fn copy(source: &str, snapshot: &str, retention_days: Option<u32>) -> CopySnapshot {
     CopySnapshot {
         source: source.into(),
         snapshot: snapshot.into(),
         region: OTHER_REGION.into(),
+        encryption: Encryption::Unencrypted,
         retention_days,
     }
 }
@@ -282,6 +284,20 @@ impl World {
     #[track_caller]
     pub fn disk(&mut self, account: &str, disk: &str) {
         self.ok(&root(account), blank_disk(disk, REGION));
+    }
+
+    /// Activates KMS for `account` (if it has not) and creates its
+    /// customer master key `key` in `region`.
+    #[track_caller]
+    pub fn key(&mut self, account: &str, key: &str, region: &str) {
+        self.ok(&root(account), ActivateKms {});
+        self.ok(
+            &root(account),
+            CreateKey {
+                key: key.into(),
+                region: region.into(),
+            },
+        );
     }
 
     /// Completes a snapshot in progress as available (10 GiB).

@@ -439,7 +439,7 @@ impl Sim {
             })
             .collect();
         for copy in caught_up.snapshots() {
-            let SnapshotOrigin::Copy { source } = &copy.origin else {
+            let SnapshotOrigin::Copy { source, .. } = &copy.origin else {
                 continue;
             };
             if self.owners.get(source).is_none_or(|o| *o == copy.owner) {

@@ -381,6 +381,7 @@ impl Resolver<'_> {
                 disk: disk_id(disk),
                 retention_days: retention,
                 tags: BTreeMap::new(),
+                instant_access: false,
             }
             .into(),
             Op::CreateAutomatic {
@@ -430,6 +431,7 @@ impl Resolver<'_> {
                 source: snap(source),
                 snapshot: snap(s),
                 region: pick(&REGIONS, region).into(),
+                encryption: Encryption::Unencrypted,
                 retention_days: retention,
             }
             .into(),

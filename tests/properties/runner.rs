@@ -499,7 +499,7 @@ impl Sim {
                     "sharee created a disk from a shared snapshot"
                 }
                 Event::SnapshotCreated { snapshot, .. } => match &snapshot.origin {
-                    SnapshotOrigin::Copy { source }
+                    SnapshotOrigin::Copy { source, .. }
                         if before
                             .snapshot(source)
                             .is_some_and(|s| s.owner != snapshot.owner) =>

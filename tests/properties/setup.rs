@@ -5,9 +5,10 @@ use std::collections::BTreeMap;
 
 use crate::common::{ABROAD, OTHER, OTHER_REGION, OWNER, REGION, blank_disk, finish};
 use snapguard::{
-    Actor, AddDirectoryMember, Command, CreateAccount, CreateDisk, CreateFolder, CreateRegion,
-    CreateResourceDirectory, CreateResourceShare, CreateSnapshot, CreateUser, Encryption, Limits,
-    Principal, PrincipalScope, SetEncryptedShareRole, Site, Statement,
+    ActivateKms, Actor, AddDirectoryMember, Command, CreateAccount, CreateDisk, CreateFolder,
+    CreateKey, CreateRegion, CreateResourceDirectory, CreateResourceShare, CreateSnapshot,
+    CreateUser, Encryption, Limits, Principal, PrincipalScope, SetEncryptedShareRole, Site,
+    Statement,
 };
 
 pub(crate) const SNAPSHOTS: [&str; 12] = [
@@ -166,6 +167,7 @@ pub(crate) fn setup_commands(setup: Setup) -> Vec<(Actor, Command)> {
             disk: "d-0".into(),
             retention_days: None,
             tags: BTreeMap::from([("env".to_owned(), "prod".to_owned())]),
+            instant_access: false,
         }
         .into(),
     ));
@@ -199,6 +201,15 @@ pub(crate) fn setup_commands(setup: Setup) -> Vec<(Actor, Command)> {
             AddDirectoryMember {
                 account: OTHER.into(),
                 folder: Some(FOLDERS[0].into()),
+            }
+            .into(),
+        ));
+        commands.push((manager.clone(), ActivateKms {}.into()));
+        commands.push((
+            manager.clone(),
+            CreateKey {
+                key: "key-1".into(),
+                region: REGION.into(),
             }
             .into(),
         ));

@@ -1,0 +1,193 @@
+//! Copy lineages and the billing basis of a copy (COPY-7).
+//!
+//! **Decision** (RULES.md): a lineage is the source disk, the destination
+//! region and the key. This crate adds the account billed for the copy
+//! (copies are billed to the copier, SHARE-15, and each account has its own
+//! service key), and decides:
+//!
+//! - the source disk of a copy of a copy is the disk the chain started
+//!   from; a snapshot not taken of a disk (a Cloud Backup snapshot) roots
+//!   its own chain ([`LineageRoot`]);
+//! - a standard copy's "key" is [`Encryption::Unencrypted`];
+//! - a lineage is started by the first of its copies to *complete*: a copy
+//!   charged incrementally needs a complete copy to be incremental against,
+//!   so while none has completed (the first is in progress, failed or was
+//!   cancelled) another copy is charged in full again;
+//! - once started, a lineage stays, even after its copies are deleted:
+//!   RULES.md defines it by disk, region and key, not by the copies alive.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{AccountId, DiskId, Encryption, RegionId, Snapshot, SnapshotId, SnapshotOrigin, State};
+
+/// What the data of a chain of copies descends from (COPY-7): the disk the
+/// chain started from, or the first snapshot of the chain when that was not
+/// taken of a disk.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(tag = "type", content = "id", rename_all = "snake_case")]
+pub enum LineageRoot {
+    /// A disk, whose snapshots (and their copies) share its lineages.
+    Disk(DiskId),
+    /// A snapshot taken of no disk (by Cloud Backup), and its copies.
+    Snapshot(SnapshotId),
+}
+
+impl Snapshot {
+    /// What the snapshot's data descends from, for the lineages of its
+    /// copies (COPY-7).
+    ///
+    /// ```
+    /// # use chrono::{TimeZone, Utc};
+    /// # use snapguard::*;
+    /// # let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+    /// # let mut state = State::new();
+    /// # state.apply_mut(now, &Actor::Platform, &CreateRegion { region: "cn-hangzhou".into() }.into())?;
+    /// # state.apply_mut(now, &Actor::Platform, &CreateAccount { account: "1001".into(), site: Site::China }.into())?;
+    /// # state.apply_mut(now, &Actor::root("1001"), &CreateDisk { disk: "d-1".into(), region: "cn-hangzhou".into(), category: DiskCategory::Essd, size_gib: 40, encryption: Encryption::Unencrypted, source: DiskSource::Blank }.into())?;
+    /// # state.apply_mut(now, &Actor::Platform, &CreateAutomaticSnapshot { snapshot: "s-1".into(), disk: "d-1".into(), retention_days: Some(30) }.into())?;
+    /// let snapshot = state.snapshot(&"s-1".into()).ok_or("no snapshot")?;
+    /// assert_eq!(snapshot.lineage_root(), LineageRoot::Disk("d-1".into()));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn lineage_root(&self) -> LineageRoot {
+        match &self.origin {
+            SnapshotOrigin::Disk { disk } | SnapshotOrigin::ImportedImageDisk { disk } => {
+                LineageRoot::Disk(disk.clone())
+            }
+            SnapshotOrigin::Copy { root, .. } => root.clone(),
+            SnapshotOrigin::CloudBackup => LineageRoot::Snapshot(self.id.clone()),
+        }
+    }
+}
+
+/// A copy lineage (COPY-7): copies billed to one account, of data from one
+/// root, into one region, under one key. Its first copy is charged in full,
+/// the later ones incrementally.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CopyLineage {
+    /// The account the copies belong and are billed to.
+    pub account: AccountId,
+    /// What the copied data descends from.
+    pub root: LineageRoot,
+    /// The destination region.
+    pub region: RegionId,
+    /// The copies' key: [`Encryption::Unencrypted`] for standard copies.
+    pub encryption: Encryption,
+}
+
+impl CopyLineage {
+    /// The lineage of a copy; `None` for a snapshot that is not a copy.
+    ///
+    /// ```
+    /// # use chrono::{TimeZone, Utc};
+    /// # use snapguard::*;
+    /// # let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+    /// # let mut state = State::new();
+    /// # state.apply_mut(now, &Actor::Platform, &CreateRegion { region: "cn-hangzhou".into() }.into())?;
+    /// # state.apply_mut(now, &Actor::Platform, &CreateRegion { region: "cn-shanghai".into() }.into())?;
+    /// # state.apply_mut(now, &Actor::Platform, &CreateAccount { account: "1001".into(), site: Site::China }.into())?;
+    /// # state.apply_mut(now, &Actor::root("1001"), &CreateDisk { disk: "d-1".into(), region: "cn-hangzhou".into(), category: DiskCategory::Essd, size_gib: 40, encryption: Encryption::Unencrypted, source: DiskSource::Blank }.into())?;
+    /// # state.apply_mut(now, &Actor::Platform, &CreateAutomaticSnapshot { snapshot: "s-1".into(), disk: "d-1".into(), retention_days: Some(30) }.into())?;
+    /// # state.apply_mut(now, &Actor::Platform, &FinishSnapshot { snapshot: "s-1".into(), outcome: SnapshotOutcome::Available { size_gib: 5 } }.into())?;
+    /// let copy = CopySnapshot {
+    ///     source: "s-1".into(),
+    ///     snapshot: "s-2".into(),
+    ///     region: "cn-shanghai".into(),
+    ///     encryption: Encryption::Unencrypted,
+    ///     retention_days: None,
+    /// };
+    /// state.apply_mut(now, &Actor::root("1001"), &copy.into())?;
+    /// let copied = state.snapshot(&"s-2".into()).ok_or("no copy")?;
+    /// let lineage = CopyLineage::of_copy(copied).ok_or("not a copy")?;
+    /// assert_eq!(lineage.root, LineageRoot::Disk("d-1".into()));
+    /// assert_eq!(lineage.region, RegionId::new("cn-shanghai"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn of_copy(copy: &Snapshot) -> Option<Self> {
+        match &copy.origin {
+            SnapshotOrigin::Copy { root, .. } => Some(Self {
+                account: copy.owner.clone(),
+                root: root.clone(),
+                region: copy.region.clone(),
+                encryption: copy.encryption.clone(),
+            }),
+            _ => None,
+        }
+    }
+}
+
+/// What a copy is charged on (COPY-7), stated when the copy is accepted
+/// ([`Event::SnapshotCopied`](crate::Event::SnapshotCopied)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum BillingBasis {
+    /// The full size of the source snapshot: the first standard copy of an
+    /// unencrypted snapshot, or the first encrypted copy of an encrypted one.
+    FullSnapshotSize {
+        /// The source snapshot's size.
+        size_gib: u64,
+    },
+    /// The full size of the source disk: the first encrypted copy of an
+    /// unencrypted snapshot.
+    FullDiskSize {
+        /// The size of the disk the source was taken of.
+        size_gib: u64,
+    },
+    /// Only what changed since the lineage's previous copy.
+    Incremental,
+}
+
+impl BillingBasis {
+    /// The basis of a copy of `source` in `lineage`, given the lineages
+    /// started in `state`.
+    pub(crate) fn of(state: &State, lineage: &CopyLineage, source: &Snapshot) -> Self {
+        if state.lineages.contains_key(lineage) {
+            Self::Incremental
+        } else if source.encryption == Encryption::Unencrypted
+            && lineage.encryption != Encryption::Unencrypted
+        {
+            Self::FullDiskSize {
+                size_gib: source.source_disk_size_gib,
+            }
+        } else {
+            Self::FullSnapshotSize {
+                size_gib: source.size_gib,
+            }
+        }
+    }
+}
+
+impl State {
+    /// The copy that started `lineage`, if one did (COPY-7): later copies
+    /// in it are charged incrementally.
+    ///
+    /// ```
+    /// use snapguard::{CopyLineage, Encryption, LineageRoot, State};
+    /// let lineage = CopyLineage {
+    ///     account: "1001".into(),
+    ///     root: LineageRoot::Disk("d-1".into()),
+    ///     region: "cn-shanghai".into(),
+    ///     encryption: Encryption::ServiceKey,
+    /// };
+    /// assert_eq!(State::new().copy_lineage(&lineage), None);
+    /// ```
+    #[must_use]
+    pub fn copy_lineage(&self, lineage: &CopyLineage) -> Option<&SnapshotId> {
+        self.lineages.get(lineage)
+    }
+
+    /// Every lineage started, with the copy that started it, ordered by
+    /// lineage.
+    ///
+    /// ```
+    /// use snapguard::State;
+    /// assert_eq!(State::new().copy_lineages().count(), 0);
+    /// ```
+    pub fn copy_lineages(&self) -> impl Iterator<Item = (&CopyLineage, &SnapshotId)> {
+        self.lineages.iter()
+    }
+}
