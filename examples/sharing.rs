@@ -12,7 +12,7 @@
 
 use chrono::{DateTime, SecondsFormat, TimeDelta, TimeZone, Utc};
 use snapguard::{
-    AcceptResourceShare, AccountId, Actor, AddDirectoryMember, ArchiveSnapshot,
+    AcceptResourceShare, AccountId, ActivateKms, Actor, AddDirectoryMember, ArchiveSnapshot,
     AssociateResourceShare, Command, CopySnapshot, CreateAccount, CreateDisk, CreateFolder,
     CreateImage, CreateRegion, CreateResourceDirectory, CreateResourceShare, CreateSnapshot,
     DeleteSnapshot, DisassociateResourceShare, DiskCategory, DiskSource, Encryption, Event,
@@ -139,6 +139,7 @@ fn describe(event: &Event) -> String {
             "snapshot `{}` of account `{}` started",
             snapshot.id, snapshot.owner
         ),
+        Event::SnapshotCopied { snapshot, .. } => format!("copy `{}` started", snapshot.id),
         Event::SnapshotFinished { snapshot, .. } => format!("snapshot `{snapshot}` is available"),
         Event::DirectoryCreated {
             directory,
@@ -500,9 +501,11 @@ fn main() -> Result<(), Error> {
         source: snapshot(),
         snapshot: COPY.into(),
         region: REGION.into(),
-        encryption: Encryption::Unencrypted,
+        encryption: Encryption::ServiceKey,
         retention_days: None,
     };
+    // An encrypted copy can stay in the region (COPY-2, COPY-3).
+    tour.quietly(&sharee, &ActivateKms {}.into())?;
     tour.refused(
         "the sharee tries to copy it before accepting",
         &sharee,
@@ -527,7 +530,7 @@ fn main() -> Result<(), Error> {
         return Err("the sharee's acceptance is not visible".into());
     }
     tour.step(
-        "the sharee copies the snapshot into its own account",
+        "the sharee copies the snapshot into its own account, encrypted",
         &sharee,
         copy().into(),
     )?;
@@ -582,14 +585,11 @@ fn main() -> Result<(), Error> {
         tour.state.is_shared(&snapshot()),
         tour.state.shared_snapshot_count(&OWNER.into())
     );
+    let share = tour.state.resource_share(&SHARE.into()).ok_or("no share")?;
     println!(
         "- share `{SHARE}` still names {} principals and holds {} snapshots",
-        tour.state
-            .resource_share(&SHARE.into())
-            .map_or(0, |share| share.principals.len()),
-        tour.state
-            .resource_share(&SHARE.into())
-            .map_or(0, |share| share.snapshots.len())
+        share.principals.len(),
+        share.snapshots.len()
     );
     println!("- account {SHAREE} sees: {}", own.join(", "));
     if tour.state.is_shared(&snapshot()) || tour.state.shared_snapshot_count(&OWNER.into()) != 0 {

@@ -47,7 +47,8 @@
 //!   reported; an account with no matching lock reports an empty list.
 //! - Resource names are `acs:ecs:<region>:<account>:<kind>/<id>` with kind
 //!   `snapshot`, `disk` or `image` (PERM-1); a resource share, which has no
-//!   region, is `acs:resourcesharing::<account>:resourceshare/<id>`.
+//!   region, is `acs:resourcesharing::<account>:resourceshare/<id>`; a key
+//!   is `acs:kms:<region>:<account>:key/<id>`.
 //!
 //! Sharing (SHARE):
 //!
@@ -83,9 +84,29 @@
 //! - Like locked snapshots, shared ones survive every deletion path but
 //!   billing's overdue release (LOCK-12), which removes them from their
 //!   shares.
-//! - Until copies choose their key (COPY-2 to COPY-4), a copy keeps its
-//!   source's encryption, so a sharee cannot copy a snapshot shared
-//!   encrypted with a customer key (SHARE-11).
+//!
+//! Copies and keys (COPY):
+//!
+//! - The service key needs no record: it exists in every region of every
+//!   account. Customer master keys ([`Key`]) belong to one account and one
+//!   region, and are created only with KMS activated (COPY-3). They are
+//!   never deleted, so every key an object names stays known.
+//! - A disk encrypted with a customer master key needs the key to be the
+//!   account's own (PERM-4), enabled and in the disk's region; RULES.md is
+//!   silent, and the refusal reports DISK-1 ([`Violation::KeyNotUsable`]).
+//!   Encrypting a disk does not need KMS activated; creating the key does.
+//! - A sharee naming the shared snapshot's own key for a disk or copy is
+//!   refused by SHARE-11 before the key's ownership is looked at, since
+//!   that is the rule it needs to read.
+//! - A copy is a new snapshot: [`Event::SnapshotCopied`] records it with
+//!   its lineage and billing basis, and the copy's retention counts from
+//!   the copy's creation (COPY-5).
+//! - A lineage (COPY-7) is also per account billed; the root of a copy of a
+//!   copy is the disk the chain started from; a lineage starts when its
+//!   first copy completes, and stays after its copies are deleted. See
+//!   [`CopyLineage`].
+//! - A region closing down refuses encrypted copies only (COPY-4); standard
+//!   copies, disks and snapshots there go on.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![cfg_attr(

@@ -16,6 +16,8 @@
 //! - once started, a lineage stays, even after its copies are deleted:
 //!   RULES.md defines it by disk, region and key, not by the copies alive.
 
+use std::fmt;
+
 use serde::{Deserialize, Serialize};
 
 use crate::{AccountId, DiskId, Encryption, RegionId, Snapshot, SnapshotId, SnapshotOrigin, State};
@@ -30,6 +32,15 @@ pub enum LineageRoot {
     Disk(DiskId),
     /// A snapshot taken of no disk (by Cloud Backup), and its copies.
     Snapshot(SnapshotId),
+}
+
+impl fmt::Display for LineageRoot {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Disk(disk) => write!(f, "disk `{disk}`"),
+            Self::Snapshot(snapshot) => write!(f, "snapshot `{snapshot}`"),
+        }
+    }
 }
 
 impl Snapshot {

@@ -296,13 +296,15 @@ pub enum DiskSource {
 /// (SHARE-15).
 ///
 /// After the common checks (a snapshot or image source exists and is the
-/// account's own or shared with it, then the permission): a shared snapshot
-/// is usable by the account now: it accepted the share (SHARE-7), the view
-/// has not expired (SHARE-9), the owner's role trusts it with a snapshot
-/// encrypted by a customer key (SHARE-6); a snapshot source is available
-/// and in the disk's region (DISK-1); from a shared encrypted snapshot, the
-/// disk uses another key and is of the ESSD family (SHARE-11). A lock does
-/// not stop it (LOCK-16).
+/// account's own or shared with it, a customer master key named exists,
+/// then the permission): a shared snapshot is usable by the account now: it
+/// accepted the share (SHARE-7), the view has not expired (SHARE-9), the
+/// owner's role trusts it with a snapshot encrypted by a customer key
+/// (SHARE-6); a snapshot source is available and in the disk's region
+/// (DISK-1); from a shared encrypted snapshot, the disk uses another key
+/// and is of the ESSD family (SHARE-11); a customer master key is the
+/// account's own (PERM-4), enabled and in the disk's region (DISK-1,
+/// **Decision**). A lock does not stop it (LOCK-16).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CreateDisk {
     /// The new disk's id.

@@ -633,7 +633,9 @@ pub enum Violation {
     },
     /// COPY-3: encrypted copies and customer master keys need KMS activated
     /// for the account.
-    #[error("account `{account}` has not activated KMS, which encryption with a key needs")]
+    #[error(
+        "account `{account}` has not activated KMS; encrypted copies and customer master keys need it"
+    )]
     KmsNotActivated {
         /// The account.
         account: AccountId,
