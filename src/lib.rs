@@ -102,7 +102,8 @@
 //!   its lineage and billing basis, and the copy's retention counts from
 //!   the copy's creation (COPY-5).
 //! - A lineage (COPY-7) is also per account billed; the root of a copy of a
-//!   copy is the disk the chain started from; a lineage starts when its
+//!   copy is the disk the chain started from, and a chain started by a
+//!   snapshot of no disk is charged its snapshot size; a lineage starts when its
 //!   first copy completes, and stays after its copies are deleted. See
 //!   [`CopyLineage`].
 //! - A region closing down refuses encrypted copies only (COPY-4); standard

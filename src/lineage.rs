@@ -9,6 +9,9 @@
 //!   from; a snapshot not taken of a disk (a Cloud Backup snapshot) roots
 //!   its own chain ([`LineageRoot`]);
 //! - a standard copy's "key" is [`Encryption::Unencrypted`];
+//! - the first encrypted copy of an unencrypted snapshot taken of no disk
+//!   (a Cloud Backup snapshot, or a copy of one) is charged the snapshot's
+//!   size, as there is no source disk to charge;
 //! - a lineage is started by the first of its copies to *complete*: a copy
 //!   charged incrementally needs a complete copy to be incremental against,
 //!   so while none has completed (the first is in progress, failed or was
@@ -137,13 +140,15 @@ impl CopyLineage {
 #[non_exhaustive]
 pub enum BillingBasis {
     /// The full size of the source snapshot: the first standard copy of an
-    /// unencrypted snapshot, or the first encrypted copy of an encrypted one.
+    /// unencrypted snapshot, or the first encrypted copy of an encrypted one,
+    /// or of a snapshot taken of no disk (**Decision**: a Cloud Backup
+    /// snapshot has no source disk to charge).
     FullSnapshotSize {
         /// The source snapshot's size.
         size_gib: u64,
     },
     /// The full size of the source disk: the first encrypted copy of an
-    /// unencrypted snapshot.
+    /// unencrypted snapshot taken of a disk (directly, or through copies).
     FullDiskSize {
         /// The size of the disk the source was taken of.
         size_gib: u64,
@@ -160,6 +165,7 @@ impl BillingBasis {
             Self::Incremental
         } else if source.encryption == Encryption::Unencrypted
             && lineage.encryption != Encryption::Unencrypted
+            && matches!(lineage.root, LineageRoot::Disk(_))
         {
             Self::FullDiskSize {
                 size_gib: source.source_disk_size_gib,

@@ -38,14 +38,17 @@ impl State {
                 LineageRoot::Disk(disk) => self.disk_id_taken(disk),
                 LineageRoot::Snapshot(first) => self.snapshot_id_taken(first),
             };
-            let plaintext_of_encrypted = self.snapshots.get(source).is_some_and(|source| {
-                source.encryption != Encryption::Unencrypted
-                    && snapshot.encryption == Encryption::Unencrypted
+            // A source still there fixes the copy's root and forbids a
+            // plaintext copy of encrypted data.
+            let unlike_source = self.snapshots.get(source).is_some_and(|source| {
+                source.lineage_root() != *root
+                    || (source.encryption != Encryption::Unencrypted
+                        && snapshot.encryption == Encryption::Unencrypted)
             });
             let lineage_missing = snapshot.status == SnapshotStatus::Available
                 && CopyLineage::of_copy(snapshot)
                     .is_none_or(|lineage| !self.lineages.contains_key(&lineage));
-            if !root_known || plaintext_of_encrypted || snapshot.instant_access || lineage_missing {
+            if !root_known || unlike_source || snapshot.instant_access || lineage_missing {
                 return Err(StateError::ImpossibleCopy(snapshot.id.clone()));
             }
         }
@@ -54,10 +57,10 @@ impl State {
                 && self.regions.contains_key(&lineage.region)
                 && self.snapshot_id_taken(first_copy)
                 && self.key_fits(&lineage.encryption, &lineage.account, &lineage.region);
-            let started_by_it = self
-                .snapshots
-                .get(first_copy)
-                .is_none_or(|copy| CopyLineage::of_copy(copy).as_ref() == Some(lineage));
+            let started_by_it = self.snapshots.get(first_copy).is_none_or(|copy| {
+                copy.status == SnapshotStatus::Available
+                    && CopyLineage::of_copy(copy).as_ref() == Some(lineage)
+            });
             if !known || !started_by_it {
                 return Err(StateError::InconsistentLineage(first_copy.clone()));
             }

@@ -116,12 +116,14 @@ pub enum StateError {
         key: crate::KeyId,
     },
     /// A copy holds what no copy can: instant access (COPY-5), no
-    /// encryption although its source is encrypted (COPY-2), an unknown
-    /// lineage root, or, available, a lineage never started (COPY-7).
+    /// encryption although its source is encrypted (COPY-2), a lineage
+    /// root unknown or other than its source's, or, available, a lineage
+    /// never started (COPY-7).
     #[error("copy `{0}` holds what no copy can")]
     ImpossibleCopy(SnapshotId),
     /// A copy lineage names an account, region, key or first copy that
-    /// does not exist, or a first copy of another lineage (COPY-7).
+    /// does not exist, or a first copy that is of another lineage or not
+    /// complete (COPY-7).
     #[error("the copy lineage started by `{0}` is inconsistent")]
     InconsistentLineage(SnapshotId),
     /// A sharing quota is exceeded (SHARE-1 or SHARE-2).
