@@ -49,7 +49,7 @@ impl fmt::Display for StandardCopyProblem {
             ),
             Self::SameRegion { region } => write!(
                 f,
-                "a standard copy goes to another region than `{region}`; copy with encryption to stay in it"
+                "a standard copy cannot stay in its region `{region}`; copy with encryption to stay"
             ),
         }
     }
@@ -101,6 +101,7 @@ pub(crate) fn copy_snapshot(ctx: &Ctx<'_>, c: &CopySnapshot, v: &mut Verdict) ->
         SnapshotOrigin::Copy {
             source: source.id.clone(),
             root: source.lineage_root(),
+            imported_image: source.origin.from_imported_image(),
         },
         c.encryption.clone(),
         retention,

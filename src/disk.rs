@@ -169,7 +169,8 @@ impl Disk {
 /// (GEN-4); `ecs:CreateDisk` (PERM-1); a shared snapshot usable now
 /// (SHARE-7, SHARE-9, SHARE-6); a snapshot source available and in the
 /// disk's region (DISK-1); from a shared encrypted snapshot, another key
-/// and the ESSD family (SHARE-11); a customer master key of the account's
+/// and the ESSD family (SHARE-11), from another encrypted snapshot, some
+/// encryption (DISK-1, **Decision**); a customer master key of the account's
 /// own (PERM-4), enabled and in the disk's region (DISK-1, **Decision**). A
 /// lock does not stop it (LOCK-16). The disk belongs to, and is billed to,
 /// the account (SHARE-15).
@@ -216,6 +217,13 @@ pub(crate) fn create_disk(ctx: &Ctx<'_>, c: &CreateDisk, v: &mut Verdict) -> Ste
                 Violation::SharedDiskCategory {
                     snapshot: snapshot.id.clone(),
                     category: disk.category,
+                }
+            })?;
+        } else if snapshot.encryption != Encryption::Unencrypted {
+            v.ensure(disk.encryption != Encryption::Unencrypted, || {
+                Violation::UnencryptedFromEncrypted {
+                    snapshot: snapshot.id.clone(),
+                    encryption: snapshot.encryption.clone(),
                 }
             })?;
         }

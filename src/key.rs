@@ -212,7 +212,10 @@ impl Ctx<'_> {
         rule: RuleId,
         v: &mut Verdict,
     ) -> Step<()> {
-        owned(account, &key.owner, ObjectKind::Key, key.id.as_str())?;
+        if let Err(foreign) = owned(account, &key.owner, ObjectKind::Key, key.id.as_str()) {
+            // Whether another's key is enabled is not the account's concern.
+            return v.check(Err(foreign));
+        }
         let problem = if !key.enabled {
             Some(KeyProblem::Disabled)
         } else if key.region != *region {

@@ -91,10 +91,23 @@
 //!   account. Customer master keys ([`Key`]) belong to one account and one
 //!   region, and are created only with KMS activated (COPY-3). They are
 //!   never deleted, so every key an object names stays known.
-//! - A disk encrypted with a customer master key needs the key to be the
-//!   account's own (PERM-4), enabled and in the disk's region; RULES.md is
-//!   silent, and the refusal reports DISK-1 ([`Violation::KeyNotUsable`]).
-//!   Encrypting a disk does not need KMS activated; creating the key does.
+//! - A customer master key encrypts a new copy or disk only if it is the
+//!   account's own (PERM-4), enabled and in the copy's or disk's region.
+//!   For a copy that is COPY-3's "uses a customer master key"; for a disk
+//!   RULES.md is silent, and the refusal reports DISK-1
+//!   ([`Violation::KeyNotUsable`]). Encrypting a disk does not need KMS
+//!   activated; creating the key does. Disabling a key stops only new
+//!   encryption with it: what it encrypts stays usable (copies, disks,
+//!   snapshots), as RULES.md does not say otherwise.
+//! - A disk made from an encrypted snapshot is encrypted too (DISK-1,
+//!   [`Violation::UnencryptedFromEncrypted`]), as the provider does for
+//!   disks made from encrypted snapshots. With COPY-2 this keeps encrypted
+//!   data from ever becoming plaintext.
+//! - A copy of data from a disk built from an imported image is no more
+//!   shareable than the original (SHARE-5): the mark travels with copies
+//!   ([`SnapshotOrigin::from_imported_image`]).
+//! - Only an account's root activates KMS ([`ActivateKms`]), as only the
+//!   root sets the share-encrypted-snapshot role.
 //! - A sharee naming the shared snapshot's own key for a disk or copy is
 //!   refused by SHARE-11 before the key's ownership is looked at, since
 //!   that is the rule it needs to read.
@@ -179,7 +192,7 @@ pub use image::{Image, ImageSource};
 pub use key::{Key, KeyProblem};
 pub use limits::Limits;
 pub use lineage::{BillingBasis, CopyLineage, LineageRoot};
-pub use load::StateError;
+pub use load::{CopyDefect, StateError};
 pub use lock::{Lock, LockQuery, LockState, LockView};
 pub use machine::Transition;
 pub use query::DeletionReport;

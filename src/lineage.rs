@@ -13,11 +13,14 @@
 //!   (a Cloud Backup snapshot, or a copy of one) is charged the snapshot's
 //!   size, as there is no source disk to charge;
 //! - a lineage is started by the first of its copies to *complete*: a copy
-//!   charged incrementally needs a complete copy to be incremental against,
-//!   so while none has completed (the first is in progress, failed or was
-//!   cancelled) another copy is charged in full again;
+//!   in progress, failed or cancelled transferred no complete data, so
+//!   until one completes, every copy is still the lineage's first and is
+//!   charged in full;
 //! - once started, a lineage stays, even after its copies are deleted:
-//!   RULES.md defines it by disk, region and key, not by the copies alive.
+//!   RULES.md and the provider's billing page define it by disk, region and
+//!   key, and say later copies are incremental without asking whether
+//!   earlier ones were kept. Whether the provider charges in full again
+//!   when no copy is left is not documented.
 
 use std::fmt;
 
@@ -28,8 +31,12 @@ use crate::{AccountId, DiskId, Encryption, RegionId, Snapshot, SnapshotId, Snaps
 /// What the data of a chain of copies descends from (COPY-7): the disk the
 /// chain started from, or the first snapshot of the chain when that was not
 /// taken of a disk.
+///
+/// Non-exhaustive: later versions may add origins of data, so a `match`
+/// outside the crate needs a wildcard arm.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(tag = "type", content = "id", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum LineageRoot {
     /// A disk, whose snapshots (and their copies) share its lineages.
     Disk(DiskId),

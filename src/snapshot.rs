@@ -61,6 +61,9 @@ pub enum SnapshotOrigin {
         source: SnapshotId,
         /// What the copied data descends from, for billing (COPY-7).
         root: LineageRoot,
+        /// Whether the copied data comes from a disk built from an imported
+        /// image: such data is never shareable, copied or not (SHARE-5).
+        imported_image: bool,
     },
     /// Made by Cloud Backup; never lockable (LOCK-3).
     CloudBackup,
@@ -80,6 +83,25 @@ impl SnapshotOrigin {
         match self {
             Self::Disk { disk } | Self::ImportedImageDisk { disk } => Some(disk),
             Self::Copy { .. } | Self::CloudBackup => None,
+        }
+    }
+
+    /// Whether the data comes from a disk built from an imported image,
+    /// directly or through copies; such snapshots are not shareable
+    /// (SHARE-5).
+    ///
+    /// ```
+    /// use snapguard::{DiskId, SnapshotOrigin};
+    /// let origin = SnapshotOrigin::ImportedImageDisk { disk: DiskId::new("d-1") };
+    /// assert!(origin.from_imported_image());
+    /// assert!(!SnapshotOrigin::CloudBackup.from_imported_image());
+    /// ```
+    #[must_use]
+    pub fn from_imported_image(&self) -> bool {
+        match self {
+            Self::ImportedImageDisk { .. } => true,
+            Self::Copy { imported_image, .. } => *imported_image,
+            Self::Disk { .. } | Self::CloudBackup => false,
         }
     }
 }
@@ -192,11 +214,15 @@ pub struct Snapshot {
     pub tags: BTreeMap<String, String>,
     /// Its size in GiB (0 until available).
     pub size_gib: u64,
-    /// The size of the disk it was taken of, in GiB.
+    /// The size in GiB of the disk its data comes from: the disk it was
+    /// taken of, or for a copy its source's; 0 for a snapshot of no disk
+    /// (Cloud Backup).
     pub source_disk_size_gib: u64,
     /// Its storage tier.
     pub tier: StorageTier,
-    /// Whether instant access is enabled; never for a copy (COPY-5).
+    /// Whether the provider's instant access feature was enabled for it.
+    /// The model records the flag but gives it no other effect; copies
+    /// never have it (COPY-5).
     pub instant_access: bool,
     /// Manual or automatic.
     pub kind: SnapshotKind,

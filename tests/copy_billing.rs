@@ -309,6 +309,7 @@ fn copy_7_copy_of_a_copy_shares_the_source_disks_lineage() {
         SnapshotOrigin::Copy {
             source: sid("c-1"),
             root: LineageRoot::Disk("d-1".into()),
+            imported_image: false,
         }
     );
     assert_eq!(

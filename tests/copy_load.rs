@@ -13,8 +13,8 @@ use common::*;
 use copy_support::*;
 use serde_json::{Value, json};
 use snapguard::{
-    ActivateKms, Actor, BillingBasis, CreateRegion, Encryption, LineageRoot, MarkRegionClosingDown,
-    ObjectKind, State, StateError,
+    ActivateKms, Actor, BillingBasis, CopyDefect, CreateRegion, Encryption, LineageRoot,
+    MarkRegionClosingDown, ObjectKind, State, StateError,
 };
 
 fn state_json(state: &State) -> Value {
@@ -58,8 +58,11 @@ fn push(value: &mut Value, item: Value) {
     value.as_array_mut().unwrap().push(item);
 }
 
-fn impossible(copy: &str) -> StateError {
-    StateError::ImpossibleCopy(sid(copy))
+fn impossible(copy: &str, defect: CopyDefect) -> StateError {
+    StateError::ImpossibleCopy {
+        copy: sid(copy),
+        defect,
+    }
 }
 
 fn inconsistent(first_copy: &str) -> StateError {
@@ -331,7 +334,7 @@ fn copy_5_loaded_copy_with_instant_access_is_refused() {
     for copy in ["c-1", "c-4"] {
         let mut json = base();
         record(&mut json, "snapshots", copy)["instant_access"] = json!(true);
-        refused_as(&json, impossible(copy));
+        refused_as(&json, impossible(copy, CopyDefect::InstantAccess));
     }
     // The same flag on a snapshot of a disk is fine.
     let mut json = base();
@@ -343,7 +346,7 @@ fn copy_5_loaded_copy_with_instant_access_is_refused() {
 fn copy_2_loaded_unencrypted_copy_of_a_live_encrypted_source_is_refused() {
     let mut json = base();
     record(&mut json, "snapshots", "c-3")["encryption"] = json!({"type": "unencrypted"});
-    refused_as(&json, impossible("c-3"));
+    refused_as(&json, impossible("c-3", CopyDefect::PlaintextOfEncrypted));
 }
 
 #[test]
@@ -353,11 +356,11 @@ fn copy_7_loaded_available_copy_without_its_lineage_is_refused() {
         .as_array_mut()
         .unwrap()
         .retain(|r| r["first_copy"] != "c-1");
-    refused_as(&json, impossible("c-1"));
+    refused_as(&json, impossible("c-1", CopyDefect::LineageNotStarted));
     // An available copy moved to another key has no lineage either.
     let mut json = base();
     record(&mut json, "snapshots", "c-1")["encryption"] = json!({"type": "service_key"});
-    refused_as(&json, impossible("c-1"));
+    refused_as(&json, impossible("c-1", CopyDefect::LineageNotStarted));
 }
 
 #[test]
@@ -368,7 +371,7 @@ fn copy_7_loaded_copy_with_an_unknown_lineage_root_is_refused() {
     ] {
         let mut json = base();
         record(&mut json, "snapshots", "c-4")["origin"]["root"] = root;
-        refused_as(&json, impossible("c-4"));
+        refused_as(&json, impossible("c-4", CopyDefect::ImpossibleRoot));
     }
 }
 
@@ -376,14 +379,17 @@ fn copy_7_loaded_copy_with_an_unknown_lineage_root_is_refused() {
 fn copy_7_loaded_copy_whose_root_is_not_its_live_sources_is_refused() {
     // c-4 copies s-1, taken of d-1: no history gives it another root, and
     // a forged one would bill the copies of c-4 in d-k's lineages.
-    for forged in [
-        LineageRoot::Disk("d-k".into()),
-        LineageRoot::Snapshot(sid("s-1")),
+    for (forged, defect) in [
+        (LineageRoot::Disk("d-k".into()), CopyDefect::UnlikeSource),
+        (
+            LineageRoot::Snapshot(sid("s-1")),
+            CopyDefect::ImpossibleRoot,
+        ),
     ] {
         let mut json = base();
         let root = serde_json::to_value(&forged).unwrap();
         record(&mut json, "snapshots", "c-4")["origin"]["root"] = root;
-        refused_as(&json, impossible("c-4"));
+        refused_as(&json, impossible("c-4", defect));
     }
 }
 
@@ -466,4 +472,61 @@ fn copy_7_replaying_the_events_rebuilds_keys_regions_and_lineages() {
     assert_eq!(replayed, w.state);
     let standard = disk_lineage(OWNER, "d-1", OTHER_REGION, Encryption::Unencrypted);
     assert_eq!(replayed.copy_lineage(&standard), Some(&sid("c-1")));
+}
+
+#[test]
+fn copy_3_loaded_encrypted_copy_or_lineage_of_an_account_without_kms_is_refused() {
+    let mut w = World::with_snapshot();
+    w.kms(OWNER);
+    w.ok(
+        &root(OWNER),
+        copy_to("s-1", "c-1", REGION, Encryption::ServiceKey),
+    );
+    let mut json = state_json(&w.state);
+    record(&mut json, "accounts", OWNER)["kms_activated"] = json!(false);
+    refused_as(&json, impossible("c-1", CopyDefect::WithoutKms));
+    // Completed then deleted, the copy leaves its lineage, which needs KMS too.
+    w.finish("c-1");
+    w.ok(&root(OWNER), delete("c-1"));
+    let mut json = state_json(&w.state);
+    record(&mut json, "accounts", OWNER)["kms_activated"] = json!(false);
+    refused_as(&json, inconsistent("c-1"));
+}
+
+#[test]
+fn copy_2_copy_5_loaded_copy_unlike_what_a_copy_of_its_source_is_refused() {
+    // c-4: a standard copy of s-1 (REGION) into OTHER_REGION, in progress.
+    let edits = [
+        (
+            "region",
+            json!(REGION),
+            CopyDefect::StandardCopyInSourceRegion,
+        ),
+        ("tags", json!({"env": "prod"}), CopyDefect::Tags),
+        ("source_disk_size_gib", json!(99), CopyDefect::UnlikeSource),
+        (
+            "created_at",
+            json!("2025-12-31T00:00:00Z"),
+            CopyDefect::UnlikeSource,
+        ),
+    ];
+    for (field, value, defect) in edits {
+        let mut json = base();
+        record(&mut json, "snapshots", "c-4")[field] = value;
+        refused_as(&json, impossible("c-4", defect));
+    }
+    let mut json = base();
+    record(&mut json, "snapshots", "c-4")["origin"]["imported_image"] = json!(true);
+    refused_as(&json, impossible("c-4", CopyDefect::UnlikeSource));
+}
+
+#[test]
+fn disk_1_loaded_unencrypted_disk_of_a_live_encrypted_snapshot_is_refused() {
+    let mut w = world();
+    let disk = disk_from("d-9", "s-k", snapguard::DiskCategory::Essd, cmk("k-1"));
+    w.ok(&root(OWNER), disk);
+    let mut json = state_json(&w.state);
+    load(&json).unwrap();
+    record(&mut json, "disks", "d-9")["encryption"] = json!({"type": "unencrypted"});
+    refused_as(&json, StateError::InconsistentDisk("d-9".into()));
 }

@@ -300,6 +300,7 @@ fn copy_5_copy_holds_new_id_copier_destination_no_tags_no_instant_access() {
         SnapshotOrigin::Copy {
             source: sid("s-1"),
             root: LineageRoot::Disk("d-1".into()),
+            imported_image: false,
         }
     );
     assert_eq!(get(&w, "s-1"), source, "the source is untouched");

@@ -364,7 +364,7 @@ fn hostile_state_json_referring_to_an_object_that_never_existed_is_refused() {
         ),
         (
             |j| {
-                snapshot_json(j, "s-1")["origin"] = serde_json::json!({"type": "copy", "source": "s-404", "root": {"type": "disk", "id": "d-1"}});
+                snapshot_json(j, "s-1")["origin"] = serde_json::json!({"type": "copy", "source": "s-404", "root": {"type": "disk", "id": "d-1"}, "imported_image": false});
             },
             "refers to snapshot `s-404`",
         ),
@@ -450,7 +450,7 @@ fn lock_11_state_json_with_an_automatic_snapshot_not_of_a_disk_is_refused() {
     let w = rich_world();
     for origin in [
         serde_json::json!({"type": "cloud_backup"}),
-        serde_json::json!({"type": "copy", "source": "s-1", "root": {"type": "disk", "id": "d-1"}}),
+        serde_json::json!({"type": "copy", "source": "s-1", "root": {"type": "disk", "id": "d-1"}, "imported_image": false}),
     ] {
         let mut json = state_json(&w.state);
         snapshot_json(&mut json, "a-1")["origin"] = origin;

@@ -162,7 +162,8 @@ fn share_10_accepted_sharee_may_copy_shared_snapshot() {
         copied.origin,
         SnapshotOrigin::Copy {
             source: sid("s-1"),
-            root: LineageRoot::Disk("d-1".into())
+            root: LineageRoot::Disk("d-1".into()),
+            imported_image: false,
         }
     );
     assert_eq!(copied.region.as_str(), OTHER_REGION);

@@ -256,6 +256,7 @@ fn snap_1_copy_records_its_source() {
         SnapshotOrigin::Copy {
             source: "s-1".into(),
             root: LineageRoot::Disk("d-1".into()),
+            imported_image: false,
         }
     );
     assert_eq!(c.origin.disk(), None);

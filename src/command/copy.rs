@@ -74,9 +74,9 @@ pub struct EnableKey {
 }
 
 /// Disables a customer master key of the actor's account
-/// (`kms:DisableKey`): it encrypts no new disk or copy until enabled again
-/// (COPY-3). What it encrypts already stays as it is. A disabled key stays
-/// as it is and nothing is recorded.
+/// (`kms:DisableKey`): it encrypts no new copy (COPY-3) or disk (DISK-1)
+/// until enabled again. What it encrypts already stays usable. A disabled
+/// key stays as it is and nothing is recorded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DisableKey {
     /// The key.

@@ -367,8 +367,9 @@ pub struct CreateSnapshot {
     /// Tags.
     #[serde(default)]
     pub tags: BTreeMap<String, String>,
-    /// Whether instant access is enabled: the snapshot is usable as soon
-    /// as it is created. Copies never have it (COPY-5). Missing is `false`.
+    /// Whether to enable the provider's instant access feature. The model
+    /// records it on the snapshot and gives it no other effect; copies
+    /// never have it (COPY-5). Missing is `false`.
     #[serde(default)]
     pub instant_access: bool,
 }

@@ -3,10 +3,57 @@
 //! a copy never has, and the lineages agree with the copies (COPY).
 
 use super::{StateError, created_by, dangling};
+use std::fmt;
+
 use crate::{
-    AccountId, CopyLineage, Encryption, LineageRoot, ObjectKind as K, RegionId, SnapshotOrigin,
-    SnapshotStatus, State,
+    AccountId, CopyLineage, DiskSource, Encryption, LineageRoot, ObjectKind as K, RegionId,
+    Snapshot, SnapshotOrigin, SnapshotStatus, State,
 };
+
+/// What makes a loaded copy one no accepted history can make
+/// ([`StateError::ImpossibleCopy`]).
+///
+/// Non-exhaustive: later versions may check more, so a `match` outside the
+/// crate needs a wildcard arm.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CopyDefect {
+    /// It has instant access (COPY-5).
+    InstantAccess,
+    /// It has tags (COPY-5; no command tags a copy later).
+    Tags,
+    /// Its lineage root is neither a disk that existed nor a Cloud Backup
+    /// snapshot (COPY-7).
+    ImpossibleRoot,
+    /// It is encrypted, but its account never activated KMS (COPY-3).
+    WithoutKms,
+    /// It is available, but its lineage was never started (COPY-7).
+    LineageNotStarted,
+    /// It is unencrypted, but its source is encrypted (COPY-2).
+    PlaintextOfEncrypted,
+    /// It is a standard copy in its source's region (COPY-2).
+    StandardCopyInSourceRegion,
+    /// Its root, imported-image mark, source disk size or creation instant
+    /// contradicts its source's (COPY-5, COPY-7).
+    UnlikeSource,
+}
+
+impl fmt::Display for CopyDefect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::InstantAccess => "it has instant access",
+            Self::Tags => "it has tags",
+            Self::ImpossibleRoot => {
+                "its lineage root is neither a disk nor a Cloud Backup snapshot"
+            }
+            Self::WithoutKms => "it is encrypted for an account without KMS",
+            Self::LineageNotStarted => "it is available but its lineage was never started",
+            Self::PlaintextOfEncrypted => "it is unencrypted but its source is encrypted",
+            Self::StandardCopyInSourceRegion => "it is a standard copy in its source's region",
+            Self::UnlikeSource => "it contradicts its source",
+        })
+    }
+}
 
 /// A copy lineage with the copy that started it, as serialized.
 #[derive(serde::Serialize, serde::Deserialize)]
@@ -31,29 +78,32 @@ impl State {
             let id = snapshot.id.as_str();
             let (owner, region) = (&snapshot.owner, &snapshot.region);
             self.check_encryption(K::Snapshot, id, &snapshot.encryption, owner, region)?;
-            let SnapshotOrigin::Copy { source, root } = &snapshot.origin else {
+            if let Some(defect) = self.copy_defect(snapshot) {
+                return Err(StateError::ImpossibleCopy {
+                    copy: snapshot.id.clone(),
+                    defect,
+                });
+            }
+        }
+        for disk in self.disks.values() {
+            let DiskSource::Snapshot(source) = &disk.source else {
                 continue;
             };
-            let root_known = match root {
-                LineageRoot::Disk(disk) => self.disk_id_taken(disk),
-                LineageRoot::Snapshot(first) => self.snapshot_id_taken(first),
-            };
-            // A source still there fixes the copy's root and forbids a
-            // plaintext copy of encrypted data.
-            let unlike_source = self.snapshots.get(source).is_some_and(|source| {
-                source.lineage_root() != *root
-                    || (source.encryption != Encryption::Unencrypted
-                        && snapshot.encryption == Encryption::Unencrypted)
-            });
-            let lineage_missing = snapshot.status == SnapshotStatus::Available
-                && CopyLineage::of_copy(snapshot)
-                    .is_none_or(|lineage| !self.lineages.contains_key(&lineage));
-            if !root_known || unlike_source || snapshot.instant_access || lineage_missing {
-                return Err(StateError::ImpossibleCopy(snapshot.id.clone()));
+            // A disk made from encrypted data is encrypted (DISK-1).
+            if self.snapshots.get(source).is_some_and(|source| {
+                source.encryption != Encryption::Unencrypted
+                    && disk.encryption == Encryption::Unencrypted
+            }) {
+                return Err(StateError::InconsistentDisk(disk.id.clone()));
             }
         }
         for (lineage, first_copy) in &self.lineages {
+            let kms = self
+                .accounts
+                .get(&lineage.account)
+                .is_some_and(|account| account.kms_activated);
             let known = self.accounts.contains_key(&lineage.account)
+                && (kms || lineage.encryption == Encryption::Unencrypted)
                 && self.regions.contains_key(&lineage.region)
                 && self.snapshot_id_taken(first_copy)
                 && self.key_fits(&lineage.encryption, &lineage.account, &lineage.region);
@@ -66,6 +116,64 @@ impl State {
             }
         }
         Ok(())
+    }
+
+    /// What makes `snapshot`, if it is a copy, one no history can make.
+    fn copy_defect(&self, copy: &Snapshot) -> Option<CopyDefect> {
+        let SnapshotOrigin::Copy {
+            source,
+            root,
+            imported_image,
+        } = &copy.origin
+        else {
+            return None;
+        };
+        let encrypted = copy.encryption != Encryption::Unencrypted;
+        let root_known = match root {
+            LineageRoot::Disk(disk) => self.disk_id_taken(disk),
+            LineageRoot::Snapshot(first) => self.snapshots.get(first).map_or_else(
+                || self.snapshot_id_taken(first),
+                |first| first.origin == SnapshotOrigin::CloudBackup,
+            ),
+        };
+        let kms = self
+            .accounts
+            .get(&copy.owner)
+            .is_some_and(|account| account.kms_activated);
+        let started = || {
+            CopyLineage::of_copy(copy).is_some_and(|lineage| self.lineages.contains_key(&lineage))
+        };
+        let defect = if copy.instant_access {
+            CopyDefect::InstantAccess
+        } else if !copy.tags.is_empty() {
+            CopyDefect::Tags
+        } else if !root_known {
+            CopyDefect::ImpossibleRoot
+        } else if encrypted && !kms {
+            CopyDefect::WithoutKms
+        } else if let Some(defect) = self.snapshots.get(source).and_then(|source| {
+            // A source still there fixes what the copy took from it.
+            if source.encryption != Encryption::Unencrypted && !encrypted {
+                Some(CopyDefect::PlaintextOfEncrypted)
+            } else if !encrypted && source.region == copy.region {
+                Some(CopyDefect::StandardCopyInSourceRegion)
+            } else if source.lineage_root() != *root
+                || source.origin.from_imported_image() != *imported_image
+                || source.source_disk_size_gib != copy.source_disk_size_gib
+                || source.created_at > copy.created_at
+            {
+                Some(CopyDefect::UnlikeSource)
+            } else {
+                None
+            }
+        }) {
+            defect
+        } else if copy.status == SnapshotStatus::Available && !started() {
+            CopyDefect::LineageNotStarted
+        } else {
+            return None;
+        };
+        Some(defect)
     }
 
     fn check_placed_key(&self, key: &crate::Key) -> Result<(), StateError> {

@@ -21,6 +21,8 @@ use crate::{
 mod copies;
 mod sharing;
 
+pub use copies::CopyDefect;
+
 /// Why a serialized state was refused: it breaks an invariant that no
 /// accepted history can break.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -95,7 +97,8 @@ pub enum StateError {
     InconsistentShare(crate::ShareId),
     /// A disk disagrees with what it was created from: marked as made from
     /// a shared snapshot when its source is its own account's, or the other
-    /// way round (DISK-4).
+    /// way round (DISK-4), or unencrypted from an encrypted snapshot
+    /// (DISK-1).
     #[error("disk `{0}` disagrees with the snapshot it was created from")]
     InconsistentDisk(DiskId),
     /// A customer master key belongs to an account that has not activated
@@ -115,12 +118,14 @@ pub enum StateError {
         /// The key.
         key: crate::KeyId,
     },
-    /// A copy holds what no copy can: instant access (COPY-5), no
-    /// encryption although its source is encrypted (COPY-2), a lineage
-    /// root unknown or other than its source's, or, available, a lineage
-    /// never started (COPY-7).
-    #[error("copy `{0}` holds what no copy can")]
-    ImpossibleCopy(SnapshotId),
+    /// A copy is one no accepted history can make (COPY-2 to COPY-7).
+    #[error("copy `{copy}` is impossible: {defect}")]
+    ImpossibleCopy {
+        /// The copy.
+        copy: SnapshotId,
+        /// What is wrong with it.
+        defect: CopyDefect,
+    },
     /// A copy lineage names an account, region, key or first copy that
     /// does not exist, or a first copy that is of another lineage or not
     /// complete (COPY-7).

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use super::{StateError, created_by, dangling};
 use crate::{
     DiskSource, Encryption, ObjectKind as K, Principal, Retention, RuleId, SharedSnapshot,
-    Snapshot, SnapshotOrigin, SnapshotStatus, Span, State, time,
+    Snapshot, SnapshotStatus, Span, State, time,
 };
 
 impl State {
@@ -66,7 +66,7 @@ impl State {
         let shareable = snapshot.status == SnapshotStatus::Available
             && !snapshot.is_archived()
             && snapshot.encryption != Encryption::ServiceKey
-            && !matches!(snapshot.origin, SnapshotOrigin::ImportedImageDisk { .. });
+            && !snapshot.origin.from_imported_image();
         // The retention only grows, so the one at sharing ended no later.
         let longest = match snapshot.retention {
             Retention::Until(end) => Some(end),

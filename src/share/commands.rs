@@ -13,7 +13,7 @@ use crate::{
     AcceptResourceShare, AccountId, Action, AssociateResourceShare, CreateResourceShare,
     DeleteResourceShare, DisassociateResourceShare, Encryption, Event, ObjectKind, Principal,
     PrincipalProblem, PrincipalScope, ReleaseReason, ResourceShare, Retention, RuleId, ShareId,
-    ShareeOperation, Snapshot, SnapshotId, SnapshotOrigin, Span, Unshareable, Violation, time,
+    ShareeOperation, Snapshot, SnapshotId, Span, Unshareable, Violation, time,
 };
 
 /// A share of the actor's account (GEN-4, PERM-4).
@@ -111,7 +111,7 @@ fn check_scope(
 /// cannot.
 fn check_shareable(ctx: &Ctx<'_>, snapshot: &Snapshot) -> Result<(), Violation> {
     require_available(snapshot, RuleId::Share5)?;
-    let reason = if matches!(snapshot.origin, SnapshotOrigin::ImportedImageDisk { .. }) {
+    let reason = if snapshot.origin.from_imported_image() {
         Some(Unshareable::ImportedImageDisk)
     } else if snapshot.encryption == Encryption::ServiceKey {
         Some(Unshareable::ServiceKey)

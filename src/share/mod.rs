@@ -252,7 +252,7 @@ pub enum Unshareable {
 impl fmt::Display for Unshareable {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
-            Self::ImportedImageDisk => "it was taken of a disk built from an imported image",
+            Self::ImportedImageDisk => "its data comes from a disk built from an imported image",
             Self::ServiceKey => {
                 "it is encrypted with the service key; copy it with a customer master key and share the copy"
             }

@@ -47,7 +47,9 @@ impl Violation {
                 RuleId::Arch2
             }
             Self::ArchivedSnapshotNotCopyable { .. } => RuleId::Arch3,
-            Self::DiskRegionMismatch { .. } => RuleId::Disk1,
+            Self::DiskRegionMismatch { .. } | Self::UnencryptedFromEncrypted { .. } => {
+                RuleId::Disk1
+            }
             Self::RollbackToOtherSnapshot { .. } => RuleId::Disk2,
             Self::ImageFromForeignSnapshot { .. } => RuleId::Image1,
             Self::TooManyPrincipals { .. } => RuleId::Share1,

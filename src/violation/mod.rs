@@ -570,7 +570,7 @@ pub enum Violation {
     /// SHARE-11: from a shared encrypted snapshot, a disk or copy must use
     /// a key other than the snapshot's.
     #[error(
-        "snapshot `{snapshot}` is shared encrypted with key `{key}`; a disk or copy made from it must use another key, not {requested}"
+        "snapshot `{snapshot}` is shared encrypted with key `{key}`; a disk or copy made from it must be encrypted with another key (asked for {requested})"
     )]
     SharedKeyNotChanged {
         /// The snapshot.
@@ -624,7 +624,7 @@ pub enum Violation {
     },
     /// COPY-2: a standard copy goes to another region, from an unencrypted
     /// snapshot.
-    #[error("snapshot `{snapshot}` cannot be copied without encryption: {problem}")]
+    #[error("snapshot `{snapshot}` cannot have a standard (unencrypted) copy: {problem}")]
     StandardCopyRefused {
         /// The source snapshot.
         snapshot: SnapshotId,
@@ -642,7 +642,7 @@ pub enum Violation {
     },
     /// COPY-3 for a copy, DISK-1 for a disk (**Decision**): a customer
     /// master key encrypts only while enabled, in its own region.
-    #[error("key `{key}` cannot encrypt it: {problem}")]
+    #[error("key `{key}` cannot encrypt a new disk or copy: {problem}")]
     KeyNotUsable {
         /// The key.
         key: KeyId,
@@ -650,6 +650,18 @@ pub enum Violation {
         problem: KeyProblem,
         /// COPY-3 (a copy) or DISK-1 (a disk).
         rule: RuleId,
+    },
+    /// DISK-1 (**Decision**): a disk made from an encrypted snapshot is
+    /// encrypted too, as the provider encrypts disks made from encrypted
+    /// snapshots.
+    #[error(
+        "snapshot `{snapshot}` is encrypted with {encryption}; a disk made from it must be encrypted too"
+    )]
+    UnencryptedFromEncrypted {
+        /// The snapshot.
+        snapshot: SnapshotId,
+        /// Its encryption.
+        encryption: Encryption,
     },
     /// COPY-4: a region closing down accepts no encrypted copies.
     #[error("region `{region}` is closing down and accepts no encrypted copies")]
