@@ -4,6 +4,7 @@
 use proptest::prelude::*;
 use snapguard::{RetentionRequest, SnapshotOutcome};
 
+use crate::generate_copy::{CopyOp, copy_op, snapshot_extras};
 use crate::generate_share::{ShareOp, share_op, sharee_op, sharing_op};
 use crate::setup::Setup;
 
@@ -152,6 +153,8 @@ pub(crate) enum Op {
         snap: Snap,
         disk: DiskRef,
         retention: Option<u32>,
+        /// Bit 0: instant access; bit 1: tags.
+        extras: u8,
     },
     CreateAutomatic {
         snap: Snap,
@@ -179,12 +182,8 @@ pub(crate) enum Op {
         snap: Snap,
         days: u32,
     },
-    Copy {
-        source: Snap,
-        snap: Snap,
-        region: u8,
-        retention: Option<u32>,
-    },
+    /// A copy, key or region command.
+    Copy(CopyOp),
     Lock {
         snap: Snap,
         days: u32,
@@ -476,8 +475,9 @@ pub(crate) fn op() -> impl Strategy<Value = Op> {
         1 => (disk_ref(), any::<bool>())
             .prop_map(|(disk, with_automatic)| Op::ReleaseDisk { disk, with_automatic }),
         2 => (disk_ref(), snap()).prop_map(|(disk, snap)| Op::ResetDisk { disk, snap }),
-        10 => (new_snap(), disk_ref(), retention())
-            .prop_map(|(snap, disk, retention)| Op::CreateSnapshot { snap, disk, retention }),
+        10 => (new_snap(), disk_ref(), retention(), snapshot_extras()).prop_map(
+            |(snap, disk, retention, extras)| Op::CreateSnapshot { snap, disk, retention, extras }
+        ),
         20 => (new_snap(), automatic_disk(), automatic_retention())
             .prop_map(|(snap, disk, retention)| Op::CreateAutomatic { snap, disk, retention }),
         2 => (new_snap(), 0u8..4, region_index(), retention()).prop_map(
@@ -488,9 +488,7 @@ pub(crate) fn op() -> impl Strategy<Value = Op> {
         3 => (snap(), retention_request())
             .prop_map(|(snap, retention)| Op::SetRetention { snap, retention }),
         3 => (snap(), archive_days()).prop_map(|(snap, days)| Op::Archive { snap, days }),
-        3 => (snap(), new_snap(), region_index(), retention()).prop_map(
-            |(source, snap, region, retention)| Op::Copy { source, snap, region, retention }
-        ),
+        8 => copy_op(),
         20 => (lock_target(), lock_days(), cool_off_hours())
             .prop_map(|(snap, days, cool_off)| Op::Lock { snap, days, cool_off }),
         4 => snap().prop_map(|snap| Op::Unlock { snap }),
@@ -533,6 +531,7 @@ fn automatic_op() -> impl Strategy<Value = Op> {
             .prop_map(|(disk, with_automatic)| Op::ReleaseDisk { disk, with_automatic }),
         1 => (0u8..4).prop_map(|account| Op::MarkOverdue { account }),
         2 => any::<u8>().prop_map(|i| Op::ReleaseOverdue { snap: Snap::Locked(i) }),
+        3 => copy_op(),
         8 => op(),
     ]
 }

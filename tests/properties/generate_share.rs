@@ -6,8 +6,11 @@ use proptest::prelude::*;
 use snapguard::SnapshotOutcome;
 
 use crate::generate::{
-    DiskRef, ImageRef, Op, Snap, Source, archive_days, cool_off_hours, lock_days, new_image,
-    new_snap, op, outcome, pending_snap, region_index, retention, retention_request, snap,
+    DiskRef, ImageRef, Op, Snap, Source, archive_days, cool_off_hours, lock_days, new_image, op,
+    outcome, pending_snap, retention_request, snap,
+};
+use crate::generate_copy::{
+    copy_in_share, copy_op, sharee_copy, sharee_encrypted_copy, snapshot_extras,
 };
 
 /// A resource share named by a command.
@@ -95,6 +98,14 @@ pub(crate) enum ShareOp {
     },
     Accept {
         share: ShareRef,
+    },
+    /// Adds to a share the index-th snapshot of the actor's account that
+    /// can be shared and is encrypted with a customer key (SHARE-6), else
+    /// as [`Snap::Shareable`]: so that sharees copy such snapshots, under
+    /// their own key or not (SHARE-11).
+    ShareEncrypted {
+        share: ShareRef,
+        snapshot: u8,
     },
 }
 
@@ -189,11 +200,12 @@ fn short_lived_snapshot() -> impl Strategy<Value = Op> {
         3 => any::<u8>().prop_map(DiskRef::Mine),
         1 => Just(DiskRef::Pool(4)),
     ];
-    (disk, retention).prop_map(|(disk, retention)| {
+    (disk, retention, snapshot_extras()).prop_map(|(disk, retention, extras)| {
         Op::AsOwner(Box::new(Op::CreateSnapshot {
             snap: Snap::Fresh,
             disk,
             retention,
+            extras,
         }))
     })
 }
@@ -254,7 +266,7 @@ pub(crate) fn sharee_op() -> impl Strategy<Value = Op> {
             1 => (0u8..4).prop_map(ShareRef::Pool),
         ]
         .prop_map(|share| Op::Share(ShareOp::Accept { share })),
-        5 => (prop_oneof![4 => Just(0u8), 1 => Just(1u8)], shared(), 0u8..3).prop_map(
+        7 => (prop_oneof![4 => Just(0u8), 1 => Just(1u8)], shared(), 0u8..4).prop_map(
             |(region, snap, encryption)| Op::CreateDisk {
                 disk: DiskRef::Fresh,
                 region,
@@ -262,9 +274,7 @@ pub(crate) fn sharee_op() -> impl Strategy<Value = Op> {
                 encryption,
             }
         ),
-        5 => (shared(), region_index(), retention()).prop_map(|(source, region, retention)| {
-            Op::Copy { source, snap: Snap::Fresh, region, retention }
-        }),
+        6 => sharee_copy(),
         2 => shared().prop_map(|snap| Op::Delete { snap }),
         2 => (shared(), lock_days(), cool_off_hours())
             .prop_map(|(snap, days, cool_off)| Op::Lock { snap, days, cool_off }),
@@ -286,7 +296,7 @@ pub(crate) fn sharee_op() -> impl Strategy<Value = Op> {
         1 => (own_share(), shared()).prop_map(|(share, snap)| {
             Op::Share(ShareOp::Associate { share, principals: Vec::new(), snapshots: vec![snap] })
         }),
-        2 => any::<u8>().prop_map(|disk| Op::ReinitializeDisk { disk: DiskRef::FromShared(disk) }),
+        4 => any::<u8>().prop_map(|disk| Op::ReinitializeDisk { disk: DiskRef::FromShared(disk) }),
     ];
     (0u8..6, actions).prop_map(|(sharee, op)| Op::AsSharee {
         sharee,
@@ -323,9 +333,11 @@ pub(crate) fn sharing_op() -> impl Strategy<Value = Op> {
             share: ShareRef::WithEnded(i),
         })))),
         1 => any::<u8>().prop_map(|i| Op::Delete { snap: Snap::InShare(i) }),
-        1 => (new_snap(), any::<u8>().prop_map(Snap::InShare)).prop_map(|(snap, source)| {
-            Op::Copy { source, snap, region: 0, retention: None }
-        }),
+        1 => copy_in_share(),
+        3 => copy_op(),
+        4 => sharee_encrypted_copy(),
+        4 => (prop_oneof![3 => Just(ShareRef::Pool(0)), 1 => own_share()], any::<u8>())
+            .prop_map(|(share, snapshot)| Op::Share(ShareOp::ShareEncrypted { share, snapshot })),
         1 => Just(Op::CreateImage { image: ImageRef::Fresh, snap: Snap::InShare(0) }),
         6 => op(),
     ]

@@ -3,24 +3,25 @@
 //! instant a step acts at.
 
 use std::cell::Cell;
-use std::collections::BTreeMap;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use snapguard::{
-    AccountId, Actor, ArchiveSnapshot, Command, CopySnapshot, CreateAccount,
-    CreateAutomaticSnapshot, CreateBackupSnapshot, CreateDisk, CreateImage, CreateRegion,
-    CreateSnapshot, CreateUser, DeleteImage, DeleteSnapshot, DiskCategory, DiskId, DiskSource,
-    Encryption, FinishSnapshot, ImageId, ImportImage, LockSnapshot, MarkAccountOverdue,
-    ReinitializeDisk, ReleaseDisk, ReleaseOverdueSnapshot, ResetDisk, SetSnapshotRetention,
-    SetUserPolicy, SettleAccount, Site, Snapshot, SnapshotAccess, SnapshotId, SnapshotKind,
-    SnapshotOrigin, SnapshotStatus, State, UnlockSnapshot,
+    AccountId, Actor, ArchiveSnapshot, Command, CreateAccount, CreateAutomaticSnapshot,
+    CreateBackupSnapshot, CreateDisk, CreateImage, CreateRegion, CreateSnapshot, CreateUser,
+    DeleteImage, DeleteSnapshot, DiskCategory, DiskId, DiskSource, Encryption, FinishSnapshot,
+    ImageId, ImportImage, LockSnapshot, MarkAccountOverdue, RegionId, ReinitializeDisk,
+    ReleaseDisk, ReleaseOverdueSnapshot, ResetDisk, SetSnapshotRetention, SetUserPolicy,
+    SettleAccount, Site, Snapshot, SnapshotAccess, SnapshotId, SnapshotKind, SnapshotOrigin,
+    SnapshotStatus, State, UnlockSnapshot,
 };
 
 use crate::common::{ABROAD, OTHER, OWNER};
 use crate::generate::{Delay, DiskRef, ImageRef, Op, Snap, Source, Who};
+use crate::generate_copy::{CopyOp, KeyRef};
 use crate::generate_share::ShareOp;
+use crate::resolve_copy::snapshot_tags;
 use crate::setup::{
-    ACCOUNTS, DISKS, IMAGES, MALFORMED, REGIONS, SHAREES, SNAPSHOTS, USERS, policy,
+    ACCOUNTS, DISKS, IMAGES, KEYS, MALFORMED, REGIONS, SHAREES, SNAPSHOTS, USERS, policy,
 };
 
 pub(crate) fn pick<'a>(pool: &[&'a str], index: u8) -> &'a str {
@@ -44,6 +45,7 @@ pub(crate) struct FreshIds {
     disks: Cell<usize>,
     images: Cell<usize>,
     pub(crate) shares: Cell<usize>,
+    pub(crate) keys: Cell<usize>,
 }
 
 impl FreshIds {
@@ -72,7 +74,7 @@ pub(crate) struct Resolver<'a> {
 }
 
 /// Whether a snapshot can be shared at `now` (SHARE-5).
-fn shareable(s: &Snapshot, now: DateTime<Utc>) -> bool {
+pub(crate) fn shareable(s: &Snapshot, now: DateTime<Utc>) -> bool {
     s.status == SnapshotStatus::Available
         && !s.is_archived()
         && s.encryption != Encryption::ServiceKey
@@ -232,9 +234,11 @@ impl Op {
             | Op::CreateRegion { .. }
             | Op::CreateAutomatic { .. }
             | Op::CreateBackup { .. }
-            | Op::Finish { .. } => Class::Platform,
+            | Op::Finish { .. }
+            | Op::Copy(CopyOp::CloseRegion { .. } | CopyOp::FinishCopy { .. }) => Class::Platform,
             Op::CreateUser { .. }
             | Op::SetUserPolicy { .. }
+            | Op::Copy(CopyOp::ActivateKms)
             | Op::Share(
                 ShareOp::CreateDirectory { .. }
                 | ShareOp::CreateFolder { .. }
@@ -342,23 +346,28 @@ impl Resolver<'_> {
                 region,
                 source,
                 encryption,
-            } => CreateDisk {
-                disk: disk_id(disk),
-                region: pick(&REGIONS, region).into(),
-                category: DiskCategory::Essd,
-                size_gib: 40,
-                encryption: match encryption {
-                    0 => Encryption::Unencrypted,
-                    1 => Encryption::ServiceKey,
-                    _ => Encryption::CustomerKey("key-1".into()),
-                },
-                source: match source {
-                    Source::Blank => DiskSource::Blank,
-                    Source::Snapshot(s) => DiskSource::Snapshot(snap(s)),
-                    Source::Image(image) => DiskSource::Image(resolver.image(image)),
-                },
+            } => {
+                let region_id = RegionId::from(pick(&REGIONS, region));
+                CreateDisk {
+                    disk: disk_id(disk),
+                    region: region_id.clone(),
+                    category: DiskCategory::Essd,
+                    size_gib: 40,
+                    encryption: match encryption {
+                        0 => Encryption::Unencrypted,
+                        1 => Encryption::ServiceKey,
+                        2 => Encryption::CustomerKey(KEYS[0].into()),
+                        // The actor's own key, usable in the region if it has one.
+                        _ => Encryption::CustomerKey(self.key(KeyRef::Usable(0), Some(&region_id))),
+                    },
+                    source: match source {
+                        Source::Blank => DiskSource::Blank,
+                        Source::Snapshot(s) => DiskSource::Snapshot(snap(s)),
+                        Source::Image(image) => DiskSource::Image(resolver.image(image)),
+                    },
+                }
+                .into()
             }
-            .into(),
             Op::ReleaseDisk {
                 disk,
                 with_automatic,
@@ -376,12 +385,13 @@ impl Resolver<'_> {
                 snap: s,
                 disk,
                 retention,
+                extras,
             } => CreateSnapshot {
                 snapshot: snap(s),
                 disk: disk_id(disk),
                 retention_days: retention,
-                tags: BTreeMap::new(),
-                instant_access: false,
+                tags: snapshot_tags(extras),
+                instant_access: extras & 1 != 0,
             }
             .into(),
             Op::CreateAutomatic {
@@ -422,19 +432,7 @@ impl Resolver<'_> {
                 retention_days: days,
             }
             .into(),
-            Op::Copy {
-                source,
-                snap: s,
-                region,
-                retention,
-            } => CopySnapshot {
-                source: snap(source),
-                snapshot: snap(s),
-                region: pick(&REGIONS, region).into(),
-                encryption: Encryption::Unencrypted,
-                retention_days: retention,
-            }
-            .into(),
+            Op::Copy(ref copy_op) => self.copy_command(copy_op),
             Op::Lock {
                 snap: s,
                 days,

@@ -12,7 +12,7 @@ use snapguard::{
 
 use crate::generate::Snap;
 use crate::generate_share::{Member, PrincipalRef, ShareOp, ShareRef};
-use crate::resolve::{FreshIds, Resolver, nth, pick};
+use crate::resolve::{FreshIds, Resolver, nth, pick, shareable};
 use crate::setup::{ACCOUNTS, DIRECTORIES, FOLDERS, SHARES, SNAPSHOTS};
 
 /// A share id no history gives.
@@ -99,6 +99,22 @@ impl Resolver<'_> {
             | ShareRef::WithEnded(index)
             | ShareRef::Reaching(index) => found.unwrap_or_else(|| pick(&SHARES, index).into()),
         }
+    }
+
+    /// The index-th snapshot of the actor's account encrypted with a
+    /// customer key that can be shared now, else as [`Snap::Shareable`].
+    fn shareable_encrypted(&self, index: u8) -> SnapshotId {
+        let ids: Vec<SnapshotId> = self
+            .state
+            .snapshots()
+            .filter(|s| {
+                self.account.as_ref().is_none_or(|a| s.owner == *a)
+                    && s.encryption.customer_key().is_some()
+                    && shareable(s, self.now)
+            })
+            .map(|s| s.id.clone())
+            .collect();
+        nth(&ids, index).unwrap_or_else(|| self.snapshot(Snap::Shareable(index)))
     }
 
     fn snapshots(&self, snaps: &[Snap]) -> Vec<SnapshotId> {
@@ -232,6 +248,12 @@ impl Resolver<'_> {
             .into(),
             ShareOp::Accept { share } => AcceptResourceShare {
                 share: self.share(*share),
+            }
+            .into(),
+            ShareOp::ShareEncrypted { share, snapshot } => AssociateResourceShare {
+                share: self.share(*share),
+                principals: Vec::new(),
+                snapshots: vec![self.shareable_encrypted(*snapshot)],
             }
             .into(),
         }

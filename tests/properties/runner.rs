@@ -14,6 +14,7 @@ use snapguard::{
     SnapshotId, SnapshotOrigin, State,
 };
 
+use crate::checks_copy::{CopyChecks, CopyModel};
 use crate::common::t0;
 use crate::generate::{Action, Delay, History, Step};
 use crate::resolve::{FreshIds, next_instant, resolve};
@@ -43,6 +44,8 @@ pub(crate) struct Checks {
     /// SHARE-13, SHARE-14: unsharing keeps sharees' copies; shared
     /// snapshots are released only once unshared.
     pub(crate) unsharing: bool,
+    /// LOCK-13, COPY-2, COPY-5, COPY-7.
+    pub(crate) copies: CopyChecks,
 }
 
 /// What the generated histories reached (for the coverage test).
@@ -76,6 +79,8 @@ pub(crate) struct Sim {
     /// twice), so that a copy's source owner is known after the source is
     /// gone.
     pub(crate) owners: BTreeMap<SnapshotId, AccountId>,
+    /// Every snapshot's encryption, source and lineage, from the events.
+    pub(crate) copy_model: CopyModel,
     pub(crate) stats: Stats,
 }
 
@@ -139,6 +144,7 @@ impl Sim {
             fresh: FreshIds::default(),
             setup,
             owners: BTreeMap::new(),
+            copy_model: CopyModel::default(),
             stats: Stats::default(),
         };
         sim.note_owners(&log);
@@ -146,13 +152,17 @@ impl Sim {
         sim
     }
 
-    /// Remembers the owner of every snapshot the events create.
+    /// Remembers the owner of every snapshot the events create or copy,
+    /// and folds them into the copy model.
     fn note_owners(&mut self, events: &[Event]) {
         for event in events {
-            if let Event::SnapshotCreated { snapshot, .. } = event {
+            if let Event::SnapshotCreated { snapshot, .. }
+            | Event::SnapshotCopied { snapshot, .. } = event
+            {
                 self.owners
                     .insert(snapshot.id.clone(), snapshot.owner.clone());
             }
+            self.copy_model.note(event);
         }
     }
 
@@ -215,6 +225,7 @@ impl Sim {
         if self.checks.unsharing {
             self.check_ended_snapshots_released(&context)?;
         }
+        self.check_copies(&context)?;
         self.observe_state();
         // A state equal to one already checked need not be checked again
         // (refused commands and steps that record nothing).
@@ -353,6 +364,7 @@ impl Sim {
                 if self.checks.unsharing {
                     self.check_releases_wait_for_unsharing(before, &events, &context)?;
                 }
+                self.copy_accepted(before, actor, command, &events, &context)?;
                 self.record(&events);
                 Ok(billing_release)
             }
@@ -373,6 +385,7 @@ impl Sim {
                     self.check_overdue_refusal(before, actor, command, &violation, &context)?;
                 }
                 self.sharee_attempt(before, actor, command, Some(&violation), &context)?;
+                self.copy_refused(before, command, &violation, &context)?;
                 Ok(None)
             }
         }
@@ -498,7 +511,7 @@ impl Sim {
                 Event::DiskCreated { disk, .. } if disk.from_shared_snapshot => {
                     "sharee created a disk from a shared snapshot"
                 }
-                Event::SnapshotCreated { snapshot, .. } => match &snapshot.origin {
+                Event::SnapshotCopied { snapshot, .. } => match &snapshot.origin {
                     SnapshotOrigin::Copy { source, .. }
                         if before
                             .snapshot(source)

@@ -3,12 +3,14 @@
 
 use std::collections::BTreeMap;
 
-use crate::common::{ABROAD, OTHER, OTHER_REGION, OWNER, REGION, blank_disk, finish};
+use crate::common::{
+    ABROAD, OTHER, OTHER_REGION, OWNER, REGION, blank_disk, create_snapshot, finish,
+};
 use snapguard::{
-    ActivateKms, Actor, AddDirectoryMember, Command, CreateAccount, CreateDisk, CreateFolder,
-    CreateKey, CreateRegion, CreateResourceDirectory, CreateResourceShare, CreateSnapshot,
-    CreateUser, Encryption, Limits, Principal, PrincipalScope, SetEncryptedShareRole, Site,
-    Statement,
+    ActivateKms, Actor, AddDirectoryMember, Command, CreateAccount, CreateBackupSnapshot,
+    CreateDisk, CreateFolder, CreateKey, CreateRegion, CreateResourceDirectory,
+    CreateResourceShare, CreateSnapshot, CreateUser, Encryption, Limits, Principal, PrincipalScope,
+    SetEncryptedShareRole, Site, Statement,
 };
 
 pub(crate) const SNAPSHOTS: [&str; 12] = [
@@ -39,6 +41,10 @@ pub(crate) const REGIONS: [&str; 3] = [REGION, OTHER_REGION, "cn-beijing"];
 /// Users of [`OWNER`]: `alice` exists, `carol` may be created, `mallory`
 /// never is.
 pub(crate) const USERS: [&str; 3] = ["alice", "carol", "mallory"];
+/// Customer master keys: in the directory setups `key-1` is 1001's and
+/// `key-2` 2002's, both in `cn-hangzhou`, and `key-3` is free; fresh keys
+/// continue the pool (`key-4`, ...), as key ids are never given twice.
+pub(crate) const KEYS: [&str; 3] = ["key-1", "key-2", "key-3"];
 /// Not a well-formed id (GEN-5).
 pub(crate) const MALFORMED: &str = "s:bad/1";
 /// Small, so that rotation (LOCK-11) happens within a history, and that
@@ -64,12 +70,15 @@ pub(crate) enum Setup {
     /// Regions, accounts 1001, 2002 (China) and 3003 (international),
     /// `alice`, disks `d-0` to `d-3`, snapshot `s-0`.
     Plain,
-    /// As [`Setup::Plain`], and a resource directory `rd-0` managed by
-    /// 1001 with folder `fd-0`, 2002 in `fd-0`, a China account 4004 not
-    /// in it yet, a disk `d-4` of 1001 encrypted with a customer key, the
+    /// As [`Setup::Plain`], and a resource directory `rd-0` managed by 1001
+    /// with folder `fd-0`, 2002 in `fd-0`, a China account 4004 not in it
+    /// yet, KMS activated for 1001 and 2002 with keys `key-1` and `key-2`
+    /// in `cn-hangzhou`, so that 2002 copies what is shared with it under
+    /// its own key (SHARE-11), a disk `d-4` of 1001 encrypted with `key-1`
+    /// and an available snapshot `s-1` of it (not shared yet), an available
+    /// Cloud Backup snapshot `s-2` of 1001 (COPY-7), the
     /// share-encrypted-snapshot role of 1001 trusting 2002 (SHARE-6,
-    /// SHARE-11), and a share `rs-0` of `s-0` with 2002, not accepted
-    /// yet.
+    /// SHARE-11), and a share `rs-0` of `s-0` with 2002, not accepted yet.
     Directory,
     /// As [`Setup::Directory`], with the sharing quotas lowered to
     /// [`LOW_PRINCIPALS`] and [`LOW_SHARED`].
@@ -208,7 +217,16 @@ pub(crate) fn setup_commands(setup: Setup) -> Vec<(Actor, Command)> {
         commands.push((
             manager.clone(),
             CreateKey {
-                key: "key-1".into(),
+                key: KEYS[0].into(),
+                region: REGION.into(),
+            }
+            .into(),
+        ));
+        commands.push((Actor::root(OTHER), ActivateKms {}.into()));
+        commands.push((
+            Actor::root(OTHER),
+            CreateKey {
+                key: KEYS[1].into(),
                 region: REGION.into(),
             }
             .into(),
@@ -216,11 +234,24 @@ pub(crate) fn setup_commands(setup: Setup) -> Vec<(Actor, Command)> {
         commands.push((
             manager.clone(),
             CreateDisk {
-                encryption: Encryption::CustomerKey("key-1".into()),
+                encryption: Encryption::CustomerKey(KEYS[0].into()),
                 ..blank_disk("d-4", REGION)
             }
             .into(),
         ));
+        commands.push((manager.clone(), create_snapshot("s-1", "d-4", None).into()));
+        commands.push((Actor::Platform, finish("s-1").into()));
+        commands.push((
+            Actor::Platform,
+            CreateBackupSnapshot {
+                snapshot: "s-2".into(),
+                account: OWNER.into(),
+                region: REGION.into(),
+                retention_days: None,
+            }
+            .into(),
+        ));
+        commands.push((Actor::Platform, finish("s-2").into()));
         commands.push((
             manager.clone(),
             SetEncryptedShareRole {
