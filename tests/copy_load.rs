@@ -7,42 +7,17 @@
 
 mod common;
 mod copy_support;
+mod load_support;
 mod share_support;
 
 use common::*;
 use copy_support::*;
+use load_support::*;
 use serde_json::{Value, json};
 use snapguard::{
     ActivateKms, Actor, BillingBasis, CopyDefect, CreateRegion, Encryption, LineageRoot,
-    MarkRegionClosingDown, ObjectKind, State, StateError,
+    MarkRegionClosingDown, ObjectKind, StateError,
 };
-
-fn state_json(state: &State) -> Value {
-    serde_json::to_value(state).unwrap()
-}
-
-fn load(json: &Value) -> Result<State, serde_json::Error> {
-    serde_json::from_value(json.clone())
-}
-
-/// Loading `json` is refused with exactly `expected`.
-#[track_caller]
-fn refused_as(json: &Value, expected: StateError) {
-    match load(json) {
-        Ok(_) => panic!("loaded, expected {expected:?}"),
-        // `from_value` reports the error of the state's `TryFrom` as is.
-        Err(e) => assert_eq!(e.to_string(), expected.to_string()),
-    }
-}
-
-fn record<'a>(json: &'a mut Value, list: &str, id: &str) -> &'a mut Value {
-    json[list]
-        .as_array_mut()
-        .unwrap()
-        .iter_mut()
-        .find(|r| r["id"] == id)
-        .unwrap_or_else(|| panic!("no {list} {id}"))
-}
 
 /// The lineage record started by `first_copy`.
 fn lineage<'a>(json: &'a mut Value, first_copy: &str) -> &'a mut Value {
@@ -52,10 +27,6 @@ fn lineage<'a>(json: &'a mut Value, first_copy: &str) -> &'a mut Value {
         .iter_mut()
         .find(|r| r["first_copy"] == first_copy)
         .unwrap_or_else(|| panic!("no lineage started by {first_copy}"))
-}
-
-fn push(value: &mut Value, item: Value) {
-    value.as_array_mut().unwrap().push(item);
 }
 
 fn impossible(copy: &str, defect: CopyDefect) -> StateError {

@@ -4,52 +4,23 @@
 //! edits the JSON of a valid state.
 
 mod common;
+mod load_support;
 mod share_support;
 
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, Utc};
 use common::*;
+use load_support::*;
 use serde_json::{Value, json};
 use share_support::*;
 use snapguard::{
     AccountId, CreateFolder, CreateResourceDirectory, DeleteResourceShare, Event, ObjectKind,
-    RuleId, SetEncryptedShareRole, Site, State, StateError,
+    RuleId, SetEncryptedShareRole, Site, StateError,
 };
 
 const FOURTH: &str = "4004";
 const FIFTH: &str = "5005";
-
-fn state_json(state: &State) -> Value {
-    serde_json::to_value(state).unwrap()
-}
-
-fn load(json: &Value) -> Result<State, serde_json::Error> {
-    serde_json::from_value(json.clone())
-}
-
-/// Loading `json` is refused with exactly `expected`.
-#[track_caller]
-fn refused_as(json: &Value, expected: StateError) {
-    match load(json) {
-        Ok(_) => panic!("loaded, expected {expected:?}"),
-        // `from_value` reports the error of the state's `TryFrom` as is.
-        Err(e) => assert_eq!(e.to_string(), expected.to_string()),
-    }
-}
-
-fn record<'a>(json: &'a mut Value, list: &str, id: &str) -> &'a mut Value {
-    json[list]
-        .as_array_mut()
-        .unwrap()
-        .iter_mut()
-        .find(|r| r["id"] == id)
-        .unwrap_or_else(|| panic!("no {list} {id}"))
-}
-
-fn push(value: &mut Value, item: Value) {
-    value.as_array_mut().unwrap().push(item);
-}
 
 fn instant(t: DateTime<Utc>) -> Value {
     serde_json::to_value(t).unwrap()

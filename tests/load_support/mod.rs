@@ -1,0 +1,42 @@
+//! Helpers for the tests of loading a state: serialize it to JSON, tamper
+//! with the JSON, and check the load is refused with the expected error.
+#![allow(dead_code)]
+
+use serde_json::Value;
+use snapguard::{State, StateError};
+
+/// The state as JSON.
+pub fn state_json(state: &State) -> Value {
+    serde_json::to_value(state).unwrap()
+}
+
+/// Loads a state from JSON.
+pub fn load(json: &Value) -> Result<State, serde_json::Error> {
+    serde_json::from_value(json.clone())
+}
+
+/// Loading `json` is refused with exactly `expected`.
+#[track_caller]
+pub fn refused_as(json: &Value, expected: StateError) {
+    match load(json) {
+        Ok(_) => panic!("loaded, expected {expected:?}"),
+        // `from_value` reports the error of the state's `TryFrom` as is.
+        Err(e) => assert_eq!(e.to_string(), expected.to_string()),
+    }
+}
+
+/// The record with `id` in the top-level list `list`.
+#[track_caller]
+pub fn record<'a>(json: &'a mut Value, list: &str, id: &str) -> &'a mut Value {
+    json[list]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|r| r["id"] == id)
+        .unwrap_or_else(|| panic!("no {list} {id}"))
+}
+
+/// Appends `item` to the JSON list `value`.
+pub fn push(value: &mut Value, item: Value) {
+    value.as_array_mut().unwrap().push(item);
+}
