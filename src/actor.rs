@@ -161,6 +161,30 @@ pub enum Action {
     /// `kms:DisableKey`.
     #[serde(rename = "kms:DisableKey")]
     DisableKey,
+    /// `hbr:CreateVault`.
+    #[serde(rename = "hbr:CreateVault")]
+    CreateVault,
+    /// `hbr:UpdateVault` (immutability of a vault).
+    #[serde(rename = "hbr:UpdateVault")]
+    UpdateVault,
+    /// `hbr:DeleteVault`.
+    #[serde(rename = "hbr:DeleteVault")]
+    DeleteVault,
+    /// `hbr:CreateBackupPlan` (a backup policy).
+    #[serde(rename = "hbr:CreateBackupPlan")]
+    CreateBackupPlan,
+    /// `hbr:UpdateBackupPlan` (immutability of a backup policy).
+    #[serde(rename = "hbr:UpdateBackupPlan")]
+    UpdateBackupPlan,
+    /// `hbr:DeleteBackupPoint`.
+    #[serde(rename = "hbr:DeleteBackupPoint")]
+    DeleteBackupPoint,
+    /// `hbr:Restore`.
+    #[serde(rename = "hbr:Restore")]
+    Restore,
+    /// `hbr:CreateReplicationVault`.
+    #[serde(rename = "hbr:CreateReplicationVault")]
+    CreateReplicationVault,
 }
 
 impl Action {
@@ -196,6 +220,14 @@ impl Action {
             Self::CreateKey => "kms:CreateKey",
             Self::EnableKey => "kms:EnableKey",
             Self::DisableKey => "kms:DisableKey",
+            Self::CreateVault => "hbr:CreateVault",
+            Self::UpdateVault => "hbr:UpdateVault",
+            Self::DeleteVault => "hbr:DeleteVault",
+            Self::CreateBackupPlan => "hbr:CreateBackupPlan",
+            Self::UpdateBackupPlan => "hbr:UpdateBackupPlan",
+            Self::DeleteBackupPoint => "hbr:DeleteBackupPoint",
+            Self::Restore => "hbr:Restore",
+            Self::CreateReplicationVault => "hbr:CreateReplicationVault",
         }
     }
 

@@ -1,4 +1,5 @@
-//! What time alone causes (GEN-6): the deadline index and its due events.
+//! What time alone causes (GEN-6): the deadline index and its due events,
+//! merged with the backup points whose retention ends (VAULT-5).
 
 use chrono::{DateTime, Utc};
 
@@ -81,11 +82,33 @@ impl State {
     /// The time-caused events due by `now`, in the order they happened.
     /// The cost follows the number of due events, not the fleet.
     pub(crate) fn due_events(&self, now: DateTime<Utc>) -> Vec<Event> {
-        self.index
+        let mut snapshots = self
+            .index
             .deadlines
             .iter()
             .take_while(|deadline| deadline.at <= now)
-            .map(Deadline::event)
-            .collect()
+            .peekable();
+        let mut points = self.due_backup_points(now).peekable();
+        let mut events = Vec::new();
+        // Merged by instant; at one instant, snapshots first.
+        loop {
+            let point_first = match (snapshots.peek(), points.peek()) {
+                (None, None) => break,
+                (Some(deadline), Some((at, _))) => *at < deadline.at,
+                (None, Some(_)) => true,
+                (Some(_), None) => false,
+            };
+            if point_first {
+                if let Some((at, point)) = points.next() {
+                    events.push(Event::BackupPointExpired {
+                        at: *at,
+                        point: point.clone(),
+                    });
+                }
+            } else if let Some(deadline) = snapshots.next() {
+                events.push(deadline.event());
+            }
+        }
+        events
     }
 }

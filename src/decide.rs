@@ -17,7 +17,7 @@ use crate::{
     ImageId, ObjectKind, Region, RegionId, ResourceDirectory, ResourceShare, Retention, ShareId,
     ShareeOperation, Snapshot, SnapshotId, SnapshotKind, Span, State, Violation, account, archive,
     copy, directory, disk, image, is_well_formed, key, lock, region, rotation, share, snapshot,
-    time,
+    time, vault,
 };
 
 /// Evaluation stopped at this refusal.
@@ -92,6 +92,8 @@ pub(crate) struct Ctx<'a> {
     /// Snapshots released by time by `now` but not yet recorded: to the
     /// rules they are gone. Read snapshots through `Ctx`, never `state`.
     pub(crate) released: &'a BTreeSet<SnapshotId>,
+    /// Backup points deleted by time by `now` but not yet recorded.
+    pub(crate) expired: &'a BTreeSet<crate::BackupPointId>,
 }
 
 impl Ctx<'_> {
@@ -504,5 +506,15 @@ pub(crate) fn dispatch(ctx: &Ctx<'_>, command: &Command, v: &mut Verdict) -> Ste
         Command::EnableKey(c) => key::set_key_enabled(ctx, &c.key, true, v),
         Command::DisableKey(c) => key::set_key_enabled(ctx, &c.key, false, v),
         Command::MarkRegionClosingDown(c) => region::mark_closing_down(ctx, c),
+        Command::CreateVault(c) => vault::commands::create_vault(ctx, c, v),
+        Command::CreateBackupPolicy(c) => vault::commands::create_policy(ctx, c, v),
+        Command::EnableImmutability(c) => vault::commands::enable(ctx, c, v),
+        Command::DisableImmutability(c) => vault::commands::disable(ctx, c, v),
+        Command::CreateBackupPoint(c) => vault::commands::create_point(ctx, c),
+        Command::DeleteBackupPoint(c) => vault::commands::delete_point(ctx, c, v),
+        Command::RestoreBackupPoint(c) => vault::commands::restore(ctx, c, v),
+        Command::DeleteVault(c) => vault::commands::delete_vault(ctx, c, v),
+        Command::ReplicateVault(c) => vault::commands::replicate_vault(ctx, c, v),
+        Command::ReplicateBackupPoint(c) => vault::commands::replicate_point(ctx, c, v),
     }
 }

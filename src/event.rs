@@ -9,9 +9,10 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
 use crate::{
-    AccountId, BillingBasis, CopyLineage, DirectoryId, Disk, DiskId, FolderId, Image, ImageId, Key,
-    KeyId, Lock, Principal, PrincipalScope, RegionId, Retention, ShareId, Site, Snapshot,
-    SnapshotId, SnapshotOutcome, Statement, UserId,
+    AccountId, BackupPoint, BackupPointId, BackupPolicy, BillingBasis, CopyLineage, DirectoryId,
+    Disk, DiskId, FolderId, Image, ImageId, ImmutableTarget, Key, KeyId, Lock, Principal,
+    PrincipalScope, RegionId, Retention, ShareId, Site, Snapshot, SnapshotId, SnapshotOutcome,
+    Statement, UserId, Vault, VaultId,
 };
 
 /// Why a snapshot was deleted.
@@ -422,6 +423,69 @@ pub enum Event {
         /// The key.
         key: KeyId,
     },
+    /// A Cloud Backup vault was created, or a replica of one (VAULT-7).
+    VaultCreated {
+        /// When.
+        at: DateTime<Utc>,
+        /// The vault.
+        vault: Vault,
+    },
+    /// A backup policy was created.
+    BackupPolicyCreated {
+        /// When.
+        at: DateTime<Utc>,
+        /// The policy.
+        policy: BackupPolicy,
+    },
+    /// Immutability was enabled on a vault or policy, for good (VAULT-3).
+    ImmutabilityEnabled {
+        /// When.
+        at: DateTime<Utc>,
+        /// The vault or policy.
+        target: ImmutableTarget,
+    },
+    /// A backup point was made, or replicated (VAULT-7).
+    BackupPointCreated {
+        /// When.
+        at: DateTime<Utc>,
+        /// The backup point.
+        point: BackupPoint,
+    },
+    /// An existing backup point was locked by immutability (VAULT-4).
+    BackupPointLocked {
+        /// When.
+        at: DateTime<Utc>,
+        /// The backup point.
+        point: BackupPointId,
+    },
+    /// A backup point was deleted on request, or with its vault.
+    BackupPointDeleted {
+        /// When.
+        at: DateTime<Utc>,
+        /// The backup point.
+        point: BackupPointId,
+    },
+    /// A backup point's retention ended and it was deleted (VAULT-5).
+    BackupPointExpired {
+        /// When: its retention end.
+        at: DateTime<Utc>,
+        /// The backup point.
+        point: BackupPointId,
+    },
+    /// Data was restored from a backup point (VAULT-8).
+    BackupPointRestored {
+        /// When.
+        at: DateTime<Utc>,
+        /// The backup point.
+        point: BackupPointId,
+    },
+    /// A vault was deleted, with its policies.
+    VaultDeleted {
+        /// When.
+        at: DateTime<Utc>,
+        /// The vault.
+        vault: VaultId,
+    },
     /// A region was announced as closing down (COPY-4).
     RegionClosingDown {
         /// When.
@@ -485,7 +549,16 @@ impl Event {
             | Self::KeyCreated { at, .. }
             | Self::KeyEnabled { at, .. }
             | Self::KeyDisabled { at, .. }
-            | Self::RegionClosingDown { at, .. } => *at,
+            | Self::RegionClosingDown { at, .. }
+            | Self::VaultCreated { at, .. }
+            | Self::BackupPolicyCreated { at, .. }
+            | Self::ImmutabilityEnabled { at, .. }
+            | Self::BackupPointCreated { at, .. }
+            | Self::BackupPointLocked { at, .. }
+            | Self::BackupPointDeleted { at, .. }
+            | Self::BackupPointExpired { at, .. }
+            | Self::BackupPointRestored { at, .. }
+            | Self::VaultDeleted { at, .. } => *at,
         }
     }
 }

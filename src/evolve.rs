@@ -222,6 +222,15 @@ impl State {
             | Event::ResourceShareDeleted { .. }
             | Event::ResourceShareAccepted { .. }
             | Event::ShareExpired { .. } => self.record_sharing(event),
+            Event::VaultCreated { .. }
+            | Event::BackupPolicyCreated { .. }
+            | Event::ImmutabilityEnabled { .. }
+            | Event::BackupPointCreated { .. }
+            | Event::BackupPointLocked { .. }
+            | Event::BackupPointDeleted { .. }
+            | Event::BackupPointExpired { .. }
+            | Event::BackupPointRestored { .. }
+            | Event::VaultDeleted { .. } => self.record_backup(event),
         }
     }
 

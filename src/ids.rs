@@ -101,6 +101,12 @@ ids! {
     DirectoryId;
     /// A folder of a resource directory, such as `fd-1`.
     FolderId;
+    /// A Cloud Backup vault, such as `v-1`.
+    VaultId;
+    /// A Cloud Backup policy, such as `po-1`.
+    PolicyId;
+    /// A Cloud Backup backup point, such as `bp-1`.
+    BackupPointId;
 }
 
 /// The kinds of object a violation can name.
@@ -128,6 +134,12 @@ pub enum ObjectKind {
     Folder,
     /// A customer master key.
     Key,
+    /// A Cloud Backup vault.
+    Vault,
+    /// A Cloud Backup policy.
+    BackupPolicy,
+    /// A Cloud Backup backup point.
+    BackupPoint,
 }
 
 impl fmt::Display for ObjectKind {
@@ -143,6 +155,9 @@ impl fmt::Display for ObjectKind {
             Self::Directory => "resource directory",
             Self::Folder => "folder",
             Self::Key => "key",
+            Self::Vault => "vault",
+            Self::BackupPolicy => "backup policy",
+            Self::BackupPoint => "backup point",
         })
     }
 }

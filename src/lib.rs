@@ -165,28 +165,31 @@ mod share;
 mod snapshot;
 mod state;
 mod time;
+mod vault;
 mod violation;
 
 pub use account::{Account, Site, User};
 pub use actor::{Action, Actor, Effect, Statement};
 pub use command::{
     AcceptResourceShare, ActivateKms, AddDirectoryMember, ArchiveSnapshot, AssociateResourceShare,
-    Command, CopySnapshot, CreateAccount, CreateAutomaticSnapshot, CreateBackupSnapshot,
-    CreateDisk, CreateFolder, CreateImage, CreateKey, CreateRegion, CreateResourceDirectory,
-    CreateResourceShare, CreateSnapshot, CreateUser, DeleteImage, DeleteResourceShare,
-    DeleteSnapshot, DisableKey, DisassociateResourceShare, DiskSource, EnableKey, FinishSnapshot,
-    ImportImage, LockSnapshot, MarkAccountOverdue, MarkRegionClosingDown, ReinitializeDisk,
-    ReleaseDisk, ReleaseOverdueSnapshot, RemoveDirectoryMember, ResetDisk, RetentionRequest,
-    SetEncryptedShareRole, SetSnapshotRetention, SetUserPolicy, SettleAccount, SnapshotOutcome,
-    UnlockSnapshot,
+    Command, CopySnapshot, CreateAccount, CreateAutomaticSnapshot, CreateBackupPoint,
+    CreateBackupPolicy, CreateBackupSnapshot, CreateDisk, CreateFolder, CreateImage, CreateKey,
+    CreateRegion, CreateResourceDirectory, CreateResourceShare, CreateSnapshot, CreateUser,
+    CreateVault, DeleteBackupPoint, DeleteImage, DeleteResourceShare, DeleteSnapshot, DeleteVault,
+    DisableImmutability, DisableKey, DisassociateResourceShare, DiskSource, EnableImmutability,
+    EnableKey, FinishSnapshot, ImportImage, LockSnapshot, MarkAccountOverdue,
+    MarkRegionClosingDown, ReinitializeDisk, ReleaseDisk, ReleaseOverdueSnapshot,
+    RemoveDirectoryMember, ReplicateBackupPoint, ReplicateVault, ResetDisk, RestoreBackupPoint,
+    RetentionRequest, SetEncryptedShareRole, SetSnapshotRetention, SetUserPolicy, SettleAccount,
+    SnapshotOutcome, UnlockSnapshot,
 };
 pub use copy::StandardCopyProblem;
 pub use directory::{Folder, ResourceDirectory};
 pub use disk::{Disk, DiskCategory, Encryption};
 pub use event::{DeletionCause, Event, ReleaseReason};
 pub use ids::{
-    AccountId, DirectoryId, DiskId, FolderId, ImageId, KeyId, MAX_ID_LEN, ObjectKind, RegionId,
-    ShareId, SnapshotId, UserId, is_well_formed,
+    AccountId, BackupPointId, DirectoryId, DiskId, FolderId, ImageId, KeyId, MAX_ID_LEN,
+    ObjectKind, PolicyId, RegionId, ShareId, SnapshotId, UserId, VaultId, is_well_formed,
 };
 pub use image::{Image, ImageSource};
 pub use key::{Key, KeyProblem};
@@ -207,4 +210,8 @@ pub use snapshot::{
 };
 pub use state::State;
 pub use time::Span;
+pub use vault::{
+    BackupPoint, BackupPolicy, Deletability, ImmutableTarget, PointLockView, PolicyKind,
+    ReplicationProblem, Vault, VaultKind, VaultReport,
+};
 pub use violation::Violation;

@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, Utc};
 
 use crate::decide::{Ctx, Verdict, dispatch};
-use crate::{Actor, Command, Event, SnapshotId, State, Violation};
+use crate::{Actor, BackupPointId, Command, Event, SnapshotId, State, Violation};
 
 /// A new state and the events that made it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -239,7 +239,18 @@ impl State {
                 _ => None,
             })
             .collect();
-        Ok(Pending { events, released })
+        let expired = events
+            .iter()
+            .filter_map(|event| match event {
+                Event::BackupPointExpired { point, .. } => Some(point.clone()),
+                _ => None,
+            })
+            .collect();
+        Ok(Pending {
+            events,
+            released,
+            expired,
+        })
     }
 }
 
@@ -251,6 +262,7 @@ impl State {
 pub(crate) struct Pending {
     pub(crate) events: Vec<Event>,
     pub(crate) released: BTreeSet<SnapshotId>,
+    pub(crate) expired: BTreeSet<BackupPointId>,
 }
 
 impl Pending {
@@ -266,6 +278,7 @@ impl Pending {
             now,
             actor,
             released: &self.released,
+            expired: &self.expired,
         }
     }
 }

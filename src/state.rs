@@ -46,6 +46,9 @@ pub struct State {
     pub(crate) keys: BTreeMap<KeyId, Key>,
     /// Each copy lineage started, with the copy that started it (COPY-7).
     pub(crate) lineages: BTreeMap<CopyLineage, SnapshotId>,
+    /// Cloud Backup's vaults, policies and backup points, with their
+    /// deleted ids and indexes.
+    pub(crate) backup: crate::vault::Backup,
     /// Ids of deleted objects, never given again (GEN-4).
     pub(crate) retired: Retired,
     pub(crate) index: Indexes,
@@ -339,7 +342,9 @@ impl State {
     /// ```
     #[must_use]
     pub fn next_deadline(&self) -> Option<DateTime<Utc>> {
-        self.index.deadlines.first().map(|d| d.at)
+        let snapshots = self.index.deadlines.first().map(|d| d.at);
+        let points = self.backup.index.expiries.first().map(|(at, _)| *at);
+        snapshots.into_iter().chain(points).min()
     }
 
     /// Whether a snapshot id names a snapshot, live or deleted (GEN-4).

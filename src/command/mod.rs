@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 mod copy;
 mod share;
+mod vault;
 
 pub use copy::{
     ActivateKms, CopySnapshot, CreateKey, DisableKey, EnableKey, MarkRegionClosingDown,
@@ -16,6 +17,11 @@ pub use share::{
     AcceptResourceShare, AddDirectoryMember, AssociateResourceShare, CreateFolder,
     CreateResourceDirectory, CreateResourceShare, DeleteResourceShare, DisassociateResourceShare,
     RemoveDirectoryMember, SetEncryptedShareRole,
+};
+pub use vault::{
+    CreateBackupPoint, CreateBackupPolicy, CreateVault, DeleteBackupPoint, DeleteVault,
+    DisableImmutability, EnableImmutability, ReplicateBackupPoint, ReplicateVault,
+    RestoreBackupPoint,
 };
 
 use crate::{
@@ -114,6 +120,26 @@ pub enum Command {
     DisableKey(DisableKey),
     /// See [`MarkRegionClosingDown`].
     MarkRegionClosingDown(MarkRegionClosingDown),
+    /// See [`CreateVault`].
+    CreateVault(CreateVault),
+    /// See [`CreateBackupPolicy`].
+    CreateBackupPolicy(CreateBackupPolicy),
+    /// See [`EnableImmutability`].
+    EnableImmutability(EnableImmutability),
+    /// See [`DisableImmutability`].
+    DisableImmutability(DisableImmutability),
+    /// See [`CreateBackupPoint`].
+    CreateBackupPoint(CreateBackupPoint),
+    /// See [`DeleteBackupPoint`].
+    DeleteBackupPoint(DeleteBackupPoint),
+    /// See [`RestoreBackupPoint`].
+    RestoreBackupPoint(RestoreBackupPoint),
+    /// See [`DeleteVault`].
+    DeleteVault(DeleteVault),
+    /// See [`ReplicateVault`].
+    ReplicateVault(ReplicateVault),
+    /// See [`ReplicateBackupPoint`].
+    ReplicateBackupPoint(ReplicateBackupPoint),
 }
 
 impl Command {
@@ -166,6 +192,16 @@ impl Command {
             Self::EnableKey(_) => "enable_key",
             Self::DisableKey(_) => "disable_key",
             Self::MarkRegionClosingDown(_) => "mark_region_closing_down",
+            Self::CreateVault(_) => "create_vault",
+            Self::CreateBackupPolicy(_) => "create_backup_policy",
+            Self::EnableImmutability(_) => "enable_immutability",
+            Self::DisableImmutability(_) => "disable_immutability",
+            Self::CreateBackupPoint(_) => "create_backup_point",
+            Self::DeleteBackupPoint(_) => "delete_backup_point",
+            Self::RestoreBackupPoint(_) => "restore_backup_point",
+            Self::DeleteVault(_) => "delete_vault",
+            Self::ReplicateVault(_) => "replicate_vault",
+            Self::ReplicateBackupPoint(_) => "replicate_backup_point",
         }
     }
 }
@@ -220,6 +256,16 @@ into_command!(
     EnableKey,
     DisableKey,
     MarkRegionClosingDown,
+    CreateVault,
+    CreateBackupPolicy,
+    EnableImmutability,
+    DisableImmutability,
+    CreateBackupPoint,
+    DeleteBackupPoint,
+    RestoreBackupPoint,
+    DeleteVault,
+    ReplicateVault,
+    ReplicateBackupPoint,
 );
 
 /// Registers an account. Issued by [`Actor::Platform`](crate::Actor::Platform).

@@ -20,6 +20,7 @@ use crate::{
 
 mod copies;
 mod sharing;
+mod vaults;
 
 pub use copies::CopyDefect;
 
@@ -131,6 +132,20 @@ pub enum StateError {
     /// complete (COPY-7).
     #[error("the copy lineage started by `{0}` is inconsistent")]
     InconsistentLineage(SnapshotId),
+    /// A vault, backup policy or backup point contradicts the rules no
+    /// history breaks (VAULT-1 to VAULT-7): immutability on a kind that
+    /// does not support it, a replica less protected than its source or in
+    /// its region, a point unlocked in an immutable vault or policy, or
+    /// held past its retention end.
+    #[error("{kind} `{id}` is inconsistent: {problem}")]
+    InconsistentBackup {
+        /// The kind of object.
+        kind: ObjectKind,
+        /// Its id.
+        id: String,
+        /// What is wrong.
+        problem: &'static str,
+    },
     /// A sharing quota is exceeded (SHARE-1 or SHARE-2).
     #[error("the quota of {rule} is exceeded by `{id}`")]
     QuotaExceeded {
@@ -171,6 +186,7 @@ pub(crate) struct StateData {
     shares: Vec<ResourceShare>,
     keys: Vec<Key>,
     lineages: Vec<copies::LineageRecord>,
+    backup: vaults::BackupData,
     retired: Retired,
 }
 
@@ -197,13 +213,14 @@ impl From<State> for StateData {
                     first_copy,
                 })
                 .collect(),
+            backup: state.backup.into(),
             retired: state.retired,
         }
     }
 }
 
 /// Collects objects by key, refusing duplicates.
-fn unique<K: Ord, V>(
+pub(super) fn unique<K: Ord, V>(
     items: Vec<V>,
     kind: ObjectKind,
     key: impl Fn(&V) -> K,
@@ -320,12 +337,15 @@ impl TryFrom<StateData> for State {
             )?,
             keys: unique(data.keys, K::Key, |k| k.id.clone(), |k| k.id.to_string())?,
             lineages: unique_lineages(data.lineages)?,
+            backup: data.backup.try_into()?,
             retired: data.retired,
             index: Indexes::default(),
         };
         state.check()?;
         state.check_sharing()?;
         state.check_copies()?;
+        state.check_backup()?;
+        state.backup.reindex();
         state.reindex();
         state.check_quotas()?;
         let limit = usize::try_from(state.limits.auto_snapshots_per_disk).unwrap_or(usize::MAX);

@@ -71,6 +71,11 @@ impl Violation {
             Self::StandardCopyRefused { .. } => RuleId::Copy2,
             Self::KmsNotActivated { .. } => RuleId::Copy3,
             Self::RegionClosingDown { .. } => RuleId::Copy4,
+            Self::ImmutabilityUnsupported { .. } => RuleId::Vault2,
+            Self::ImmutabilityIrreversible { .. } => RuleId::Vault3,
+            Self::BackupPointLocked { .. } => RuleId::Vault5,
+            Self::VaultNotDeletable { .. } => RuleId::Vault6,
+            Self::ReplicationRefused { .. } => RuleId::Vault7,
         }
     }
 
@@ -95,6 +100,7 @@ impl Violation {
                 earliest_unlock, ..
             } => *earliest_unlock,
             Self::NotOverdueLongEnough { releasable_at, .. } => *releasable_at,
+            Self::BackupPointLocked { until, .. } | Self::VaultNotDeletable { until, .. } => *until,
             Self::SnapshotTooYoungToArchive { archivable_at, .. } => Some(*archivable_at),
             _ => None,
         }

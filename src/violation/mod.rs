@@ -10,10 +10,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::time::{rfc3339, rfc3339_or_never};
 use crate::{
-    AccountId, Action, Actor, DirectoryId, DiskCategory, DiskId, Encryption, ImageId, KeyId,
-    KeyProblem, LockState, ObjectKind, Principal, PrincipalProblem, RegionId, Retention, RuleId,
-    ShareId, ShareeOperation, Site, SnapshotId, SnapshotStatus, Span, StandardCopyProblem,
-    Unshareable,
+    AccountId, Action, Actor, BackupPointId, DirectoryId, DiskCategory, DiskId, Encryption,
+    ImageId, ImmutableTarget, KeyId, KeyProblem, LockState, ObjectKind, Principal,
+    PrincipalProblem, RegionId, ReplicationProblem, Retention, RuleId, ShareId, ShareeOperation,
+    Site, SnapshotId, SnapshotStatus, Span, StandardCopyProblem, Unshareable, VaultId, VaultKind,
 };
 
 /// A refused command: what went wrong, the objects concerned, and the rule
@@ -663,12 +663,66 @@ pub enum Violation {
         /// Its encryption.
         encryption: Encryption,
     },
+    /// VAULT-2: immutability is enabled only on general-purpose and database
+    /// vaults (not Realtime Backup), archive vaults with a retention, and
+    /// policies backing up into those.
+    #[error("{target} cannot be made immutable: it backs up into a {kind}")]
+    ImmutabilityUnsupported {
+        /// The vault or policy.
+        target: ImmutableTarget,
+        /// The kind of vault it is or backs up into.
+        kind: VaultKind,
+    },
+    /// VAULT-3: immutability is never disabled.
+    #[error("immutability cannot be disabled, once enabled, on {target}")]
+    ImmutabilityIrreversible {
+        /// The vault or policy.
+        target: ImmutableTarget,
+    },
+    /// VAULT-5: a locked backup point is neither modified nor deleted, by
+    /// anyone, before its retention ends.
+    #[error("backup point `{point}` is locked {}", until_phrase(.until))]
+    BackupPointLocked {
+        /// The backup point.
+        point: BackupPointId,
+        /// When its retention ends; `None` when it never does.
+        until: Option<DateTime<Utc>>,
+    },
+    /// VAULT-6: an immutable vault is not deleted while it holds a backup
+    /// point whose retention has not ended.
+    #[error(
+        "vault `{vault}` is immutable and holds backup points kept {}",
+        until_phrase(.until)
+    )]
+    VaultNotDeletable {
+        /// The vault.
+        vault: VaultId,
+        /// When the last retention of its points ends; `None` when one
+        /// never does.
+        until: Option<DateTime<Utc>>,
+    },
+    /// VAULT-7: cross-region replication, refused.
+    #[error("vault `{vault}` cannot be replicated there: {problem}")]
+    ReplicationRefused {
+        /// The vault replicated.
+        vault: VaultId,
+        /// What is wrong.
+        problem: ReplicationProblem,
+    },
     /// COPY-4: a region closing down accepts no encrypted copies.
     #[error("region `{region}` is closing down and accepts no encrypted copies")]
     RegionClosingDown {
         /// The destination region.
         region: RegionId,
     },
+}
+
+/// "until <instant>", or "for good" when there is no end.
+fn until_phrase(until: &Option<DateTime<Utc>>) -> String {
+    until.as_ref().map_or_else(
+        || "for good: a retention is permanent".to_owned(),
+        |end| format!("until {}", rfc3339(end)),
+    )
 }
 
 /// "1 resource share", "2 resource shares".

@@ -1,0 +1,254 @@
+//! Loading Cloud Backup: vaults, policies and backup points are checked
+//! against the accounts, regions and snapshots, and against the VAULT
+//! rules no history breaks.
+
+use serde::{Deserialize, Serialize};
+
+use super::{StateError, created_by, dangling, unique};
+use crate::vault::{Backup, BackupIndex, BackupRetired};
+use crate::{BackupPoint, BackupPolicy, ObjectKind as K, PolicyKind, State, Vault};
+
+/// Cloud Backup's part of a serialized state.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct BackupData {
+    vaults: Vec<Vault>,
+    policies: Vec<BackupPolicy>,
+    points: Vec<BackupPoint>,
+    retired: BackupRetired,
+}
+
+impl From<Backup> for BackupData {
+    fn from(backup: Backup) -> Self {
+        Self {
+            vaults: backup.vaults.into_values().collect(),
+            policies: backup.policies.into_values().collect(),
+            points: backup.points.into_values().collect(),
+            retired: backup.retired,
+        }
+    }
+}
+
+impl TryFrom<BackupData> for Backup {
+    type Error = StateError;
+
+    fn try_from(data: BackupData) -> Result<Self, StateError> {
+        Ok(Self {
+            vaults: unique(
+                data.vaults,
+                K::Vault,
+                |v| v.id.clone(),
+                |v| v.id.to_string(),
+            )?,
+            policies: unique(
+                data.policies,
+                K::BackupPolicy,
+                |p| p.id.clone(),
+                |p| p.id.to_string(),
+            )?,
+            points: unique(
+                data.points,
+                K::BackupPoint,
+                |p| p.id.clone(),
+                |p| p.id.to_string(),
+            )?,
+            retired: data.retired,
+            index: BackupIndex::default(),
+        })
+    }
+}
+
+fn inconsistent(kind: K, id: &str, problem: &'static str) -> StateError {
+    StateError::InconsistentBackup {
+        kind,
+        id: id.to_owned(),
+        problem,
+    }
+}
+
+impl State {
+    /// Checks Cloud Backup's objects on freshly loaded data.
+    pub(super) fn check_backup(&self) -> Result<(), StateError> {
+        let backup = &self.backup;
+        let retired = &backup.retired;
+        for (kind, twice) in [
+            (
+                K::Vault,
+                retired
+                    .vaults
+                    .iter()
+                    .any(|id| backup.vaults.contains_key(id)),
+            ),
+            (
+                K::BackupPolicy,
+                retired
+                    .policies
+                    .iter()
+                    .any(|id| backup.policies.contains_key(id)),
+            ),
+            (
+                K::BackupPoint,
+                retired
+                    .points
+                    .iter()
+                    .any(|id| backup.points.contains_key(id)),
+            ),
+        ] {
+            if twice {
+                return Err(inconsistent(kind, "", "it is both live and deleted"));
+            }
+        }
+        for vault in backup.vaults.values() {
+            self.check_vault(vault)?;
+        }
+        for policy in backup.policies.values() {
+            let id = policy.id.as_str();
+            let Some(vault) = backup.vaults.get(&policy.vault) else {
+                return Err(dangling(
+                    K::BackupPolicy,
+                    id,
+                    K::Vault,
+                    policy.vault.as_str(),
+                ));
+            };
+            created_by(self.clock, K::BackupPolicy, id, policy.created_at)?;
+            if policy.owner != vault.owner {
+                return Err(inconsistent(
+                    K::BackupPolicy,
+                    id,
+                    "it is not its vault's owner's",
+                ));
+            }
+            if policy.immutable_since.is_some() && !vault.kind.supports_immutability() {
+                return Err(inconsistent(
+                    K::BackupPolicy,
+                    id,
+                    "its vault cannot be immutable",
+                ));
+            }
+        }
+        for point in backup.points.values() {
+            self.check_point(point)?;
+        }
+        Ok(())
+    }
+
+    fn check_vault(&self, vault: &Vault) -> Result<(), StateError> {
+        let id = vault.id.as_str();
+        if !self.accounts.contains_key(&vault.owner) {
+            return Err(dangling(K::Vault, id, K::Account, vault.owner.as_str()));
+        }
+        if !self.regions.contains_key(&vault.region) {
+            return Err(dangling(K::Vault, id, K::Region, vault.region.as_str()));
+        }
+        created_by(self.clock, K::Vault, id, vault.created_at)?;
+        if vault.is_immutable() && !vault.kind.supports_immutability() {
+            return Err(inconsistent(K::Vault, id, "its kind cannot be immutable"));
+        }
+        let Some(source_id) = &vault.replica_of else {
+            return Ok(());
+        };
+        if !self.backup.vault_id_taken(source_id) {
+            return Err(dangling(K::Vault, id, K::Vault, source_id.as_str()));
+        }
+        if let Some(source) = self.backup.vaults.get(source_id) {
+            let unlike = source.region == vault.region
+                || source.owner != vault.owner
+                || source.kind != vault.kind
+                || source.replica_of.is_some()
+                || (source.is_immutable() && !vault.is_immutable());
+            if unlike {
+                return Err(inconsistent(
+                    K::Vault,
+                    id,
+                    "it is not a replica its source allows",
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn check_point(&self, point: &BackupPoint) -> Result<(), StateError> {
+        let id = point.id.as_str();
+        let backup = &self.backup;
+        let Some(vault) = backup.vaults.get(&point.vault) else {
+            return Err(dangling(K::BackupPoint, id, K::Vault, point.vault.as_str()));
+        };
+        created_by(self.clock, K::BackupPoint, id, point.created_at)?;
+        if point.owner != vault.owner {
+            return Err(inconsistent(
+                K::BackupPoint,
+                id,
+                "it is not its vault's owner's",
+            ));
+        }
+        if let Some(snapshot) = &point.snapshot {
+            if !self.snapshot_id_taken(snapshot) {
+                return Err(dangling(K::BackupPoint, id, K::Snapshot, snapshot.as_str()));
+            }
+        }
+        let policy = match &point.policy {
+            Some(policy_id) => match backup.policies.get(policy_id) {
+                Some(policy) if policy.vault != point.vault => {
+                    return Err(inconsistent(
+                        K::BackupPoint,
+                        id,
+                        "its policy backs up elsewhere",
+                    ));
+                }
+                Some(policy) => Some(policy),
+                None if backup.policy_id_taken(policy_id) => None,
+                None => {
+                    return Err(dangling(
+                        K::BackupPoint,
+                        id,
+                        K::BackupPolicy,
+                        policy_id.as_str(),
+                    ));
+                }
+            },
+            None => None,
+        };
+        // Time deletes a point at its retention end (VAULT-5).
+        let ended = point
+            .retention
+            .end()
+            .is_some_and(|end| self.clock.is_none_or(|clock| end <= clock));
+        if ended {
+            return Err(inconsistent(K::BackupPoint, id, "its retention has ended"));
+        }
+        let locked = point.locked_since.is_some();
+        let must_lock = vault.is_immutable()
+            || policy.is_some_and(|policy| {
+                policy.immutable_since.is_some_and(|since| {
+                    policy.kind == PolicyKind::General || point.created_at > since
+                })
+            });
+        if must_lock && !locked {
+            return Err(inconsistent(K::BackupPoint, id, "it should be locked"));
+        }
+        if let Some(source_id) = &point.replica_of {
+            if !backup.point_id_taken(source_id) {
+                return Err(dangling(
+                    K::BackupPoint,
+                    id,
+                    K::BackupPoint,
+                    source_id.as_str(),
+                ));
+            }
+            if let Some(source) = backup.points.get(source_id) {
+                let unlike = vault.replica_of.as_ref() != Some(&source.vault)
+                    || source.retention != point.retention
+                    || (source.locked_since.is_some() && !locked);
+                if unlike {
+                    return Err(inconsistent(
+                        K::BackupPoint,
+                        id,
+                        "it is less protected than its source, or elsewhere",
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,128 @@
+//! What a vault's owner and auditors ask: which backup points are locked
+//! and until when, and whether the vault can be deleted now (VAULT-5,
+//! VAULT-6).
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::{BackupPoint, BackupPolicy, Vault};
+use crate::{BackupPointId, PolicyId, State, VaultId};
+
+/// A backup point of a vault report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct PointLockView {
+    /// The backup point.
+    pub point: BackupPointId,
+    /// Whether it is locked now (VAULT-5).
+    pub locked: bool,
+    /// When its retention ends, and with it any lock; `None` when never.
+    pub until: Option<DateTime<Utc>>,
+}
+
+/// When a vault can be deleted (VAULT-5, VAULT-6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", content = "at", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Deletability {
+    /// Now.
+    Now,
+    /// From this instant, when time has deleted what holds it.
+    From(DateTime<Utc>),
+    /// Never: it holds a locked backup point kept permanently.
+    Never,
+}
+
+/// A vault's immutability, its backup points' locks, and when it can be
+/// deleted: the answer [`State::vault_report`] gives.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct VaultReport {
+    /// The vault.
+    pub vault: VaultId,
+    /// Whether it is immutable.
+    pub immutable: bool,
+    /// Its backup points held now, by id.
+    pub points: Vec<PointLockView>,
+    /// When it can be deleted.
+    pub deletable: Deletability,
+}
+
+impl State {
+    /// A vault.
+    #[must_use]
+    pub fn vault(&self, id: &VaultId) -> Option<&Vault> {
+        self.backup.vaults.get(id)
+    }
+
+    /// Every vault, ordered by id.
+    pub fn vaults(&self) -> impl Iterator<Item = &Vault> {
+        self.backup.vaults.values()
+    }
+
+    /// A backup policy.
+    #[must_use]
+    pub fn backup_policy(&self, id: &PolicyId) -> Option<&BackupPolicy> {
+        self.backup.policies.get(id)
+    }
+
+    /// A backup point (those deleted by time are gone once recorded).
+    #[must_use]
+    pub fn backup_point(&self, id: &BackupPointId) -> Option<&BackupPoint> {
+        self.backup.points.get(id)
+    }
+
+    /// The backup points of a vault, ordered by id.
+    pub fn backup_points_of<'s>(
+        &'s self,
+        vault: &VaultId,
+    ) -> impl Iterator<Item = &'s BackupPoint> {
+        self.backup
+            .index
+            .points_of_vault
+            .get(vault)
+            .into_iter()
+            .flatten()
+            .filter_map(|id| self.backup.points.get(id))
+    }
+
+    /// Which backup points of a vault are locked at `now` and until when,
+    /// and whether the vault can be deleted now, and if not from when.
+    /// Points whose retention ended by `now` are left out, as time deletes
+    /// them. `None` for an unknown vault.
+    ///
+    /// An immutable vault can be deleted once it holds no backup point
+    /// (VAULT-6); another once it holds no locked one (VAULT-5).
+    #[must_use]
+    pub fn vault_report(&self, vault: &VaultId, now: DateTime<Utc>) -> Option<VaultReport> {
+        let vault = self.vault(vault)?;
+        let held: Vec<&BackupPoint> = self
+            .backup_points_of(&vault.id)
+            .filter(|point| point.retention.end().is_none_or(|end| now < end))
+            .collect();
+        let points = held
+            .iter()
+            .map(|point| PointLockView {
+                point: point.id.clone(),
+                locked: point.is_locked_at(now),
+                until: point.retention.end(),
+            })
+            .collect();
+        let blocking = held
+            .iter()
+            .filter(|point| vault.is_immutable() || point.is_locked_at(now))
+            .map(|point| point.retention.end())
+            .max_by_key(|end| (end.is_none(), *end));
+        let deletable = match blocking {
+            None => Deletability::Now,
+            Some(Some(end)) => Deletability::From(end),
+            Some(None) => Deletability::Never,
+        };
+        Some(VaultReport {
+            vault: vault.id.clone(),
+            immutable: vault.is_immutable(),
+            points,
+            deletable,
+        })
+    }
+}
