@@ -7,12 +7,14 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 mod copy;
+mod disk;
 mod share;
 mod vault;
 
 pub use copy::{
     ActivateKms, CopySnapshot, CreateKey, DisableKey, EnableKey, MarkRegionClosingDown,
 };
+pub use disk::{CreateDisk, DiskSource, ReinitializeDisk, ReleaseDisk, ResetDisk};
 pub use share::{
     AcceptResourceShare, AddDirectoryMember, AssociateResourceShare, CreateFolder,
     CreateResourceDirectory, CreateResourceShare, DeleteResourceShare, DisassociateResourceShare,
@@ -24,10 +26,7 @@ pub use vault::{
     RestoreBackupPoint,
 };
 
-use crate::{
-    AccountId, DiskCategory, DiskId, Encryption, ImageId, RegionId, Site, SnapshotId, Statement,
-    UserId,
-};
+use crate::{AccountId, DiskId, ImageId, RegionId, Site, SnapshotId, Statement, UserId};
 
 /// A request to the state machine. Which actor may issue which command is
 /// stated on each payload.
@@ -324,79 +323,6 @@ pub struct SettleAccount {
 pub struct ReleaseOverdueSnapshot {
     /// The snapshot.
     pub snapshot: SnapshotId,
-}
-
-/// Where a new disk's data comes from.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(tag = "type", content = "id", rename_all = "snake_case")]
-pub enum DiskSource {
-    /// An empty disk.
-    Blank,
-    /// A snapshot (DISK-1).
-    Snapshot(SnapshotId),
-    /// A custom image.
-    Image(ImageId),
-}
-
-/// Creates a disk in the actor's account (`ecs:CreateDisk`), billed to it
-/// (SHARE-15).
-///
-/// After the common checks (a snapshot or image source exists and is the
-/// account's own or shared with it, a customer master key named exists,
-/// then the permission): a shared snapshot is usable by the account now: it
-/// accepted the share (SHARE-7), the view has not expired (SHARE-9), the
-/// owner's role trusts it with a snapshot encrypted by a customer key
-/// (SHARE-6); a snapshot source is available and in the disk's region
-/// (DISK-1); from a shared encrypted snapshot, the disk uses another key
-/// and is of the ESSD family (SHARE-11); a customer master key is the
-/// account's own (PERM-4), enabled and in the disk's region (DISK-1,
-/// **Decision**). A lock does not stop it (LOCK-16).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CreateDisk {
-    /// The new disk's id.
-    pub disk: DiskId,
-    /// Its region; a disk built from a snapshot is in the snapshot's region.
-    pub region: RegionId,
-    /// Its category.
-    pub category: DiskCategory,
-    /// Its size in GiB.
-    pub size_gib: u64,
-    /// How it is encrypted.
-    pub encryption: Encryption,
-    /// Where its data comes from.
-    pub source: DiskSource,
-}
-
-/// Releases a disk (`ecs:DeleteDisk`), optionally with its automatic
-/// snapshots; locked ones stay (DISK-3, LOCK-10).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ReleaseDisk {
-    /// The disk.
-    pub disk: DiskId,
-    /// Whether its automatic snapshots are released with it.
-    pub release_automatic_snapshots: bool,
-}
-
-/// Rolls a disk back to a snapshot taken of it (`ecs:ResetDisk`, DISK-2);
-/// never to a snapshot shared with the account.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ResetDisk {
-    /// The disk.
-    pub disk: DiskId,
-    /// The snapshot to roll back to.
-    pub snapshot: SnapshotId,
-}
-
-/// Re-initializes a disk to what it was created from (`ecs:ReInitDisk`).
-///
-/// After the common checks: a disk created from a snapshot shared with the
-/// account needs the share still in place and usable (DISK-4, SHARE-13); a
-/// disk created from one of the account's own snapshots needs that
-/// snapshot to exist (GEN-4).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ReinitializeDisk {
-    /// The disk.
-    pub disk: DiskId,
 }
 
 /// Takes a manual snapshot of a disk of the actor's account
