@@ -121,6 +121,33 @@
 //!   [`CopyLineage`].
 //! - A region closing down refuses encrypted copies only (COPY-4); standard
 //!   copies, disks and snapshots there go on.
+//!
+//! Cloud Backup (VAULT):
+//!
+//! - Backup points are recorded by the platform ([`CreateBackupPoint`]):
+//!   backing up is never hindered (VAULT-8). A point's retention is given in
+//!   days (the SNAP-5 range, as for an archive vault's), or defaults to its
+//!   archive vault's, or is permanent. A locked point is locked until its
+//!   retention ends, so a permanent one for good.
+//! - Immutability on a policy needs the policy's vault to support it
+//!   (VAULT-2). Asking to disable it is refused whether or not it was on
+//!   (VAULT-3): there is no disabling.
+//! - The model has no command that modifies a backup point: deletion is the
+//!   only change, and VAULT-5 refuses it while the point is locked.
+//! - Deleting a vault deletes its points and policies. A vault that is not
+//!   immutable but holds a point locked by an immutable policy is refused by
+//!   VAULT-5, as deleting it would delete that point.
+//! - Replication is one level deep: a replica is not replicated again
+//!   (VAULT-7). Enabling immutability on a vault enables it on its replicas;
+//!   locking a point locks its replicas; a replica point keeps its source's
+//!   retention.
+//! - The ECS snapshot a backup point holds stays an ordinary snapshot
+//!   (VAULT-8): disks, copies, sharing and deletion follow the snapshot's
+//!   own rules, not the point's lock.
+//! - Vault, policy and point resource names are
+//!   `acs:hbr:<region>:<account>:vault/<id>`,
+//!   `acs:hbr:<region>:<account>:backupplan/<id>` and
+//!   `acs:hbr:<region>:<account>:vault/<vault>/backuppoint/<id>`.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![cfg_attr(

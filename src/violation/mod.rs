@@ -666,7 +666,7 @@ pub enum Violation {
     /// VAULT-2: immutability is enabled only on general-purpose and database
     /// vaults (not Realtime Backup), archive vaults with a retention, and
     /// policies backing up into those.
-    #[error("{target} cannot be made immutable: it backs up into a {kind}")]
+    #[error("{target} cannot be made immutable: a {kind} does not support it")]
     ImmutabilityUnsupported {
         /// The vault or policy.
         target: ImmutableTarget,
