@@ -250,7 +250,7 @@ fn unique_lineages(
 }
 
 /// Refuses a live object whose id is also retired.
-fn live_and_retired<K: Ord + std::fmt::Display, V>(
+pub(super) fn live_and_retired<K: Ord + std::fmt::Display, V>(
     kind: ObjectKind,
     retired: &BTreeSet<K>,
     live: &BTreeMap<K, V>,

@@ -4,7 +4,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{StateError, created_by, dangling, unique};
+use chrono::{DateTime, Utc};
+
+use super::{StateError, created_by, dangling, live_and_retired, unique};
 use crate::vault::{Backup, BackupIndex, BackupRetired};
 use crate::{BackupPoint, BackupPolicy, ObjectKind as K, PolicyKind, State, Vault};
 
@@ -58,6 +60,8 @@ impl TryFrom<BackupData> for Backup {
     }
 }
 
+const UNDATED: &str = "it became immutable or locked before it existed or after the clock";
+
 fn inconsistent(kind: K, id: &str, problem: &'static str) -> StateError {
     StateError::InconsistentBackup {
         kind,
@@ -67,37 +71,19 @@ fn inconsistent(kind: K, id: &str, problem: &'static str) -> StateError {
 }
 
 impl State {
+    /// Whether an instant of immutability or lock, if any, falls between
+    /// the object's creation and the clock.
+    fn dated(&self, since: Option<DateTime<Utc>>, created_at: DateTime<Utc>) -> bool {
+        since.is_none_or(|since| since >= created_at && self.clock.is_some_and(|c| since <= c))
+    }
+
     /// Checks Cloud Backup's objects on freshly loaded data.
     pub(super) fn check_backup(&self) -> Result<(), StateError> {
         let backup = &self.backup;
         let retired = &backup.retired;
-        for (kind, twice) in [
-            (
-                K::Vault,
-                retired
-                    .vaults
-                    .iter()
-                    .any(|id| backup.vaults.contains_key(id)),
-            ),
-            (
-                K::BackupPolicy,
-                retired
-                    .policies
-                    .iter()
-                    .any(|id| backup.policies.contains_key(id)),
-            ),
-            (
-                K::BackupPoint,
-                retired
-                    .points
-                    .iter()
-                    .any(|id| backup.points.contains_key(id)),
-            ),
-        ] {
-            if twice {
-                return Err(inconsistent(kind, "", "it is both live and deleted"));
-            }
-        }
+        live_and_retired(K::Vault, &retired.vaults, &backup.vaults)?;
+        live_and_retired(K::BackupPolicy, &retired.policies, &backup.policies)?;
+        live_and_retired(K::BackupPoint, &retired.points, &backup.points)?;
         for vault in backup.vaults.values() {
             self.check_vault(vault)?;
         }
@@ -126,6 +112,9 @@ impl State {
                     "its vault cannot be immutable",
                 ));
             }
+            if !self.dated(policy.immutable_since, policy.created_at) {
+                return Err(inconsistent(K::BackupPolicy, id, UNDATED));
+            }
         }
         for point in backup.points.values() {
             self.check_point(point)?;
@@ -144,6 +133,9 @@ impl State {
         created_by(self.clock, K::Vault, id, vault.created_at)?;
         if vault.is_immutable() && !vault.kind.supports_immutability() {
             return Err(inconsistent(K::Vault, id, "its kind cannot be immutable"));
+        }
+        if !self.dated(vault.immutable_since, vault.created_at) {
+            return Err(inconsistent(K::Vault, id, UNDATED));
         }
         let Some(source_id) = &vault.replica_of else {
             return Ok(());
@@ -186,6 +178,20 @@ impl State {
             if !self.snapshot_id_taken(snapshot) {
                 return Err(dangling(K::BackupPoint, id, K::Snapshot, snapshot.as_str()));
             }
+            if self
+                .snapshots
+                .get(snapshot)
+                .is_some_and(|snapshot| snapshot.owner != point.owner)
+            {
+                return Err(inconsistent(
+                    K::BackupPoint,
+                    id,
+                    "it holds another's snapshot",
+                ));
+            }
+        }
+        if !self.dated(point.locked_since, point.created_at) {
+            return Err(inconsistent(K::BackupPoint, id, UNDATED));
         }
         let policy = match &point.policy {
             Some(policy_id) => match backup.policies.get(policy_id) {
@@ -218,14 +224,33 @@ impl State {
             return Err(inconsistent(K::BackupPoint, id, "its retention has ended"));
         }
         let locked = point.locked_since.is_some();
-        let must_lock = vault.is_immutable()
-            || policy.is_some_and(|policy| {
+        // Made after its ECS instance policy became immutable: at the same
+        // instant it may have come before or after.
+        let by_policy = |after: fn(DateTime<Utc>, DateTime<Utc>) -> bool| {
+            policy.is_some_and(|policy| {
                 policy.immutable_since.is_some_and(|since| {
-                    policy.kind == PolicyKind::General || point.created_at > since
+                    policy.kind == PolicyKind::General || after(point.created_at, since)
                 })
-            });
+            })
+        };
+        let must_lock = vault.is_immutable() || by_policy(|made, since| made > since);
         if must_lock && !locked {
             return Err(inconsistent(K::BackupPoint, id, "it should be locked"));
+        }
+        let source_locked = point.replica_of.as_ref().is_some_and(|source| {
+            backup
+                .points
+                .get(source)
+                .is_none_or(|source| source.locked_since.is_some())
+        });
+        let could_lock =
+            vault.is_immutable() || by_policy(|made, since| made >= since) || source_locked;
+        if locked && !could_lock {
+            return Err(inconsistent(
+                K::BackupPoint,
+                id,
+                "nothing could have locked it",
+            ));
         }
         if let Some(source_id) = &point.replica_of {
             if !backup.point_id_taken(source_id) {

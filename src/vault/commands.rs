@@ -10,7 +10,7 @@ use crate::{
     CreateBackupPolicy, CreateVault, DeleteBackupPoint, DeleteVault, DisableImmutability,
     EnableImmutability, Event, ImmutableTarget, ObjectKind, PolicyId, PolicyKind,
     ReplicateBackupPoint, ReplicateVault, ReplicationProblem, RestoreBackupPoint, Retention,
-    RetentionRequest, Vault, VaultId, VaultKind, Violation,
+    RetentionRequest, RuleId, Vault, VaultId, VaultKind, Violation,
 };
 
 impl Ctx<'_> {
@@ -378,17 +378,18 @@ pub(crate) fn delete_vault(ctx: &Ctx<'_>, c: &DeleteVault, v: &mut Verdict) -> S
     let account = ctx.customer("delete_vault")?;
     let vault = ctx.own_vault(account, &c.vault)?;
     v.check(ctx.authorize(Action::DeleteVault, vault_resource(vault)))?;
-    if vault.is_immutable() {
-        if let Some(last) = last_to_end(ctx.points_of(&vault.id)) {
-            v.check(Err(Violation::VaultNotDeletable {
-                vault: vault.id.clone(),
-                until: last.retention.end(),
-            }))?;
-        }
-    } else if let Some(last) =
-        last_to_end(ctx.points_of(&vault.id).filter(|p| p.is_locked_at(ctx.now)))
-    {
-        v.check(unlocked(last, ctx.now))?;
+    let (holding, rule) = if vault.is_immutable() {
+        (last_to_end(ctx.points_of(&vault.id)), RuleId::Vault6)
+    } else {
+        let locked = ctx.points_of(&vault.id).filter(|p| p.is_locked_at(ctx.now));
+        (last_to_end(locked), RuleId::Vault5)
+    };
+    if let Some(last) = holding {
+        v.check(Err(Violation::VaultNotDeletable {
+            vault: vault.id.clone(),
+            until: last.retention.end(),
+            rule,
+        }))?;
     }
     let mut events: Vec<Event> = ctx
         .points_of(&vault.id)

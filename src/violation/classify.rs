@@ -25,7 +25,9 @@ impl Violation {
             Self::PermissionDenied { action, .. } if action.is_lock_action() => RuleId::Perm2,
             Self::PermissionDenied { .. } | Self::WrongActor { .. } => RuleId::Perm1,
             Self::ForeignResource { .. } => RuleId::Perm4,
-            Self::SnapshotNotAvailable { rule, .. } | Self::KeyNotUsable { rule, .. } => *rule,
+            Self::SnapshotNotAvailable { rule, .. }
+            | Self::KeyNotUsable { rule, .. }
+            | Self::VaultNotDeletable { rule, .. } => *rule,
             Self::SnapshotNotInProgress { .. } => RuleId::Snap1,
             Self::RetentionShortened { .. } => RuleId::Snap3,
             Self::RetentionOutOfRange { .. } => RuleId::Snap5,
@@ -74,7 +76,6 @@ impl Violation {
             Self::ImmutabilityUnsupported { .. } => RuleId::Vault2,
             Self::ImmutabilityIrreversible { .. } => RuleId::Vault3,
             Self::BackupPointLocked { .. } => RuleId::Vault5,
-            Self::VaultNotDeletable { .. } => RuleId::Vault6,
             Self::ReplicationRefused { .. } => RuleId::Vault7,
         }
     }
@@ -100,7 +101,7 @@ impl Violation {
                 earliest_unlock, ..
             } => *earliest_unlock,
             Self::NotOverdueLongEnough { releasable_at, .. } => *releasable_at,
-            Self::BackupPointLocked { until, .. } | Self::VaultNotDeletable { until, .. } => *until,
+            Self::VaultNotDeletable { until, .. } => *until,
             Self::SnapshotTooYoungToArchive { archivable_at, .. } => Some(*archivable_at),
             _ => None,
         }

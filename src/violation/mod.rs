@@ -680,7 +680,8 @@ pub enum Violation {
         target: ImmutableTarget,
     },
     /// VAULT-5: a locked backup point is neither modified nor deleted, by
-    /// anyone, before its retention ends.
+    /// anyone, before its retention ends. Waiting does not lift it: at its
+    /// retention end time deletes the point itself.
     #[error("backup point `{point}` is locked {}", until_phrase(.until))]
     BackupPointLocked {
         /// The backup point.
@@ -689,17 +690,21 @@ pub enum Violation {
         until: Option<DateTime<Utc>>,
     },
     /// VAULT-6: an immutable vault is not deleted while it holds a backup
-    /// point whose retention has not ended.
+    /// point whose retention has not ended; VAULT-5: another vault is not
+    /// deleted while it holds a locked backup point, which would go with it.
     #[error(
-        "vault `{vault}` is immutable and holds backup points kept {}",
+        "vault `{vault}` holds {} backup points kept {}",
+        if *.rule == RuleId::Vault6 { "immutable" } else { "locked" },
         until_phrase(.until)
     )]
     VaultNotDeletable {
         /// The vault.
         vault: VaultId,
-        /// When the last retention of its points ends; `None` when one
-        /// never does.
+        /// When the last retention of the points that hold it ends; `None`
+        /// when one never does.
         until: Option<DateTime<Utc>>,
+        /// VAULT-6 (an immutable vault) or VAULT-5 (locked points).
+        rule: RuleId,
     },
     /// VAULT-7: cross-region replication, refused.
     #[error("vault `{vault}` cannot be replicated there: {problem}")]
