@@ -93,6 +93,30 @@ impl State {
     ///
     /// An immutable vault can be deleted once it holds no backup point
     /// (VAULT-6); another once it holds no locked one (VAULT-5).
+    ///
+    /// ```
+    /// # use chrono::{TimeDelta, TimeZone, Utc};
+    /// # use snapguard::*;
+    /// # let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+    /// # let mut state = State::new();
+    /// # state.apply_mut(now, &Actor::Platform, &CreateRegion { region: "cn-hangzhou".into() }.into())?;
+    /// # state.apply_mut(now, &Actor::Platform, &CreateAccount { account: "1001".into(), site: Site::China }.into())?;
+    /// let root = Actor::root("1001");
+    /// let vault = CreateVault { vault: "v-1".into(), region: "cn-hangzhou".into(), kind: VaultKind::GeneralPurpose };
+    /// state.apply_mut(now, &root, &vault.into())?;
+    /// let point = CreateBackupPoint { point: "bp-1".into(), vault: "v-1".into(), policy: None, snapshot: None, retention_days: Some(30) };
+    /// state.apply_mut(now, &Actor::Platform, &point.into())?;
+    /// let enable = EnableImmutability { target: ImmutableTarget::Vault("v-1".into()) };
+    /// state.apply_mut(now, &root, &enable.into())?;
+    ///
+    /// let report = state.vault_report(&"v-1".into(), now).ok_or("no vault")?;
+    /// let end = now + TimeDelta::days(30);
+    /// assert!(report.immutable);
+    /// assert!(report.points[0].locked);
+    /// assert_eq!(report.points[0].until, Some(end));
+    /// assert_eq!(report.deletable, Deletability::From(end));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn vault_report(&self, vault: &VaultId, now: DateTime<Utc>) -> Option<VaultReport> {
         let vault = self.vault(vault)?;
