@@ -6,6 +6,7 @@ use snapguard::{RetentionRequest, SnapshotOutcome};
 
 use crate::generate_copy::{CopyOp, copy_op, snapshot_extras};
 use crate::generate_share::{ShareOp, share_op, sharee_op, sharing_op};
+use crate::generate_vault::{VaultOp, vault_mix};
 use crate::setup::Setup;
 
 /// How long a step waits before acting.
@@ -44,24 +45,20 @@ pub(crate) enum Snap {
     Fresh,
     /// The index-th (modulo) snapshot the state holds.
     Any(u8),
-    /// The index-th snapshot of the actor's account (any snapshot for a
-    /// system actor).
+    /// The index-th snapshot of the actor's account (any snapshot for a system actor).
     Mine(u8),
     /// The index-th snapshot locked at the step's instant.
     Locked(u8),
     /// The index-th snapshot in progress.
     Pending(u8),
-    /// The snapshot in progress created last (falls back as
-    /// [`Snap::Pending`]`(0)`).
+    /// The snapshot in progress created last (falls back as [`Snap::Pending`]`(0)`).
     LatestPending,
-    /// The index-th available, unlocked automatic snapshot of the actor's
-    /// account.
+    /// The index-th available, unlocked automatic snapshot of the actor's account.
     Automatic(u8),
     /// The index-th snapshot of another account the actor's account sees
     /// as shared with it (SHARE-7 to SHARE-9); else one of another account.
     Shared(u8),
-    /// The index-th snapshot of the actor's account that can be shared now
-    /// (SHARE-5).
+    /// The index-th snapshot of the actor's account that can be shared now (SHARE-5).
     Shareable(u8),
     /// The index-th snapshot of the actor's account held in a share.
     InShare(u8),
@@ -209,6 +206,8 @@ pub(crate) enum Op {
     },
     /// A directory or sharing command.
     Share(ShareOp),
+    /// A Cloud Backup command (VAULT).
+    Vault(VaultOp),
     /// `op` issued by the root of `SHAREES[sharee]`, whatever its usual
     /// actor: a sharee using, or trying to change, what is shared with it.
     AsSharee {
@@ -240,7 +239,7 @@ pub(crate) struct History {
     pub(crate) steps: Vec<Step>,
 }
 
-fn delay() -> impl Strategy<Value = Delay> {
+pub(crate) fn delay() -> impl Strategy<Value = Delay> {
     prop_oneof![
         4 => Just(Delay::Zero),
         1 => (1i64..60).prop_map(Delay::Secs),
@@ -554,16 +553,17 @@ fn step(op: BoxedStrategy<Op>, delay: BoxedStrategy<Delay>) -> impl Strategy<Val
 }
 
 /// The commands of a history, each with the steps that come with it.
-fn commands(
+pub(crate) fn commands(
     op: BoxedStrategy<Op>,
     delay: BoxedStrategy<Delay>,
 ) -> impl Strategy<Value = Vec<Step>> {
     prop::collection::vec(step(op, delay), 50..=80).prop_map(|steps| steps.concat())
 }
 
-/// Histories: the general mix from either setup (4 in 9); the
-/// automatic-snapshot mix (2 in 9); the sharing mix from a directory
-/// setup, one in two with lowered quotas (SHARE-1, SHARE-2) (3 in 9).
+/// Histories: the general mix from either setup (4 in 10); the
+/// automatic-snapshot mix (2 in 10); the sharing mix from a directory setup,
+/// one in two with lowered quotas (SHARE-1, SHARE-2) (3 in 10); the Cloud
+/// Backup mix (1 in 10).
 pub(crate) fn history() -> impl Strategy<Value = History> {
     let setup = |setups: [Setup; 2]| prop_oneof![Just(setups[0]), Just(setups[1])];
     prop_oneof![
@@ -573,6 +573,7 @@ pub(crate) fn history() -> impl Strategy<Value = History> {
             setup([Setup::Directory, Setup::LowQuotas]),
             commands(sharing_op().boxed(), sharing_delay().boxed()),
         ),
+        1 => vault_mix(),
     ]
     .prop_map(|(setup, steps)| History { setup, steps })
 }

@@ -41,14 +41,24 @@
 //! cancelled and made again into the same lineage; accounts activate KMS,
 //! create, disable and enable keys, and in some histories the platform
 //! closes a region down. Manual snapshots sometimes have tags and instant
-//! access. Four histories in nine use the general mix (sharing included),
-//! two in nine a mix focused on the automatic snapshots of `d-0` (created,
-//! completed, locked), so that rotation meets locked snapshots, and three
-//! in nine a mix focused on sharing from a directory setup, with shorter
+//! access. Four histories in ten use the general mix (sharing included),
+//! two in ten a mix focused on the automatic snapshots of `d-0` (created,
+//! completed, locked), so that rotation meets locked snapshots, three in
+//! ten a mix focused on sharing from a directory setup, with shorter
 //! waits, snapshots with short retentions, and unsharing once retention
-//! ended.
+//! ended, and one in ten the Cloud Backup mix: after a prelude where 1001
+//! creates three vaults, a replica and two policies, vaults `v-1` to `v-3`
+//! of every kind (mostly general-purpose, database and archive of 1 to 30
+//! days), policies `po-1` and `po-2` of both kinds, backup points `bp-1` to
+//! `bp-8` made by the platform with retentions of 1 to 60 days (or the
+//! vault's), sometimes holding the owner's snapshots, immutability enabled
+//! and disabled on vaults and policies, points deleted and restored,
+//! vaults deleted, replicated into the other region (or the same one) with
+//! their points (fresh ids start with the pools and continue them),
+//! interleaved with the general mix.
 //!
-//! Every test runs the same generator; each checks one group of invariants:
+//! Every test runs the same generator (the VAULT tests its Cloud Backup mix
+//! only); each checks one group of invariants:
 //!
 //! - LOCK-10 / LOCK-12: a snapshot locked at the step's instant survives the
 //!   step, unless billing released it for an overdue account.
@@ -74,14 +84,21 @@
 //!   of them refused; no live copy, along a chain of copies, holds in
 //!   plaintext data once encrypted.
 //! - COPY-7: billing bases and started lineages follow a naive model.
+//! - VAULT-3: immutability, once on, stays on from the same instant.
+//! - VAULT-5 / VAULT-6: a locked backup point leaves only by time at its
+//!   retention end; no immutable vault goes while holding a point whose
+//!   retention has not ended.
+//! - VAULT-7: replicas are as protected as their sources.
 //!
 //! A last test runs the generator with a fixed seed and checks that it does
 //! reach every command and the interesting situations (rotation, overdue
 //! release of a locked snapshot, steps landing exactly on a deadline,
 //! accepted shares, sharees' disks and copies, releases on unsharing,
 //! quota and site refusals, copies of each kind and every copy refusal,
-//! each billing basis, ...), so that the properties above are not
-//! vacuously true.
+//! each billing basis, immutability on vaults and on both kinds of policy,
+//! every VAULT refusal, locked points replicated, restored and expired,
+//! vaults deleted once their points expired, ...), so that the properties
+//! above are not vacuously true.
 
 #[path = "../common/mod.rs"]
 mod common;
@@ -89,17 +106,22 @@ mod common;
 mod checks;
 mod checks_copy;
 mod checks_share;
+mod checks_vault;
 mod generate;
 mod generate_copy;
 mod generate_share;
+mod generate_vault;
 mod resolve;
 mod resolve_copy;
 mod resolve_share;
+mod resolve_vault;
 mod runner;
 mod setup;
 
 use checks_copy::CopyChecks;
+use checks_vault::VaultChecks;
 use generate::history;
+use generate_vault::vault_history;
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::TestCaseError;
@@ -256,6 +278,55 @@ proptest! {
 /// How many histories each copy property runs.
 const COPY_CASES: u32 = 256;
 
+/// Runs `history` with only the Cloud Backup checks `vaults` enabled.
+fn run_vaults(history: &generate::History, vaults: VaultChecks) -> Result<(), TestCaseError> {
+    run(
+        history,
+        Checks {
+            vaults,
+            ..Checks::default()
+        },
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: VAULT_CASES,
+        rng_algorithm: RngAlgorithm::XorShift,
+        ..ProptestConfig::default()
+    })]
+
+    /// VAULT-3: once a vault's or policy's `immutable_since` is set, it
+    /// keeps the same instant for as long as the vault or policy exists,
+    /// whatever the step (disabling is always refused).
+    #[test]
+    fn vault_3_immutability_never_turns_off(history in vault_history()) {
+        run_vaults(&history, VaultChecks { irreversible: true, ..VaultChecks::default() })?;
+    }
+
+    /// VAULT-5, VAULT-6: every backup point ever seen locked stays, locked
+    /// and with its retention, until time deletes it by a
+    /// `BackupPointExpired` event at its retention end; no
+    /// `BackupPointDeleted` names a point locked at its instant; a vault
+    /// deleted held before the step no point locked then, nor, if
+    /// immutable, any point whose retention had not ended.
+    #[test]
+    fn vault_5_no_locked_point_disappears_before_its_retention_end(history in vault_history()) {
+        run_vaults(&history, VaultChecks { locked_points: true, ..VaultChecks::default() })?;
+    }
+
+    /// VAULT-7: after every step, a replica vault whose source exists is
+    /// immutable if its source is; a replica backup point whose source
+    /// exists is locked if its source is, and has the same retention.
+    #[test]
+    fn vault_7_a_replica_is_never_less_protected_than_its_source(history in vault_history()) {
+        run_vaults(&history, VaultChecks { replicas: true, ..VaultChecks::default() })?;
+    }
+}
+
+/// How many Cloud Backup histories each VAULT property runs.
+const VAULT_CASES: u32 = 128;
+
 /// How many histories the coverage test runs: twice as many as each
 /// property, as the mixes share the histories, so that every situation
 /// below is reached several times rather than by luck.
@@ -338,6 +409,17 @@ fn property_generator_reaches_every_command_and_situation() {
         "enable_key",
         "disable_key",
         "mark_region_closing_down",
+        // Cloud Backup; disabling immutability is always refused (VAULT-3
+        // refusal below).
+        "create_vault",
+        "create_backup_policy",
+        "enable_immutability",
+        "create_backup_point",
+        "delete_backup_point",
+        "restore_backup_point",
+        "delete_vault",
+        "replicate_vault",
+        "replicate_backup_point",
     ];
     for name in every_command {
         assert!(
@@ -351,7 +433,8 @@ fn property_generator_reaches_every_command_and_situation() {
         "LOCK-4", "LOCK-6", "LOCK-8", "LOCK-10", "LOCK-11", "LOCK-12", "ARCH-1", "ARCH-2",
         "IMAGE-1", "DISK-2", "DISK-4", "SHARE-1", "SHARE-2", "SHARE-3", "SHARE-4", "SHARE-5",
         "SHARE-6", "SHARE-7", "SHARE-8", "SHARE-9", "SHARE-10", "SHARE-11", "SHARE-12", "COPY-1",
-        "COPY-2", "COPY-3", "COPY-4", "DISK-1",
+        "COPY-2", "COPY-3", "COPY-4", "DISK-1", "VAULT-2", "VAULT-3", "VAULT-5", "VAULT-6",
+        "VAULT-7",
     ];
     for rule in refusals {
         assert!(
@@ -413,6 +496,22 @@ fn property_generator_reaches_every_command_and_situation() {
         "copy cancelled in progress",
         "copy of a locked snapshot",
         "copy of data taken of no disk",
+        "immutability enabled on a vault",
+        "immutability enabled on a general policy",
+        "immutability enabled on an ECS instance policy, its point left unlocked",
+        "VAULT-2 refusal",
+        "VAULT-3 refusal",
+        "VAULT-5 refusal (point deletion)",
+        "VAULT-5 refusal (vault deletion)",
+        "VAULT-6 refusal",
+        "VAULT-7 refusal (same region)",
+        "VAULT-7 refusal (replica of a replica)",
+        "VAULT-7 refusal (not a replica)",
+        "vault replicated while immutable",
+        "point replicated while locked",
+        "backup point expired by time while locked",
+        "vault deleted after its points expired",
+        "restore of a locked point",
     ];
     for what in situations {
         assert!(

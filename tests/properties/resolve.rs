@@ -19,6 +19,7 @@ use crate::common::{ABROAD, OTHER, OWNER};
 use crate::generate::{Delay, DiskRef, ImageRef, Op, Snap, Source, Who};
 use crate::generate_copy::{CopyOp, KeyRef};
 use crate::generate_share::ShareOp;
+use crate::generate_vault::VaultOp;
 use crate::resolve_copy::snapshot_tags;
 use crate::setup::{
     ACCOUNTS, DISKS, IMAGES, KEYS, MALFORMED, REGIONS, SHAREES, SNAPSHOTS, USERS, policy,
@@ -46,6 +47,9 @@ pub(crate) struct FreshIds {
     images: Cell<usize>,
     pub(crate) shares: Cell<usize>,
     pub(crate) keys: Cell<usize>,
+    pub(crate) vaults: Cell<usize>,
+    pub(crate) policies: Cell<usize>,
+    pub(crate) points: Cell<usize>,
 }
 
 impl FreshIds {
@@ -235,7 +239,10 @@ impl Op {
             | Op::CreateAutomatic { .. }
             | Op::CreateBackup { .. }
             | Op::Finish { .. }
-            | Op::Copy(CopyOp::CloseRegion { .. } | CopyOp::FinishCopy { .. }) => Class::Platform,
+            | Op::Copy(CopyOp::CloseRegion { .. } | CopyOp::FinishCopy { .. })
+            | Op::Vault(VaultOp::CreatePoint { .. } | VaultOp::ReplicatePoint { .. }) => {
+                Class::Platform
+            }
             Op::CreateUser { .. }
             | Op::SetUserPolicy { .. }
             | Op::Copy(CopyOp::ActivateKms)
@@ -467,6 +474,7 @@ impl Resolver<'_> {
             }
             .into(),
             Op::Share(ref share_op) => self.share_command(share_op),
+            Op::Vault(ref vault_op) => self.vault_command(vault_op),
             Op::AsSharee { ref op, .. } | Op::AsOwner(ref op) => self.command(op),
         }
     }

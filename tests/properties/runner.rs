@@ -46,6 +46,8 @@ pub(crate) struct Checks {
     pub(crate) unsharing: bool,
     /// LOCK-13, COPY-2, COPY-5, COPY-7.
     pub(crate) copies: CopyChecks,
+    /// VAULT-3, VAULT-5, VAULT-6, VAULT-7.
+    pub(crate) vaults: crate::checks_vault::VaultChecks,
 }
 
 /// What the generated histories reached (for the coverage test).
@@ -67,7 +69,7 @@ pub(crate) struct Sim {
     pub(crate) state: State,
     pub(crate) now: DateTime<Utc>,
     /// Every event recorded so far, setup included.
-    log: Vec<Event>,
+    pub(crate) log: Vec<Event>,
     /// The events of `log` folded with `State::evolve`, from the initial
     /// state, one event at a time as they are recorded.
     replayed: State,
@@ -81,6 +83,8 @@ pub(crate) struct Sim {
     pub(crate) owners: BTreeMap<SnapshotId, AccountId>,
     /// Every snapshot's encryption, source and lineage, from the events.
     pub(crate) copy_model: CopyModel,
+    /// Vaults, policies and locked backup points seen, from the steps.
+    pub(crate) vault_model: crate::checks_vault::VaultModel,
     pub(crate) stats: Stats,
 }
 
@@ -98,6 +102,7 @@ pub(crate) fn is_time_caused(event: &Event) -> bool {
         Event::CoolOffEnded { .. }
             | Event::LockExpired { .. }
             | Event::ShareExpired { .. }
+            | Event::BackupPointExpired { .. }
             | Event::SnapshotReleased {
                 reason: ReleaseReason::RetentionEnded,
                 ..
@@ -145,6 +150,7 @@ impl Sim {
             setup,
             owners: BTreeMap::new(),
             copy_model: CopyModel::default(),
+            vault_model: Default::default(),
             stats: Stats::default(),
         };
         sim.note_owners(&log);
@@ -198,6 +204,7 @@ impl Sim {
                 });
             }
         }
+        let logged = self.log.len();
         let (command, released_by_billing) = match &step.action {
             Action::Advance => {
                 self.advance(index, &before)?;
@@ -226,6 +233,7 @@ impl Sim {
             self.check_ended_snapshots_released(&context)?;
         }
         self.check_copies(&context)?;
+        self.vault_step(&before, command.as_ref(), logged, &context)?;
         self.observe_state();
         // A state equal to one already checked need not be checked again
         // (refused commands and steps that record nothing).
