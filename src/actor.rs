@@ -179,9 +179,9 @@ pub enum Action {
     /// `hbr:DeleteBackupPoint`.
     #[serde(rename = "hbr:DeleteBackupPoint")]
     DeleteBackupPoint,
-    /// `hbr:Restore`.
-    #[serde(rename = "hbr:Restore")]
-    Restore,
+    /// `hbr:CreateRestoreJob`.
+    #[serde(rename = "hbr:CreateRestoreJob")]
+    CreateRestoreJob,
     /// `hbr:CreateReplicationVault`.
     #[serde(rename = "hbr:CreateReplicationVault")]
     CreateReplicationVault,
@@ -226,7 +226,7 @@ impl Action {
             Self::CreateBackupPlan => "hbr:CreateBackupPlan",
             Self::UpdateBackupPlan => "hbr:UpdateBackupPlan",
             Self::DeleteBackupPoint => "hbr:DeleteBackupPoint",
-            Self::Restore => "hbr:Restore",
+            Self::CreateRestoreJob => "hbr:CreateRestoreJob",
             Self::CreateReplicationVault => "hbr:CreateReplicationVault",
         }
     }

@@ -104,7 +104,7 @@ ids! {
     /// A Cloud Backup vault, such as `v-1`.
     VaultId;
     /// A Cloud Backup policy, such as `po-1`.
-    PolicyId;
+    BackupPolicyId;
     /// A Cloud Backup backup point, such as `bp-1`.
     BackupPointId;
 }

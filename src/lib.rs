@@ -138,7 +138,8 @@
 //!   immutable but holds a point locked by an immutable policy is refused by
 //!   VAULT-5, as deleting it would delete that point.
 //! - Replication is one level deep: a replica is not replicated again
-//!   (VAULT-7). Enabling immutability on a vault enables it on its replicas;
+//!   (VAULT-7). A point may be replicated more than once into its vault's
+//!   replica: each replication run makes a new replica point. Enabling immutability on a vault enables it on its replicas;
 //!   locking a point locks its replicas; a replica point keeps its source's
 //!   retention.
 //! - The ECS snapshot a backup point holds stays an ordinary snapshot
@@ -215,14 +216,14 @@ pub use directory::{Folder, ResourceDirectory};
 pub use disk::{Disk, DiskCategory, Encryption};
 pub use event::{DeletionCause, Event, ReleaseReason};
 pub use ids::{
-    AccountId, BackupPointId, DirectoryId, DiskId, FolderId, ImageId, KeyId, MAX_ID_LEN,
-    ObjectKind, PolicyId, RegionId, ShareId, SnapshotId, UserId, VaultId, is_well_formed,
+    AccountId, BackupPointId, BackupPolicyId, DirectoryId, DiskId, FolderId, ImageId, KeyId,
+    MAX_ID_LEN, ObjectKind, RegionId, ShareId, SnapshotId, UserId, VaultId, is_well_formed,
 };
 pub use image::{Image, ImageSource};
 pub use key::{Key, KeyProblem};
 pub use limits::Limits;
 pub use lineage::{BillingBasis, CopyLineage, LineageRoot};
-pub use load::{CopyDefect, StateError};
+pub use load::{BackupDefect, CopyDefect, StateError};
 pub use lock::{Lock, LockQuery, LockState, LockView};
 pub use machine::Transition;
 pub use query::DeletionReport;

@@ -3,7 +3,8 @@
 //! Every entry point first catches the state up with time: the events that
 //! time alone caused by `now` (GEN-6) come first, then the command's own.
 //! Catching up copies nothing: the command is decided on the state as it
-//! is, with the snapshots those events release set aside ([`Pending`]).
+//! is, with the snapshots those events release and the backup points they
+//! delete set aside ([`Pending`]).
 
 use std::collections::BTreeSet;
 
@@ -255,10 +256,11 @@ impl State {
 }
 
 /// The time-caused events due by an instant and not yet recorded, with the
-/// snapshots they release. Of those events only releases change what a
-/// rule can see (cooling-off ends and lock expiries are computed from `now`
-/// on demand), so deciding on the recorded state with the released
-/// snapshots set aside is deciding on the state after the events.
+/// snapshots they release and the backup points they delete. Of those
+/// events only these change what a rule can see (cooling-off ends, lock
+/// and view expiries are computed from `now` on demand), so deciding on
+/// the recorded state with them set aside is deciding on the state after
+/// the events.
 pub(crate) struct Pending {
     pub(crate) events: Vec<Event>,
     pub(crate) released: BTreeSet<SnapshotId>,

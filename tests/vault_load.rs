@@ -13,7 +13,8 @@ use common::*;
 use load_support::*;
 use serde_json::{Value, json};
 use snapguard::{
-    Actor, Command, CreateRegion, ObjectKind, PolicyKind, State, StateError, VaultKind,
+    Actor, BackupDefect, Command, CreateRegion, ObjectKind, PolicyKind, State, StateError,
+    VaultKind,
 };
 use vault_support::*;
 
@@ -111,11 +112,11 @@ fn point<'a>(json: &'a mut Value, id: &str) -> &'a mut Value {
     record(&mut json["backup"], "points", id)
 }
 
-fn inconsistent(kind: ObjectKind, id: &str, problem: &'static str) -> StateError {
+fn inconsistent(kind: ObjectKind, id: &str, defect: BackupDefect) -> StateError {
     StateError::InconsistentBackup {
         kind,
         id: id.into(),
-        problem,
+        defect,
     }
 }
 
@@ -228,7 +229,7 @@ fn vault_5_reloaded_state_decides_the_same() {
 
 #[test]
 fn vault_2_loaded_immutable_vault_of_an_unsupported_kind_refused() {
-    let problem = "its kind cannot be immutable";
+    let problem = BackupDefect::KindCannotBeImmutable;
     tampered(
         |j| vault(j, "v-n")["immutable_since"] = json!(clock()),
         inconsistent(ObjectKind::Vault, "v-n", problem),
@@ -266,7 +267,7 @@ fn vault_1_loaded_vault_of_an_unknown_account_or_region_or_after_the_clock_refus
 
 #[test]
 fn vault_7_loaded_replica_vault_its_source_does_not_allow_refused() {
-    let problem = "it is not a replica its source allows";
+    let problem = BackupDefect::ReplicaUnlikeSource;
     let refused = |id| inconsistent(ObjectKind::Vault, id, problem);
     // In its source's region.
     tampered(
@@ -313,7 +314,7 @@ fn vault_2_loaded_immutable_policy_into_an_unsupported_vault_refused() {
         inconsistent(
             ObjectKind::BackupPolicy,
             "po-n",
-            "its vault cannot be immutable",
+            BackupDefect::VaultCannotBeImmutable,
         ),
     );
 }
@@ -325,7 +326,7 @@ fn vault_4_loaded_policy_of_another_account_elsewhere_or_later_refused() {
         inconsistent(
             ObjectKind::BackupPolicy,
             "po-g",
-            "it is not its vault's owner's",
+            BackupDefect::NotItsVaultOwners,
         ),
     );
     for missing in ["v-9", "v-x"] {
@@ -347,7 +348,7 @@ fn vault_4_loaded_policy_of_another_account_elsewhere_or_later_refused() {
 
 #[test]
 fn vault_5_loaded_point_held_at_or_past_its_retention_end_refused() {
-    let problem = "its retention has ended";
+    let problem = BackupDefect::RetentionEnded;
     for end in [clock() - secs(1), clock()] {
         tampered(
             |j| point(j, "bp-d")["retention"] = until(end),
@@ -365,7 +366,7 @@ fn vault_5_loaded_point_held_at_or_past_its_retention_end_refused() {
 
 #[test]
 fn vault_4_loaded_unlocked_point_that_immutability_locks_refused() {
-    let problem = "it should be locked";
+    let problem = BackupDefect::ShouldBeLocked;
     // In an immutable vault, of an immutable general policy, and made by an
     // ECS instance policy after it became immutable.
     for id in ["bp-2", "bp-a", "bp-g1", "bp-e-new", "bp-1r"] {
@@ -382,7 +383,7 @@ fn vault_4_loaded_unlocked_point_that_immutability_locks_refused() {
 
 #[test]
 fn vault_7_loaded_replica_point_less_protected_than_its_source_refused() {
-    let problem = "it is less protected than its source, or elsewhere";
+    let problem = BackupDefect::LessProtectedThanSource;
     let refused = inconsistent(ObjectKind::BackupPoint, "bp-g1r", problem);
     tampered(
         |j| point(j, "bp-g1r")["locked_since"] = Value::Null,
@@ -414,11 +415,11 @@ fn vault_1_loaded_point_of_another_account_or_policy_refused() {
     let kind = ObjectKind::BackupPoint;
     tampered(
         |j| point(j, "bp-d")["owner"] = json!(OTHER),
-        inconsistent(kind, "bp-d", "it is not its vault's owner's"),
+        inconsistent(kind, "bp-d", BackupDefect::NotItsVaultOwners),
     );
     tampered(
         |j| point(j, "bp-d")["policy"] = json!("po-n"),
-        inconsistent(kind, "bp-d", "its policy backs up elsewhere"),
+        inconsistent(kind, "bp-d", BackupDefect::PolicyElsewhere),
     );
     tampered(
         |j| point(j, "bp-d")["policy"] = json!("po-9"),
@@ -541,5 +542,34 @@ fn vault_1_perm_4_loaded_point_holding_another_accounts_snapshot_refused() {
     assert!(
         load(&json).is_err(),
         "a backup point of OWNER holding OTHER's snapshot loaded"
+    );
+}
+
+#[test]
+fn vault_1_loaded_archive_vault_with_a_retention_out_of_range_refused() {
+    let days = json!({"type": "archive", "retention": {"type": "days", "days": 0}});
+    tampered(
+        |j| vault(j, "v-a")["kind"] = days,
+        inconsistent(ObjectKind::Vault, "v-a", BackupDefect::RetentionOutOfRange),
+    );
+}
+
+#[test]
+fn vault_7_loaded_points_out_of_order_or_place_refused() {
+    let point_kind = ObjectKind::BackupPoint;
+    tampered(
+        |j| point(j, "bp-d")["created_at"] = json!(t0() - days(1)),
+        inconsistent(point_kind, "bp-d", BackupDefect::BeforeItsVault),
+    );
+    // Its policy went with its vault; the point would have gone too.
+    tampered(
+        |j| point(j, "bp-d")["policy"] = json!("po-x"),
+        inconsistent(point_kind, "bp-d", BackupDefect::PolicyElsewhere),
+    );
+    // A replica point holds no snapshot of its own, even once its source
+    // is gone.
+    tampered(
+        |j| point(j, "bp-zr")["snapshot"] = json!("s-1"),
+        inconsistent(point_kind, "bp-zr", BackupDefect::LessProtectedThanSource),
     );
 }

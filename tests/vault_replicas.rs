@@ -35,10 +35,11 @@ fn same_region(vault: &str, region: &str) -> Violation {
     )
 }
 
-fn not_a_replica(vault: &str, replica: &str) -> Violation {
+fn not_a_replica(vault: &str, point: &str, replica: &str) -> Violation {
     replication_refused(
         vault,
         ReplicationProblem::NotAReplica {
+            point: point.into(),
             replica: replica.into(),
         },
     )
@@ -268,11 +269,26 @@ fn vault_7_replica_of_a_replica_refused() {
     let problem = ReplicationProblem::ReplicaOfReplica {
         source: "v-1".into(),
     };
-    for region in [THIRD_REGION, REGION, OTHER_REGION] {
+    for region in [THIRD_REGION, REGION] {
         let cmd = replicate_vault("v-r", "v-rr", region);
         let v = w.refused(&root(OWNER), cmd, RuleId::Vault7);
         assert_eq!(v, replication_refused("v-r", problem.clone()));
     }
+    // Into its own region: the region is checked first, and both are found.
+    let cmd = replicate_vault("v-r", "v-rr", OTHER_REGION);
+    let same = ReplicationProblem::SameRegion {
+        region: OTHER_REGION.into(),
+    };
+    let v = w.refused(&root(OWNER), cmd.clone(), RuleId::Vault7);
+    assert_eq!(v, replication_refused("v-r", same.clone()));
+    let found = w.state.explain(w.now, &root(OWNER), &cmd.into());
+    assert_eq!(
+        found,
+        [
+            replication_refused("v-r", same),
+            replication_refused("v-r", problem.clone())
+        ]
+    );
     // Even once its source is gone, a replica stays one.
     w.ok(&root(OWNER), delete_vault("v-1"));
     let replica = w.state.vault(&"v-r".into()).unwrap();
@@ -297,12 +313,12 @@ fn vault_7_point_replicated_only_into_a_replica_of_its_vault() {
     for vault in ["v-1", "v-2", "v-2r"] {
         let cmd = replicate_point("bp-1", "bp-x", vault);
         let v = w.refused(&Actor::Platform, cmd, RuleId::Vault7);
-        assert_eq!(v, not_a_replica("v-1", vault));
+        assert_eq!(v, not_a_replica("v-1", "bp-1", vault));
     }
     // A replica point is not replicated again into its own vault.
     let cmd = replicate_point("bp-1r", "bp-x", "v-r");
     let v = w.refused(&Actor::Platform, cmd, RuleId::Vault7);
-    assert_eq!(v, not_a_replica("v-r", "v-r"));
+    assert_eq!(v, not_a_replica("v-r", "bp-1r", "v-r"));
     // A second replica of one point, into the same replica vault, is fine.
     w.ok(&Actor::Platform, replicate_point("bp-1", "bp-1r2", "v-r"));
 }

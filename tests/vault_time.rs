@@ -381,7 +381,7 @@ fn vault_8_restores_accepted_from_locked_points() {
     let nobody = w.user(OWNER, "u-0", vec![]);
     let v = w.refused(&nobody, restore("bp-1"), RuleId::Perm1);
     let arn = "acs:hbr:cn-hangzhou:1001:vault/v-1/backuppoint/bp-1";
-    assert_eq!(v, denied(&nobody, Action::Restore, arn));
+    assert_eq!(v, denied(&nobody, Action::CreateRestoreJob, arn));
     w.refused(&root(OTHER), restore("bp-1"), RuleId::Perm4);
     w.refused(&root(OWNER), restore("bp-9"), RuleId::Gen4);
 }

@@ -4,7 +4,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    BackupPointId, ImmutableTarget, PolicyId, PolicyKind, RegionId, SnapshotId, VaultId, VaultKind,
+    BackupPointId, BackupPolicyId, ImmutableTarget, PolicyKind, RegionId, SnapshotId, VaultId,
+    VaultKind,
 };
 
 /// Creates a vault of the actor's account (`hbr:CreateVault`). An archive
@@ -28,7 +29,7 @@ pub struct CreateVault {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CreateBackupPolicy {
     /// The new policy's id.
-    pub policy: PolicyId,
+    pub policy: BackupPolicyId,
     /// The vault it backs up into.
     pub vault: VaultId,
     /// Its kind.
@@ -74,7 +75,7 @@ pub struct CreateBackupPoint {
     /// The vault it is stored in.
     pub vault: VaultId,
     /// The policy that made it, backing up into the same vault.
-    pub policy: Option<PolicyId>,
+    pub policy: Option<BackupPolicyId>,
     /// The ECS snapshot it holds, of the vault's account, if it backs up a
     /// disk.
     pub snapshot: Option<SnapshotId>,
@@ -91,7 +92,7 @@ pub struct DeleteBackupPoint {
     pub point: BackupPointId,
 }
 
-/// Restores from a backup point (`hbr:Restore`); immutability never stops
+/// Restores from a backup point (`hbr:CreateRestoreJob`); immutability never stops
 /// it (VAULT-8).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RestoreBackupPoint {

@@ -23,6 +23,7 @@ mod sharing;
 mod vaults;
 
 pub use copies::CopyDefect;
+pub use vaults::BackupDefect;
 
 /// Why a serialized state was refused: it breaks an invariant that no
 /// accepted history can break.
@@ -137,14 +138,14 @@ pub enum StateError {
     /// does not support it, a replica less protected than its source or in
     /// its region, a point unlocked in an immutable vault or policy, or
     /// held past its retention end.
-    #[error("{kind} `{id}` is inconsistent: {problem}")]
+    #[error("{kind} `{id}` is inconsistent: {defect}")]
     InconsistentBackup {
         /// The kind of object.
         kind: ObjectKind,
         /// Its id.
         id: String,
         /// What is wrong.
-        problem: &'static str,
+        defect: BackupDefect,
     },
     /// A sharing quota is exceeded (SHARE-1 or SHARE-2).
     #[error("the quota of {rule} is exceeded by `{id}`")]

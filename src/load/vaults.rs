@@ -4,11 +4,76 @@
 
 use serde::{Deserialize, Serialize};
 
+use std::fmt;
+
 use chrono::{DateTime, Utc};
 
 use super::{StateError, created_by, dangling, live_and_retired, unique};
 use crate::vault::{Backup, BackupIndex, BackupRetired};
-use crate::{BackupPoint, BackupPolicy, ObjectKind as K, PolicyKind, State, Vault};
+use crate::{
+    BackupPoint, BackupPolicy, ObjectKind as K, PolicyKind, RetentionRequest, State, Vault,
+    VaultKind,
+};
+
+/// What makes a loaded vault, backup policy or backup point one no
+/// accepted history can make ([`StateError::InconsistentBackup`]).
+///
+/// Non-exhaustive: later versions may check more, so a `match` outside the
+/// crate needs a wildcard arm.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BackupDefect {
+    /// A vault is immutable, but its kind does not support it (VAULT-2).
+    KindCannotBeImmutable,
+    /// A policy is immutable, but its vault's kind does not support it
+    /// (VAULT-2).
+    VaultCannotBeImmutable,
+    /// An archive vault's retention is out of the retention range.
+    RetentionOutOfRange,
+    /// A replica vault is in its source's region, of another owner or
+    /// kind, a replica of a replica, or less immutable (VAULT-7).
+    ReplicaUnlikeSource,
+    /// A policy or point is not its vault's owner's.
+    NotItsVaultOwners,
+    /// It was created before its vault, or before its source.
+    BeforeItsVault,
+    /// It became immutable or locked before it existed or after the clock.
+    Undated,
+    /// A point holds another account's snapshot.
+    OthersSnapshot,
+    /// A point's policy backs up into another vault, or was deleted while
+    /// the point stayed.
+    PolicyElsewhere,
+    /// A point is held past its retention end (VAULT-5).
+    RetentionEnded,
+    /// A point is unlocked although its vault or policy locks it (VAULT-4).
+    ShouldBeLocked,
+    /// A point is locked although nothing could have locked it (VAULT-4).
+    NothingCouldLock,
+    /// A replica point is outside a replica of its source's vault, carries
+    /// a policy or snapshot, or is less protected than its source (VAULT-7).
+    LessProtectedThanSource,
+}
+
+impl fmt::Display for BackupDefect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::KindCannotBeImmutable => "its kind cannot be immutable",
+            Self::VaultCannotBeImmutable => "its vault cannot be immutable",
+            Self::RetentionOutOfRange => "its retention is out of range",
+            Self::ReplicaUnlikeSource => "it is not a replica its source allows",
+            Self::NotItsVaultOwners => "it is not its vault's owner's",
+            Self::BeforeItsVault => "it was created before its vault or source",
+            Self::Undated => "it became immutable or locked before it existed or after the clock",
+            Self::OthersSnapshot => "it holds another's snapshot",
+            Self::PolicyElsewhere => "its policy backs up elsewhere or is gone",
+            Self::RetentionEnded => "its retention has ended",
+            Self::ShouldBeLocked => "it should be locked",
+            Self::NothingCouldLock => "nothing could have locked it",
+            Self::LessProtectedThanSource => "it is less protected than its source, or elsewhere",
+        })
+    }
+}
 
 /// Cloud Backup's part of a serialized state.
 #[derive(Serialize, Deserialize)]
@@ -60,13 +125,11 @@ impl TryFrom<BackupData> for Backup {
     }
 }
 
-const UNDATED: &str = "it became immutable or locked before it existed or after the clock";
-
-fn inconsistent(kind: K, id: &str, problem: &'static str) -> StateError {
+fn inconsistent(kind: K, id: &str, defect: BackupDefect) -> StateError {
     StateError::InconsistentBackup {
         kind,
         id: id.to_owned(),
-        problem,
+        defect,
     }
 }
 
@@ -102,18 +165,25 @@ impl State {
                 return Err(inconsistent(
                     K::BackupPolicy,
                     id,
-                    "it is not its vault's owner's",
+                    BackupDefect::NotItsVaultOwners,
                 ));
             }
             if policy.immutable_since.is_some() && !vault.kind.supports_immutability() {
                 return Err(inconsistent(
                     K::BackupPolicy,
                     id,
-                    "its vault cannot be immutable",
+                    BackupDefect::VaultCannotBeImmutable,
                 ));
             }
             if !self.dated(policy.immutable_since, policy.created_at) {
-                return Err(inconsistent(K::BackupPolicy, id, UNDATED));
+                return Err(inconsistent(K::BackupPolicy, id, BackupDefect::Undated));
+            }
+            if policy.created_at < vault.created_at {
+                return Err(inconsistent(
+                    K::BackupPolicy,
+                    id,
+                    BackupDefect::BeforeItsVault,
+                ));
             }
         }
         for point in backup.points.values() {
@@ -132,10 +202,27 @@ impl State {
         }
         created_by(self.clock, K::Vault, id, vault.created_at)?;
         if vault.is_immutable() && !vault.kind.supports_immutability() {
-            return Err(inconsistent(K::Vault, id, "its kind cannot be immutable"));
+            return Err(inconsistent(
+                K::Vault,
+                id,
+                BackupDefect::KindCannotBeImmutable,
+            ));
         }
         if !self.dated(vault.immutable_since, vault.created_at) {
-            return Err(inconsistent(K::Vault, id, UNDATED));
+            return Err(inconsistent(K::Vault, id, BackupDefect::Undated));
+        }
+        if let VaultKind::Archive {
+            retention: RetentionRequest::Days(days),
+        } = vault.kind
+        {
+            let limits = &self.limits;
+            if !(limits.min_retention_days..=limits.max_retention_days).contains(&days) {
+                return Err(inconsistent(
+                    K::Vault,
+                    id,
+                    BackupDefect::RetentionOutOfRange,
+                ));
+            }
         }
         let Some(source_id) = &vault.replica_of else {
             return Ok(());
@@ -145,6 +232,7 @@ impl State {
         }
         if let Some(source) = self.backup.vaults.get(source_id) {
             let unlike = source.region == vault.region
+                || source.created_at > vault.created_at
                 || source.owner != vault.owner
                 || source.kind != vault.kind
                 || source.replica_of.is_some()
@@ -153,7 +241,7 @@ impl State {
                 return Err(inconsistent(
                     K::Vault,
                     id,
-                    "it is not a replica its source allows",
+                    BackupDefect::ReplicaUnlikeSource,
                 ));
             }
         }
@@ -167,11 +255,18 @@ impl State {
             return Err(dangling(K::BackupPoint, id, K::Vault, point.vault.as_str()));
         };
         created_by(self.clock, K::BackupPoint, id, point.created_at)?;
+        if point.created_at < vault.created_at {
+            return Err(inconsistent(
+                K::BackupPoint,
+                id,
+                BackupDefect::BeforeItsVault,
+            ));
+        }
         if point.owner != vault.owner {
             return Err(inconsistent(
                 K::BackupPoint,
                 id,
-                "it is not its vault's owner's",
+                BackupDefect::NotItsVaultOwners,
             ));
         }
         if let Some(snapshot) = &point.snapshot {
@@ -186,12 +281,12 @@ impl State {
                 return Err(inconsistent(
                     K::BackupPoint,
                     id,
-                    "it holds another's snapshot",
+                    BackupDefect::OthersSnapshot,
                 ));
             }
         }
         if !self.dated(point.locked_since, point.created_at) {
-            return Err(inconsistent(K::BackupPoint, id, UNDATED));
+            return Err(inconsistent(K::BackupPoint, id, BackupDefect::Undated));
         }
         let policy = match &point.policy {
             Some(policy_id) => match backup.policies.get(policy_id) {
@@ -199,11 +294,18 @@ impl State {
                     return Err(inconsistent(
                         K::BackupPoint,
                         id,
-                        "its policy backs up elsewhere",
+                        BackupDefect::PolicyElsewhere,
                     ));
                 }
                 Some(policy) => Some(policy),
-                None if backup.policy_id_taken(policy_id) => None,
+                // Policies go only with their vault, and its points.
+                None if backup.policy_id_taken(policy_id) => {
+                    return Err(inconsistent(
+                        K::BackupPoint,
+                        id,
+                        BackupDefect::PolicyElsewhere,
+                    ));
+                }
                 None => {
                     return Err(dangling(
                         K::BackupPoint,
@@ -221,7 +323,11 @@ impl State {
             .end()
             .is_some_and(|end| self.clock.is_none_or(|clock| end <= clock));
         if ended {
-            return Err(inconsistent(K::BackupPoint, id, "its retention has ended"));
+            return Err(inconsistent(
+                K::BackupPoint,
+                id,
+                BackupDefect::RetentionEnded,
+            ));
         }
         let locked = point.locked_since.is_some();
         // Made after its ECS instance policy became immutable: at the same
@@ -235,7 +341,11 @@ impl State {
         };
         let must_lock = vault.is_immutable() || by_policy(|made, since| made > since);
         if must_lock && !locked {
-            return Err(inconsistent(K::BackupPoint, id, "it should be locked"));
+            return Err(inconsistent(
+                K::BackupPoint,
+                id,
+                BackupDefect::ShouldBeLocked,
+            ));
         }
         let source_locked = point.replica_of.as_ref().is_some_and(|source| {
             backup
@@ -249,7 +359,7 @@ impl State {
             return Err(inconsistent(
                 K::BackupPoint,
                 id,
-                "nothing could have locked it",
+                BackupDefect::NothingCouldLock,
             ));
         }
         if let Some(source_id) = &point.replica_of {
@@ -261,7 +371,23 @@ impl State {
                     source_id.as_str(),
                 ));
             }
+            let elsewhere =
+                vault.replica_of.is_none() || point.policy.is_some() || point.snapshot.is_some();
+            if elsewhere {
+                return Err(inconsistent(
+                    K::BackupPoint,
+                    id,
+                    BackupDefect::LessProtectedThanSource,
+                ));
+            }
             if let Some(source) = backup.points.get(source_id) {
+                if source.created_at > point.created_at {
+                    return Err(inconsistent(
+                        K::BackupPoint,
+                        id,
+                        BackupDefect::BeforeItsVault,
+                    ));
+                }
                 let unlike = vault.replica_of.as_ref() != Some(&source.vault)
                     || source.retention != point.retention
                     || (source.locked_since.is_some() && !locked);
@@ -269,7 +395,7 @@ impl State {
                     return Err(inconsistent(
                         K::BackupPoint,
                         id,
-                        "it is less protected than its source, or elsewhere",
+                        BackupDefect::LessProtectedThanSource,
                     ));
                 }
             }

@@ -6,9 +6,9 @@ use chrono::{DateTime, Utc};
 
 use crate::decide::{Ctx, Step, Verdict, not_found, owned};
 use crate::{
-    AccountId, Action, Actor, BackupPoint, BackupPointId, BackupPolicy, CreateBackupPoint,
-    CreateBackupPolicy, CreateVault, DeleteBackupPoint, DeleteVault, DisableImmutability,
-    EnableImmutability, Event, ImmutableTarget, ObjectKind, PolicyId, PolicyKind,
+    AccountId, Action, Actor, BackupPoint, BackupPointId, BackupPolicy, BackupPolicyId,
+    CreateBackupPoint, CreateBackupPolicy, CreateVault, DeleteBackupPoint, DeleteVault,
+    DisableImmutability, EnableImmutability, Event, ImmutableTarget, ObjectKind, PolicyKind,
     ReplicateBackupPoint, ReplicateVault, ReplicationProblem, RestoreBackupPoint, Retention,
     RetentionRequest, RuleId, Vault, VaultId, VaultKind, Violation,
 };
@@ -31,7 +31,7 @@ impl Ctx<'_> {
     }
 
     /// A backup policy (GEN-4).
-    fn policy(&self, id: &PolicyId) -> Result<&BackupPolicy, Violation> {
+    fn policy(&self, id: &BackupPolicyId) -> Result<&BackupPolicy, Violation> {
         self.state
             .backup
             .policies
@@ -358,12 +358,12 @@ fn unlocked(point: &BackupPoint, now: DateTime<Utc>) -> Result<(), Violation> {
 }
 
 /// VAULT-8. Checks: a customer; its own point (GEN-4, PERM-4);
-/// `hbr:Restore` (PERM-1). Locks never stop a restore.
+/// `hbr:CreateRestoreJob` (PERM-1). Locks never stop a restore.
 pub(crate) fn restore(ctx: &Ctx<'_>, c: &RestoreBackupPoint, v: &mut Verdict) -> Step<Vec<Event>> {
     let account = ctx.customer("restore_backup_point")?;
     let point = ctx.own_point(account, &c.point)?;
     let vault = ctx.vault(&point.vault)?;
-    v.check(ctx.authorize(Action::Restore, point_resource(vault, point)))?;
+    v.check(ctx.authorize(Action::CreateRestoreJob, point_resource(vault, point)))?;
     Ok(vec![Event::BackupPointRestored {
         at: ctx.now,
         point: point.id.clone(),
@@ -378,16 +378,18 @@ pub(crate) fn delete_vault(ctx: &Ctx<'_>, c: &DeleteVault, v: &mut Verdict) -> S
     let account = ctx.customer("delete_vault")?;
     let vault = ctx.own_vault(account, &c.vault)?;
     v.check(ctx.authorize(Action::DeleteVault, vault_resource(vault)))?;
-    let (holding, rule) = if vault.is_immutable() {
-        (last_to_end(ctx.points_of(&vault.id)), RuleId::Vault6)
+    let index = &ctx.state.backup.index;
+    let (ends, rule) = if vault.is_immutable() {
+        (&index.ends_of_vault, RuleId::Vault6)
     } else {
-        let locked = ctx.points_of(&vault.id).filter(|p| p.is_locked_at(ctx.now));
-        (last_to_end(locked), RuleId::Vault5)
+        (&index.locked_ends_of_vault, RuleId::Vault5)
     };
-    if let Some(last) = holding {
+    // The point held longest; if even its retention ended, none holds.
+    let last = ends.get(&vault.id).and_then(BTreeSet::last);
+    if let Some((_, until, _)) = last.filter(|(_, end, _)| end.is_none_or(|end| ctx.now < end)) {
         v.check(Err(Violation::VaultNotDeletable {
             vault: vault.id.clone(),
-            until: last.retention.end(),
+            until: *until,
             rule,
         }))?;
     }
@@ -405,14 +407,6 @@ pub(crate) fn delete_vault(ctx: &Ctx<'_>, c: &DeleteVault, v: &mut Verdict) -> S
     Ok(events)
 }
 
-/// The point whose retention ends last; a permanent one never ends.
-fn last_to_end<'p>(points: impl Iterator<Item = &'p BackupPoint>) -> Option<&'p BackupPoint> {
-    points.max_by_key(|point| {
-        let end = point.retention.end();
-        (end.is_none(), end)
-    })
-}
-
 /// VAULT-7. Checks, in order: a customer; its own vault (GEN-4, PERM-4);
 /// the region exists (GEN-4); a fresh replica id (GEN-4, GEN-5);
 /// `hbr:CreateReplicationVault` (PERM-1); another region, and a source that
@@ -428,20 +422,19 @@ pub(crate) fn replicate_vault(
     let taken = ctx.state.backup.vault_id_taken(&c.replica);
     ctx.fresh(ObjectKind::Vault, c.replica.as_str(), taken)?;
     v.check(ctx.authorize(Action::CreateReplicationVault, vault_resource(source)))?;
-    let problem = if let Some(of) = &source.replica_of {
-        Some(ReplicationProblem::ReplicaOfReplica { source: of.clone() })
-    } else if source.region == c.region {
-        Some(ReplicationProblem::SameRegion {
+    let refused = |problem| Violation::ReplicationRefused {
+        vault: source.id.clone(),
+        problem,
+    };
+    v.ensure(source.region != c.region, || {
+        refused(ReplicationProblem::SameRegion {
             region: c.region.clone(),
         })
-    } else {
-        None
-    };
-    if let Some(problem) = problem {
-        v.check(Err(Violation::ReplicationRefused {
-            vault: source.id.clone(),
-            problem,
-        }))?;
+    })?;
+    if let Some(of) = &source.replica_of {
+        v.check(Err(refused(ReplicationProblem::ReplicaOfReplica {
+            source: of.clone(),
+        })))?;
     }
     let replica = Vault {
         id: c.replica.clone(),
@@ -476,6 +469,7 @@ pub(crate) fn replicate_point(
         Violation::ReplicationRefused {
             vault: point.vault.clone(),
             problem: ReplicationProblem::NotAReplica {
+                point: point.id.clone(),
                 replica: vault.id.clone(),
             },
         }

@@ -12,7 +12,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    AccountId, BackupPointId, PolicyId, RegionId, Retention, RetentionRequest, SnapshotId, VaultId,
+    AccountId, BackupPointId, BackupPolicyId, RegionId, Retention, RetentionRequest, SnapshotId,
+    VaultId,
 };
 
 pub(crate) mod commands;
@@ -36,10 +37,13 @@ pub enum VaultKind {
     /// A database vault of Realtime Backup.
     DatabaseRealtime,
     /// NAS Backup, free for 30 days.
+    #[serde(rename = "nas_free_30_days")]
     NasFree30Days,
     /// OSS Backup, free for 30 days.
+    #[serde(rename = "oss_free_30_days")]
     OssFree30Days,
     /// Tablestore Backup, free for 30 days.
+    #[serde(rename = "tablestore_free_30_days")]
     TablestoreFree30Days,
     /// An archive vault, keeping its backup points permanently or for a
     /// number of days from their creation.
@@ -148,7 +152,7 @@ pub enum PolicyKind {
 #[non_exhaustive]
 pub struct BackupPolicy {
     /// Its id.
-    pub id: PolicyId,
+    pub id: BackupPolicyId,
     /// The account that owns it.
     pub owner: AccountId,
     /// The vault it backs up into.
@@ -177,9 +181,10 @@ pub struct BackupPoint {
     pub owner: AccountId,
     /// The policy that made it, if one did.
     #[serde(deserialize_with = "Option::deserialize")]
-    pub policy: Option<PolicyId>,
-    /// The ECS snapshot it holds, if it backs up a disk; immutability does
-    /// not hinder that snapshot's use (VAULT-8).
+    pub policy: Option<BackupPolicyId>,
+    /// The ECS snapshot it was made from, if it backs up a disk. The point
+    /// holds its own copy of the data, so the snapshot keeps following its
+    /// own rules: immutability does not hinder its use (VAULT-8).
     #[serde(deserialize_with = "Option::deserialize")]
     pub snapshot: Option<SnapshotId>,
     /// How long it is kept; at its end it is deleted (VAULT-5).
@@ -196,21 +201,27 @@ pub struct BackupPoint {
 }
 
 impl BackupPoint {
-    /// Whether it is locked at `now`: locked, and its retention not ended.
+    /// Whether it is locked at `now`: locked by then, and its retention
+    /// not ended.
     #[must_use]
     pub fn is_locked_at(&self, now: DateTime<Utc>) -> bool {
-        self.locked_since.is_some() && self.retention.end().is_none_or(|end| now < end)
+        self.locked_since.is_some_and(|since| since <= now)
+            && self.retention.end().is_none_or(|end| now < end)
     }
 }
 
 /// What immutability is enabled on: a vault or a backup policy.
+///
+/// Non-exhaustive: later versions may add targets, so a `match` outside
+/// the crate needs a wildcard arm.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(tag = "type", content = "id", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum ImmutableTarget {
     /// A vault.
     Vault(VaultId),
     /// A backup policy.
-    Policy(PolicyId),
+    Policy(BackupPolicyId),
 }
 
 impl fmt::Display for ImmutableTarget {
@@ -243,6 +254,8 @@ pub enum ReplicationProblem {
     },
     /// A backup point is replicated only into a replica of its vault.
     NotAReplica {
+        /// The backup point.
+        point: BackupPointId,
         /// The vault named as the replica.
         replica: VaultId,
     },
@@ -257,7 +270,10 @@ impl fmt::Display for ReplicationProblem {
             Self::ReplicaOfReplica { source } => {
                 write!(f, "it is itself a replica of vault `{source}`")
             }
-            Self::NotAReplica { replica } => write!(f, "vault `{replica}` is not its replica"),
+            Self::NotAReplica { point, replica } => write!(
+                f,
+                "vault `{replica}` is not its replica, to hold backup point `{point}`"
+            ),
         }
     }
 }
@@ -267,7 +283,7 @@ impl fmt::Display for ReplicationProblem {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub(crate) struct Backup {
     pub(crate) vaults: BTreeMap<VaultId, Vault>,
-    pub(crate) policies: BTreeMap<PolicyId, BackupPolicy>,
+    pub(crate) policies: BTreeMap<BackupPolicyId, BackupPolicy>,
     pub(crate) points: BTreeMap<BackupPointId, BackupPoint>,
     pub(crate) retired: BackupRetired,
     pub(crate) index: BackupIndex,
@@ -278,7 +294,7 @@ pub(crate) struct Backup {
 #[serde(deny_unknown_fields)]
 pub(crate) struct BackupRetired {
     pub(crate) vaults: BTreeSet<VaultId>,
-    pub(crate) policies: BTreeSet<PolicyId>,
+    pub(crate) policies: BTreeSet<BackupPolicyId>,
     pub(crate) points: BTreeSet<BackupPointId>,
 }
 
@@ -288,23 +304,30 @@ pub(crate) struct BackupIndex {
     /// The backup points of each vault.
     pub(crate) points_of_vault: BTreeMap<VaultId, BTreeSet<BackupPointId>>,
     /// The backup points each policy made (VAULT-4).
-    pub(crate) points_of_policy: BTreeMap<PolicyId, BTreeSet<BackupPointId>>,
+    pub(crate) points_of_policy: BTreeMap<BackupPolicyId, BTreeSet<BackupPointId>>,
     /// The policies backing up into each vault.
-    pub(crate) policies_of_vault: BTreeMap<VaultId, BTreeSet<PolicyId>>,
+    pub(crate) policies_of_vault: BTreeMap<VaultId, BTreeSet<BackupPolicyId>>,
     /// The replicas of each vault (VAULT-7).
     pub(crate) replicas_of: BTreeMap<VaultId, BTreeSet<VaultId>>,
     /// The replicas of each backup point (VAULT-7).
     pub(crate) replicas_of_point: BTreeMap<BackupPointId, BTreeSet<BackupPointId>>,
     /// Retention ends of backup points, earliest first (VAULT-5).
     pub(crate) expiries: BTreeSet<(DateTime<Utc>, BackupPointId)>,
+    /// The retention ends of each vault's points, and of its locked
+    /// points, permanent ones last: what holds a vault (VAULT-5, VAULT-6).
+    pub(crate) ends_of_vault: BTreeMap<VaultId, BTreeSet<EndOf>>,
+    pub(crate) locked_ends_of_vault: BTreeMap<VaultId, BTreeSet<EndOf>>,
 }
+
+/// A backup point's retention end, ordered with permanent ones last.
+pub(crate) type EndOf = (bool, Option<DateTime<Utc>>, BackupPointId);
 
 impl Backup {
     pub(crate) fn vault_id_taken(&self, id: &VaultId) -> bool {
         self.vaults.contains_key(id) || self.retired.vaults.contains(id)
     }
 
-    pub(crate) fn policy_id_taken(&self, id: &PolicyId) -> bool {
+    pub(crate) fn policy_id_taken(&self, id: &BackupPolicyId) -> bool {
         self.policies.contains_key(id) || self.retired.policies.contains(id)
     }
 

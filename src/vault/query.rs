@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::{BackupPoint, BackupPolicy, Vault};
-use crate::{BackupPointId, PolicyId, State, VaultId};
+use crate::{BackupPointId, BackupPolicyId, State, VaultId};
 
 /// A backup point of a vault report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -62,7 +62,7 @@ impl State {
 
     /// A backup policy.
     #[must_use]
-    pub fn backup_policy(&self, id: &PolicyId) -> Option<&BackupPolicy> {
+    pub fn backup_policy(&self, id: &BackupPolicyId) -> Option<&BackupPolicy> {
         self.backup.policies.get(id)
     }
 

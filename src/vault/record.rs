@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use chrono::{DateTime, Utc};
 
-use super::{Backup, BackupIndex, BackupPoint};
+use super::{Backup, BackupIndex, BackupPoint, EndOf};
 use crate::{BackupPointId, Event, ImmutableTarget, State};
 
 impl State {
@@ -51,7 +51,9 @@ impl State {
             }
             Event::BackupPointLocked { at, point } => {
                 if let Some(point) = backup.points.get_mut(point) {
+                    backup.index.remove_point(point);
                     point.locked_since.get_or_insert(*at);
+                    backup.index.add_point(point);
                 }
             }
             Event::BackupPointDeleted { point, .. } | Event::BackupPointExpired { point, .. } => {
@@ -132,6 +134,10 @@ impl BackupIndex {
         if let Some(end) = point.retention.end() {
             self.expiries.insert((end, point.id.clone()));
         }
+        insert(&mut self.ends_of_vault, &point.vault, &end_of(point));
+        if point.locked_since.is_some() {
+            insert(&mut self.locked_ends_of_vault, &point.vault, &end_of(point));
+        }
     }
 
     fn remove_point(&mut self, point: &BackupPoint) {
@@ -145,7 +151,15 @@ impl BackupIndex {
         if let Some(end) = point.retention.end() {
             self.expiries.remove(&(end, point.id.clone()));
         }
+        remove(&mut self.ends_of_vault, &point.vault, &end_of(point));
+        remove(&mut self.locked_ends_of_vault, &point.vault, &end_of(point));
     }
+}
+
+/// A point's retention end, ordered with permanent ones last.
+fn end_of(point: &BackupPoint) -> EndOf {
+    let end = point.retention.end();
+    (end.is_none(), end, point.id.clone())
 }
 
 /// Adds `value` to the set under `key`.

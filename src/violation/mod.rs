@@ -674,7 +674,7 @@ pub enum Violation {
         kind: VaultKind,
     },
     /// VAULT-3: immutability is never disabled.
-    #[error("immutability cannot be disabled, once enabled, on {target}")]
+    #[error("immutability, once enabled, is never disabled ({target})")]
     ImmutabilityIrreversible {
         /// The vault or policy.
         target: ImmutableTarget,
@@ -693,8 +693,12 @@ pub enum Violation {
     /// point whose retention has not ended; VAULT-5: another vault is not
     /// deleted while it holds a locked backup point, which would go with it.
     #[error(
-        "vault `{vault}` holds {} backup points kept {}",
-        if *.rule == RuleId::Vault6 { "immutable" } else { "locked" },
+        "vault `{vault}` cannot be deleted: {} kept {}",
+        if *.rule == RuleId::Vault6 {
+            "it is immutable and holds a backup point"
+        } else {
+            "it holds a locked backup point"
+        },
         until_phrase(.until)
     )]
     VaultNotDeletable {
@@ -725,7 +729,7 @@ pub enum Violation {
 /// "until <instant>", or "for good" when there is no end.
 fn until_phrase(until: &Option<DateTime<Utc>>) -> String {
     until.as_ref().map_or_else(
-        || "for good: a retention is permanent".to_owned(),
+        || "for good: its retention is permanent".to_owned(),
         |end| format!("until {}", rfc3339(end)),
     )
 }
