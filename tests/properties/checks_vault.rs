@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 use snapguard::{
-    Actor, BackupPointId, Command, Event, ImmutableTarget, PolicyId, PolicyKind,
+    Actor, BackupPointId, BackupPolicyId, Command, Event, ImmutableTarget, PolicyKind,
     ReplicationProblem, Retention, RuleId, State, Vault, VaultId, Violation,
 };
 
@@ -38,7 +38,7 @@ pub(crate) struct VaultModel {
     /// Every vault ever created.
     vaults: BTreeSet<VaultId>,
     /// Every policy ever created.
-    policies: BTreeSet<PolicyId>,
+    policies: BTreeSet<BackupPolicyId>,
     /// When each vault or policy was first seen immutable.
     immutable: BTreeMap<ImmutableTarget, DateTime<Utc>>,
     /// Every backup point seen locked after a step and not gone since, with

@@ -3,10 +3,10 @@
 //! pools, and a replica's region relative to its source.
 
 use snapguard::{
-    BackupPoint, BackupPointId, BackupPolicy, Command, CreateBackupPoint, CreateBackupPolicy,
-    CreateVault, Deletability, DeleteBackupPoint, DeleteVault, DisableImmutability,
-    EnableImmutability, ImmutableTarget, PolicyId, PolicyKind, RegionId, ReplicateBackupPoint,
-    ReplicateVault, RestoreBackupPoint, SnapshotId, Vault, VaultId,
+    BackupPoint, BackupPointId, BackupPolicy, BackupPolicyId, Command, CreateBackupPoint,
+    CreateBackupPolicy, CreateVault, Deletability, DeleteBackupPoint, DeleteVault,
+    DisableImmutability, EnableImmutability, ImmutableTarget, PolicyKind, RegionId,
+    ReplicateBackupPoint, ReplicateVault, RestoreBackupPoint, SnapshotId, Vault, VaultId,
 };
 
 use std::cell::Cell;
@@ -138,9 +138,9 @@ impl Resolver<'_> {
         }
     }
 
-    fn policy_id(&self, policy: PolicyRef) -> PolicyId {
-        let pool = |index| PolicyId::from(pick(&POLICIES, index));
-        let mine = |keep: &dyn Fn(&BackupPolicy) -> bool| -> Vec<PolicyId> {
+    fn policy_id(&self, policy: PolicyRef) -> BackupPolicyId {
+        let pool = |index| BackupPolicyId::from(pick(&POLICIES, index));
+        let mine = |keep: &dyn Fn(&BackupPolicy) -> bool| -> Vec<BackupPolicyId> {
             self.policies()
                 .into_iter()
                 .filter(|p| self.account.as_ref().is_none_or(|a| p.owner == *a) && keep(p))
@@ -222,7 +222,7 @@ impl Resolver<'_> {
                 drives.map(|p| p.id.clone())
             }
             PointPolicy::OfVault(index) => {
-                let of_vault: Vec<PolicyId> = self
+                let of_vault: Vec<BackupPolicyId> = self
                     .policies()
                     .into_iter()
                     .filter(|p| p.vault == vault)
