@@ -15,6 +15,7 @@ mod share_support;
 
 use common::*;
 use copy_support::*;
+use share_support::encrypted_shared;
 use snapguard::{
     Actor, BillingBasis, CreateBackupSnapshot, CreateDisk, CreateRegion, DiskCategory, Encryption,
     KeyProblem, LineageRoot, RuleId, SnapshotOrigin, StandardCopyProblem, Violation,

@@ -8,9 +8,9 @@ mod share_support;
 use common::*;
 use share_support::*;
 use snapguard::{
-    AccountId, CopySnapshot, CreateDisk, CreateImage, DiskCategory, DiskSource, Encryption, Event,
-    LineageRoot, ObjectKind, ResetDisk, RetentionRequest, RuleId, SetEncryptedShareRole,
-    ShareeOperation, Site, SnapshotAccess, SnapshotOrigin, Violation,
+    CopySnapshot, CreateDisk, CreateImage, DiskCategory, DiskSource, Encryption, Event,
+    LineageRoot, ObjectKind, ResetDisk, RetentionRequest, RuleId, ShareeOperation, Site,
+    SnapshotAccess, SnapshotOrigin, Violation,
 };
 
 /// An unencrypted ESSD disk of 40 GiB built from `snapshot`.
@@ -67,36 +67,6 @@ fn pending() -> World {
         &root(OWNER),
         create_share("rs-1", &[account(OTHER)], &["s-1"]),
     );
-    w
-}
-
-/// [`OWNER`]'s disk `d-e` encrypted with customer key `k-1` ([`OTHER`] has
-/// its own key `k-2`), its permanent
-/// snapshot `s-e`, the share-encrypted-snapshot role trusting [`OTHER`], and
-/// `s-e` shared with and accepted by [`OTHER`] through `rs-1`.
-fn encrypted_shared() -> World {
-    let mut w = World::new();
-    w.key(OWNER, "k-1", REGION);
-    w.key(OTHER, "k-2", REGION);
-    w.ok(
-        &root(OWNER),
-        CreateDisk {
-            encryption: key("k-1"),
-            ..blank_disk("d-e", REGION)
-        },
-    );
-    w.snapshot(OWNER, "d-e", "s-e", None);
-    w.ok(
-        &root(OWNER),
-        SetEncryptedShareRole {
-            trusted: [AccountId::new(OTHER)].into(),
-        },
-    );
-    w.ok(
-        &root(OWNER),
-        create_share("rs-1", &[account(OTHER)], &["s-e"]),
-    );
-    w.ok(&root(OTHER), accept("rs-1"));
     w
 }
 

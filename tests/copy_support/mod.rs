@@ -1,17 +1,16 @@
 //! Helpers for the copy tests (COPY, LOCK-13, SHARE-11, DISK-1 keys):
-//! encrypted copies, keys, the one event an accepted copy emits, lineages,
-//! and a snapshot shared encrypted with a customer master key.
+//! encrypted copies, keys, the one event an accepted copy emits, and
+//! lineages.
 #![allow(dead_code)]
 
 use snapguard::{
-    AccountId, ActivateKms, Actor, BillingBasis, CopyLineage, CopySnapshot, CreateDisk, CreateKey,
-    DisableKey, DiskCategory, DiskSource, EnableKey, Encryption, Event, FinishSnapshot, KeyProblem,
-    LineageRoot, MarkRegionClosingDown, ObjectKind, RuleId, SetEncryptedShareRole, Snapshot,
-    SnapshotOutcome, SnapshotStatus, StandardCopyProblem, Violation,
+    ActivateKms, Actor, BillingBasis, CopyLineage, CopySnapshot, CreateDisk, CreateKey, DisableKey,
+    DiskCategory, DiskSource, EnableKey, Encryption, Event, FinishSnapshot, KeyProblem,
+    LineageRoot, MarkRegionClosingDown, ObjectKind, RuleId, Snapshot, SnapshotOutcome,
+    SnapshotStatus, StandardCopyProblem, Violation,
 };
 
-use crate::common::{OTHER, OWNER, REGION, World, blank_disk, root, sid};
-use crate::share_support::{accept, account, create_share};
+use crate::common::{OWNER, REGION, World, blank_disk, root, sid};
 
 /// Encryption with the customer master key `id`.
 pub fn cmk(id: &str) -> Encryption {
@@ -169,29 +168,6 @@ impl World {
         self.ok(&root(OWNER), encrypted_disk(disk, REGION, encryption));
         self.snapshot(OWNER, disk, snapshot, None);
     }
-}
-
-/// [`OWNER`]'s disk `d-e` encrypted with its customer key `k-1` (in
-/// [`REGION`]), its permanent snapshot `s-e`, the share-encrypted-snapshot
-/// role trusting [`OTHER`], and `s-e` shared with and accepted by [`OTHER`]
-/// through `rs-1`. [`OTHER`] has KMS and its own key `k-2` in [`REGION`].
-pub fn encrypted_shared() -> World {
-    let mut w = World::new();
-    w.key(OWNER, "k-1", REGION);
-    w.key(OTHER, "k-2", REGION);
-    w.encrypted_snapshot("d-e", "s-e", cmk("k-1"));
-    w.ok(
-        &root(OWNER),
-        SetEncryptedShareRole {
-            trusted: [AccountId::new(OTHER)].into(),
-        },
-    );
-    w.ok(
-        &root(OWNER),
-        create_share("rs-1", &[account(OTHER)], &["s-e"]),
-    );
-    w.ok(&root(OTHER), accept("rs-1"));
-    w
 }
 
 // ---------------------------------------------------------------- commands and refusals

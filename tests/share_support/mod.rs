@@ -1,13 +1,14 @@
-//! Helpers for the sharing tests: principals, shares, directories.
+//! Helpers for the sharing tests: principals, shares, directories, and a
+//! snapshot shared encrypted with a customer master key.
 #![allow(dead_code)]
 
 use snapguard::{
     AcceptResourceShare, AccountId, Actor, AddDirectoryMember, AssociateResourceShare,
-    CreateAccount, CreateFolder, CreateResourceDirectory, CreateResourceShare,
-    DisassociateResourceShare, Principal, PrincipalScope, Site,
+    CreateAccount, CreateDisk, CreateFolder, CreateResourceDirectory, CreateResourceShare,
+    DisassociateResourceShare, Encryption, Principal, PrincipalScope, SetEncryptedShareRole, Site,
 };
 
-use crate::common::{OWNER, World, root};
+use crate::common::{OTHER, OWNER, REGION, World, blank_disk, root};
 
 /// An account principal.
 pub fn account(id: &str) -> Principal {
@@ -139,4 +140,34 @@ impl World {
             },
         );
     }
+}
+
+/// [`OWNER`]'s disk `d-e` encrypted with its customer key `k-1` (in
+/// [`REGION`]), its permanent snapshot `s-e`, the share-encrypted-snapshot
+/// role trusting [`OTHER`], and `s-e` shared with and accepted by [`OTHER`]
+/// through `rs-1`. [`OTHER`] has KMS and its own key `k-2` in [`REGION`].
+pub fn encrypted_shared() -> World {
+    let mut w = World::new();
+    w.key(OWNER, "k-1", REGION);
+    w.key(OTHER, "k-2", REGION);
+    w.ok(
+        &root(OWNER),
+        CreateDisk {
+            encryption: Encryption::CustomerKey("k-1".into()),
+            ..blank_disk("d-e", REGION)
+        },
+    );
+    w.snapshot(OWNER, "d-e", "s-e", None);
+    w.ok(
+        &root(OWNER),
+        SetEncryptedShareRole {
+            trusted: [AccountId::new(OTHER)].into(),
+        },
+    );
+    w.ok(
+        &root(OWNER),
+        create_share("rs-1", &[account(OTHER)], &["s-e"]),
+    );
+    w.ok(&root(OTHER), accept("rs-1"));
+    w
 }
