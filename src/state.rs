@@ -430,23 +430,33 @@ impl Indexes {
     /// Removes a snapshot from every index.
     pub(crate) fn remove_snapshot(&mut self, snapshot: &Snapshot) {
         if let Some(disk) = snapshot.origin.disk() {
-            if let Some(set) = self.automatic.get_mut(disk) {
-                set.remove(&(snapshot.created_at, snapshot.id.clone()));
-                if set.is_empty() {
-                    self.automatic.remove(disk);
-                }
-            }
+            let key = (snapshot.created_at, snapshot.id.clone());
+            index_remove(&mut self.automatic, disk, &key);
         }
         for index in [&mut self.locked, &mut self.owned] {
-            if let Some(set) = index.get_mut(&snapshot.owner) {
-                set.remove(&snapshot.id);
-                if set.is_empty() {
-                    index.remove(&snapshot.owner);
-                }
-            }
+            index_remove(index, &snapshot.owner, &snapshot.id);
         }
         for deadline in Deadline::of_snapshot(snapshot) {
             self.deadlines.remove(&deadline);
+        }
+    }
+}
+
+/// Adds `value` to the set under `key`.
+pub(crate) fn index_insert<K: Ord + Clone, V: Ord + Clone>(
+    map: &mut BTreeMap<K, BTreeSet<V>>,
+    key: &K,
+    value: &V,
+) {
+    map.entry(key.clone()).or_default().insert(value.clone());
+}
+
+/// Removes `value` from the set under `key`, dropping an emptied set.
+pub(crate) fn index_remove<K: Ord, V: Ord>(map: &mut BTreeMap<K, BTreeSet<V>>, key: &K, value: &V) {
+    if let Some(set) = map.get_mut(key) {
+        set.remove(value);
+        if set.is_empty() {
+            map.remove(key);
         }
     }
 }

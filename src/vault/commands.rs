@@ -10,7 +10,7 @@ use crate::{
     CreateBackupPoint, CreateBackupPolicy, CreateVault, DeleteBackupPoint, DeleteVault,
     DisableImmutability, EnableImmutability, Event, ImmutableTarget, ObjectKind, PolicyKind,
     ReplicateBackupPoint, ReplicateVault, ReplicationProblem, RestoreBackupPoint, Retention,
-    RetentionRequest, RuleId, Vault, VaultId, VaultKind, Violation,
+    RetentionRequest, Vault, VaultId, VaultKind, Violation,
 };
 
 impl Ctx<'_> {
@@ -378,18 +378,10 @@ pub(crate) fn delete_vault(ctx: &Ctx<'_>, c: &DeleteVault, v: &mut Verdict) -> S
     let account = ctx.customer("delete_vault")?;
     let vault = ctx.own_vault(account, &c.vault)?;
     v.check(ctx.authorize(Action::DeleteVault, vault_resource(vault)))?;
-    let index = &ctx.state.backup.index;
-    let (ends, rule) = if vault.is_immutable() {
-        (&index.ends_of_vault, RuleId::Vault6)
-    } else {
-        (&index.locked_ends_of_vault, RuleId::Vault5)
-    };
-    // The point held longest; if even its retention ended, none holds.
-    let last = ends.get(&vault.id).and_then(BTreeSet::last);
-    if let Some((_, until, _)) = last.filter(|(_, end, _)| end.is_none_or(|end| ctx.now < end)) {
+    if let Some((until, rule)) = ctx.state.backup.holding(vault, ctx.now) {
         v.check(Err(Violation::VaultNotDeletable {
             vault: vault.id.clone(),
-            until: *until,
+            until,
             rule,
         }))?;
     }

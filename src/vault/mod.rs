@@ -12,8 +12,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    AccountId, BackupPointId, BackupPolicyId, RegionId, Retention, RetentionRequest, SnapshotId,
-    VaultId,
+    AccountId, BackupPointId, BackupPolicyId, RegionId, Retention, RetentionRequest, RuleId,
+    SnapshotId, VaultId,
 };
 
 pub(crate) mod commands;
@@ -333,5 +333,24 @@ impl Backup {
 
     pub(crate) fn point_id_taken(&self, id: &BackupPointId) -> bool {
         self.points.contains_key(id) || self.retired.points.contains(id)
+    }
+
+    /// What stops deleting `vault` at `now`, if anything: the retention end
+    /// of the point held longest (`None` when permanent), under VAULT-6 for
+    /// an immutable vault (any point) or VAULT-5 (a locked point). A few
+    /// map lookups, whatever the vault holds.
+    pub(crate) fn holding(
+        &self,
+        vault: &Vault,
+        now: DateTime<Utc>,
+    ) -> Option<(Option<DateTime<Utc>>, RuleId)> {
+        let (ends, rule) = if vault.is_immutable() {
+            (&self.index.ends_of_vault, RuleId::Vault6)
+        } else {
+            (&self.index.locked_ends_of_vault, RuleId::Vault5)
+        };
+        // The point held longest; if even its retention ended, none holds.
+        let (_, until, _) = ends.get(&vault.id)?.last()?;
+        until.is_none_or(|end| now < end).then_some((*until, rule))
     }
 }

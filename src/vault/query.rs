@@ -132,15 +132,10 @@ impl State {
                 until: point.retention.end(),
             })
             .collect();
-        let blocking = held
-            .iter()
-            .filter(|point| vault.is_immutable() || point.is_locked_at(now))
-            .map(|point| point.retention.end())
-            .max_by_key(|end| (end.is_none(), *end));
-        let deletable = match blocking {
+        let deletable = match self.backup.holding(vault, now) {
             None => Deletability::Now,
-            Some(Some(end)) => Deletability::From(end),
-            Some(None) => Deletability::Never,
+            Some((Some(end), _)) => Deletability::From(end),
+            Some((None, _)) => Deletability::Never,
         };
         Some(VaultReport {
             vault: vault.id.clone(),

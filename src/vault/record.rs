@@ -1,11 +1,10 @@
 //! Recording Cloud Backup events, keeping the indexes in step, and the
 //! backup points time deletes (VAULT-5).
 
-use std::collections::BTreeSet;
-
 use chrono::{DateTime, Utc};
 
 use super::{Backup, BackupIndex, BackupPoint, EndOf};
+use crate::state::{index_insert, index_remove};
 use crate::{BackupPointId, Event, ImmutableTarget, State};
 
 impl State {
@@ -15,13 +14,13 @@ impl State {
         match event {
             Event::VaultCreated { vault, .. } => {
                 if let Some(source) = &vault.replica_of {
-                    insert(&mut backup.index.replicas_of, source, &vault.id);
+                    index_insert(&mut backup.index.replicas_of, source, &vault.id);
                 }
                 backup.retired.vaults.remove(&vault.id);
                 backup.vaults.insert(vault.id.clone(), vault.clone());
             }
             Event::BackupPolicyCreated { policy, .. } => {
-                insert(
+                index_insert(
                     &mut backup.index.policies_of_vault,
                     &policy.vault,
                     &policy.id,
@@ -98,7 +97,7 @@ impl Backup {
         }
         if let Some(vault) = self.vaults.remove(id) {
             if let Some(source) = &vault.replica_of {
-                remove(&mut self.index.replicas_of, source, id);
+                index_remove(&mut self.index.replicas_of, source, id);
             }
         }
         self.retired.vaults.insert(id.clone());
@@ -109,11 +108,11 @@ impl Backup {
         let mut index = BackupIndex::default();
         for vault in self.vaults.values() {
             if let Some(source) = &vault.replica_of {
-                insert(&mut index.replicas_of, source, &vault.id);
+                index_insert(&mut index.replicas_of, source, &vault.id);
             }
         }
         for policy in self.policies.values() {
-            insert(&mut index.policies_of_vault, &policy.vault, &policy.id);
+            index_insert(&mut index.policies_of_vault, &policy.vault, &policy.id);
         }
         for point in self.points.values() {
             index.add_point(point);
@@ -124,35 +123,35 @@ impl Backup {
 
 impl BackupIndex {
     fn add_point(&mut self, point: &BackupPoint) {
-        insert(&mut self.points_of_vault, &point.vault, &point.id);
+        index_insert(&mut self.points_of_vault, &point.vault, &point.id);
         if let Some(policy) = &point.policy {
-            insert(&mut self.points_of_policy, policy, &point.id);
+            index_insert(&mut self.points_of_policy, policy, &point.id);
         }
         if let Some(source) = &point.replica_of {
-            insert(&mut self.replicas_of_point, source, &point.id);
+            index_insert(&mut self.replicas_of_point, source, &point.id);
         }
         if let Some(end) = point.retention.end() {
             self.expiries.insert((end, point.id.clone()));
         }
-        insert(&mut self.ends_of_vault, &point.vault, &end_of(point));
+        index_insert(&mut self.ends_of_vault, &point.vault, &end_of(point));
         if point.locked_since.is_some() {
-            insert(&mut self.locked_ends_of_vault, &point.vault, &end_of(point));
+            index_insert(&mut self.locked_ends_of_vault, &point.vault, &end_of(point));
         }
     }
 
     fn remove_point(&mut self, point: &BackupPoint) {
-        remove(&mut self.points_of_vault, &point.vault, &point.id);
+        index_remove(&mut self.points_of_vault, &point.vault, &point.id);
         if let Some(policy) = &point.policy {
-            remove(&mut self.points_of_policy, policy, &point.id);
+            index_remove(&mut self.points_of_policy, policy, &point.id);
         }
         if let Some(source) = &point.replica_of {
-            remove(&mut self.replicas_of_point, source, &point.id);
+            index_remove(&mut self.replicas_of_point, source, &point.id);
         }
         if let Some(end) = point.retention.end() {
             self.expiries.remove(&(end, point.id.clone()));
         }
-        remove(&mut self.ends_of_vault, &point.vault, &end_of(point));
-        remove(&mut self.locked_ends_of_vault, &point.vault, &end_of(point));
+        index_remove(&mut self.ends_of_vault, &point.vault, &end_of(point));
+        index_remove(&mut self.locked_ends_of_vault, &point.vault, &end_of(point));
     }
 }
 
@@ -160,27 +159,4 @@ impl BackupIndex {
 fn end_of(point: &BackupPoint) -> EndOf {
     let end = point.retention.end();
     (end.is_none(), end, point.id.clone())
-}
-
-/// Adds `value` to the set under `key`.
-fn insert<K: Ord + Clone, V: Ord + Clone>(
-    map: &mut std::collections::BTreeMap<K, BTreeSet<V>>,
-    key: &K,
-    value: &V,
-) {
-    map.entry(key.clone()).or_default().insert(value.clone());
-}
-
-/// Removes `value` from the set under `key`, dropping an emptied set.
-fn remove<K: Ord, V: Ord>(
-    map: &mut std::collections::BTreeMap<K, BTreeSet<V>>,
-    key: &K,
-    value: &V,
-) {
-    if let Some(set) = map.get_mut(key) {
-        set.remove(value);
-        if set.is_empty() {
-            map.remove(key);
-        }
-    }
 }
