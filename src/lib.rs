@@ -192,6 +192,7 @@ mod rule;
 mod share;
 mod snapshot;
 mod state;
+mod store;
 mod time;
 mod vault;
 mod violation;

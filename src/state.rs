@@ -4,12 +4,11 @@
 //! without an API change. Indexes are derived from the data, never
 //! serialized, and rebuilt and checked when a state is deserialized.
 
-use std::collections::{BTreeMap, BTreeSet};
-
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::deadline::{Deadline, DeadlineKind};
+use crate::store::{Map, Set, Table};
 use crate::{
     Account, AccountId, CopyLineage, DirectoryId, Disk, DiskId, Folder, FolderId, Image, ImageId,
     Key, KeyId, Limits, Principal, Region, RegionId, ResourceDirectory, ResourceShare, ShareId,
@@ -34,18 +33,18 @@ use crate::{
 pub struct State {
     pub(crate) limits: Limits,
     pub(crate) clock: Option<DateTime<Utc>>,
-    pub(crate) accounts: BTreeMap<AccountId, Account>,
-    pub(crate) users: BTreeMap<(AccountId, UserId), User>,
-    pub(crate) regions: BTreeMap<RegionId, Region>,
-    pub(crate) disks: BTreeMap<DiskId, Disk>,
-    pub(crate) snapshots: BTreeMap<SnapshotId, Snapshot>,
-    pub(crate) images: BTreeMap<ImageId, Image>,
-    pub(crate) directories: BTreeMap<DirectoryId, ResourceDirectory>,
-    pub(crate) folders: BTreeMap<FolderId, Folder>,
-    pub(crate) shares: BTreeMap<ShareId, ResourceShare>,
-    pub(crate) keys: BTreeMap<KeyId, Key>,
+    pub(crate) accounts: Table<AccountId, Account>,
+    pub(crate) users: Table<(AccountId, UserId), User>,
+    pub(crate) regions: Table<RegionId, Region>,
+    pub(crate) disks: Table<DiskId, Disk>,
+    pub(crate) snapshots: Table<SnapshotId, Snapshot>,
+    pub(crate) images: Table<ImageId, Image>,
+    pub(crate) directories: Table<DirectoryId, ResourceDirectory>,
+    pub(crate) folders: Table<FolderId, Folder>,
+    pub(crate) shares: Table<ShareId, ResourceShare>,
+    pub(crate) keys: Table<KeyId, Key>,
     /// Each copy lineage started, with the copy that started it (COPY-7).
-    pub(crate) lineages: BTreeMap<CopyLineage, SnapshotId>,
+    pub(crate) lineages: Map<CopyLineage, SnapshotId>,
     /// Cloud Backup's vaults, policies and backup points, with their
     /// deleted ids and indexes.
     pub(crate) backup: crate::vault::Backup,
@@ -63,35 +62,35 @@ pub struct State {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Retired {
-    pub(crate) snapshots: BTreeSet<SnapshotId>,
-    pub(crate) disks: BTreeSet<DiskId>,
-    pub(crate) images: BTreeSet<ImageId>,
-    pub(crate) shares: BTreeSet<ShareId>,
+    pub(crate) snapshots: Set<SnapshotId>,
+    pub(crate) disks: Set<DiskId>,
+    pub(crate) images: Set<ImageId>,
+    pub(crate) shares: Set<ShareId>,
 }
 
 /// Indexes kept by evolve so that no rule scans the fleet.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub(crate) struct Indexes {
     /// Automatic snapshots of each disk, oldest first (LOCK-11 rotation).
-    pub(crate) automatic: BTreeMap<DiskId, BTreeSet<(DateTime<Utc>, SnapshotId)>>,
+    pub(crate) automatic: Map<DiskId, Set<(DateTime<Utc>, SnapshotId)>>,
     /// Snapshots with a lock record, by owner (lock queries).
-    pub(crate) locked: BTreeMap<AccountId, BTreeSet<SnapshotId>>,
+    pub(crate) locked: Map<AccountId, Set<SnapshotId>>,
     /// Time-caused events not yet recorded, earliest first (GEN-6).
-    pub(crate) deadlines: BTreeSet<Deadline>,
+    pub(crate) deadlines: Set<Deadline>,
     /// Snapshots by owner (what an account sees).
-    pub(crate) owned: BTreeMap<AccountId, BTreeSet<SnapshotId>>,
+    pub(crate) owned: Map<AccountId, Set<SnapshotId>>,
     /// The directory each member account belongs to (SHARE-8).
-    pub(crate) membership: BTreeMap<AccountId, DirectoryId>,
+    pub(crate) membership: Map<AccountId, DirectoryId>,
     /// The shares holding each shared snapshot (SHARE-12, SHARE-14).
-    pub(crate) shares_of: BTreeMap<SnapshotId, BTreeSet<ShareId>>,
+    pub(crate) shares_of: Map<SnapshotId, Set<ShareId>>,
     /// How many of each account's snapshots are shared (SHARE-2).
-    pub(crate) shared_count: BTreeMap<AccountId, usize>,
+    pub(crate) shared_count: Map<AccountId, usize>,
     /// The principals of each shared snapshot, with the shares holding it
     /// that name each (SHARE-1, and who a share of it reaches). Never holds
     /// an empty map.
-    pub(crate) principals_of: BTreeMap<SnapshotId, BTreeMap<Principal, BTreeSet<ShareId>>>,
+    pub(crate) principals_of: Map<SnapshotId, Map<Principal, Set<ShareId>>>,
     /// The shares naming each principal (what an account sees).
-    pub(crate) by_principal: BTreeMap<Principal, BTreeSet<ShareId>>,
+    pub(crate) by_principal: Map<Principal, Set<ShareId>>,
 }
 
 impl State {
@@ -342,8 +341,8 @@ impl State {
     /// ```
     #[must_use]
     pub fn next_deadline(&self) -> Option<DateTime<Utc>> {
-        let snapshots = self.index.deadlines.first().map(|d| d.at);
-        let points = self.backup.index.expiries.first().map(|(at, _)| *at);
+        let snapshots = self.index.deadlines.get_min().map(|d| d.at);
+        let points = self.backup.index.expiries.get_min().map(|(at, _)| *at);
         snapshots.into_iter().chain(points).min()
     }
 
@@ -444,7 +443,7 @@ impl Indexes {
 
 /// Adds `value` to the set under `key`.
 pub(crate) fn index_insert<K: Ord + Clone, V: Ord + Clone>(
-    map: &mut BTreeMap<K, BTreeSet<V>>,
+    map: &mut Map<K, Set<V>>,
     key: &K,
     value: &V,
 ) {
@@ -452,7 +451,11 @@ pub(crate) fn index_insert<K: Ord + Clone, V: Ord + Clone>(
 }
 
 /// Removes `value` from the set under `key`, dropping an emptied set.
-pub(crate) fn index_remove<K: Ord, V: Ord>(map: &mut BTreeMap<K, BTreeSet<V>>, key: &K, value: &V) {
+pub(crate) fn index_remove<K: Ord + Clone, V: Ord + Clone>(
+    map: &mut Map<K, Set<V>>,
+    key: &K,
+    value: &V,
+) {
     if let Some(set) = map.get_mut(key) {
         set.remove(value);
         if set.is_empty() {

@@ -6,12 +6,13 @@
 //! locks, snapshots held past their retention, objects newer than the
 //! clock, incoherent limits.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::state::{Indexes, Retired};
+use crate::store::{Map, Set, Table};
 use crate::{
     Account, AccountId, Disk, DiskId, DiskSource, Folder, Image, ImageSource, Key, Limits,
     ObjectKind, Region, RegionId, ResourceDirectory, ResourceShare, RuleId, Snapshot, SnapshotId,
@@ -221,13 +222,13 @@ impl From<State> for StateData {
 }
 
 /// Collects objects by key, refusing duplicates.
-pub(super) fn unique<K: Ord, V>(
+pub(super) fn unique<K: Ord + Clone, V: Clone>(
     items: Vec<V>,
     kind: ObjectKind,
     key: impl Fn(&V) -> K,
     name: impl Fn(&V) -> String,
-) -> Result<BTreeMap<K, V>, StateError> {
-    let mut map = BTreeMap::new();
+) -> Result<Table<K, V>, StateError> {
+    let mut map = Table::default();
     for item in items {
         let id = name(&item);
         if map.insert(key(&item), item).is_some() {
@@ -240,8 +241,8 @@ pub(super) fn unique<K: Ord, V>(
 /// Collects copy lineages, refusing one recorded twice.
 fn unique_lineages(
     records: Vec<copies::LineageRecord>,
-) -> Result<BTreeMap<crate::CopyLineage, SnapshotId>, StateError> {
-    let mut map = BTreeMap::new();
+) -> Result<Map<crate::CopyLineage, SnapshotId>, StateError> {
+    let mut map = Map::new();
     for record in records {
         if let Some(first) = map.insert(record.lineage, record.first_copy) {
             return Err(StateError::InconsistentLineage(first));
@@ -251,10 +252,10 @@ fn unique_lineages(
 }
 
 /// Refuses a live object whose id is also retired.
-pub(super) fn live_and_retired<K: Ord + std::fmt::Display, V>(
+pub(super) fn live_and_retired<K: Ord + Clone + std::fmt::Display, V: Clone>(
     kind: ObjectKind,
-    retired: &BTreeSet<K>,
-    live: &BTreeMap<K, V>,
+    retired: &Set<K>,
+    live: &Table<K, V>,
 ) -> Result<(), StateError> {
     match retired.iter().find(|id| live.contains_key(*id)) {
         Some(id) => Err(StateError::Duplicate {

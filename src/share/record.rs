@@ -54,7 +54,7 @@ impl Indexes {
         let Some(shares) = self.shares_of.get_mut(snapshot) else {
             return false;
         };
-        if !shares.remove(&share.id) || !shares.is_empty() {
+        if shares.remove(&share.id).is_none() || !shares.is_empty() {
             return false;
         }
         self.shares_of.remove(snapshot);

@@ -5,7 +5,7 @@
 //! or backup policy and never off (VAULT-3); it locks backup points until
 //! their retention ends (VAULT-5), when time deletes them.
 
-use std::collections::{BTreeMap, BTreeSet};
+use crate::store::{Map, Set, Table};
 use std::fmt;
 
 use chrono::{DateTime, Utc};
@@ -282,9 +282,9 @@ impl fmt::Display for ReplicationProblem {
 /// and the indexes evolve keeps so that no rule scans the fleet.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub(crate) struct Backup {
-    pub(crate) vaults: BTreeMap<VaultId, Vault>,
-    pub(crate) policies: BTreeMap<BackupPolicyId, BackupPolicy>,
-    pub(crate) points: BTreeMap<BackupPointId, BackupPoint>,
+    pub(crate) vaults: Table<VaultId, Vault>,
+    pub(crate) policies: Table<BackupPolicyId, BackupPolicy>,
+    pub(crate) points: Table<BackupPointId, BackupPoint>,
     pub(crate) retired: BackupRetired,
     pub(crate) index: BackupIndex,
 }
@@ -293,30 +293,30 @@ pub(crate) struct Backup {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct BackupRetired {
-    pub(crate) vaults: BTreeSet<VaultId>,
-    pub(crate) policies: BTreeSet<BackupPolicyId>,
-    pub(crate) points: BTreeSet<BackupPointId>,
+    pub(crate) vaults: Set<VaultId>,
+    pub(crate) policies: Set<BackupPolicyId>,
+    pub(crate) points: Set<BackupPointId>,
 }
 
 /// Indexes derived from the backup data.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub(crate) struct BackupIndex {
     /// The backup points of each vault.
-    pub(crate) points_of_vault: BTreeMap<VaultId, BTreeSet<BackupPointId>>,
+    pub(crate) points_of_vault: Map<VaultId, Set<BackupPointId>>,
     /// The backup points each policy made (VAULT-4).
-    pub(crate) points_of_policy: BTreeMap<BackupPolicyId, BTreeSet<BackupPointId>>,
+    pub(crate) points_of_policy: Map<BackupPolicyId, Set<BackupPointId>>,
     /// The policies backing up into each vault.
-    pub(crate) policies_of_vault: BTreeMap<VaultId, BTreeSet<BackupPolicyId>>,
+    pub(crate) policies_of_vault: Map<VaultId, Set<BackupPolicyId>>,
     /// The replicas of each vault (VAULT-7).
-    pub(crate) replicas_of: BTreeMap<VaultId, BTreeSet<VaultId>>,
+    pub(crate) replicas_of: Map<VaultId, Set<VaultId>>,
     /// The replicas of each backup point (VAULT-7).
-    pub(crate) replicas_of_point: BTreeMap<BackupPointId, BTreeSet<BackupPointId>>,
+    pub(crate) replicas_of_point: Map<BackupPointId, Set<BackupPointId>>,
     /// Retention ends of backup points, earliest first (VAULT-5).
-    pub(crate) expiries: BTreeSet<(DateTime<Utc>, BackupPointId)>,
+    pub(crate) expiries: Set<(DateTime<Utc>, BackupPointId)>,
     /// The retention ends of each vault's points, and of its locked
     /// points, permanent ones last: what holds a vault (VAULT-5, VAULT-6).
-    pub(crate) ends_of_vault: BTreeMap<VaultId, BTreeSet<EndOf>>,
-    pub(crate) locked_ends_of_vault: BTreeMap<VaultId, BTreeSet<EndOf>>,
+    pub(crate) ends_of_vault: Map<VaultId, Set<EndOf>>,
+    pub(crate) locked_ends_of_vault: Map<VaultId, Set<EndOf>>,
 }
 
 /// A backup point's retention end, ordered with permanent ones last.
@@ -350,7 +350,7 @@ impl Backup {
             (&self.index.locked_ends_of_vault, RuleId::Vault5)
         };
         // The point held longest; if even its retention ended, none holds.
-        let (_, until, _) = ends.get(&vault.id)?.last()?;
+        let (_, until, _) = ends.get(&vault.id)?.get_max()?;
         until.is_none_or(|end| now < end).then_some((*until, rule))
     }
 }
