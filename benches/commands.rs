@@ -1,0 +1,296 @@
+//! Cost of one decide + evolve (`State::apply_mut`) for every command family,
+//! on fleets of 10^3, 10^5 and 10^6 snapshots (see `support/mod.rs` for the
+//! fleet: accounts, disks, locks, shares and vaults in realistic numbers).
+//!
+//! Each timed iteration is exactly one `apply_mut` on a target drawn in a
+//! fixed pseudo-random order from the whole fleet; untimed commands around
+//! it prepare the target and undo the change, so that every iteration sees
+//! a fleet of the same size:
+//!
+//! | family        | untimed before      | timed                          | untimed after            |
+//! |---------------|---------------------|--------------------------------|--------------------------|
+//! | lock          |                     | lock, 24 h cooling-off         | unlock                   |
+//! | relock        | lock                | reconfigure in cooling-off     | unlock                   |
+//! | extend        | lock (first visit)  | extend a compliance lock 1 day |                          |
+//! | unlock        | lock                | unlock in cooling-off          |                          |
+//! | delete        |                     | delete                         | a new snapshot instead   |
+//! | share         |                     | add to the owner's share       | remove it                |
+//! | unshare       | add to the share    | remove from the share          |                          |
+//! | copy          |                     | copy to the other region       | delete (cancel) the copy |
+//! | create_disk   |                     | a disk from the snapshot       | release the disk         |
+//! | automatic     |                     | automatic snapshot, rotating   | finish it                |
+//! | vault_point   |                     | create a backup point          | delete it                |
+//! | vault_delete  | create a point      | delete the backup point        |                          |
+//!
+//! Every command is at the same instant, so no time-caused event is due.
+//! The rotation, quota and deadline checks are all inside these commands,
+//! so a cost that followed the fleet would show as the 10^6 figure
+//! growing away from the 10^3 one.
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use snapguard::{
+    Actor, Command, CopySnapshot, CreateAutomaticSnapshot, CreateBackupPoint, CreateDisk,
+    DeleteBackupPoint, DeleteSnapshot, DiskCategory, DiskSource, Encryption, LockSnapshot,
+    ReleaseDisk, SnapshotId, State, UnlockSnapshot,
+};
+
+mod support;
+use support::{
+    DISKS_PER_ACCOUNT, Fleet, Layout, REGIONS, accept, account_id, disk_id, finish, id, point_id,
+    share_command, snapshot_id, t0, timed, vault_id,
+};
+
+/// Times one accepted command.
+fn time(state: &mut State, actor: &Actor, command: &Command) -> Duration {
+    let (events, took) = timed(|| accept(state, t0(), actor, black_box(command)));
+    black_box(events);
+    took
+}
+
+/// Runs `step` (which returns the time of its one timed command) as the
+/// benchmark of `family` at `size`.
+fn bench(c: &mut Criterion, family: &str, size: usize, mut step: impl FnMut(usize) -> Duration) {
+    let mut group = c.benchmark_group(format!("decide_evolve/{family}"));
+    group.warm_up_time(Duration::from_millis(500));
+    group.measurement_time(Duration::from_secs(2));
+    let mut round = 0usize;
+    group.bench_function(BenchmarkId::from_parameter(size), |b| {
+        b.iter_custom(|iters| {
+            (0..iters)
+                .map(|_| {
+                    round += 1;
+                    step(round)
+                })
+                .sum()
+        });
+    });
+    group.finish();
+}
+
+fn owner(layout: Layout, i: usize) -> Actor {
+    Actor::root(account_id(layout.owner_of(i)).as_str())
+}
+
+fn lock(i: usize, days: u32, cool_off_hours: u32) -> Command {
+    LockSnapshot {
+        snapshot: snapshot_id(i),
+        duration_days: days,
+        cool_off_hours,
+    }
+    .into()
+}
+
+fn unlock(i: usize) -> Command {
+    UnlockSnapshot {
+        snapshot: snapshot_id(i),
+    }
+    .into()
+}
+
+fn locks(c: &mut Criterion, fleet: &mut Fleet) {
+    let (layout, manual) = (fleet.layout, fleet.layout.kept());
+    let size = layout.snapshots;
+    let pick = |round: usize| manual[round % manual.len()];
+    let state = &mut fleet.state;
+    bench(c, "lock", size, |round| {
+        let i = pick(round);
+        let took = time(state, &owner(layout, i), &lock(i, 30, 24));
+        accept(state, t0(), &owner(layout, i), &unlock(i));
+        took
+    });
+    bench(c, "relock", size, |round| {
+        let i = pick(round);
+        accept(state, t0(), &owner(layout, i), &lock(i, 30, 24));
+        let took = time(state, &owner(layout, i), &lock(i, 60, 24));
+        accept(state, t0(), &owner(layout, i), &unlock(i));
+        took
+    });
+    bench(c, "unlock", size, |round| {
+        let i = pick(round);
+        accept(state, t0(), &owner(layout, i), &lock(i, 30, 24));
+        time(state, &owner(layout, i), &unlock(i))
+    });
+}
+
+/// Extends compliance locks: run last on a fleet, as every snapshot it
+/// touches stays locked. Each target is first locked in compliance for a
+/// day (untimed), then each visit extends its lock by one more day.
+fn extensions(c: &mut Criterion, fleet: &mut Fleet) {
+    let layout = fleet.layout;
+    let pool = layout.kept();
+    let state = &mut fleet.state;
+    bench(c, "extend", layout.snapshots, |round| {
+        let i = pool[round % pool.len()];
+        let visits = u32::try_from(round / pool.len()).expect("few rounds");
+        if visits == 0 {
+            accept(state, t0(), &owner(layout, i), &lock(i, 1, 0));
+        }
+        time(state, &owner(layout, i), &lock(i, visits + 2, 0))
+    });
+}
+
+fn deletes(c: &mut Criterion, fleet: &mut Fleet) {
+    let (layout, size) = (fleet.layout, fleet.layout.snapshots);
+    let mut manual: Vec<(usize, SnapshotId)> = layout
+        .expendable()
+        .into_iter()
+        .map(|i| (i, snapshot_id(i)))
+        .collect();
+    let state = &mut fleet.state;
+    let mut made = 0usize;
+    bench(c, "delete", size, |round| {
+        let slot = round % manual.len();
+        let (i, victim) = &mut manual[slot];
+        let delete = DeleteSnapshot {
+            snapshot: victim.clone(),
+        };
+        let took = time(state, &owner(layout, *i), &delete.into());
+        made += 1;
+        *victim = id("r", made).into();
+        let create = snapguard::CreateSnapshot {
+            snapshot: victim.clone(),
+            disk: disk_id(layout.disk_of(*i)),
+            retention_days: None,
+            tags: Default::default(),
+            instant_access: false,
+        };
+        accept(state, t0(), &owner(layout, *i), &create.into());
+        finish(state, victim.clone());
+        took
+    });
+}
+
+fn sharing(c: &mut Criterion, fleet: &mut Fleet) {
+    let (layout, manual) = (fleet.layout, fleet.layout.kept());
+    let size = layout.snapshots;
+    let state = &mut fleet.state;
+    let commands =
+        |i: usize, add: bool| share_command(layout.owner_of(i), vec![snapshot_id(i)], add);
+    bench(c, "share", size, |round| {
+        let i = manual[round % manual.len()];
+        let took = time(state, &owner(layout, i), &commands(i, true));
+        accept(state, t0(), &owner(layout, i), &commands(i, false));
+        took
+    });
+    bench(c, "unshare", size, |round| {
+        let i = manual[round % manual.len()];
+        accept(state, t0(), &owner(layout, i), &commands(i, true));
+        time(state, &owner(layout, i), &commands(i, false))
+    });
+}
+
+fn copies_and_disks(c: &mut Criterion, fleet: &mut Fleet) {
+    let (layout, manual) = (fleet.layout, fleet.layout.kept());
+    let size = layout.snapshots;
+    let state = &mut fleet.state;
+    let mut made = 0usize;
+    bench(c, "copy", size, |round| {
+        let i = manual[round % manual.len()];
+        made += 1;
+        let copy: SnapshotId = id("c", made).into();
+        let command = CopySnapshot {
+            source: snapshot_id(i),
+            snapshot: copy.clone(),
+            region: REGIONS[(layout.disk_of(i) + 1) % 2].into(),
+            encryption: Encryption::Unencrypted,
+            retention_days: None,
+        };
+        let took = time(state, &owner(layout, i), &command.into());
+        let delete = DeleteSnapshot { snapshot: copy };
+        accept(state, t0(), &owner(layout, i), &delete.into());
+        took
+    });
+    bench(c, "create_disk", size, |round| {
+        let i = manual[round % manual.len()];
+        made += 1;
+        let disk = id("nd", made);
+        let command = CreateDisk {
+            disk: disk.as_str().into(),
+            region: REGIONS[layout.disk_of(i) % 2].into(),
+            category: DiskCategory::Essd,
+            size_gib: 100,
+            encryption: Encryption::Unencrypted,
+            source: DiskSource::Snapshot(snapshot_id(i)),
+        };
+        let took = time(state, &owner(layout, i), &command.into());
+        let release = ReleaseDisk {
+            disk: disk.into(),
+            release_automatic_snapshots: false,
+        };
+        accept(state, t0(), &owner(layout, i), &release.into());
+        took
+    });
+}
+
+fn rotation(c: &mut Criterion, fleet: &mut Fleet) {
+    let (size, disks) = (fleet.layout.snapshots, fleet.layout.disks);
+    let state = &mut fleet.state;
+    let mut made = 0usize;
+    bench(c, "automatic", size, |round| {
+        // Skip each account's first disk, whose snapshots are shared.
+        let d = (support::mix(round as u64) as usize) % disks;
+        let d = d - d % DISKS_PER_ACCOUNT + 1 + d % (DISKS_PER_ACCOUNT - 1);
+        made += 1;
+        let snapshot: SnapshotId = id("a", made).into();
+        let command = CreateAutomaticSnapshot {
+            snapshot: snapshot.clone(),
+            disk: disk_id(d),
+            retention_days: None,
+        };
+        let took = time(state, &Actor::Platform, &command.into());
+        finish(state, snapshot);
+        took
+    });
+}
+
+fn vaults(c: &mut Criterion, fleet: &mut Fleet) {
+    let (size, accounts) = (fleet.layout.snapshots, fleet.layout.accounts);
+    let state = &mut fleet.state;
+    let mut made = 0usize;
+    let create = |made: usize| {
+        let a = (support::mix(made as u64) as usize) % accounts;
+        let point = point_id(usize::MAX - made);
+        let command = CreateBackupPoint {
+            point: point.clone(),
+            vault: vault_id(a),
+            policy: None,
+            snapshot: None,
+            retention_days: Some(30),
+        };
+        let delete = DeleteBackupPoint { point };
+        (a, Command::from(command), Command::from(delete))
+    };
+    bench(c, "vault_point", size, |_| {
+        made += 1;
+        let (a, command, delete) = create(made);
+        let took = time(state, &Actor::Platform, &command);
+        accept(state, t0(), &Actor::root(account_id(a).as_str()), &delete);
+        took
+    });
+    bench(c, "vault_delete", size, |_| {
+        made += 1;
+        let (a, command, delete) = create(made);
+        accept(state, t0(), &Actor::Platform, &command);
+        time(state, &Actor::root(account_id(a).as_str()), &delete)
+    });
+}
+
+fn commands(c: &mut Criterion) {
+    for size in support::sizes() {
+        let mut fleet = Fleet::build(size);
+        locks(c, &mut fleet);
+        deletes(c, &mut fleet);
+        sharing(c, &mut fleet);
+        copies_and_disks(c, &mut fleet);
+        rotation(c, &mut fleet);
+        vaults(c, &mut fleet);
+        extensions(c, &mut fleet);
+        assert_eq!(fleet.state.snapshots().count(), fleet.layout.snapshots);
+    }
+}
+
+criterion_group!(benches, commands);
+criterion_main!(benches);

@@ -1,0 +1,365 @@
+//! A realistic fleet for the benchmarks, built through the public API.
+//!
+//! `Fleet::build(n)` holds `n` snapshots spread as a cloud region would
+//! hold them:
+//!
+//! - `max(4, n / 1,000)` accounts, 10 disks each, in two regions;
+//! - `n / disks` snapshots per disk (25 at 10^3, 100 from 10^5): half of
+//!   them automatic, at the disk's rotation limit, so that one more rotates
+//!   the oldest, and half manual;
+//! - one manual snapshot in 10 under a 365-day compliance lock;
+//! - per account: a resource share naming the next 3 accounts, holding 10
+//!   of its snapshots, a vault with 10 backup points, and KMS activated.
+//!
+//! Ids look like the provider's: `s-` and 16 hex digits (18 characters),
+//! scattered by a bijective mix so that new ids land anywhere in an ordered
+//! map, never only at its end. Every command is at [`t0`]; nothing falls
+//! due while a benchmark runs unless it says so.
+//!
+//! Benchmarks pick their targets in a fixed pseudo-random order over the
+//! whole fleet ([`Fleet::targets`]), so that a large state is measured with
+//! the cache misses a control plane meets, not with one hot snapshot.
+
+#![allow(dead_code)] // Each benchmark binary uses a different part.
+
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, TimeZone, Utc};
+use snapguard::{
+    AccountId, ActivateKms, Actor, AssociateResourceShare, BackupPointId, Command, CreateAccount,
+    CreateAutomaticSnapshot, CreateBackupPoint, CreateDisk, CreateRegion, CreateResourceShare,
+    CreateSnapshot, CreateVault, DiskCategory, DiskId, DiskSource, Encryption, Event,
+    FinishSnapshot, Limits, LockSnapshot, Principal, PrincipalScope, ShareId, Site, SnapshotId,
+    SnapshotOutcome, State, VaultId, VaultKind,
+};
+
+/// The fleet sizes every per-command benchmark runs at.
+pub const SIZES: [usize; 3] = [1_000, 100_000, 1_000_000];
+
+/// [`SIZES`], or the comma-separated sizes in `SNAPGUARD_BENCH_SIZES` (for a
+/// quick run: `SNAPGUARD_BENCH_SIZES=1000 cargo bench`).
+pub fn sizes() -> Vec<usize> {
+    match std::env::var("SNAPGUARD_BENCH_SIZES") {
+        Ok(list) => list
+            .split(',')
+            .map(|size| size.trim().parse().expect("SNAPGUARD_BENCH_SIZES: sizes"))
+            .collect(),
+        Err(_) => SIZES.to_vec(),
+    }
+}
+/// Disks per account.
+pub const DISKS_PER_ACCOUNT: usize = 10;
+/// One manual snapshot in this many is locked.
+pub const LOCK_EVERY: usize = 10;
+/// Snapshots each account shares.
+pub const SHARED_PER_ACCOUNT: usize = 10;
+/// Backup points in each account's vault.
+pub const POINTS_PER_VAULT: usize = 10;
+pub const REGIONS: [&str; 2] = ["cn-hangzhou", "cn-shanghai"];
+
+/// The instant of every command.
+pub fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0)
+        .single()
+        .expect("a valid instant")
+}
+
+/// A bijective scramble of `i` (splitmix64's finaliser).
+pub fn mix(i: u64) -> u64 {
+    let mut z = i.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// The `i`th id of a kind, such as `s-3f2a9c0d81b7e645`.
+pub fn id(prefix: &str, i: usize) -> String {
+    format!("{prefix}-{:016x}", mix(i as u64))
+}
+
+pub fn snapshot_id(i: usize) -> SnapshotId {
+    id("s", i).into()
+}
+
+pub fn account_id(a: usize) -> AccountId {
+    format!("{:016}", 1_000_000_000_000_000 + a).into()
+}
+
+pub fn disk_id(d: usize) -> DiskId {
+    id("d", d).into()
+}
+
+pub fn share_id(a: usize) -> ShareId {
+    id("rs", a).into()
+}
+
+pub fn vault_id(a: usize) -> VaultId {
+    id("v", a).into()
+}
+
+pub fn point_id(p: usize) -> BackupPointId {
+    id("bp", p).into()
+}
+
+/// Applies a command at `now` that must be accepted.
+pub fn accept(
+    state: &mut State,
+    now: DateTime<Utc>,
+    actor: &Actor,
+    command: &Command,
+) -> Vec<Event> {
+    match state.apply_mut(now, actor, command) {
+        Ok(events) => events,
+        Err(violation) => panic!("{command:?} by {actor} refused: {violation}"),
+    }
+}
+
+/// Runs `f`, returning its result and the wall time it took.
+// Benchmarks measure wall time; the library itself never reads a clock
+// (GEN-1), which clippy.toml enforces everywhere else.
+#[allow(clippy::disallowed_methods)]
+pub fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
+    let start = Instant::now();
+    let result = f();
+    (result, start.elapsed())
+}
+
+/// What a benchmark needs to know about the fleet it runs on.
+pub struct Fleet {
+    pub state: State,
+    pub layout: Layout,
+}
+
+/// Where each snapshot of a fleet is.
+#[derive(Debug, Clone, Copy)]
+pub struct Layout {
+    pub snapshots: usize,
+    pub accounts: usize,
+    pub disks: usize,
+    /// Snapshots per disk; the first half of each disk's are automatic.
+    pub per_disk: usize,
+}
+
+/// The kinds of snapshot of the fleet, by position on their disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Slot {
+    Automatic,
+    Manual,
+    Locked,
+}
+
+impl Fleet {
+    /// The limits of a fleet: the RULES.md defaults, with the rotation
+    /// limit at the automatic snapshots each disk holds.
+    pub fn limits(per_disk: usize) -> Limits {
+        let mut limits = Limits::default();
+        limits.auto_snapshots_per_disk = (per_disk / 2) as u32;
+        limits
+    }
+
+    /// Builds a fleet of `snapshots` snapshots (rounded down to a multiple
+    /// of its disks).
+    pub fn build(snapshots: usize) -> Self {
+        let accounts = (snapshots / 1_000).max(4);
+        let disks = accounts * DISKS_PER_ACCOUNT;
+        let per_disk = snapshots / disks;
+        assert!(per_disk >= 2 * LOCK_EVERY, "a fleet of at least 1,000");
+        let mut state = State::with_limits(Self::limits(per_disk));
+        let now = t0();
+        for region in REGIONS {
+            let command = CreateRegion {
+                region: region.into(),
+            };
+            accept(&mut state, now, &Actor::Platform, &command.into());
+        }
+        for a in 0..accounts {
+            let create = CreateAccount {
+                account: account_id(a),
+                site: Site::China,
+            };
+            accept(&mut state, now, &Actor::Platform, &create.into());
+        }
+        let mut fleet = Self {
+            state,
+            layout: Layout {
+                snapshots: disks * per_disk,
+                accounts,
+                disks,
+                per_disk,
+            },
+        };
+        for a in 0..accounts {
+            fleet.build_account(a);
+        }
+        assert_eq!(fleet.state.snapshots().count(), fleet.layout.snapshots);
+        assert_eq!(fleet.state.next_deadline().map(|at| at > now), Some(true));
+        fleet
+    }
+
+    fn build_account(&mut self, a: usize) {
+        let (now, root) = (t0(), Actor::root(account_id(a).as_str()));
+        let (state, layout) = (&mut self.state, self.layout);
+        accept(state, now, &root, &ActivateKms {}.into());
+        for d in a * DISKS_PER_ACCOUNT..(a + 1) * DISKS_PER_ACCOUNT {
+            let disk = CreateDisk {
+                disk: disk_id(d),
+                region: REGIONS[d % 2].into(),
+                category: DiskCategory::Essd,
+                size_gib: 100,
+                encryption: Encryption::Unencrypted,
+                source: DiskSource::Blank,
+            };
+            accept(state, now, &root, &disk.into());
+            for i in d * layout.per_disk..(d + 1) * layout.per_disk {
+                let create: Command = match layout.slot(i) {
+                    Slot::Automatic => CreateAutomaticSnapshot {
+                        snapshot: snapshot_id(i),
+                        disk: disk_id(d),
+                        retention_days: None,
+                    }
+                    .into(),
+                    Slot::Manual | Slot::Locked => CreateSnapshot {
+                        snapshot: snapshot_id(i),
+                        disk: disk_id(d),
+                        retention_days: None,
+                        tags: Default::default(),
+                        instant_access: false,
+                    }
+                    .into(),
+                };
+                let actor = match layout.slot(i) {
+                    Slot::Automatic => &Actor::Platform,
+                    _ => &root,
+                };
+                accept(state, now, actor, &create);
+                finish(state, snapshot_id(i));
+                if layout.slot(i) == Slot::Locked {
+                    let lock = LockSnapshot {
+                        snapshot: snapshot_id(i),
+                        duration_days: 365,
+                        cool_off_hours: 0,
+                    };
+                    accept(state, now, &root, &lock.into());
+                }
+            }
+        }
+        let shared = (0..SHARED_PER_ACCOUNT)
+            .map(|k| snapshot_id(layout.manual_of(a, k)))
+            .collect();
+        let principals = (1..=3)
+            .map(|k| Principal::Account(account_id((a + k) % layout.accounts)))
+            .collect();
+        let share = CreateResourceShare {
+            share: share_id(a),
+            scope: PrincipalScope::AllAccounts,
+            principals,
+            snapshots: shared,
+        };
+        accept(state, now, &root, &share.into());
+        let vault = CreateVault {
+            vault: vault_id(a),
+            region: REGIONS[0].into(),
+            kind: VaultKind::GeneralPurpose,
+        };
+        accept(state, now, &root, &vault.into());
+        for p in a * POINTS_PER_VAULT..(a + 1) * POINTS_PER_VAULT {
+            let point = CreateBackupPoint {
+                point: point_id(p),
+                vault: vault_id(a),
+                policy: None,
+                snapshot: None,
+                retention_days: Some(30),
+            };
+            accept(state, now, &Actor::Platform, &point.into());
+        }
+    }
+}
+
+impl Layout {
+    /// What the `i`th snapshot is: the first half of each disk's are
+    /// automatic, one manual in [`LOCK_EVERY`] is locked.
+    pub fn slot(&self, i: usize) -> Slot {
+        let k = i % self.per_disk;
+        if k < self.per_disk / 2 {
+            Slot::Automatic
+        } else if k % LOCK_EVERY == 0 {
+            Slot::Locked
+        } else {
+            Slot::Manual
+        }
+    }
+
+    /// The `k`th unlocked manual snapshot of account `a`'s first disk.
+    pub fn manual_of(&self, a: usize, k: usize) -> usize {
+        let first = a * DISKS_PER_ACCOUNT * self.per_disk;
+        (first..first + self.per_disk)
+            .filter(|&i| self.slot(i) == Slot::Manual)
+            .nth(k)
+            .expect("enough manual snapshots on a disk")
+    }
+
+    /// The disk of snapshot `i`.
+    pub fn disk_of(&self, i: usize) -> usize {
+        i / self.per_disk
+    }
+
+    /// The account owning snapshot `i`.
+    pub fn owner_of(&self, i: usize) -> usize {
+        self.disk_of(i) / DISKS_PER_ACCOUNT
+    }
+
+    /// Up to 4,096 snapshots of `slot` that are not shared (those are on
+    /// each account's first disk), in a fixed pseudo-random order over the
+    /// whole fleet.
+    pub fn targets(&self, slot: Slot) -> Vec<usize> {
+        let mut found: Vec<usize> = (0..self.snapshots)
+            .filter(|&i| self.slot(i) == slot && self.disk_of(i) % DISKS_PER_ACCOUNT != 0)
+            .collect();
+        found.sort_by_key(|&i| mix(i as u64));
+        found.truncate(4_096);
+        found
+    }
+
+    /// The first half of the manual targets: snapshots every benchmark
+    /// leaves in place.
+    pub fn kept(&self) -> Vec<usize> {
+        let mut targets = self.targets(Slot::Manual);
+        targets.truncate(targets.len() / 2);
+        targets
+    }
+
+    /// The second half of the manual targets: snapshots the delete
+    /// benchmark deletes (and replaces).
+    pub fn expendable(&self) -> Vec<usize> {
+        let targets = self.targets(Slot::Manual);
+        targets[targets.len() / 2..].to_vec()
+    }
+}
+
+/// Completes a snapshot in progress.
+pub fn finish(state: &mut State, snapshot: SnapshotId) {
+    let finish = FinishSnapshot {
+        snapshot,
+        outcome: SnapshotOutcome::Available { size_gib: 10 },
+    };
+    accept(state, t0(), &Actor::Platform, &finish.into());
+}
+
+/// Adds snapshots to account `a`'s share (the mirror of unsharing).
+pub fn share_command(a: usize, snapshots: Vec<SnapshotId>, add: bool) -> Command {
+    if add {
+        AssociateResourceShare {
+            share: share_id(a),
+            principals: Vec::new(),
+            snapshots,
+        }
+        .into()
+    } else {
+        snapguard::DisassociateResourceShare {
+            share: share_id(a),
+            principals: Vec::new(),
+            snapshots,
+        }
+        .into()
+    }
+}
