@@ -22,7 +22,7 @@ pub(crate) fn archive_snapshot(
     let account = ctx.customer("archive_snapshot")?;
     let snapshot = ctx.owned_snapshot(account, &c.snapshot, ShareeOperation::Archive)?;
     let limits = &ctx.state.limits;
-    v.check(ctx.authorize(Action::ArchiveSnapshot, snapshot_resource(snapshot)))?;
+    v.check(ctx.authorize(Action::ArchiveSnapshot, || snapshot_resource(snapshot)))?;
     v.check(require_available(snapshot, RuleId::Arch1))?;
     v.ensure(!snapshot.is_archived(), || Violation::AlreadyArchived {
         snapshot: snapshot.id.clone(),

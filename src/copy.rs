@@ -73,7 +73,7 @@ pub(crate) fn copy_snapshot(ctx: &Ctx<'_>, c: &CopySnapshot, v: &mut Verdict) ->
     let taken = ctx.state.snapshot_id_taken(&c.snapshot);
     ctx.fresh(ObjectKind::Snapshot, c.snapshot.as_str(), taken)?;
     let key = ctx.named_key(&c.encryption)?;
-    v.check(ctx.authorize(Action::CopySnapshot, snapshot_resource(source)))?;
+    v.check(ctx.authorize(Action::CopySnapshot, || snapshot_resource(source)))?;
     v.check(ctx.usable(account, source, standing))?;
     v.check(require_available(source, RuleId::Copy1))?;
     v.ensure(!source.is_archived(), || {

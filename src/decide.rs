@@ -131,16 +131,27 @@ impl Ctx<'_> {
 
     /// PERM-1, PERM-2: the account root may do everything its account may
     /// do; a user needs a matching Allow and no matching Deny.
-    pub(crate) fn authorize(&self, action: Action, resource: String) -> Result<(), Violation> {
-        let decision = match self.actor {
-            Actor::Root { .. } => Decision::Allowed,
-            Actor::User { account, user } => self
-                .state
-                .user(account, user)
-                .map_or(Decision::ImplicitDeny, |u| {
-                    evaluate(&u.statements, action, &resource)
-                }),
-            Actor::Platform | Actor::Billing => Decision::ImplicitDeny,
+    ///
+    /// The resource name is built only when a policy must be evaluated or a
+    /// refusal names it: a root account's commands never format one.
+    pub(crate) fn authorize(
+        &self,
+        action: Action,
+        resource: impl FnOnce() -> String,
+    ) -> Result<(), Violation> {
+        let (decision, resource) = match self.actor {
+            Actor::Root { .. } => return Ok(()),
+            Actor::User { account, user } => {
+                let resource = resource();
+                let decision = self
+                    .state
+                    .user(account, user)
+                    .map_or(Decision::ImplicitDeny, |u| {
+                        evaluate(&u.statements, action, &resource)
+                    });
+                (decision, resource)
+            }
+            Actor::Platform | Actor::Billing => (Decision::ImplicitDeny, resource()),
         };
         match decision {
             Decision::Allowed => Ok(()),

@@ -200,7 +200,7 @@ pub(crate) fn create_disk(ctx: &Ctx<'_>, c: &CreateDisk, v: &mut Verdict) -> Ste
         from_shared_snapshot: matches!(source_snapshot, Some((_, Some(_)))),
         created_at: ctx.now,
     };
-    v.check(ctx.authorize(Action::CreateDisk, disk.resource()))?;
+    v.check(ctx.authorize(Action::CreateDisk, || disk.resource()))?;
     if let Some((snapshot, standing)) = source_snapshot {
         v.check(ctx.usable(account, snapshot, standing))?;
         v.check(require_available(snapshot, RuleId::Disk1))?;
@@ -241,7 +241,7 @@ pub(crate) fn create_disk(ctx: &Ctx<'_>, c: &CreateDisk, v: &mut Verdict) -> Ste
 pub(crate) fn release_disk(ctx: &Ctx<'_>, c: &ReleaseDisk, v: &mut Verdict) -> Step<Vec<Event>> {
     let account = ctx.customer("release_disk")?;
     let disk = ctx.own_disk(account, &c.disk)?;
-    v.check(ctx.authorize(Action::DeleteDisk, disk.resource()))?;
+    v.check(ctx.authorize(Action::DeleteDisk, || disk.resource()))?;
     let mut events = Vec::new();
     if c.release_automatic_snapshots {
         for id in ctx.automatic_snapshots(&disk.id) {
@@ -270,7 +270,7 @@ pub(crate) fn reset_disk(ctx: &Ctx<'_>, c: &ResetDisk, v: &mut Verdict) -> Step<
             snapshot: snapshot.id.clone(),
         }
     })?;
-    v.check(ctx.authorize(Action::ResetDisk, disk.resource()))?;
+    v.check(ctx.authorize(Action::ResetDisk, || disk.resource()))?;
     v.ensure(snapshot.origin.disk() == Some(&disk.id), || {
         Violation::RollbackToOtherSnapshot {
             disk: disk.id.clone(),
@@ -298,7 +298,7 @@ pub(crate) fn reinitialize_disk(
 ) -> Step<Vec<Event>> {
     let account = ctx.customer("reinitialize_disk")?;
     let disk = ctx.own_disk(account, &c.disk)?;
-    v.check(ctx.authorize(Action::ReInitDisk, disk.resource()))?;
+    v.check(ctx.authorize(Action::ReInitDisk, || disk.resource()))?;
     if let DiskSource::Snapshot(id) = &disk.source {
         if disk.from_shared_snapshot {
             let in_place = ctx

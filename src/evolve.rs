@@ -234,17 +234,20 @@ impl State {
         }
     }
 
-    /// Changes a snapshot and re-indexes it, so its deadlines and index
-    /// entries always follow its data.
+    /// Changes a snapshot's lock, retention or tier, and re-indexes what
+    /// those decide (its deadlines, whether it is locked), so its index
+    /// entries always follow its data. The change touches only the index
+    /// entries that differ: no change moves a snapshot to another owner,
+    /// disk, kind or creation instant, which the other indexes follow.
     fn replace_snapshot(
         &mut self,
         id: &crate::SnapshotId,
         change: impl FnOnce(&mut crate::Snapshot),
     ) {
         if let Some(snapshot) = self.snapshots.get_mut(id) {
-            self.index.remove_snapshot(snapshot);
+            let before = crate::state::Indexed::of(snapshot);
             change(snapshot);
-            self.index.add_snapshot(snapshot, self.clock);
+            self.index.reindex_snapshot(&before, snapshot, self.clock);
         }
     }
 }

@@ -59,7 +59,7 @@ pub(crate) fn import_image(ctx: &Ctx<'_>, c: &ImportImage, v: &mut Verdict) -> S
         source: ImageSource::Imported,
         created_at: ctx.now,
     };
-    v.check(ctx.authorize(Action::ImportImage, image.resource()))?;
+    v.check(ctx.authorize(Action::ImportImage, || image.resource()))?;
     Ok(vec![Event::ImageCreated { at: ctx.now, image }])
 }
 
@@ -86,7 +86,7 @@ pub(crate) fn create_image(ctx: &Ctx<'_>, c: &CreateImage, v: &mut Verdict) -> S
         source: ImageSource::Snapshot(snapshot.id.clone()),
         created_at: ctx.now,
     };
-    v.check(ctx.authorize(Action::CreateImage, image.resource()))?;
+    v.check(ctx.authorize(Action::CreateImage, || image.resource()))?;
     v.check(require_available(snapshot, RuleId::Image1))?;
     Ok(vec![Event::ImageCreated { at: ctx.now, image }])
 }
@@ -98,7 +98,7 @@ pub(crate) fn create_image(ctx: &Ctx<'_>, c: &CreateImage, v: &mut Verdict) -> S
 pub(crate) fn delete_image(ctx: &Ctx<'_>, c: &DeleteImage, v: &mut Verdict) -> Step<Vec<Event>> {
     let account = ctx.customer("delete_image")?;
     let image = ctx.own_image(account, &c.image)?;
-    v.check(ctx.authorize(Action::DeleteImage, image.resource()))?;
+    v.check(ctx.authorize(Action::DeleteImage, || image.resource()))?;
     let mut events = Vec::new();
     if let (true, ImageSource::Snapshot(id)) = (c.delete_snapshots, &image.source) {
         let built_on = ctx.snapshot(id).ok().filter(|s| s.owner == *account);

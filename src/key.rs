@@ -141,7 +141,7 @@ pub(crate) fn create_key(ctx: &Ctx<'_>, c: &CreateKey, v: &mut Verdict) -> Step<
         enabled: true,
         created_at: ctx.now,
     };
-    v.check(ctx.authorize(Action::CreateKey, key.resource_name()))?;
+    v.check(ctx.authorize(Action::CreateKey, || key.resource_name()))?;
     v.check(kms_activated(ctx, account))?;
     Ok(vec![Event::KeyCreated { at: ctx.now, key }])
 }
@@ -163,7 +163,7 @@ pub(crate) fn set_key_enabled(
     let account = ctx.customer(command)?;
     let key = ctx.key(key)?;
     owned(account, &key.owner, ObjectKind::Key, key.id.as_str())?;
-    v.check(ctx.authorize(action, key.resource_name()))?;
+    v.check(ctx.authorize(action, || key.resource_name()))?;
     if key.enabled == enabled {
         return Ok(Vec::new());
     }

@@ -214,7 +214,7 @@ fn fresh_lock_from(
 pub(crate) fn lock_snapshot(ctx: &Ctx<'_>, c: &LockSnapshot, v: &mut Verdict) -> Step<Vec<Event>> {
     let account = ctx.customer("lock_snapshot")?;
     let snapshot = ctx.owned_snapshot_or(account, &c.snapshot, shared_not_lockable)?;
-    v.check(ctx.authorize(Action::LockSnapshot, snapshot_resource(snapshot)))?;
+    v.check(ctx.authorize(Action::LockSnapshot, || snapshot_resource(snapshot)))?;
     check_lockable(snapshot, v)?;
     check_ranges(ctx, c, v)?;
     let (at, id) = (ctx.now, snapshot.id.clone());
@@ -274,7 +274,7 @@ pub(crate) fn unlock_snapshot(
 ) -> Step<Vec<Event>> {
     let account = ctx.customer("unlock_snapshot")?;
     let snapshot = ctx.owned_snapshot_or(account, &c.snapshot, shared_not_lockable)?;
-    v.check(ctx.authorize(Action::UnlockSnapshot, snapshot_resource(snapshot)))?;
+    v.check(ctx.authorize(Action::UnlockSnapshot, || snapshot_resource(snapshot)))?;
     let id = snapshot.id.clone();
     match snapshot
         .lock
@@ -388,7 +388,9 @@ impl State {
     ) -> Result<Option<LockView>, Violation> {
         self.as_customer(now, actor, "describe_locked_snapshots", |ctx, account| {
             let snapshot = ctx.own_snapshot(account, snapshot)?;
-            ctx.authorize(Action::DescribeLockedSnapshots, snapshot_resource(snapshot))?;
+            ctx.authorize(Action::DescribeLockedSnapshots, || {
+                snapshot_resource(snapshot)
+            })?;
             Ok(view(snapshot, now))
         })
     }
@@ -430,7 +432,9 @@ impl State {
                 let wanted = query.state.is_none_or(|s| s == view.state)
                     && query.region.as_ref().is_none_or(|r| *r == view.region);
                 if wanted {
-                    ctx.authorize(Action::DescribeLockedSnapshots, snapshot_resource(snapshot))?;
+                    ctx.authorize(Action::DescribeLockedSnapshots, || {
+                        snapshot_resource(snapshot)
+                    })?;
                     views.push(view);
                 }
             }

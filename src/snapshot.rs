@@ -356,7 +356,7 @@ pub(crate) fn create_snapshot(
     let taken = ctx.state.snapshot_id_taken(&c.snapshot);
     ctx.fresh(ObjectKind::Snapshot, c.snapshot.as_str(), taken)?;
     let mut snapshot = disk.snapshot(c.snapshot.clone(), SnapshotKind::Manual, ctx.now);
-    v.check(ctx.authorize(Action::CreateSnapshot, snapshot_resource(&snapshot)))?;
+    v.check(ctx.authorize(Action::CreateSnapshot, || snapshot_resource(&snapshot)))?;
     snapshot.retention = ctx.retention(c.retention_days, ctx.now)?;
     snapshot.tags = c.tags.clone();
     snapshot.instant_access = c.instant_access;
@@ -421,7 +421,7 @@ pub(crate) fn delete_snapshot(
 ) -> Step<Vec<Event>> {
     let account = ctx.customer("delete_snapshot")?;
     let snapshot = ctx.owned_snapshot(account, &c.snapshot, ShareeOperation::Delete)?;
-    v.check(ctx.authorize(Action::DeleteSnapshot, snapshot_resource(snapshot)))?;
+    v.check(ctx.authorize(Action::DeleteSnapshot, || snapshot_resource(snapshot)))?;
     v.check(guard_deletion(snapshot, ctx.now))?;
     v.check(ctx.guard_shared(snapshot))?;
     Ok(vec![deletion(ctx, snapshot, DeletionCause::Requested)])
@@ -494,7 +494,9 @@ pub(crate) fn set_retention(
 ) -> Step<Vec<Event>> {
     let account = ctx.customer("set_snapshot_retention")?;
     let snapshot = ctx.owned_snapshot(account, &c.snapshot, ShareeOperation::ChangeRetention)?;
-    v.check(ctx.authorize(Action::ModifySnapshotAttribute, snapshot_resource(snapshot)))?;
+    v.check(ctx.authorize(Action::ModifySnapshotAttribute, || {
+        snapshot_resource(snapshot)
+    }))?;
     if let Some(ended_at) = snapshot.retention.end().filter(|end| *end <= ctx.now) {
         // Only a shared snapshot outlives its retention (SHARE-14).
         return Err(Violation::RetentionEnded {

@@ -426,6 +426,41 @@ impl Indexes {
         }
     }
 
+    /// Brings a changed snapshot's lock and deadline entries up to date,
+    /// given what they followed before the change: only the entries that
+    /// differ are touched, and a deadline no longer pending is dropped.
+    pub(crate) fn reindex_snapshot(
+        &mut self,
+        before: &Indexed,
+        snapshot: &Snapshot,
+        recorded: Option<DateTime<Utc>>,
+    ) {
+        let after = Indexed::of(snapshot);
+        for deadline in before.deadlines.iter().flatten() {
+            if !after.deadlines.contains(&Some(deadline.clone())) {
+                self.deadlines.remove(deadline);
+            }
+        }
+        // A shared snapshot is not released at its retention end (SHARE-14).
+        let shared = self.shares_of.contains_key(&snapshot.id);
+        for deadline in after.deadlines.iter().flatten() {
+            let held = shared && deadline.kind == DeadlineKind::RetentionEnd;
+            let indexed = self.deadlines.contains(deadline);
+            if deadline.is_pending(recorded) && !held {
+                if !indexed {
+                    self.deadlines.insert(deadline.clone());
+                }
+            } else if indexed {
+                self.deadlines.remove(deadline);
+            }
+        }
+        match (before.locked, after.locked) {
+            (false, true) => index_insert(&mut self.locked, &snapshot.owner, &snapshot.id),
+            (true, false) => index_remove(&mut self.locked, &snapshot.owner, &snapshot.id),
+            _ => {}
+        }
+    }
+
     /// Removes a snapshot from every index.
     pub(crate) fn remove_snapshot(&mut self, snapshot: &Snapshot) {
         if let Some(disk) = snapshot.origin.disk() {
@@ -437,6 +472,25 @@ impl Indexes {
         }
         for deadline in Deadline::of_snapshot(snapshot) {
             self.deadlines.remove(&deadline);
+        }
+    }
+}
+
+/// What of a snapshot its lock and deadline index entries follow, taken
+/// before a change to compare with after it.
+pub(crate) struct Indexed {
+    locked: bool,
+    /// Its deadlines: a lock's cooling-off end and expiry, and its
+    /// retention end, at most three.
+    deadlines: [Option<Deadline>; 3],
+}
+
+impl Indexed {
+    pub(crate) fn of(snapshot: &Snapshot) -> Self {
+        let mut deadlines = Deadline::of_snapshot(snapshot);
+        Self {
+            locked: snapshot.lock.is_some(),
+            deadlines: [deadlines.next(), deadlines.next(), deadlines.next()],
         }
     }
 }

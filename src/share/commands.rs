@@ -225,7 +225,9 @@ fn associate(
             added.push(snapshot);
         }
     }
-    v.check(ctx.authorize(action, share_resource_name(&share.owner, share.id.as_str())))?;
+    v.check(ctx.authorize(action, || {
+        share_resource_name(&share.owner, share.id.as_str())
+    }))?;
     let principals = passing(principals, v, |p| check_site(ctx, share, p))?;
     let principals = passing(principals, v, |p| check_scope(ctx, share, p))?;
     let added = passing(added, v, |s| check_shareable(ctx, s))?;
@@ -365,10 +367,9 @@ pub(crate) fn disassociate_share(
             .into());
         }
     }
-    v.check(ctx.authorize(
-        Action::DisassociateResourceShare,
-        share_resource_name(&share.owner, share.id.as_str()),
-    ))?;
+    v.check(ctx.authorize(Action::DisassociateResourceShare, || {
+        share_resource_name(&share.owner, share.id.as_str())
+    }))?;
     let mut events: Vec<Event> = principals
         .into_iter()
         .map(|principal| Event::SharePrincipalRemoved {
@@ -391,10 +392,9 @@ pub(crate) fn delete_share(
 ) -> Step<Vec<Event>> {
     let account = ctx.customer("delete_resource_share")?;
     let share = own_share(ctx, account, &c.share)?;
-    v.check(ctx.authorize(
-        Action::DeleteResourceShare,
-        share_resource_name(&share.owner, share.id.as_str()),
-    ))?;
+    v.check(ctx.authorize(Action::DeleteResourceShare, || {
+        share_resource_name(&share.owner, share.id.as_str())
+    }))?;
     let snapshots: Vec<&SnapshotId> = share.snapshots.keys().collect();
     let mut events = unshare(ctx, share, &snapshots);
     events.push(Event::ResourceShareDeleted {
@@ -414,10 +414,9 @@ pub(crate) fn accept_share(
 ) -> Step<Vec<Event>> {
     let account = ctx.customer("accept_resource_share")?;
     let share = ctx.resource_share(&c.share)?;
-    v.check(ctx.authorize(
-        Action::AcceptResourceShareInvitation,
-        share_resource_name(&share.owner, share.id.as_str()),
-    ))?;
+    v.check(ctx.authorize(Action::AcceptResourceShareInvitation, || {
+        share_resource_name(&share.owner, share.id.as_str())
+    }))?;
     v.ensure(reach::reaches(ctx.state, share, account), || {
         Violation::NoInvitation {
             share: share.id.clone(),

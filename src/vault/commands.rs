@@ -143,7 +143,7 @@ pub(crate) fn create_vault(ctx: &Ctx<'_>, c: &CreateVault, v: &mut Verdict) -> S
         replica_of: None,
         created_at: ctx.now,
     };
-    v.check(ctx.authorize(Action::CreateVault, vault_resource(&vault)))?;
+    v.check(ctx.authorize(Action::CreateVault, || vault_resource(&vault)))?;
     if let VaultKind::Archive {
         retention: RetentionRequest::Days(days),
     } = c.kind
@@ -173,7 +173,7 @@ pub(crate) fn create_policy(
         immutable_since: c.immutable.then_some(ctx.now),
         created_at: ctx.now,
     };
-    v.check(ctx.authorize(Action::CreateBackupPlan, policy_resource(vault, &policy)))?;
+    v.check(ctx.authorize(Action::CreateBackupPlan, || policy_resource(vault, &policy)))?;
     v.ensure(!c.immutable || vault.kind.supports_immutability(), || {
         Violation::ImmutabilityUnsupported {
             target: ImmutableTarget::Policy(c.policy.clone()),
@@ -193,7 +193,7 @@ pub(crate) fn create_policy(
 pub(crate) fn enable(ctx: &Ctx<'_>, c: &EnableImmutability, v: &mut Verdict) -> Step<Vec<Event>> {
     let account = ctx.customer("enable_immutability")?;
     let (kind, resource, action, immutable) = ctx.target(account, &c.target)?;
-    v.check(ctx.authorize(action, resource))?;
+    v.check(ctx.authorize(action, || resource))?;
     v.ensure(kind.supports_immutability(), || {
         Violation::ImmutabilityUnsupported {
             target: c.target.clone(),
@@ -274,7 +274,7 @@ fn lock_point(
 pub(crate) fn disable(ctx: &Ctx<'_>, c: &DisableImmutability, v: &mut Verdict) -> Step<Vec<Event>> {
     let account = ctx.customer("disable_immutability")?;
     let (_, resource, action, _) = ctx.target(account, &c.target)?;
-    v.check(ctx.authorize(action, resource))?;
+    v.check(ctx.authorize(action, || resource))?;
     Err(Violation::ImmutabilityIrreversible {
         target: c.target.clone(),
     }
@@ -337,7 +337,7 @@ pub(crate) fn delete_point(
     let account = ctx.customer("delete_backup_point")?;
     let point = ctx.own_point(account, &c.point)?;
     let vault = ctx.vault(&point.vault)?;
-    v.check(ctx.authorize(Action::DeleteBackupPoint, point_resource(vault, point)))?;
+    v.check(ctx.authorize(Action::DeleteBackupPoint, || point_resource(vault, point)))?;
     v.check(unlocked(point, ctx.now))?;
     Ok(vec![Event::BackupPointDeleted {
         at: ctx.now,
@@ -363,7 +363,7 @@ pub(crate) fn restore(ctx: &Ctx<'_>, c: &RestoreBackupPoint, v: &mut Verdict) ->
     let account = ctx.customer("restore_backup_point")?;
     let point = ctx.own_point(account, &c.point)?;
     let vault = ctx.vault(&point.vault)?;
-    v.check(ctx.authorize(Action::CreateRestoreJob, point_resource(vault, point)))?;
+    v.check(ctx.authorize(Action::CreateRestoreJob, || point_resource(vault, point)))?;
     Ok(vec![Event::BackupPointRestored {
         at: ctx.now,
         point: point.id.clone(),
@@ -377,7 +377,7 @@ pub(crate) fn restore(ctx: &Ctx<'_>, c: &RestoreBackupPoint, v: &mut Verdict) ->
 pub(crate) fn delete_vault(ctx: &Ctx<'_>, c: &DeleteVault, v: &mut Verdict) -> Step<Vec<Event>> {
     let account = ctx.customer("delete_vault")?;
     let vault = ctx.own_vault(account, &c.vault)?;
-    v.check(ctx.authorize(Action::DeleteVault, vault_resource(vault)))?;
+    v.check(ctx.authorize(Action::DeleteVault, || vault_resource(vault)))?;
     if let Some((until, rule)) = ctx.state.backup.holding(vault, ctx.now) {
         v.check(Err(Violation::VaultNotDeletable {
             vault: vault.id.clone(),
@@ -413,7 +413,7 @@ pub(crate) fn replicate_vault(
     ctx.region(&c.region)?;
     let taken = ctx.state.backup.vault_id_taken(&c.replica);
     ctx.fresh(ObjectKind::Vault, c.replica.as_str(), taken)?;
-    v.check(ctx.authorize(Action::CreateReplicationVault, vault_resource(source)))?;
+    v.check(ctx.authorize(Action::CreateReplicationVault, || vault_resource(source)))?;
     let refused = |problem| Violation::ReplicationRefused {
         vault: source.id.clone(),
         problem,
