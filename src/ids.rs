@@ -91,10 +91,37 @@ impl PartialOrd for Text {
 }
 
 /// The order of the strings: byte-wise, as `str` orders.
+///
+/// Two inline texts compare as two pairs of integers, their zero-padded
+/// bytes read big-endian, then by length: the order of the strings, since
+/// padding a string with zeros never puts it after a longer string it is
+/// not a prefix of, and of two strings equal once padded the shorter is a
+/// prefix of the longer.
 impl Ord for Text {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.as_bytes().cmp(other.as_bytes())
+        match (self, other) {
+            (
+                Self::Inline { len, bytes },
+                Self::Inline {
+                    len: other_len,
+                    bytes: other_bytes,
+                },
+            ) => (words(bytes), len).cmp(&(words(other_bytes), other_len)),
+            _ => self.as_bytes().cmp(other.as_bytes()),
+        }
     }
+}
+
+/// Inline bytes as big-endian integers, which order as the bytes do.
+fn words(bytes: &[u8; INLINE]) -> (u128, u64) {
+    let (high, low) = bytes.split_at(16);
+    let mut high_word = [0; 16];
+    let mut low_word = [0; 8];
+    high_word.copy_from_slice(high);
+    if let Some(prefix) = low_word.get_mut(..low.len()) {
+        prefix.copy_from_slice(low);
+    }
+    (u128::from_be_bytes(high_word), u64::from_be_bytes(low_word))
 }
 
 /// Hashes as the `str` does.

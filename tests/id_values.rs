@@ -1,0 +1,60 @@
+//! Ids as values: whatever their length or bytes, an id orders, compares,
+//! hashes, prints and serializes exactly as its string does. Short ids are
+//! stored inline and long ones shared, so these properties pin the two
+//! representations to one meaning, at and around the 22-byte boundary.
+
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
+
+use proptest::prelude::*;
+use snapguard::{AccountId, SnapshotId};
+
+fn hash_of<T: Hash + ?Sized>(value: &T) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    value.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// Strings around the inline limit, with NUL bytes, shared prefixes and
+/// multi-byte characters, which are where a padded comparison could go
+/// wrong.
+fn id_text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[a-c\\x00]{0,30}",
+        "s-[0-9a-f]{16,24}",
+        "[a\\x00é]{19,25}",
+        ".{0,40}",
+    ]
+}
+
+proptest! {
+    #[test]
+    fn ids_order_and_compare_as_their_strings(a in id_text(), b in id_text()) {
+        let (x, y) = (SnapshotId::new(a.clone()), SnapshotId::new(b.clone()));
+        prop_assert_eq!(x.cmp(&y), a.cmp(&b));
+        prop_assert_eq!(x == y, a == b);
+        prop_assert_eq!(x.as_str(), a.as_str());
+    }
+
+    #[test]
+    fn ids_hash_print_and_serialize_as_their_strings(a in id_text()) {
+        let id = AccountId::from(a.as_str());
+        prop_assert_eq!(hash_of(&id), hash_of(&SnapshotId::from(a.clone())));
+        prop_assert_eq!(id.to_string(), a.clone());
+        prop_assert_eq!(format!("{id:?}"), format!("AccountId({a:?})"));
+        let json = serde_json::to_string(&id).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert_eq!(&json, &serde_json::to_string(&a).map_err(|e| TestCaseError::fail(e.to_string()))?);
+        let back: AccountId = serde_json::from_str(&json).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert_eq!(back, id);
+    }
+}
+
+#[test]
+fn ids_of_22_and_23_bytes_order_as_strings() {
+    let inline = SnapshotId::from("s-aaaaaaaaaaaaaaaaaaaa"); // 22 bytes
+    let shared = SnapshotId::from("s-aaaaaaaaaaaaaaaaaaaaa"); // 23 bytes
+    assert_eq!(inline.as_str().len(), 22);
+    assert!(inline < shared, "a prefix orders first");
+    assert!(SnapshotId::from("s-b") > shared);
+    assert_eq!(shared.clone(), shared);
+}
