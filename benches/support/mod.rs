@@ -36,6 +36,17 @@ use snapguard::{
 /// The fleet sizes every per-command benchmark runs at.
 pub const SIZES: [usize; 3] = [1_000, 100_000, 1_000_000];
 
+/// The fleet sizes the mixed workload runs at.
+pub const WORKLOAD_SIZES: [usize; 3] = [1_000, 20_000, 1_000_000];
+
+/// [`WORKLOAD_SIZES`], or the sizes in `SNAPGUARD_BENCH_SIZES`.
+pub fn workload_sizes() -> Vec<usize> {
+    match std::env::var("SNAPGUARD_BENCH_SIZES") {
+        Ok(_) => sizes(),
+        Err(_) => WORKLOAD_SIZES.to_vec(),
+    }
+}
+
 /// [`SIZES`], or the comma-separated sizes in `SNAPGUARD_BENCH_SIZES` (for a
 /// quick run: `SNAPGUARD_BENCH_SIZES=1000 cargo bench`).
 pub fn sizes() -> Vec<usize> {
@@ -338,11 +349,16 @@ impl Layout {
 
 /// Completes a snapshot in progress.
 pub fn finish(state: &mut State, snapshot: SnapshotId) {
+    finish_at(state, t0(), snapshot);
+}
+
+/// Completes a snapshot in progress at `now`.
+pub fn finish_at(state: &mut State, now: DateTime<Utc>, snapshot: SnapshotId) {
     let finish = FinishSnapshot {
         snapshot,
         outcome: SnapshotOutcome::Available { size_gib: 10 },
     };
-    accept(state, t0(), &Actor::Platform, &finish.into());
+    accept(state, now, &Actor::Platform, &finish.into());
 }
 
 /// Adds snapshots to account `a`'s share (the mirror of unsharing).

@@ -1,0 +1,67 @@
+//! Bytes of memory per snapshot held in the state, indexes included, on
+//! the fleets of `support/mod.rs`, measured with a counting allocator.
+//!
+//! The allocator counts the bytes live on the heap. Each fleet is built,
+//! then the count is read with the state alive and again after dropping it:
+//! the difference is what the state holds (its maps, indexes, objects and
+//! ids), divided by its snapshots. Everything else the fleet holds
+//! (accounts, disks, shares, vaults) is counted against the snapshots too.
+//!
+//! Not a criterion benchmark: run `cargo bench --bench memory` and read
+//! the table it prints.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+mod support;
+use support::Fleet;
+
+/// The system allocator, counting the bytes it has handed out and not got
+/// back.
+struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+
+// SAFETY: every call is forwarded unchanged to the system allocator; the
+// counter only observes sizes.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        LIVE.fetch_add(layout.size(), Ordering::Relaxed);
+        // SAFETY: forwarded with the caller's own layout.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        // SAFETY: `ptr` was allocated by `System` with this layout.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        LIVE.fetch_add(new_size, Ordering::Relaxed);
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        // SAFETY: forwarded with the caller's own pointer and layouts.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+fn main() {
+    // `cargo bench` passes `--bench`; a filter argument is not supported.
+    println!("| snapshots | bytes held by the state | bytes per snapshot |");
+    println!("|----------:|------------------------:|-------------------:|");
+    for size in support::sizes() {
+        let fleet = Fleet::build(size);
+        let with = LIVE.load(Ordering::Relaxed);
+        let snapshots = fleet.layout.snapshots;
+        drop(fleet);
+        let without = LIVE.load(Ordering::Relaxed);
+        let held = with.saturating_sub(without);
+        println!(
+            "| {snapshots:>9} | {held:>23} | {:>18.0} |",
+            held as f64 / snapshots as f64
+        );
+    }
+}

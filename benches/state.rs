@@ -1,0 +1,146 @@
+//! Cost of `State::apply` (a new state while the caller keeps the old one)
+//! and of `State::advance` with 10 events due, on the fleets of
+//! `support/mod.rs` (10^3, 10^5 and 10^6 snapshots).
+//!
+//! - `apply/lock` and `apply/delete`: one `apply` on a target drawn in a
+//!   fixed pseudo-random order, keeping the old state (timed); dropping
+//!   the old state and undoing the change (untimed). Before the state was
+//!   kept in persistent maps, `apply` cloned every map of the state.
+//! - `advance/10_due`: 10 snapshots with a retention of one day are taken
+//!   (untimed), then time advances one day (timed) and releases exactly
+//!   those 10. Every 25 simulated days the fleet is put back as it was
+//!   built, a cheap copy now that maps are persistent, so that the fleet's
+//!   own deadlines (backup points kept 30 days) never fall due.
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use chrono::TimeDelta;
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use snapguard::{
+    Actor, Command, CreateSnapshot, DeleteSnapshot, LockSnapshot, SnapshotId, State, UnlockSnapshot,
+};
+
+mod support;
+use support::{Fleet, accept, account_id, disk_id, finish_at, id, snapshot_id, t0, timed};
+
+fn group_bench(
+    c: &mut Criterion,
+    name: &str,
+    size: usize,
+    mut step: impl FnMut(usize) -> Duration,
+) {
+    let mut group = c.benchmark_group(name);
+    group.warm_up_time(Duration::from_millis(500));
+    group.measurement_time(Duration::from_secs(2));
+    let mut round = 0usize;
+    group.bench_function(BenchmarkId::from_parameter(size), |b| {
+        b.iter_custom(|iters| {
+            (0..iters)
+                .map(|_| {
+                    round += 1;
+                    step(round)
+                })
+                .sum()
+        });
+    });
+    group.finish();
+}
+
+fn apply(c: &mut Criterion, fleet: &mut Fleet) {
+    let (layout, kept) = (fleet.layout, fleet.layout.kept());
+    let state = &mut fleet.state;
+    group_bench(c, "apply/lock", layout.snapshots, |round| {
+        let i = kept[round % kept.len()];
+        let owner = Actor::root(account_id(layout.owner_of(i)).as_str());
+        let lock = Command::from(LockSnapshot {
+            snapshot: snapshot_id(i),
+            duration_days: 30,
+            cool_off_hours: 24,
+        });
+        let (transition, took) = timed(|| state.apply(t0(), &owner, black_box(&lock)));
+        let transition = transition.expect("lock accepted");
+        let unlock = UnlockSnapshot {
+            snapshot: snapshot_id(i),
+        };
+        *state = transition.state;
+        accept(state, t0(), &owner, &unlock.into());
+        took
+    });
+    let mut victims: Vec<(usize, SnapshotId)> = layout
+        .expendable()
+        .into_iter()
+        .map(|i| (i, snapshot_id(i)))
+        .collect();
+    let mut made = 0usize;
+    group_bench(c, "apply/delete", layout.snapshots, |round| {
+        let slot = round % victims.len();
+        let (i, victim) = &mut victims[slot];
+        let owner = Actor::root(account_id(layout.owner_of(*i)).as_str());
+        let delete = Command::from(DeleteSnapshot {
+            snapshot: victim.clone(),
+        });
+        let (transition, took) = timed(|| state.apply(t0(), &owner, black_box(&delete)));
+        *state = transition.expect("delete accepted").state;
+        // The next visit of this slot deletes a replacement.
+        made += 1;
+        *victim = id("ar", made).into();
+        let create = CreateSnapshot {
+            snapshot: victim.clone(),
+            disk: disk_id(layout.disk_of(*i)),
+            retention_days: None,
+            tags: Default::default(),
+            instant_access: false,
+        };
+        accept(state, t0(), &owner, &create.into());
+        finish_at(state, t0(), victim.clone());
+        took
+    });
+}
+
+fn advance(c: &mut Criterion, fleet: &mut Fleet) {
+    let layout = fleet.layout;
+    let base = fleet.state.clone();
+    let state = &mut fleet.state;
+    let mut day = 0i64;
+    let mut made = 0usize;
+    group_bench(c, "advance/10_due", layout.snapshots, |round| {
+        if day == 25 {
+            *state = base.clone();
+            day = 0;
+        }
+        let now = t0() + TimeDelta::days(day);
+        for k in 0..10 {
+            let i = (support::mix((round * 10 + k) as u64) as usize) % layout.snapshots;
+            let owner = Actor::root(account_id(layout.owner_of(i)).as_str());
+            made += 1;
+            let snapshot: SnapshotId = id("due", made).into();
+            let create = CreateSnapshot {
+                snapshot: snapshot.clone(),
+                disk: disk_id(layout.disk_of(i)),
+                retention_days: Some(1),
+                tags: Default::default(),
+                instant_access: false,
+            };
+            accept(state, now, &owner, &create.into());
+            finish_at(state, now, snapshot);
+        }
+        day += 1;
+        let then = now + TimeDelta::days(1);
+        let (events, took) = timed(|| state.advance_mut(black_box(then)));
+        assert_eq!(events.expect("time moves forward").len(), 10, "10 due");
+        took
+    });
+}
+
+fn state_benches(c: &mut Criterion) {
+    for size in support::sizes() {
+        let mut fleet = Fleet::build(size);
+        apply(c, &mut fleet);
+        advance(c, &mut fleet);
+        black_box(State::clone(&fleet.state));
+    }
+}
+
+criterion_group!(benches, state_benches);
+criterion_main!(benches);
