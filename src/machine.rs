@@ -79,6 +79,10 @@ impl State {
     /// Applies a command: the new state with the events that made it, or the
     /// violation that refused it. `self` is left as it was either way.
     ///
+    /// The new state shares with `self` everything the command did not
+    /// change: keeping both costs the few map nodes and objects the events
+    /// touched, not a copy of the state.
+    ///
     /// # Errors
     ///
     /// As [`State::decide`].

@@ -1,8 +1,9 @@
 //! The state value and its read-only accessors.
 //!
 //! Collections are private: the representation (and its indexes) may change
-//! without an API change. Indexes are derived from the data, never
-//! serialized, and rebuilt and checked when a state is deserialized.
+//! without an API change. They are persistent maps and sets (`store.rs`).
+//! Indexes are derived from the data, never serialized, and rebuilt and
+//! checked when a state is deserialized.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -21,6 +22,11 @@ use crate::{
 ///
 /// A `State` changes only through [`State::apply`] (or its relatives), which
 /// either returns a new state with the events that made it, or refuses.
+///
+/// A `State` is a persistent value: its maps share their unchanged parts
+/// between a state and the states made from it, so cloning one, or keeping
+/// the old state across [`State::apply`], costs a few reference counts and
+/// the paths a command changed, never a copy of the fleet.
 ///
 /// ```
 /// use snapguard::State;
@@ -428,7 +434,9 @@ impl Indexes {
 
     /// Brings a changed snapshot's lock and deadline entries up to date,
     /// given what they followed before the change: only the entries that
-    /// differ are touched, and a deadline no longer pending is dropped.
+    /// differ are touched, a deadline no longer pending is dropped, and its
+    /// retention end is indexed only while it is not shared (SHARE-14), so
+    /// this also follows a change of whether it is shared.
     pub(crate) fn reindex_snapshot(
         &mut self,
         before: &Indexed,

@@ -7,7 +7,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::deadline::{Deadline, DeadlineKind};
-use crate::state::Indexes;
+use crate::state::{Indexed, Indexes};
 use crate::{
     AccountId, DirectoryId, Event, Folder, FolderId, Principal, ResourceDirectory, ResourceShare,
     ShareId, SharedSnapshot, SnapshotId, State,
@@ -287,9 +287,6 @@ impl State {
         if held.owner != record.owner || record.snapshots.contains_key(snapshot) {
             return;
         }
-        // Re-indexed around the change, so its retention deadline follows
-        // whether it is shared.
-        self.index.remove_snapshot(held);
         let shared = SharedSnapshot {
             shared_at: at,
             expires_at,
@@ -297,7 +294,9 @@ impl State {
         record.snapshots.insert(snapshot.clone(), shared);
         self.index
             .share_snapshot(record, snapshot, expires_at, self.clock);
-        self.index.add_snapshot(held, self.clock);
+        // Its retention deadline follows whether it is shared.
+        self.index
+            .reindex_snapshot(&Indexed::of(held), held, self.clock);
     }
 
     /// Removes a snapshot from a share; leaving its last share, it gets its
@@ -313,8 +312,9 @@ impl State {
             .index
             .unshare_snapshot(record, snapshot, shared.expires_at);
         if let (true, Some(held)) = (last, self.snapshots.get(snapshot)) {
-            self.index.remove_snapshot(held);
-            self.index.add_snapshot(held, self.clock);
+            // Its retention deadline is back.
+            self.index
+                .reindex_snapshot(&Indexed::of(held), held, self.clock);
         }
     }
 
