@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
-"""Draws benches/cost-per-command.svg from criterion's results.
+"""Draws cost-per-command.svg (beside BENCHMARKS.md) from criterion's results.
 
 Reads the median of every `decide_evolve/<family>/<size>`, `apply/<kind>/<size>`
 and `advance/10_due/<size>` benchmark under target/criterion (written by
 `cargo bench --bench commands --bench state`) and plots cost per command
 against fleet size, both axes on a log scale. Standard library only.
 
-    python3 benches/plot.py [target/criterion] [BENCHMARKS-cost.svg]
+    python3 benches/plot.py [target/criterion] [cost-per-command.svg]
 """
 
 import json
@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(sys.argv[1] if len(sys.argv) > 1 else "target/criterion")
-OUT = Path(sys.argv[2] if len(sys.argv) > 2 else "benches/cost-per-command.svg")
+OUT = Path(sys.argv[2] if len(sys.argv) > 2 else "cost-per-command.svg")
 
 W, H = 860, 520
 LEFT, RIGHT, TOP, BOTTOM = 70, 220, 40, 60
