@@ -30,7 +30,7 @@
 use std::hint::black_box;
 use std::time::Duration;
 
-use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use criterion::{Criterion, criterion_group, criterion_main};
 use snapguard::{
     Actor, Command, CopySnapshot, CreateAutomaticSnapshot, CreateBackupPoint, CreateDisk,
     DeleteBackupPoint, DeleteSnapshot, DiskCategory, DiskSource, Encryption, LockSnapshot,
@@ -50,24 +50,9 @@ fn time(state: &mut State, actor: &Actor, command: &Command) -> Duration {
     took
 }
 
-/// Runs `step` (which returns the time of its one timed command) as the
-/// benchmark of `family` at `size`.
-fn bench(c: &mut Criterion, family: &str, size: usize, mut step: impl FnMut(usize) -> Duration) {
-    let mut group = c.benchmark_group(format!("decide_evolve/{family}"));
-    group.warm_up_time(Duration::from_millis(500));
-    group.measurement_time(Duration::from_secs(2));
-    let mut round = 0usize;
-    group.bench_function(BenchmarkId::from_parameter(size), |b| {
-        b.iter_custom(|iters| {
-            (0..iters)
-                .map(|_| {
-                    round += 1;
-                    step(round)
-                })
-                .sum()
-        });
-    });
-    group.finish();
+/// Runs `step` as the benchmark of `family` at `size`.
+fn bench(c: &mut Criterion, family: &str, size: usize, step: impl FnMut(usize) -> Duration) {
+    support::bench(c, &format!("decide_evolve/{family}"), size, step);
 }
 
 fn owner(layout: Layout, i: usize) -> Actor {

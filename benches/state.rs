@@ -13,44 +13,20 @@
 //!   own deadlines (backup points kept 30 days) never fall due.
 
 use std::hint::black_box;
-use std::time::Duration;
 
 use chrono::TimeDelta;
-use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use criterion::{Criterion, criterion_group, criterion_main};
 use snapguard::{
     Actor, Command, CreateSnapshot, DeleteSnapshot, LockSnapshot, SnapshotId, State, UnlockSnapshot,
 };
 
 mod support;
-use support::{Fleet, accept, account_id, disk_id, finish_at, id, snapshot_id, t0, timed};
-
-fn group_bench(
-    c: &mut Criterion,
-    name: &str,
-    size: usize,
-    mut step: impl FnMut(usize) -> Duration,
-) {
-    let mut group = c.benchmark_group(name);
-    group.warm_up_time(Duration::from_millis(500));
-    group.measurement_time(Duration::from_secs(2));
-    let mut round = 0usize;
-    group.bench_function(BenchmarkId::from_parameter(size), |b| {
-        b.iter_custom(|iters| {
-            (0..iters)
-                .map(|_| {
-                    round += 1;
-                    step(round)
-                })
-                .sum()
-        });
-    });
-    group.finish();
-}
+use support::{Fleet, accept, account_id, bench, disk_id, finish_at, id, snapshot_id, t0, timed};
 
 fn apply(c: &mut Criterion, fleet: &mut Fleet) {
     let (layout, kept) = (fleet.layout, fleet.layout.kept());
     let state = &mut fleet.state;
-    group_bench(c, "apply/lock", layout.snapshots, |round| {
+    bench(c, "apply/lock", layout.snapshots, |round| {
         let i = kept[round % kept.len()];
         let owner = Actor::root(account_id(layout.owner_of(i)).as_str());
         let lock = Command::from(LockSnapshot {
@@ -73,7 +49,7 @@ fn apply(c: &mut Criterion, fleet: &mut Fleet) {
         .map(|i| (i, snapshot_id(i)))
         .collect();
     let mut made = 0usize;
-    group_bench(c, "apply/delete", layout.snapshots, |round| {
+    bench(c, "apply/delete", layout.snapshots, |round| {
         let slot = round % victims.len();
         let (i, victim) = &mut victims[slot];
         let owner = Actor::root(account_id(layout.owner_of(*i)).as_str());
@@ -104,7 +80,7 @@ fn advance(c: &mut Criterion, fleet: &mut Fleet) {
     let state = &mut fleet.state;
     let mut day = 0i64;
     let mut made = 0usize;
-    group_bench(c, "advance/10_due", layout.snapshots, |round| {
+    bench(c, "advance/10_due", layout.snapshots, |round| {
         if day == 25 {
             *state = base.clone();
             day = 0;

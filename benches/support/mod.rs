@@ -25,6 +25,7 @@
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, TimeZone, Utc};
+use criterion::{BenchmarkId, Criterion};
 use snapguard::{
     AccountId, ActivateKms, Actor, AssociateResourceShare, BackupPointId, Command, CreateAccount,
     CreateAutomaticSnapshot, CreateBackupPoint, CreateDisk, CreateRegion, CreateResourceShare,
@@ -133,6 +134,26 @@ pub fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
     let start = Instant::now();
     let result = f();
     (result, start.elapsed())
+}
+
+/// Runs `step` as the benchmark `name` at `size`: `step` is given the
+/// round (1, 2, ...) and returns the time of its one timed command.
+pub fn bench(c: &mut Criterion, name: &str, size: usize, mut step: impl FnMut(usize) -> Duration) {
+    let mut group = c.benchmark_group(name);
+    group.warm_up_time(Duration::from_millis(500));
+    group.measurement_time(Duration::from_secs(2));
+    let mut round = 0usize;
+    group.bench_function(BenchmarkId::from_parameter(size), |b| {
+        b.iter_custom(|iters| {
+            (0..iters)
+                .map(|_| {
+                    round += 1;
+                    step(round)
+                })
+                .sum()
+        });
+    });
+    group.finish();
 }
 
 /// What a benchmark needs to know about the fleet it runs on.
