@@ -22,6 +22,11 @@
 //! | vault_point   |                     | create a backup point          | delete it                |
 //! | vault_delete  | create a point      | delete the backup point        |                          |
 //!
+//! Deleted ids are never given again (GEN-4) and the state keeps them: the
+//! families that delete build their fleet again once they have deleted as
+//! many ids as it has snapshots ([`support::Renewal`]), so that every size
+//! is measured with at most as many deleted ids as snapshots.
+//!
 //! Every command is at the same instant, so no time-caused event is due.
 //! The rotation, quota and deadline checks are all inside these commands,
 //! so a cost that followed the fleet would show as the 10^6 figure
@@ -39,13 +44,14 @@ use snapguard::{
 
 mod support;
 use support::{
-    DISKS_PER_ACCOUNT, Fleet, Layout, REGIONS, accept, account_id, disk_id, finish, id, point_id,
-    share_command, snapshot_id, t0, timed, vault_id,
+    DISKS_PER_ACCOUNT, Fleet, Layout, REGIONS, Renewal, accept, account_id, disk_id, finish, id,
+    point_id, share_command, snapshot_id, t0, timed, vault_id,
 };
 
 /// Times one accepted command.
 fn time(state: &mut State, actor: &Actor, command: &Command) -> Duration {
-    let (events, took) = timed(|| accept(state, t0(), actor, black_box(command)));
+    let now = t0();
+    let (events, took) = timed(|| accept(state, now, actor, black_box(command)));
     black_box(events);
     took
 }
@@ -101,31 +107,43 @@ fn locks(c: &mut Criterion, fleet: &mut Fleet) {
 }
 
 /// Extends compliance locks: run last on a fleet, as every snapshot it
-/// touches stays locked. Each target is first locked in compliance for a
-/// day (untimed), then each visit extends its lock by one more day.
+/// touches stays locked. On its first visit a target is locked in
+/// compliance for a day (untimed); each visit then extends its lock by one
+/// more day. Before a lock would pass the longest allowed (LOCK-1), the
+/// fleet is built again and the visits start over.
 fn extensions(c: &mut Criterion, fleet: &mut Fleet) {
     let layout = fleet.layout;
     let pool = layout.kept();
     let state = &mut fleet.state;
-    bench(c, "extend", layout.snapshots, |round| {
-        let i = pool[round % pool.len()];
-        let visits = u32::try_from(round / pool.len()).expect("few rounds");
+    let mut visit = 0usize;
+    bench(c, "extend", layout.snapshots, |_| {
+        let i = pool[visit % pool.len()];
+        let visits = u32::try_from(visit / pool.len()).expect("fewer than 30,000 visits");
         if visits == 0 {
             accept(state, t0(), &owner(layout, i), &lock(i, 1, 0));
         }
-        time(state, &owner(layout, i), &lock(i, visits + 2, 0))
+        let took = time(state, &owner(layout, i), &lock(i, visits + 2, 0));
+        visit += 1;
+        if visit == 30_000 * pool.len() {
+            *state = Fleet::build(layout.snapshots).state;
+            visit = 0;
+        }
+        took
     });
 }
 
 fn deletes(c: &mut Criterion, fleet: &mut Fleet) {
     let (layout, size) = (fleet.layout, fleet.layout.snapshots);
-    let mut manual: Vec<(usize, SnapshotId)> = layout
-        .expendable()
-        .into_iter()
-        .map(|i| (i, snapshot_id(i)))
-        .collect();
+    let original = || -> Vec<(usize, SnapshotId)> {
+        layout
+            .expendable()
+            .into_iter()
+            .map(|i| (i, snapshot_id(i)))
+            .collect()
+    };
+    let mut manual = original();
     let state = &mut fleet.state;
-    let mut made = 0usize;
+    let (mut made, mut renewal) = (0usize, Renewal::new(layout));
     bench(c, "delete", size, |round| {
         let slot = round % manual.len();
         let (i, victim) = &mut manual[slot];
@@ -144,6 +162,9 @@ fn deletes(c: &mut Criterion, fleet: &mut Fleet) {
         };
         accept(state, t0(), &owner(layout, *i), &create.into());
         finish(state, victim.clone());
+        if renewal.retire(state, 1) {
+            manual = original();
+        }
         took
     });
 }
@@ -171,7 +192,7 @@ fn copies_and_disks(c: &mut Criterion, fleet: &mut Fleet) {
     let (layout, manual) = (fleet.layout, fleet.layout.kept());
     let size = layout.snapshots;
     let state = &mut fleet.state;
-    let mut made = 0usize;
+    let (mut made, mut renewal) = (0usize, Renewal::new(layout));
     bench(c, "copy", size, |round| {
         let i = manual[round % manual.len()];
         made += 1;
@@ -186,6 +207,7 @@ fn copies_and_disks(c: &mut Criterion, fleet: &mut Fleet) {
         let took = time(state, &owner(layout, i), &command.into());
         let delete = DeleteSnapshot { snapshot: copy };
         accept(state, t0(), &owner(layout, i), &delete.into());
+        renewal.retire(state, 1);
         took
     });
     bench(c, "create_disk", size, |round| {
@@ -206,6 +228,7 @@ fn copies_and_disks(c: &mut Criterion, fleet: &mut Fleet) {
             release_automatic_snapshots: false,
         };
         accept(state, t0(), &owner(layout, i), &release.into());
+        renewal.retire(state, 1);
         took
     });
 }
@@ -213,7 +236,7 @@ fn copies_and_disks(c: &mut Criterion, fleet: &mut Fleet) {
 fn rotation(c: &mut Criterion, fleet: &mut Fleet) {
     let (size, disks) = (fleet.layout.snapshots, fleet.layout.disks);
     let state = &mut fleet.state;
-    let mut made = 0usize;
+    let (mut made, mut renewal) = (0usize, Renewal::new(fleet.layout));
     bench(c, "automatic", size, |round| {
         // Skip each account's first disk, whose snapshots are shared.
         let d = (support::mix(round as u64) as usize) % disks;
@@ -227,6 +250,8 @@ fn rotation(c: &mut Criterion, fleet: &mut Fleet) {
         };
         let took = time(state, &Actor::Platform, &command.into());
         finish(state, snapshot);
+        // The rotation deleted the disk's oldest automatic snapshot.
+        renewal.retire(state, 1);
         took
     });
 }
@@ -234,7 +259,7 @@ fn rotation(c: &mut Criterion, fleet: &mut Fleet) {
 fn vaults(c: &mut Criterion, fleet: &mut Fleet) {
     let (size, accounts) = (fleet.layout.snapshots, fleet.layout.accounts);
     let state = &mut fleet.state;
-    let mut made = 0usize;
+    let (mut made, mut renewal) = (0usize, Renewal::new(fleet.layout));
     let create = |made: usize| {
         let a = (support::mix(made as u64) as usize) % accounts;
         let point = point_id(usize::MAX - made);
@@ -253,13 +278,16 @@ fn vaults(c: &mut Criterion, fleet: &mut Fleet) {
         let (a, command, delete) = create(made);
         let took = time(state, &Actor::Platform, &command);
         accept(state, t0(), &Actor::root(account_id(a).as_str()), &delete);
+        renewal.retire(state, 1);
         took
     });
     bench(c, "vault_delete", size, |_| {
         made += 1;
         let (a, command, delete) = create(made);
         accept(state, t0(), &Actor::Platform, &command);
-        time(state, &Actor::root(account_id(a).as_str()), &delete)
+        let took = time(state, &Actor::root(account_id(a).as_str()), &delete);
+        renewal.retire(state, 1);
+        took
     });
 }
 

@@ -49,7 +49,12 @@ unsafe impl GlobalAlloc for Counting {
 static ALLOCATOR: Counting = Counting;
 
 fn main() {
-    // `cargo bench` passes `--bench`; a filter argument is not supported.
+    // `cargo bench` passes `--bench`; `cargo test --benches` does not, and
+    // building a million snapshots is no smoke test.
+    if !std::env::args().any(|arg| arg == "--bench") {
+        println!("memory: run with `cargo bench --bench memory`");
+        return;
+    }
     println!("| snapshots | bytes held by the state | bytes per snapshot |");
     println!("|----------:|------------------------:|-------------------:|");
     for size in support::sizes() {

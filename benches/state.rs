@@ -5,12 +5,15 @@
 //! - `apply/lock` and `apply/delete`: one `apply` on a target drawn in a
 //!   fixed pseudo-random order, keeping the old state (timed); dropping
 //!   the old state and undoing the change (untimed). Before the state was
-//!   kept in persistent maps, `apply` cloned every map of the state.
+//!   kept in persistent maps, `apply` cloned every map of the state. The
+//!   deleted ids are kept no more numerous than the snapshots
+//!   (`support::Renewal`).
 //! - `advance/10_due`: 10 snapshots with a retention of one day are taken
-//!   (untimed), then time advances one day (timed) and releases exactly
-//!   those 10. Every 25 simulated days the fleet is put back as it was
-//!   built, a cheap copy now that maps are persistent, so that the fleet's
-//!   own deadlines (backup points kept 30 days) never fall due.
+//!   (untimed), then `State::advance` moves time one day on, keeping the
+//!   old state (timed), and releases exactly those 10. It starts from the
+//!   fleet as built, and every 25 simulated days goes back to it (a cheap
+//!   copy, the maps being persistent), so that the fleet's own deadlines
+//!   (backup points kept 30 days) never fall due.
 
 use std::hint::black_box;
 
@@ -21,7 +24,9 @@ use snapguard::{
 };
 
 mod support;
-use support::{Fleet, accept, account_id, bench, disk_id, finish_at, id, snapshot_id, t0, timed};
+use support::{
+    Fleet, Renewal, accept, account_id, bench, disk_id, finish_at, id, snapshot_id, t0, timed,
+};
 
 fn apply(c: &mut Criterion, fleet: &mut Fleet) {
     let (layout, kept) = (fleet.layout, fleet.layout.kept());
@@ -48,7 +53,7 @@ fn apply(c: &mut Criterion, fleet: &mut Fleet) {
         .into_iter()
         .map(|i| (i, snapshot_id(i)))
         .collect();
-    let mut made = 0usize;
+    let (mut made, mut renewal) = (0usize, Renewal::new(layout));
     bench(c, "apply/delete", layout.snapshots, |round| {
         let slot = round % victims.len();
         let (i, victim) = &mut victims[slot];
@@ -70,14 +75,21 @@ fn apply(c: &mut Criterion, fleet: &mut Fleet) {
         };
         accept(state, t0(), &owner, &create.into());
         finish_at(state, t0(), victim.clone());
+        if renewal.retire(state, 1) {
+            victims = layout
+                .expendable()
+                .into_iter()
+                .map(|i| (i, snapshot_id(i)))
+                .collect();
+        }
         took
     });
 }
 
-fn advance(c: &mut Criterion, fleet: &mut Fleet) {
+fn advance(c: &mut Criterion, fleet: &mut Fleet, base: &State) {
     let layout = fleet.layout;
-    let base = fleet.state.clone();
     let state = &mut fleet.state;
+    *state = base.clone();
     let mut day = 0i64;
     let mut made = 0usize;
     bench(c, "advance/10_due", layout.snapshots, |round| {
@@ -103,8 +115,10 @@ fn advance(c: &mut Criterion, fleet: &mut Fleet) {
         }
         day += 1;
         let then = now + TimeDelta::days(1);
-        let (events, took) = timed(|| state.advance_mut(black_box(then)));
-        assert_eq!(events.expect("time moves forward").len(), 10, "10 due");
+        let (transition, took) = timed(|| state.advance(black_box(then)));
+        let transition = transition.expect("time moves forward");
+        assert_eq!(transition.events.len(), 10, "10 due");
+        *state = transition.state;
         took
     });
 }
@@ -112,9 +126,9 @@ fn advance(c: &mut Criterion, fleet: &mut Fleet) {
 fn state_benches(c: &mut Criterion) {
     for size in support::sizes() {
         let mut fleet = Fleet::build(size);
+        let base = fleet.state.clone();
         apply(c, &mut fleet);
-        advance(c, &mut fleet);
-        black_box(State::clone(&fleet.state));
+        advance(c, &mut fleet, &base);
     }
 }
 

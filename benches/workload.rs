@@ -15,7 +15,8 @@
 //! decide, then evolve) and timed; criterion reports commands per second
 //! (7 per step). The owner changes at every step, in a fixed pseudo-random order
 //! over the fleet's accounts. The fleet keeps its size: every step deletes
-//! what it made.
+//! what it made. Deleted ids are kept no more numerous than the snapshots
+//! (`support::Renewal`).
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -28,8 +29,8 @@ use snapguard::{
 
 mod support;
 use support::{
-    DISKS_PER_ACCOUNT, Fleet, REGIONS, accept, account_id, disk_id, id, mix, share_command, t0,
-    timed,
+    DISKS_PER_ACCOUNT, Fleet, REGIONS, Renewal, accept, account_id, disk_id, id, mix,
+    share_command, t0, timed,
 };
 
 /// Commands per step.
@@ -94,6 +95,7 @@ fn workload(c: &mut Criterion) {
     group.throughput(Throughput::Elements(STEP));
     for size in support::workload_sizes() {
         let mut fleet = Fleet::build(size);
+        let mut renewal = Renewal::new(fleet.layout);
         let mut n = 0usize;
         group.bench_function(BenchmarkId::from_parameter(size), |b| {
             b.iter_custom(|iters| {
@@ -109,6 +111,7 @@ fn workload(c: &mut Criterion) {
                         }
                     });
                     total += took;
+                    renewal.retire(&mut fleet.state, 2);
                 }
                 total
             });

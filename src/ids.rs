@@ -215,6 +215,13 @@ impl Visitor<'_> for TextVisitor {
     fn visit_str<E: de::Error>(self, text: &str) -> Result<Text, E> {
         Ok(Text::new(text))
     }
+
+    /// Formats that give strings as bytes, as `String` accepts them.
+    fn visit_bytes<E: de::Error>(self, bytes: &[u8]) -> Result<Text, E> {
+        std::str::from_utf8(bytes)
+            .map(Text::new)
+            .map_err(|_| E::invalid_value(de::Unexpected::Bytes(bytes), &self))
+    }
 }
 
 ids! {

@@ -435,8 +435,9 @@ impl Indexes {
     /// Brings a changed snapshot's lock and deadline entries up to date,
     /// given what they followed before the change: only the entries that
     /// differ are touched, a deadline no longer pending is dropped, and its
-    /// retention end is indexed only while it is not shared (SHARE-14), so
-    /// this also follows a change of whether it is shared.
+    /// retention end is indexed only while it is not shared (SHARE-14).
+    /// When only whether it is shared changed, `before` is the snapshot as
+    /// it is, and only that last rule acts.
     pub(crate) fn reindex_snapshot(
         &mut self,
         before: &Indexed,

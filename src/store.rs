@@ -49,14 +49,15 @@ impl<K: Ord + Clone, V: Clone> Table<K, V> {
         self.0.contains_key(key)
     }
 
-    pub(crate) fn insert(&mut self, key: K, value: V) -> Option<V> {
-        self.0
-            .insert(key, Arc::new(value))
-            .map(Arc::unwrap_or_clone)
+    /// Inserts an object; returns whether one was already there.
+    pub(crate) fn insert(&mut self, key: K, value: V) -> bool {
+        self.0.insert(key, Arc::new(value)).is_some()
     }
 
-    pub(crate) fn remove(&mut self, key: &K) -> Option<V> {
-        self.0.remove(key).map(Arc::unwrap_or_clone)
+    /// Removes an object and returns it, still shared with any state that
+    /// holds it rather than copied.
+    pub(crate) fn remove(&mut self, key: &K) -> Option<Arc<V>> {
+        self.0.remove(key)
     }
 
     pub(crate) fn values(&self) -> impl Iterator<Item = &V> {

@@ -7,6 +7,9 @@ use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 
 use proptest::prelude::*;
+use serde::Deserialize;
+use serde::de::IntoDeserializer;
+use serde::de::value::{BytesDeserializer, Error as ValueError};
 use snapguard::{AccountId, SnapshotId};
 
 fn hash_of<T: Hash + ?Sized>(value: &T) -> u64 {
@@ -39,7 +42,8 @@ proptest! {
     #[test]
     fn ids_hash_print_and_serialize_as_their_strings(a in id_text()) {
         let id = AccountId::from(a.as_str());
-        prop_assert_eq!(hash_of(&id), hash_of(&SnapshotId::from(a.clone())));
+        prop_assert_eq!(hash_of(&id), hash_of(a.as_str()));
+        prop_assert_eq!(hash_of(&id), hash_of(&a));
         prop_assert_eq!(id.to_string(), a.clone());
         prop_assert_eq!(format!("{id:?}"), format!("AccountId({a:?})"));
         let json = serde_json::to_string(&id).map_err(|e| TestCaseError::fail(e.to_string()))?;
@@ -57,4 +61,14 @@ fn ids_of_22_and_23_bytes_order_as_strings() {
     assert!(inline < shared, "a prefix orders first");
     assert!(SnapshotId::from("s-b") > shared);
     assert_eq!(shared.clone(), shared);
+}
+
+#[test]
+fn ids_read_from_utf8_bytes_as_strings_are() {
+    let from_bytes = |bytes: &[u8]| {
+        let deserializer: BytesDeserializer<'_, ValueError> = bytes.into_deserializer();
+        SnapshotId::deserialize(deserializer)
+    };
+    assert_eq!(from_bytes(b"s-1").ok(), Some(SnapshotId::from("s-1")));
+    assert!(from_bytes(&[0xff, 0xfe]).is_err(), "not UTF-8");
 }

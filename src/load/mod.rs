@@ -231,7 +231,7 @@ pub(super) fn unique<K: Ord + Clone, V: Clone>(
     let mut map = Table::default();
     for item in items {
         let id = name(&item);
-        if map.insert(key(&item), item).is_some() {
+        if map.insert(key(&item), item) {
             return Err(StateError::Duplicate { kind, id });
         }
     }
