@@ -59,6 +59,14 @@ impl Deadline {
         self.kind == DeadlineKind::RetentionEnd || recorded.is_none_or(|clock| self.at > clock)
     }
 
+    /// Whether the deadlines index holds this deadline of a snapshot: while
+    /// it is pending, except a retention end while the snapshot is shared,
+    /// as a shared snapshot is not released then (SHARE-14).
+    pub(crate) fn indexed(&self, shared: bool, recorded: Option<DateTime<Utc>>) -> bool {
+        let held = shared && self.kind == DeadlineKind::RetentionEnd;
+        self.is_pending(recorded) && !held
+    }
+
     fn event(&self) -> Event {
         let (at, snapshot) = (self.at, self.snapshot.clone());
         match &self.kind {

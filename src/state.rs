@@ -8,7 +8,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::deadline::{Deadline, DeadlineKind};
+use crate::deadline::Deadline;
 use crate::store::{Map, Set, Table};
 use crate::{
     Account, AccountId, CopyLineage, DirectoryId, Disk, DiskId, Folder, FolderId, Image, ImageId,
@@ -422,11 +422,9 @@ impl Indexes {
             .entry(snapshot.owner.clone())
             .or_default()
             .insert(snapshot.id.clone());
-        // A shared snapshot is not released at its retention end (SHARE-14).
         let shared = self.shares_of.contains_key(&snapshot.id);
         for deadline in Deadline::of_snapshot(snapshot) {
-            let held = shared && deadline.kind == DeadlineKind::RetentionEnd;
-            if deadline.is_pending(recorded) && !held {
+            if deadline.indexed(shared, recorded) {
                 self.deadlines.insert(deadline);
             }
         }
@@ -445,21 +443,18 @@ impl Indexes {
         recorded: Option<DateTime<Utc>>,
     ) {
         let after = Indexed::of(snapshot);
-        for deadline in before.deadlines.iter().flatten() {
-            if !after.deadlines.contains(&Some(deadline.clone())) {
-                self.deadlines.remove(deadline);
-            }
+        let (old, new) = (before.deadlines(), after.deadlines());
+        for deadline in old.clone().filter(|d| !new.clone().any(|n| n == *d)) {
+            self.deadlines.remove(deadline);
         }
-        // A shared snapshot is not released at its retention end (SHARE-14).
         let shared = self.shares_of.contains_key(&snapshot.id);
-        for deadline in after.deadlines.iter().flatten() {
-            let held = shared && deadline.kind == DeadlineKind::RetentionEnd;
-            let indexed = self.deadlines.contains(deadline);
-            if deadline.is_pending(recorded) && !held {
-                if !indexed {
+        for deadline in new {
+            let present = self.deadlines.contains(deadline);
+            if deadline.indexed(shared, recorded) {
+                if !present {
                     self.deadlines.insert(deadline.clone());
                 }
-            } else if indexed {
+            } else if present {
                 self.deadlines.remove(deadline);
             }
         }
@@ -501,6 +496,10 @@ impl Indexed {
             locked: snapshot.lock.is_some(),
             deadlines: [deadlines.next(), deadlines.next(), deadlines.next()],
         }
+    }
+
+    fn deadlines(&self) -> impl Iterator<Item = &Deadline> + Clone {
+        self.deadlines.iter().flatten()
     }
 }
 
