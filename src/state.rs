@@ -434,8 +434,6 @@ impl Indexes {
     /// given what they followed before the change: only the entries that
     /// differ are touched, a deadline no longer pending is dropped, and its
     /// retention end is indexed only while it is not shared (SHARE-14).
-    /// When only whether it is shared changed, `before` is the snapshot as
-    /// it is, and only that last rule acts.
     pub(crate) fn reindex_snapshot(
         &mut self,
         before: &Indexed,
@@ -463,6 +461,13 @@ impl Indexes {
             (true, false) => index_remove(&mut self.locked, &snapshot.owner, &snapshot.id),
             _ => {}
         }
+    }
+
+    /// Re-indexes a snapshot that has just been shared or has left its last
+    /// share: its data is unchanged, but whether its retention end is
+    /// indexed follows whether it is shared (SHARE-14).
+    pub(crate) fn follow_sharing(&mut self, snapshot: &Snapshot, recorded: Option<DateTime<Utc>>) {
+        self.reindex_snapshot(&Indexed::of(snapshot), snapshot, recorded);
     }
 
     /// Removes a snapshot from every index.

@@ -7,7 +7,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::deadline::{Deadline, DeadlineKind};
-use crate::state::{Indexed, Indexes};
+use crate::state::Indexes;
 use crate::{
     AccountId, DirectoryId, Event, Folder, FolderId, Principal, ResourceDirectory, ResourceShare,
     ShareId, SharedSnapshot, SnapshotId, State,
@@ -294,9 +294,7 @@ impl State {
         record.snapshots.insert(snapshot.clone(), shared);
         self.index
             .share_snapshot(record, snapshot, expires_at, self.clock);
-        // Its retention deadline follows whether it is shared.
-        self.index
-            .reindex_snapshot(&Indexed::of(held), held, self.clock);
+        self.index.follow_sharing(held, self.clock);
     }
 
     /// Removes a snapshot from a share; leaving its last share, it gets its
@@ -312,9 +310,7 @@ impl State {
             .index
             .unshare_snapshot(record, snapshot, shared.expires_at);
         if let (true, Some(held)) = (last, self.snapshots.get(snapshot)) {
-            // Its retention deadline is back.
-            self.index
-                .reindex_snapshot(&Indexed::of(held), held, self.clock);
+            self.index.follow_sharing(held, self.clock);
         }
     }
 
