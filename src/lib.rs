@@ -224,7 +224,7 @@ pub use image::{Image, ImageSource};
 pub use key::{Key, KeyProblem};
 pub use limits::Limits;
 pub use lineage::{BillingBasis, CopyLineage, LineageRoot};
-pub use load::{BackupDefect, CopyDefect, StateError};
+pub use load::{BackupDefect, CopyDefect, StateError, UncheckedState};
 pub use lock::{Lock, LockQuery, LockState, LockView};
 pub use machine::Transition;
 pub use query::DeletionReport;

@@ -499,5 +499,5 @@ fn disk_1_loaded_unencrypted_disk_of_a_live_encrypted_snapshot_is_refused() {
     let mut json = state_json(&w.state);
     load(&json).unwrap();
     record(&mut json, "disks", "d-9")["encryption"] = json!({"type": "unencrypted"});
-    refused_as(&json, StateError::InconsistentDisk("d-9".into()));
+    refused_as(&json, StateError::PlaintextDisk("d-9".into()));
 }

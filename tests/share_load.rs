@@ -39,6 +39,13 @@ fn inconsistent_share(id: &str) -> StateError {
     StateError::InconsistentShare(id.into())
 }
 
+fn impossible_sharing(share: &str, snapshot: &str) -> StateError {
+    StateError::ImpossibleSharing {
+        share: share.into(),
+        snapshot: snapshot.into(),
+    }
+}
+
 fn inconsistent_directory(id: &str) -> StateError {
     StateError::InconsistentDirectory(id.into())
 }
@@ -117,7 +124,7 @@ fn perm_4_loaded_share_holding_another_accounts_snapshot_is_refused() {
     let mut json = base();
     let held = record(&mut json, "shares", "rs-1")["snapshots"]["s-1"].clone();
     record(&mut json, "shares", "rs-1")["snapshots"]["s-o"] = held;
-    refused_as(&json, inconsistent_share("rs-1"));
+    refused_as(&json, impossible_sharing("rs-1", "s-o"));
 }
 
 #[test]
@@ -247,7 +254,7 @@ fn share_9_loaded_view_must_expire_after_it_was_shared() {
     for expires_at in [shared_at - secs(1), shared_at] {
         let mut json = base();
         record(&mut json, "shares", "rs-1")["snapshots"]["s-1"]["expires_at"] = instant(expires_at);
-        refused_as(&json, inconsistent_share("rs-1"));
+        refused_as(&json, impossible_sharing("rs-1", "s-1"));
     }
     // One second after is a possible (if short) view, even one ended since.
     let mut json = base();
@@ -264,7 +271,7 @@ fn share_9_loaded_share_dated_after_the_clock_is_refused() {
     let mut json = base();
     assert_eq!(json["clock"], instant(clock));
     record(&mut json, "shares", "rs-1")["snapshots"]["s-1"]["shared_at"] = instant(clock + secs(1));
-    refused_as(&json, inconsistent_share("rs-1"));
+    refused_as(&json, impossible_sharing("rs-1", "s-1"));
     let mut json = base();
     record(&mut json, "shares", "rs-1")["created_at"] = instant(clock + secs(1));
     refused_as(
@@ -448,7 +455,7 @@ fn share_9_loaded_view_outliving_the_snapshots_retention_is_refused() {
         "a view ending with the retention loads"
     );
     record(&mut json, "shares", "rs-1")["snapshots"]["s-1"]["expires_at"] = instant(end + secs(1));
-    refused_as(&json, inconsistent_share("rs-1"));
+    refused_as(&json, impossible_sharing("rs-1", "s-1"));
 }
 
 #[test]
@@ -460,7 +467,7 @@ fn share_5_loaded_share_holding_an_unshareable_snapshot_is_refused() {
     for (field, value) in edits {
         let mut json = base();
         record(&mut json, "snapshots", "s-1")[field] = value;
-        refused_as(&json, inconsistent_share("rs-1"));
+        refused_as(&json, impossible_sharing("rs-1", "s-1"));
     }
 }
 

@@ -2,11 +2,11 @@
 //! encrypted with is its account's own in its region, a copy holds nothing
 //! a copy never has, and the lineages agree with the copies (COPY).
 
-use super::{StateError, created_by, dangling};
+use super::{Findings, StateError, created_by, dangling};
 use std::fmt;
 
 use crate::{
-    AccountId, CopyLineage, DiskSource, Encryption, LineageRoot, ObjectKind as K, RegionId,
+    AccountId, CopyLineage, DiskSource, Encryption, LineageRoot, ObjectKind as K, RegionId, RuleId,
     Snapshot, SnapshotOrigin, SnapshotStatus, State,
 };
 
@@ -55,8 +55,26 @@ impl fmt::Display for CopyDefect {
     }
 }
 
+impl CopyDefect {
+    /// The rule the defect breaks.
+    ///
+    /// ```
+    /// use snapguard::{CopyDefect, RuleId};
+    /// assert_eq!(CopyDefect::Tags.rule(), RuleId::Copy5);
+    /// ```
+    #[must_use]
+    pub const fn rule(self) -> RuleId {
+        match self {
+            Self::InstantAccess | Self::Tags | Self::UnlikeSource => RuleId::Copy5,
+            Self::ImpossibleRoot | Self::LineageNotStarted => RuleId::Copy7,
+            Self::WithoutKms => RuleId::Copy3,
+            Self::PlaintextOfEncrypted | Self::StandardCopyInSourceRegion => RuleId::Copy2,
+        }
+    }
+}
+
 /// A copy lineage with the copy that started it, as serialized.
-#[derive(serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct LineageRecord {
     pub(super) lineage: CopyLineage,
@@ -66,15 +84,13 @@ pub(super) struct LineageRecord {
 impl State {
     /// Checks keys, the keys of disks and snapshots, copies and lineages
     /// on freshly loaded data.
-    pub(super) fn check_copies(&self) -> Result<(), StateError> {
-        for key in self.keys.values() {
-            self.check_placed_key(key)?;
-        }
-        for disk in self.disks.values() {
+    pub(super) fn check_copies(&self, found: &mut Findings) {
+        found.each(self.keys.values(), |key| self.check_placed_key(key));
+        found.each(self.disks.values(), |disk| {
             let id = disk.id.as_str();
-            self.check_encryption(K::Disk, id, &disk.encryption, &disk.owner, &disk.region)?;
-        }
-        for snapshot in self.snapshots.values() {
+            self.check_encryption(K::Disk, id, &disk.encryption, &disk.owner, &disk.region)
+        });
+        found.each(self.snapshots.values(), |snapshot| {
             let id = snapshot.id.as_str();
             let (owner, region) = (&snapshot.owner, &snapshot.region);
             self.check_encryption(K::Snapshot, id, &snapshot.encryption, owner, region)?;
@@ -84,20 +100,22 @@ impl State {
                     defect,
                 });
             }
-        }
-        for disk in self.disks.values() {
+            Ok(())
+        });
+        found.each(self.disks.values(), |disk| {
             let DiskSource::Snapshot(source) = &disk.source else {
-                continue;
+                return Ok(());
             };
             // A disk made from encrypted data is encrypted (DISK-1).
             if self.snapshots.get(source).is_some_and(|source| {
                 source.encryption != Encryption::Unencrypted
                     && disk.encryption == Encryption::Unencrypted
             }) {
-                return Err(StateError::InconsistentDisk(disk.id.clone()));
+                return Err(StateError::PlaintextDisk(disk.id.clone()));
             }
-        }
-        for (lineage, first_copy) in &self.lineages {
+            Ok(())
+        });
+        found.each(&self.lineages, |(lineage, first_copy)| {
             let kms = self
                 .accounts
                 .get(&lineage.account)
@@ -114,8 +132,8 @@ impl State {
             if !known || !started_by_it {
                 return Err(StateError::InconsistentLineage(first_copy.clone()));
             }
-        }
-        Ok(())
+            Ok(())
+        });
     }
 
     /// What makes `snapshot`, if it is a copy, one no history can make.

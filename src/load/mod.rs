@@ -91,19 +91,30 @@ pub enum StateError {
     /// is on another site (SHARE-3) or in a folder of another directory.
     #[error("resource directory `{0}` has inconsistent members")]
     InconsistentDirectory(crate::DirectoryId),
-    /// A resource share contradicts the rules no history breaks: it holds a
-    /// snapshot of another account or one that cannot be shared (SHARE-5),
-    /// names or is accepted by its owner or an account of another site, or
-    /// a view that expires before it begins, after the snapshot's
-    /// retention, or was granted after that retention ended (SHARE-9).
-    #[error("resource share `{0}` is inconsistent")]
+    /// A resource share names, or is accepted by, its owner or an account
+    /// of another site (SHARE-3).
+    #[error("resource share `{0}` names or is accepted by an account it cannot share with")]
     InconsistentShare(crate::ShareId),
-    /// A disk disagrees with what it was created from: marked as made from
-    /// a shared snapshot when its source is its own account's, or the other
-    /// way round (DISK-4), or unencrypted from an encrypted snapshot
-    /// (DISK-1).
+    /// A resource share holds a snapshot it could never have been given:
+    /// one of another account or one that cannot be shared (SHARE-5), or a
+    /// view that expires before it begins, after the snapshot's retention,
+    /// or was granted after that retention ended or after the clock
+    /// (SHARE-9).
+    #[error("resource share `{share}` holds snapshot `{snapshot}` as no sharing could")]
+    ImpossibleSharing {
+        /// The share.
+        share: crate::ShareId,
+        /// The snapshot it holds.
+        snapshot: SnapshotId,
+    },
+    /// A disk is marked as made from a shared snapshot when its source is
+    /// its own account's, or the other way round (DISK-4).
     #[error("disk `{0}` disagrees with the snapshot it was created from")]
     InconsistentDisk(DiskId),
+    /// A disk is unencrypted although the snapshot it was created from is
+    /// encrypted (DISK-1).
+    #[error("disk `{0}` is unencrypted, but its source snapshot is encrypted")]
+    PlaintextDisk(DiskId),
     /// A customer master key belongs to an account that has not activated
     /// KMS (COPY-3).
     #[error("key `{0}` belongs to an account without KMS")]
@@ -165,12 +176,98 @@ pub enum StateError {
     },
 }
 
+impl StateError {
+    /// The rule the refused state breaks: the rule that no accepted
+    /// history lets it break. Duplicate and dangling ids break GEN-4,
+    /// objects newer than the clock GEN-2, incoherent limits GEN-5, a key
+    /// of another account PERM-4.
+    ///
+    /// ```
+    /// use snapguard::{RuleId, StateError};
+    /// let error = StateError::LockOutlivesRetention("s-1".into());
+    /// assert_eq!(error.rule(), RuleId::Lock4);
+    /// ```
+    #[must_use]
+    pub fn rule(&self) -> RuleId {
+        match self {
+            Self::Duplicate { .. } | Self::Dangling { .. } => RuleId::Gen4,
+            Self::AfterClock { .. } => RuleId::Gen2,
+            Self::IncoherentLimits { .. } => RuleId::Gen5,
+            Self::LockOutlivesRetention(_) => RuleId::Lock4,
+            Self::MalformedLock(_) => RuleId::Lock2,
+            Self::ImpossibleLock(_) => RuleId::Lock3,
+            Self::RetentionPassed(_) => RuleId::Snap2,
+            Self::AutomaticLimitExceeded(_) | Self::AutomaticWithoutDisk(_) => RuleId::Lock11,
+            Self::InconsistentDirectory(_) | Self::InconsistentShare(_) => RuleId::Share3,
+            Self::ImpossibleSharing { .. } => RuleId::Share5,
+            Self::InconsistentDisk(_) => RuleId::Disk4,
+            Self::PlaintextDisk(_) => RuleId::Disk1,
+            Self::KeyWithoutKms(_) => RuleId::Copy3,
+            Self::ForeignKey { .. } => RuleId::Perm4,
+            Self::ImpossibleCopy { defect, .. } => defect.rule(),
+            Self::InconsistentLineage(_) => RuleId::Copy7,
+            Self::InconsistentBackup { defect, .. } => defect.rule(),
+            Self::QuotaExceeded { rule, .. } => *rule,
+        }
+    }
+}
+
+/// A serialized state before its invariants are checked: the input side of
+/// the trust boundary.
+///
+/// Deserializing a [`State`] refuses data that breaks an invariant with
+/// the first [`StateError`] found. Deserialize an `UncheckedState` to learn
+/// every invariant the data breaks, for instance to check a state exported
+/// by another implementation:
+///
+/// ```
+/// use snapguard::{RuleId, State, StateError, UncheckedState};
+///
+/// let mut data = serde_json::to_value(State::default())?;
+/// data["clock"] = serde_json::json!("2026-01-01T00:00:00Z");
+/// data["regions"] = serde_json::json!([
+///     {"id": "r-1", "created_at": "2027-01-01T00:00:00Z", "closing_down": false},
+/// ]);
+/// data["limits"]["min_lock_days"] = serde_json::json!(0);
+///
+/// let unchecked: UncheckedState = serde_json::from_value(data)?;
+/// let errors = unchecked.check().unwrap_err();
+/// let rules: Vec<RuleId> = errors.iter().map(StateError::rule).collect();
+/// assert_eq!(rules, [RuleId::Gen5, RuleId::Gen2]);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct UncheckedState(StateData);
+
+impl UncheckedState {
+    /// Checks every invariant: the state, or every invariant broken, in
+    /// the order the checks run. Each object is reported at most once per
+    /// family of checks (its references, locks and retention; sharing;
+    /// keys and copies; Cloud Backup), with the first invariant it breaks.
+    pub fn check(self) -> Result<State, Vec<StateError>> {
+        let (state, findings) = self.0.load();
+        let errors = findings.into_errors();
+        if errors.is_empty() {
+            Ok(state)
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+impl From<State> for UncheckedState {
+    fn from(state: State) -> Self {
+        Self(state.into())
+    }
+}
+
 /// The serialized form of a state: its data as lists, without indexes.
 ///
 /// Every field is required except `limits` (a missing one is the default);
 /// `clock` is `null` for a state that recorded nothing (`deserialize_with`
 /// stops serde from reading a missing `Option` key as `None`).
-#[derive(Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct StateData {
     #[serde(default)]
@@ -221,49 +318,88 @@ impl From<State> for StateData {
     }
 }
 
-/// Collects objects by key, refusing duplicates.
+/// Every broken invariant the checks of a loaded state find.
+#[derive(Debug, Default)]
+pub(crate) struct Findings(Vec<StateError>);
+
+impl Findings {
+    /// Records what `result` found, if anything.
+    pub(super) fn record(&mut self, result: Result<(), StateError>) {
+        if let Err(error) = result {
+            self.0.push(error);
+        }
+    }
+
+    /// Checks each of `items`, recording every refusal: one per item, the
+    /// first it breaks.
+    pub(super) fn each<T>(
+        &mut self,
+        items: impl IntoIterator<Item = T>,
+        mut check: impl FnMut(T) -> Result<(), StateError>,
+    ) {
+        for item in items {
+            self.record(check(item));
+        }
+    }
+
+    /// What was found, in the order the checks ran.
+    pub(crate) fn into_errors(self) -> Vec<StateError> {
+        self.0
+    }
+}
+
+/// Collects objects by key, recording a duplicate and keeping the first.
 pub(super) fn unique<K: Ord + Clone, V: Clone>(
+    findings: &mut Findings,
     items: Vec<V>,
     kind: ObjectKind,
     key: impl Fn(&V) -> K,
     name: impl Fn(&V) -> String,
-) -> Result<Table<K, V>, StateError> {
+) -> Table<K, V> {
     let mut map = Table::default();
     for item in items {
-        let id = name(&item);
-        if map.insert(key(&item), item) {
-            return Err(StateError::Duplicate { kind, id });
+        let key = key(&item);
+        if map.contains_key(&key) {
+            findings.record(Err(StateError::Duplicate {
+                kind,
+                id: name(&item),
+            }));
+        } else {
+            map.insert(key, item);
         }
     }
-    Ok(map)
+    map
 }
 
-/// Collects copy lineages, refusing one recorded twice.
+/// Collects copy lineages, recording one recorded twice.
 fn unique_lineages(
+    findings: &mut Findings,
     records: Vec<copies::LineageRecord>,
-) -> Result<Map<crate::CopyLineage, SnapshotId>, StateError> {
+) -> Map<crate::CopyLineage, SnapshotId> {
     let mut map = Map::new();
     for record in records {
-        if let Some(first) = map.insert(record.lineage, record.first_copy) {
-            return Err(StateError::InconsistentLineage(first));
+        if map.contains_key(&record.lineage) {
+            findings.record(Err(StateError::InconsistentLineage(record.first_copy)));
+        } else {
+            map.insert(record.lineage, record.first_copy);
         }
     }
-    Ok(map)
+    map
 }
 
-/// Refuses a live object whose id is also retired.
+/// Records each live object whose id is also retired.
 pub(super) fn live_and_retired<K: Ord + Clone + std::fmt::Display, V: Clone>(
+    findings: &mut Findings,
     kind: ObjectKind,
     retired: &Set<K>,
     live: &Table<K, V>,
-) -> Result<(), StateError> {
-    match retired.iter().find(|id| live.contains_key(*id)) {
-        Some(id) => Err(StateError::Duplicate {
+) {
+    findings.each(retired.iter().filter(|id| live.contains_key(*id)), |id| {
+        Err(StateError::Duplicate {
             kind,
             id: id.to_string(),
-        }),
-        None => Ok(()),
-    }
+        })
+    });
 }
 
 pub(crate) fn dangling(
@@ -283,83 +419,120 @@ pub(crate) fn dangling(
 impl TryFrom<StateData> for State {
     type Error = StateError;
 
+    /// Loads `data`, refusing it with the first invariant it breaks.
     fn try_from(data: StateData) -> Result<Self, StateError> {
+        let (state, findings) = data.load();
+        match findings.into_errors().into_iter().next() {
+            Some(error) => Err(error),
+            None => Ok(state),
+        }
+    }
+}
+
+impl StateData {
+    /// Builds the state `data` describes and checks every invariant,
+    /// returning the state with what the checks found. The state is only
+    /// meaningful when nothing was found.
+    pub(crate) fn load(self) -> (State, Findings) {
         use ObjectKind as K;
+        let data = self;
+        let mut findings = Findings::default();
+        let found = &mut findings;
         let mut state = State {
             limits: data.limits,
             clock: data.clock,
             accounts: unique(
+                found,
                 data.accounts,
                 K::Account,
                 |a| a.id.clone(),
                 |a| a.id.to_string(),
-            )?,
+            ),
             users: unique(
+                found,
                 data.users,
                 K::User,
                 |u| (u.account.clone(), u.id.clone()),
                 |u| u.id.to_string(),
-            )?,
+            ),
             regions: unique(
+                found,
                 data.regions,
                 K::Region,
                 |r| r.id.clone(),
                 |r| r.id.to_string(),
-            )?,
-            disks: unique(data.disks, K::Disk, |d| d.id.clone(), |d| d.id.to_string())?,
+            ),
+            disks: unique(
+                found,
+                data.disks,
+                K::Disk,
+                |d| d.id.clone(),
+                |d| d.id.to_string(),
+            ),
             snapshots: unique(
+                found,
                 data.snapshots,
                 K::Snapshot,
                 |s| s.id.clone(),
                 |s| s.id.to_string(),
-            )?,
+            ),
             images: unique(
+                found,
                 data.images,
                 K::Image,
                 |i| i.id.clone(),
                 |i| i.id.to_string(),
-            )?,
+            ),
             directories: unique(
+                found,
                 data.directories,
                 K::Directory,
                 |d| d.id.clone(),
                 |d| d.id.to_string(),
-            )?,
+            ),
             folders: unique(
+                found,
                 data.folders,
                 K::Folder,
                 |f| f.id.clone(),
                 |f| f.id.to_string(),
-            )?,
+            ),
             shares: unique(
+                found,
                 data.shares,
                 K::ResourceShare,
                 |s| s.id.clone(),
                 |s| s.id.to_string(),
-            )?,
-            keys: unique(data.keys, K::Key, |k| k.id.clone(), |k| k.id.to_string())?,
-            lineages: unique_lineages(data.lineages)?,
-            backup: data.backup.try_into()?,
+            ),
+            keys: unique(
+                found,
+                data.keys,
+                K::Key,
+                |k| k.id.clone(),
+                |k| k.id.to_string(),
+            ),
+            lineages: unique_lineages(found, data.lineages),
+            backup: data.backup.load(found),
             retired: data.retired,
             index: Indexes::default(),
         };
-        state.check()?;
-        state.check_sharing()?;
-        state.check_copies()?;
-        state.check_backup()?;
+        state.check(found);
+        state.check_sharing(found);
+        state.check_copies(found);
+        state.check_backup(found);
         state.backup.reindex();
         state.reindex();
-        state.check_quotas()?;
+        state.check_quotas(found);
         let limit = usize::try_from(state.limits.auto_snapshots_per_disk).unwrap_or(usize::MAX);
-        if let Some((disk, _)) = state
-            .index
-            .automatic
-            .iter()
-            .find(|(_, set)| set.len() > limit)
-        {
-            return Err(StateError::AutomaticLimitExceeded(disk.clone()));
-        }
-        Ok(state)
+        found.each(
+            state
+                .index
+                .automatic
+                .iter()
+                .filter(|(_, set)| set.len() > limit),
+            |(disk, _)| Err(StateError::AutomaticLimitExceeded(disk.clone())),
+        );
+        (state, findings)
     }
 }
 
@@ -430,31 +603,31 @@ impl State {
     /// Checks the limits, references (to live objects, or to deleted ones
     /// for what an object was made from), LOCK-3, LOCK-4 and the clock on
     /// freshly loaded data.
-    fn check(&self) -> Result<(), StateError> {
+    fn check(&self, found: &mut Findings) {
         use ObjectKind as K;
         let after_clock = |at: DateTime<Utc>| self.clock.is_none_or(|clock| at > clock);
-        self.limits.check()?;
+        found.record(self.limits.check());
         let shared: BTreeSet<&SnapshotId> = self
             .shares
             .values()
             .flat_map(|share| share.snapshots.keys())
             .collect();
-        live_and_retired(K::Snapshot, &self.retired.snapshots, &self.snapshots)?;
-        live_and_retired(K::ResourceShare, &self.retired.shares, &self.shares)?;
-        live_and_retired(K::Disk, &self.retired.disks, &self.disks)?;
-        live_and_retired(K::Image, &self.retired.images, &self.images)?;
-        for account in self.accounts.values() {
+        live_and_retired(found, K::Snapshot, &self.retired.snapshots, &self.snapshots);
+        live_and_retired(found, K::ResourceShare, &self.retired.shares, &self.shares);
+        live_and_retired(found, K::Disk, &self.retired.disks, &self.disks);
+        live_and_retired(found, K::Image, &self.retired.images, &self.images);
+        found.each(self.accounts.values(), |account| {
             created_by(
                 self.clock,
                 K::Account,
                 account.id.as_str(),
                 account.created_at,
-            )?;
-        }
-        for region in self.regions.values() {
-            created_by(self.clock, K::Region, region.id.as_str(), region.created_at)?;
-        }
-        for user in self.users.values() {
+            )
+        });
+        found.each(self.regions.values(), |region| {
+            created_by(self.clock, K::Region, region.id.as_str(), region.created_at)
+        });
+        found.each(self.users.values(), |user| {
             if !self.accounts.contains_key(&user.account) {
                 return Err(dangling(
                     K::User,
@@ -463,8 +636,9 @@ impl State {
                     user.account.as_str(),
                 ));
             }
-        }
-        for disk in self.disks.values() {
+            Ok(())
+        });
+        found.each(self.disks.values(), |disk| {
             self.check_placed(
                 K::Disk,
                 disk.id.as_str(),
@@ -492,8 +666,9 @@ impl State {
                 }
                 DiskSource::Snapshot(_) | DiskSource::Image(_) => {}
             }
-        }
-        for image in self.images.values() {
+            Ok(())
+        });
+        found.each(self.images.values(), |image| {
             self.check_placed(
                 K::Image,
                 image.id.as_str(),
@@ -511,8 +686,9 @@ impl State {
                     ));
                 }
             }
-        }
-        for snapshot in self.snapshots.values() {
+            Ok(())
+        });
+        found.each(self.snapshots.values(), |snapshot| {
             let id = snapshot.id.as_str();
             self.check_placed(
                 K::Snapshot,
@@ -557,7 +733,7 @@ impl State {
                     return Err(StateError::LockOutlivesRetention(snapshot.id.clone()));
                 }
             }
-        }
-        Ok(())
+            Ok(())
+        });
     }
 }

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use super::{StateError, created_by, dangling};
+use super::{Findings, StateError, created_by, dangling};
 use crate::{
     DiskSource, Encryption, ObjectKind as K, Principal, Retention, RuleId, SharedSnapshot,
     Snapshot, SnapshotStatus, Span, State, time,
@@ -13,8 +13,8 @@ use crate::{
 impl State {
     /// Checks directories, folders, shares and trust lists on freshly
     /// loaded data, before the indexes are built.
-    pub(super) fn check_sharing(&self) -> Result<(), StateError> {
-        for account in self.accounts.values() {
+    pub(super) fn check_sharing(&self, found: &mut Findings) {
+        found.each(self.accounts.values(), |account| {
             if let Some(missing) = account
                 .encrypted_share_trustees
                 .iter()
@@ -27,8 +27,9 @@ impl State {
                     missing.as_str(),
                 ));
             }
-        }
-        for folder in self.folders.values() {
+            Ok(())
+        });
+        found.each(self.folders.values(), |folder| {
             if !self.directories.contains_key(&folder.directory) {
                 return Err(dangling(
                     K::Folder,
@@ -37,13 +38,11 @@ impl State {
                     folder.directory.as_str(),
                 ));
             }
-            created_by(self.clock, K::Folder, folder.id.as_str(), folder.created_at)?;
-        }
-        self.check_directories()?;
-        for share in self.shares.values() {
-            self.check_share(share)?;
-        }
-        for disk in self.disks.values() {
+            created_by(self.clock, K::Folder, folder.id.as_str(), folder.created_at)
+        });
+        self.check_directories(found);
+        found.each(self.shares.values(), |share| self.check_share(share));
+        found.each(self.disks.values(), |disk| {
             let from_shared = match &disk.source {
                 DiskSource::Snapshot(source) => match self.snapshots.get(source) {
                     Some(snapshot) => snapshot.owner != disk.owner,
@@ -55,8 +54,8 @@ impl State {
             if from_shared != disk.from_shared_snapshot {
                 return Err(StateError::InconsistentDisk(disk.id.clone()));
             }
-        }
-        Ok(())
+            Ok(())
+        });
     }
 
     /// Whether a snapshot could have been shared as `shared` says: it was
@@ -93,9 +92,9 @@ impl State {
             && longest.is_none_or(|longest| shared.expires_at <= longest)
     }
 
-    fn check_directories(&self) -> Result<(), StateError> {
+    fn check_directories(&self, found: &mut Findings) {
         let mut members = BTreeSet::new();
-        for directory in self.directories.values() {
+        found.each(self.directories.values(), |directory| {
             let id = directory.id.as_str();
             created_by(self.clock, K::Directory, id, directory.created_at)?;
             let management = self.accounts.get(&directory.management).ok_or_else(|| {
@@ -119,8 +118,8 @@ impl State {
                     return Err(inconsistent());
                 }
             }
-        }
-        Ok(())
+            Ok(())
+        });
     }
 
     fn check_share(&self, share: &crate::ResourceShare) -> Result<(), StateError> {
@@ -183,6 +182,10 @@ impl State {
                 .get(snapshot)
                 .ok_or_else(|| dangling(K::ResourceShare, id, K::Snapshot, snapshot.as_str()))?;
             let after_clock = self.clock.is_none_or(|clock| shared.shared_at > clock);
+            let impossible = || StateError::ImpossibleSharing {
+                share: share.id.clone(),
+                snapshot: snapshot.clone(),
+            };
             if held.owner != share.owner
                 || !self.could_share(held, shared)
                 || shared.shared_at < held.created_at
@@ -190,7 +193,7 @@ impl State {
                 || shared.expires_at <= shared.shared_at
                 || after_clock
             {
-                return Err(inconsistent());
+                return Err(impossible());
             }
         }
         Ok(())
@@ -204,32 +207,29 @@ impl State {
     }
 
     /// SHARE-1 and SHARE-2 against the rebuilt counts.
-    pub(super) fn check_quotas(&self) -> Result<(), StateError> {
+    pub(super) fn check_quotas(&self, found: &mut Findings) {
         let max = |limit: u32| usize::try_from(limit).unwrap_or(usize::MAX);
         let principals = max(self.limits.max_principals_per_snapshot);
-        if let Some((snapshot, _)) = self
-            .index
-            .principals_of
-            .iter()
-            .find(|(_, refs)| refs.len() > principals)
-        {
-            return Err(StateError::QuotaExceeded {
-                rule: RuleId::Share1,
-                id: snapshot.to_string(),
-            });
-        }
+        let over = self.index.principals_of.iter();
+        found.each(
+            over.filter(|(_, refs)| refs.len() > principals),
+            |(snapshot, _)| {
+                Err(StateError::QuotaExceeded {
+                    rule: RuleId::Share1,
+                    id: snapshot.to_string(),
+                })
+            },
+        );
         let shared = max(self.limits.max_shared_snapshots_per_account);
-        if let Some((account, _)) = self
-            .index
-            .shared_count
-            .iter()
-            .find(|(_, count)| **count > shared)
-        {
-            return Err(StateError::QuotaExceeded {
-                rule: RuleId::Share2,
-                id: account.to_string(),
-            });
-        }
-        Ok(())
+        let over = self.index.shared_count.iter();
+        found.each(
+            over.filter(|(_, count)| **count > shared),
+            |(account, _)| {
+                Err(StateError::QuotaExceeded {
+                    rule: RuleId::Share2,
+                    id: account.to_string(),
+                })
+            },
+        );
     }
 }

@@ -8,10 +8,10 @@ use std::fmt;
 
 use chrono::{DateTime, Utc};
 
-use super::{StateError, created_by, dangling, live_and_retired, unique};
+use super::{Findings, StateError, created_by, dangling, live_and_retired, unique};
 use crate::vault::{Backup, BackupIndex, BackupRetired};
 use crate::{
-    BackupPoint, BackupPolicy, ObjectKind as K, PolicyKind, RetentionRequest, State, Vault,
+    BackupPoint, BackupPolicy, ObjectKind as K, PolicyKind, RetentionRequest, RuleId, State, Vault,
     VaultKind,
 };
 
@@ -75,8 +75,34 @@ impl fmt::Display for BackupDefect {
     }
 }
 
+impl BackupDefect {
+    /// The rule the defect breaks. Defects no rule of the catalog names
+    /// map to the rule behind them: an object of another account to
+    /// PERM-4, a date before its vault or after the clock to GEN-2, a
+    /// policy that is gone or elsewhere to GEN-4, an archive retention out
+    /// of range to VAULT-1.
+    ///
+    /// ```
+    /// use snapguard::{BackupDefect, RuleId};
+    /// assert_eq!(BackupDefect::ShouldBeLocked.rule(), RuleId::Vault4);
+    /// ```
+    #[must_use]
+    pub const fn rule(self) -> RuleId {
+        match self {
+            Self::KindCannotBeImmutable | Self::VaultCannotBeImmutable => RuleId::Vault2,
+            Self::RetentionOutOfRange => RuleId::Vault1,
+            Self::ReplicaUnlikeSource | Self::LessProtectedThanSource => RuleId::Vault7,
+            Self::NotItsVaultOwners | Self::OthersSnapshot => RuleId::Perm4,
+            Self::BeforeItsVault | Self::Undated => RuleId::Gen2,
+            Self::PolicyElsewhere => RuleId::Gen4,
+            Self::RetentionEnded => RuleId::Vault5,
+            Self::ShouldBeLocked | Self::NothingCouldLock => RuleId::Vault4,
+        }
+    }
+}
+
 /// Cloud Backup's part of a serialized state.
-#[derive(Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct BackupData {
     vaults: Vec<Vault>,
@@ -96,32 +122,34 @@ impl From<Backup> for BackupData {
     }
 }
 
-impl TryFrom<BackupData> for Backup {
-    type Error = StateError;
-
-    fn try_from(data: BackupData) -> Result<Self, StateError> {
-        Ok(Self {
+impl BackupData {
+    /// Builds Cloud Backup's tables, recording duplicate ids.
+    pub(super) fn load(self, found: &mut Findings) -> Backup {
+        Backup {
             vaults: unique(
-                data.vaults,
+                found,
+                self.vaults,
                 K::Vault,
                 |v| v.id.clone(),
                 |v| v.id.to_string(),
-            )?,
+            ),
             policies: unique(
-                data.policies,
+                found,
+                self.policies,
                 K::BackupPolicy,
                 |p| p.id.clone(),
                 |p| p.id.to_string(),
-            )?,
+            ),
             points: unique(
-                data.points,
+                found,
+                self.points,
                 K::BackupPoint,
                 |p| p.id.clone(),
                 |p| p.id.to_string(),
-            )?,
-            retired: data.retired,
+            ),
+            retired: self.retired,
             index: BackupIndex::default(),
-        })
+        }
     }
 }
 
@@ -141,16 +169,14 @@ impl State {
     }
 
     /// Checks Cloud Backup's objects on freshly loaded data.
-    pub(super) fn check_backup(&self) -> Result<(), StateError> {
+    pub(super) fn check_backup(&self, found: &mut Findings) {
         let backup = &self.backup;
         let retired = &backup.retired;
-        live_and_retired(K::Vault, &retired.vaults, &backup.vaults)?;
-        live_and_retired(K::BackupPolicy, &retired.policies, &backup.policies)?;
-        live_and_retired(K::BackupPoint, &retired.points, &backup.points)?;
-        for vault in backup.vaults.values() {
-            self.check_vault(vault)?;
-        }
-        for policy in backup.policies.values() {
+        live_and_retired(found, K::Vault, &retired.vaults, &backup.vaults);
+        live_and_retired(found, K::BackupPolicy, &retired.policies, &backup.policies);
+        live_and_retired(found, K::BackupPoint, &retired.points, &backup.points);
+        found.each(backup.vaults.values(), |vault| self.check_vault(vault));
+        found.each(backup.policies.values(), |policy| {
             let id = policy.id.as_str();
             let Some(vault) = backup.vaults.get(&policy.vault) else {
                 return Err(dangling(
@@ -185,11 +211,9 @@ impl State {
                     BackupDefect::BeforeItsVault,
                 ));
             }
-        }
-        for point in backup.points.values() {
-            self.check_point(point)?;
-        }
-        Ok(())
+            Ok(())
+        });
+        found.each(backup.points.values(), |point| self.check_point(point));
     }
 
     fn check_vault(&self, vault: &Vault) -> Result<(), StateError> {

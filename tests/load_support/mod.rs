@@ -3,7 +3,7 @@
 #![allow(dead_code)]
 
 use serde_json::Value;
-use snapguard::{State, StateError};
+use snapguard::{State, StateError, UncheckedState};
 
 /// The state as JSON.
 pub fn state_json(state: &State) -> Value {
@@ -15,7 +15,16 @@ pub fn load(json: &Value) -> Result<State, serde_json::Error> {
     serde_json::from_value(json.clone())
 }
 
-/// Loading `json` is refused with exactly `expected`.
+/// Every invariant `json` breaks, as [`UncheckedState::check`] reports them.
+#[track_caller]
+pub fn broken(json: &Value) -> Vec<StateError> {
+    let unchecked: UncheckedState = serde_json::from_value(json.clone()).unwrap();
+    unchecked.check().err().unwrap_or_default()
+}
+
+/// Loading `json` is refused with exactly `expected`, and the invariant
+/// checker reports it first (one defect may break more than one invariant:
+/// a key without KMS also makes its copies impossible).
 #[track_caller]
 pub fn refused_as(json: &Value, expected: StateError) {
     match load(json) {
@@ -23,6 +32,8 @@ pub fn refused_as(json: &Value, expected: StateError) {
         // `from_value` reports the error of the state's `TryFrom` as is.
         Err(e) => assert_eq!(e.to_string(), expected.to_string()),
     }
+    let broken = broken(json);
+    assert_eq!(broken.first(), Some(&expected), "all reported: {broken:?}");
 }
 
 /// The record with `id` in the top-level list `list`.
