@@ -186,6 +186,7 @@ mod load;
 mod lock;
 mod machine;
 mod query;
+pub mod oracle;
 mod region;
 mod rotation;
 mod rule;

@@ -1,0 +1,71 @@
+//! snapguard as a JSON-lines oracle, for checking a service written in any
+//! language against the reference semantics.
+//!
+//! ```text
+//! cargo run --example oracle < tests/scenarios/lock_cool_off.jsonl
+//! cargo run --example oracle -- --record < my-steps.jsonl > my-scenario.jsonl
+//! ```
+//!
+//! Reads one request per line on standard input (blank lines are skipped)
+//! and writes one response per line on standard output; the format is
+//! documented in `snapguard::oracle`. The exit status is 1 when a step
+//! disagreed with its `expect` or a line could not be read, so a scenario
+//! file doubles as a test.
+//!
+//! With `--record`, it writes each request back with `expect` set to the
+//! outcome snapguard gives it, instead of the responses: the way to turn a
+//! list of steps into a scenario that another implementation must match.
+//! Review what it recorded before trusting it: it is what snapguard does,
+//! which is only the specification if snapguard is right.
+
+use std::io::{self, BufRead, BufWriter, Write};
+use std::process::ExitCode;
+
+use snapguard::oracle::{Oracle, Request};
+
+fn main() -> ExitCode {
+    let record = match std::env::args().nth(1).as_deref() {
+        None => false,
+        Some("--record") => true,
+        Some(other) => {
+            eprintln!("unknown argument `{other}`; the only one is `--record`");
+            return ExitCode::from(2);
+        }
+    };
+    match run(record) {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(error) => {
+            eprintln!("oracle: {error}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Answers every line of standard input; whether every step agreed with
+/// its expectation.
+fn run(record: bool) -> io::Result<bool> {
+    let mut oracle = Oracle::new();
+    let mut out = BufWriter::new(io::stdout().lock());
+    let mut all_agree = true;
+    for line in io::stdin().lock().lines() {
+        let line = line?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let (request, response) = match serde_json::from_str::<Request>(&line) {
+            Ok(request) => (Some(request.clone()), oracle.handle(request)),
+            Err(error) => (None, oracle.unreadable(error)),
+        };
+        all_agree &= response.error.is_none() && response.agrees != Some(false);
+        let written = match (record, request, &response.outcome) {
+            (true, Some(request), Some(outcome)) => {
+                serde_json::to_string(&request.expecting(outcome.clone()))
+            }
+            _ => serde_json::to_string(&response),
+        };
+        writeln!(out, "{}", written.map_err(io::Error::other)?)?;
+    }
+    out.flush()?;
+    Ok(all_agree)
+}
