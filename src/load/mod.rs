@@ -16,7 +16,7 @@ use crate::store::{Map, Set, Table};
 use crate::{
     Account, AccountId, Disk, DiskId, DiskSource, Folder, Image, ImageSource, Key, Limits,
     ObjectKind, Region, RegionId, ResourceDirectory, ResourceShare, RuleId, Snapshot, SnapshotId,
-    SnapshotKind, SnapshotOrigin, SnapshotStatus, State, User,
+    SnapshotKind, SnapshotOrigin, SnapshotStatus, Span, State, StorageTier, User, time,
 };
 
 mod copies;
@@ -55,12 +55,31 @@ pub enum StateError {
         /// The id referred to.
         missing_id: String,
     },
+    /// A snapshot's lock lasts less than the shortest lock, or its
+    /// cooling-off longer than the longest (LOCK-1).
+    #[error(
+        "the lock of snapshot `{0}` is shorter, or its cooling-off longer, than the limits allow"
+    )]
+    LockOutOfRange(SnapshotId),
+    /// A snapshot disagrees with the disk it was taken of: another
+    /// account's disk, a disk in another region, or one created after it
+    /// (SNAP-1).
+    #[error("snapshot `{0}` disagrees with the disk it was taken of")]
+    SnapshotUnlikeDisk(SnapshotId),
+    /// A snapshot was archived younger than the archive tier allows, or
+    /// after the state's clock (ARCH-1).
+    #[error("snapshot `{0}` was archived at an instant no history allows")]
+    ImpossibleArchive(SnapshotId),
+    /// An account fell overdue before it existed or after the state's
+    /// clock (LOCK-12).
+    #[error("account `{0}` fell overdue at an instant no history allows")]
+    ImpossibleOverdue(AccountId),
     /// A snapshot's lock expires after its retention ends (LOCK-4).
     #[error("the lock of snapshot `{0}` expires after its retention ends")]
     LockOutlivesRetention(SnapshotId),
-    /// A lock's instants are out of order: it must start no later than its
-    /// cooling-off ends, and its cooling-off must end no later than it
-    /// expires (LOCK-1, LOCK-2).
+    /// A lock's instants are out of order: it must start no earlier than
+    /// its snapshot was created and no later than its cooling-off ends, and
+    /// its cooling-off must end no later than it expires (LOCK-2).
     #[error("the lock of snapshot `{0}` has its instants out of order")]
     MalformedLock(SnapshotId),
     /// A snapshot is still held although its retention ended before the
@@ -194,6 +213,10 @@ impl StateError {
             Self::AfterClock { .. } => RuleId::Gen2,
             Self::IncoherentLimits { .. } => RuleId::Gen5,
             Self::LockOutlivesRetention(_) => RuleId::Lock4,
+            Self::LockOutOfRange(_) => RuleId::Lock1,
+            Self::SnapshotUnlikeDisk(_) => RuleId::Snap1,
+            Self::ImpossibleArchive(_) => RuleId::Arch1,
+            Self::ImpossibleOverdue(_) => RuleId::Lock12,
             Self::MalformedLock(_) => RuleId::Lock2,
             Self::ImpossibleLock(_) => RuleId::Lock3,
             Self::RetentionPassed(_) => RuleId::Snap2,
@@ -622,7 +645,13 @@ impl State {
                 K::Account,
                 account.id.as_str(),
                 account.created_at,
-            )
+            )?;
+            match account.overdue_since {
+                Some(since) if since < account.created_at || after_clock(since) => {
+                    Err(StateError::ImpossibleOverdue(account.id.clone()))
+                }
+                _ => Ok(()),
+            }
         });
         found.each(self.regions.values(), |region| {
             created_by(self.clock, K::Region, region.id.as_str(), region.created_at)
@@ -708,6 +737,22 @@ impl State {
                 }
                 _ => {}
             }
+            let disk = snapshot.origin.disk().and_then(|disk| self.disks.get(disk));
+            if disk.is_some_and(|disk| {
+                disk.owner != snapshot.owner
+                    || disk.region != snapshot.region
+                    || disk.created_at > snapshot.created_at
+            }) {
+                return Err(StateError::SnapshotUnlikeDisk(snapshot.id.clone()));
+            }
+            if let StorageTier::Archive { archived_at } = snapshot.tier {
+                let min_age = Span::Days(self.limits.archive_min_age_days);
+                let old_enough = time::later(snapshot.created_at, min_age)
+                    .is_ok_and(|earliest| earliest <= archived_at);
+                if !old_enough || after_clock(archived_at) {
+                    return Err(StateError::ImpossibleArchive(snapshot.id.clone()));
+                }
+            }
             if snapshot.kind == SnapshotKind::Automatic && snapshot.origin.disk().is_none() {
                 return Err(StateError::AutomaticWithoutDisk(snapshot.id.clone()));
             }
@@ -723,11 +768,24 @@ impl State {
                 {
                     return Err(StateError::ImpossibleLock(snapshot.id.clone()));
                 }
-                if lock.start > lock.cool_off_end
+                if lock.start < snapshot.created_at
+                    || lock.start > lock.cool_off_end
                     || lock.cool_off_end > lock.expiry
                     || after_clock(lock.start)
                 {
                     return Err(StateError::MalformedLock(snapshot.id.clone()));
+                }
+                let within = |span: Span, end: DateTime<Utc>| {
+                    time::later(lock.start, span).is_ok_and(|limit| end <= limit)
+                };
+                let max_cool_off = Span::Hours(self.limits.max_cool_off_hours);
+                let min_lock = Span::Days(self.limits.min_lock_days);
+                // An extension keeps the start (LOCK-8), so only the
+                // shortest lock bounds the expiry.
+                let too_short =
+                    time::later(lock.start, min_lock).is_ok_and(|end| lock.expiry < end);
+                if !within(max_cool_off, lock.cool_off_end) || too_short {
+                    return Err(StateError::LockOutOfRange(snapshot.id.clone()));
                 }
                 if end.is_some_and(|end| lock.expiry > end) {
                     return Err(StateError::LockOutlivesRetention(snapshot.id.clone()));
