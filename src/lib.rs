@@ -185,8 +185,8 @@ mod lineage;
 mod load;
 mod lock;
 mod machine;
-mod query;
 pub mod oracle;
+mod query;
 mod region;
 mod rotation;
 mod rule;
@@ -194,6 +194,8 @@ mod share;
 mod snapshot;
 mod state;
 mod store;
+#[cfg(feature = "testing")]
+pub mod testing;
 mod time;
 mod vault;
 mod violation;
