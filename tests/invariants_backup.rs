@@ -19,7 +19,7 @@ use common::*;
 use invariants_support::*;
 use load_support::*;
 use serde_json::{Value, json};
-use snapguard::{Actor, BackupDefect, ObjectKind, PolicyKind, RuleId, StateError, VaultKind};
+use snapguard::{Actor, BackupDefect, ObjectKind, PolicyKind, RuleId, VaultKind};
 use vault_support::*;
 
 /// The clock of [`world`]: t0 + 2 hours.
@@ -68,26 +68,6 @@ fn world() -> World {
     w
 }
 
-fn vault<'a>(json: &'a mut Value, id: &str) -> &'a mut Value {
-    record(&mut json["backup"], "vaults", id)
-}
-
-fn policy<'a>(json: &'a mut Value, id: &str) -> &'a mut Value {
-    record(&mut json["backup"], "policies", id)
-}
-
-fn point<'a>(json: &'a mut Value, id: &str) -> &'a mut Value {
-    record(&mut json["backup"], "points", id)
-}
-
-fn inconsistent(kind: ObjectKind, id: &str, defect: BackupDefect) -> StateError {
-    StateError::InconsistentBackup {
-        kind,
-        id: id.into(),
-        defect,
-    }
-}
-
 /// The JSON of [`world`] edited by `edit`.
 fn tampered(edit: impl FnOnce(&mut Value)) -> Value {
     let mut json = state_json(&world().state);
@@ -105,26 +85,26 @@ fn valid_backup_state_checks_ok_and_equal_to_the_original() {
 
 #[test]
 fn vault_2_immutable_vault_of_a_kind_without_immutability_is_reported() {
-    let json = tampered(|j| vault(j, "v-n")["immutable_since"] = instant(clock()));
+    let json = tampered(|j| vault_record(j, "v-n")["immutable_since"] = instant(clock()));
     let defect = BackupDefect::KindCannotBeImmutable;
-    let expected = inconsistent(ObjectKind::Vault, "v-n", defect);
+    let expected = inconsistent_backup(ObjectKind::Vault, "v-n", defect);
     reported(&json, expected, RuleId::Vault2);
 }
 
 #[test]
 fn vault_2_immutable_policy_of_a_vault_without_immutability_is_reported() {
-    let json = tampered(|j| policy(j, "po-n")["immutable_since"] = instant(t0()));
+    let json = tampered(|j| policy_record(j, "po-n")["immutable_since"] = instant(t0()));
     let defect = BackupDefect::VaultCannotBeImmutable;
-    let expected = inconsistent(ObjectKind::BackupPolicy, "po-n", defect);
+    let expected = inconsistent_backup(ObjectKind::BackupPolicy, "po-n", defect);
     reported(&json, expected, RuleId::Vault2);
 }
 
 #[test]
 fn vault_1_archive_vault_retention_out_of_range_is_reported() {
     let kind = json!({"type": "archive", "retention": {"type": "days", "days": 0}});
-    let json = tampered(|j| vault(j, "v-a")["kind"] = kind);
+    let json = tampered(|j| vault_record(j, "v-a")["kind"] = kind);
     let defect = BackupDefect::RetentionOutOfRange;
-    let expected = inconsistent(ObjectKind::Vault, "v-a", defect);
+    let expected = inconsistent_backup(ObjectKind::Vault, "v-a", defect);
     reported(&json, expected, RuleId::Vault1);
 }
 
@@ -132,41 +112,41 @@ fn vault_1_archive_vault_retention_out_of_range_is_reported() {
 fn vault_7_replica_vault_unlike_its_source_is_reported() {
     let defect = BackupDefect::ReplicaUnlikeSource;
     // In its source's region.
-    let json = tampered(|j| vault(j, "v-r")["region"] = json!(REGION));
-    let expected = inconsistent(ObjectKind::Vault, "v-r", defect);
+    let json = tampered(|j| vault_record(j, "v-r")["region"] = json!(REGION));
+    let expected = inconsistent_backup(ObjectKind::Vault, "v-r", defect);
     reported(&json, expected, RuleId::Vault7);
     // Of another kind.
-    let json = tampered(|j| vault(j, "v-2r")["kind"] = json!({"type": "database"}));
-    let expected = inconsistent(ObjectKind::Vault, "v-2r", defect);
+    let json = tampered(|j| vault_record(j, "v-2r")["kind"] = json!({"type": "database"}));
+    let expected = inconsistent_backup(ObjectKind::Vault, "v-2r", defect);
     reported(&json, expected, RuleId::Vault7);
 }
 
 #[test]
 fn perm_4_policy_or_point_of_another_account_than_its_vault_is_reported() {
     let defect = BackupDefect::NotItsVaultOwners;
-    let json = tampered(|j| policy(j, "po-g")["owner"] = json!(OTHER));
-    let expected = inconsistent(ObjectKind::BackupPolicy, "po-g", defect);
+    let json = tampered(|j| policy_record(j, "po-g")["owner"] = json!(OTHER));
+    let expected = inconsistent_backup(ObjectKind::BackupPolicy, "po-g", defect);
     reported(&json, expected, RuleId::Perm4);
-    let json = tampered(|j| point(j, "bp-d")["owner"] = json!(OTHER));
-    let expected = inconsistent(ObjectKind::BackupPoint, "bp-d", defect);
+    let json = tampered(|j| point_record(j, "bp-d")["owner"] = json!(OTHER));
+    let expected = inconsistent_backup(ObjectKind::BackupPoint, "bp-d", defect);
     reported(&json, expected, RuleId::Perm4);
 }
 
 #[test]
 fn gen_2_policy_or_point_created_before_its_vault_is_reported() {
     let defect = BackupDefect::BeforeItsVault;
-    let json = tampered(|j| policy(j, "po-g")["created_at"] = instant(t0() - secs(1)));
-    let expected = inconsistent(ObjectKind::BackupPolicy, "po-g", defect);
+    let json = tampered(|j| policy_record(j, "po-g")["created_at"] = instant(t0() - secs(1)));
+    let expected = inconsistent_backup(ObjectKind::BackupPolicy, "po-g", defect);
     reported(&json, expected, RuleId::Gen2);
-    let json = tampered(|j| point(j, "bp-d")["created_at"] = instant(t0() - secs(1)));
-    let expected = inconsistent(ObjectKind::BackupPoint, "bp-d", defect);
+    let json = tampered(|j| point_record(j, "bp-d")["created_at"] = instant(t0() - secs(1)));
+    let expected = inconsistent_backup(ObjectKind::BackupPoint, "bp-d", defect);
     reported(&json, expected, RuleId::Gen2);
     // A replica point made before its source (made, and locked, later).
     let json = tampered(|j| {
-        point(j, "bp-g1")["created_at"] = instant(t0() + secs(1));
-        point(j, "bp-g1")["locked_since"] = instant(t0() + secs(1));
+        point_record(j, "bp-g1")["created_at"] = instant(t0() + secs(1));
+        point_record(j, "bp-g1")["locked_since"] = instant(t0() + secs(1));
     });
-    let expected = inconsistent(ObjectKind::BackupPoint, "bp-g1r", defect);
+    let expected = inconsistent_backup(ObjectKind::BackupPoint, "bp-g1r", defect);
     reported(&json, expected, RuleId::Gen2);
 }
 
@@ -174,38 +154,38 @@ fn gen_2_policy_or_point_created_before_its_vault_is_reported() {
 fn gen_2_immutability_or_lock_dated_outside_its_life_is_reported() {
     let defect = BackupDefect::Undated;
     // A vault immutable after the clock.
-    let json = tampered(|j| vault(j, "v-1")["immutable_since"] = instant(clock() + secs(1)));
-    let expected = inconsistent(ObjectKind::Vault, "v-1", defect);
+    let json = tampered(|j| vault_record(j, "v-1")["immutable_since"] = instant(clock() + secs(1)));
+    let expected = inconsistent_backup(ObjectKind::Vault, "v-1", defect);
     reported(&json, expected, RuleId::Gen2);
     // A policy immutable before it existed.
-    let json = tampered(|j| policy(j, "po-g")["immutable_since"] = instant(t0() - secs(1)));
-    let expected = inconsistent(ObjectKind::BackupPolicy, "po-g", defect);
+    let json = tampered(|j| policy_record(j, "po-g")["immutable_since"] = instant(t0() - secs(1)));
+    let expected = inconsistent_backup(ObjectKind::BackupPolicy, "po-g", defect);
     reported(&json, expected, RuleId::Gen2);
     // A point locked after the clock.
-    let json = tampered(|j| point(j, "bp-a")["locked_since"] = instant(clock() + secs(1)));
-    let expected = inconsistent(ObjectKind::BackupPoint, "bp-a", defect);
+    let json = tampered(|j| point_record(j, "bp-a")["locked_since"] = instant(clock() + secs(1)));
+    let expected = inconsistent_backup(ObjectKind::BackupPoint, "bp-a", defect);
     reported(&json, expected, RuleId::Gen2);
 }
 
 #[test]
 fn perm_4_point_holding_another_accounts_snapshot_is_reported() {
-    let json = tampered(|j| point(j, "bp-d")["snapshot"] = json!("s-o"));
+    let json = tampered(|j| point_record(j, "bp-d")["snapshot"] = json!("s-o"));
     let defect = BackupDefect::OthersSnapshot;
-    let expected = inconsistent(ObjectKind::BackupPoint, "bp-d", defect);
+    let expected = inconsistent_backup(ObjectKind::BackupPoint, "bp-d", defect);
     reported(&json, expected, RuleId::Perm4);
 }
 
 #[test]
 fn gen_4_point_of_a_policy_of_another_vault_or_gone_is_reported() {
     let defect = BackupDefect::PolicyElsewhere;
-    let expected = inconsistent(ObjectKind::BackupPoint, "bp-d", defect);
+    let expected = inconsistent_backup(ObjectKind::BackupPoint, "bp-d", defect);
     // po-n backs up into v-n, not v-2.
-    let json = tampered(|j| point(j, "bp-d")["policy"] = json!("po-n"));
+    let json = tampered(|j| point_record(j, "bp-d")["policy"] = json!("po-n"));
     reported(&json, expected.clone(), RuleId::Gen4);
     // A deleted policy: policies go only with their vault, and its points.
     let json = tampered(|j| {
         push(&mut j["backup"]["retired"]["policies"], json!("po-x"));
-        point(j, "bp-d")["policy"] = json!("po-x");
+        point_record(j, "bp-d")["policy"] = json!("po-x");
     });
     reported(&json, expected, RuleId::Gen4);
 }
@@ -213,9 +193,9 @@ fn gen_4_point_of_a_policy_of_another_vault_or_gone_is_reported() {
 #[test]
 fn vault_5_point_held_at_its_retention_end_is_reported() {
     let end = json!({"type": "until", "end": clock()});
-    let json = tampered(|j| point(j, "bp-d")["retention"] = end);
+    let json = tampered(|j| point_record(j, "bp-d")["retention"] = end);
     let defect = BackupDefect::RetentionEnded;
-    let expected = inconsistent(ObjectKind::BackupPoint, "bp-d", defect);
+    let expected = inconsistent_backup(ObjectKind::BackupPoint, "bp-d", defect);
     reported(&json, expected, RuleId::Vault5);
 }
 
@@ -223,33 +203,33 @@ fn vault_5_point_held_at_its_retention_end_is_reported() {
 fn vault_4_unlocked_point_that_immutability_locks_is_reported() {
     let defect = BackupDefect::ShouldBeLocked;
     // In an immutable vault.
-    let json = tampered(|j| point(j, "bp-a")["locked_since"] = Value::Null);
-    let expected = inconsistent(ObjectKind::BackupPoint, "bp-a", defect);
+    let json = tampered(|j| point_record(j, "bp-a")["locked_since"] = Value::Null);
+    let expected = inconsistent_backup(ObjectKind::BackupPoint, "bp-a", defect);
     reported(&json, expected, RuleId::Vault4);
     // Made by an immutable general policy.
-    let json = tampered(|j| point(j, "bp-g2")["locked_since"] = Value::Null);
-    let expected = inconsistent(ObjectKind::BackupPoint, "bp-g2", defect);
+    let json = tampered(|j| point_record(j, "bp-g2")["locked_since"] = Value::Null);
+    let expected = inconsistent_backup(ObjectKind::BackupPoint, "bp-g2", defect);
     reported(&json, expected, RuleId::Vault4);
 }
 
 #[test]
 fn vault_4_locked_point_nothing_could_lock_is_reported() {
     // bp-d: on demand, in a vault that is not immutable, no replica.
-    let json = tampered(|j| point(j, "bp-d")["locked_since"] = instant(t0() + hours(1)));
+    let json = tampered(|j| point_record(j, "bp-d")["locked_since"] = instant(t0() + hours(1)));
     let defect = BackupDefect::NothingCouldLock;
-    let expected = inconsistent(ObjectKind::BackupPoint, "bp-d", defect);
+    let expected = inconsistent_backup(ObjectKind::BackupPoint, "bp-d", defect);
     reported(&json, expected, RuleId::Vault4);
 }
 
 #[test]
 fn vault_7_replica_point_less_protected_than_its_source_is_reported() {
     let defect = BackupDefect::LessProtectedThanSource;
-    let expected = inconsistent(ObjectKind::BackupPoint, "bp-g1r", defect);
+    let expected = inconsistent_backup(ObjectKind::BackupPoint, "bp-g1r", defect);
     // Unlocked although its source is locked.
-    let json = tampered(|j| point(j, "bp-g1r")["locked_since"] = Value::Null);
+    let json = tampered(|j| point_record(j, "bp-g1r")["locked_since"] = Value::Null);
     reported(&json, expected.clone(), RuleId::Vault7);
     // Kept for less time than its source.
     let end = json!({"type": "until", "end": t0() + days(10)});
-    let json = tampered(|j| point(j, "bp-g1r")["retention"] = end);
+    let json = tampered(|j| point_record(j, "bp-g1r")["retention"] = end);
     reported(&json, expected, RuleId::Vault7);
 }

@@ -100,26 +100,6 @@ fn base() -> Value {
     state_json(&world().state)
 }
 
-fn vault<'a>(json: &'a mut Value, id: &str) -> &'a mut Value {
-    record(&mut json["backup"], "vaults", id)
-}
-
-fn policy<'a>(json: &'a mut Value, id: &str) -> &'a mut Value {
-    record(&mut json["backup"], "policies", id)
-}
-
-fn point<'a>(json: &'a mut Value, id: &str) -> &'a mut Value {
-    record(&mut json["backup"], "points", id)
-}
-
-fn inconsistent(kind: ObjectKind, id: &str, defect: BackupDefect) -> StateError {
-    StateError::InconsistentBackup {
-        kind,
-        id: id.into(),
-        defect,
-    }
-}
-
 fn dangling(kind: ObjectKind, id: &str, missing_kind: ObjectKind, missing: &str) -> StateError {
     StateError::Dangling {
         kind,
@@ -231,33 +211,34 @@ fn vault_5_reloaded_state_decides_the_same() {
 fn vault_2_loaded_immutable_vault_of_an_unsupported_kind_refused() {
     let problem = BackupDefect::KindCannotBeImmutable;
     tampered(
-        |j| vault(j, "v-n")["immutable_since"] = json!(clock()),
-        inconsistent(ObjectKind::Vault, "v-n", problem),
+        |j| vault_record(j, "v-n")["immutable_since"] = json!(clock()),
+        inconsistent_backup(ObjectKind::Vault, "v-n", problem),
     );
     tampered(
         |j| {
-            vault(j, "v-a")["kind"] = json!({"type": "archive", "retention": {"type": "permanent"}})
+            vault_record(j, "v-a")["kind"] =
+                json!({"type": "archive", "retention": {"type": "permanent"}})
         },
-        inconsistent(ObjectKind::Vault, "v-a", problem),
+        inconsistent_backup(ObjectKind::Vault, "v-a", problem),
     );
     tampered(
-        |j| vault(j, "v-1")["kind"] = json!({"type": "database_realtime"}),
-        inconsistent(ObjectKind::Vault, "v-1", problem),
+        |j| vault_record(j, "v-1")["kind"] = json!({"type": "database_realtime"}),
+        inconsistent_backup(ObjectKind::Vault, "v-1", problem),
     );
 }
 
 #[test]
 fn vault_1_loaded_vault_of_an_unknown_account_or_region_or_after_the_clock_refused() {
     tampered(
-        |j| vault(j, "v-2")["owner"] = json!("9999"),
+        |j| vault_record(j, "v-2")["owner"] = json!("9999"),
         dangling(ObjectKind::Vault, "v-2", ObjectKind::Account, "9999"),
     );
     tampered(
-        |j| vault(j, "v-2")["region"] = json!("cn-nowhere"),
+        |j| vault_record(j, "v-2")["region"] = json!("cn-nowhere"),
         dangling(ObjectKind::Vault, "v-2", ObjectKind::Region, "cn-nowhere"),
     );
     tampered(
-        |j| vault(j, "v-2")["created_at"] = json!(clock() + secs(1)),
+        |j| vault_record(j, "v-2")["created_at"] = json!(clock() + secs(1)),
         StateError::AfterClock {
             kind: ObjectKind::Vault,
             id: "v-2".into(),
@@ -268,31 +249,31 @@ fn vault_1_loaded_vault_of_an_unknown_account_or_region_or_after_the_clock_refus
 #[test]
 fn vault_7_loaded_replica_vault_its_source_does_not_allow_refused() {
     let problem = BackupDefect::ReplicaUnlikeSource;
-    let refused = |id| inconsistent(ObjectKind::Vault, id, problem);
+    let refused = |id| inconsistent_backup(ObjectKind::Vault, id, problem);
     // In its source's region.
     tampered(
-        |j| vault(j, "v-r")["region"] = json!(REGION),
+        |j| vault_record(j, "v-r")["region"] = json!(REGION),
         refused("v-r"),
     );
     // Of another kind.
     tampered(
-        |j| vault(j, "v-2r")["kind"] = json!({"type": "database"}),
+        |j| vault_record(j, "v-2r")["kind"] = json!({"type": "database"}),
         refused("v-2r"),
     );
     // Of another account.
     tampered(
-        |j| vault(j, "v-2r")["owner"] = json!(OTHER),
+        |j| vault_record(j, "v-2r")["owner"] = json!(OTHER),
         refused("v-2r"),
     );
     // Less protected than its immutable source.
     tampered(
-        |j| vault(j, "v-r")["immutable_since"] = Value::Null,
+        |j| vault_record(j, "v-r")["immutable_since"] = Value::Null,
         refused("v-r"),
     );
     // A replica of a replica, in another region than that replica.
     tampered(
         |j| {
-            let v = vault(j, "v-2r");
+            let v = vault_record(j, "v-2r");
             v["replica_of"] = json!("v-r");
             v["region"] = json!(REGION);
         },
@@ -300,7 +281,7 @@ fn vault_7_loaded_replica_vault_its_source_does_not_allow_refused() {
     );
     // A source that never existed.
     tampered(
-        |j| vault(j, "v-zr")["replica_of"] = json!("v-q"),
+        |j| vault_record(j, "v-zr")["replica_of"] = json!("v-q"),
         dangling(ObjectKind::Vault, "v-zr", ObjectKind::Vault, "v-q"),
     );
 }
@@ -310,8 +291,8 @@ fn vault_7_loaded_replica_vault_its_source_does_not_allow_refused() {
 #[test]
 fn vault_2_loaded_immutable_policy_into_an_unsupported_vault_refused() {
     tampered(
-        |j| policy(j, "po-n")["immutable_since"] = json!(t0()),
-        inconsistent(
+        |j| policy_record(j, "po-n")["immutable_since"] = json!(t0()),
+        inconsistent_backup(
             ObjectKind::BackupPolicy,
             "po-n",
             BackupDefect::VaultCannotBeImmutable,
@@ -322,8 +303,8 @@ fn vault_2_loaded_immutable_policy_into_an_unsupported_vault_refused() {
 #[test]
 fn vault_4_loaded_policy_of_another_account_elsewhere_or_later_refused() {
     tampered(
-        |j| policy(j, "po-g")["owner"] = json!(OTHER),
-        inconsistent(
+        |j| policy_record(j, "po-g")["owner"] = json!(OTHER),
+        inconsistent_backup(
             ObjectKind::BackupPolicy,
             "po-g",
             BackupDefect::NotItsVaultOwners,
@@ -331,12 +312,12 @@ fn vault_4_loaded_policy_of_another_account_elsewhere_or_later_refused() {
     );
     for missing in ["v-9", "v-x"] {
         tampered(
-            |j| policy(j, "po-g")["vault"] = json!(missing),
+            |j| policy_record(j, "po-g")["vault"] = json!(missing),
             dangling(ObjectKind::BackupPolicy, "po-g", ObjectKind::Vault, missing),
         );
     }
     tampered(
-        |j| policy(j, "po-g")["created_at"] = json!(clock() + secs(1)),
+        |j| policy_record(j, "po-g")["created_at"] = json!(clock() + secs(1)),
         StateError::AfterClock {
             kind: ObjectKind::BackupPolicy,
             id: "po-g".into(),
@@ -351,13 +332,13 @@ fn vault_5_loaded_point_held_at_or_past_its_retention_end_refused() {
     let problem = BackupDefect::RetentionEnded;
     for end in [clock() - secs(1), clock()] {
         tampered(
-            |j| point(j, "bp-d")["retention"] = until(end),
-            inconsistent(ObjectKind::BackupPoint, "bp-d", problem),
+            |j| point_record(j, "bp-d")["retention"] = until(end),
+            inconsistent_backup(ObjectKind::BackupPoint, "bp-d", problem),
         );
     }
     // One second later it is still held, and time deletes it then.
     let mut json = base();
-    point(&mut json, "bp-d")["retention"] = until(clock() + secs(1));
+    point_record(&mut json, "bp-d")["retention"] = until(clock() + secs(1));
     let loaded = load(&json).unwrap();
     assert_eq!(loaded.next_deadline(), Some(clock() + secs(1)));
     let events = loaded.advance(clock() + secs(1)).unwrap().events;
@@ -371,36 +352,42 @@ fn vault_4_loaded_unlocked_point_that_immutability_locks_refused() {
     // ECS instance policy after it became immutable.
     for id in ["bp-2", "bp-a", "bp-g1", "bp-e-new", "bp-1r"] {
         tampered(
-            |j| point(j, id)["locked_since"] = Value::Null,
-            inconsistent(ObjectKind::BackupPoint, id, problem),
+            |j| point_record(j, id)["locked_since"] = Value::Null,
+            inconsistent_backup(ObjectKind::BackupPoint, id, problem),
         );
     }
     // An ECS instance policy's earlier point may stay unlocked; the state
     // loads as it is (see the round trip).
     let mut json = base();
-    assert_eq!(point(&mut json, "bp-e-old")["locked_since"], Value::Null);
+    assert_eq!(
+        point_record(&mut json, "bp-e-old")["locked_since"],
+        Value::Null
+    );
 }
 
 #[test]
 fn vault_7_loaded_replica_point_less_protected_than_its_source_refused() {
     let problem = BackupDefect::LessProtectedThanSource;
-    let refused = inconsistent(ObjectKind::BackupPoint, "bp-g1r", problem);
+    let refused = inconsistent_backup(ObjectKind::BackupPoint, "bp-g1r", problem);
     tampered(
-        |j| point(j, "bp-g1r")["locked_since"] = Value::Null,
+        |j| point_record(j, "bp-g1r")["locked_since"] = Value::Null,
         refused.clone(),
     );
     tampered(
-        |j| point(j, "bp-g1r")["retention"] = until(t0() + days(21)),
+        |j| point_record(j, "bp-g1r")["retention"] = until(t0() + days(21)),
         refused.clone(),
     );
     tampered(
-        |j| point(j, "bp-g1r")["retention"] = json!({"type": "permanent"}),
+        |j| point_record(j, "bp-g1r")["retention"] = json!({"type": "permanent"}),
         refused.clone(),
     );
     // In a vault that is no replica of its source's.
-    tampered(|j| point(j, "bp-g1r")["vault"] = json!("v-r"), refused);
     tampered(
-        |j| point(j, "bp-g1r")["replica_of"] = json!("bp-9"),
+        |j| point_record(j, "bp-g1r")["vault"] = json!("v-r"),
+        refused,
+    );
+    tampered(
+        |j| point_record(j, "bp-g1r")["replica_of"] = json!("bp-9"),
         dangling(
             ObjectKind::BackupPoint,
             "bp-g1r",
@@ -414,31 +401,31 @@ fn vault_7_loaded_replica_point_less_protected_than_its_source_refused() {
 fn vault_1_loaded_point_of_another_account_or_policy_refused() {
     let kind = ObjectKind::BackupPoint;
     tampered(
-        |j| point(j, "bp-d")["owner"] = json!(OTHER),
-        inconsistent(kind, "bp-d", BackupDefect::NotItsVaultOwners),
+        |j| point_record(j, "bp-d")["owner"] = json!(OTHER),
+        inconsistent_backup(kind, "bp-d", BackupDefect::NotItsVaultOwners),
     );
     tampered(
-        |j| point(j, "bp-d")["policy"] = json!("po-n"),
-        inconsistent(kind, "bp-d", BackupDefect::PolicyElsewhere),
+        |j| point_record(j, "bp-d")["policy"] = json!("po-n"),
+        inconsistent_backup(kind, "bp-d", BackupDefect::PolicyElsewhere),
     );
     tampered(
-        |j| point(j, "bp-d")["policy"] = json!("po-9"),
+        |j| point_record(j, "bp-d")["policy"] = json!("po-9"),
         dangling(kind, "bp-d", ObjectKind::BackupPolicy, "po-9"),
     );
     tampered(
-        |j| point(j, "bp-d")["vault"] = json!("v-9"),
+        |j| point_record(j, "bp-d")["vault"] = json!("v-9"),
         dangling(kind, "bp-d", ObjectKind::Vault, "v-9"),
     );
     tampered(
-        |j| point(j, "bp-d")["vault"] = json!("v-x"),
+        |j| point_record(j, "bp-d")["vault"] = json!("v-x"),
         dangling(kind, "bp-d", ObjectKind::Vault, "v-x"),
     );
     tampered(
-        |j| point(j, "bp-d")["snapshot"] = json!("s-9"),
+        |j| point_record(j, "bp-d")["snapshot"] = json!("s-9"),
         dangling(kind, "bp-d", ObjectKind::Snapshot, "s-9"),
     );
     tampered(
-        |j| point(j, "bp-d")["created_at"] = json!(clock() + secs(1)),
+        |j| point_record(j, "bp-d")["created_at"] = json!(clock() + secs(1)),
         StateError::AfterClock {
             kind,
             id: "bp-d".into(),
@@ -488,13 +475,13 @@ fn gen_4_loaded_backup_object_both_live_and_deleted_refused_as_a_duplicate() {
 #[test]
 fn gen_3_loaded_backup_records_need_every_field_and_no_other() {
     let mut json = base();
-    vault(&mut json, "v-1")
+    vault_record(&mut json, "v-1")
         .as_object_mut()
         .unwrap()
         .remove("immutable_since");
     assert!(load(&json).is_err(), "a missing immutable_since loaded");
     let mut json = base();
-    point(&mut json, "bp-d")["unlocks_at"] = json!(clock());
+    point_record(&mut json, "bp-d")["unlocks_at"] = json!(clock());
     assert!(load(&json).is_err(), "an unknown field loaded");
     let mut json = base();
     json["backup"].as_object_mut().unwrap().remove("retired");
@@ -527,7 +514,7 @@ fn vault_4_loaded_point_locked_by_no_immutability_refused() {
     // bp-e-old: made by an ECS instance policy before it became immutable.
     for id in ["bp-d", "bp-e-old"] {
         let mut json = base();
-        point(&mut json, id)["locked_since"] = json!(t0() + hours(1));
+        point_record(&mut json, id)["locked_since"] = json!(t0() + hours(1));
         assert!(load(&json).is_err(), "{id} locked by nothing loaded");
     }
 }
@@ -538,7 +525,7 @@ fn vault_1_perm_4_loaded_point_holding_another_accounts_snapshot_refused() {
     w.disk(OTHER, "d-o");
     w.snapshot(OTHER, "d-o", "s-o", None);
     let mut json = state_json(&w.state);
-    point(&mut json, "bp-d")["snapshot"] = json!("s-o");
+    point_record(&mut json, "bp-d")["snapshot"] = json!("s-o");
     assert!(
         load(&json).is_err(),
         "a backup point of OWNER holding OTHER's snapshot loaded"
@@ -549,8 +536,8 @@ fn vault_1_perm_4_loaded_point_holding_another_accounts_snapshot_refused() {
 fn vault_1_loaded_archive_vault_with_a_retention_out_of_range_refused() {
     let days = json!({"type": "archive", "retention": {"type": "days", "days": 0}});
     tampered(
-        |j| vault(j, "v-a")["kind"] = days,
-        inconsistent(ObjectKind::Vault, "v-a", BackupDefect::RetentionOutOfRange),
+        |j| vault_record(j, "v-a")["kind"] = days,
+        inconsistent_backup(ObjectKind::Vault, "v-a", BackupDefect::RetentionOutOfRange),
     );
 }
 
@@ -558,18 +545,18 @@ fn vault_1_loaded_archive_vault_with_a_retention_out_of_range_refused() {
 fn vault_7_loaded_points_out_of_order_or_place_refused() {
     let point_kind = ObjectKind::BackupPoint;
     tampered(
-        |j| point(j, "bp-d")["created_at"] = json!(t0() - days(1)),
-        inconsistent(point_kind, "bp-d", BackupDefect::BeforeItsVault),
+        |j| point_record(j, "bp-d")["created_at"] = json!(t0() - days(1)),
+        inconsistent_backup(point_kind, "bp-d", BackupDefect::BeforeItsVault),
     );
     // Its policy went with its vault; the point would have gone too.
     tampered(
-        |j| point(j, "bp-d")["policy"] = json!("po-x"),
-        inconsistent(point_kind, "bp-d", BackupDefect::PolicyElsewhere),
+        |j| point_record(j, "bp-d")["policy"] = json!("po-x"),
+        inconsistent_backup(point_kind, "bp-d", BackupDefect::PolicyElsewhere),
     );
     // A replica point holds no snapshot of its own, even once its source
     // is gone.
     tampered(
-        |j| point(j, "bp-zr")["snapshot"] = json!("s-1"),
-        inconsistent(point_kind, "bp-zr", BackupDefect::LessProtectedThanSource),
+        |j| point_record(j, "bp-zr")["snapshot"] = json!("s-1"),
+        inconsistent_backup(point_kind, "bp-zr", BackupDefect::LessProtectedThanSource),
     );
 }

@@ -3,7 +3,7 @@
 #![allow(dead_code)]
 
 use serde_json::Value;
-use snapguard::{State, StateError, UncheckedState};
+use snapguard::{BackupDefect, ObjectKind, State, StateError, UncheckedState};
 
 /// The state as JSON.
 pub fn state_json(state: &State) -> Value {
@@ -50,4 +50,31 @@ pub fn record<'a>(json: &'a mut Value, list: &str, id: &str) -> &'a mut Value {
 /// Appends `item` to the JSON list `value`.
 pub fn push(value: &mut Value, item: Value) {
     value.as_array_mut().unwrap().push(item);
+}
+
+/// The vault `id` in the JSON of a state.
+#[track_caller]
+pub fn vault_record<'a>(json: &'a mut Value, id: &str) -> &'a mut Value {
+    record(&mut json["backup"], "vaults", id)
+}
+
+/// The backup policy `id` in the JSON of a state.
+#[track_caller]
+pub fn policy_record<'a>(json: &'a mut Value, id: &str) -> &'a mut Value {
+    record(&mut json["backup"], "policies", id)
+}
+
+/// The backup point `id` in the JSON of a state.
+#[track_caller]
+pub fn point_record<'a>(json: &'a mut Value, id: &str) -> &'a mut Value {
+    record(&mut json["backup"], "points", id)
+}
+
+/// The error refusing the Cloud Backup object `id` of `kind` for `defect`.
+pub fn inconsistent_backup(kind: ObjectKind, id: &str, defect: BackupDefect) -> StateError {
+    StateError::InconsistentBackup {
+        kind,
+        id: id.into(),
+        defect,
+    }
 }

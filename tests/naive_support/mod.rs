@@ -99,6 +99,24 @@ pub struct NaiveDisk {
     pub region: String,
 }
 
+impl NaiveSnapshot {
+    /// A manual snapshot `id` of `disk`, in progress from `now` (SNAP-1).
+    pub fn taken_of(disk: NaiveDisk, id: &str, now: i64, retention_end: Option<i64>) -> Self {
+        Self {
+            id: id.to_owned(),
+            owner: disk.owner,
+            region: disk.region,
+            disk: Some(disk.id),
+            automatic: false,
+            cloud_backup: false,
+            status: Status::InProgress,
+            created: now,
+            retention_end,
+            lock: None,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct NaiveUser {
     pub account: String,

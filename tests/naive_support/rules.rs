@@ -108,17 +108,10 @@ impl Naive {
                 let arn = snapshot_arn(&disk.region, &disk.owner, c.snapshot.as_str());
                 self.authorize(actor, "ecs:CreateSnapshot", &arn)?;
                 let retention_end = Self::retention(c.retention_days, now)?;
+                let taken = NaiveSnapshot::taken_of(disk, c.snapshot.as_str(), now, retention_end);
                 self.add_snapshot(NaiveSnapshot {
-                    id: c.snapshot.to_string(),
-                    owner: disk.owner,
-                    region: disk.region,
-                    disk: Some(disk.id),
                     automatic: false,
-                    cloud_backup: false,
-                    status: Status::InProgress,
-                    created: now,
-                    retention_end,
-                    lock: None,
+                    ..taken
                 });
                 Ok(())
             }
@@ -160,17 +153,10 @@ impl Naive {
                         None => return Err("LOCK-11"),
                     }
                 }
+                let taken = NaiveSnapshot::taken_of(disk, c.snapshot.as_str(), now, retention_end);
                 self.add_snapshot(NaiveSnapshot {
-                    id: c.snapshot.to_string(),
-                    owner: disk.owner,
-                    region: disk.region,
-                    disk: Some(disk.id),
                     automatic: true,
-                    cloud_backup: false,
-                    status: Status::InProgress,
-                    created: now,
-                    retention_end,
-                    lock: None,
+                    ..taken
                 });
                 Ok(())
             }
