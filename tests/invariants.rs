@@ -528,3 +528,54 @@ fn lock_12_account_overdue_after_the_clock_is_reported() {
         RuleId::Lock12,
     );
 }
+
+#[test]
+fn snap_1_snapshot_of_another_accounts_disk_is_reported() {
+    let mut json = base();
+    snapshot(&mut json, "s-3")["owner"] = json!(OTHER);
+    reported(
+        &json,
+        StateError::SnapshotUnlikeDisk(sid("s-3")),
+        RuleId::Snap1,
+    );
+}
+
+#[test]
+fn snap_1_snapshot_older_than_its_disk_is_reported() {
+    let mut json = base();
+    let created = read_instant(&record(&mut json, "disks", "d-1")["created_at"]);
+    snapshot(&mut json, "s-3")["created_at"] = instant(created - hours(1));
+    reported(
+        &json,
+        StateError::SnapshotUnlikeDisk(sid("s-3")),
+        RuleId::Snap1,
+    );
+}
+
+#[test]
+fn arch_1_snapshot_archived_after_the_clock_is_reported() {
+    // With no minimum age, only the instant is wrong.
+    let mut json = base();
+    json["limits"]["archive_min_age_days"] = json!(0);
+    let archived = json!({"type": "archive", "archived_at": instant(clock() + hours(1))});
+    snapshot(&mut json, "s-3")["tier"] = archived;
+    reported(
+        &json,
+        StateError::ImpossibleArchive(sid("s-3")),
+        RuleId::Arch1,
+    );
+}
+
+#[test]
+fn lock_1_lock_set_near_the_end_of_time_round_trips() {
+    // The longest cooling-off from the lock's start is past the calendar's
+    // end, which bounds nothing.
+    let now = DateTime::<Utc>::MAX_UTC - days(2);
+    let mut w = World::starting_at(now, snapguard::Limits::default());
+    w.disk(OWNER, "d-1");
+    w.snapshot(OWNER, "d-1", "s-1", None);
+    w.lock("s-1", 1, 0);
+    let json = state_json(&w.state);
+    assert_eq!(broken(&json), []);
+    assert_eq!(load(&json).unwrap(), w.state);
+}

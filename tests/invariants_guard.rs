@@ -4,9 +4,10 @@
 //! (`tests/invariants.rs`, `tests/invariants_backup.rs`).
 //!
 //! The three enums are `#[non_exhaustive]`, so a `match` outside the crate
-//! needs a wildcard and the compiler cannot flag a new variant: a variant
-//! added to the crate must be added here (and a test breaking it there),
-//! which shows it in review.
+//! needs a wildcard and the compiler cannot flag a new variant here; the
+//! exhaustive match in `src/load/error.rs`'s unit tests does, and names the
+//! test breaking each variant. A variant added to the crate must be added
+//! here too (and a test breaking it there).
 
 use std::collections::BTreeSet;
 
