@@ -14,7 +14,7 @@
 //!
 //! | `op` | fields | does |
 //! |---|---|---|
-//! | `reset` | `limits` (optional, the defaults) | starts over from an empty state with these [`Limits`] |
+//! | `reset` | `limits` (optional, the defaults) | starts over from an empty state with these [`Limits`], if they are coherent ([`Limits::validate`]) |
 //! | `load` | `state` (a serialized [`State`]) | starts over from that state, if it breaks no invariant |
 //! | `apply` | `at`, `actor`, `command` | applies an [`Actor`]'s [`Command`] at the instant `at` |
 //! | `advance` | `at` | lets time pass until `at` ([`State::advance`]) |
@@ -29,7 +29,11 @@
 //! response echoes the step number (1 for the first request) with the
 //! outcome, the full [`Violation`] of a refusal and its `message`, an
 //! `error` for a request that could not be read or a state that could not
-//! be loaded, and `agrees` when the request had an `expect`.
+//! be loaded, and `agrees` when the request had an `expect`. A refused
+//! `load` or `reset` lists every invariant the state breaks in `broken`,
+//! each with its `rule` and `message`, and leaves the oracle on the empty
+//! state with the default limits, so no later step runs against a stale
+//! state.
 //!
 //! ```
 //! use snapguard::oracle::{Oracle, Outcome, Request};
@@ -66,7 +70,7 @@ use std::fmt;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::{Actor, Command, Event, Limits, RuleId, State, UncheckedState, Violation};
+use crate::{Actor, Command, Event, Limits, RuleId, State, StateError, UncheckedState, Violation};
 
 /// One request to the [`Oracle`]; see the [module](self) for the format.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -220,6 +224,29 @@ pub struct Response {
     /// Whether the outcome is the one the request expected, when it said.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agrees: Option<bool>,
+    /// Every invariant a refused `load` or `reset` breaks.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub broken: Vec<BrokenInvariant>,
+}
+
+/// An invariant a state to start over from breaks, as a response reports
+/// it: the rule and a [`StateError`]'s message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct BrokenInvariant {
+    /// The rule the state breaks.
+    pub rule: RuleId,
+    /// What is wrong, naming the object.
+    pub message: String,
+}
+
+impl From<&StateError> for BrokenInvariant {
+    fn from(error: &StateError) -> Self {
+        Self {
+            rule: error.rule(),
+            message: error.to_string(),
+        }
+    }
 }
 
 /// A state that answers requests in turn: the state machine behind the
@@ -248,23 +275,19 @@ impl Oracle {
         let step = self.next_step();
         let expected = request.expected().cloned();
         let (outcome, violation) = match request {
-            Request::Reset { limits, .. } => {
-                self.state = State::with_limits(limits);
-                (Outcome::Started, None)
-            }
+            Request::Reset { limits, .. } => match limits.validate() {
+                Ok(()) => {
+                    self.state = State::with_limits(limits);
+                    (Outcome::Started, None)
+                }
+                Err(error) => return self.refuse_state(step, vec![error]),
+            },
             Request::Load { state, .. } => match state.check() {
                 Ok(state) => {
                     self.state = state;
                     (Outcome::Started, None)
                 }
-                Err(errors) => {
-                    let error = errors
-                        .iter()
-                        .map(|e| format!("{} ({})", e, e.rule()))
-                        .collect::<Vec<_>>()
-                        .join("; ");
-                    return Response::error(step, format!("the state is refused: {error}"));
-                }
+                Err(errors) => return self.refuse_state(step, errors),
             },
             Request::Apply {
                 at, actor, command, ..
@@ -278,6 +301,7 @@ impl Oracle {
             message: violation.as_ref().map(ToString::to_string),
             violation,
             error: None,
+            broken: Vec::new(),
         }
     }
 
@@ -285,6 +309,18 @@ impl Oracle {
     pub fn unreadable(&mut self, error: impl fmt::Display) -> Response {
         let step = self.next_step();
         Response::error(step, format!("the request could not be read: {error}"))
+    }
+
+    /// Refuses a state to start over from: the oracle starts over from the
+    /// empty state instead, so no later step runs against a stale one.
+    fn refuse_state(&mut self, step: u64, errors: Vec<StateError>) -> Response {
+        self.state = State::default();
+        let mut response = Response::error(
+            step,
+            "the state is refused; starting over from the empty state".to_owned(),
+        );
+        response.broken = errors.iter().map(BrokenInvariant::from).collect();
+        response
     }
 
     fn next_step(&mut self) -> u64 {
@@ -309,6 +345,7 @@ impl Response {
             message: None,
             error: Some(error),
             agrees: None,
+            broken: Vec::new(),
         }
     }
 }

@@ -1,0 +1,90 @@
+//! The oracle's protocol: requests answered in turn, refused states, and
+//! unreadable lines.
+
+use serde_json::json;
+use snapguard::RuleId;
+use snapguard::oracle::{Oracle, Outcome, Request};
+
+fn request(value: serde_json::Value) -> Request {
+    serde_json::from_value(value).unwrap()
+}
+
+fn create_region(at: &str) -> Request {
+    request(json!({
+        "op": "apply", "at": at, "actor": {"type": "platform"},
+        "command": {"type": "create_region", "region": "cn-hangzhou"},
+    }))
+}
+
+#[test]
+fn gen_4_steps_are_numbered_and_a_refusal_names_its_rule() {
+    let mut oracle = Oracle::new();
+    let first = oracle.handle(create_region("2026-01-01T00:00:00Z"));
+    assert_eq!(first.step, 1);
+    assert!(matches!(first.outcome, Some(Outcome::Accepted(ref events)) if events.len() == 1));
+    let again = oracle.handle(create_region("2026-01-01T00:00:01Z"));
+    assert_eq!(again.step, 2);
+    assert_eq!(again.outcome, Some(Outcome::Refused(RuleId::Gen4)));
+    assert!(again.violation.is_some());
+    assert!(again.message.unwrap().contains("cn-hangzhou"));
+    assert_eq!(again.agrees, None, "nothing was expected");
+}
+
+#[test]
+fn gen_4_a_wrong_expectation_disagrees() {
+    let mut oracle = Oracle::new();
+    let step = create_region("2026-01-01T00:00:00Z").expecting(Outcome::Refused(RuleId::Gen4));
+    assert_eq!(oracle.handle(step).agrees, Some(false));
+}
+
+#[test]
+fn gen_5_a_refused_load_lists_every_broken_invariant_and_starts_over_empty() {
+    let mut oracle = Oracle::new();
+    oracle.handle(create_region("2026-01-01T00:00:00Z"));
+    let mut state = serde_json::to_value(oracle.state()).unwrap();
+    state["limits"]["min_lock_days"] = json!(0);
+    state["regions"][0]["created_at"] = json!("2027-01-01T00:00:00Z");
+    let response = oracle.handle(request(json!({"op": "load", "state": state})));
+    assert_eq!(response.outcome, None);
+    assert!(response.error.is_some());
+    let rules: Vec<RuleId> = response.broken.iter().map(|b| b.rule).collect();
+    assert_eq!(rules, [RuleId::Gen5, RuleId::Gen2]);
+    assert_eq!(
+        oracle.state(),
+        &snapguard::State::default(),
+        "no stale state"
+    );
+}
+
+#[test]
+fn gen_5_a_reset_with_incoherent_limits_is_refused() {
+    let mut oracle = Oracle::new();
+    let response = oracle.handle(request(
+        json!({"op": "reset", "limits": {"min_lock_days": 0}}),
+    ));
+    assert_eq!(response.broken.len(), 1);
+    assert_eq!(response.broken[0].rule, RuleId::Gen5);
+    let fine = oracle.handle(request(
+        json!({"op": "reset", "limits": {"min_lock_days": 2}}),
+    ));
+    assert_eq!(fine.outcome, Some(Outcome::Started));
+    assert_eq!(oracle.state().limits().min_lock_days, 2);
+}
+
+#[test]
+fn an_unreadable_line_is_an_error_and_counts_as_a_step() {
+    let mut oracle = Oracle::new();
+    let error = serde_json::from_str::<Request>(r#"{"op":"apply","expcet":{}}"#).unwrap_err();
+    let response = oracle.unreadable(error);
+    assert_eq!(response.step, 1);
+    assert!(response.error.unwrap().contains("could not be read"));
+    assert_eq!(oracle.handle(create_region("2026-01-01T00:00:00Z")).step, 2);
+}
+
+#[test]
+fn a_misspelt_field_is_refused_rather_than_ignored() {
+    let line = json!({
+        "op": "advance", "at": "2026-01-01T00:00:00Z", "expcet": {"refused": "GEN-2"},
+    });
+    assert!(serde_json::from_value::<Request>(line).is_err());
+}
