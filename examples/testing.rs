@@ -56,8 +56,9 @@ impl Toy {
                 self.snapshots.insert(c.snapshot.clone(), None);
             }
             Command::LockSnapshot(c) => {
-                let expiry = at + TimeDelta::days(c.duration_days.into());
-                if let Some(slot) = self.snapshots.get_mut(&c.snapshot) {
+                let days = TimeDelta::try_days(c.duration_days.into());
+                let expiry = days.and_then(|days| at.checked_add_signed(days));
+                if let (Some(slot), Some(expiry)) = (self.snapshots.get_mut(&c.snapshot), expiry) {
                     *slot = Some(ToyLock { expiry });
                 }
             }

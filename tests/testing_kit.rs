@@ -119,5 +119,31 @@ fn a_history_survives_a_json_round_trip_and_replays_the_same() {
 
 #[test]
 fn the_checker_finds_nothing_in_the_empty_state() {
-    assert_eq!(testing::broken_invariants(&State::default()), vec![]);
+    assert_eq!(testing::broken_invariants(State::default()), vec![]);
+}
+
+#[test]
+fn gen_4_peaceful_histories_name_only_objects_that_exist() {
+    let (rules, _) = refusals(&sample(
+        HistoryConfig::default().with_hostile_percent(0),
+        50,
+    ));
+    assert!(
+        !rules.contains(&RuleId::Gen4),
+        "GEN-4 refused a peaceful step"
+    );
+    assert!(
+        !rules.contains(&RuleId::Gen2),
+        "GEN-2 refused a peaceful step"
+    );
+}
+
+#[test]
+fn gen_2_hostile_histories_go_back_in_time() {
+    let (rules, _) = refusals(&sample(
+        HistoryConfig::default().with_hostile_percent(100),
+        20,
+    ));
+    assert!(rules.contains(&RuleId::Gen2));
+    assert!(rules.contains(&RuleId::Gen4));
 }

@@ -24,21 +24,25 @@ impl<'a> Choices<'a> {
         usize::from(byte)
     }
 
-    /// A number below `n` (0 when `n` is 0): one byte for up to 256
-    /// options, two beyond.
+    /// A number below `n` (0 when `n` is 0), scaled from one byte for up
+    /// to 256 options and two beyond, so every number is about as likely
+    /// and choice 0 gives 0.
     pub(crate) fn below(&mut self, n: usize) -> usize {
         if n == 0 {
             return 0;
         }
-        let value = if n <= 256 {
-            self.byte()
+        let (value, range) = if n <= 256 {
+            (self.byte(), 256)
         } else {
-            (self.byte() << 8) | self.byte()
+            ((self.byte() << 8) | self.byte(), 65_536)
         };
-        value.checked_rem(n).unwrap_or(0)
+        value
+            .saturating_mul(n.min(range))
+            .checked_div(range)
+            .unwrap_or(0)
     }
 
-    /// True `percent` times in a hundred; false for choice 0, so the
+    /// True about `percent` times in a hundred; false for choice 0, so the
     /// plainest option is the one taken when the answer is "no".
     pub(crate) fn percent(&mut self, percent: u8) -> bool {
         self.below(100) >= 100_usize.saturating_sub(usize::from(percent))
@@ -71,8 +75,8 @@ mod tests {
 
     #[test]
     fn past_the_end_every_choice_is_the_first() {
-        let mut choices = Choices::new(&[7]);
-        assert_eq!(choices.below(5), 2);
+        let mut choices = Choices::new(&[200]);
+        assert_eq!(choices.below(5), 3);
         assert_eq!(choices.below(5), 0);
         assert_eq!(choices.weighted(&[0, 3, 1]), 1);
         assert!(!choices.percent(99));
@@ -80,7 +84,8 @@ mod tests {
 
     #[test]
     fn large_ranges_read_two_bytes() {
-        let mut choices = Choices::new(&[1, 2]);
-        assert_eq!(choices.below(1000), 258);
+        // 0x8000 of 0x10000 is half the range.
+        let mut choices = Choices::new(&[128, 0]);
+        assert_eq!(choices.below(1000), 500);
     }
 }

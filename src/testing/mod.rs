@@ -220,8 +220,8 @@ impl History {
         Self::from_steps(config, steps)
     }
 
-    /// The decisions one step reads at most; past them every choice is the
-    /// plainest.
+    /// The bytes of decisions each step is given; a step that needs more
+    /// (a rare hostile one) takes the plainest choice for the rest.
     pub const BYTES_PER_STEP: usize = 16;
 
     fn from_steps<'b>(config: &HistoryConfig, steps: impl Iterator<Item = &'b [u8]>) -> Self {
@@ -250,7 +250,9 @@ impl History {
 }
 
 /// Histories as `config` describes them, of `config.min_steps` to
-/// `config.max_steps` steps after the set-up. Each step is drawn from
+/// `config.max_steps` steps after the set-up (each step takes
+/// [`History::BYTES_PER_STEP`] bytes to generate, so keep `max_steps` to
+/// what a test can run). Each step is drawn from
 /// choices of its own, so shrinking removes whole steps and makes the rest
 /// plainer, down to a short history that still fails.
 pub fn histories(config: HistoryConfig) -> impl Strategy<Value = History> {
@@ -267,16 +269,28 @@ pub fn states(config: HistoryConfig) -> impl Strategy<Value = State> {
 }
 
 /// Every invariant `state` breaks, each with its rule id
-/// ([`StateError::rule`]): empty for every state snapguard produces.
+/// ([`StateError::rule`]), as loading would find them (see
+/// [`UncheckedState::check`]).
 ///
-/// The state is checked as its serialized form would be on loading (see
-/// [`UncheckedState`]), so a state exported by another implementation in
-/// snapguard's format is checked the same way, through
-/// [`UncheckedState::check`].
+/// A [`State`] snapguard produced breaks none, so on a `State` this checks
+/// snapguard itself, after each step of a generated history for instance.
+/// The state of another implementation, exported in snapguard's serialized
+/// form and read as an [`UncheckedState`], is checked the same way.
+///
+/// ```
+/// use snapguard::testing::broken_invariants;
+/// use snapguard::{RuleId, State, StateError, UncheckedState};
+///
+/// assert_eq!(broken_invariants(&State::default()), vec![]);
+///
+/// let mut exported = serde_json::to_value(State::default())?;
+/// exported["limits"]["min_lock_days"] = serde_json::json!(0);
+/// let unchecked: UncheckedState = serde_json::from_value(exported)?;
+/// let rules: Vec<RuleId> = broken_invariants(unchecked).iter().map(StateError::rule).collect();
+/// assert_eq!(rules, [RuleId::Gen5]);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[must_use]
-pub fn broken_invariants(state: &State) -> Vec<StateError> {
-    UncheckedState::from(state.clone())
-        .check()
-        .err()
-        .unwrap_or_default()
+pub fn broken_invariants(state: impl Into<UncheckedState>) -> Vec<StateError> {
+    state.into().check().err().unwrap_or_default()
 }

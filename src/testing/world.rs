@@ -121,8 +121,36 @@ impl<'c> World<'c> {
     pub(crate) fn step(&mut self, c: &mut Choices<'_>) {
         self.hostile = c.percent(self.config.hostile_percent);
         let at = self.next_instant(c);
+        // Build the step against the state as it will be at `at`, after
+        // the releases and expiries due by then, so it names objects that
+        // will still exist; then run it on the state itself.
+        let due = self.state.advance(at).map(|transition| transition.state);
+        let current = match due {
+            Ok(due) => Some(std::mem::replace(&mut self.state, due)),
+            Err(_) => None,
+        };
+        let built = self.build(c);
+        if let Some(current) = current {
+            self.state = current;
+        }
+        let step = match built {
+            Some((actor, command)) => {
+                let actor = if self.hostile && c.percent(40) {
+                    self.any_actor(c)
+                } else {
+                    actor
+                };
+                Step::Apply { at, actor, command }
+            }
+            None => Step::Advance { at },
+        };
+        self.push(step);
+    }
+
+    /// Builds a step of a kind drawn by weight: who issues which command.
+    fn build(&mut self, c: &mut Choices<'_>) -> Built {
         let weights = [12, 12, 4, 7, 3, 2, 10, 4, 3, 1, 1, 2, 1, 10, 6, 6, 2, 4];
-        let built = match c.weighted(&weights) {
+        match c.weighted(&weights) {
             0 => self.create_snapshot(c),
             1 => self.finish_snapshot(c),
             2 => self.create_automatic_snapshot(c),
@@ -141,19 +169,7 @@ impl<'c> World<'c> {
             15 => self.vault_step(c),
             16 => self.billing_step(c),
             _ => None,
-        };
-        let step = match built {
-            Some((actor, command)) => {
-                let actor = if self.hostile && c.percent(40) {
-                    self.any_actor(c)
-                } else {
-                    actor
-                };
-                Step::Apply { at, actor, command }
-            }
-            None => Step::Advance { at },
-        };
-        self.push(step);
+        }
     }
 
     /// The instant of the next step: mostly soon after the last, sometimes
@@ -161,7 +177,7 @@ impl<'c> World<'c> {
     /// step, sometimes before the clock (GEN-2).
     fn next_instant(&mut self, c: &mut Choices<'_>) -> DateTime<Utc> {
         if self.hostile && c.percent(15) {
-            return later(self.now, -1);
+            return later(self.state.clock().unwrap_or(self.now), -1);
         }
         let next = match c.weighted(&[4, 8, 4, 3]) {
             0 => self.now,
@@ -244,34 +260,40 @@ impl<'c> World<'c> {
         c.pick(&matching).map(|s| (*s).clone())
     }
 
-    /// The id of a snapshot `wanted` accepts, or an unknown one.
+    /// The id and owner of a snapshot `wanted` accepts; for a hostile step
+    /// sometimes, and when there is none, an id that never existed; none
+    /// for a peaceful step that finds nothing to act on.
     fn snapshot_id(
         &mut self,
         c: &mut Choices<'_>,
         wanted: impl Fn(&Snapshot) -> bool,
-    ) -> (SnapshotId, AccountId) {
+    ) -> Option<(SnapshotId, AccountId)> {
         match self.snapshot(c, wanted) {
-            Some(snapshot) => (snapshot.id, snapshot.owner),
-            None => {
+            Some(snapshot) => Some((snapshot.id, snapshot.owner)),
+            None if self.hostile => {
                 let account = self.account(c);
-                (SnapshotId::new(self.fresh("s")), account)
+                Some((SnapshotId::new(self.fresh("s")), account))
             }
+            None => None,
         }
     }
 
-    /// A disk the state holds, with its owner, or an unknown id.
-    pub(super) fn disk(&mut self, c: &mut Choices<'_>) -> (DiskId, AccountId) {
+    /// A disk the state holds, with its owner; for a hostile step
+    /// sometimes, and when there is none, an id that never existed.
+    pub(super) fn disk(&mut self, c: &mut Choices<'_>) -> Option<(DiskId, AccountId)> {
         let live: Vec<(DiskId, AccountId)> = self
             .disks
             .iter()
             .filter_map(|id| self.state.disk(id).map(|d| (d.id.clone(), d.owner.clone())))
             .collect();
+        let unknown = self.hostile && c.percent(30);
         match c.pick(&live) {
-            Some(found) if !(self.hostile && c.percent(30)) => found.clone(),
-            _ => {
+            Some(found) if !unknown => Some(found.clone()),
+            _ if self.hostile => {
                 let account = self.account(c);
-                (DiskId::new(self.fresh("d")), account)
+                Some((DiskId::new(self.fresh("d")), account))
             }
+            _ => None,
         }
     }
 
@@ -299,7 +321,7 @@ impl<'c> World<'c> {
     }
 
     fn create_snapshot(&mut self, c: &mut Choices<'_>) -> Built {
-        let (disk, owner) = self.disk(c);
+        let (disk, owner) = self.disk(c)?;
         let retention_days = c.percent(30).then(|| self.days(c));
         let snapshot = SnapshotId::new(self.fresh("s"));
         let command = CreateSnapshot {
@@ -313,7 +335,7 @@ impl<'c> World<'c> {
     }
 
     fn create_automatic_snapshot(&mut self, c: &mut Choices<'_>) -> Built {
-        let (disk, _) = self.disk(c);
+        let (disk, _) = self.disk(c)?;
         let retention_days = c.percent(50).then(|| self.days(c));
         let snapshot = SnapshotId::new(self.fresh("s"));
         let command = CreateAutomaticSnapshot {
@@ -325,7 +347,7 @@ impl<'c> World<'c> {
     }
 
     fn finish_snapshot(&mut self, c: &mut Choices<'_>) -> Built {
-        let (snapshot, _) = self.snapshot_id(c, |s| s.status == SnapshotStatus::InProgress);
+        let (snapshot, _) = self.snapshot_id(c, |s| s.status == SnapshotStatus::InProgress)?;
         let outcome = if c.percent(10) {
             SnapshotOutcome::Failed
         } else {
@@ -338,13 +360,13 @@ impl<'c> World<'c> {
     }
 
     fn delete_snapshot(&mut self, c: &mut Choices<'_>) -> Built {
-        let (snapshot, owner) = self.snapshot_id(c, |_| true);
+        let (snapshot, owner) = self.snapshot_id(c, |_| true)?;
         let actor = Self::customer(&owner, c);
         Some((actor, DeleteSnapshot { snapshot }.into()))
     }
 
     fn set_retention(&mut self, c: &mut Choices<'_>) -> Built {
-        let (snapshot, owner) = self.snapshot_id(c, |_| true);
+        let (snapshot, owner) = self.snapshot_id(c, |_| true)?;
         let retention = if c.percent(30) {
             RetentionRequest::Permanent
         } else {
@@ -358,7 +380,7 @@ impl<'c> World<'c> {
     }
 
     fn archive(&mut self, c: &mut Choices<'_>) -> Built {
-        let (snapshot, owner) = self.snapshot_id(c, |s| s.status == SnapshotStatus::Available);
+        let (snapshot, owner) = self.snapshot_id(c, |s| s.status == SnapshotStatus::Available)?;
         let retention_days = self.days(c).saturating_mul(4);
         let command = ArchiveSnapshot {
             snapshot,
@@ -368,7 +390,7 @@ impl<'c> World<'c> {
     }
 
     fn lock(&mut self, c: &mut Choices<'_>) -> Built {
-        let (snapshot, owner) = self.snapshot_id(c, |s| s.status == SnapshotStatus::Available);
+        let (snapshot, owner) = self.snapshot_id(c, |s| s.status == SnapshotStatus::Available)?;
         let duration_days = self.days(c);
         let cool_off_hours = if self.hostile && c.percent(30) {
             73
@@ -384,7 +406,7 @@ impl<'c> World<'c> {
     }
 
     fn unlock(&mut self, c: &mut Choices<'_>) -> Built {
-        let (snapshot, owner) = self.snapshot_id(c, |s| s.lock.is_some());
+        let (snapshot, owner) = self.snapshot_id(c, |s| s.lock.is_some())?;
         let actor = Self::customer(&owner, c);
         Some((actor, UnlockSnapshot { snapshot }.into()))
     }
@@ -394,14 +416,14 @@ impl<'c> World<'c> {
         let mut command = self.new_disk_command();
         if let (Command::CreateDisk(create), true) = (&mut command, c.percent(40)) {
             // From one of its account's snapshots, or another's (DISK-1).
-            let (snapshot, _) = self.snapshot_id(c, |s| s.status == SnapshotStatus::Available);
+            let (snapshot, _) = self.snapshot_id(c, |s| s.status == SnapshotStatus::Available)?;
             create.source = DiskSource::Snapshot(snapshot);
         }
         Some((Self::customer(&account, c), command))
     }
 
     fn release_disk(&mut self, c: &mut Choices<'_>) -> Built {
-        let (disk, owner) = self.disk(c);
+        let (disk, owner) = self.disk(c)?;
         let command = ReleaseDisk {
             disk,
             release_automatic_snapshots: c.percent(50),
@@ -410,14 +432,14 @@ impl<'c> World<'c> {
     }
 
     fn reset_disk(&mut self, c: &mut Choices<'_>) -> Built {
-        let (disk, owner) = self.disk(c);
-        let (snapshot, _) = self.snapshot_id(c, |s| s.origin.disk() == Some(&disk));
+        let (disk, owner) = self.disk(c)?;
+        let (snapshot, _) = self.snapshot_id(c, |s| s.origin.disk() == Some(&disk))?;
         let command = ResetDisk { disk, snapshot };
         Some((Self::customer(&owner, c), command.into()))
     }
 
     fn create_image(&mut self, c: &mut Choices<'_>) -> Built {
-        let (snapshot, owner) = self.snapshot_id(c, |s| s.status == SnapshotStatus::Available);
+        let (snapshot, owner) = self.snapshot_id(c, |s| s.status == SnapshotStatus::Available)?;
         let image = ImageId::new(self.fresh("i"));
         self.images.push(image.clone());
         let command = CreateImage { image, snapshot };

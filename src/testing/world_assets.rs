@@ -17,16 +17,22 @@ impl World<'_> {
     /// snapshots with another account, adding to it, accepting it, taking
     /// from it or deleting it.
     pub(super) fn sharing_step(&mut self, c: &mut Choices<'_>) -> Built {
-        let shares: Vec<(ShareId, crate::AccountId)> = self
+        let shares: Vec<(ShareId, crate::AccountId, Vec<Principal>)> = self
             .state
             .resource_shares()
-            .map(|s| (s.id.clone(), s.owner.clone()))
+            .map(|s| {
+                (
+                    s.id.clone(),
+                    s.owner.clone(),
+                    s.principals.iter().cloned().collect(),
+                )
+            })
             .collect();
         let existing = c.pick(&shares).cloned();
         let sharee = self.account(c);
         let available = |s: &crate::Snapshot| s.status == SnapshotStatus::Available;
         match (c.below(5), existing) {
-            (1, Some((share, owner))) => {
+            (1, Some((share, owner, _))) => {
                 let snapshot = self.snapshot(c, |s| available(s) && s.owner == owner);
                 let command = AssociateResourceShare {
                     share,
@@ -35,19 +41,19 @@ impl World<'_> {
                 };
                 Some((World::customer(&owner, c), command.into()))
             }
-            (2, Some((share, _))) => {
+            (2, Some((share, _, _))) => {
                 let command = AcceptResourceShare { share };
                 Some((World::root(&sharee), command.into()))
             }
-            (3, Some((share, owner))) => {
+            (3, Some((share, owner, principals))) => {
                 let command = DisassociateResourceShare {
                     share,
-                    principals: vec![Principal::Account(sharee)],
+                    principals: c.pick(&principals).cloned().into_iter().collect(),
                     snapshots: Vec::new(),
                 };
                 Some((World::customer(&owner, c), command.into()))
             }
-            (4, Some((share, owner))) => {
+            (4, Some((share, owner, _))) => {
                 let command = DeleteResourceShare { share };
                 Some((World::customer(&owner, c), command.into()))
             }
