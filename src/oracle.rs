@@ -202,6 +202,16 @@ pub enum Outcome {
     Refused(RuleId),
 }
 
+impl From<Result<Vec<Event>, Violation>> for Outcome {
+    /// The outcome of a step that caused `events` or was refused.
+    fn from(result: Result<Vec<Event>, Violation>) -> Self {
+        match result {
+            Ok(events) => Self::Accepted(events),
+            Err(violation) => Self::Refused(violation.rule()),
+        }
+    }
+}
+
 /// The answer to one request; see the [module](self) for the format.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -329,10 +339,8 @@ impl Oracle {
     }
 
     fn outcome(result: Result<Vec<Event>, Violation>) -> (Outcome, Option<Violation>) {
-        match result {
-            Ok(events) => (Outcome::Accepted(events), None),
-            Err(violation) => (Outcome::Refused(violation.rule()), Some(violation)),
-        }
+        let violation = result.as_ref().err().cloned();
+        (Outcome::from(result), violation)
     }
 }
 

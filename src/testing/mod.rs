@@ -240,10 +240,7 @@ impl History {
         let outcomes = self
             .steps
             .iter()
-            .map(|step| match step.run(&mut state) {
-                Ok(events) => Outcome::Accepted(events),
-                Err(violation) => Outcome::Refused(violation.rule()),
-            })
+            .map(|step| Outcome::from(step.run(&mut state)))
             .collect();
         (state, outcomes)
     }
