@@ -7,7 +7,8 @@
 //! ```
 //!
 //! Reads one request per line on standard input (blank lines are skipped)
-//! and writes one response per line on standard output; the format is
+//! and writes one response per line on standard output, flushed as soon
+//! as the request is read, so a client can wait for each answer; the format is
 //! documented in `snapguard::oracle`. The exit status is 1 when a step
 //! disagreed with its `expect` or a line could not be read, so a scenario
 //! file doubles as a test.
@@ -18,7 +19,7 @@
 //! Review what it recorded before trusting it: it is what snapguard does,
 //! which is only the specification if snapguard is right.
 
-use std::io::{self, BufRead, BufWriter, Write};
+use std::io::{self, BufRead, Write};
 use std::process::ExitCode;
 
 use snapguard::oracle::{Oracle, Request};
@@ -42,18 +43,27 @@ fn main() -> ExitCode {
     }
 }
 
-/// Answers every line of standard input; whether every step agreed with
-/// its expectation.
+/// Answers every line of standard input, each as soon as it is read; whether
+/// every step agreed with its expectation. A line that is not UTF-8 or not
+/// a request gets an error response of its own, and the next line is read
+/// as usual.
 fn run(record: bool) -> io::Result<bool> {
     let mut oracle = Oracle::new();
-    let mut out = BufWriter::new(io::stdout().lock());
+    let mut input = io::stdin().lock();
+    let mut out = io::stdout().lock();
     let mut all_agree = true;
-    for line in io::stdin().lock().lines() {
-        let line = line?;
-        if line.trim().is_empty() {
-            continue;
+    let mut bytes = Vec::new();
+    loop {
+        bytes.clear();
+        if input.read_until(b'\n', &mut bytes)? == 0 {
+            return Ok(all_agree);
         }
-        let (request, response) = match serde_json::from_str::<Request>(&line) {
+        let line = match std::str::from_utf8(&bytes) {
+            Ok(line) if line.trim().is_empty() => continue,
+            Ok(line) => serde_json::from_str::<Request>(line).map_err(|e| e.to_string()),
+            Err(error) => Err(format!("the line is not UTF-8: {error}")),
+        };
+        let (request, response) = match line {
             Ok(request) => (Some(request.clone()), oracle.handle(request)),
             Err(error) => (None, oracle.unreadable(error)),
         };
@@ -65,7 +75,6 @@ fn run(record: bool) -> io::Result<bool> {
             _ => serde_json::to_string(&response),
         };
         writeln!(out, "{}", written.map_err(io::Error::other)?)?;
+        out.flush()?;
     }
-    out.flush()?;
-    Ok(all_agree)
 }

@@ -7,9 +7,10 @@ use std::fmt;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::actor::policy_chars;
 use crate::decide::{Ctx, Step, Verdict};
 use crate::{
-    AccountId, Actor, CreateAccount, CreateUser, Event, MarkAccountOverdue, ObjectKind,
+    AccountId, Actor, Bound, CreateAccount, CreateUser, Event, MarkAccountOverdue, ObjectKind,
     ReleaseOverdueSnapshot, ReleaseReason, SetUserPolicy, SettleAccount, Span, Statement, UserId,
     Violation, time,
 };
@@ -118,9 +119,18 @@ pub(crate) fn root_account<'a>(
     }
 }
 
-/// Checks: the account's root; a fresh, well-formed user id.
+/// GEN-7: the statements fit in one custom policy document.
+fn policy_within(ctx: &Ctx<'_>, statements: &[Statement]) -> Result<(), Violation> {
+    ctx.state
+        .limits
+        .within(Bound::PolicyChars, policy_chars(statements))
+}
+
+/// Checks: the account's root; the policy within its bound (GEN-7); a
+/// fresh, well-formed user id.
 pub(crate) fn create_user(ctx: &Ctx<'_>, c: &CreateUser) -> Step<Vec<Event>> {
     let account = root_account(ctx, "create_user")?;
+    policy_within(ctx, &c.statements)?;
     let taken = ctx.state.user(account, &c.user).is_some();
     ctx.fresh(ObjectKind::User, c.user.as_str(), taken)?;
     Ok(vec![Event::UserCreated {
@@ -131,9 +141,11 @@ pub(crate) fn create_user(ctx: &Ctx<'_>, c: &CreateUser) -> Step<Vec<Event>> {
     }])
 }
 
-/// Checks: the account's root; the user exists.
+/// Checks: the account's root; the policy within its bound (GEN-7); the
+/// user exists.
 pub(crate) fn set_user_policy(ctx: &Ctx<'_>, c: &SetUserPolicy) -> Step<Vec<Event>> {
     let account = root_account(ctx, "set_user_policy")?;
+    policy_within(ctx, &c.statements)?;
     if ctx.state.user(account, &c.user).is_none() {
         return Err(crate::decide::not_found(ObjectKind::User, c.user.as_str()).into());
     }

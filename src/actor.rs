@@ -270,8 +270,18 @@ pub enum Effect {
 /// assert!(!allow.matches(Action::LockSnapshot, "acs:ecs:cn-hangzhou:2002:snapshot/s-1"));
 /// assert_eq!(allow.effect, Effect::Allow);
 /// ```
+///
+/// Elements the model does not evaluate (`Condition`, `NotAction`,
+/// `NotResource`, `Principal`, ...) are refused when deserializing, never
+/// dropped: a condition that narrows an Allow must not widen it (PERM-5).
+///
+/// A user's statements form its custom policy document, bounded by
+/// [`Limits::max_policy_chars`](crate::Limits::max_policy_chars) (GEN-7).
+/// The document is counted as RAM shows it, in compact JSON:
+/// `{"Version":"1","Statement":[{"Effect":"Allow","Action":["ecs:*"],"Resource":["*"]}]}`
+/// is 80 characters.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct Statement {
     /// Allow or Deny.
     pub effect: Effect,
@@ -348,6 +358,44 @@ impl Statement {
                 .iter()
                 .any(|pattern| glob(pattern, resource, false))
     }
+}
+
+/// The characters of the custom policy document holding `statements`, in
+/// compact JSON (see [`Statement`]): linear in the statements' text.
+pub(crate) fn policy_chars(statements: &[Statement]) -> usize {
+    const DOCUMENT: &str = r#"{"Version":"1","Statement":[]}"#;
+    const STATEMENT: &str = r#"{"Effect":"","Action":[],"Resource":[]}"#;
+    let list = |items: &[String]| -> usize {
+        let commas = items.len().saturating_sub(1);
+        items
+            .iter()
+            .map(|item| json_string_chars(item))
+            .fold(commas, usize::saturating_add)
+    };
+    let each = statements.iter().map(|statement| {
+        let effect = match statement.effect {
+            Effect::Allow => "Allow",
+            Effect::Deny => "Deny",
+        };
+        STATEMENT
+            .len()
+            .saturating_add(effect.len())
+            .saturating_add(list(&statement.actions))
+            .saturating_add(list(&statement.resources))
+    });
+    let commas = statements.len().saturating_sub(1);
+    each.fold(DOCUMENT.len().saturating_add(commas), usize::saturating_add)
+}
+
+/// The characters of `text` as a JSON string, quotes and escapes included.
+fn json_string_chars(text: &str) -> usize {
+    text.chars()
+        .map(|c| match c {
+            '"' | '\\' | '\n' | '\r' | '\t' | '\u{8}' | '\u{c}' => 2,
+            c if u32::from(c) < 0x20 => 6,
+            _ => 1,
+        })
+        .fold(2, usize::saturating_add)
 }
 
 /// The outcome of evaluating statements (PERM-1).
@@ -437,7 +485,7 @@ fn one_or_many<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>
 
 #[cfg(test)]
 mod tests {
-    use super::glob;
+    use super::{Statement, glob, policy_chars};
 
     #[test]
     fn glob_matches_wildcards() {
@@ -453,5 +501,19 @@ mod tests {
         assert!(glob("a*a", "aa", false));
         assert!(!glob("a*a", "a", false));
         assert!(glob("**", "anything", false));
+    }
+
+    #[test]
+    fn policy_chars_counts_the_compact_json_document() {
+        let document = r#"{"Version":"1","Statement":[{"Effect":"Allow","Action":["ecs:*"],"Resource":["*"]}]}"#;
+        let statements = [Statement::allow(["ecs:*"], ["*"])];
+        assert_eq!(policy_chars(&statements), document.len());
+        let two = r#"{"Version":"1","Statement":[{"Effect":"Deny","Action":["a","b"],"Resource":["q\"\\\n\u0001é"]},{"Effect":"Allow","Action":[],"Resource":[]}]}"#;
+        let statements = [
+            Statement::deny(["a", "b"], ["q\"\\\n\u{1}é"]),
+            Statement::allow(Vec::<String>::new(), Vec::<String>::new()),
+        ];
+        assert_eq!(policy_chars(&statements), two.chars().count());
+        assert_eq!(policy_chars(&[]), r#"{"Version":"1","Statement":[]}"#.len());
     }
 }

@@ -11,13 +11,14 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, Utc};
 
 use crate::actor::{Decision, evaluate, resource_name};
+use crate::ids::has_id_characters;
 use crate::share::reach::{self, Standing};
 use crate::{
-    AccountId, Action, Actor, Command, DirectoryId, Disk, DiskId, Event, Folder, FolderId, Image,
-    ImageId, ObjectKind, Region, RegionId, ResourceDirectory, ResourceShare, Retention, ShareId,
-    ShareeOperation, Snapshot, SnapshotId, SnapshotKind, Span, State, Violation, account, archive,
-    copy, directory, disk, image, is_well_formed, key, lock, region, rotation, share, snapshot,
-    time, vault,
+    AccountId, Action, Actor, Bound, Command, DirectoryId, Disk, DiskId, Event, Folder, FolderId,
+    Image, ImageId, ObjectKind, Region, RegionId, ResourceDirectory, ResourceShare, Retention,
+    ShareId, ShareeOperation, Snapshot, SnapshotId, SnapshotKind, Span, State, Violation, account,
+    archive, copy, directory, disk, image, key, lock, region, rotation, share, snapshot, time,
+    vault,
 };
 
 /// Evaluation stopped at this refusal.
@@ -164,9 +165,47 @@ impl Ctx<'_> {
         }
     }
 
-    /// GEN-4, GEN-5: an id for a new object is well formed and unused.
+    /// [`Ctx::authorize`] for an action on `target` that reads the data of
+    /// `source` (the snapshot a disk or image is made from, the image a
+    /// disk is made from, the snapshot a disk rolls back to), as one
+    /// permission check: a user's Deny naming the source refuses it too
+    /// (PERM-5). No Allow is needed on the source: the action is granted on
+    /// what it creates or changes, but a Deny on data holds on every path
+    /// that reads it. The source's name is only built for a user.
+    pub(crate) fn authorize_reading(
+        &self,
+        action: Action,
+        target: impl FnOnce() -> String,
+        source: impl FnOnce() -> Option<String>,
+    ) -> Result<(), Violation> {
+        self.authorize(action, target)?;
+        let Actor::User { account, user } = self.actor else {
+            return Ok(());
+        };
+        let Some(resource) = source() else {
+            return Ok(());
+        };
+        let denied = self
+            .state
+            .user(account, user)
+            .is_some_and(|u| evaluate(&u.statements, action, &resource) == Decision::ExplicitDeny);
+        if denied {
+            Err(Violation::PermissionDenied {
+                actor: self.actor.clone(),
+                action,
+                resource,
+                explicit_deny: true,
+            })
+        } else {
+            Ok(())
+        }
+    }
+
+    /// GEN-7, GEN-5, GEN-4: an id for a new object is within the length
+    /// bound, well formed and unused.
     pub(crate) fn fresh(&self, kind: ObjectKind, id: &str, taken: bool) -> Result<(), Violation> {
-        if !is_well_formed(id) {
+        self.state.limits.within(Bound::IdChars, id.len())?;
+        if !has_id_characters(id) {
             Err(Violation::InvalidId {
                 kind,
                 id: id.to_owned(),

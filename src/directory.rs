@@ -18,8 +18,8 @@ use serde::{Deserialize, Serialize};
 use crate::account::root_account;
 use crate::decide::{Ctx, Step, Verdict, foreign, owned};
 use crate::{
-    AccountId, AddDirectoryMember, CreateFolder, CreateResourceDirectory, DirectoryId, Event,
-    FolderId, ObjectKind, RemoveDirectoryMember, Violation,
+    AccountId, AddDirectoryMember, Bound, CreateFolder, CreateResourceDirectory, DirectoryId,
+    Event, FolderId, ObjectKind, RemoveDirectoryMember, Violation,
 };
 
 /// A resource directory: a management account and its member accounts,
@@ -151,12 +151,18 @@ fn not_in_directory(ctx: &Ctx<'_>, account: &AccountId) -> Result<(), Violation>
 }
 
 /// Checks: the root of a management account (SHARE-8, PERM-4); a fresh,
-/// well-formed folder id (GEN-5, GEN-4).
+/// well-formed folder id (GEN-5, GEN-4); one folder more within the
+/// directory's bound (GEN-7).
 pub(crate) fn create_folder(ctx: &Ctx<'_>, c: &CreateFolder) -> Step<Vec<Event>> {
     let account = root_account(ctx, "create_folder")?;
     let directory = managed(ctx, account)?;
     let taken = ctx.state.folder(&c.folder).is_some();
     ctx.fresh(ObjectKind::Folder, c.folder.as_str(), taken)?;
+    let held = ctx.state.index.folders_of.get(&directory.id).copied();
+    ctx.state.limits.within(
+        Bound::FoldersPerDirectory,
+        held.unwrap_or(0).saturating_add(1),
+    )?;
     Ok(vec![Event::FolderCreated {
         at: ctx.now,
         folder: c.folder.clone(),

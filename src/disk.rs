@@ -6,14 +6,14 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::actor::resource_name;
-use crate::decide::{Ctx, Step, Verdict};
+use crate::decide::{Ctx, Step, Verdict, snapshot_resource};
 use crate::key::another_key;
 use crate::snapshot::deletion;
 use crate::snapshot::require_available;
 use crate::{
-    AccountId, Action, CreateDisk, DeletionCause, DiskId, DiskSource, Event, ImageSource, KeyId,
-    ObjectKind, RegionId, ReinitializeDisk, ReleaseDisk, ResetDisk, RuleId, Snapshot, SnapshotId,
-    SnapshotKind, SnapshotOrigin, Violation,
+    AccountId, Action, CreateDisk, DeletionCause, DiskId, DiskSource, Event, KeyId, ObjectKind,
+    RegionId, ReinitializeDisk, ReleaseDisk, ResetDisk, RuleId, Snapshot, SnapshotId, SnapshotKind,
+    SnapshotOrigin, Violation,
 };
 
 /// A disk's category.
@@ -122,7 +122,8 @@ pub struct Disk {
     pub encryption: Encryption,
     /// Where its data came from.
     pub source: DiskSource,
-    /// Whether it was built from an imported custom image (SHARE-5).
+    /// Whether its data comes from an imported custom image: built from
+    /// one, or from a snapshot or image whose data does (SHARE-5).
     pub from_imported_image: bool,
     /// Whether it was built from a snapshot shared with its account; it
     /// re-initializes only while the share is in place (DISK-4).
@@ -166,28 +167,33 @@ impl Disk {
 /// DISK-1. Checks, in order: a customer; the region exists (GEN-4); a fresh
 /// disk id (GEN-4, GEN-5); the source exists (GEN-4) and is its own or a
 /// snapshot shared with it (PERM-4); a customer master key named exists
-/// (GEN-4); `ecs:CreateDisk` (PERM-1); a shared snapshot usable now
+/// (GEN-4); `ecs:CreateDisk` on the disk (PERM-1), and no Deny of it on the
+/// source snapshot or image (PERM-5); a shared snapshot usable now
 /// (SHARE-7, SHARE-9, SHARE-6); a snapshot source available and in the
 /// disk's region (DISK-1); from a shared encrypted snapshot, another key
 /// and the ESSD family (SHARE-11), from another encrypted snapshot, some
-/// encryption (DISK-1, **Decision**); a customer master key of the account's
-/// own (PERM-4), enabled and in the disk's region (DISK-1, **Decision**). A
-/// lock does not stop it (LOCK-16). The disk belongs to, and is billed to,
-/// the account (SHARE-15).
+/// encryption (DISK-1, **Decision**); an image source in the disk's region
+/// and, when encrypted, some encryption (DISK-1); a customer master key of
+/// the account's own (PERM-4), enabled and in the disk's region (DISK-1,
+/// **Decision**). A lock does not stop it (LOCK-16). The disk belongs to,
+/// and is billed to, the account (SHARE-15), and keeps its source's
+/// provenance (SHARE-5).
 pub(crate) fn create_disk(ctx: &Ctx<'_>, c: &CreateDisk, v: &mut Verdict) -> Step<Vec<Event>> {
     let account = ctx.customer("create_disk")?;
     ctx.region(&c.region)?;
     let taken = ctx.state.disk_id_taken(&c.disk);
     ctx.fresh(ObjectKind::Disk, c.disk.as_str(), taken)?;
-    let (from_imported_image, source_snapshot) = match &c.source {
-        DiskSource::Blank => (false, None),
-        DiskSource::Image(image) => (
-            ctx.own_image(account, image)?.source == ImageSource::Imported,
-            None,
-        ),
-        DiskSource::Snapshot(id) => (false, Some(ctx.reachable_snapshot(account, id)?)),
+    let (source_snapshot, source_image) = match &c.source {
+        DiskSource::Blank => (None, None),
+        DiskSource::Image(image) => (None, Some(ctx.own_image(account, image)?)),
+        DiskSource::Snapshot(id) => (Some(ctx.reachable_snapshot(account, id)?), None),
     };
     let key = ctx.named_key(&c.encryption)?;
+    let from_imported_image = match (&source_snapshot, source_image) {
+        (Some((snapshot, _)), _) => snapshot.origin.from_imported_image(),
+        (None, Some(image)) => image.from_imported_image,
+        (None, None) => false,
+    };
     let disk = Disk {
         id: c.disk.clone(),
         owner: account.clone(),
@@ -200,7 +206,12 @@ pub(crate) fn create_disk(ctx: &Ctx<'_>, c: &CreateDisk, v: &mut Verdict) -> Ste
         from_shared_snapshot: matches!(source_snapshot, Some((_, Some(_)))),
         created_at: ctx.now,
     };
-    v.check(ctx.authorize(Action::CreateDisk, || disk.resource()))?;
+    let source = || match (&source_snapshot, source_image) {
+        (Some((snapshot, _)), _) => Some(snapshot_resource(snapshot)),
+        (None, Some(image)) => Some(image.resource()),
+        (None, None) => None,
+    };
+    v.check(ctx.authorize_reading(Action::CreateDisk, || disk.resource(), source))?;
     if let Some((snapshot, standing)) = source_snapshot {
         v.check(ctx.usable(account, snapshot, standing))?;
         v.check(require_available(snapshot, RuleId::Disk1))?;
@@ -227,6 +238,23 @@ pub(crate) fn create_disk(ctx: &Ctx<'_>, c: &CreateDisk, v: &mut Verdict) -> Ste
                 }
             })?;
         }
+    }
+    if let Some(image) = source_image {
+        v.ensure(image.region == c.region, || {
+            Violation::ImageRegionMismatch {
+                image: image.id.clone(),
+                image_region: image.region.clone(),
+                disk_region: c.region.clone(),
+            }
+        })?;
+        v.ensure(
+            image.encryption == Encryption::Unencrypted
+                || disk.encryption != Encryption::Unencrypted,
+            || Violation::UnencryptedFromEncryptedImage {
+                image: image.id.clone(),
+                encryption: image.encryption.clone(),
+            },
+        )?;
     }
     if let Some(key) = key {
         ctx.usable_key(account, key, &disk.region, RuleId::Disk1, v)?;
@@ -259,7 +287,8 @@ pub(crate) fn release_disk(ctx: &Ctx<'_>, c: &ReleaseDisk, v: &mut Verdict) -> S
 }
 
 /// DISK-2. Checks, in order: a customer; its own disk and snapshot (GEN-4;
-/// DISK-2 for a snapshot shared with the account, PERM-4 for another's); `ecs:ResetDisk` (PERM-1); the snapshot was taken of this very
+/// DISK-2 for a snapshot shared with the account, PERM-4 for another's); `ecs:ResetDisk` on the disk (PERM-1) and no
+/// Deny of it on the snapshot (PERM-5); the snapshot was taken of this very
 /// disk (not a copy, not another disk's) (DISK-2); available (DISK-2).
 pub(crate) fn reset_disk(ctx: &Ctx<'_>, c: &ResetDisk, v: &mut Verdict) -> Step<Vec<Event>> {
     let account = ctx.customer("reset_disk")?;
@@ -270,7 +299,11 @@ pub(crate) fn reset_disk(ctx: &Ctx<'_>, c: &ResetDisk, v: &mut Verdict) -> Step<
             snapshot: snapshot.id.clone(),
         }
     })?;
-    v.check(ctx.authorize(Action::ResetDisk, || disk.resource()))?;
+    v.check(ctx.authorize_reading(
+        Action::ResetDisk,
+        || disk.resource(),
+        || Some(snapshot_resource(snapshot)),
+    ))?;
     v.ensure(snapshot.origin.disk() == Some(&disk.id), || {
         Violation::RollbackToOtherSnapshot {
             disk: disk.id.clone(),

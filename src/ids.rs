@@ -11,7 +11,8 @@ use std::sync::Arc;
 use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// The longest id accepted for a new object.
+/// The longest id accepted for a new object under the default
+/// [`Limits`](crate::Limits) (`max_id_chars`).
 pub const MAX_ID_LEN: usize = 128;
 
 /// Whether `id` may name a new object: 1 to [`MAX_ID_LEN`] characters, each
@@ -25,8 +26,13 @@ pub const MAX_ID_LEN: usize = 128;
 /// ```
 #[must_use]
 pub fn is_well_formed(id: &str) -> bool {
+    id.len() <= MAX_ID_LEN && has_id_characters(id)
+}
+
+/// Whether `id` is not empty and made only of the characters an id may
+/// hold; its length is bounded apart, by [`Limits::max_id_chars`](crate::Limits::max_id_chars) (GEN-7).
+pub(crate) fn has_id_characters(id: &str) -> bool {
     !id.is_empty()
-        && id.len() <= MAX_ID_LEN
         && id
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))

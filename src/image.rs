@@ -6,11 +6,11 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::actor::resource_name;
-use crate::decide::{Ctx, Step, Verdict};
+use crate::decide::{Ctx, Step, Verdict, snapshot_resource};
 use crate::snapshot::{deletion, require_available};
 use crate::{
-    AccountId, Action, CreateImage, DeleteImage, DeletionCause, Event, ImageId, ImportImage,
-    ObjectKind, RegionId, RuleId, SnapshotId, Violation,
+    AccountId, Action, CreateImage, DeleteImage, DeletionCause, Encryption, Event, ImageId,
+    ImportImage, ObjectKind, RegionId, RuleId, SnapshotId, Violation,
 };
 
 /// Where a custom image came from.
@@ -36,12 +36,21 @@ pub struct Image {
     pub region: RegionId,
     /// Where it came from.
     pub source: ImageSource,
+    /// How its data is encrypted: as the snapshot it was built from
+    /// (IMAGE-1), so a disk made from it is held to the same encryption
+    /// rules as one made from that snapshot (DISK-1). Imported images are
+    /// unencrypted.
+    pub encryption: Encryption,
+    /// Whether its data comes from an imported custom image: an imported
+    /// image itself, or one built from a snapshot whose data does. Disks
+    /// made from it, and their snapshots, are never shareable (SHARE-5).
+    pub from_imported_image: bool,
     /// When it was created.
     pub created_at: DateTime<Utc>,
 }
 
 impl Image {
-    fn resource(&self) -> String {
+    pub(crate) fn resource(&self) -> String {
         resource_name(&self.region, &self.owner, "image", self.id.as_str())
     }
 }
@@ -57,6 +66,8 @@ pub(crate) fn import_image(ctx: &Ctx<'_>, c: &ImportImage, v: &mut Verdict) -> S
         owner: account.clone(),
         region: c.region.clone(),
         source: ImageSource::Imported,
+        encryption: Encryption::Unencrypted,
+        from_imported_image: true,
         created_at: ctx.now,
     };
     v.check(ctx.authorize(Action::ImportImage, || image.resource()))?;
@@ -65,8 +76,10 @@ pub(crate) fn import_image(ctx: &Ctx<'_>, c: &ImportImage, v: &mut Verdict) -> S
 
 /// IMAGE-1. Checks, in order: a customer; the snapshot exists (GEN-4); a
 /// fresh image id (GEN-4, GEN-5); the snapshot is the account's own
-/// (IMAGE-1, in the place of PERM-4); `ecs:CreateImage`; the snapshot
-/// available (IMAGE-1). A lock does not stop it (LOCK-16).
+/// (IMAGE-1, in the place of PERM-4); `ecs:CreateImage` on the image, and
+/// no Deny of it on the snapshot (PERM-5); the snapshot available
+/// (IMAGE-1). A lock does not stop it (LOCK-16). The image keeps the
+/// snapshot's encryption (IMAGE-1) and its provenance (SHARE-5).
 pub(crate) fn create_image(ctx: &Ctx<'_>, c: &CreateImage, v: &mut Verdict) -> Step<Vec<Event>> {
     let account = ctx.customer("create_image")?;
     let snapshot = ctx.snapshot(&c.snapshot)?;
@@ -84,9 +97,15 @@ pub(crate) fn create_image(ctx: &Ctx<'_>, c: &CreateImage, v: &mut Verdict) -> S
         owner: account.clone(),
         region: snapshot.region.clone(),
         source: ImageSource::Snapshot(snapshot.id.clone()),
+        encryption: snapshot.encryption.clone(),
+        from_imported_image: snapshot.origin.from_imported_image(),
         created_at: ctx.now,
     };
-    v.check(ctx.authorize(Action::CreateImage, || image.resource()))?;
+    v.check(ctx.authorize_reading(
+        Action::CreateImage,
+        || image.resource(),
+        || Some(snapshot_resource(snapshot)),
+    ))?;
     v.check(require_available(snapshot, RuleId::Image1))?;
     Ok(vec![Event::ImageCreated { at: ctx.now, image }])
 }

@@ -1,6 +1,11 @@
-//! The numeric limits of the rules, in one configuration value.
+//! The numeric limits of the rules, in one configuration value, and the
+//! input bounds of GEN-7.
+
+use std::fmt;
 
 use serde::{Deserialize, Serialize};
+
+use crate::Violation;
 
 /// Every numeric limit the rules use. [`Limits::default`] gives the figures
 /// of `RULES.md`; change a field to model another provider or a test.
@@ -52,6 +57,19 @@ pub struct Limits {
     pub max_shared_snapshots_per_account: u32,
     /// Days a sharee sees a snapshot of permanent retention (SHARE-9).
     pub permanent_share_days: u32,
+    /// Characters of a user's custom permission policy document, as RAM
+    /// counts them in its JSON form (GEN-7; see [`Statement`](crate::Statement)).
+    pub max_policy_chars: u32,
+    /// Tags on one resource (GEN-7).
+    pub max_tags_per_resource: u32,
+    /// Characters of a tag key, and of a tag value (GEN-7).
+    pub max_tag_chars: u32,
+    /// Resource shares an account holds at a time (GEN-7).
+    pub max_shares_per_account: u32,
+    /// Folders of one resource directory (GEN-7).
+    pub max_folders_per_directory: u32,
+    /// Characters of the id of a new object (GEN-7).
+    pub max_id_chars: u32,
 }
 
 impl Default for Limits {
@@ -71,6 +89,71 @@ impl Default for Limits {
             max_principals_per_snapshot: 64,
             max_shared_snapshots_per_account: 1_024,
             permanent_share_days: 1_096,
+            max_policy_chars: 6_144,
+            max_tags_per_resource: 20,
+            max_tag_chars: 128,
+            max_shares_per_account: 1_000,
+            max_folders_per_directory: 100,
+            max_id_chars: 128,
+        }
+    }
+}
+
+/// An input bound of GEN-7: what a [`Violation::BoundExceeded`] measured.
+///
+/// Non-exhaustive: later versions may bound more inputs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Bound {
+    /// Characters of a custom policy document ([`Limits::max_policy_chars`]).
+    PolicyChars,
+    /// Tags on a resource ([`Limits::max_tags_per_resource`]).
+    Tags,
+    /// Characters of a tag key or value ([`Limits::max_tag_chars`]).
+    TagChars,
+    /// Resource shares of an account ([`Limits::max_shares_per_account`]).
+    SharesPerAccount,
+    /// Folders of a resource directory
+    /// ([`Limits::max_folders_per_directory`]).
+    FoldersPerDirectory,
+    /// Characters of a new object's id ([`Limits::max_id_chars`]).
+    IdChars,
+}
+
+impl fmt::Display for Bound {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::PolicyChars => "characters in a custom policy document",
+            Self::Tags => "tags on a resource",
+            Self::TagChars => "characters in a tag key or value",
+            Self::SharesPerAccount => "resource shares of an account",
+            Self::FoldersPerDirectory => "folders of a resource directory",
+            Self::IdChars => "characters in an id",
+        })
+    }
+}
+
+impl Limits {
+    /// The limit of `bound`.
+    pub(crate) fn bound(&self, bound: Bound) -> u32 {
+        match bound {
+            Bound::PolicyChars => self.max_policy_chars,
+            Bound::Tags => self.max_tags_per_resource,
+            Bound::TagChars => self.max_tag_chars,
+            Bound::SharesPerAccount => self.max_shares_per_account,
+            Bound::FoldersPerDirectory => self.max_folders_per_directory,
+            Bound::IdChars => self.max_id_chars,
+        }
+    }
+
+    /// GEN-7: refuses `size` past the limit of `bound`.
+    pub(crate) fn within(&self, bound: Bound, size: usize) -> Result<(), Violation> {
+        let max = self.bound(bound);
+        if size > usize::try_from(max).unwrap_or(usize::MAX) {
+            Err(Violation::BoundExceeded { bound, size, max })
+        } else {
+            Ok(())
         }
     }
 }

@@ -45,6 +45,17 @@ impl State {
     /// and [`CreateDisk`](crate::CreateDisk)).
     /// [`State::explain`] lists them all.
     ///
+    /// # Cost
+    ///
+    /// Deciding at `now` first works out what time caused by then, at a cost
+    /// that follows the number of events due. A refused command records
+    /// nothing (GEN-3), those events included, so the next command at a
+    /// later instant works them out again. A host that lets much fall due
+    /// (a clock jumped by months over a large fleet) records it once with
+    /// [`State::advance_mut`] before deciding, or calls it on a timer at
+    /// [`State::next_deadline`]; commands then find nothing due and cost
+    /// only their own checks, refused or not.
+    ///
     /// ```
     /// use snapguard::{Actor, Command, CreateRegion, RuleId, State};
     /// use chrono::{TimeZone, Utc};
@@ -224,8 +235,12 @@ impl State {
         }
     }
 
-    /// GEN-2: refuses an instant earlier than the latest recorded.
+    /// GEN-5: refuses an instant inside a leap second; GEN-2: refuses an
+    /// instant earlier than the latest recorded.
     pub(crate) fn check_clock(&self, now: DateTime<Utc>) -> Result<(), Violation> {
+        if crate::time::in_leap_second(now) {
+            return Err(Violation::LeapSecond { at: now });
+        }
         match self.clock {
             Some(latest) if now < latest => Err(Violation::ClockWentBackwards { now, latest }),
             _ => Ok(()),

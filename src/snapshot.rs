@@ -9,10 +9,10 @@ use serde::{Deserialize, Serialize};
 use crate::decide::{Ctx, Step, Verdict, snapshot_resource};
 use crate::time::rfc3339;
 use crate::{
-    AccountId, Action, Actor, CreateBackupSnapshot, CreateSnapshot, DeleteSnapshot, DeletionCause,
-    DiskId, Encryption, Event, FinishSnapshot, LineageRoot, Lock, LockState, ObjectKind, RegionId,
-    RetentionRequest, RuleId, SetSnapshotRetention, ShareeOperation, SnapshotId, Span, Violation,
-    time,
+    AccountId, Action, Actor, Bound, CreateBackupSnapshot, CreateSnapshot, DeleteSnapshot,
+    DeletionCause, DiskId, Encryption, Event, FinishSnapshot, LineageRoot, Lock, LockState,
+    ObjectKind, RegionId, RetentionRequest, RuleId, SetSnapshotRetention, ShareeOperation,
+    SnapshotId, Span, Violation, time,
 };
 
 /// Where a snapshot is in its life.
@@ -343,15 +343,16 @@ impl Snapshot {
     }
 }
 
-/// Checks: a customer; the disk exists and is its own (GEN-4, PERM-4); a
-/// fresh snapshot id (GEN-4, GEN-5); `ecs:CreateSnapshot` (PERM-1); the
-/// retention (SNAP-5).
+/// Checks: a customer; the tags within their bounds (GEN-7); the disk
+/// exists and is its own (GEN-4, PERM-4); a fresh snapshot id (GEN-4,
+/// GEN-5); `ecs:CreateSnapshot` (PERM-1); the retention (SNAP-5).
 pub(crate) fn create_snapshot(
     ctx: &Ctx<'_>,
     c: &CreateSnapshot,
     v: &mut Verdict,
 ) -> Step<Vec<Event>> {
     let account = ctx.customer("create_snapshot")?;
+    tags_within(ctx, &c.tags)?;
     let disk = ctx.own_disk(account, &c.disk)?;
     let taken = ctx.state.snapshot_id_taken(&c.snapshot);
     ctx.fresh(ObjectKind::Snapshot, c.snapshot.as_str(), taken)?;
@@ -364,6 +365,17 @@ pub(crate) fn create_snapshot(
         at: ctx.now,
         snapshot,
     }])
+}
+
+/// GEN-7: at most so many tags, each key and value at most so long.
+fn tags_within(ctx: &Ctx<'_>, tags: &BTreeMap<String, String>) -> Result<(), Violation> {
+    let limits = &ctx.state.limits;
+    limits.within(Bound::Tags, tags.len())?;
+    for (key, value) in tags {
+        limits.within(Bound::TagChars, key.chars().count())?;
+        limits.within(Bound::TagChars, value.chars().count())?;
+    }
+    Ok(())
 }
 
 /// Checks: the platform; the account and region exist; a fresh id; the

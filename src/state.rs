@@ -97,6 +97,10 @@ pub(crate) struct Indexes {
     pub(crate) principals_of: Map<SnapshotId, Map<Principal, Set<ShareId>>>,
     /// The shares naming each principal (what an account sees).
     pub(crate) by_principal: Map<Principal, Set<ShareId>>,
+    /// How many resource shares each account holds (GEN-7).
+    pub(crate) shares_owned: Map<AccountId, usize>,
+    /// How many folders each resource directory holds (GEN-7).
+    pub(crate) folders_of: Map<DirectoryId, usize>,
 }
 
 impl State {
@@ -383,7 +387,11 @@ impl State {
                     .insert(account.clone(), directory.id.clone());
             }
         }
+        for folder in self.folders.values() {
+            count_up(&mut index.folders_of, &folder.directory);
+        }
         for share in self.shares.values() {
+            count_up(&mut index.shares_owned, &share.owner);
             for principal in &share.principals {
                 index
                     .by_principal
@@ -399,6 +407,22 @@ impl State {
             index.add_snapshot(snapshot, self.clock);
         }
         self.index = index;
+    }
+}
+
+/// Adds one to the count of `key`.
+pub(crate) fn count_up<K: Ord + Clone>(counts: &mut Map<K, usize>, key: &K) {
+    let count = counts.entry(key.clone()).or_default();
+    *count = count.saturating_add(1);
+}
+
+/// Takes one from the count of `key`, forgetting a count that reaches 0.
+pub(crate) fn count_down<K: Ord + Clone>(counts: &mut Map<K, usize>, key: &K) {
+    if let Some(count) = counts.get_mut(key) {
+        *count = count.saturating_sub(1);
+        if *count == 0 {
+            counts.remove(key);
+        }
     }
 }
 

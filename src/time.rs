@@ -46,6 +46,14 @@ pub(crate) fn later(start: DateTime<Utc>, span: Span) -> Result<DateTime<Utc>, V
         .ok_or(Violation::TimeOutOfRange { start, span })
 }
 
+/// Whether `t` falls inside a leap second, which chrono represents with
+/// a fraction of one second or more and accepts at any minute: such
+/// instants are out of range (GEN-7, GEN-5), since a span added to one
+/// would not last as long as it says.
+pub(crate) fn in_leap_second(t: DateTime<Utc>) -> bool {
+    t.timestamp_subsec_nanos() >= 1_000_000_000
+}
+
 /// `end - span`, or `None` when not representable.
 pub(crate) fn earlier(end: DateTime<Utc>, span: Span) -> Option<DateTime<Utc>> {
     span.delta().and_then(|delta| end.checked_sub_signed(delta))

@@ -8,8 +8,8 @@ mod hostile_support;
 use common::*;
 use hostile_support::*;
 use snapguard::{
-    Actor, CreateAccount, CreateDisk, CreateImage, CreateRegion, CreateUser, DeleteImage,
-    DeleteSnapshot, ImportImage, ObjectKind, ReleaseDisk, RuleId, Site, Violation,
+    Actor, Bound, CreateAccount, CreateDisk, CreateImage, CreateRegion, CreateUser, DeleteImage,
+    DeleteSnapshot, ImportImage, MAX_ID_LEN, ObjectKind, ReleaseDisk, RuleId, Site, Violation,
 };
 
 // ---------------------------------------------------------------------------
@@ -90,7 +90,9 @@ fn hostile_gen_4_odd_ids_of_existing_objects_are_not_found() {
 fn hostile_gen_5_odd_ids_of_new_objects_are_invalid() {
     let mut w = World::with_snapshot();
     let owner = root(OWNER);
-    for id in odd_ids() {
+    // Ids past the length bound are refused by GEN-7 before their
+    // characters are looked at (rule changed: see the next test).
+    for id in odd_ids().into_iter().filter(|id| id.len() <= MAX_ID_LEN) {
         let v = w.refused(&owner, create_snapshot_of_d1(&id, None), RuleId::Gen5);
         assert_eq!(
             v,
@@ -132,6 +134,30 @@ fn hostile_gen_5_odd_ids_of_new_objects_are_invalid() {
             RuleId::Gen5,
         );
     }
+}
+
+#[test]
+fn hostile_gen_7_a_ten_thousand_character_id_is_past_the_bound_rule_changed() {
+    let mut w = World::with_snapshot();
+    let owner = root(OWNER);
+    let id = "x".repeat(10_000);
+    let past = Violation::BoundExceeded {
+        bound: Bound::IdChars,
+        size: 10_000,
+        max: 128,
+    };
+    let v = w.refused(&owner, create_snapshot_of_d1(&id, None), RuleId::Gen7);
+    assert_eq!(v, past);
+    let v = w.refused(&owner, blank_disk_in_main_region(&id), RuleId::Gen7);
+    assert_eq!(v, past);
+    let v = w.refused(
+        &Actor::Platform,
+        CreateRegion {
+            region: id.as_str().into(),
+        },
+        RuleId::Gen7,
+    );
+    assert_eq!(v, past);
 }
 
 #[test]

@@ -7,7 +7,7 @@ mod gen_support;
 use common::*;
 use gen_support::*;
 use snapguard::{
-    Actor, ArchiveSnapshot, Command, CopySnapshot, CreateAccount, CreateAutomaticSnapshot,
+    Actor, ArchiveSnapshot, Bound, Command, CopySnapshot, CreateAccount, CreateAutomaticSnapshot,
     CreateBackupSnapshot, CreateDisk, CreateImage, CreateRegion, CreateUser, DeleteImage,
     DiskSource, ImportImage, MarkAccountOverdue, ObjectKind, ReleaseDisk, ReleaseOverdueSnapshot,
     ResetDisk, RetentionRequest, RuleId, SetSnapshotRetention, SetUserPolicy, Site, Violation,
@@ -349,13 +349,29 @@ fn gen_4_ids_are_global_across_accounts_but_user_ids_are_per_account() {
 // ---------------------------------------------------------------------------
 
 fn malformed_ids() -> Vec<String> {
-    vec![
-        String::new(),
-        "s/1".into(),
-        "s:1".into(),
-        "s*".into(),
-        "a".repeat(129),
-    ]
+    vec![String::new(), "s/1".into(), "s:1".into(), "s*".into()]
+}
+
+#[test]
+fn gen_7_ids_one_past_the_length_bound_are_refused_rule_changed() {
+    // An id of 129 characters was a GEN-5 refusal; GEN-7 now bounds the
+    // length of ids (128 by default) before their characters are read.
+    let mut w = World::with_snapshot();
+    let owner = root(OWNER);
+    let long = "a".repeat(129);
+    let past = Violation::BoundExceeded {
+        bound: Bound::IdChars,
+        size: 129,
+        max: 128,
+    };
+    let v = w.refused(&owner, create_snapshot(&long, "d-1", None), RuleId::Gen7);
+    assert_eq!(v, past);
+    let v = w.refused(&owner, copy("s-1", &long, None), RuleId::Gen7);
+    assert_eq!(v, past);
+    let v = w.refused(&owner, blank_disk(&long, REGION), RuleId::Gen7);
+    assert_eq!(v, past);
+    let at_bound = "a".repeat(128);
+    w.ok(&owner, create_snapshot(&at_bound, "d-1", None));
 }
 
 fn invalid(kind: ObjectKind, id: &str) -> Violation {

@@ -181,6 +181,11 @@ fn perm_1_an_allow_on_one_share_and_a_deny_on_deletion() {
         "alice",
         vec![
             Statement::allow(["resourcesharing:*"], [share_arn(OWNER, "rs-1")]),
+            // PERM-5: putting s-1 into a share is an action on s-1 too.
+            Statement::allow(
+                ["resourcesharing:*"],
+                [format!("acs:ecs:{REGION}:{OWNER}:snapshot/s-1")],
+            ),
             Statement::deny(["resourcesharing:DeleteResourceShare"], ["*"]),
         ],
     );

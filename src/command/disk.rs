@@ -22,14 +22,22 @@ pub enum DiskSource {
 ///
 /// After the common checks (a snapshot or image source exists and is the
 /// account's own or shared with it, a customer master key named exists,
-/// then the permission): a shared snapshot is usable by the account now: it
-/// accepted the share (SHARE-7), the view has not expired (SHARE-9), the
-/// owner's role trusts it with a snapshot encrypted by a customer key
-/// (SHARE-6); a snapshot source is available and in the disk's region
-/// (DISK-1); from a shared encrypted snapshot, the disk uses another key
-/// and is of the ESSD family (SHARE-11); a customer master key is the
+/// then the permission on the disk, and no Deny of it on the source
+/// snapshot or image, whose data the disk reads (PERM-5)): a shared
+/// snapshot is usable by the account now: it accepted the share (SHARE-7),
+/// the view has not expired (SHARE-9), the owner's role trusts it with a
+/// snapshot encrypted by a customer key (SHARE-6); a snapshot source is
+/// available and in the disk's region (DISK-1); from a shared encrypted
+/// snapshot, the disk uses another key and is of the ESSD family
+/// (SHARE-11), from another encrypted snapshot it is encrypted (DISK-1); an
+/// image source is in the disk's region and, when the image is encrypted,
+/// the disk is encrypted (DISK-1, IMAGE-1); a customer master key is the
 /// account's own (PERM-4), enabled and in the disk's region (DISK-1,
 /// **Decision**). A lock does not stop it (LOCK-16).
+///
+/// The disk inherits where its data came from: one made from data of an
+/// imported custom image (directly, or through snapshots, copies and
+/// images) gives snapshots that cannot be shared (SHARE-5).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CreateDisk {
     /// The new disk's id.

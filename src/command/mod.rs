@@ -37,6 +37,13 @@ use crate::{AccountId, DiskId, ImageId, RegionId, Site, SnapshotId, Statement, U
 /// unused (GEN-5, GEN-4), and existing objects belong to the actor's account
 /// (PERM-4); the actor holds the permission (PERM-1, PERM-2). Each payload
 /// lists the rules checked after those.
+///
+/// Inputs whose size a caller chooses are bounded by [`Limits`](crate::Limits)
+/// (GEN-7): a policy's size, tags, the length of a new id, an account's
+/// shares, a directory's folders. A size past its bound is refused with
+/// [`Violation::BoundExceeded`](crate::Violation::BoundExceeded) before any
+/// work whose cost grows with it. Instants inside a leap second are refused
+/// (GEN-5).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 #[non_exhaustive]
@@ -284,6 +291,11 @@ pub struct CreateRegion {
 }
 
 /// Adds a user to the actor's account. Issued by the account's root.
+///
+/// Its statements form its custom policy document, at most
+/// [`Limits::max_policy_chars`](crate::Limits::max_policy_chars) characters
+/// (GEN-7). The model attaches this one custom policy to the user, so RAM's
+/// limit on the number of policies attached is met by construction.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CreateUser {
     /// The new user's id, unique within the account.
@@ -293,7 +305,7 @@ pub struct CreateUser {
 }
 
 /// Replaces the permission statements of a user of the actor's account.
-/// Issued by the account's root.
+/// Issued by the account's root. Bounded as [`CreateUser`]'s (GEN-7).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SetUserPolicy {
     /// The user.
@@ -336,7 +348,9 @@ pub struct CreateSnapshot {
     pub disk: DiskId,
     /// Retention in days from creation (SNAP-5), or `None` for permanent.
     pub retention_days: Option<u32>,
-    /// Tags.
+    /// Tags: at most [`Limits::max_tags_per_resource`](crate::Limits::max_tags_per_resource),
+    /// each key and value at most [`Limits::max_tag_chars`](crate::Limits::max_tag_chars)
+    /// characters (GEN-7, checked first after the actor).
     #[serde(default)]
     pub tags: BTreeMap<String, String>,
     /// Whether to enable the provider's instant access feature. The model

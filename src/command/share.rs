@@ -66,7 +66,9 @@ pub struct SetEncryptedShareRole {
 /// and snapshots (`resourcesharing:CreateResourceShare`).
 ///
 /// The rules are those of [`AssociateResourceShare`], applied to a new,
-/// empty share.
+/// empty share, after the account's share count is checked against
+/// [`Limits::max_shares_per_account`](crate::Limits::max_shares_per_account)
+/// (GEN-7).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CreateResourceShare {
     /// The new share's id.
@@ -88,7 +90,9 @@ pub struct CreateResourceShare {
 /// After the common checks (the share, principals and snapshots exist; the
 /// share and snapshots are the account's own, a snapshot shared with the
 /// account being refused as a re-share by SHARE-10; the permission on the
-/// share), in order: account principals are on the owner's site (SHARE-3);
+/// share), the same permission on each snapshot added and, when principals
+/// are added, on each snapshot the share holds (PERM-5: an Allow is needed
+/// and a Deny on a snapshot wins), then, in order: account principals are on the owner's site (SHARE-3);
 /// principals fit the scope (SHARE-4); the snapshots can be shared
 /// (SHARE-5); the owner's role trusts the account principals if a snapshot
 /// is encrypted with a customer key (SHARE-6); no snapshot ends up with

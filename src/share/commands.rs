@@ -6,14 +6,15 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, Utc};
 
 use crate::actor::share_resource_name;
-use crate::decide::{Ctx, Step, Verdict, owned};
+use crate::decide::{Ctx, Step, Verdict, owned, snapshot_resource};
 use crate::share::{quota, reach};
 use crate::snapshot::require_available;
 use crate::{
-    AcceptResourceShare, AccountId, Action, AssociateResourceShare, CreateResourceShare,
-    DeleteResourceShare, DisassociateResourceShare, Encryption, Event, ObjectKind, Principal,
-    PrincipalProblem, PrincipalScope, ReleaseReason, ResourceShare, Retention, RuleId, ShareId,
-    ShareeOperation, Snapshot, SnapshotId, Span, Unshareable, Violation, time,
+    AcceptResourceShare, AccountId, Action, Actor, AssociateResourceShare, Bound,
+    CreateResourceShare, DeleteResourceShare, DisassociateResourceShare, Encryption, Event,
+    ObjectKind, Principal, PrincipalProblem, PrincipalScope, ReleaseReason, ResourceShare,
+    Retention, RuleId, ShareId, ShareeOperation, Snapshot, SnapshotId, Span, Unshareable,
+    Violation, time,
 };
 
 /// A share of the actor's account (GEN-4, PERM-4).
@@ -199,6 +200,33 @@ fn view_end(ctx: &Ctx<'_>, snapshot: &Snapshot) -> Result<DateTime<Utc>, Violati
     }
 }
 
+/// PERM-5: putting a snapshot into a share is an action on the snapshot
+/// too, and so is naming a new principal for the snapshots a share holds:
+/// `action` is authorized on each snapshot that reaches a new account this
+/// way, so that a Deny on a snapshot holds against sharing it. Only users
+/// have policies; a root's request looks nothing up.
+fn authorize_snapshots(
+    ctx: &Ctx<'_>,
+    share: &ResourceShare,
+    principals: &[&Principal],
+    added: &[&Snapshot],
+    action: Action,
+    v: &mut Verdict,
+) -> Step<()> {
+    if !matches!(ctx.actor, Actor::User { .. }) {
+        return Ok(());
+    }
+    let held = (!principals.is_empty())
+        .then(|| share.snapshots.keys())
+        .into_iter()
+        .flatten()
+        .filter_map(|id| ctx.snapshot(id).ok());
+    for snapshot in added.iter().copied().chain(held) {
+        v.check(ctx.authorize(action, || snapshot_resource(snapshot)))?;
+    }
+    Ok(())
+}
+
 /// The events adding `principals` and `snapshots` to `share`, after the
 /// checks of [`AssociateResourceShare`] from the principals' and snapshots'
 /// existence on, with `action` as the permission.
@@ -231,6 +259,7 @@ fn associate(
     v.check(ctx.authorize(action, || {
         share_resource_name(&share.owner, share.id.as_str())
     }))?;
+    authorize_snapshots(ctx, share, &principals, &added, action, v)?;
     let principals = passing(principals, v, |p| check_site(ctx, share, p))?;
     let principals = passing(principals, v, |p| check_scope(ctx, share, p))?;
     let added = passing(added, v, |s| check_shareable(ctx, s))?;
@@ -262,7 +291,8 @@ fn associate(
     Ok(events)
 }
 
-/// Checks: a customer; a fresh share id (GEN-5, GEN-4); then as
+/// Checks: a customer; a fresh share id (GEN-5, GEN-4); one share more
+/// within the account's bound (GEN-7); then as
 /// [`AssociateResourceShare`] on the new, empty share, with
 /// `resourcesharing:CreateResourceShare` as the permission.
 pub(crate) fn create_share(
@@ -273,6 +303,10 @@ pub(crate) fn create_share(
     let account = ctx.customer("create_resource_share")?;
     let taken = ctx.state.share_id_taken(&c.share);
     ctx.fresh(ObjectKind::ResourceShare, c.share.as_str(), taken)?;
+    let held = ctx.state.index.shares_owned.get(account).copied();
+    ctx.state
+        .limits
+        .within(Bound::SharesPerAccount, held.unwrap_or(0).saturating_add(1))?;
     let share = ResourceShare::new(c.share.clone(), account.clone(), c.scope, ctx.now);
     let mut events = vec![Event::ResourceShareCreated {
         at: ctx.now,

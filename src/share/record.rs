@@ -7,7 +7,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::deadline::{Deadline, DeadlineKind};
-use crate::state::Indexes;
+use crate::state::{Indexes, count_down, count_up};
 use crate::{
     AccountId, DirectoryId, Event, Folder, FolderId, Principal, ResourceDirectory, ResourceShare,
     ShareId, SharedSnapshot, SnapshotId, State,
@@ -25,8 +25,7 @@ impl Indexes {
     ) {
         let shares = self.shares_of.entry(snapshot.clone()).or_default();
         if shares.is_empty() {
-            let count = self.shared_count.entry(share.owner.clone()).or_default();
-            *count = count.saturating_add(1);
+            count_up(&mut self.shared_count, &share.owner);
         }
         shares.insert(share.id.clone());
         for principal in &share.principals {
@@ -58,12 +57,7 @@ impl Indexes {
             return false;
         }
         self.shares_of.remove(snapshot);
-        if let Some(count) = self.shared_count.get_mut(&share.owner) {
-            *count = count.saturating_sub(1);
-            if *count == 0 {
-                self.shared_count.remove(&share.owner);
-            }
-        }
+        count_down(&mut self.shared_count, &share.owner);
         true
     }
 
@@ -152,6 +146,7 @@ impl State {
                 folder,
                 directory,
             } if !self.folders.contains_key(folder) => {
+                count_up(&mut self.index.folders_of, directory);
                 self.folders.insert(
                     folder.clone(),
                     Folder {
@@ -182,6 +177,7 @@ impl State {
                 scope,
             } if !self.shares.contains_key(share) => {
                 self.retired.shares.remove(share);
+                count_up(&mut self.index.shares_owned, owner);
                 let created = ResourceShare::new(share.clone(), owner.clone(), *scope, *at);
                 self.shares.insert(share.clone(), created);
             }
@@ -222,6 +218,7 @@ impl State {
                     self.unshare(share, snapshot);
                 }
                 if let Some(removed) = self.shares.remove(share) {
+                    count_down(&mut self.index.shares_owned, &removed.owner);
                     for principal in &removed.principals {
                         self.index.remove_principal(&removed, principal);
                     }

@@ -21,7 +21,10 @@ impl Violation {
             | Self::AlreadyExists { .. }
             | Self::SnapshotNotInShare { .. }
             | Self::PrincipalNotInShare { .. } => RuleId::Gen4,
-            Self::InvalidId { .. } | Self::TimeOutOfRange { .. } => RuleId::Gen5,
+            Self::InvalidId { .. } | Self::TimeOutOfRange { .. } | Self::LeapSecond { .. } => {
+                RuleId::Gen5
+            }
+            Self::BoundExceeded { .. } => RuleId::Gen7,
             Self::PermissionDenied { action, .. } if action.is_lock_action() => RuleId::Perm2,
             Self::PermissionDenied { .. } | Self::WrongActor { .. } => RuleId::Perm1,
             Self::ForeignResource { .. } => RuleId::Perm4,
@@ -49,9 +52,10 @@ impl Violation {
                 RuleId::Arch2
             }
             Self::ArchivedSnapshotNotCopyable { .. } => RuleId::Arch3,
-            Self::DiskRegionMismatch { .. } | Self::UnencryptedFromEncrypted { .. } => {
-                RuleId::Disk1
-            }
+            Self::DiskRegionMismatch { .. }
+            | Self::UnencryptedFromEncrypted { .. }
+            | Self::ImageRegionMismatch { .. }
+            | Self::UnencryptedFromEncryptedImage { .. } => RuleId::Disk1,
             Self::RollbackToOtherSnapshot { .. } => RuleId::Disk2,
             Self::ImageFromForeignSnapshot { .. } => RuleId::Image1,
             Self::TooManyPrincipals { .. } => RuleId::Share1,

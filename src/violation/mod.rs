@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::time::{rfc3339, rfc3339_or_never};
 use crate::{
-    AccountId, Action, Actor, BackupPointId, DirectoryId, DiskCategory, DiskId, Encryption,
+    AccountId, Action, Actor, BackupPointId, Bound, DirectoryId, DiskCategory, DiskId, Encryption,
     ImageId, ImmutableTarget, KeyId, KeyProblem, LockState, ObjectKind, Principal,
     PrincipalProblem, RegionId, ReplicationProblem, Retention, RuleId, ShareId, ShareeOperation,
     Site, SnapshotId, SnapshotStatus, Span, StandardCopyProblem, Unshareable, VaultId, VaultKind,
@@ -90,6 +90,24 @@ pub enum Violation {
         start: DateTime<Utc>,
         /// The span.
         span: Span,
+    },
+    /// GEN-5 (GEN-7): an instant inside a leap second, which UTC as the
+    /// model counts it does not hold.
+    #[error("{} is inside a leap second, which the model does not represent", rfc3339(.at))]
+    LeapSecond {
+        /// The instant.
+        at: DateTime<Utc>,
+    },
+    /// GEN-7: an input past one of its bounds, refused before any work
+    /// whose cost grows with it.
+    #[error("too many {bound}: {size}, where the limit is {max}")]
+    BoundExceeded {
+        /// What was measured.
+        bound: Bound,
+        /// Its size.
+        size: usize,
+        /// The limit in force.
+        max: u32,
     },
     /// PERM-1 (or PERM-2 for lock actions): no Allow matched, or a Deny did.
     #[error("{actor} may not perform `{action}` on `{resource}`{}", if *.explicit_deny { " (explicitly denied)" } else { "" })]
@@ -381,6 +399,30 @@ pub enum Violation {
         snapshot_region: crate::RegionId,
         /// The region asked for the disk.
         disk_region: crate::RegionId,
+    },
+    /// DISK-1: a disk made from an image is in the image's region.
+    #[error(
+        "image `{image}` is in region `{image_region}`; a disk made from it cannot be in `{disk_region}`"
+    )]
+    ImageRegionMismatch {
+        /// The image.
+        image: ImageId,
+        /// Its region.
+        image_region: crate::RegionId,
+        /// The region asked for the disk.
+        disk_region: crate::RegionId,
+    },
+    /// DISK-1, IMAGE-1: an image made from an encrypted snapshot is
+    /// encrypted as the snapshot was, and a disk made from it must be
+    /// encrypted too.
+    #[error(
+        "image `{image}` holds data encrypted with {encryption}; a disk made from it must be encrypted too"
+    )]
+    UnencryptedFromEncryptedImage {
+        /// The image.
+        image: ImageId,
+        /// Its encryption.
+        encryption: Encryption,
     },
     /// DISK-2: a disk rolls back only to a snapshot taken of that very disk.
     #[error("disk `{disk}` cannot roll back to snapshot `{snapshot}`, which was not taken of it")]
