@@ -92,7 +92,7 @@ fn lock_6_unlock_again_after_unlock_in_cool_off_refused_not_locked() {
     assert_eq!(get(&w, "s-1").lock, None);
     let v = w.refused(&root(OWNER), unlock("s-1"), RuleId::Lock6);
     assert!(matches!(v, Violation::NotLocked { .. }), "{v:?}");
-    assert_eq!(v.to_string(), "snapshot `s-1` is not locked");
+    assert_eq!(v.to_string(), "LOCK-6: snapshot `s-1` is not locked");
     assert_eq!(v.retry_at(), None);
 }
 

@@ -171,3 +171,33 @@ fn gen_3_decide_and_explain_agree_on_the_first_refusal() {
             .is_empty()
     );
 }
+
+// ---------------------------------------------------------------------------
+// GEN-3: every refusal's message names its rule first
+// ---------------------------------------------------------------------------
+
+#[test]
+fn gen_3_every_refusal_message_starts_with_its_rule_id() {
+    use proptest::strategy::{Strategy, ValueTree};
+    use proptest::test_runner::TestRunner;
+    use snapguard::testing::{self, HistoryConfig};
+
+    let mut runner = TestRunner::deterministic();
+    let strategy = testing::histories(HistoryConfig::default().with_hostile_percent(30));
+    let mut rules = std::collections::BTreeSet::new();
+    for _ in 0..64 {
+        let history = strategy.new_tree(&mut runner).unwrap().current();
+        let mut state = snapguard::State::with_limits(history.limits.clone());
+        for step in &history.steps {
+            if let Err(violation) = step.run(&mut state) {
+                let message = violation.to_string();
+                let prefix = format!("{}: ", violation.rule().code());
+                assert!(message.starts_with(&prefix), "{message:?} ({violation:?})");
+                rules.insert(violation.rule());
+            }
+        }
+    }
+    // The histories reach many rules, so the prefix is checked on many
+    // kinds of refusal, not only the common ones.
+    assert!(rules.len() >= 20, "only {} rules reached: {rules:?}", rules.len());
+}

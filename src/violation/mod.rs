@@ -37,7 +37,7 @@ use crate::{
 /// assert_eq!(refusal.retry_at(), Some(expiry));
 /// assert_eq!(
 ///     refusal.to_string(),
-///     "snapshot `s-1` is locked (compliance) until 2031-01-01T00:00:00Z"
+///     "LOCK-10: snapshot `s-1` is locked (compliance) until 2031-01-01T00:00:00Z"
 /// );
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
@@ -46,7 +46,7 @@ use crate::{
 pub enum Violation {
     /// GEN-2: the command's `now` is earlier than an instant already recorded.
     #[error(
-        "time runs backwards: the command is at {} but the state has recorded {}",
+        "GEN-2: time runs backwards: the command is at {} but the state has recorded {}",
         rfc3339(.now),
         rfc3339(.latest)
     )]
@@ -57,7 +57,7 @@ pub enum Violation {
         latest: DateTime<Utc>,
     },
     /// GEN-4: no object of that kind has that id.
-    #[error("{kind} `{id}` does not exist")]
+    #[error("GEN-4: {kind} `{id}` does not exist")]
     NotFound {
         /// What kind of object was looked for.
         kind: ObjectKind,
@@ -65,7 +65,7 @@ pub enum Violation {
         id: String,
     },
     /// GEN-4: the id of a new object is already taken.
-    #[error("{kind} `{id}` already exists")]
+    #[error("GEN-4: {kind} `{id}` already exists")]
     AlreadyExists {
         /// The kind of object.
         kind: ObjectKind,
@@ -75,7 +75,7 @@ pub enum Violation {
     /// GEN-5: the id of a new object is not well formed
     /// ([`is_well_formed`](crate::is_well_formed)).
     #[error(
-        "{kind} id `{id}` is not well formed: use 1 to 128 ASCII letters, digits, `-`, `_` or `.`"
+        "GEN-5: {kind} id `{id}` is not well formed: use 1 to 128 ASCII letters, digits, `-`, `_` or `.`"
     )]
     InvalidId {
         /// The kind of object.
@@ -84,7 +84,7 @@ pub enum Violation {
         id: String,
     },
     /// GEN-5: an instant plus a span leaves the representable range.
-    #[error("{} plus {span} is beyond the representable instants", rfc3339(.start))]
+    #[error("GEN-5: {} plus {span} is beyond the representable instants", rfc3339(.start))]
     TimeOutOfRange {
         /// The instant the span was added to.
         start: DateTime<Utc>,
@@ -93,14 +93,14 @@ pub enum Violation {
     },
     /// GEN-5 (GEN-7): an instant inside a leap second, which UTC as the
     /// model counts it does not hold.
-    #[error("{} is inside a leap second, which the model does not represent", rfc3339(.at))]
+    #[error("GEN-5: {} is inside a leap second, which the model does not represent", rfc3339(.at))]
     LeapSecond {
         /// The instant.
         at: DateTime<Utc>,
     },
     /// GEN-7: an input past one of its bounds, refused before any work
     /// whose cost grows with it.
-    #[error("too many {bound}: {size}, where the limit is {max}")]
+    #[error("GEN-7: too many {bound}: {size}, where the limit is {max}")]
     BoundExceeded {
         /// What was measured.
         bound: Bound,
@@ -110,7 +110,7 @@ pub enum Violation {
         max: u32,
     },
     /// PERM-1 (or PERM-2 for lock actions): no Allow matched, or a Deny did.
-    #[error("{actor} may not perform `{action}` on `{resource}`{}", if *.explicit_deny { " (explicitly denied)" } else { "" })]
+    #[error("{}: {actor} may not perform `{action}` on `{resource}`{}", if .action.is_lock_action() { "PERM-2" } else { "PERM-1" }, if *.explicit_deny { " (explicitly denied)" } else { "" })]
     PermissionDenied {
         /// Who asked.
         actor: Actor,
@@ -124,7 +124,7 @@ pub enum Violation {
     /// PERM-1: this kind of actor never issues this command (customers do
     /// not run the platform's processes, and system actors do not act for
     /// customers).
-    #[error("{actor} cannot issue `{command}`")]
+    #[error("PERM-1: {actor} cannot issue `{command}`")]
     WrongActor {
         /// Who asked.
         actor: Actor,
@@ -132,7 +132,7 @@ pub enum Violation {
         command: String,
     },
     /// PERM-4: the object belongs to another account.
-    #[error("{kind} `{id}` belongs to account `{owner}`, not to account `{account}`")]
+    #[error("PERM-4: {kind} `{id}` belongs to account `{owner}`, not to account `{account}`")]
     ForeignResource {
         /// The kind of object.
         kind: ObjectKind,
@@ -145,7 +145,7 @@ pub enum Violation {
     },
     /// SNAP-1: the snapshot is not in the status the command needs; the
     /// variant carries the rule of the command that needs it.
-    #[error("snapshot `{snapshot}` is {status}, not available")]
+    #[error("{rule}: snapshot `{snapshot}` is {status}, not available")]
     SnapshotNotAvailable {
         /// The snapshot.
         snapshot: SnapshotId,
@@ -155,7 +155,7 @@ pub enum Violation {
         rule: RuleId,
     },
     /// SNAP-1: only a snapshot in progress can be completed.
-    #[error("snapshot `{snapshot}` is {status}, not in progress")]
+    #[error("SNAP-1: snapshot `{snapshot}` is {status}, not in progress")]
     SnapshotNotInProgress {
         /// The snapshot.
         snapshot: SnapshotId,
@@ -163,7 +163,7 @@ pub enum Violation {
         status: SnapshotStatus,
     },
     /// SNAP-3: retention can be extended or made permanent, never shortened.
-    #[error("snapshot `{snapshot}` is retained {current}; {requested} would shorten it")]
+    #[error("SNAP-3: snapshot `{snapshot}` is retained {current}; {requested} would shorten it")]
     RetentionShortened {
         /// The snapshot.
         snapshot: SnapshotId,
@@ -173,7 +173,7 @@ pub enum Violation {
         requested: Retention,
     },
     /// SNAP-5: a retention in days out of range.
-    #[error("a retention of {days} days is outside {min} to {max} days")]
+    #[error("SNAP-5: a retention of {days} days is outside {min} to {max} days")]
     RetentionOutOfRange {
         /// The days asked for.
         days: u32,
@@ -183,7 +183,7 @@ pub enum Violation {
         max: u32,
     },
     /// LOCK-1: lock duration out of range.
-    #[error("a lock of {days} days is outside {min} to {max} days")]
+    #[error("LOCK-1: a lock of {days} days is outside {min} to {max} days")]
     LockDurationOutOfRange {
         /// The days asked for.
         days: u32,
@@ -193,7 +193,7 @@ pub enum Violation {
         max: u32,
     },
     /// LOCK-1: cooling-off longer than allowed.
-    #[error("a cooling-off of {hours} hours is longer than {max} hours")]
+    #[error("LOCK-1: a cooling-off of {hours} hours is longer than {max} hours")]
     CoolOffOutOfRange {
         /// The hours asked for.
         hours: u32,
@@ -202,7 +202,7 @@ pub enum Violation {
     },
     /// LOCK-1: cooling-off counts inside the duration and may not exceed it.
     #[error(
-        "a cooling-off of {cool_off_hours} hours exceeds the lock duration of {duration_days} days"
+        "LOCK-1: a cooling-off of {cool_off_hours} hours exceeds the lock duration of {duration_days} days"
     )]
     CoolOffExceedsDuration {
         /// The hours asked for.
@@ -211,14 +211,14 @@ pub enum Violation {
         duration_days: u32,
     },
     /// LOCK-3: snapshots made by Cloud Backup cannot be locked.
-    #[error("snapshot `{snapshot}` was made by Cloud Backup and cannot be locked")]
+    #[error("LOCK-3: snapshot `{snapshot}` was made by Cloud Backup and cannot be locked")]
     CloudBackupSnapshot {
         /// The snapshot.
         snapshot: SnapshotId,
     },
     /// LOCK-4: the lock would outlive the snapshot's retention.
     #[error(
-        "a lock of snapshot `{snapshot}` expiring at {} would outlive its retention ending at {}; extend the retention first",
+        "LOCK-4: a lock of snapshot `{snapshot}` expiring at {} would outlive its retention ending at {}; extend the retention first",
         rfc3339(.lock_expiry),
         rfc3339(.retention_end)
     )]
@@ -231,7 +231,7 @@ pub enum Violation {
         retention_end: DateTime<Utc>,
     },
     /// LOCK-6: in compliance nobody can unlock; the lock ends by itself.
-    #[error("snapshot `{snapshot}` is locked in compliance until {} and cannot be unlocked", rfc3339(.expiry))]
+    #[error("LOCK-6: snapshot `{snapshot}` is locked in compliance until {} and cannot be unlocked", rfc3339(.expiry))]
     UnlockInCompliance {
         /// The snapshot.
         snapshot: SnapshotId,
@@ -240,14 +240,14 @@ pub enum Violation {
     },
     /// LOCK-6: there is no lock to remove: the snapshot was never locked,
     /// or its lock was removed during cooling-off.
-    #[error("snapshot `{snapshot}` is not locked")]
+    #[error("LOCK-6: snapshot `{snapshot}` is not locked")]
     NotLocked {
         /// The snapshot.
         snapshot: SnapshotId,
     },
     /// LOCK-8: in compliance a lock can only be extended.
     #[error(
-        "the lock of snapshot `{snapshot}` expires at {}; in compliance it can only be extended, not moved to {}",
+        "LOCK-8: the lock of snapshot `{snapshot}` expires at {}; in compliance it can only be extended, not moved to {}",
         rfc3339(.current_expiry),
         rfc3339(.requested_expiry)
     )]
@@ -269,7 +269,7 @@ pub enum Violation {
     /// duration asked for stays within the retention (or the retention is
     /// permanent), and `None` otherwise.
     #[error(
-        "the lock of snapshot `{snapshot}` is in compliance until {}; a cooling-off of {cool_off_hours} hours cannot be given",
+        "LOCK-8: the lock of snapshot `{snapshot}` is in compliance until {}; a cooling-off of {cool_off_hours} hours cannot be given",
         rfc3339(.expiry)
     )]
     CoolOffInCompliance {
@@ -285,7 +285,7 @@ pub enum Violation {
         allowed_from: Option<DateTime<Utc>>,
     },
     /// LOCK-10: a locked snapshot survives every deletion path.
-    #[error("snapshot `{snapshot}` is locked ({state}) until {}", rfc3339(.expiry))]
+    #[error("LOCK-10: snapshot `{snapshot}` is locked ({state}) until {}", rfc3339(.expiry))]
     SnapshotLocked {
         /// The snapshot.
         snapshot: SnapshotId,
@@ -298,7 +298,7 @@ pub enum Violation {
     /// SHARE-12) and the disk is at its limit, so rotation has nothing to
     /// delete.
     #[error(
-        "disk `{disk}` holds {limit} automatic snapshots, all locked or shared; the earliest lock ends at {}",
+        "LOCK-11: disk `{disk}` holds {limit} automatic snapshots, all locked or shared; the earliest lock ends at {}",
         rfc3339_or_never(.earliest_unlock)
     )]
     AutomaticSnapshotLimitReached {
@@ -312,7 +312,7 @@ pub enum Violation {
     /// LOCK-12: billing may release only once the account is overdue for the
     /// configured period.
     #[error(
-        "account `{account}` is not overdue long enough for release (overdue since {}, releasable at {})",
+        "LOCK-12: account `{account}` is not overdue long enough for release (overdue since {}, releasable at {})",
         rfc3339_or_never(.overdue_since),
         rfc3339_or_never(.releasable_at)
     )]
@@ -329,7 +329,7 @@ pub enum Violation {
     /// The archive retention counts from the instant of archiving, so
     /// waiting lifts this refusal: [`Violation::retry_at`] is `allowed_from`.
     #[error(
-        "archiving snapshot `{snapshot}` until {} would end before its lock expires at {}",
+        "LOCK-14: archiving snapshot `{snapshot}` until {} would end before its lock expires at {}",
         rfc3339(.archive_end),
         rfc3339(.lock_expiry)
     )]
@@ -347,7 +347,7 @@ pub enum Violation {
     },
     /// ARCH-1: only snapshots at least the minimum age can be archived.
     #[error(
-        "snapshot `{snapshot}` was created at {} and can be archived from {}",
+        "ARCH-1: snapshot `{snapshot}` was created at {} and can be archived from {}",
         rfc3339(.created_at),
         rfc3339(.archivable_at)
     )]
@@ -360,7 +360,7 @@ pub enum Violation {
         archivable_at: DateTime<Utc>,
     },
     /// ARCH-1: archiving is one-way; the snapshot is archived already.
-    #[error("snapshot `{snapshot}` is archived already")]
+    #[error("ARCH-1: snapshot `{snapshot}` is archived already")]
     AlreadyArchived {
         /// The snapshot.
         snapshot: SnapshotId,
@@ -368,7 +368,7 @@ pub enum Violation {
     /// ARCH-2: archive retention out of range, when archiving or when
     /// setting the retention of an archived snapshot (in days from its
     /// archiving).
-    #[error("an archive retention of {days} days is outside {min} to {max} days")]
+    #[error("ARCH-2: an archive retention of {days} days is outside {min} to {max} days")]
     ArchiveRetentionOutOfRange {
         /// The days asked for.
         days: u32,
@@ -379,19 +379,19 @@ pub enum Violation {
     },
     /// ARCH-2: an archived snapshot's retention is its archive retention,
     /// which has an end; it cannot be made permanent.
-    #[error("snapshot `{snapshot}` is archived; its archive retention cannot be made permanent")]
+    #[error("ARCH-2: snapshot `{snapshot}` is archived; its archive retention cannot be made permanent")]
     ArchiveRetentionPermanent {
         /// The snapshot.
         snapshot: SnapshotId,
     },
     /// ARCH-3: archived snapshots cannot be copied (or shared).
-    #[error("snapshot `{snapshot}` is archived and cannot be copied")]
+    #[error("ARCH-3: snapshot `{snapshot}` is archived and cannot be copied")]
     ArchivedSnapshotNotCopyable {
         /// The snapshot.
         snapshot: SnapshotId,
     },
     /// DISK-1: a disk is created in the region of the snapshot it is built from.
-    #[error("snapshot `{snapshot}` is in region `{snapshot_region}`, not `{disk_region}`")]
+    #[error("DISK-1: snapshot `{snapshot}` is in region `{snapshot_region}`, not `{disk_region}`")]
     DiskRegionMismatch {
         /// The snapshot.
         snapshot: SnapshotId,
@@ -402,7 +402,7 @@ pub enum Violation {
     },
     /// DISK-1: a disk made from an image is in the image's region.
     #[error(
-        "image `{image}` is in region `{image_region}`; a disk made from it cannot be in `{disk_region}`"
+        "DISK-1: image `{image}` is in region `{image_region}`; a disk made from it cannot be in `{disk_region}`"
     )]
     ImageRegionMismatch {
         /// The image.
@@ -416,7 +416,7 @@ pub enum Violation {
     /// encrypted as the snapshot was, and a disk made from it must be
     /// encrypted too.
     #[error(
-        "image `{image}` holds data encrypted with {encryption}; a disk made from it must be encrypted too"
+        "DISK-1: image `{image}` holds data encrypted with {encryption}; a disk made from it must be encrypted too"
     )]
     UnencryptedFromEncryptedImage {
         /// The image.
@@ -425,7 +425,7 @@ pub enum Violation {
         encryption: Encryption,
     },
     /// DISK-2: a disk rolls back only to a snapshot taken of that very disk.
-    #[error("disk `{disk}` cannot roll back to snapshot `{snapshot}`, which was not taken of it")]
+    #[error("DISK-2: disk `{disk}` cannot roll back to snapshot `{snapshot}`, which was not taken of it")]
     RollbackToOtherSnapshot {
         /// The disk.
         disk: DiskId,
@@ -433,7 +433,7 @@ pub enum Violation {
         snapshot: SnapshotId,
     },
     /// IMAGE-1: custom images come from the account's own snapshots.
-    #[error("image `{image}` cannot be created from snapshot `{snapshot}` of account `{owner}`")]
+    #[error("IMAGE-1: image `{image}` cannot be created from snapshot `{snapshot}` of account `{owner}`")]
     ImageFromForeignSnapshot {
         /// The image asked for.
         image: ImageId,
@@ -443,7 +443,7 @@ pub enum Violation {
         owner: AccountId,
     },
     /// GEN-4: the snapshot to remove from a share is not in it.
-    #[error("snapshot `{snapshot}` is not in resource share `{share}`")]
+    #[error("GEN-4: snapshot `{snapshot}` is not in resource share `{share}`")]
     SnapshotNotInShare {
         /// The share.
         share: ShareId,
@@ -451,7 +451,7 @@ pub enum Violation {
         snapshot: SnapshotId,
     },
     /// GEN-4: the principal to remove from a share is not in it.
-    #[error("{principal} is not a principal of resource share `{share}`")]
+    #[error("GEN-4: {principal} is not a principal of resource share `{share}`")]
     PrincipalNotInShare {
         /// The share.
         share: ShareId,
@@ -461,7 +461,7 @@ pub enum Violation {
     /// LOCK-3 (and SHARE-10): a snapshot shared with the account cannot be
     /// locked or unlocked by it.
     #[error(
-        "snapshot `{snapshot}` is shared from account `{owner}` and cannot be locked by a sharee"
+        "LOCK-3: snapshot `{snapshot}` is shared from account `{owner}` and cannot be locked by a sharee"
     )]
     SharedSnapshotNotLockable {
         /// The snapshot.
@@ -470,7 +470,7 @@ pub enum Violation {
         owner: AccountId,
     },
     /// SHARE-1: a snapshot would have more principals than the limit.
-    #[error("snapshot `{snapshot}` would have {principals} principals; the limit is {limit}")]
+    #[error("SHARE-1: snapshot `{snapshot}` would have {principals} principals; the limit is {limit}")]
     TooManyPrincipals {
         /// The snapshot.
         snapshot: SnapshotId,
@@ -480,7 +480,7 @@ pub enum Violation {
         limit: u32,
     },
     /// SHARE-2: the account would have more snapshots shared than the limit.
-    #[error("account `{account}` would have {shared} snapshots shared; the limit is {limit}")]
+    #[error("SHARE-2: account `{account}` would have {shared} snapshots shared; the limit is {limit}")]
     TooManySharedSnapshots {
         /// The owner.
         account: AccountId,
@@ -492,7 +492,7 @@ pub enum Violation {
     /// SHARE-3: accounts of different sites never share, nor join one
     /// directory.
     #[error(
-        "account `{account}` ({site}) and account `{other}` ({other_site}) are on different sites"
+        "SHARE-3: account `{account}` ({site}) and account `{other}` ({other_site}) are on different sites"
     )]
     CrossSite {
         /// The sharer, or the directory's management account.
@@ -505,7 +505,7 @@ pub enum Violation {
         other_site: Site,
     },
     /// SHARE-4: the principal does not fit the share.
-    #[error("resource share `{share}` cannot name {principal}: {reason}")]
+    #[error("SHARE-4: resource share `{share}` cannot name {principal}: {reason}")]
     PrincipalNotAllowed {
         /// The share.
         share: ShareId,
@@ -515,7 +515,7 @@ pub enum Violation {
         reason: PrincipalProblem,
     },
     /// SHARE-5: the snapshot cannot be shared.
-    #[error("snapshot `{snapshot}` cannot be shared: {reason}")]
+    #[error("SHARE-5: snapshot `{snapshot}` cannot be shared: {reason}")]
     NotShareable {
         /// The snapshot.
         snapshot: SnapshotId,
@@ -525,7 +525,7 @@ pub enum Violation {
     /// SHARE-5 (**Decision**): archived snapshots are not shared, so a
     /// shared snapshot is not archived; unshare it first.
     #[error(
-        "snapshot `{snapshot}` is in {shares} resource shares and cannot be archived; unshare it first"
+        "SHARE-5: snapshot `{snapshot}` is in {shares} resource shares and cannot be archived; unshare it first"
     )]
     SharedSnapshotNotArchivable {
         /// The snapshot.
@@ -536,7 +536,7 @@ pub enum Violation {
     /// SHARE-6: the owner's share-encrypted-snapshot role does not trust the
     /// sharee with a snapshot encrypted by a customer key.
     #[error(
-        "snapshot `{snapshot}` is encrypted with a customer key and the share-encrypted-snapshot role of account `{owner}` does not trust account `{sharee}`"
+        "SHARE-6: snapshot `{snapshot}` is encrypted with a customer key and the share-encrypted-snapshot role of account `{owner}` does not trust account `{sharee}`"
     )]
     EncryptedShareNotTrusted {
         /// The snapshot.
@@ -547,7 +547,7 @@ pub enum Violation {
         sharee: AccountId,
     },
     /// SHARE-7: the share reaches the account but it has not accepted it.
-    #[error("account `{account}` has not accepted resource share `{share}`")]
+    #[error("SHARE-7: account `{account}` has not accepted resource share `{share}`")]
     ShareNotAccepted {
         /// The share.
         share: ShareId,
@@ -555,7 +555,7 @@ pub enum Violation {
         account: AccountId,
     },
     /// SHARE-7: only an account the share reaches can accept it.
-    #[error("resource share `{share}` does not reach account `{account}`")]
+    #[error("SHARE-7: resource share `{share}` does not reach account `{account}`")]
     NoInvitation {
         /// The share.
         share: ShareId,
@@ -563,7 +563,7 @@ pub enum Violation {
         account: AccountId,
     },
     /// SHARE-8: an account belongs to one resource directory at most.
-    #[error("account `{account}` is already a member of resource directory `{directory}`")]
+    #[error("SHARE-8: account `{account}` is already a member of resource directory `{directory}`")]
     AlreadyInDirectory {
         /// The account.
         account: AccountId,
@@ -571,7 +571,7 @@ pub enum Violation {
         directory: DirectoryId,
     },
     /// SHARE-8: the account is not a member of the directory (or of any).
-    #[error("account `{account}` is not a member of {}", .directory.as_ref().map_or_else(|| "any resource directory".to_owned(), |d| format!("resource directory `{d}`")))]
+    #[error("SHARE-8: account `{account}` is not a member of {}", .directory.as_ref().map_or_else(|| "any resource directory".to_owned(), |d| format!("resource directory `{d}`")))]
     NotInDirectory {
         /// The account.
         account: AccountId,
@@ -579,7 +579,7 @@ pub enum Violation {
         directory: Option<DirectoryId>,
     },
     /// SHARE-8: the management account does not leave its directory.
-    #[error("account `{account}` manages resource directory `{directory}` and cannot leave it")]
+    #[error("SHARE-8: account `{account}` manages resource directory `{directory}` and cannot leave it")]
     ManagementAccountLeaving {
         /// The account.
         account: AccountId,
@@ -587,7 +587,7 @@ pub enum Violation {
         directory: DirectoryId,
     },
     /// SHARE-9: what the sharee saw of the snapshot has expired.
-    #[error("the share of snapshot `{snapshot}` through resource share `{share}` expired at {}", rfc3339(.expired_at))]
+    #[error("SHARE-9: the share of snapshot `{snapshot}` through resource share `{share}` expired at {}", rfc3339(.expired_at))]
     SharedViewExpired {
         /// The share.
         share: ShareId,
@@ -599,7 +599,7 @@ pub enum Violation {
     /// SHARE-10: a sharee may create disks from and copy a shared snapshot,
     /// nothing an owner does.
     #[error(
-        "snapshot `{snapshot}` is shared from account `{owner}`; a sharee cannot {operation} it"
+        "SHARE-10: snapshot `{snapshot}` is shared from account `{owner}`; a sharee cannot {operation} it"
     )]
     ShareeMayNot {
         /// The snapshot.
@@ -612,7 +612,7 @@ pub enum Violation {
     /// SHARE-11: from a shared encrypted snapshot, a disk or copy must use
     /// a key other than the snapshot's.
     #[error(
-        "snapshot `{snapshot}` is shared encrypted with key `{key}`; a disk or copy made from it must be encrypted with another key (asked for {requested})"
+        "SHARE-11: snapshot `{snapshot}` is shared encrypted with key `{key}`; a disk or copy made from it must be encrypted with another key (asked for {requested})"
     )]
     SharedKeyNotChanged {
         /// The snapshot.
@@ -625,7 +625,7 @@ pub enum Violation {
     /// SHARE-11: from a shared encrypted snapshot, disks are of the ESSD
     /// family only.
     #[error(
-        "a disk made from shared encrypted snapshot `{snapshot}` must be ESSD, ESSD AutoPL or ESSD Entry, not {category}"
+        "SHARE-11: a disk made from shared encrypted snapshot `{snapshot}` must be ESSD, ESSD AutoPL or ESSD Entry, not {category}"
     )]
     SharedDiskCategory {
         /// The snapshot.
@@ -634,7 +634,7 @@ pub enum Violation {
         category: DiskCategory,
     },
     /// SHARE-12: a shared snapshot is not deleted; unshare it first.
-    #[error("snapshot `{snapshot}` is in {}; unshare it before deleting it", shares_phrase(*.shares))]
+    #[error("SHARE-12: snapshot `{snapshot}` is in {}; unshare it before deleting it", shares_phrase(*.shares))]
     SnapshotShared {
         /// The snapshot.
         snapshot: SnapshotId,
@@ -644,7 +644,7 @@ pub enum Violation {
     /// SHARE-14: the snapshot's retention has ended; it is kept only until
     /// it leaves its last share, and its retention no longer changes.
     #[error(
-        "the retention of snapshot `{snapshot}` ended at {}; it is kept only while shared and is released when unshared",
+        "SHARE-14: the retention of snapshot `{snapshot}` ended at {}; it is kept only while shared and is released when unshared",
         rfc3339(.ended_at)
     )]
     RetentionEnded {
@@ -656,7 +656,7 @@ pub enum Violation {
     /// DISK-4: the disk was created from a shared snapshot that is no
     /// longer shared with the account (or no longer usable by it).
     #[error(
-        "disk `{disk}` was created from snapshot `{snapshot}`, which is no longer shared with its account"
+        "DISK-4: disk `{disk}` was created from snapshot `{snapshot}`, which is no longer shared with its account"
     )]
     ShareNotInPlace {
         /// The disk.
@@ -666,7 +666,7 @@ pub enum Violation {
     },
     /// COPY-2: a standard copy goes to another region, from an unencrypted
     /// snapshot.
-    #[error("snapshot `{snapshot}` cannot have a standard (unencrypted) copy: {problem}")]
+    #[error("COPY-2: snapshot `{snapshot}` cannot have a standard (unencrypted) copy: {problem}")]
     StandardCopyRefused {
         /// The source snapshot.
         snapshot: SnapshotId,
@@ -676,7 +676,7 @@ pub enum Violation {
     /// COPY-3: encrypted copies and customer master keys need KMS activated
     /// for the account.
     #[error(
-        "account `{account}` has not activated KMS; encrypted copies and customer master keys need it"
+        "COPY-3: account `{account}` has not activated KMS; encrypted copies and customer master keys need it"
     )]
     KmsNotActivated {
         /// The account.
@@ -684,7 +684,7 @@ pub enum Violation {
     },
     /// COPY-3 for a copy, DISK-1 for a disk (**Decision**): a customer
     /// master key encrypts only while enabled, in its own region.
-    #[error("key `{key}` cannot encrypt a new disk or copy: {problem}")]
+    #[error("{rule}: key `{key}` cannot encrypt a new disk or copy: {problem}")]
     KeyNotUsable {
         /// The key.
         key: KeyId,
@@ -697,7 +697,7 @@ pub enum Violation {
     /// encrypted too, as the provider encrypts disks made from encrypted
     /// snapshots.
     #[error(
-        "snapshot `{snapshot}` is encrypted with {encryption}; a disk made from it must be encrypted too"
+        "DISK-1: snapshot `{snapshot}` is encrypted with {encryption}; a disk made from it must be encrypted too"
     )]
     UnencryptedFromEncrypted {
         /// The snapshot.
@@ -708,7 +708,7 @@ pub enum Violation {
     /// VAULT-2: immutability is enabled only on general-purpose and database
     /// vaults (not Realtime Backup), archive vaults with a retention, and
     /// policies backing up into those.
-    #[error("{target} cannot be made immutable: a {kind} does not support it")]
+    #[error("VAULT-2: {target} cannot be made immutable: a {kind} does not support it")]
     ImmutabilityUnsupported {
         /// The vault or policy.
         target: ImmutableTarget,
@@ -716,7 +716,7 @@ pub enum Violation {
         kind: VaultKind,
     },
     /// VAULT-3: immutability is never disabled.
-    #[error("immutability, once enabled, is never disabled ({target})")]
+    #[error("VAULT-3: immutability, once enabled, is never disabled ({target})")]
     ImmutabilityIrreversible {
         /// The vault or policy.
         target: ImmutableTarget,
@@ -724,7 +724,7 @@ pub enum Violation {
     /// VAULT-5: a locked backup point is neither modified nor deleted, by
     /// anyone, before its retention ends. Waiting does not lift it: at its
     /// retention end time deletes the point itself.
-    #[error("backup point `{point}` is locked {}", until_phrase(.until))]
+    #[error("VAULT-5: backup point `{point}` is locked {}", until_phrase(.until))]
     BackupPointLocked {
         /// The backup point.
         point: BackupPointId,
@@ -735,7 +735,7 @@ pub enum Violation {
     /// point whose retention has not ended; VAULT-5: another vault is not
     /// deleted while it holds a locked backup point, which would go with it.
     #[error(
-        "vault `{vault}` cannot be deleted: {} kept {}",
+        "{rule}: vault `{vault}` cannot be deleted: {} kept {}",
         if *.rule == RuleId::Vault6 {
             "it is immutable and holds a backup point"
         } else {
@@ -753,7 +753,7 @@ pub enum Violation {
         rule: RuleId,
     },
     /// VAULT-7: cross-region replication, refused.
-    #[error("vault `{vault}` cannot be replicated there: {problem}")]
+    #[error("VAULT-7: vault `{vault}` cannot be replicated there: {problem}")]
     ReplicationRefused {
         /// The vault replicated.
         vault: VaultId,
@@ -761,7 +761,7 @@ pub enum Violation {
         problem: ReplicationProblem,
     },
     /// COPY-4: a region closing down accepts no encrypted copies.
-    #[error("region `{region}` is closing down and accepts no encrypted copies")]
+    #[error("COPY-4: region `{region}` is closing down and accepts no encrypted copies")]
     RegionClosingDown {
         /// The destination region.
         region: RegionId,
