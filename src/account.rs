@@ -18,7 +18,7 @@ use crate::{
 /// The site an account is registered on. Accounts of different sites never
 /// share with each other (SHARE-3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum Site {
     /// The China site.
     China,

@@ -11,7 +11,7 @@ use crate::{AccountId, RegionId, UserId};
 /// Customers act as their account's root identity or as one of its users.
 /// Two system actors stand for the provider's own processes.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Actor {
     /// The root identity of an account: may do everything its account may do.
     Root {
@@ -89,6 +89,7 @@ impl fmt::Display for Actor {
 
 /// The actions permission statements can allow or deny.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub enum Action {
     /// `ecs:CreateSnapshot`.
@@ -248,6 +249,7 @@ impl fmt::Display for Action {
 
 /// Whether a statement allows or denies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub enum Effect {
     /// Allows what it matches, unless a Deny also matches.
     Allow,
@@ -280,17 +282,78 @@ pub enum Effect {
 /// The document is counted as RAM shows it, in compact JSON:
 /// `{"Version":"1","Statement":[{"Effect":"Allow","Action":["ecs:*"],"Resource":["*"]}]}`
 /// is 80 characters.
+///
+/// ```
+/// use snapguard::Statement;
+///
+/// let conditional = r#"{"Effect": "Allow", "Action": "ecs:*", "Resource": "*",
+///     "Condition": {"IpAddress": {"acs:SourceIp": "10.0.0.0/8"}}}"#;
+/// let error = serde_json::from_str::<Statement>(conditional).unwrap_err();
+/// assert!(error.to_string().contains("`Condition`"));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+#[serde(rename_all = "PascalCase", try_from = "RawStatement")]
 pub struct Statement {
     /// Allow or Deny.
     pub effect: Effect,
     /// Action patterns, such as `ecs:LockSnapshot` or `ecs:*`.
-    #[serde(rename = "Action", deserialize_with = "one_or_many")]
+    #[serde(rename = "Action")]
     pub actions: Vec<String>,
     /// Resource patterns, such as `acs:ecs:*:1001:snapshot/*`.
-    #[serde(rename = "Resource", deserialize_with = "one_or_many")]
+    #[serde(rename = "Resource")]
     pub resources: Vec<String>,
+}
+
+/// A statement element of RAM policies that snapguard does not evaluate
+/// (PERM-5): a statement carrying one is refused, since dropping it would
+/// read a restricted grant as unconditional.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "PERM-5: statement element `{element}` is not evaluated by snapguard, and ignoring it could widen a grant; remove it"
+)]
+#[non_exhaustive]
+pub struct UnsupportedStatementElement {
+    /// The element's name, such as `Condition`.
+    pub element: &'static str,
+}
+
+/// A statement as written, before the elements snapguard does not
+/// evaluate are refused.
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+struct RawStatement {
+    effect: Effect,
+    #[serde(deserialize_with = "one_or_many")]
+    action: Vec<String>,
+    #[serde(deserialize_with = "one_or_many")]
+    resource: Vec<String>,
+    condition: Option<serde::de::IgnoredAny>,
+    not_action: Option<serde::de::IgnoredAny>,
+    not_resource: Option<serde::de::IgnoredAny>,
+    principal: Option<serde::de::IgnoredAny>,
+    not_principal: Option<serde::de::IgnoredAny>,
+}
+
+impl TryFrom<RawStatement> for Statement {
+    type Error = UnsupportedStatementElement;
+
+    fn try_from(raw: RawStatement) -> Result<Self, Self::Error> {
+        let unsupported = [
+            ("Condition", raw.condition.is_some()),
+            ("NotAction", raw.not_action.is_some()),
+            ("NotResource", raw.not_resource.is_some()),
+            ("Principal", raw.principal.is_some()),
+            ("NotPrincipal", raw.not_principal.is_some()),
+        ];
+        match unsupported.into_iter().find(|(_, present)| *present) {
+            Some((element, _)) => Err(UnsupportedStatementElement { element }),
+            None => Ok(Self {
+                effect: raw.effect,
+                actions: raw.action,
+                resources: raw.resource,
+            }),
+        }
+    }
 }
 
 impl Statement {

@@ -24,7 +24,7 @@ use crate::{
 /// Non-exhaustive: later versions may add problems, so a `match` outside
 /// the crate needs a wildcard arm.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum StandardCopyProblem {
     /// The source is encrypted: it is copied with encryption only.

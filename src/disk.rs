@@ -18,7 +18,7 @@ use crate::{
 
 /// A disk's category.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum DiskCategory {
     /// Basic disk.
@@ -66,7 +66,12 @@ impl DiskCategory {
 
 /// How a disk or snapshot is encrypted.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(tag = "type", content = "key", rename_all = "snake_case")]
+#[serde(
+    tag = "type",
+    content = "key",
+    rename_all = "snake_case",
+    deny_unknown_fields
+)]
 pub enum Encryption {
     /// Not encrypted.
     Unencrypted,

@@ -20,7 +20,7 @@ use crate::{
 /// Non-exhaustive: later versions may add causes, so a `match` outside the
 /// crate needs a wildcard arm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum DeletionCause {
     /// Deleted by request.
@@ -38,7 +38,7 @@ pub enum DeletionCause {
 /// Non-exhaustive: later versions may add reasons, so a `match` outside the
 /// crate needs a wildcard arm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum ReleaseReason {
     /// Its retention ended (SNAP-2).
@@ -49,7 +49,7 @@ pub enum ReleaseReason {
 
 /// A fact the state machine recorded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum Event {
     /// An account was registered.

@@ -15,7 +15,12 @@ use crate::{
 
 /// Where a custom image came from.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(tag = "type", content = "snapshot", rename_all = "snake_case")]
+#[serde(
+    tag = "type",
+    content = "snapshot",
+    rename_all = "snake_case",
+    deny_unknown_fields
+)]
 pub enum ImageSource {
     /// Built from one of the owner's snapshots.
     Snapshot(SnapshotId),

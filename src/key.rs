@@ -89,7 +89,7 @@ impl State {
 /// Non-exhaustive: later versions may add problems, so a `match` outside
 /// the crate needs a wildcard arm.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum KeyProblem {
     /// The key is disabled.

@@ -201,7 +201,7 @@ mod vault;
 mod violation;
 
 pub use account::{Account, Site, User};
-pub use actor::{Action, Actor, Effect, Statement};
+pub use actor::{Action, Actor, Effect, Statement, UnsupportedStatementElement};
 pub use command::{
     AcceptResourceShare, ActivateKms, AddDirectoryMember, ArchiveSnapshot, AssociateResourceShare,
     Command, CopySnapshot, CreateAccount, CreateAutomaticSnapshot, CreateBackupPoint,

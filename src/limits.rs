@@ -103,7 +103,7 @@ impl Default for Limits {
 ///
 /// Non-exhaustive: later versions may bound more inputs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum Bound {
     /// Characters of a custom policy document ([`Limits::max_policy_chars`]).

@@ -35,7 +35,12 @@ use crate::{AccountId, DiskId, Encryption, RegionId, Snapshot, SnapshotId, Snaps
 /// Non-exhaustive: later versions may add origins of data, so a `match`
 /// outside the crate needs a wildcard arm.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(tag = "type", content = "id", rename_all = "snake_case")]
+#[serde(
+    tag = "type",
+    content = "id",
+    rename_all = "snake_case",
+    deny_unknown_fields
+)]
 #[non_exhaustive]
 pub enum LineageRoot {
     /// A disk, whose snapshots (and their copies) share its lineages.
@@ -143,7 +148,7 @@ impl CopyLineage {
 /// What a copy is charged on (COPY-7), stated when the copy is accepted
 /// ([`Event::SnapshotCopied`](crate::Event::SnapshotCopied)).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum BillingBasis {
     /// The full size of the source snapshot: the first standard copy of an

@@ -15,6 +15,7 @@ use crate::{
 
 /// A lock's state at an instant (LOCK-5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub enum LockState {
     /// `compliance-cooloff`: in its cooling-off; may be reconfigured or
     /// removed by an actor with the permission.
@@ -298,6 +299,7 @@ pub(crate) fn unlock_snapshot(
 /// A snapshot's lock configuration as [`State::describe_locked_snapshots`]
 /// reports it (LOCK-15).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct LockView {
     /// The snapshot.
@@ -319,6 +321,7 @@ pub struct LockView {
 /// Which locked snapshots to describe. The default describes every locked
 /// snapshot of the actor's account, in every state.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct LockQuery {
     /// Only locks in this state.

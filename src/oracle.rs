@@ -191,7 +191,7 @@ impl Request {
 
 /// What a request led to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum Outcome {
     /// The state was started over (`reset` and `load`).
@@ -214,6 +214,7 @@ impl From<Result<Vec<Event>, Violation>> for Outcome {
 
 /// The answer to one request; see the [module](self) for the format.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Response {
     /// The request's number, counting from 1.
@@ -242,6 +243,7 @@ pub struct Response {
 /// An invariant a state to start over from breaks, as a response reports
 /// it: the rule and a [`StateError`]'s message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct BrokenInvariant {
     /// The rule the state breaks.

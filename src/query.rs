@@ -7,6 +7,7 @@ use crate::{Actor, Command, DeleteSnapshot, SnapshotId, State, Violation};
 
 /// Why a snapshot cannot be deleted now, and when it can.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct DeletionReport {
     /// Every rule that refuses the deletion now, in the order they are

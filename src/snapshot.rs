@@ -17,7 +17,7 @@ use crate::{
 
 /// Where a snapshot is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum SnapshotStatus {
     /// Being created or copied.
     InProgress,
@@ -42,7 +42,7 @@ impl fmt::Display for SnapshotStatus {
 /// Non-exhaustive: later versions may add origins, so a `match` outside the
 /// crate needs a wildcard arm.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum SnapshotOrigin {
     /// Taken of a disk of its owner.
@@ -108,7 +108,7 @@ impl SnapshotOrigin {
 
 /// Whether an automatic snapshot policy made the snapshot.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum SnapshotKind {
     /// Made on request.
     Manual,
@@ -121,7 +121,7 @@ pub enum SnapshotKind {
 /// Non-exhaustive: later versions may add tiers, so a `match` outside the
 /// crate needs a wildcard arm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum StorageTier {
     /// The standard tier.
@@ -136,7 +136,12 @@ pub enum StorageTier {
 
 /// How long a snapshot is kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(tag = "type", content = "end", rename_all = "snake_case")]
+#[serde(
+    tag = "type",
+    content = "end",
+    rename_all = "snake_case",
+    deny_unknown_fields
+)]
 pub enum Retention {
     /// Until deleted.
     Permanent,

@@ -35,7 +35,11 @@ use crate::{
 /// assert_eq!(state.snapshots().count(), 0);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(try_from = "crate::load::StateData", into = "crate::load::StateData")]
+#[serde(
+    try_from = "crate::load::StateData",
+    into = "crate::load::StateData",
+    deny_unknown_fields
+)]
 pub struct State {
     pub(crate) limits: Limits,
     pub(crate) clock: Option<DateTime<Utc>>,

@@ -13,7 +13,7 @@ use crate::Violation;
 
 /// A span of time as the rules state it: whole days or whole hours.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum Span {
     /// Whole days of 24 hours (UTC has no daylight saving).
     Days(u32),

@@ -8,7 +8,8 @@ use snapguard::{
     Actor, ArchiveSnapshot, Command, CreateAccount, CreateAutomaticSnapshot, CreateBackupSnapshot,
     CreateDisk, CreateImage, CreateRegion, CreateUser, DeleteImage, DiskSource, ImportImage,
     LockQuery, MarkAccountOverdue, ReleaseDisk, ReleaseOverdueSnapshot, ResetDisk,
-    RetentionRequest, RuleId, SetSnapshotRetention, SetUserPolicy, SettleAccount, Site, Violation,
+    RetentionRequest, RuleId, SetSnapshotRetention, SetUserPolicy, SettleAccount, Site, Statement,
+    Violation,
 };
 
 // ---------------------------------------------------------------------------
@@ -328,4 +329,61 @@ fn perm_1_only_root_creates_users_and_sets_their_policies() {
         },
     );
     assert!(w.state.user(&OWNER.into(), &"bob".into()).is_some());
+}
+
+// ---------------------------------------------------------------------------
+// PERM-5: statement elements the model does not evaluate are refused
+// ---------------------------------------------------------------------------
+
+#[test]
+fn perm_5_statements_with_unevaluated_elements_are_refused_and_change_nothing() {
+    use snapguard::oracle::{Oracle, Request};
+
+    let mut oracle = Oracle::new();
+    let setup = [
+        r#"{"op":"apply","at":"2026-01-01T00:00:00Z","actor":{"type":"platform"},"command":{"type":"create_account","account":"1001","site":"china"}}"#,
+    ];
+    for line in setup {
+        let response = oracle.handle(serde_json::from_str::<Request>(line).unwrap());
+        assert_eq!(response.error, None);
+    }
+    let before = oracle.state().clone();
+    for (element, value) in [
+        (
+            "Condition",
+            r#"{"IpAddress":{"acs:SourceIp":"10.0.0.0/8"}}"#,
+        ),
+        ("NotAction", r#""ecs:DeleteSnapshot""#),
+        ("NotResource", r#""*""#),
+        ("Principal", r#"{"RAM":["acs:ram::1001:root"]}"#),
+        ("NotPrincipal", r#""*""#),
+    ] {
+        let statement =
+            format!(r#"{{"Effect":"Allow","Action":"ecs:*","Resource":"*","{element}":{value}}}"#);
+        let error = serde_json::from_str::<Statement>(&statement).unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .contains(&format!("PERM-5: statement element `{element}`")),
+            "{error}"
+        );
+        let line = format!(
+            r#"{{"op":"apply","at":"2026-01-01T00:00:00Z","actor":{{"type":"root","account":"1001"}},"command":{{"type":"create_user","user":"alice","statements":[{statement}]}}}}"#
+        );
+        let read = serde_json::from_str::<Request>(&line);
+        assert!(read.is_err(), "{element}: read as {read:?}");
+        let response = oracle.unreadable(read.unwrap_err());
+        assert!(response.error.is_some());
+        assert_eq!(oracle.state(), &before, "{element} changed the state");
+    }
+    // An element RAM does not have is refused as unknown, naming it.
+    let error = serde_json::from_str::<Statement>(
+        r#"{"Effect":"Allow","Action":"ecs:*","Resource":"*","Sid":"x"}"#,
+    )
+    .unwrap_err();
+    assert!(error.to_string().contains("unknown field `Sid`"), "{error}");
+    // Without them the statement reads as before.
+    let plain: Statement =
+        serde_json::from_str(r#"{"Effect":"Deny","Action":"ecs:*","Resource":["*"]}"#).unwrap();
+    assert_eq!(plain, Statement::deny(["ecs:*"], ["*"]));
 }

@@ -100,3 +100,79 @@ fn a_scenario_with_a_wrong_expectation_disagrees() {
     }
     assert!(disagreed, "{} has no checked step", path.display());
 }
+
+/// Every variant of `value` with one object key, at any depth, misspelt
+/// (the key with `_x` appended), each with the path of the key it renamed.
+/// Tags are free-form maps, whose keys are data, not fields.
+fn misspellings(value: &serde_json::Value) -> Vec<(String, serde_json::Value)> {
+    let mut found = Vec::new();
+    if let serde_json::Value::Object(map) = value {
+        for (key, inner) in map {
+            if key == "tags" {
+                let mut renamed = map.clone();
+                let moved = renamed.remove(key).unwrap();
+                renamed.insert(format!("{key}_x"), moved);
+                found.push((key.clone(), serde_json::Value::Object(renamed)));
+                continue;
+            }
+            if key != "type" {
+                let mut renamed = map.clone();
+                let moved = renamed.remove(key).unwrap();
+                renamed.insert(format!("{key}_x"), moved);
+                found.push((key.clone(), serde_json::Value::Object(renamed)));
+            }
+            for (path, misspelt) in misspellings(inner) {
+                let mut copy = map.clone();
+                copy.insert(key.clone(), misspelt);
+                found.push((format!("{key}.{path}"), serde_json::Value::Object(copy)));
+            }
+        }
+    } else if let serde_json::Value::Array(items) = value {
+        for (index, item) in items.iter().enumerate() {
+            for (path, misspelt) in misspellings(item) {
+                let mut copy = items.clone();
+                copy[index] = misspelt;
+                found.push((format!("{index}.{path}"), serde_json::Value::Array(copy)));
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn every_command_of_the_corpus_refuses_a_misspelt_or_unknown_field() {
+    let mut command_types = BTreeSet::new();
+    let mut checked = 0;
+    for path in scenario_files() {
+        let text = fs::read_to_string(&path).unwrap();
+        for (index, line) in text.lines().enumerate() {
+            let step: serde_json::Value = match serde_json::from_str(line) {
+                Ok(step) => step,
+                Err(_) => continue,
+            };
+            let Some(command) = step.get("command") else {
+                continue;
+            };
+            let at = format!("{}:{}", path.display(), index + 1);
+            command_types.insert(command["type"].as_str().unwrap().to_owned());
+            assert!(
+                serde_json::from_value::<snapguard::Command>(command.clone()).is_ok(),
+                "{at}: the command itself must be read"
+            );
+            for (key, misspelt) in misspellings(command) {
+                let read = serde_json::from_value::<snapguard::Command>(misspelt);
+                assert!(read.is_err(), "{at}: `{key}` misspelt was read as {read:?}");
+                checked += 1;
+            }
+            let mut extra = command.clone();
+            extra["retention_day"] = serde_json::json!(7);
+            let read = serde_json::from_value::<snapguard::Command>(extra);
+            let error = read.expect_err(&format!("{at}: an unknown field was accepted"));
+            assert!(error.to_string().contains("retention_day"), "{at}: {error}");
+        }
+    }
+    // Every command type the crate has appears in the corpus, so every
+    // payload was tried.
+    assert!(command_types.len() >= 45, "{command_types:?}");
+    assert!(checked > 500, "only {checked} misspellings tried");
+}

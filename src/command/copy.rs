@@ -33,6 +33,7 @@ use crate::{Encryption, KeyId, RegionId, SnapshotId};
 ///
 /// Last, the copy's retention (SNAP-5).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CopySnapshot {
     /// The snapshot to copy.
     pub source: SnapshotId,
@@ -51,6 +52,7 @@ pub struct CopySnapshot {
 /// encrypted copies and customer master keys need (COPY-3). Issued by the
 /// account's root; activating again records nothing.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ActivateKms {}
 
 /// Creates a customer master key of the actor's account in a region
@@ -58,6 +60,7 @@ pub struct ActivateKms {}
 ///
 /// After the common checks: KMS is activated for the account (COPY-3).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateKey {
     /// The new key's id.
     pub key: KeyId,
@@ -68,6 +71,7 @@ pub struct CreateKey {
 /// Enables a customer master key of the actor's account (`kms:EnableKey`).
 /// An enabled key stays as it is and nothing is recorded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct EnableKey {
     /// The key.
     pub key: KeyId,
@@ -78,6 +82,7 @@ pub struct EnableKey {
 /// until enabled again. What it encrypts already stays usable. A disabled
 /// key stays as it is and nothing is recorded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct DisableKey {
     /// The key.
     pub key: KeyId,
@@ -87,6 +92,7 @@ pub struct DisableKey {
 /// accepts no more encrypted copies (COPY-4). Issued by the platform; a
 /// region closing down already records nothing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct MarkRegionClosingDown {
     /// The region.
     pub region: RegionId,

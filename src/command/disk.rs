@@ -7,7 +7,12 @@ use crate::{DiskCategory, DiskId, Encryption, ImageId, RegionId, SnapshotId};
 
 /// Where a new disk's data comes from.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(tag = "type", content = "id", rename_all = "snake_case")]
+#[serde(
+    tag = "type",
+    content = "id",
+    rename_all = "snake_case",
+    deny_unknown_fields
+)]
 pub enum DiskSource {
     /// An empty disk.
     Blank,
@@ -39,6 +44,7 @@ pub enum DiskSource {
 /// imported custom image (directly, or through snapshots, copies and
 /// images) gives snapshots that cannot be shared (SHARE-5).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateDisk {
     /// The new disk's id.
     pub disk: DiskId,
@@ -57,6 +63,7 @@ pub struct CreateDisk {
 /// Releases a disk (`ecs:DeleteDisk`), optionally with its automatic
 /// snapshots; locked ones stay (DISK-3, LOCK-10).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ReleaseDisk {
     /// The disk.
     pub disk: DiskId,
@@ -67,6 +74,7 @@ pub struct ReleaseDisk {
 /// Rolls a disk back to a snapshot taken of it (`ecs:ResetDisk`, DISK-2);
 /// never to a snapshot shared with the account.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ResetDisk {
     /// The disk.
     pub disk: DiskId,
@@ -81,6 +89,7 @@ pub struct ResetDisk {
 /// disk created from one of the account's own snapshots needs that
 /// snapshot to exist (GEN-4).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ReinitializeDisk {
     /// The disk.
     pub disk: DiskId,

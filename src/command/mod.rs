@@ -45,7 +45,7 @@ use crate::{AccountId, DiskId, ImageId, RegionId, Site, SnapshotId, Statement, U
 /// work whose cost grows with it. Instants inside a leap second are refused
 /// (GEN-5).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum Command {
     /// See [`CreateAccount`].
@@ -276,6 +276,7 @@ into_command!(
 
 /// Registers an account. Issued by [`Actor::Platform`](crate::Actor::Platform).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateAccount {
     /// The new account's id.
     pub account: AccountId,
@@ -285,6 +286,7 @@ pub struct CreateAccount {
 
 /// Registers a region. Issued by the platform.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateRegion {
     /// The new region's id.
     pub region: RegionId,
@@ -297,6 +299,7 @@ pub struct CreateRegion {
 /// (GEN-7). The model attaches this one custom policy to the user, so RAM's
 /// limit on the number of policies attached is met by construction.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateUser {
     /// The new user's id, unique within the account.
     pub user: UserId,
@@ -307,6 +310,7 @@ pub struct CreateUser {
 /// Replaces the permission statements of a user of the actor's account.
 /// Issued by the account's root. Bounded as [`CreateUser`]'s (GEN-7).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SetUserPolicy {
     /// The user.
     pub user: UserId,
@@ -317,6 +321,7 @@ pub struct SetUserPolicy {
 /// Records that an account became overdue at the command's instant.
 /// Issued by [`Actor::Billing`](crate::Actor::Billing).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct MarkAccountOverdue {
     /// The account.
     pub account: AccountId,
@@ -324,6 +329,7 @@ pub struct MarkAccountOverdue {
 
 /// Records that an account paid what it owed. Issued by billing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SettleAccount {
     /// The account.
     pub account: AccountId,
@@ -332,6 +338,7 @@ pub struct SettleAccount {
 /// Releases a snapshot of an account overdue for long enough, locked or not
 /// (LOCK-12). Issued by billing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ReleaseOverdueSnapshot {
     /// The snapshot.
     pub snapshot: SnapshotId,
@@ -341,6 +348,7 @@ pub struct ReleaseOverdueSnapshot {
 /// (`ecs:CreateSnapshot`). The snapshot starts in progress; the platform
 /// completes it with [`FinishSnapshot`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateSnapshot {
     /// The new snapshot's id.
     pub snapshot: SnapshotId,
@@ -364,6 +372,7 @@ pub struct CreateSnapshot {
 /// rotating out the oldest unlocked one at the per-disk limit (LOCK-11).
 /// Issued by the platform.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateAutomaticSnapshot {
     /// The new snapshot's id.
     pub snapshot: SnapshotId,
@@ -376,6 +385,7 @@ pub struct CreateAutomaticSnapshot {
 /// Records a snapshot made by Cloud Backup for an account. Issued by the
 /// platform. Such snapshots can never be locked (LOCK-3).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateBackupSnapshot {
     /// The new snapshot's id.
     pub snapshot: SnapshotId,
@@ -389,7 +399,7 @@ pub struct CreateBackupSnapshot {
 
 /// How the creation or copy of a snapshot ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum SnapshotOutcome {
     /// The snapshot is available, holding `size_gib` of data.
     Available {
@@ -402,6 +412,7 @@ pub enum SnapshotOutcome {
 
 /// Completes a snapshot in progress. Issued by the platform.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct FinishSnapshot {
     /// The snapshot.
     pub snapshot: SnapshotId,
@@ -414,6 +425,7 @@ pub struct FinishSnapshot {
 /// creation or copy (SNAP-4); deleting an archived one within the minimum
 /// storage period carries an early-deletion charge (ARCH-4).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct DeleteSnapshot {
     /// The snapshot.
     pub snapshot: SnapshotId,
@@ -421,7 +433,12 @@ pub struct DeleteSnapshot {
 
 /// A retention asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(tag = "type", content = "days", rename_all = "snake_case")]
+#[serde(
+    tag = "type",
+    content = "days",
+    rename_all = "snake_case",
+    deny_unknown_fields
+)]
 pub enum RetentionRequest {
     /// Keep the snapshot until it is deleted.
     Permanent,
@@ -446,6 +463,7 @@ pub enum RetentionRequest {
 /// ([`Violation::ArchiveRetentionPermanent`](crate::Violation::ArchiveRetentionPermanent));
 /// never shorter still applies (SNAP-3).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SetSnapshotRetention {
     /// The snapshot.
     pub snapshot: SnapshotId,
@@ -463,6 +481,7 @@ pub struct SetSnapshotRetention {
 /// command is allowed from the lock expiry minus `retention_days`
 /// ([`Violation::retry_at`](crate::Violation::retry_at)).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ArchiveSnapshot {
     /// The snapshot.
     pub snapshot: SnapshotId,
@@ -484,6 +503,7 @@ pub struct ArchiveSnapshot {
 /// fresh lock, unless that lock would outlive the retention
 /// ([`Violation::retry_at`](crate::Violation::retry_at) is then `None`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct LockSnapshot {
     /// The snapshot.
     pub snapshot: SnapshotId,
@@ -503,6 +523,7 @@ pub struct LockSnapshot {
 /// locked (never locked, or unlocked already). Unlocking an expired lock is
 /// accepted and records nothing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UnlockSnapshot {
     /// The snapshot.
     pub snapshot: SnapshotId,
@@ -511,6 +532,7 @@ pub struct UnlockSnapshot {
 /// Imports a custom image into the actor's account (`ecs:ImportImage`).
 /// Snapshots of disks built from it cannot be shared (SHARE-5).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ImportImage {
     /// The new image's id.
     pub image: ImageId,
@@ -526,6 +548,7 @@ pub struct ImportImage {
 /// IMAGE-1 rather than PERM-4), the permission. After them: the snapshot is
 /// available (IMAGE-1). A lock does not stop it (LOCK-16).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateImage {
     /// The new image's id.
     pub image: ImageId,
@@ -536,6 +559,7 @@ pub struct CreateImage {
 /// Deletes a custom image (`ecs:DeleteImage`), optionally with the snapshot
 /// it was built from; a locked snapshot stays (IMAGE-2, LOCK-10).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct DeleteImage {
     /// The image.
     pub image: ImageId,

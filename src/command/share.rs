@@ -13,6 +13,7 @@ use crate::{AccountId, DirectoryId, FolderId, Principal, PrincipalScope, ShareId
 ///
 /// After the common checks: the account is in no directory yet (SHARE-8).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateResourceDirectory {
     /// The new directory's id.
     pub directory: DirectoryId,
@@ -21,6 +22,7 @@ pub struct CreateResourceDirectory {
 /// Creates a folder in the directory the actor's account manages. Issued
 /// by the management account's root.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateFolder {
     /// The new folder's id.
     pub folder: FolderId,
@@ -33,6 +35,7 @@ pub struct CreateFolder {
 /// After the common checks: the account is in no directory (SHARE-8) and
 /// on the management account's site (SHARE-3).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AddDirectoryMember {
     /// The joining account.
     pub account: AccountId,
@@ -47,6 +50,7 @@ pub struct AddDirectoryMember {
 /// After the common checks: the account is a member (SHARE-8), and not the
 /// management account (SHARE-8).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RemoveDirectoryMember {
     /// The leaving account.
     pub account: AccountId,
@@ -57,6 +61,7 @@ pub struct RemoveDirectoryMember {
 /// previous list; an empty list is no role (SHARE-6). Issued by the
 /// account's root.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SetEncryptedShareRole {
     /// The sharees trusted; each must exist (GEN-4).
     pub trusted: BTreeSet<AccountId>,
@@ -70,6 +75,7 @@ pub struct SetEncryptedShareRole {
 /// [`Limits::max_shares_per_account`](crate::Limits::max_shares_per_account)
 /// (GEN-7).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateResourceShare {
     /// The new share's id.
     pub share: ShareId,
@@ -99,6 +105,7 @@ pub struct CreateResourceShare {
 /// more principals than the limit (SHARE-1); the account does not end up
 /// with more snapshots shared than the limit (SHARE-2).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AssociateResourceShare {
     /// The share.
     pub share: ShareId,
@@ -117,6 +124,7 @@ pub struct AssociateResourceShare {
 /// snapshot leaving its last share is no longer shared (SHARE-12); if its
 /// retention has ended, it is released then (SHARE-14).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct DisassociateResourceShare {
     /// The share.
     pub share: ShareId,
@@ -131,6 +139,7 @@ pub struct DisassociateResourceShare {
 /// Deletes a share of the actor's account, unsharing all it holds
 /// (`resourcesharing:DeleteResourceShare`, SHARE-13, SHARE-14).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct DeleteResourceShare {
     /// The share.
     pub share: ShareId,
@@ -142,6 +151,7 @@ pub struct DeleteResourceShare {
 ///
 /// After the common checks: the share reaches the account now (SHARE-7).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AcceptResourceShare {
     /// The share.
     pub share: ShareId,

@@ -12,6 +12,7 @@ use crate::{
 /// vault's retention in days is within the retention range (SNAP-5,
 /// **Decision**).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateVault {
     /// The new vault's id.
     pub vault: VaultId,
@@ -27,6 +28,7 @@ pub struct CreateVault {
 /// After the common checks: an immutable policy needs a vault that
 /// supports immutability (VAULT-2).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateBackupPolicy {
     /// The new policy's id.
     pub policy: BackupPolicyId,
@@ -48,6 +50,7 @@ pub struct CreateBackupPolicy {
 /// the points it made; an ECS instance policy locks none of its existing
 /// points (VAULT-4). Every later point of the vault or policy is locked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct EnableImmutability {
     /// The vault or policy.
     pub target: ImmutableTarget,
@@ -56,6 +59,7 @@ pub struct EnableImmutability {
 /// Asks to disable immutability on a vault or policy of the actor's
 /// account: always refused (VAULT-3), after the common checks.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct DisableImmutability {
     /// The vault or policy.
     pub target: ImmutableTarget,
@@ -69,6 +73,7 @@ pub struct DisableImmutability {
 /// Its retention is `retention_days` from now; without it, an archive
 /// vault's retention, or permanent for other vaults.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateBackupPoint {
     /// The new backup point's id.
     pub point: BackupPointId,
@@ -87,6 +92,7 @@ pub struct CreateBackupPoint {
 /// Deletes a backup point (`hbr:DeleteBackupPoint`); refused while it is
 /// locked, whoever asks (VAULT-5).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct DeleteBackupPoint {
     /// The backup point.
     pub point: BackupPointId,
@@ -95,6 +101,7 @@ pub struct DeleteBackupPoint {
 /// Restores from a backup point (`hbr:CreateRestoreJob`); immutability never stops
 /// it (VAULT-8).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RestoreBackupPoint {
     /// The backup point.
     pub point: BackupPointId,
@@ -106,6 +113,7 @@ pub struct RestoreBackupPoint {
 /// retention has not ended (VAULT-6); another vault holds no locked backup
 /// point (VAULT-5).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct DeleteVault {
     /// The vault.
     pub vault: VaultId,
@@ -118,6 +126,7 @@ pub struct DeleteVault {
 /// After the common checks: the region is another one, and the source is
 /// not itself a replica (VAULT-7, **Decision**: replication is one level).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ReplicateVault {
     /// The vault replicated.
     pub vault: VaultId,
@@ -134,6 +143,7 @@ pub struct ReplicateVault {
 /// After the common checks: the vault is a replica of the point's vault
 /// (VAULT-7).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ReplicateBackupPoint {
     /// The backup point replicated.
     pub point: BackupPointId,

@@ -29,7 +29,7 @@ pub use query::{ShareStatus, SharedWith, SnapshotAccess, VisibleSnapshot};
 
 /// Whom a share may name (SHARE-4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum PrincipalScope {
     /// Any account (of the owner's site, SHARE-3).
     AllAccounts,
@@ -43,7 +43,12 @@ pub enum PrincipalScope {
 /// directory or a folder of one. A directory or folder counts as one
 /// principal, and reaches its member accounts at each instant (SHARE-8).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(tag = "type", content = "id", rename_all = "snake_case")]
+#[serde(
+    tag = "type",
+    content = "id",
+    rename_all = "snake_case",
+    deny_unknown_fields
+)]
 pub enum Principal {
     /// One account.
     Account(AccountId),
@@ -180,7 +185,7 @@ impl ResourceShare {
 /// Non-exhaustive: later versions may add operations, so a `match` outside
 /// the crate needs a wildcard arm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum ShareeOperation {
     /// Delete it.
@@ -208,7 +213,7 @@ impl fmt::Display for ShareeOperation {
 ///
 /// Non-exhaustive: later versions may add reasons.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum PrincipalProblem {
     /// It is the share's owner, which holds the snapshots already.
@@ -234,7 +239,7 @@ impl fmt::Display for PrincipalProblem {
 ///
 /// Non-exhaustive: later versions may add reasons.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum Unshareable {
     /// Taken of a disk built from an imported custom image.

@@ -16,7 +16,7 @@ use crate::{
 
 /// Whether a sharee accepted the share it sees a snapshot through (SHARE-7).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum ShareStatus {
     /// Accepted: the sharee may use the snapshot.
     Accepted,
@@ -26,7 +26,7 @@ pub enum ShareStatus {
 
 /// How an account sees a snapshot.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum SnapshotAccess {
     /// The account owns it.
@@ -44,6 +44,7 @@ pub enum SnapshotAccess {
 
 /// A snapshot an account sees, as [`State::visible_snapshots`] lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct VisibleSnapshot {
     /// The snapshot.
@@ -56,6 +57,7 @@ pub struct VisibleSnapshot {
 
 /// Whom a snapshot is shared with, as [`State::shared_with`] reports it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct SharedWith {
     /// Every principal of the snapshot, with the shares naming it.

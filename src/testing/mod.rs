@@ -124,7 +124,7 @@ impl HistoryConfig {
 
 /// One step of a history.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "op", rename_all = "snake_case")]
+#[serde(tag = "op", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum Step {
     /// An actor issues a command at an instant.
@@ -191,6 +191,7 @@ impl From<Step> for Request {
 /// A generated history: the limits it runs under and its steps, starting
 /// from the empty state.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct History {
     /// The limits of the state the steps run on.

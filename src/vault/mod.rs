@@ -27,7 +27,7 @@ pub use query::{Deletability, PointLockView, VaultReport};
 /// Non-exhaustive: later versions may add kinds, so a `match` outside the
 /// crate needs a wildcard arm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum VaultKind {
     /// A general-purpose backup vault.
@@ -133,7 +133,7 @@ impl Vault {
 
 /// The kind of a backup policy (VAULT-4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum PolicyKind {
     /// A general backup policy: made immutable, it locks the backup points
@@ -215,7 +215,12 @@ impl BackupPoint {
 /// Non-exhaustive: later versions may add targets, so a `match` outside
 /// the crate needs a wildcard arm.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(tag = "type", content = "id", rename_all = "snake_case")]
+#[serde(
+    tag = "type",
+    content = "id",
+    rename_all = "snake_case",
+    deny_unknown_fields
+)]
 #[non_exhaustive]
 pub enum ImmutableTarget {
     /// A vault.
@@ -238,7 +243,7 @@ impl fmt::Display for ImmutableTarget {
 /// Non-exhaustive: later versions may add problems, so a `match` outside
 /// the crate needs a wildcard arm.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum ReplicationProblem {
     /// A replica goes to another region than its source's.

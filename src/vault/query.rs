@@ -10,6 +10,7 @@ use crate::{BackupPointId, BackupPolicyId, State, VaultId};
 
 /// A backup point of a vault report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct PointLockView {
     /// The backup point.
@@ -22,7 +23,12 @@ pub struct PointLockView {
 
 /// When a vault can be deleted (VAULT-5, VAULT-6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", content = "at", rename_all = "snake_case")]
+#[serde(
+    tag = "type",
+    content = "at",
+    rename_all = "snake_case",
+    deny_unknown_fields
+)]
 #[non_exhaustive]
 pub enum Deletability {
     /// Now.
@@ -36,6 +42,7 @@ pub enum Deletability {
 /// A vault's immutability, its backup points' locks, and when it can be
 /// deleted: the answer [`State::vault_report`] gives.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct VaultReport {
     /// The vault.

@@ -41,7 +41,7 @@ use crate::{
 /// );
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum Violation {
     /// GEN-2: the command's `now` is earlier than an instant already recorded.
@@ -379,7 +379,9 @@ pub enum Violation {
     },
     /// ARCH-2: an archived snapshot's retention is its archive retention,
     /// which has an end; it cannot be made permanent.
-    #[error("ARCH-2: snapshot `{snapshot}` is archived; its archive retention cannot be made permanent")]
+    #[error(
+        "ARCH-2: snapshot `{snapshot}` is archived; its archive retention cannot be made permanent"
+    )]
     ArchiveRetentionPermanent {
         /// The snapshot.
         snapshot: SnapshotId,
@@ -425,7 +427,9 @@ pub enum Violation {
         encryption: Encryption,
     },
     /// DISK-2: a disk rolls back only to a snapshot taken of that very disk.
-    #[error("DISK-2: disk `{disk}` cannot roll back to snapshot `{snapshot}`, which was not taken of it")]
+    #[error(
+        "DISK-2: disk `{disk}` cannot roll back to snapshot `{snapshot}`, which was not taken of it"
+    )]
     RollbackToOtherSnapshot {
         /// The disk.
         disk: DiskId,
@@ -433,7 +437,9 @@ pub enum Violation {
         snapshot: SnapshotId,
     },
     /// IMAGE-1: custom images come from the account's own snapshots.
-    #[error("IMAGE-1: image `{image}` cannot be created from snapshot `{snapshot}` of account `{owner}`")]
+    #[error(
+        "IMAGE-1: image `{image}` cannot be created from snapshot `{snapshot}` of account `{owner}`"
+    )]
     ImageFromForeignSnapshot {
         /// The image asked for.
         image: ImageId,
@@ -470,7 +476,9 @@ pub enum Violation {
         owner: AccountId,
     },
     /// SHARE-1: a snapshot would have more principals than the limit.
-    #[error("SHARE-1: snapshot `{snapshot}` would have {principals} principals; the limit is {limit}")]
+    #[error(
+        "SHARE-1: snapshot `{snapshot}` would have {principals} principals; the limit is {limit}"
+    )]
     TooManyPrincipals {
         /// The snapshot.
         snapshot: SnapshotId,
@@ -480,7 +488,9 @@ pub enum Violation {
         limit: u32,
     },
     /// SHARE-2: the account would have more snapshots shared than the limit.
-    #[error("SHARE-2: account `{account}` would have {shared} snapshots shared; the limit is {limit}")]
+    #[error(
+        "SHARE-2: account `{account}` would have {shared} snapshots shared; the limit is {limit}"
+    )]
     TooManySharedSnapshots {
         /// The owner.
         account: AccountId,
@@ -579,7 +589,9 @@ pub enum Violation {
         directory: Option<DirectoryId>,
     },
     /// SHARE-8: the management account does not leave its directory.
-    #[error("SHARE-8: account `{account}` manages resource directory `{directory}` and cannot leave it")]
+    #[error(
+        "SHARE-8: account `{account}` manages resource directory `{directory}` and cannot leave it"
+    )]
     ManagementAccountLeaving {
         /// The account.
         account: AccountId,
