@@ -199,5 +199,9 @@ fn gen_3_every_refusal_message_starts_with_its_rule_id() {
     }
     // The histories reach many rules, so the prefix is checked on many
     // kinds of refusal, not only the common ones.
-    assert!(rules.len() >= 20, "only {} rules reached: {rules:?}", rules.len());
+    assert!(
+        rules.len() >= 20,
+        "only {} rules reached: {rules:?}",
+        rules.len()
+    );
 }
