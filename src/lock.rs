@@ -265,9 +265,10 @@ pub(crate) fn lock_snapshot(ctx: &Ctx<'_>, c: &LockSnapshot, v: &mut Verdict) ->
 }
 
 /// LOCK-6. Checks: a customer; its own snapshot (LOCK-3 for a sharee,
-/// PERM-4 for anyone else); `ecs:UnlockSnapshot`
-/// (PERM-2); the lock is in cooling-off. An expired lock no longer
-/// protects anything: unlocking it is accepted and records nothing.
+/// PERM-4 for anyone else); `ecs:UnlockSnapshot` (PERM-2); the lock is in
+/// cooling-off. A snapshot with no lock in cooling-off or compliance
+/// (never locked, unlocked already, or expired) is refused, as the ECS API
+/// answers `InvalidSnapshotLock.NotFound`.
 pub(crate) fn unlock_snapshot(
     ctx: &Ctx<'_>,
     c: &UnlockSnapshot,
@@ -292,7 +293,7 @@ pub(crate) fn unlock_snapshot(
             expiry: lock.expiry,
         }
         .into()),
-        Some((_, LockState::Expired)) => Ok(Vec::new()),
+        Some((_, LockState::Expired)) => Err(Violation::NotLocked { snapshot: id }.into()),
     }
 }
 

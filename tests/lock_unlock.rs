@@ -60,7 +60,10 @@ fn lock_6_unlock_one_second_before_cool_off_end_accepted() {
 }
 
 #[test]
-fn lock_6_unlock_refused_in_compliance() {
+fn lock_6_unlock_refused_in_compliance_and_waiting_does_not_lift_it_rule_changed() {
+    // Rule changed (LOCK-6 follows the ECS API): at the expiry the lock is
+    // gone and unlocking is refused as not locked, so waiting lifts
+    // nothing and no retry instant is given.
     let mut w = World::with_snapshot();
     w.lock("s-1", 30, 24);
     let expiry = t0() + days(30);
@@ -72,8 +75,11 @@ fn lock_6_unlock_refused_in_compliance() {
         w.at(t);
         let v = w.refused(&root(OWNER), unlock("s-1"), RuleId::Lock6);
         assert!(matches!(v, Violation::UnlockInCompliance { .. }), "{v:?}");
-        assert_eq!(v.retry_at(), Some(expiry), "at {t}");
+        assert_eq!(v.retry_at(), None, "at {t}");
     }
+    w.at(expiry);
+    let v = w.refused(&root(OWNER), unlock("s-1"), RuleId::Lock6);
+    assert!(matches!(v, Violation::NotLocked { .. }), "{v:?}");
 }
 
 #[test]
@@ -229,14 +235,29 @@ fn lock_9_fresh_lock_allowed_after_expiry() {
 }
 
 #[test]
-fn lock_9_unlock_after_expiry_is_accepted_noop() {
+fn lock_6_unlock_after_expiry_is_refused_rule_changed() {
+    // Rule changed (LOCK-6 follows the ECS API, `InvalidSnapshotLock.NotFound`):
+    // an expired lock is no lock to remove. One second before the expiry
+    // the lock is in compliance; at it and after it, not locked.
     let mut w = World::with_snapshot();
     w.lock("s-1", 2, 0);
-    w.at(t0() + days(3));
+    let expiry = t0() + days(2);
+    w.at(expiry - secs(1));
+    let v = w.refused(&root(OWNER), unlock("s-1"), RuleId::Lock6);
+    assert!(matches!(v, Violation::UnlockInCompliance { .. }), "{v:?}");
+    for t in [expiry, expiry + secs(1), t0() + days(3)] {
+        w.at(t);
+        let v = w.refused(&root(OWNER), unlock("s-1"), RuleId::Lock6);
+        assert_eq!(
+            v,
+            Violation::NotLocked {
+                snapshot: "s-1".into()
+            },
+            "at {t}"
+        );
+    }
     w.state = w.state.advance(w.now).unwrap().state;
-    let before = w.state.clone();
-    assert!(w.ok(&root(OWNER), unlock("s-1")).is_empty());
-    assert_eq!(w.state, before);
+    w.refused(&root(OWNER), unlock("s-1"), RuleId::Lock6);
 }
 
 // ---------------------------------------------------------------- LOCK-15

@@ -517,13 +517,21 @@ fn share_7_a_snapshot_added_later_to_an_accepted_share_needs_no_new_acceptance()
 }
 
 #[test]
-fn share_7_accepting_twice_records_nothing() {
+fn share_7_accepting_twice_is_refused_rule_changed() {
+    // Rule changed (SHARE-7 follows the Resource Sharing API,
+    // `InvitationStatus.AlreadyAccepted`): a second acceptance is refused,
+    // and the refusal changes nothing (`refused` checks the state).
     let mut w = World::with_snapshot();
     w.share_with(OTHER);
-    let before = w.state.clone();
-    let events = w.ok(&root(OTHER), accept("rs-1"));
-    assert!(events.is_empty());
-    assert_eq!(w.state, before);
+    let v = w.refused(&root(OTHER), accept("rs-1"), RuleId::Share7);
+    assert_eq!(
+        v,
+        Violation::AlreadyAccepted {
+            share: "rs-1".into(),
+            account: OTHER.into(),
+        }
+    );
+    assert_eq!(v.retry_at(), None);
 }
 
 #[test]

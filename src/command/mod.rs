@@ -519,9 +519,10 @@ pub struct LockSnapshot {
 
 /// Removes a lock during its cooling-off (`ecs:UnlockSnapshot`, LOCK-6).
 ///
-/// Refused in compliance until the lock expires, and for a snapshot not
-/// locked (never locked, or unlocked already). Unlocking an expired lock is
-/// accepted and records nothing.
+/// Refused in compliance until the lock expires, and for a snapshot with
+/// no lock in cooling-off or compliance: never locked, unlocked already,
+/// or whose lock expired (follows the ECS API, which answers
+/// `InvalidSnapshotLock.NotFound`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UnlockSnapshot {

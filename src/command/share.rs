@@ -146,10 +146,11 @@ pub struct DeleteResourceShare {
 }
 
 /// Accepts a share that reaches the actor's account
-/// (`resourcesharing:AcceptResourceShareInvitation`, SHARE-7). Accepting
-/// again records nothing.
+/// (`resourcesharing:AcceptResourceShareInvitation`, SHARE-7).
 ///
-/// After the common checks: the share reaches the account now (SHARE-7).
+/// After the common checks: the share reaches the account now (SHARE-7);
+/// the account has not accepted it already (SHARE-7, follows the Resource
+/// Sharing API, which answers `InvitationStatus.AlreadyAccepted`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AcceptResourceShare {

@@ -443,7 +443,9 @@ pub(crate) fn delete_share(
 
 /// SHARE-7. Checks: a customer; the share exists (GEN-4);
 /// `resourcesharing:AcceptResourceShareInvitation` on it; it reaches the
-/// account now (SHARE-7). Accepting again records nothing.
+/// account now (SHARE-7); the account has not accepted it already
+/// (SHARE-7, follows the Resource Sharing API:
+/// `InvitationStatus.AlreadyAccepted`).
 pub(crate) fn accept_share(
     ctx: &Ctx<'_>,
     c: &AcceptResourceShare,
@@ -460,9 +462,12 @@ pub(crate) fn accept_share(
             account: account.clone(),
         }
     })?;
-    if share.accepted.contains(account) {
-        return Ok(Vec::new());
-    }
+    v.ensure(!share.accepted.contains(account), || {
+        Violation::AlreadyAccepted {
+            share: share.id.clone(),
+            account: account.clone(),
+        }
+    })?;
     Ok(vec![Event::ResourceShareAccepted {
         at: ctx.now,
         share: share.id.clone(),

@@ -64,7 +64,9 @@ impl Violation {
             Self::PrincipalNotAllowed { .. } => RuleId::Share4,
             Self::NotShareable { .. } | Self::SharedSnapshotNotArchivable { .. } => RuleId::Share5,
             Self::EncryptedShareNotTrusted { .. } => RuleId::Share6,
-            Self::ShareNotAccepted { .. } | Self::NoInvitation { .. } => RuleId::Share7,
+            Self::ShareNotAccepted { .. }
+            | Self::NoInvitation { .. }
+            | Self::AlreadyAccepted { .. } => RuleId::Share7,
             Self::AlreadyInDirectory { .. }
             | Self::NotInDirectory { .. }
             | Self::ManagementAccountLeaving { .. } => RuleId::Share8,
@@ -95,9 +97,7 @@ impl Violation {
     #[must_use]
     pub fn retry_at(&self) -> Option<DateTime<Utc>> {
         match self {
-            Self::UnlockInCompliance { expiry, .. } | Self::SnapshotLocked { expiry, .. } => {
-                Some(*expiry)
-            }
+            Self::SnapshotLocked { expiry, .. } => Some(*expiry),
             Self::LockShortened { allowed_from, .. }
             | Self::CoolOffInCompliance { allowed_from, .. }
             | Self::ArchiveEndsBeforeLock { allowed_from, .. } => *allowed_from,

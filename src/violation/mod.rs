@@ -230,7 +230,8 @@ pub enum Violation {
         /// When the snapshot's retention ends.
         retention_end: DateTime<Utc>,
     },
-    /// LOCK-6: in compliance nobody can unlock; the lock ends by itself.
+    /// LOCK-6: in compliance nobody can unlock; the lock ends by itself,
+    /// and then there is no lock to remove, so waiting lifts nothing.
     #[error("LOCK-6: snapshot `{snapshot}` is locked in compliance until {} and cannot be unlocked", rfc3339(.expiry))]
     UnlockInCompliance {
         /// The snapshot.
@@ -568,6 +569,15 @@ pub enum Violation {
     #[error("SHARE-7: resource share `{share}` does not reach account `{account}`")]
     NoInvitation {
         /// The share.
+        share: ShareId,
+        /// The account.
+        account: AccountId,
+    },
+    /// SHARE-7: the account accepted the resource share already (follows
+    /// the Resource Sharing API: `InvitationStatus.AlreadyAccepted`).
+    #[error("SHARE-7: account `{account}` has already accepted resource share `{share}`")]
+    AlreadyAccepted {
+        /// The resource share.
         share: ShareId,
         /// The account.
         account: AccountId,

@@ -249,9 +249,9 @@ impl Naive {
                     }
                     // LOCK-6: in compliance nobody can unlock.
                     Phase::Compliance => Err("LOCK-6"),
-                    // LOCK-9 says it is unlocked already; the crate
-                    // accepts the unlock as a no-op (its Decision).
-                    Phase::Expired => Ok(()),
+                    // LOCK-6 (follows the ECS API): an expired lock is
+                    // no lock to remove; refused.
+                    Phase::Expired => Err("LOCK-6"),
                 }
             }
             _ => Err("UNMODELLED"),
