@@ -465,7 +465,7 @@ fn main() -> Result<(), Error> {
             "the sharee tries to archive it for 100 days",
             ArchiveSnapshot {
                 snapshot: snapshot(),
-                retention_days: 100,
+                retention_days: Some(100),
             }
             .into(),
             RuleId::Share10,

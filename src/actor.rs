@@ -281,7 +281,7 @@ pub enum Effect {
 /// [`Limits::max_policy_chars`](crate::Limits::max_policy_chars) (GEN-7).
 /// The document is counted as RAM shows it, in compact JSON:
 /// `{"Version":"1","Statement":[{"Effect":"Allow","Action":["ecs:*"],"Resource":["*"]}]}`
-/// is 80 characters.
+/// is 84 characters.
 ///
 /// ```
 /// use snapguard::Statement;

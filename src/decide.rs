@@ -204,7 +204,9 @@ impl Ctx<'_> {
     /// GEN-7, GEN-5, GEN-4: an id for a new object is within the length
     /// bound, well formed and unused.
     pub(crate) fn fresh(&self, kind: ObjectKind, id: &str, taken: bool) -> Result<(), Violation> {
-        self.state.limits.within(Bound::IdChars, id.len())?;
+        self.state
+            .limits
+            .within(Bound::IdChars, id.chars().count())?;
         if !has_id_characters(id) {
             Err(Violation::InvalidId {
                 kind,

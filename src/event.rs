@@ -169,8 +169,8 @@ pub enum Event {
         at: DateTime<Utc>,
         /// The snapshot.
         snapshot: SnapshotId,
-        /// When its archive retention ends.
-        retention_end: DateTime<Utc>,
+        /// Its archive retention, which replaces its retention (ARCH-2).
+        retention: Retention,
     },
     /// A snapshot was deleted.
     SnapshotDeleted {

@@ -6,7 +6,7 @@
 
 use crate::deadline::{Deadline, DeadlineKind};
 use crate::{
-    Account, CopyLineage, Event, Image, Region, Retention, SnapshotOutcome, SnapshotStatus, State,
+    Account, CopyLineage, Event, Image, Region, SnapshotOutcome, SnapshotStatus, State,
     StorageTier, User,
 };
 
@@ -155,12 +155,12 @@ impl State {
             }
             Event::SnapshotArchived {
                 snapshot,
-                retention_end,
+                retention,
                 at,
             } => {
                 self.replace_snapshot(snapshot, |s| {
                     s.tier = StorageTier::Archive { archived_at: *at };
-                    s.retention = Retention::Until(*retention_end);
+                    s.retention = *retention;
                 });
             }
             Event::SnapshotDeleted { snapshot, .. } | Event::SnapshotReleased { snapshot, .. } => {

@@ -202,6 +202,7 @@ mod violation;
 
 pub use account::{Account, Site, User};
 pub use actor::{Action, Actor, Effect, Statement, UnsupportedStatementElement};
+pub use archive::Unarchivable;
 pub use command::{
     AcceptResourceShare, ActivateKms, AddDirectoryMember, ArchiveSnapshot, AssociateResourceShare,
     Command, CopySnapshot, CreateAccount, CreateAutomaticSnapshot, CreateBackupPoint,

@@ -494,16 +494,10 @@ pub(crate) fn deletion(ctx: &Ctx<'_>, snapshot: &Snapshot, cause: DeletionCause)
 
 /// SNAP-3, SNAP-5, ARCH-2. Checks: a customer; its own snapshot (a sharee
 /// is refused by SHARE-10: it cannot extend what it sees); the permission;
-/// a retention not ended yet (a shared snapshot held past it is released
-/// when unshared, SHARE-14); the retention in range (counted from the snapshot's
-/// creation, SNAP-5); never shorter than now (SNAP-3). The same retention
-/// again records nothing.
-///
-/// **Decision**: an archived snapshot's retention is its archive retention
-/// (ARCH-2). For one, days count from the instant of archiving and must be
-/// within the archive range ([`Violation::ArchiveRetentionOutOfRange`]), and
-/// `Permanent` is refused ([`Violation::ArchiveRetentionPermanent`]); never
-/// shorter still applies (SNAP-3).
+/// not archived (ARCH-5); a retention not ended yet (a shared snapshot held
+/// past it is released when unshared, SHARE-14); the retention in range
+/// (counted from the snapshot's creation, SNAP-5); never shorter than now
+/// (SNAP-3). The same retention again records nothing.
 pub(crate) fn set_retention(
     ctx: &Ctx<'_>,
     c: &SetSnapshotRetention,
@@ -514,6 +508,11 @@ pub(crate) fn set_retention(
     v.check(ctx.authorize(Action::ModifySnapshotAttribute, || {
         snapshot_resource(snapshot)
     }))?;
+    v.ensure(!snapshot.is_archived(), || {
+        Violation::ArchivedRetentionFixed {
+            snapshot: snapshot.id.clone(),
+        }
+    })?;
     if let Some(ended_at) = snapshot.retention.end().filter(|end| *end <= ctx.now) {
         // Only a shared snapshot outlives its retention (SHARE-14).
         return Err(Violation::RetentionEnded {
@@ -522,20 +521,9 @@ pub(crate) fn set_retention(
         }
         .into());
     }
-    let requested = match (c.retention, snapshot.tier) {
-        (RetentionRequest::Permanent, StorageTier::Standard) => Retention::Permanent,
-        (RetentionRequest::Permanent, StorageTier::Archive { .. }) => {
-            return Err(Violation::ArchiveRetentionPermanent {
-                snapshot: snapshot.id.clone(),
-            }
-            .into());
-        }
-        (RetentionRequest::Days(days), StorageTier::Standard) => {
-            ctx.retention(Some(days), snapshot.created_at)?
-        }
-        (RetentionRequest::Days(days), StorageTier::Archive { archived_at }) => {
-            archive_retention(ctx, days, archived_at)?
-        }
+    let requested = match c.retention {
+        RetentionRequest::Permanent => Retention::Permanent,
+        RetentionRequest::Days(days) => ctx.retention(Some(days), snapshot.created_at)?,
     };
     v.ensure(requested.outlasts(&snapshot.retention), || {
         Violation::RetentionShortened {
@@ -552,22 +540,4 @@ pub(crate) fn set_retention(
         snapshot: snapshot.id.clone(),
         retention: requested,
     }])
-}
-
-/// ARCH-2: an archive retention of `days` from `archived_at`, in the
-/// archive range.
-pub(crate) fn archive_retention(
-    ctx: &Ctx<'_>,
-    days: u32,
-    archived_at: DateTime<Utc>,
-) -> Result<Retention, Violation> {
-    let limits = &ctx.state.limits;
-    let (min, max) = (
-        limits.min_archive_retention_days,
-        limits.max_archive_retention_days,
-    );
-    if !(min..=max).contains(&days) {
-        return Err(Violation::ArchiveRetentionOutOfRange { days, min, max });
-    }
-    time::later(archived_at, Span::Days(days)).map(Retention::Until)
 }

@@ -104,7 +104,7 @@ fn perm_1_root_may_do_everything_its_account_may_do() {
         &owner,
         ArchiveSnapshot {
             snapshot: "s-2".into(),
-            retention_days: 100,
+            retention_days: Some(100),
         },
     );
     assert!(w.state.snapshot(&sid("s-2")).unwrap().is_archived());
@@ -143,7 +143,7 @@ fn customer_commands() -> Vec<Command> {
         .into(),
         ArchiveSnapshot {
             snapshot: "s-1".into(),
-            retention_days: 100,
+            retention_days: Some(100),
         }
         .into(),
         copy("s-1", "c-1", None).into(),

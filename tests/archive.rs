@@ -1,5 +1,6 @@
-//! ARCH-1 to ARCH-4: archiving a snapshot, the archive retention, what an
-//! archived snapshot cannot do, and deleting it early.
+//! ARCH-1 to ARCH-5: archiving a snapshot, the archive retention, what an
+//! archived snapshot cannot do, deleting it early, and what is never
+//! archived.
 
 mod common;
 
@@ -8,8 +9,9 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use common::*;
 use snapguard::{
-    CopySnapshot, CreateSnapshot, DeletionCause, Event, FinishSnapshot, ReleaseReason, Retention,
-    RetentionRequest, RuleId, SnapshotOutcome, SnapshotStatus, StorageTier, Violation,
+    Actor, CopySnapshot, CreateBackupSnapshot, CreateDisk, CreateSnapshot, DeletionCause,
+    Encryption, Event, FinishSnapshot, ReleaseReason, Retention, RetentionRequest, RuleId,
+    SnapshotOutcome, SnapshotStatus, StorageTier, Unarchivable, Violation,
 };
 
 /// The instant `s-1` of [`World::with_snapshot`] may first be archived.
@@ -24,7 +26,8 @@ fn archivable() -> World {
     w
 }
 
-/// `s-1` archived at t0 + 14 days for 100 days; returns the archiving instant.
+/// `s-1` archived at t0 + 14 days for 100 days from its creation; returns
+/// the archiving instant.
 fn archived() -> (World, DateTime<Utc>) {
     let mut w = archivable();
     w.ok(&root(OWNER), archive("s-1", 100));
@@ -48,16 +51,17 @@ fn arch_1_archive_one_second_before_fourteen_days_refused_with_retry_at() {
 }
 
 #[test]
-fn arch_1_archive_at_exactly_fourteen_days_accepted() {
+fn arch_1_archive_at_exactly_fourteen_days_accepted_retention_from_creation_rule_changed() {
     let mut w = archivable();
     let events = w.ok(&root(OWNER), archive("s-1", 100));
-    let end = archivable_at() + days(100);
+    // ARCH-2 counts the archive retention from the snapshot's creation.
+    let end = t0() + days(100);
     assert_eq!(
         events,
         vec![Event::SnapshotArchived {
             at: archivable_at(),
             snapshot: "s-1".into(),
-            retention_end: end
+            retention: Retention::Until(end),
         }]
     );
     let s = get(&w, "s-1");
@@ -152,9 +156,11 @@ fn arch_1_failed_snapshot_refused() {
 }
 
 #[test]
-fn arch_1_archiving_twice_refused_one_way() {
+fn arch_1_archiving_twice_refused_one_way_retention_from_creation_rule_changed() {
+    // Archived for 100 days from creation: still there 80 days after
+    // archiving (day 94), released at day 100.
     let (mut w, archived_at) = archived();
-    for later in [secs(0), days(1), days(90)] {
+    for later in [secs(0), days(1), days(80)] {
         w.at(archived_at + later);
         let v = w.refused(&root(OWNER), archive("s-1", 200), RuleId::Arch1);
         assert!(
@@ -164,11 +170,15 @@ fn arch_1_archiving_twice_refused_one_way() {
         assert_eq!(v.retry_at(), None, "waiting never lifts it");
         let s = get(&w, "s-1");
         assert_eq!(s.tier, StorageTier::Archive { archived_at });
-        assert_eq!(s.retention, Retention::Until(archived_at + days(100)));
+        assert_eq!(s.retention, Retention::Until(t0() + days(100)));
     }
 }
 
 // ---------------------------------------------------------------- ARCH-2
+//
+// Rule changed (ARCH-2 follows the ECS API): the archive retention counts
+// from the snapshot's creation, may be omitted (kept permanently), and may
+// not end at or before the instant of archiving.
 
 #[test]
 fn arch_2_archive_retention_out_of_range_refused() {
@@ -179,39 +189,92 @@ fn arch_2_archive_retention_out_of_range_refused() {
             matches!(v, Violation::ArchiveRetentionOutOfRange { days, min: 74, max: 65_536 } if days == bad),
             "{v:?}"
         );
+        assert_eq!(v.retry_at(), None);
     }
 }
 
 #[test]
-fn arch_2_archive_retention_74_accepted() {
+fn arch_2_archive_retention_74_days_from_creation_accepted_rule_changed() {
     let mut w = archivable();
     w.ok(&root(OWNER), archive("s-1", 74));
-    assert_eq!(
-        get(&w, "s-1").retention,
-        Retention::Until(archivable_at() + days(74))
-    );
+    assert_eq!(get(&w, "s-1").retention, Retention::Until(t0() + days(74)));
 }
 
 #[test]
-fn arch_2_archive_retention_65536_accepted() {
+fn arch_2_archive_retention_65536_days_from_creation_accepted_rule_changed() {
     let mut w = archivable();
     w.ok(&root(OWNER), archive("s-1", 65_536));
     assert_eq!(
         get(&w, "s-1").retention,
-        Retention::Until(archivable_at() + days(65_536))
+        Retention::Until(t0() + days(65_536))
     );
 }
 
 #[test]
-fn arch_2_retention_becomes_archived_at_plus_days() {
-    // A snapshot created with 30 days of retention, archived at day 20.
+fn arch_2_archive_retention_ending_at_or_before_archiving_refused() {
+    // 74 days on a snapshot 80 days old ended 6 days ago.
+    let mut w = World::with_snapshot();
+    w.at(t0() + days(80));
+    let v = w.refused(&root(OWNER), archive("s-1", 74), RuleId::Arch2);
+    assert_eq!(
+        v,
+        Violation::ArchiveRetentionEnded {
+            snapshot: "s-1".into(),
+            days: 74,
+            end: t0() + days(74),
+        }
+    );
+    assert_eq!(v.retry_at(), None);
+    // Ending exactly now is refused too; one second later is accepted.
+    w.at(t0() + days(74));
+    w.refused(&root(OWNER), archive("s-1", 74), RuleId::Arch2);
+    let mut w2 = World::with_snapshot();
+    w2.at(t0() + days(74) - secs(1));
+    w2.ok(&root(OWNER), archive("s-1", 74));
+    assert_eq!(get(&w2, "s-1").retention, Retention::Until(t0() + days(74)));
+    // Still 80 days old: a longer retention from creation is accepted.
+    w.at(t0() + days(80));
+    w.ok(&root(OWNER), archive("s-1", 81));
+}
+
+#[test]
+fn arch_2_archive_without_retention_keeps_the_snapshot_permanently() {
+    // A snapshot created with 30 days of retention, archived at day 20
+    // with no retention given: kept until deleted.
     let mut w = World::new();
     w.disk(OWNER, "d-1");
     w.snapshot(OWNER, "d-1", "s-1", Some(30));
-    let archived_at = t0() + days(20);
-    w.at(archived_at);
+    w.at(t0() + days(20));
+    let events = w.ok(&root(OWNER), archive_permanently("s-1"));
+    assert_eq!(
+        events,
+        vec![Event::SnapshotArchived {
+            at: t0() + days(20),
+            snapshot: "s-1".into(),
+            retention: Retention::Permanent,
+        }]
+    );
+    assert_eq!(get(&w, "s-1").retention, Retention::Permanent);
+    assert_eq!(w.state.next_deadline(), None);
+    assert!(
+        w.state
+            .advance(t0() + days(100_000))
+            .unwrap()
+            .events
+            .is_empty()
+    );
+}
+
+#[test]
+fn arch_2_retention_becomes_created_at_plus_days_rule_changed() {
+    // A snapshot created with 30 days of retention, archived at day 20 for
+    // 80 days from its creation.
+    let mut w = World::new();
+    w.disk(OWNER, "d-1");
+    w.snapshot(OWNER, "d-1", "s-1", Some(30));
+    w.at(t0() + days(20));
     w.ok(&root(OWNER), archive("s-1", 80));
-    let end = archived_at + days(80);
+    let end = t0() + days(80);
     assert_eq!(get(&w, "s-1").retention, Retention::Until(end));
     assert_eq!(w.state.next_deadline(), Some(end));
     // Kept past its old retention end, released at the archive retention end.
@@ -230,31 +293,32 @@ fn arch_2_retention_becomes_archived_at_plus_days() {
 }
 
 #[test]
-fn arch_2_lock_14_archive_ending_before_lock_expiry_refused() {
-    // Locked at t0 for 200 days: expires at t0 + 200 days. Archived at t0 +
-    // 14 days, so 186 days of archive retention reach the expiry exactly.
+fn arch_2_lock_14_archive_ending_before_lock_expiry_refused_rule_changed() {
+    // Locked at t0 for 200 days: 200 days from creation reach the expiry.
     let expiry = t0() + days(200);
     let mut w = World::with_snapshot();
     w.lock("s-1", 200, 0);
     w.at(archivable_at());
-    let v = w.refused(&root(OWNER), archive("s-1", 185), RuleId::Lock14);
+    let v = w.refused(&root(OWNER), archive("s-1", 199), RuleId::Lock14);
     assert!(
         matches!(v, Violation::ArchiveEndsBeforeLock { archive_end, lock_expiry, .. }
         if archive_end == expiry - days(1) && lock_expiry == expiry),
         "{v:?}"
     );
-    w.ok(&root(OWNER), archive("s-1", 186));
+    // Waiting does not lift it: the retention counts from creation.
+    assert_eq!(v.retry_at(), None);
+    w.ok(&root(OWNER), archive("s-1", 200));
     assert_eq!(get(&w, "s-1").retention, Retention::Until(expiry));
 }
 
 #[test]
-fn arch_2_lock_14_archive_ending_after_lock_expiry_accepted() {
+fn arch_2_lock_14_archive_ending_after_lock_expiry_accepted_rule_changed() {
     let mut w = World::with_snapshot();
     w.lock("s-1", 200, 24);
     w.at(archivable_at());
-    w.ok(&root(OWNER), archive("s-1", 187));
+    w.ok(&root(OWNER), archive("s-1", 201));
     let s = get(&w, "s-1");
-    assert_eq!(s.retention, Retention::Until(archivable_at() + days(187)));
+    assert_eq!(s.retention, Retention::Until(t0() + days(201)));
     assert_eq!(
         s.lock.unwrap().expiry,
         t0() + days(200),
@@ -263,115 +327,124 @@ fn arch_2_lock_14_archive_ending_after_lock_expiry_accepted() {
 }
 
 #[test]
-fn lock_14_archive_ending_before_lock_refused_until_allowed_from() {
-    // Locked at t0 for 200 days; 100 days of archive retention reach the
-    // expiry from t0 + 100 days on, since they count from the archiving.
-    let expiry = t0() + days(200);
-    let allowed_from = expiry - days(100);
+fn arch_2_lock_14_an_expired_lock_does_not_bind_the_archive() {
     let mut w = World::with_snapshot();
-    w.lock("s-1", 200, 0);
-    w.at(archivable_at());
-    let v = w.refused(&root(OWNER), archive("s-1", 100), RuleId::Lock14);
-    assert!(
-        matches!(v, Violation::ArchiveEndsBeforeLock { allowed_from: Some(at), .. } if at == allowed_from),
-        "{v:?}"
-    );
-    assert_eq!(v.retry_at(), Some(allowed_from));
-    w.at(allowed_from - secs(1));
-    let v = w.refused(&root(OWNER), archive("s-1", 100), RuleId::Lock14);
-    assert_eq!(v.retry_at(), Some(allowed_from));
-    w.at(allowed_from);
-    w.ok(&root(OWNER), archive("s-1", 100));
-    assert_eq!(get(&w, "s-1").retention, Retention::Until(expiry));
+    w.lock("s-1", 30, 0);
+    w.at(t0() + days(30));
+    w.ok(&root(OWNER), archive("s-1", 74));
 }
 
-// ------------------------------------- ARCH-2: retention of an archived snapshot
+// ---------------------------------------------------------------- ARCH-5
 
-#[test]
-fn arch_2_retention_days_of_archived_snapshot_count_from_archiving() {
-    // Archived at t0 + 14 days for 100 days. 110 days counted from creation
-    // (t0 + 110) would shorten it; counted from the archiving they extend it.
-    let (mut w, archived_at) = archived();
-    w.wait(days(1));
-    let events = w.ok(
-        &root(OWNER),
-        set_retention("s-1", RetentionRequest::Days(110)),
-    );
-    let end = archived_at + days(110);
-    assert_eq!(
-        events,
-        vec![Event::RetentionChanged {
-            at: w.now,
-            snapshot: "s-1".into(),
-            retention: Retention::Until(end),
-        }]
-    );
-    assert_eq!(get(&w, "s-1").retention, Retention::Until(end));
-    assert_eq!(w.state.next_deadline(), Some(end));
-    // The same retention again records nothing.
-    let events = w.ok(
-        &root(OWNER),
-        set_retention("s-1", RetentionRequest::Days(110)),
-    );
-    assert!(events.is_empty(), "{events:?}");
-}
-
-#[test]
-fn arch_2_retention_days_of_archived_snapshot_outside_archive_range_refused() {
-    // 30 days is a valid retention (SNAP-5) but not an archive retention.
-    let (mut w, _) = archived();
-    for bad in [30, 73, 65_537] {
-        let v = w.refused(
-            &root(OWNER),
-            set_retention("s-1", RetentionRequest::Days(bad)),
-            RuleId::Arch2,
-        );
-        assert!(
-            matches!(v, Violation::ArchiveRetentionOutOfRange { days, min: 74, max: 65_536 } if days == bad),
-            "{v:?}"
-        );
-        assert_eq!(v.retry_at(), None);
-    }
-    // The longest archive retention is accepted.
+/// `s-1` of [`World::new`] with disk `d-1` encrypted as given, 14 days old.
+fn encrypted_archivable(encryption: Encryption) -> World {
+    let mut w = World::new();
     w.ok(
         &root(OWNER),
-        set_retention("s-1", RetentionRequest::Days(65_536)),
+        CreateDisk {
+            encryption,
+            ..blank_disk("d-1", REGION)
+        },
     );
+    w.snapshot(OWNER, "d-1", "s-1", None);
+    w.at(archivable_at());
+    w
 }
 
 #[test]
-fn arch_2_archived_snapshot_made_permanent_refused() {
-    let (mut w, archived_at) = archived();
-    let v = w.refused(
-        &root(OWNER),
-        set_retention("s-1", RetentionRequest::Permanent),
-        RuleId::Arch2,
+fn arch_5_encrypted_snapshots_are_never_archived() {
+    let mut w = encrypted_archivable(Encryption::ServiceKey);
+    let v = w.refused(&root(OWNER), archive("s-1", 100), RuleId::Arch5);
+    assert_eq!(
+        v,
+        Violation::NotArchivable {
+            snapshot: "s-1".into(),
+            reason: Unarchivable::Encrypted {
+                encryption: Encryption::ServiceKey
+            },
+        }
     );
+    w.refused(&root(OWNER), archive_permanently("s-1"), RuleId::Arch5);
+    let mut w = World::new();
+    w.key(OWNER, "k-1", REGION);
+    w.ok(
+        &root(OWNER),
+        CreateDisk {
+            encryption: Encryption::CustomerKey("k-1".into()),
+            ..blank_disk("d-1", REGION)
+        },
+    );
+    w.snapshot(OWNER, "d-1", "s-1", None);
+    w.at(archivable_at());
+    let v = w.refused(&root(OWNER), archive("s-1", 100), RuleId::Arch5);
     assert!(
-        matches!(&v, Violation::ArchiveRetentionPermanent { snapshot } if *snapshot == "s-1".into()),
+        matches!(
+            &v,
+            Violation::NotArchivable {
+                reason: Unarchivable::Encrypted { .. },
+                ..
+            }
+        ),
         "{v:?}"
     );
     assert_eq!(v.retry_at(), None);
+}
+
+#[test]
+fn arch_5_cloud_backup_snapshots_are_never_archived() {
+    let mut w = World::new();
+    w.ok(
+        &Actor::Platform,
+        CreateBackupSnapshot {
+            snapshot: "s-b".into(),
+            account: OWNER.into(),
+            region: REGION.into(),
+            retention_days: None,
+        },
+    );
+    w.finish("s-b");
+    w.at(archivable_at());
+    let v = w.refused(&root(OWNER), archive("s-b", 100), RuleId::Arch5);
     assert_eq!(
-        get(&w, "s-1").retention,
-        Retention::Until(archived_at + days(100))
+        v,
+        Violation::NotArchivable {
+            snapshot: "s-b".into(),
+            reason: Unarchivable::CloudBackup,
+        }
     );
 }
 
 #[test]
-fn arch_2_snap_3_archived_retention_shortened_refused() {
-    // Within the archive range, but shorter than the 100 days given.
-    let (mut w, archived_at) = archived();
-    let v = w.refused(
+fn arch_5_snap_3_an_archived_snapshots_retention_can_no_longer_change_rule_changed() {
+    // Archived for 100 days from creation; extending, making permanent,
+    // shortening and repeating the same retention are all refused.
+    let (mut w, _) = archived();
+    w.wait(days(1));
+    for retention in [
+        RetentionRequest::Days(110),
+        RetentionRequest::Days(65_536),
+        RetentionRequest::Permanent,
+        RetentionRequest::Days(99),
+        RetentionRequest::Days(100),
+    ] {
+        let v = w.refused(&root(OWNER), set_retention("s-1", retention), RuleId::Arch5);
+        assert_eq!(
+            v,
+            Violation::ArchivedRetentionFixed {
+                snapshot: "s-1".into()
+            },
+            "{retention:?}"
+        );
+        assert_eq!(v.retry_at(), None);
+    }
+    assert_eq!(get(&w, "s-1").retention, Retention::Until(t0() + days(100)));
+    // A permanent archive stays permanent: nothing to change either.
+    let mut w = archivable();
+    w.ok(&root(OWNER), archive_permanently("s-1"));
+    w.refused(
         &root(OWNER),
-        set_retention("s-1", RetentionRequest::Days(99)),
-        RuleId::Snap3,
-    );
-    assert!(
-        matches!(v, Violation::RetentionShortened { current, requested, .. }
-        if current == Retention::Until(archived_at + days(100))
-            && requested == Retention::Until(archived_at + days(99))),
-        "{v:?}"
+        set_retention("s-1", RetentionRequest::Days(65_536)),
+        RuleId::Arch5,
     );
 }
 

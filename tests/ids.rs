@@ -35,7 +35,7 @@ fn gen_4_unknown_snapshot_is_not_found() {
         unlock("s-404").into(),
         ArchiveSnapshot {
             snapshot: "s-404".into(),
-            retention_days: 100,
+            retention_days: Some(100),
         }
         .into(),
         copy("s-404", "c-1", None).into(),

@@ -209,22 +209,38 @@ fn gen_5_retention_past_the_last_instant_is_time_out_of_range() {
 }
 
 #[test]
-fn gen_5_archive_past_the_last_instant_is_time_out_of_range() {
-    let mut w = world_at(near_max());
+fn gen_5_archive_past_the_last_instant_is_time_out_of_range_rule_changed() {
+    // Rule changed (ARCH-2 follows the ECS API): the archive retention
+    // counts from the snapshot's creation, so it leaves the representable
+    // instants only for a snapshot created near the end of time.
+    let created = near_max() - days(20);
+    let mut w = World::new();
+    w.disk(OWNER, "d-1");
+    w.at(created);
+    w.snapshot(OWNER, "d-1", "s-1", None);
+    w.at(near_max());
     let v = w.refused(
         &root(OWNER),
         ArchiveSnapshot {
             snapshot: "s-1".into(),
-            retention_days: 74,
+            retention_days: Some(74),
         },
         RuleId::Gen5,
     );
     assert_eq!(
         v,
         Violation::TimeOutOfRange {
-            start: near_max(),
+            start: created,
             span: Span::Days(74)
         }
     );
     assert!(!w.state.snapshot(&sid("s-1")).unwrap().is_archived());
+    // Kept permanently, it can be archived at the last instants too.
+    w.ok(
+        &root(OWNER),
+        ArchiveSnapshot {
+            snapshot: "s-1".into(),
+            retention_days: None,
+        },
+    );
 }

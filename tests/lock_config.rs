@@ -193,14 +193,16 @@ fn lock_5_state_around_expiry() {
 }
 
 #[test]
-fn lock_5_zero_cool_off_is_compliance_at_once() {
+fn lock_5_zero_cool_off_is_compliance_at_once_no_retry_rule_changed() {
     let mut w = World::with_snapshot();
     w.lock("s-1", 10, 0);
     let lock = lock_of(&w, "s-1");
     assert_eq!(lock.cool_off_end, lock.start);
     check_state_everywhere(&w, w.now, LockState::Compliance);
     let v = w.refused(&root(OWNER), unlock("s-1"), RuleId::Lock6);
-    assert_eq!(v.retry_at(), Some(lock.expiry));
+    // Waiting never lifts it: at the expiry there is no lock to remove
+    // (rule changed: LOCK-6 follows the ECS API).
+    assert_eq!(v.retry_at(), None);
     // No cooling-off to end: the next deadline is the expiry.
     assert_eq!(w.state.next_deadline(), Some(lock.expiry));
 }

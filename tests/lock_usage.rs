@@ -177,40 +177,43 @@ fn archivable_locked_world() -> World {
     w
 }
 
+// Rule changed (ARCH-2 follows the ECS API): the archive retention counts
+// from the snapshot's creation, not from archiving, so the days at the
+// boundary are the lock's 100 rather than 100 - 14.
+
 #[test]
-fn lock_14_archive_ending_before_lock_expiry_refused() {
+fn lock_14_archive_ending_before_lock_expiry_refused_rule_changed() {
     let mut w = archivable_locked_world();
     let expiry = t0() + days(100);
-    let v = w.refused(&root(OWNER), archive("s-1", 85), RuleId::Lock14);
-    match v {
+    let v = w.refused(&root(OWNER), archive("s-1", 99), RuleId::Lock14);
+    assert_eq!(
+        v,
         Violation::ArchiveEndsBeforeLock {
-            archive_end,
-            lock_expiry,
-            ..
-        } => {
-            assert_eq!(archive_end, expiry - days(1));
-            assert_eq!(lock_expiry, expiry);
+            snapshot: sid("s-1"),
+            archive_end: expiry - days(1),
+            lock_expiry: expiry,
         }
-        other => panic!("unexpected {other:?}"),
-    }
+    );
+    // Counted from creation, waiting does not lift it.
+    assert_eq!(v.retry_at(), None);
     // Also in cooling-off: any active lock counts.
     let mut w = World::with_snapshot();
     w.at(t0() + days(14));
     w.lock("s-1", 100, 72);
-    w.refused(&root(OWNER), archive("s-1", 99), RuleId::Lock14);
+    w.refused(&root(OWNER), archive("s-1", 113), RuleId::Lock14);
 }
 
 #[test]
-fn lock_14_archive_ending_exactly_at_lock_expiry_accepted() {
+fn lock_14_archive_ending_exactly_at_lock_expiry_accepted_rule_changed() {
     let mut w = archivable_locked_world();
     let expiry = t0() + days(100);
-    let events = w.ok(&root(OWNER), archive("s-1", 86));
+    let events = w.ok(&root(OWNER), archive("s-1", 100));
     assert_eq!(
         events,
         vec![Event::SnapshotArchived {
             at: w.now,
             snapshot: sid("s-1"),
-            retention_end: expiry
+            retention: Retention::Until(expiry),
         }]
     );
     let snapshot = w.state.snapshot(&sid("s-1")).unwrap();
@@ -220,23 +223,39 @@ fn lock_14_archive_ending_exactly_at_lock_expiry_accepted() {
 }
 
 #[test]
-fn lock_14_archive_ending_after_lock_expiry_accepted() {
+fn lock_14_archive_ending_after_lock_expiry_accepted_rule_changed() {
     let mut w = archivable_locked_world();
-    let events = w.ok(&root(OWNER), archive("s-1", 87));
+    let events = w.ok(&root(OWNER), archive("s-1", 101));
     assert_eq!(
         events,
         vec![Event::SnapshotArchived {
             at: w.now,
             snapshot: sid("s-1"),
-            retention_end: t0() + days(101)
+            retention: Retention::Until(t0() + days(101)),
         }]
     );
 }
 
 #[test]
+fn lock_14_a_permanent_archive_outlasts_any_lock() {
+    let mut w = archivable_locked_world();
+    let events = w.ok(&root(OWNER), archive_permanently("s-1"));
+    assert_eq!(
+        events,
+        vec![Event::SnapshotArchived {
+            at: w.now,
+            snapshot: sid("s-1"),
+            retention: Retention::Permanent,
+        }]
+    );
+    // The lock may then grow as long as LOCK-1 allows.
+    w.ok(&root(OWNER), lock_cmd("s-1", 36_500, 0));
+}
+
+#[test]
 fn lock_14_lock_4_archived_snapshot_lock_cannot_outgrow_archive_retention() {
     let mut w = archivable_locked_world();
-    w.ok(&root(OWNER), archive("s-1", 100));
+    w.ok(&root(OWNER), archive("s-1", 114));
     let end = t0() + days(114);
     // Extending up to the archive retention end is fine, beyond it is not.
     w.refused(&root(OWNER), lock_cmd("s-1", 101, 0), RuleId::Lock4);

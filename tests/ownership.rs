@@ -45,7 +45,7 @@ fn perm_4_other_account_cannot_act_on_a_snapshot() {
             unlock("s-1").into(),
             ArchiveSnapshot {
                 snapshot: "s-1".into(),
-                retention_days: 100,
+                retention_days: Some(100),
             }
             .into(),
             copy("s-1", "c-1", None).into(),

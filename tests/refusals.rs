@@ -103,7 +103,7 @@ fn gen_3_arch_1_too_young_retries_at_minimum_age() {
     w.at(archivable - secs(1));
     let archive = ArchiveSnapshot {
         snapshot: "s-1".into(),
-        retention_days: 100,
+        retention_days: Some(100),
     };
     let refusal = w.refused(&root(OWNER), archive.clone(), RuleId::Arch1);
     assert_eq!(refusal.retry_at(), Some(archivable));

@@ -442,26 +442,19 @@ pub struct DeleteSnapshot {
 pub enum RetentionRequest {
     /// Keep the snapshot until it is deleted.
     Permanent,
-    /// Keep it this many days from its creation (SNAP-5); for an archived
-    /// snapshot, from its archiving (ARCH-2).
+    /// Keep it this many days from its creation (SNAP-5).
     Days(u32),
 }
 
 /// Extends a snapshot's retention or makes it permanent
 /// (`ecs:ModifySnapshotAttribute`, SNAP-3).
 ///
-/// After the common checks, in order: the retention has not ended (a
-/// shared snapshot held past it is released when unshared, SHARE-14); days
-/// in range (SNAP-5); never shorter than the current retention (SNAP-3).
-/// The same retention again records nothing.
-///
-/// **Decision**: an archived snapshot's retention is its archive retention
-/// (ARCH-2). For an archived snapshot, days count from the instant of
-/// archiving and must be within the archive range
-/// ([`Violation::ArchiveRetentionOutOfRange`](crate::Violation::ArchiveRetentionOutOfRange),
-/// instead of SNAP-5), and `Permanent` is refused
-/// ([`Violation::ArchiveRetentionPermanent`](crate::Violation::ArchiveRetentionPermanent));
-/// never shorter still applies (SNAP-3).
+/// After the common checks, in order: the snapshot is not archived (ARCH-5:
+/// an archived snapshot's retention can no longer be changed, follows the
+/// ECS documentation); the retention has not ended (a shared snapshot held
+/// past it is released when unshared, SHARE-14); days in range (SNAP-5);
+/// never shorter than the current retention (SNAP-3). The same retention
+/// again records nothing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SetSnapshotRetention {
@@ -471,22 +464,26 @@ pub struct SetSnapshotRetention {
     pub retention: RetentionRequest,
 }
 
-/// Moves a snapshot to the archive tier for `retention_days` from now
-/// (`ecs:ArchiveSnapshot`, ARCH-1, ARCH-2, LOCK-14).
+/// Moves a snapshot to the archive tier (`ecs:ArchiveSnapshot`, the ECS
+/// API's `ModifySnapshotCategory`; ARCH-1, ARCH-2, ARCH-5, LOCK-14).
 ///
-/// After the common checks, in order: available, not archived already, at
-/// least the minimum age (ARCH-1); the archive retention in range (ARCH-2);
-/// ending no earlier than an active lock's expiry (LOCK-14). As the archive
-/// retention counts from now, a LOCK-14 refusal lifts with time: the same
-/// command is allowed from the lock expiry minus `retention_days`
-/// ([`Violation::retry_at`](crate::Violation::retry_at)).
+/// After the common checks, in order: neither encrypted nor made by Cloud
+/// Backup (ARCH-5); available, not archived already (ARCH-1); not shared
+/// (SHARE-5, **Decision**); at least the minimum age (ARCH-1); the archive
+/// retention in range and ending after now (ARCH-2); ending no earlier
+/// than an active lock's expiry (LOCK-14). The retention counts from the
+/// snapshot's creation, so waiting lifts neither ARCH-2 nor LOCK-14.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ArchiveSnapshot {
     /// The snapshot.
     pub snapshot: SnapshotId,
-    /// The archive retention in days; it replaces the snapshot's retention.
-    pub retention_days: u32,
+    /// The archive retention in days from the snapshot's creation
+    /// (ARCH-2: 74 to 65,536 by default), or `None` (also when omitted)
+    /// to keep the archived snapshot permanently. It replaces the
+    /// snapshot's retention.
+    #[serde(default)]
+    pub retention_days: Option<u32>,
 }
 
 /// Locks a snapshot, reconfigures a lock in cooling-off, or extends a lock

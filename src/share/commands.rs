@@ -202,26 +202,33 @@ fn view_end(ctx: &Ctx<'_>, snapshot: &Snapshot) -> Result<DateTime<Utc>, Violati
 
 /// PERM-5: putting a snapshot into a share is an action on the snapshot
 /// too, and so is naming a new principal for the snapshots a share holds:
-/// `action` is authorized on each snapshot that reaches a new account this
-/// way, so that a Deny on a snapshot holds against sharing it. Only users
-/// have policies; a root's request looks nothing up.
+/// `action` is authorized on each snapshot the request names (held
+/// already or not) and, when it adds principals, on each snapshot the
+/// share holds, so that a Deny on a snapshot holds against sharing it.
+/// Each is authorized once. Only users have policies; a root's request
+/// looks nothing up.
 fn authorize_snapshots(
     ctx: &Ctx<'_>,
     share: &ResourceShare,
     principals: &[&Principal],
-    added: &[&Snapshot],
+    named: &[&Snapshot],
     action: Action,
     v: &mut Verdict,
 ) -> Step<()> {
     if !matches!(ctx.actor, Actor::User { .. }) {
         return Ok(());
     }
-    let held = (!principals.is_empty())
+    let adding_principals = !principals.is_empty();
+    let held = adding_principals
         .then(|| share.snapshots.keys())
         .into_iter()
         .flatten()
         .filter_map(|id| ctx.snapshot(id).ok());
-    for snapshot in added.iter().copied().chain(held) {
+    let named = named
+        .iter()
+        .copied()
+        .filter(|s| !(adding_principals && share.snapshots.contains_key(&s.id)));
+    for snapshot in named.chain(held) {
         v.check(ctx.authorize(action, || snapshot_resource(snapshot)))?;
     }
     Ok(())
@@ -249,17 +256,18 @@ fn associate(
     for id in &snapshots {
         ctx.snapshot(id)?;
     }
-    let mut added = Vec::new();
+    let mut named = Vec::new();
     for id in snapshots {
-        let snapshot = ctx.owned_snapshot(account, id, ShareeOperation::Reshare)?;
-        if !share.snapshots.contains_key(id) {
-            added.push(snapshot);
-        }
+        named.push(ctx.owned_snapshot(account, id, ShareeOperation::Reshare)?);
     }
     v.check(ctx.authorize(action, || {
         share_resource_name(&share.owner, share.id.as_str())
     }))?;
-    authorize_snapshots(ctx, share, &principals, &added, action, v)?;
+    authorize_snapshots(ctx, share, &principals, &named, action, v)?;
+    let added: Vec<&Snapshot> = named
+        .into_iter()
+        .filter(|s| !share.snapshots.contains_key(&s.id))
+        .collect();
     let principals = passing(principals, v, |p| check_site(ctx, share, p))?;
     let principals = passing(principals, v, |p| check_scope(ctx, share, p))?;
     let added = passing(added, v, |s| check_shareable(ctx, s))?;

@@ -381,7 +381,9 @@ impl<'c> World<'c> {
 
     fn archive(&mut self, c: &mut Choices<'_>) -> Built {
         let (snapshot, owner) = self.snapshot_id(c, |s| s.status == SnapshotStatus::Available)?;
-        let retention_days = self.days(c).saturating_mul(4);
+        // ARCH-2: counted from creation; sometimes none, kept permanently.
+        let days = self.days(c).saturating_mul(4);
+        let retention_days = (!c.percent(20)).then_some(days);
         let command = ArchiveSnapshot {
             snapshot,
             retention_days,

@@ -48,9 +48,10 @@ impl Violation {
             Self::NotOverdueLongEnough { .. } => RuleId::Lock12,
             Self::ArchiveEndsBeforeLock { .. } => RuleId::Lock14,
             Self::SnapshotTooYoungToArchive { .. } | Self::AlreadyArchived { .. } => RuleId::Arch1,
-            Self::ArchiveRetentionOutOfRange { .. } | Self::ArchiveRetentionPermanent { .. } => {
+            Self::ArchiveRetentionOutOfRange { .. } | Self::ArchiveRetentionEnded { .. } => {
                 RuleId::Arch2
             }
+            Self::NotArchivable { .. } | Self::ArchivedRetentionFixed { .. } => RuleId::Arch5,
             Self::ArchivedSnapshotNotCopyable { .. } => RuleId::Arch3,
             Self::DiskRegionMismatch { .. }
             | Self::UnencryptedFromEncrypted { .. }
@@ -99,8 +100,7 @@ impl Violation {
         match self {
             Self::SnapshotLocked { expiry, .. } => Some(*expiry),
             Self::LockShortened { allowed_from, .. }
-            | Self::CoolOffInCompliance { allowed_from, .. }
-            | Self::ArchiveEndsBeforeLock { allowed_from, .. } => *allowed_from,
+            | Self::CoolOffInCompliance { allowed_from, .. } => *allowed_from,
             Self::AutomaticSnapshotLimitReached {
                 earliest_unlock, ..
             } => *earliest_unlock,

@@ -13,7 +13,8 @@ use crate::{
     AccountId, Action, Actor, BackupPointId, Bound, DirectoryId, DiskCategory, DiskId, Encryption,
     ImageId, ImmutableTarget, KeyId, KeyProblem, LockState, ObjectKind, Principal,
     PrincipalProblem, RegionId, ReplicationProblem, Retention, RuleId, ShareId, ShareeOperation,
-    Site, SnapshotId, SnapshotStatus, Span, StandardCopyProblem, Unshareable, VaultId, VaultKind,
+    Site, SnapshotId, SnapshotStatus, Span, StandardCopyProblem, Unarchivable, Unshareable,
+    VaultId, VaultKind,
 };
 
 /// A refused command: what went wrong, the objects concerned, and the rule
@@ -327,8 +328,9 @@ pub enum Violation {
     },
     /// LOCK-14 (and ARCH-2): the archive retention must reach the lock expiry.
     ///
-    /// The archive retention counts from the instant of archiving, so
-    /// waiting lifts this refusal: [`Violation::retry_at`] is `allowed_from`.
+    /// The archive retention counts from the snapshot's creation, so
+    /// waiting does not lift this refusal: at the lock's expiry the same
+    /// retention has ended already (ARCH-2).
     #[error(
         "LOCK-14: archiving snapshot `{snapshot}` until {} would end before its lock expires at {}",
         rfc3339(.archive_end),
@@ -341,10 +343,6 @@ pub enum Violation {
         archive_end: DateTime<Utc>,
         /// When the lock expires.
         lock_expiry: DateTime<Utc>,
-        /// From when the same archive retention reaches the lock expiry
-        /// (the expiry minus the retention days), or `None` if that instant
-        /// is not representable.
-        allowed_from: Option<DateTime<Utc>>,
     },
     /// ARCH-1: only snapshots at least the minimum age can be archived.
     #[error(
@@ -366,9 +364,8 @@ pub enum Violation {
         /// The snapshot.
         snapshot: SnapshotId,
     },
-    /// ARCH-2: archive retention out of range, when archiving or when
-    /// setting the retention of an archived snapshot (in days from its
-    /// archiving).
+    /// ARCH-2: archive retention out of range (in days from the
+    /// snapshot's creation).
     #[error("ARCH-2: an archive retention of {days} days is outside {min} to {max} days")]
     ArchiveRetentionOutOfRange {
         /// The days asked for.
@@ -378,12 +375,33 @@ pub enum Violation {
         /// The longest allowed.
         max: u32,
     },
-    /// ARCH-2: an archived snapshot's retention is its archive retention,
-    /// which has an end; it cannot be made permanent.
+    /// ARCH-2: the archive retention, counted from the snapshot's
+    /// creation, would end at or before the instant of archiving.
     #[error(
-        "ARCH-2: snapshot `{snapshot}` is archived; its archive retention cannot be made permanent"
+        "ARCH-2: an archive retention of {days} days from the creation of snapshot `{snapshot}` ends at {}, which is not after now",
+        rfc3339(.end)
     )]
-    ArchiveRetentionPermanent {
+    ArchiveRetentionEnded {
+        /// The snapshot.
+        snapshot: SnapshotId,
+        /// The days asked for.
+        days: u32,
+        /// When that retention would end.
+        end: DateTime<Utc>,
+    },
+    /// ARCH-5: encrypted snapshots and Cloud Backup snapshots are never
+    /// archived (follows the ECS API).
+    #[error("ARCH-5: snapshot `{snapshot}` cannot be archived: {reason}")]
+    NotArchivable {
+        /// The snapshot.
+        snapshot: SnapshotId,
+        /// Why.
+        reason: Unarchivable,
+    },
+    /// ARCH-5: an archived snapshot's retention can no longer be changed
+    /// (follows the ECS documentation).
+    #[error("ARCH-5: snapshot `{snapshot}` is archived; its retention can no longer be changed")]
+    ArchivedRetentionFixed {
         /// The snapshot.
         snapshot: SnapshotId,
     },

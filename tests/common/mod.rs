@@ -122,11 +122,19 @@ pub fn delete(snapshot: &str) -> DeleteSnapshot {
     }
 }
 
-/// Archives a snapshot for `retention_days`.
+/// Archives a snapshot for `retention_days` from its creation (ARCH-2).
 pub fn archive(snapshot: &str, retention_days: u32) -> ArchiveSnapshot {
     ArchiveSnapshot {
         snapshot: snapshot.into(),
-        retention_days,
+        retention_days: Some(retention_days),
+    }
+}
+
+/// Archives a snapshot with no retention: kept permanently (ARCH-2).
+pub fn archive_permanently(snapshot: &str) -> ArchiveSnapshot {
+    ArchiveSnapshot {
+        snapshot: snapshot.into(),
+        retention_days: None,
     }
 }
 

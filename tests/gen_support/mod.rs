@@ -148,7 +148,7 @@ pub fn scripted_history() -> History {
         &alice,
         ArchiveSnapshot {
             snapshot: "s-1".into(),
-            retention_days: 100,
+            retention_days: Some(100),
         },
     );
     h.run(

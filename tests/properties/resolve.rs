@@ -436,7 +436,7 @@ impl Resolver<'_> {
             .into(),
             Op::Archive { snap: s, days } => ArchiveSnapshot {
                 snapshot: snap(s),
-                retention_days: days,
+                retention_days: Some(days),
             }
             .into(),
             Op::Copy(ref copy_op) => self.copy_command(copy_op),
