@@ -88,6 +88,19 @@ fn impossible_copy(copy: &str, defect: CopyDefect) -> StateError {
     }
 }
 
+/// `json` breaks `expected`, of rule `rule`, and with it the invariants
+/// `also`: the checker reports them all, in that order, and loading a
+/// [`State`] is refused with `expected`.
+#[track_caller]
+fn reported_with(json: &Value, expected: StateError, rule: RuleId, also: &[StateError]) {
+    assert_eq!(expected.rule(), rule, "{expected:?}");
+    let mut all = vec![expected.clone()];
+    all.extend_from_slice(also);
+    assert_eq!(broken(json), all);
+    let error = load(json).expect_err("a State loaded from the tampered JSON");
+    assert_eq!(error.to_string(), expected.to_string());
+}
+
 // ---------------------------------------------------------------- the base
 
 #[test]
@@ -286,14 +299,16 @@ fn share_3_share_naming_an_account_of_another_site_is_reported() {
 
 #[test]
 fn share_5_share_holding_an_unshareable_snapshot_is_reported() {
-    // A snapshot encrypted with the service key cannot be shared.
+    // A snapshot encrypted with the service key cannot be shared; taken
+    // of the unencrypted d-1, it is also unlike its disk (SNAP-1).
     let mut json = base();
     snapshot(&mut json, "s-sh")["encryption"] = json!({"type": "service_key"});
     let expected = StateError::ImpossibleSharing {
         share: "rs-1".into(),
         snapshot: sid("s-sh"),
     };
-    reported(&json, expected, RuleId::Share5);
+    let unlike_disk = StateError::SnapshotUnlikeDisk(sid("s-sh"));
+    reported_with(&json, expected, RuleId::Share5, &[unlike_disk]);
 }
 
 #[test]
@@ -356,11 +371,12 @@ fn copy_3_key_of_an_account_without_kms_is_reported() {
 
 #[test]
 fn perm_4_disk_encrypted_with_another_accounts_key_is_reported() {
+    // d-9 has no snapshots, which would be unlike it (SNAP-1).
     let mut json = base();
-    record(&mut json, "disks", "d-1")["encryption"] = json!({"type": "customer_key", "key": "k-o"});
+    record(&mut json, "disks", "d-9")["encryption"] = json!({"type": "customer_key", "key": "k-o"});
     let expected = StateError::ForeignKey {
         kind: ObjectKind::Disk,
-        id: "d-1".into(),
+        id: "d-9".into(),
         key: "k-o".into(),
     };
     reported(&json, expected, RuleId::Perm4);
@@ -442,9 +458,16 @@ fn copy_5_copy_unlike_its_source_is_reported() {
     snapshot(&mut json, "c-4")["source_disk_size_gib"] = json!(99);
     let expected = impossible_copy("c-4", CopyDefect::UnlikeSource);
     reported(&json, expected.clone(), RuleId::Copy5);
+    // Older than its source, it is also older than its account (GEN-2).
     let mut json = base();
     snapshot(&mut json, "c-4")["created_at"] = instant(t0() - secs(1));
-    reported(&json, expected, RuleId::Copy5);
+    let before_account = StateError::CreatedBefore {
+        kind: ObjectKind::Snapshot,
+        id: "c-4".into(),
+        needed_kind: ObjectKind::Account,
+        needed_id: OWNER.into(),
+    };
+    reported_with(&json, expected, RuleId::Copy5, &[before_account]);
 }
 
 // ------------------------------------------- checks added with the checker

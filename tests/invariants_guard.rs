@@ -1,7 +1,9 @@
 //! The exhaustiveness guard of the invariant tests: every [`StateError`]
 //! variant, every [`CopyDefect`] and every [`BackupDefect`], built once,
 //! with the rule it reports and the test that breaks it through JSON
-//! (`tests/invariants.rs`, `tests/invariants_backup.rs`).
+//! (`tests/invariants.rs`, `tests/invariants_backup.rs`, and
+//! `tests/load_bounds.rs`, `tests/load_provenance.rs`,
+//! `tests/load_ranges.rs` for the checks added with the bounds of GEN-7).
 //!
 //! The three enums are `#[non_exhaustive]`, so a `match` outside the crate
 //! needs a wildcard and the compiler cannot flag a new variant here; the
@@ -11,7 +13,7 @@
 
 use std::collections::BTreeSet;
 
-use snapguard::{BackupDefect, CopyDefect, ObjectKind, RuleId, SnapshotId, StateError};
+use snapguard::{BackupDefect, Bound, CopyDefect, ObjectKind, RuleId, SnapshotId, StateError};
 
 const OWNER: &str = "1001";
 
@@ -57,12 +59,23 @@ fn variant(error: &StateError) -> &'static str {
         StateError::SnapshotUnlikeDisk(_) => "SnapshotUnlikeDisk",
         StateError::ImpossibleArchive(_) => "ImpossibleArchive",
         StateError::ImpossibleOverdue(_) => "ImpossibleOverdue",
+        StateError::DiskUnlikeSource(_) => "DiskUnlikeSource",
+        StateError::ImageUnlikeSource(_) => "ImageUnlikeSource",
+        StateError::ImportedImageMark { .. } => "ImportedImageMark",
+        StateError::RetentionOutOfRange(_) => "RetentionOutOfRange",
+        StateError::ArchiveRetentionOutOfRange(_) => "ArchiveRetentionOutOfRange",
+        StateError::ArchivedUnarchivable(_) => "ArchivedUnarchivable",
+        StateError::CreatedBefore { .. } => "CreatedBefore",
+        StateError::InvalidId { .. } => "InvalidId",
+        StateError::BoundExceeded { .. } => "BoundExceeded",
+        StateError::ClockInLeapSecond => "ClockInLeapSecond",
+        StateError::InstantInLeapSecond { .. } => "InstantInLeapSecond",
         _ => "not covered: add it here, to COVERED and every_variant, and break it",
     }
 }
 
 /// Every `StateError` variant covered, as [`variant`] names it.
-const COVERED: [&str; 25] = [
+const COVERED: [&str; 36] = [
     "Duplicate",
     "Dangling",
     "LockOutlivesRetention",
@@ -88,11 +101,22 @@ const COVERED: [&str; 25] = [
     "SnapshotUnlikeDisk",
     "ImpossibleArchive",
     "ImpossibleOverdue",
+    "DiskUnlikeSource",
+    "ImageUnlikeSource",
+    "ImportedImageMark",
+    "RetentionOutOfRange",
+    "ArchiveRetentionOutOfRange",
+    "ArchivedUnarchivable",
+    "CreatedBefore",
+    "InvalidId",
+    "BoundExceeded",
+    "ClockInLeapSecond",
+    "InstantInLeapSecond",
 ];
 
 /// Every `CopyDefect` with its rule and the test of `tests/invariants.rs`
 /// breaking it.
-const COPY_DEFECTS: [(CopyDefect, RuleId, &str); 8] = [
+const COPY_DEFECTS: [(CopyDefect, RuleId, &str); 9] = [
     (
         CopyDefect::InstantAccess,
         RuleId::Copy5,
@@ -132,6 +156,11 @@ const COPY_DEFECTS: [(CopyDefect, RuleId, &str); 8] = [
         CopyDefect::UnlikeSource,
         RuleId::Copy5,
         "copy_5_copy_unlike_its_source_is_reported",
+    ),
+    (
+        CopyDefect::OwnSource,
+        RuleId::Copy5,
+        "copy_5_copy_of_itself_is_reported",
     ),
 ];
 
@@ -372,20 +401,103 @@ fn every_variant() -> Vec<(StateError, RuleId, Option<&'static str>)> {
             RuleId::Gen5,
             Some("gen_5_incoherent_limits_are_reported"),
         ),
+        (
+            StateError::DiskUnlikeSource("d-1".into()),
+            RuleId::Disk1,
+            Some("disk_1_disk_in_another_region_than_its_source_is_reported"),
+        ),
+        (
+            StateError::ImageUnlikeSource("i-1".into()),
+            RuleId::Image1,
+            Some("image_1_image_unlike_its_source_snapshot_is_reported"),
+        ),
+        (
+            StateError::ImportedImageMark {
+                kind: ObjectKind::Disk,
+                id: "d-1".into(),
+            },
+            RuleId::Share5,
+            Some("share_5_imported_image_mark_unlike_its_source_is_reported"),
+        ),
+        (
+            StateError::RetentionOutOfRange(s()),
+            RuleId::Snap5,
+            Some("snap_5_retention_out_of_range_is_reported"),
+        ),
+        (
+            StateError::ArchiveRetentionOutOfRange(s()),
+            RuleId::Arch2,
+            Some("arch_2_archived_snapshot_retention_out_of_range_is_reported"),
+        ),
+        (
+            StateError::ArchivedUnarchivable(s()),
+            RuleId::Arch5,
+            Some("arch_5_archived_snapshot_that_cannot_be_archived_is_reported"),
+        ),
+        (
+            StateError::CreatedBefore {
+                kind: ObjectKind::Disk,
+                id: "d-1".into(),
+                needed_kind: ObjectKind::Account,
+                needed_id: OWNER.into(),
+            },
+            RuleId::Gen2,
+            Some("gen_2_object_created_before_what_it_needs_is_reported"),
+        ),
+        (
+            StateError::InvalidId {
+                kind: ObjectKind::Region,
+                id: "r:1".into(),
+            },
+            RuleId::Gen5,
+            Some("gen_5_ill_formed_id_is_reported"),
+        ),
+        (
+            StateError::BoundExceeded {
+                kind: ObjectKind::Snapshot,
+                id: "s-1".into(),
+                bound: Bound::Tags,
+                size: 21,
+                max: 20,
+            },
+            RuleId::Gen7,
+            Some("gen_7_id_over_the_length_bound_is_reported"),
+        ),
+        (
+            StateError::ClockInLeapSecond,
+            RuleId::Gen5,
+            Some("gen_5_instant_in_a_leap_second_is_reported"),
+        ),
+        (
+            StateError::InstantInLeapSecond {
+                kind: ObjectKind::Snapshot,
+                id: "s-1".into(),
+            },
+            RuleId::Gen5,
+            Some("gen_5_instant_in_a_leap_second_is_reported"),
+        ),
     ]
 }
 
-/// `tests/invariants.rs` and `tests/invariants_backup.rs`, to check that
-/// the tests named above exist and name what they break.
-const MAIN: &str = include_str!("invariants.rs");
-const BACKUP: &str = include_str!("invariants_backup.rs");
+/// `tests/invariants.rs` with `tests/load_*.rs`, and
+/// `tests/invariants_backup.rs`, to check that the tests named above exist
+/// and name what they break.
+const MAIN: [&str; 4] = [
+    include_str!("invariants.rs"),
+    include_str!("load_bounds.rs"),
+    include_str!("load_provenance.rs"),
+    include_str!("load_ranges.rs"),
+];
+const BACKUP: [&str; 1] = [include_str!("invariants_backup.rs")];
 
-/// The test `name` of `source` breaks `what` and names `rule` literally:
-/// its text, from its `fn` to the next test, mentions both.
+/// The test `name` of one of `sources` breaks `what` and names `rule`
+/// literally: its text, from its `fn` to the next test, mentions both.
 #[track_caller]
-fn breaks(source: &str, name: &str, what: &str, rule: RuleId) {
-    let start = source
-        .find(&format!("fn {name}()"))
+fn breaks(sources: &[&str], name: &str, what: &str, rule: RuleId) {
+    let declared = format!("fn {name}()");
+    let (source, start) = sources
+        .iter()
+        .find_map(|source| source.find(&declared).map(|start| (source, start)))
         .unwrap_or_else(|| panic!("no test {name}"));
     let rest = &source[start..];
     let text = &rest[..rest.find("#[test]").unwrap_or(rest.len())];
@@ -403,7 +515,7 @@ fn every_variant_is_covered_with_its_rule() {
         assert!(COVERED.contains(&name), "{error:?}: {name}");
         seen.insert(name);
         match test {
-            Some(test) => breaks(MAIN, test, &format!("StateError::{name}"), rule),
+            Some(test) => breaks(&MAIN, test, &format!("StateError::{name}"), rule),
             None => assert!(
                 matches!(name, "ImpossibleCopy" | "InconsistentBackup"),
                 "{name} has no test"
@@ -414,7 +526,7 @@ fn every_variant_is_covered_with_its_rule() {
     for (defect, rule, test) in COPY_DEFECTS {
         assert_eq!(defect.rule(), rule, "{defect:?} (broken by {test})");
         assert_eq!(impossible_copy("c-1", defect).rule(), rule);
-        breaks(MAIN, test, &format!("CopyDefect::{defect:?}"), rule);
+        breaks(&MAIN, test, &format!("CopyDefect::{defect:?}"), rule);
     }
     for (defect, rule, test) in BACKUP_DEFECTS {
         assert_eq!(defect.rule(), rule, "{defect:?} (broken by {test})");
@@ -424,11 +536,11 @@ fn every_variant_is_covered_with_its_rule() {
             defect,
         };
         assert_eq!(error.rule(), rule);
-        breaks(BACKUP, test, &format!("BackupDefect::{defect:?}"), rule);
+        breaks(&BACKUP, test, &format!("BackupDefect::{defect:?}"), rule);
     }
     let distinct = |names: Vec<String>| names.iter().collect::<BTreeSet<_>>().len();
     let copies: Vec<String> = COPY_DEFECTS.iter().map(|d| format!("{:?}", d.0)).collect();
-    assert_eq!(distinct(copies), 8, "each CopyDefect listed once");
+    assert_eq!(distinct(copies), 9, "each CopyDefect listed once");
     let backups: Vec<String> = BACKUP_DEFECTS
         .iter()
         .map(|d| format!("{:?}", d.0))

@@ -88,3 +88,78 @@ fn a_misspelt_field_is_refused_rather_than_ignored() {
     });
     assert!(serde_json::from_value::<Request>(line).is_err());
 }
+
+/// The `oracle` example, which `cargo test` builds beside the test binaries.
+fn oracle_example() -> std::path::PathBuf {
+    let deps = std::env::current_exe().unwrap();
+    let dir = deps.parent().unwrap().parent().unwrap().join("examples");
+    let path = dir.join(format!("oracle{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        path.exists(),
+        "{} is missing: `cargo test` builds the examples",
+        path.display()
+    );
+    path
+}
+
+#[test]
+fn the_oracle_answers_each_line_before_the_next_is_sent() {
+    use std::io::{BufRead, BufReader, Write};
+    use std::process::{Command, Stdio};
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    let mut child = Command::new(oracle_example())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    let output = BufReader::new(child.stdout.take().unwrap());
+    // Answers are read on their own thread, so a missing answer fails the
+    // test after a while instead of hanging it.
+    let (answers, answered) = mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        for line in output.lines() {
+            if answers.send(line.unwrap()).is_err() {
+                break;
+            }
+        }
+    });
+    let mut next = |line: &[u8]| -> serde_json::Value {
+        input.write_all(line).unwrap();
+        input.write_all(b"\n").unwrap();
+        input.flush().unwrap();
+        let answer = answered
+            .recv_timeout(Duration::from_secs(20))
+            .expect("no answer before the next request: the oracle buffers");
+        serde_json::from_str(&answer).unwrap()
+    };
+    let first = next(
+        br#"{"op":"apply","at":"2026-01-01T00:00:00Z","actor":{"type":"platform"},"command":{"type":"create_region","region":"cn-hangzhou"}}"#,
+    );
+    assert_eq!(first["step"], 1);
+    assert!(first["outcome"]["accepted"].is_array(), "{first}");
+    // A line that is not UTF-8 gets an error of its own; the oracle goes on.
+    let second = next(b"{\"op\":\"reset\xff\"}");
+    assert_eq!(second["step"], 2);
+    assert!(
+        second["error"].as_str().unwrap().contains("not UTF-8"),
+        "{second}"
+    );
+    let third = next(br#"not json"#);
+    assert_eq!(third["step"], 3);
+    assert!(third["error"].is_string(), "{third}");
+    // The state survived both: the region exists, so creating it again is
+    // refused by GEN-4.
+    let fourth = next(
+        br#"{"op":"apply","at":"2026-01-01T00:00:01Z","actor":{"type":"platform"},"command":{"type":"create_region","region":"cn-hangzhou"}}"#,
+    );
+    assert_eq!(fourth["outcome"]["refused"], "GEN-4", "{fourth}");
+    drop(input);
+    let status = child.wait().unwrap();
+    reader.join().unwrap();
+    // Unreadable lines make the exit status 1.
+    assert_eq!(status.code(), Some(1));
+}

@@ -2,12 +2,15 @@
 //! encrypted with is its account's own in its region, a copy holds nothing
 //! a copy never has, and the lineages agree with the copies (COPY).
 
-use super::{Findings, StateError, created_by, dangling};
+use super::{Findings, StateError, created_after, created_by, dangling};
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
+use chrono::{DateTime, Utc};
+
 use crate::{
-    AccountId, CopyLineage, DiskSource, Encryption, LineageRoot, ObjectKind as K, RegionId, RuleId,
-    Snapshot, SnapshotOrigin, SnapshotStatus, State,
+    AccountId, CopyLineage, Encryption, LineageRoot, ObjectKind as K, RegionId, RuleId, Snapshot,
+    SnapshotId, SnapshotOrigin, SnapshotStatus, State,
 };
 
 /// What makes a loaded copy one no accepted history can make
@@ -36,6 +39,9 @@ pub enum CopyDefect {
     /// Its root, imported-image mark, source disk size or creation instant
     /// contradicts its source's (COPY-5, COPY-7).
     UnlikeSource,
+    /// Its source is itself, or its chain of sources comes back to it: a
+    /// copy is made of a snapshot that exists, under a new id (COPY-5).
+    OwnSource,
 }
 
 impl fmt::Display for CopyDefect {
@@ -51,6 +57,7 @@ impl fmt::Display for CopyDefect {
             Self::PlaintextOfEncrypted => "it is unencrypted but its source is encrypted",
             Self::StandardCopyInSourceRegion => "it is a standard copy in its source's region",
             Self::UnlikeSource => "it contradicts its source",
+            Self::OwnSource => "its source is itself or a copy of it",
         })
     }
 }
@@ -65,7 +72,9 @@ impl CopyDefect {
     #[must_use]
     pub const fn rule(self) -> RuleId {
         match self {
-            Self::InstantAccess | Self::Tags | Self::UnlikeSource => RuleId::Copy5,
+            Self::InstantAccess | Self::Tags | Self::UnlikeSource | Self::OwnSource => {
+                RuleId::Copy5
+            }
             Self::ImpossibleRoot | Self::LineageNotStarted => RuleId::Copy7,
             Self::WithoutKms => RuleId::Copy3,
             Self::PlaintextOfEncrypted | Self::StandardCopyInSourceRegion => RuleId::Copy2,
@@ -87,31 +96,31 @@ impl State {
     pub(super) fn check_copies(&self, found: &mut Findings) {
         found.each(self.keys.values(), |key| self.check_placed_key(key));
         found.each(self.disks.values(), |disk| {
-            let id = disk.id.as_str();
-            self.check_encryption(K::Disk, id, &disk.encryption, &disk.owner, &disk.region)
+            let this = (K::Disk, disk.id.as_str());
+            let (owner, region) = (&disk.owner, &disk.region);
+            self.check_encryption(this, disk.created_at, &disk.encryption, owner, region)
         });
+        let cycles = self.copy_cycles();
         found.each(self.snapshots.values(), |snapshot| {
-            let id = snapshot.id.as_str();
+            let this = (K::Snapshot, snapshot.id.as_str());
             let (owner, region) = (&snapshot.owner, &snapshot.region);
-            self.check_encryption(K::Snapshot, id, &snapshot.encryption, owner, region)?;
-            if let Some(defect) = self.copy_defect(snapshot) {
+            self.check_encryption(
+                this,
+                snapshot.created_at,
+                &snapshot.encryption,
+                owner,
+                region,
+            )?;
+            let defect = if cycles.contains(&snapshot.id) {
+                Some(CopyDefect::OwnSource)
+            } else {
+                self.copy_defect(snapshot)
+            };
+            if let Some(defect) = defect {
                 return Err(StateError::ImpossibleCopy {
                     copy: snapshot.id.clone(),
                     defect,
                 });
-            }
-            Ok(())
-        });
-        found.each(self.disks.values(), |disk| {
-            let DiskSource::Snapshot(source) = &disk.source else {
-                return Ok(());
-            };
-            // A disk made from encrypted data is encrypted (DISK-1).
-            if self.snapshots.get(source).is_some_and(|source| {
-                source.encryption != Encryption::Unencrypted
-                    && disk.encryption == Encryption::Unencrypted
-            }) {
-                return Err(StateError::PlaintextDisk(disk.id.clone()));
             }
             Ok(())
         });
@@ -134,6 +143,34 @@ impl State {
             }
             Ok(())
         });
+    }
+
+    /// The copies whose chain of sources comes back to them, found in one
+    /// walk along each chain: a snapshot is left behind once its chain is
+    /// walked, so each is visited once.
+    fn copy_cycles(&self) -> BTreeSet<&SnapshotId> {
+        let source_of = |snapshot: &Snapshot| match &snapshot.origin {
+            SnapshotOrigin::Copy { source, .. } => self.snapshots.get(source),
+            _ => None,
+        };
+        let mut walked = BTreeSet::new();
+        let mut cycles = BTreeSet::new();
+        for start in self.snapshots.values() {
+            let mut path = Vec::new();
+            let mut on_path = BTreeMap::new();
+            let mut next = Some(start);
+            while let Some(snapshot) = next.filter(|s| !walked.contains(&s.id)) {
+                if let Some(&at) = on_path.get(&snapshot.id) {
+                    cycles.extend(path.get(at..).unwrap_or_default().iter().copied());
+                    break;
+                }
+                on_path.insert(&snapshot.id, path.len());
+                path.push(&snapshot.id);
+                next = source_of(snapshot);
+            }
+            walked.extend(path);
+        }
+        cycles
     }
 
     /// What makes `snapshot`, if it is a copy, one no history can make.
@@ -205,15 +242,28 @@ impl State {
         if !owner.kms_activated {
             return Err(StateError::KeyWithoutKms(key.id.clone()));
         }
-        created_by(self.clock, K::Key, id, key.created_at)
+        created_by(self.clock, K::Key, id, key.created_at)?;
+        let at = key.created_at;
+        created_after(
+            (K::Key, id),
+            at,
+            (K::Account, owner.id.as_str()),
+            owner.created_at,
+        )?;
+        let region = self.regions.get(&key.region).map(|r| r.created_at);
+        let needed = (K::Region, key.region.as_str());
+        region.map_or(Ok(()), |since| {
+            created_after((K::Key, id), at, needed, since)
+        })
     }
 
-    /// Refuses an object encrypted with a key that does not exist (GEN-4)
-    /// or is not its account's in its region.
+    /// Refuses an object created at `at` encrypted with a key that does
+    /// not exist (GEN-4), is not its account's in its region, or was
+    /// created after it (GEN-2).
     fn check_encryption(
         &self,
-        kind: K,
-        id: &str,
+        (kind, id): (K, &str),
+        at: DateTime<Utc>,
         encryption: &Encryption,
         owner: &AccountId,
         region: &RegionId,
@@ -221,9 +271,9 @@ impl State {
         let Some(key) = encryption.customer_key() else {
             return Ok(());
         };
-        if !self.keys.contains_key(key) {
+        let Some(found) = self.keys.get(key) else {
             return Err(dangling(kind, id, K::Key, key.as_str()));
-        }
+        };
         if !self.key_fits(encryption, owner, region) {
             return Err(StateError::ForeignKey {
                 kind,
@@ -231,7 +281,7 @@ impl State {
                 key: key.clone(),
             });
         }
-        Ok(())
+        created_after((kind, id), at, (K::Key, key.as_str()), found.created_at)
     }
 
     /// Whether `encryption` names no customer key, or one of `owner` in

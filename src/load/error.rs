@@ -1,7 +1,7 @@
 //! Why a serialized state is refused: one variant per invariant, each
 //! with the rule it breaks.
 
-use crate::{AccountId, DiskId, ObjectKind, RuleId, SnapshotId};
+use crate::{AccountId, Bound, DiskId, ImageId, ObjectKind, RuleId, SnapshotId};
 
 use super::{BackupDefect, CopyDefect};
 
@@ -34,15 +34,18 @@ pub enum StateError {
         /// The id referred to.
         missing_id: String,
     },
-    /// A snapshot's lock lasts less than the shortest lock, or its
-    /// cooling-off longer than the longest (LOCK-1).
+    /// A snapshot's lock lasts less than the shortest lock, its
+    /// cooling-off longer than the longest, or it expires later than the
+    /// longest lock set or extended by the state's clock could (LOCK-1;
+    /// an extension keeps the start and counts the duration from its own
+    /// instant, LOCK-8, so only the clock bounds the expiry).
     #[error(
-        "the lock of snapshot `{0}` is shorter, or its cooling-off longer, than the limits allow"
+        "the lock of snapshot `{0}` is shorter or longer, or its cooling-off longer, than the limits allow"
     )]
     LockOutOfRange(SnapshotId),
     /// A snapshot disagrees with the disk it was taken of: another
-    /// account's disk, a disk in another region, or one created after it
-    /// (SNAP-1).
+    /// account's disk, a disk in another region, of another encryption or
+    /// size, or one created after it (SNAP-1).
     #[error("snapshot `{0}` disagrees with the disk it was taken of")]
     SnapshotUnlikeDisk(SnapshotId),
     /// A snapshot was archived younger than the archive tier allows, or
@@ -109,10 +112,102 @@ pub enum StateError {
     /// its own account's, or the other way round (DISK-4).
     #[error("disk `{0}` disagrees with the snapshot it was created from")]
     InconsistentDisk(DiskId),
-    /// A disk is unencrypted although the snapshot it was created from is
-    /// encrypted (DISK-1).
-    #[error("disk `{0}` is unencrypted, but its source snapshot is encrypted")]
+    /// A disk is unencrypted although the snapshot or image it was created
+    /// from is encrypted (DISK-1).
+    #[error("disk `{0}` is unencrypted, but its source snapshot or image is encrypted")]
     PlaintextDisk(DiskId),
+    /// A disk is in another region than the snapshot or image it was
+    /// created from, or was created from another account's image (DISK-1).
+    #[error("disk `{0}` is in another region than its source, or made from another's image")]
+    DiskUnlikeSource(DiskId),
+    /// A custom image disagrees with the snapshot it was created from: it
+    /// is another account's, in another region, or of another encryption;
+    /// or an imported image is encrypted (IMAGE-1).
+    #[error("image `{0}` disagrees with its source on its owner, region or encryption")]
+    ImageUnlikeSource(ImageId),
+    /// Whether a disk, image or snapshot holds data from an imported image
+    /// disagrees with its source (SHARE-5): a disk or image keeps its
+    /// source's mark, an imported image is marked, a blank disk is not, and
+    /// a snapshot of a disk is of origin `imported_image_disk` exactly when
+    /// the disk is marked.
+    #[error(
+        "{kind} `{id}` disagrees with its source on whether it holds data from an imported image"
+    )]
+    ImportedImageMark {
+        /// The kind of object: disk, image or snapshot.
+        kind: ObjectKind,
+        /// Its id.
+        id: String,
+    },
+    /// A standard-tier snapshot's retention ends earlier or later than any
+    /// retention in days counted from its creation (SNAP-5); a permanent
+    /// retention is always possible.
+    #[error("the retention of snapshot `{0}` is out of the retention range")]
+    RetentionOutOfRange(SnapshotId),
+    /// An archived snapshot's retention ends earlier or later than any
+    /// archive retention in days counted from its creation, or no later
+    /// than the instant of archiving (ARCH-2); a permanent one is always
+    /// possible.
+    #[error("the archive retention of snapshot `{0}` is out of the archive range")]
+    ArchiveRetentionOutOfRange(SnapshotId),
+    /// A snapshot is archived although it could never be archived: it is
+    /// encrypted, or made by Cloud Backup (ARCH-5).
+    #[error("snapshot `{0}` is archived, but it is encrypted or made by Cloud Backup")]
+    ArchivedUnarchivable(SnapshotId),
+    /// An object was created before an object it needs at its creation:
+    /// its account, region, key, resource directory, or the snapshot or
+    /// image it was made from (GEN-2: no command acts at an earlier instant
+    /// than one already recorded).
+    #[error("{kind} `{id}` was created before {needed_kind} `{needed_id}`, which it needs")]
+    CreatedBefore {
+        /// The kind of object.
+        kind: ObjectKind,
+        /// Its id.
+        id: String,
+        /// The kind it needs.
+        needed_kind: ObjectKind,
+        /// The id it needs.
+        needed_id: String,
+    },
+    /// The id of an object, live or retired, is not well formed: empty, or
+    /// holding a character other than ASCII letters, digits, `-`, `_` and
+    /// `.` (GEN-5), so that it cannot reach into another resource name.
+    #[error("{kind} id `{id}` is not well formed")]
+    InvalidId {
+        /// The kind of object.
+        kind: ObjectKind,
+        /// The id.
+        id: String,
+    },
+    /// An object is past one of the input bounds of GEN-7: its id, a
+    /// user's policy document, a snapshot's tags, an account's resource
+    /// shares or a resource directory's folders.
+    #[error("{kind} `{id}` has too many {bound}: {size}, where the limit is {max}")]
+    BoundExceeded {
+        /// The kind of object.
+        kind: ObjectKind,
+        /// Its id.
+        id: String,
+        /// What was measured.
+        bound: Bound,
+        /// Its size.
+        size: usize,
+        /// The limit in force.
+        max: u32,
+    },
+    /// The state's clock is inside a leap second, which no command may
+    /// record (GEN-5).
+    #[error("the state's clock is inside a leap second")]
+    ClockInLeapSecond,
+    /// An object holds an instant inside a leap second, which no command
+    /// may record (GEN-5).
+    #[error("{kind} `{id}` holds an instant inside a leap second")]
+    InstantInLeapSecond {
+        /// The kind of object.
+        kind: ObjectKind,
+        /// Its id.
+        id: String,
+    },
     /// A customer master key belongs to an account that has not activated
     /// KMS (COPY-3).
     #[error("key `{0}` belongs to an account without KMS")]
@@ -157,7 +252,11 @@ pub enum StateError {
         /// What is wrong.
         defect: BackupDefect,
     },
-    /// A sharing quota is exceeded (SHARE-1 or SHARE-2).
+    /// A sharing quota is exceeded (SHARE-1 or SHARE-2). A share naming
+    /// more principals than a snapshot may have, or an owner's shares
+    /// holding more of its snapshots than it may share, is refused from
+    /// the shares' data before any index is built; the principals of all
+    /// the shares holding a snapshot are counted on the rebuilt index.
     #[error("the quota of {rule} is exceeded by `{id}`")]
     QuotaExceeded {
         /// The rule whose quota is exceeded.
@@ -177,8 +276,9 @@ pub enum StateError {
 impl StateError {
     /// The rule the refused state breaks: the rule that no accepted
     /// history lets it break. Duplicate and dangling ids break GEN-4,
-    /// objects newer than the clock GEN-2, incoherent limits GEN-5, a key
-    /// of another account PERM-4.
+    /// objects newer than the clock or older than what they need GEN-2,
+    /// incoherent limits, ill-formed ids and leap seconds GEN-5, input
+    /// bounds GEN-7, a key of another account PERM-4.
     ///
     /// ```
     /// use snapguard::{RuleId, StateError};
@@ -210,6 +310,17 @@ impl StateError {
             Self::InconsistentLineage(_) => RuleId::Copy7,
             Self::InconsistentBackup { defect, .. } => defect.rule(),
             Self::QuotaExceeded { rule, .. } => *rule,
+            Self::DiskUnlikeSource(_) => RuleId::Disk1,
+            Self::ImageUnlikeSource(_) => RuleId::Image1,
+            Self::ImportedImageMark { .. } => RuleId::Share5,
+            Self::RetentionOutOfRange(_) => RuleId::Snap5,
+            Self::ArchiveRetentionOutOfRange(_) => RuleId::Arch2,
+            Self::ArchivedUnarchivable(_) => RuleId::Arch5,
+            Self::CreatedBefore { .. } => RuleId::Gen2,
+            Self::InvalidId { .. } | Self::ClockInLeapSecond | Self::InstantInLeapSecond { .. } => {
+                RuleId::Gen5
+            }
+            Self::BoundExceeded { .. } => RuleId::Gen7,
         }
     }
 }
@@ -218,10 +329,11 @@ impl StateError {
 mod tests {
     use super::{BackupDefect, CopyDefect, ObjectKind, RuleId, StateError};
 
-    /// The test of `tests/invariants.rs` that breaks `error`'s invariant
-    /// through JSON and sees it reported; copies and Cloud Backup have one
-    /// per defect, listed in `tests/invariants_guard.rs`. No wildcard: a
-    /// new variant does not compile until it is given its test.
+    /// The test of `tests/invariants.rs` or `tests/load_*.rs` that breaks
+    /// `error`'s invariant through JSON and sees it reported; copies and
+    /// Cloud Backup have one per defect, listed in
+    /// `tests/invariants_guard.rs`. No wildcard: a new variant does not
+    /// compile until it is given its test.
     fn breaking_test(error: &StateError) -> &'static str {
         match error {
             StateError::Duplicate { .. } => "gen_4_duplicate_id_is_reported",
@@ -283,6 +395,30 @@ mod tests {
                 "share_1_snapshot_over_the_principal_quota_is_reported"
             }
             StateError::IncoherentLimits { .. } => "gen_5_incoherent_limits_are_reported",
+            StateError::DiskUnlikeSource(_) => {
+                "disk_1_disk_in_another_region_than_its_source_is_reported"
+            }
+            StateError::ImageUnlikeSource(_) => {
+                "image_1_image_unlike_its_source_snapshot_is_reported"
+            }
+            StateError::ImportedImageMark { .. } => {
+                "share_5_imported_image_mark_unlike_its_source_is_reported"
+            }
+            StateError::RetentionOutOfRange(_) => "snap_5_retention_out_of_range_is_reported",
+            StateError::ArchiveRetentionOutOfRange(_) => {
+                "arch_2_archived_snapshot_retention_out_of_range_is_reported"
+            }
+            StateError::ArchivedUnarchivable(_) => {
+                "arch_5_archived_snapshot_that_cannot_be_archived_is_reported"
+            }
+            StateError::CreatedBefore { .. } => {
+                "gen_2_object_created_before_what_it_needs_is_reported"
+            }
+            StateError::InvalidId { .. } => "gen_5_ill_formed_id_is_reported",
+            StateError::BoundExceeded { .. } => "gen_7_id_over_the_length_bound_is_reported",
+            StateError::ClockInLeapSecond | StateError::InstantInLeapSecond { .. } => {
+                "gen_5_instant_in_a_leap_second_is_reported"
+            }
         }
     }
 
@@ -291,6 +427,9 @@ mod tests {
         let sources = [
             include_str!("../../tests/invariants.rs"),
             include_str!("../../tests/invariants_backup.rs"),
+            include_str!("../../tests/load_bounds.rs"),
+            include_str!("../../tests/load_provenance.rs"),
+            include_str!("../../tests/load_ranges.rs"),
         ];
         let (kind, id) = (ObjectKind::Snapshot, String::from("s-1"));
         let samples = [
@@ -348,6 +487,37 @@ mod tests {
             },
             StateError::IncoherentLimits {
                 field: "min_lock_days".into(),
+            },
+            StateError::DiskUnlikeSource("d-1".into()),
+            StateError::ImageUnlikeSource("i-1".into()),
+            StateError::ImportedImageMark {
+                kind,
+                id: "s-1".into(),
+            },
+            StateError::RetentionOutOfRange("s-1".into()),
+            StateError::ArchiveRetentionOutOfRange("s-1".into()),
+            StateError::ArchivedUnarchivable("s-1".into()),
+            StateError::CreatedBefore {
+                kind,
+                id: "s-1".into(),
+                needed_kind: ObjectKind::Account,
+                needed_id: "1001".into(),
+            },
+            StateError::InvalidId {
+                kind,
+                id: "s/1".into(),
+            },
+            StateError::BoundExceeded {
+                kind,
+                id: "s-1".into(),
+                bound: crate::Bound::Tags,
+                size: 21,
+                max: 20,
+            },
+            StateError::ClockInLeapSecond,
+            StateError::InstantInLeapSecond {
+                kind,
+                id: "s-1".into(),
             },
         ];
         for error in &samples {

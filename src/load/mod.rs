@@ -2,9 +2,16 @@
 //!
 //! A state is serialized as its data, without indexes. Loading rebuilds the
 //! indexes and refuses, with a [`StateError`], any state that no accepted
-//! history could have produced: duplicate or dangling ids, impossible
-//! locks, snapshots held past their retention, objects newer than the
-//! clock, incoherent limits.
+//! history could have produced: ill-formed ids and inputs past their
+//! bounds, duplicate or dangling ids, impossible locks and retentions,
+//! snapshots held past their retention, objects newer than the clock or
+//! older than what they need, disks and images unlike their sources,
+//! incoherent limits.
+//!
+//! The checks are linear in the data, and the bounds and quotas a share's
+//! own data breaks are read before any index is built (`bounds.rs`): the
+//! indexes, whose size is the data's times the quota of principals per
+//! snapshot, are built only for data that passes every check.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -16,8 +23,11 @@ use crate::{
     ResourceDirectory, ResourceShare, Snapshot, SnapshotId, State, User,
 };
 
+mod bounds;
 mod copies;
 mod error;
+mod instants;
+mod provenance;
 mod references;
 mod sharing;
 mod vaults;
@@ -58,12 +68,16 @@ impl UncheckedState {
     /// Checks every invariant: the state, or every invariant broken, in
     /// the order the checks run.
     ///
-    /// Each family of checks (references, locks and retention; sharing;
-    /// keys and copies; Cloud Backup) reports an object once, with the
-    /// first invariant of the family it breaks; one defect may break
-    /// invariants of several families. The quotas (SHARE-1, SHARE-2) and
-    /// the automatic snapshot limit (LOCK-11) are counted only on data
-    /// that passes every other check.
+    /// Each family of checks (ids; input bounds, with the sharing quotas a
+    /// share's own data breaks; instants; references, locks and retention;
+    /// sharing; keys and copies; what disks, images and snapshots were made
+    /// from; Cloud Backup) reports an object once, with the first
+    /// invariant of the family it breaks; one defect may break invariants
+    /// of several families. The bounds are read from the data before
+    /// anything else, and every check is linear in the data: the indexes
+    /// are built only for data that passes every check, and the quota of
+    /// principals across the shares holding a snapshot (SHARE-1) and the
+    /// automatic snapshot limit (LOCK-11) are counted on them.
     ///
     /// # Errors
     ///
@@ -345,14 +359,19 @@ impl StateData {
             retired: data.retired,
             index: Indexes::default(),
         };
+        state.check_bounds(found);
+        state.check_instants(found);
         state.check(found);
         state.check_sharing(found);
         state.check_copies(found);
+        state.check_provenance(found);
         state.check_backup(found);
         // The indexes, and the quotas read from them, are only built for
-        // data whose references hold: building them for broken data costs
-        // as much as the data claims (a share naming thousands of missing
-        // accounts and snapshots) and adds nothing to what was found.
+        // data that passes every check: building them for broken data
+        // costs as much as the data claims (a share naming thousands of
+        // accounts for thousands of snapshots: their product) and adds
+        // nothing to what was found. The bounds checked, what they cost is
+        // linear in the data.
         if !findings.0.is_empty() {
             return (state, findings);
         }
@@ -389,6 +408,26 @@ pub(crate) fn created_by(
     Ok(())
 }
 
+/// Refuses an object of `kind` created at `at` before the object it needs
+/// at its creation, `needed` of `needed_kind`, created at `needed_at`
+/// (GEN-2).
+pub(crate) fn created_after(
+    (kind, id): (ObjectKind, &str),
+    at: DateTime<Utc>,
+    (needed_kind, needed): (ObjectKind, &str),
+    needed_at: DateTime<Utc>,
+) -> Result<(), StateError> {
+    if at < needed_at {
+        return Err(StateError::CreatedBefore {
+            kind,
+            id: id.to_owned(),
+            needed_kind,
+            needed_id: needed.to_owned(),
+        });
+    }
+    Ok(())
+}
+
 impl State {
     /// Checks an object of `kind` owned by `owner` in `region`, created at
     /// `at`: its account and region exist, and it is not newer than the clock.
@@ -412,9 +451,10 @@ impl State {
 
 impl Limits {
     /// Refuses limits no configuration means: a minimum above its maximum,
-    /// a lock shorter than a day (LOCK-1), or views of permanent snapshots
-    /// that end as they begin (SHARE-9). Loading a state checks its limits
-    /// this way; check limits before [`State::with_limits`] the same way.
+    /// a lock shorter than a day (LOCK-1), views of permanent snapshots
+    /// that end as they begin (SHARE-9), or ids of no characters (GEN-7).
+    /// Loading a state checks its limits this way; check limits before
+    /// [`State::with_limits`] the same way.
     ///
     /// ```
     /// use snapguard::{Limits, StateError};
@@ -436,6 +476,8 @@ impl Limits {
             ("min_lock_days", self.min_lock_days == 0),
             ("min_lock_days", self.min_lock_days > self.max_lock_days),
             ("permanent_share_days", self.permanent_share_days == 0),
+            // No object could ever be created.
+            ("max_id_chars", self.max_id_chars == 0),
             (
                 "min_retention_days",
                 self.min_retention_days > self.max_retention_days,

@@ -1,5 +1,6 @@
 //! Loading the core of a state: references between objects, the clock,
-//! locks, retention, the archive tier and overdue accounts.
+//! locks, retention and its ranges (SNAP-5, ARCH-2), the archive tier and
+//! overdue accounts.
 
 use std::collections::BTreeSet;
 
@@ -7,14 +8,14 @@ use chrono::{DateTime, Utc};
 
 use super::{Findings, StateError, created_by, dangling, live_and_retired};
 use crate::{
-    DiskSource, ImageSource, ObjectKind, SnapshotId, SnapshotKind, SnapshotOrigin, SnapshotStatus,
-    Span, State, StorageTier, time,
+    DiskSource, Encryption, ImageSource, ObjectKind, Retention, Snapshot, SnapshotId, SnapshotKind,
+    SnapshotOrigin, SnapshotStatus, Span, State, StorageTier, time,
 };
 
 impl State {
     /// Checks the limits, references (to live objects, or to deleted ones
-    /// for what an object was made from), LOCK-3, LOCK-4 and the clock on
-    /// freshly loaded data.
+    /// for what an object was made from), retention ranges, LOCK-1 to
+    /// LOCK-4 and the clock on freshly loaded data.
     pub(super) fn check(&self, found: &mut Findings) {
         use ObjectKind as K;
         let after_clock = |at: DateTime<Utc>| self.clock.is_none_or(|clock| at > clock);
@@ -126,20 +127,17 @@ impl State {
                 }
                 _ => {}
             }
-            let disk = snapshot.origin.disk().and_then(|disk| self.disks.get(disk));
-            if disk.is_some_and(|disk| {
-                disk.owner != snapshot.owner
-                    || disk.region != snapshot.region
-                    || disk.created_at > snapshot.created_at
-            }) {
-                return Err(StateError::SnapshotUnlikeDisk(snapshot.id.clone()));
-            }
             if let StorageTier::Archive { archived_at } = snapshot.tier {
                 let min_age = Span::Days(self.limits.archive_min_age_days);
                 let old_enough = time::later(snapshot.created_at, min_age)
                     .is_ok_and(|earliest| earliest <= archived_at);
                 if !old_enough || after_clock(archived_at) {
                     return Err(StateError::ImpossibleArchive(snapshot.id.clone()));
+                }
+                if snapshot.encryption != Encryption::Unencrypted
+                    || snapshot.origin == SnapshotOrigin::CloudBackup
+                {
+                    return Err(StateError::ArchivedUnarchivable(snapshot.id.clone()));
                 }
             }
             if snapshot.kind == SnapshotKind::Automatic && snapshot.origin.disk().is_none() {
@@ -151,6 +149,7 @@ impl State {
             if passed && !shared.contains(&snapshot.id) {
                 return Err(StateError::RetentionPassed(snapshot.id.clone()));
             }
+            self.check_retention_range(snapshot)?;
             if let Some(lock) = &snapshot.lock {
                 if snapshot.origin == SnapshotOrigin::CloudBackup
                     || snapshot.status != SnapshotStatus::Available
@@ -174,7 +173,15 @@ impl State {
                 // shortest lock bounds the expiry.
                 let too_short =
                     time::later(lock.start, min_lock).is_ok_and(|end| lock.expiry < end);
-                if !within(max_cool_off, lock.cool_off_end) || too_short {
+                // An extension counts the duration from its own instant,
+                // the clock at the latest (LOCK-8): the longest lock from
+                // the clock bounds the expiry.
+                let max_lock = Span::Days(self.limits.max_lock_days);
+                let too_long = self
+                    .clock
+                    .and_then(|clock| time::later(clock, max_lock).ok())
+                    .is_some_and(|latest| lock.expiry > latest);
+                if !within(max_cool_off, lock.cool_off_end) || too_short || too_long {
                     return Err(StateError::LockOutOfRange(snapshot.id.clone()));
                 }
                 if end.is_some_and(|end| lock.expiry > end) {
@@ -183,5 +190,37 @@ impl State {
             }
             Ok(())
         });
+    }
+
+    /// SNAP-5, ARCH-2: a retention is permanent, or given in days counted
+    /// from the snapshot's creation: in the standard tier within the
+    /// retention range, in the archive tier within the archive range and
+    /// ending after the instant of archiving.
+    fn check_retention_range(&self, snapshot: &Snapshot) -> Result<(), StateError> {
+        let limits = &self.limits;
+        let (min, max, archived_at) = match snapshot.tier {
+            StorageTier::Standard => (limits.min_retention_days, limits.max_retention_days, None),
+            StorageTier::Archive { archived_at } => (
+                limits.min_archive_retention_days,
+                limits.max_archive_retention_days,
+                Some(archived_at),
+            ),
+        };
+        let from = snapshot.created_at;
+        let in_range = match snapshot.retention {
+            Retention::Permanent => true,
+            // The shortest retention must be representable to be given; a
+            // longest past the calendar's end bounds nothing.
+            Retention::Until(end) => {
+                time::later(from, Span::Days(min)).is_ok_and(|earliest| earliest <= end)
+                    && time::later(from, Span::Days(max)).map_or(true, |latest| end <= latest)
+                    && archived_at.is_none_or(|archived_at| archived_at < end)
+            }
+        };
+        match (in_range, archived_at) {
+            (true, _) => Ok(()),
+            (false, None) => Err(StateError::RetentionOutOfRange(snapshot.id.clone())),
+            (false, Some(_)) => Err(StateError::ArchiveRetentionOutOfRange(snapshot.id.clone())),
+        }
     }
 }

@@ -1,10 +1,10 @@
 //! Loading the sharing part of a state: directories, folders and shares
-//! are checked against the accounts and snapshots, and the quotas against
-//! the rebuilt counts.
+//! are checked against the accounts and snapshots, and the principals of
+//! each shared snapshot against the rebuilt index (SHARE-1).
 
 use std::collections::BTreeSet;
 
-use super::{Findings, StateError, created_by, dangling};
+use super::{Findings, StateError, created_after, created_by, dangling};
 use crate::{
     DiskSource, Encryption, ObjectKind as K, Principal, Retention, RuleId, SharedSnapshot,
     Snapshot, SnapshotStatus, Span, State, time,
@@ -30,15 +30,23 @@ impl State {
             Ok(())
         });
         found.each(self.folders.values(), |folder| {
-            if !self.directories.contains_key(&folder.directory) {
+            let id = folder.id.as_str();
+            let Some(directory) = self.directories.get(&folder.directory) else {
                 return Err(dangling(
                     K::Folder,
-                    folder.id.as_str(),
+                    id,
                     K::Directory,
                     folder.directory.as_str(),
                 ));
-            }
-            created_by(self.clock, K::Folder, folder.id.as_str(), folder.created_at)
+            };
+            created_by(self.clock, K::Folder, id, folder.created_at)?;
+            let needed = (K::Directory, directory.id.as_str());
+            created_after(
+                (K::Folder, id),
+                folder.created_at,
+                needed,
+                directory.created_at,
+            )
         });
         self.check_directories(found);
         found.each(self.shares.values(), |share| self.check_share(share));
@@ -100,6 +108,9 @@ impl State {
             let management = self.accounts.get(&directory.management).ok_or_else(|| {
                 dangling(K::Directory, id, K::Account, directory.management.as_str())
             })?;
+            let needed = (K::Account, management.id.as_str());
+            let at = directory.created_at;
+            created_after((K::Directory, id), at, needed, management.created_at)?;
             let inconsistent = || StateError::InconsistentDirectory(directory.id.clone());
             if !directory.members.contains_key(&management.id) {
                 return Err(inconsistent());
@@ -129,6 +140,13 @@ impl State {
             .get(&share.owner)
             .ok_or_else(|| dangling(K::ResourceShare, id, K::Account, share.owner.as_str()))?;
         created_by(self.clock, K::ResourceShare, id, share.created_at)?;
+        let needed = (K::Account, owner.id.as_str());
+        created_after(
+            (K::ResourceShare, id),
+            share.created_at,
+            needed,
+            owner.created_at,
+        )?;
         let inconsistent = || StateError::InconsistentShare(share.id.clone());
         for principal in &share.principals {
             match principal {
@@ -206,7 +224,10 @@ impl State {
             .is_some_and(|a| a.site == other.site)
     }
 
-    /// SHARE-1 and SHARE-2 against the rebuilt counts.
+    /// SHARE-1 against the rebuilt index: the principals of every share
+    /// holding a snapshot. What a share's own data breaks, SHARE-2
+    /// included, was refused before the index was built
+    /// (`check_bounds`).
     pub(super) fn check_quotas(&self, found: &mut Findings) {
         let max = |limit: u32| usize::try_from(limit).unwrap_or(usize::MAX);
         let principals = max(self.limits.max_principals_per_snapshot);
@@ -217,17 +238,6 @@ impl State {
                 Err(StateError::QuotaExceeded {
                     rule: RuleId::Share1,
                     id: snapshot.to_string(),
-                })
-            },
-        );
-        let shared = max(self.limits.max_shared_snapshots_per_account);
-        let over = self.index.shared_count.iter();
-        found.each(
-            over.filter(|(_, count)| **count > shared),
-            |(account, _)| {
-                Err(StateError::QuotaExceeded {
-                    rule: RuleId::Share2,
-                    id: account.to_string(),
                 })
             },
         );

@@ -8,11 +8,11 @@ use std::fmt;
 
 use chrono::{DateTime, Utc};
 
-use super::{Findings, StateError, created_by, dangling, live_and_retired, unique};
+use super::{Findings, StateError, created_after, created_by, dangling, live_and_retired, unique};
 use crate::vault::{Backup, BackupIndex, BackupRetired};
 use crate::{
-    BackupPoint, BackupPolicy, ObjectKind as K, PolicyKind, RetentionRequest, RuleId, State, Vault,
-    VaultKind,
+    BackupPoint, BackupPolicy, ObjectKind as K, PolicyKind, Retention, RetentionRequest, RuleId,
+    Span, State, Vault, VaultKind, time,
 };
 
 /// What makes a loaded vault, backup policy or backup point one no
@@ -28,14 +28,19 @@ pub enum BackupDefect {
     /// A policy is immutable, but its vault's kind does not support it
     /// (VAULT-2).
     VaultCannotBeImmutable,
-    /// An archive vault's retention is out of the retention range.
+    /// An archive vault's retention is out of the retention range, or a
+    /// point's retention is one its vault could not give it: permanent in
+    /// an archive vault of days, or ending earlier or later than a
+    /// retention in days from its creation (a replica keeps its source's
+    /// end, no later than the longest from its own creation).
     RetentionOutOfRange,
     /// A replica vault is in its source's region, of another owner or
     /// kind, a replica of a replica, or less immutable (VAULT-7).
     ReplicaUnlikeSource,
     /// A policy or point is not its vault's owner's.
     NotItsVaultOwners,
-    /// It was created before its vault, or before its source.
+    /// It was created before its vault, or before its source, policy or
+    /// snapshot.
     BeforeItsVault,
     /// It became immutable or locked before it existed or after the clock.
     Undated,
@@ -63,7 +68,7 @@ impl fmt::Display for BackupDefect {
             Self::RetentionOutOfRange => "its retention is out of range",
             Self::ReplicaUnlikeSource => "it is not a replica its source allows",
             Self::NotItsVaultOwners => "it is not its vault's owner's",
-            Self::BeforeItsVault => "it was created before its vault or source",
+            Self::BeforeItsVault => "it was created before its vault or what it was made from",
             Self::Undated => "it became immutable or locked before it existed or after the clock",
             Self::OthersSnapshot => "it holds another's snapshot",
             Self::PolicyElsewhere => "its policy backs up elsewhere or is gone",
@@ -218,13 +223,16 @@ impl State {
 
     fn check_vault(&self, vault: &Vault) -> Result<(), StateError> {
         let id = vault.id.as_str();
-        if !self.accounts.contains_key(&vault.owner) {
+        let Some(owner) = self.accounts.get(&vault.owner) else {
             return Err(dangling(K::Vault, id, K::Account, vault.owner.as_str()));
-        }
-        if !self.regions.contains_key(&vault.region) {
+        };
+        let Some(region) = self.regions.get(&vault.region) else {
             return Err(dangling(K::Vault, id, K::Region, vault.region.as_str()));
-        }
+        };
         created_by(self.clock, K::Vault, id, vault.created_at)?;
+        let (this, at) = ((K::Vault, id), vault.created_at);
+        created_after(this, at, (K::Account, owner.id.as_str()), owner.created_at)?;
+        created_after(this, at, (K::Region, region.id.as_str()), region.created_at)?;
         if vault.is_immutable() && !vault.kind.supports_immutability() {
             return Err(inconsistent(
                 K::Vault,
@@ -297,15 +305,19 @@ impl State {
             if !self.snapshot_id_taken(snapshot) {
                 return Err(dangling(K::BackupPoint, id, K::Snapshot, snapshot.as_str()));
             }
-            if self
-                .snapshots
-                .get(snapshot)
-                .is_some_and(|snapshot| snapshot.owner != point.owner)
-            {
+            let snapshot = self.snapshots.get(snapshot);
+            if snapshot.is_some_and(|snapshot| snapshot.owner != point.owner) {
                 return Err(inconsistent(
                     K::BackupPoint,
                     id,
                     BackupDefect::OthersSnapshot,
+                ));
+            }
+            if snapshot.is_some_and(|snapshot| snapshot.created_at > point.created_at) {
+                return Err(inconsistent(
+                    K::BackupPoint,
+                    id,
+                    BackupDefect::BeforeItsVault,
                 ));
             }
         }
@@ -319,6 +331,13 @@ impl State {
                         K::BackupPoint,
                         id,
                         BackupDefect::PolicyElsewhere,
+                    ));
+                }
+                Some(policy) if policy.created_at > point.created_at => {
+                    return Err(inconsistent(
+                        K::BackupPoint,
+                        id,
+                        BackupDefect::BeforeItsVault,
                     ));
                 }
                 Some(policy) => Some(policy),
@@ -351,6 +370,13 @@ impl State {
                 K::BackupPoint,
                 id,
                 BackupDefect::RetentionEnded,
+            ));
+        }
+        if !self.could_retain(vault, point) {
+            return Err(inconsistent(
+                K::BackupPoint,
+                id,
+                BackupDefect::RetentionOutOfRange,
             ));
         }
         let locked = point.locked_since.is_some();
@@ -425,5 +451,33 @@ impl State {
             }
         }
         Ok(())
+    }
+
+    /// Whether `point` could have been given its retention in `vault`: in
+    /// an archive vault of days, its vault's days or days given, never
+    /// permanent; elsewhere permanent, or days given from its creation
+    /// (SNAP-5). A replica keeps its source's retention end, which came
+    /// no later than the longest from its own creation.
+    fn could_retain(&self, vault: &Vault, point: &BackupPoint) -> bool {
+        let limits = &self.limits;
+        let from = point.created_at;
+        match point.retention {
+            Retention::Permanent => !matches!(
+                vault.kind,
+                VaultKind::Archive {
+                    retention: RetentionRequest::Days(_),
+                }
+            ),
+            Retention::Until(end) => {
+                let shortest = Span::Days(limits.min_retention_days);
+                let earliest = match point.replica_of {
+                    Some(_) => Ok(from),
+                    None => time::later(from, shortest),
+                };
+                let longest = Span::Days(limits.max_retention_days);
+                earliest.is_ok_and(|earliest| earliest <= end)
+                    && time::later(from, longest).map_or(true, |latest| end <= latest)
+            }
+        }
     }
 }
