@@ -22,7 +22,7 @@
 use std::io::{self, BufRead, Write};
 use std::process::ExitCode;
 
-use snapguard::oracle::{Oracle, Request};
+use snapguard::oracle::{Oracle, Request, Response};
 
 fn main() -> ExitCode {
     let record = match std::env::args().nth(1).as_deref() {
@@ -72,9 +72,36 @@ fn run(record: bool) -> io::Result<bool> {
             (true, Some(request), Some(outcome)) => {
                 serde_json::to_string(&request.expecting(outcome.clone()))
             }
-            _ => serde_json::to_string(&response),
+            _ => response_json(response),
         };
         writeln!(out, "{}", written.map_err(io::Error::other)?)?;
         out.flush()?;
     }
+}
+
+/// A response as one JSON line: its violation, if any, carries its `rule`
+/// and `retry_at` beside its own fields, so a client in any language reads
+/// which rule refused and when waiting lifts it without knowing each
+/// variant.
+fn response_json(mut response: Response) -> serde_json::Result<String> {
+    let Some(violation) = response.violation.take() else {
+        return serde_json::to_string(&response);
+    };
+    let mut fields = serde_json::to_value(&violation)?;
+    if let Some(fields) = fields.as_object_mut() {
+        fields
+            .entry("rule")
+            .or_insert_with(|| serde_json::json!(violation.rule()));
+        fields.insert(
+            "retry_at".to_owned(),
+            serde_json::json!(violation.retry_at()),
+        );
+    }
+    let mut line = serde_json::to_string(&response)?;
+    // The response is an object: its violation goes last.
+    line.pop();
+    line.push_str(",\"violation\":");
+    line.push_str(&serde_json::to_string(&fields)?);
+    line.push('}');
+    Ok(line)
 }

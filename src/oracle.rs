@@ -27,7 +27,9 @@
 //!
 //! An outcome is `{"accepted": [events]}` or `{"refused": "LOCK-6"}`; a
 //! response echoes the step number (1 for the first request) with the
-//! outcome, the full [`Violation`] of a refusal and its `message`, an
+//! outcome, the full [`Violation`] of a refusal (its `type` and fields,
+//! and beside them its `rule` and `retry_at`, the instant waiting lifts
+//! it or `null`) and its `message`, an
 //! `error` for a request that could not be read or a state that could not
 //! be loaded, and `agrees` when the request had an `expect`. A refused
 //! `load` or `reset` lists every invariant the state breaks in `broken`,

@@ -157,6 +157,14 @@ fn the_oracle_answers_each_line_before_the_next_is_sent() {
         br#"{"op":"apply","at":"2026-01-01T00:00:01Z","actor":{"type":"platform"},"command":{"type":"create_region","region":"cn-hangzhou"}}"#,
     );
     assert_eq!(fourth["outcome"]["refused"], "GEN-4", "{fourth}");
+    // The violation names its rule and its retry instant beside its fields.
+    assert_eq!(fourth["violation"]["type"], "already_exists", "{fourth}");
+    assert_eq!(fourth["violation"]["rule"], "GEN-4", "{fourth}");
+    assert!(fourth["violation"]["retry_at"].is_null(), "{fourth}");
+    assert!(
+        fourth["message"].as_str().unwrap().starts_with("GEN-4: "),
+        "{fourth}"
+    );
     drop(input);
     let status = child.wait().unwrap();
     reader.join().unwrap();
