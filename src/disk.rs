@@ -11,9 +11,9 @@ use crate::key::another_key;
 use crate::snapshot::deletion;
 use crate::snapshot::require_available;
 use crate::{
-    AccountId, Action, CreateDisk, DeletionCause, DiskId, DiskSource, Event, KeyId, ObjectKind,
-    RegionId, ReinitializeDisk, ReleaseDisk, ResetDisk, RuleId, Snapshot, SnapshotId, SnapshotKind,
-    SnapshotOrigin, Violation,
+    AccountId, Action, CreateDisk, DeletionCause, DiskId, DiskSource, Event, Image, KeyId,
+    ObjectKind, RegionId, ReinitializeDisk, ReleaseDisk, ResetDisk, RuleId, Snapshot, SnapshotId,
+    SnapshotKind, SnapshotOrigin, Violation,
 };
 
 /// A disk's category.
@@ -324,7 +324,8 @@ pub(crate) fn reset_disk(ctx: &Ctx<'_>, c: &ResetDisk, v: &mut Verdict) -> Step<
 }
 
 /// DISK-4, SHARE-13. Checks, in order: a customer; its own disk (GEN-4,
-/// PERM-4); `ecs:ReInitDisk` (PERM-1); a disk made from a snapshot of
+/// PERM-4); `ecs:ReInitDisk` on the disk (PERM-1), and no Deny of it on the
+/// source snapshot or image still there (PERM-5); a disk made from a snapshot of
 /// another account needs that snapshot still shared with the account and
 /// usable by it (DISK-4); one made from its own snapshot needs the
 /// snapshot to exist (GEN-4). Blank disks and disks made from an image
@@ -336,7 +337,14 @@ pub(crate) fn reinitialize_disk(
 ) -> Step<Vec<Event>> {
     let account = ctx.customer("reinitialize_disk")?;
     let disk = ctx.own_disk(account, &c.disk)?;
-    v.check(ctx.authorize(Action::ReInitDisk, || disk.resource()))?;
+    // Re-initializing reads the source's data again: a Deny on the source
+    // snapshot or image holds here as it does when making the disk.
+    let source = || match &disk.source {
+        DiskSource::Snapshot(id) => ctx.snapshot(id).ok().map(snapshot_resource),
+        DiskSource::Image(id) => ctx.image(id).ok().map(Image::resource),
+        DiskSource::Blank => None,
+    };
+    v.check(ctx.authorize_reading(Action::ReInitDisk, || disk.resource(), source))?;
     if let DiskSource::Snapshot(id) = &disk.source {
         if disk.from_shared_snapshot {
             let in_place = ctx

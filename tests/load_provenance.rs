@@ -169,6 +169,11 @@ fn disk_1_disk_in_another_region_than_its_source_is_reported() {
     let mut json = base();
     disk(&mut json, "d-i1")["owner"] = json!(OTHER);
     reported(&json, expected("d-i1"), RuleId::Disk1);
+    // A disk made from a snapshot that failed: no command makes one.
+    let mut json = base();
+    record(&mut json, "snapshots", "s-3")["status"] = json!("failed");
+    disk(&mut json, "d-s1")["source"] = json!({"type": "snapshot", "id": "s-3"});
+    reported(&json, expected("d-s1"), RuleId::Disk1);
 }
 
 // ---------------------------------------------------------------- GEN-2

@@ -506,3 +506,45 @@ fn share_2_a_share_without_principals_still_counts_its_snapshots() {
     assert_eq!(shared_count(&w, OWNER), 2);
     assert_eq!(shared_count(&w, OTHER), 0);
 }
+
+/// A share that would itself name more principals than a snapshot may
+/// have is refused by SHARE-1 at once, before any check that pairs its
+/// principals with its snapshots (GEN-7): `explain` stops there, though the
+/// owner's role trusts none of the accounts (SHARE-6) either.
+#[test]
+fn gen_7_share_1_a_share_naming_too_many_principals_is_refused_before_pairing() {
+    let mut w = World::new();
+    w.key(OWNER, "k-1", REGION);
+    w.ok(
+        &root(OWNER),
+        snapguard::CreateDisk {
+            encryption: snapguard::Encryption::CustomerKey("k-1".into()),
+            ..blank_disk("d-k", REGION)
+        },
+    );
+    w.snapshot(OWNER, "d-k", "s-k", None);
+    let names: Vec<String> = (0..65).map(|i| format!("50{i:02}")).collect();
+    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    w.accounts(&refs, snapguard::Site::China);
+    let principals: Vec<snapguard::Principal> = names.iter().map(|n| account(n)).collect();
+    let command = create_share("rs-1", &principals, &["s-k"]);
+    let v = w.refused(&root(OWNER), command.clone(), RuleId::Share1);
+    assert_eq!(
+        v,
+        Violation::TooManyPrincipals {
+            snapshot: "s-k".into(),
+            principals: 65,
+            limit: 64,
+        }
+    );
+    let rules: Vec<RuleId> = w
+        .state
+        .explain(w.now, &root(OWNER), &command.into())
+        .iter()
+        .map(Violation::rule)
+        .collect();
+    assert_eq!(rules, [RuleId::Share1]);
+    // With 64, the share reaches the trust check (SHARE-6) as before.
+    let command = create_share("rs-1", &principals[..64], &["s-k"]);
+    w.refused(&root(OWNER), command, RuleId::Share6);
+}

@@ -98,7 +98,10 @@ pub struct CreateResourceShare {
 /// account being refused as a re-share by SHARE-10; the permission on the
 /// share), the same permission on each snapshot added and, when principals
 /// are added, on each snapshot the share holds (PERM-5: an Allow is needed
-/// and a Deny on a snapshot wins), then, in order: account principals are on the owner's site (SHARE-3);
+/// and a Deny on a snapshot wins); a share that would itself name more
+/// principals than a snapshot may have, refused at once (SHARE-1, before
+/// any work that grows with principals times snapshots, GEN-7); then, in
+/// order: account principals are on the owner's site (SHARE-3);
 /// principals fit the scope (SHARE-4); the snapshots can be shared
 /// (SHARE-5); the owner's role trusts the account principals if a snapshot
 /// is encrypted with a customer key (SHARE-6); no snapshot ends up with

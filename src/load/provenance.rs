@@ -16,7 +16,7 @@ use chrono::{DateTime, Utc};
 use super::{Findings, StateError, created_after};
 use crate::{
     AccountId, Disk, DiskSource, Encryption, Image, ImageSource, ObjectKind as K, RegionId,
-    Snapshot, State,
+    Snapshot, SnapshotStatus, State,
 };
 
 fn imported_image_mark(kind: K, id: &str) -> StateError {
@@ -30,7 +30,8 @@ fn imported_image_mark(kind: K, id: &str) -> StateError {
 struct Source<'a> {
     /// The source's region, for a snapshot or image.
     region: Option<&'a RegionId>,
-    /// Whether the source is an image of another account.
+    /// Whether the source is an image of another account, or a snapshot
+    /// that never became available: no command makes a disk from either.
     foreign: bool,
     /// Whether the source's data is encrypted.
     encrypted: bool,
@@ -117,7 +118,7 @@ impl State {
                 created_after(this, disk.created_at, needed, snapshot.created_at)?;
                 Source {
                     region: Some(&snapshot.region),
-                    foreign: false,
+                    foreign: snapshot.status != SnapshotStatus::Available,
                     encrypted: snapshot.encryption != Encryption::Unencrypted,
                     imported: snapshot.origin.from_imported_image(),
                 }
@@ -167,6 +168,7 @@ impl State {
                 let needed = (K::Snapshot, id.as_str());
                 created_after(this, image.created_at, needed, snapshot.created_at)?;
                 let unlike = snapshot.owner != image.owner
+                    || snapshot.status != SnapshotStatus::Available
                     || snapshot.region != image.region
                     || snapshot.encryption != image.encryption;
                 (unlike, snapshot.origin.from_imported_image())

@@ -2,7 +2,31 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::{RuleId, Violation};
+use crate::{Action, RuleId, Violation};
+
+/// The rule of a permission refused on `resource`: PERM-2 for the lock
+/// actions; PERM-5 when the resource is the snapshot or image whose data
+/// the action reads or shares (its kind is not what the action acts on);
+/// PERM-1 otherwise.
+pub(crate) fn permission_rule(action: Action, resource: &str) -> RuleId {
+    // Ids hold no `:` or `/`, so the kind is the segment before the last `/`.
+    let kind = resource
+        .rsplit_once('/')
+        .and_then(|(head, _)| head.rsplit(':').next());
+    let on_the_data = match action {
+        Action::CreateDisk | Action::ResetDisk | Action::ReInitDisk => kind != Some("disk"),
+        Action::CreateImage => kind != Some("image"),
+        Action::CreateResourceShare | Action::AssociateResourceShare => kind == Some("snapshot"),
+        _ => false,
+    };
+    if action.is_lock_action() {
+        RuleId::Perm2
+    } else if on_the_data {
+        RuleId::Perm5
+    } else {
+        RuleId::Perm1
+    }
+}
 
 impl Violation {
     /// The rule that refused the command.
@@ -25,8 +49,10 @@ impl Violation {
                 RuleId::Gen5
             }
             Self::BoundExceeded { .. } => RuleId::Gen7,
-            Self::PermissionDenied { action, .. } if action.is_lock_action() => RuleId::Perm2,
-            Self::PermissionDenied { .. } | Self::WrongActor { .. } => RuleId::Perm1,
+            Self::PermissionDenied {
+                action, resource, ..
+            } => permission_rule(*action, resource),
+            Self::WrongActor { .. } => RuleId::Perm1,
             Self::ForeignResource { .. } => RuleId::Perm4,
             Self::SnapshotNotAvailable { rule, .. }
             | Self::KeyNotUsable { rule, .. }

@@ -110,8 +110,10 @@ pub enum Violation {
         /// The limit in force.
         max: u32,
     },
-    /// PERM-1 (or PERM-2 for lock actions): no Allow matched, or a Deny did.
-    #[error("{}: {actor} may not perform `{action}` on `{resource}`{}", if .action.is_lock_action() { "PERM-2" } else { "PERM-1" }, if *.explicit_deny { " (explicitly denied)" } else { "" })]
+    /// PERM-1: no Allow matched, or a Deny did. PERM-2 for the lock
+    /// actions; PERM-5 when `resource` is the snapshot or image whose data
+    /// the action reads or shares rather than what it acts on.
+    #[error("{}: {actor} may not perform `{action}` on `{resource}`{}", classify::permission_rule(*.action, .resource), if *.explicit_deny { " (explicitly denied)" } else { "" })]
     PermissionDenied {
         /// Who asked.
         actor: Actor,

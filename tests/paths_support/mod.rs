@@ -10,6 +10,8 @@ use snapguard::{
     ResetDisk, Statement,
 };
 
+use crate::common::{OWNER, World, root};
+
 /// Encryption with the customer master key `key`.
 pub fn cmk(key: &str) -> Encryption {
     Encryption::CustomerKey(key.into())
@@ -70,6 +72,32 @@ pub fn reset(disk: &str, snapshot: &str) -> ResetDisk {
     ResetDisk {
         disk: disk.into(),
         snapshot: snapshot.into(),
+    }
+}
+
+impl World {
+    /// The image as the state records it.
+    #[track_caller]
+    pub fn image_of(&self, id: &str) -> snapguard::Image {
+        self.state.image(&id.into()).expect("image exists").clone()
+    }
+
+    /// The disk as the state records it.
+    #[track_caller]
+    pub fn disk_of(&self, id: &str) -> snapguard::Disk {
+        self.state.disk(&id.into()).expect("disk exists").clone()
+    }
+
+    /// Creates a disk of [`OWNER`] as its root.
+    #[track_caller]
+    pub fn owner_disk(
+        &mut self,
+        id: &str,
+        region: &str,
+        encryption: Encryption,
+        source: DiskSource,
+    ) {
+        self.ok(&root(OWNER), disk(id, region, encryption, source));
     }
 }
 
