@@ -5,12 +5,14 @@
 //! every entry point.
 
 mod common;
+mod copy_support;
 mod paths_support;
 
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use common::*;
+use copy_support::*;
 use paths_support::*;
 use snapguard::{
     Actor, Bound, Command, CopySnapshot, CreateAccount, CreateAutomaticSnapshot, CreateBackupPoint,

@@ -5,9 +5,11 @@
 //! id and the state unchanged (`World::refused`).
 
 mod common;
+mod copy_support;
 mod paths_support;
 
 use common::*;
+use copy_support::*;
 use paths_support::*;
 use snapguard::{DiskSource, Encryption, Event, ImageSource, RuleId, Violation};
 

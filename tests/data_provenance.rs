@@ -5,10 +5,12 @@
 //! state unchanged (`World::refused`).
 
 mod common;
+mod copy_support;
 mod paths_support;
 mod share_support;
 
 use common::*;
+use copy_support::*;
 use paths_support::*;
 use share_support::*;
 use snapguard::{

@@ -6,16 +6,11 @@
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use serde::Serialize;
 use snapguard::{
-    CopySnapshot, CreateDisk, CreateImage, DiskCategory, DiskSource, Encryption, ImportImage,
-    ResetDisk, Statement,
+    CreateDisk, CreateImage, DiskCategory, DiskSource, Encryption, ImportImage, ResetDisk,
+    Statement,
 };
 
 use crate::common::{OWNER, World, root};
-
-/// Encryption with the customer master key `key`.
-pub fn cmk(key: &str) -> Encryption {
-    Encryption::CustomerKey(key.into())
-}
 
 /// An ESSD disk of 40 GiB in `region` with `encryption`, made from
 /// `source`.
@@ -53,17 +48,6 @@ pub fn import(image: &str, region: &str) -> ImportImage {
     ImportImage {
         image: image.into(),
         region: region.into(),
-    }
-}
-
-/// A copy of `source` into `region` with `encryption`, kept permanently.
-pub fn copy_to(source: &str, snapshot: &str, region: &str, encryption: Encryption) -> CopySnapshot {
-    CopySnapshot {
-        source: source.into(),
-        snapshot: snapshot.into(),
-        region: region.into(),
-        encryption,
-        retention_days: None,
     }
 }
 
