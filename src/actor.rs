@@ -571,9 +571,9 @@ mod tests {
         let document = r#"{"Version":"1","Statement":[{"Effect":"Allow","Action":["ecs:*"],"Resource":["*"]}]}"#;
         let statements = [Statement::allow(["ecs:*"], ["*"])];
         assert_eq!(policy_chars(&statements), document.len());
-        let two = r#"{"Version":"1","Statement":[{"Effect":"Deny","Action":["a","b"],"Resource":["q\"\\\n\u0001é"]},{"Effect":"Allow","Action":[],"Resource":[]}]}"#;
+        let two = r#"{"Version":"1","Statement":[{"Effect":"Deny","Action":["a","b"],"Resource":["q\"\\\n\u0001é \u001f"]},{"Effect":"Allow","Action":[],"Resource":[]}]}"#;
         let statements = [
-            Statement::deny(["a", "b"], ["q\"\\\n\u{1}é"]),
+            Statement::deny(["a", "b"], ["q\"\\\n\u{1}é \u{1f}"]),
             Statement::allow(Vec::<String>::new(), Vec::<String>::new()),
         ];
         assert_eq!(policy_chars(&statements), two.chars().count());

@@ -364,6 +364,10 @@ fn arch_5_encrypted_snapshots_are_never_archived() {
             },
         }
     );
+    assert_eq!(
+        v.to_string(),
+        "ARCH-5: snapshot `s-1` cannot be archived: it is encrypted with the service key"
+    );
     w.refused(&root(OWNER), archive_permanently("s-1"), RuleId::Arch5);
     let mut w = World::new();
     w.key(OWNER, "k-1", REGION);
@@ -411,6 +415,10 @@ fn arch_5_cloud_backup_snapshots_are_never_archived() {
             snapshot: "s-b".into(),
             reason: Unarchivable::CloudBackup,
         }
+    );
+    assert_eq!(
+        v.to_string(),
+        "ARCH-5: snapshot `s-b` cannot be archived: it is managed by Cloud Backup"
     );
 }
 
