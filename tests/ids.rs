@@ -366,6 +366,10 @@ fn gen_7_ids_one_past_the_length_bound_are_refused_rule_changed() {
     };
     let v = w.refused(&owner, create_snapshot(&long, "d-1", None), RuleId::Gen7);
     assert_eq!(v, past);
+    assert_eq!(
+        v.to_string(),
+        "GEN-7: too many characters in an id: 129, where the limit is 128"
+    );
     let v = w.refused(&owner, copy("s-1", &long, None), RuleId::Gen7);
     assert_eq!(v, past);
     let v = w.refused(&owner, blank_disk(&long, REGION), RuleId::Gen7);
