@@ -23,6 +23,8 @@ pub const MAX_ID_LEN: usize = 128;
 /// assert!(snapguard::is_well_formed("s-2026.01_a"));
 /// assert!(!snapguard::is_well_formed(""));
 /// assert!(!snapguard::is_well_formed("s/1"));
+/// assert!(snapguard::is_well_formed(&"a".repeat(128)));
+/// assert!(!snapguard::is_well_formed(&"a".repeat(129)));
 /// ```
 #[must_use]
 pub fn is_well_formed(id: &str) -> bool {
