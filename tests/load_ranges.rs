@@ -154,6 +154,12 @@ fn copy_5_copy_of_itself_is_reported() {
         copy: sid("c-1"),
         defect: CopyDefect::OwnSource,
     };
+    assert!(
+        expected
+            .to_string()
+            .ends_with("its source is itself or a copy of it"),
+        "{expected}"
+    );
     reported(&json, expected, RuleId::Copy5);
     // Two copies of each other.
     let mut json = base();
