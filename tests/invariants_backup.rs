@@ -104,6 +104,7 @@ fn vault_1_archive_vault_retention_out_of_range_is_reported() {
     let kind = json!({"type": "archive", "retention": {"type": "days", "days": 0}});
     let json = tampered(|j| vault_record(j, "v-a")["kind"] = kind);
     let defect = BackupDefect::RetentionOutOfRange;
+    assert_eq!(defect.to_string(), "its retention is out of range");
     let expected = inconsistent_backup(ObjectKind::Vault, "v-a", defect);
     reported(&json, expected, RuleId::Vault1);
 }

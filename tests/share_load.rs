@@ -370,6 +370,21 @@ fn share_1_loaded_snapshot_with_65_principals_is_refused() {
             id: "s-1".into(),
         },
     );
+    // Counted across shares: each within the limit on its own, but a
+    // second share naming one more account gives s-1 65 principals.
+    let mut json = with(61);
+    let mut other = record(&mut json, "shares", "rs-1").clone();
+    other["id"] = "rs-2".into();
+    other["accepted"] = json!([]);
+    other["principals"] = json!([{"type": "account", "id": extra[61]}]);
+    push(&mut json["shares"], other);
+    refused_as(
+        &json,
+        StateError::QuotaExceeded {
+            rule: RuleId::Share1,
+            id: "s-1".into(),
+        },
+    );
 }
 
 #[test]
