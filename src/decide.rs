@@ -140,28 +140,16 @@ impl Ctx<'_> {
         action: Action,
         resource: impl FnOnce() -> String,
     ) -> Result<(), Violation> {
-        let (decision, resource) = match self.actor {
-            Actor::Root { .. } => return Ok(()),
+        match self.actor {
+            Actor::Root { .. } => Ok(()),
             Actor::User { account, user } => {
                 let resource = resource();
-                let decision = self
-                    .state
-                    .user(account, user)
-                    .map_or(Decision::ImplicitDeny, |u| {
-                        evaluate(&u.statements, action, &resource)
-                    });
-                (decision, resource)
+                let decision = self.user_decision(account, user, action, &resource);
+                self.refuse(action, resource, decision)
             }
-            Actor::Platform | Actor::Billing => (Decision::ImplicitDeny, resource()),
-        };
-        match decision {
-            Decision::Allowed => Ok(()),
-            Decision::ImplicitDeny | Decision::ExplicitDeny => Err(Violation::PermissionDenied {
-                actor: self.actor.clone(),
-                action,
-                resource,
-                explicit_deny: decision == Decision::ExplicitDeny,
-            }),
+            Actor::Platform | Actor::Billing => {
+                self.refuse(action, resource(), Decision::ImplicitDeny)
+            }
         }
     }
 
@@ -185,19 +173,43 @@ impl Ctx<'_> {
         let Some(resource) = source() else {
             return Ok(());
         };
-        let denied = self
-            .state
+        match self.user_decision(account, user, action, &resource) {
+            Decision::ExplicitDeny => self.refuse(action, resource, Decision::ExplicitDeny),
+            Decision::Allowed | Decision::ImplicitDeny => Ok(()),
+        }
+    }
+
+    /// What a user's statements decide for `action` on `resource` (PERM-1);
+    /// a user that does not exist is allowed nothing.
+    fn user_decision(
+        &self,
+        account: &AccountId,
+        user: &crate::UserId,
+        action: Action,
+        resource: &str,
+    ) -> Decision {
+        self.state
             .user(account, user)
-            .is_some_and(|u| evaluate(&u.statements, action, &resource) == Decision::ExplicitDeny);
-        if denied {
-            Err(Violation::PermissionDenied {
+            .map_or(Decision::ImplicitDeny, |u| {
+                evaluate(&u.statements, action, resource)
+            })
+    }
+
+    /// The refusal `decision` means for the actor, if it is not an Allow.
+    fn refuse(
+        &self,
+        action: Action,
+        resource: String,
+        decision: Decision,
+    ) -> Result<(), Violation> {
+        match decision {
+            Decision::Allowed => Ok(()),
+            Decision::ImplicitDeny | Decision::ExplicitDeny => Err(Violation::PermissionDenied {
                 actor: self.actor.clone(),
                 action,
                 resource,
-                explicit_deny: true,
-            })
-        } else {
-            Ok(())
+                explicit_deny: decision == Decision::ExplicitDeny,
+            }),
         }
     }
 
