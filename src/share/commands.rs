@@ -234,36 +234,6 @@ fn authorize_snapshots(
     Ok(())
 }
 
-/// SHARE-1, GEN-7: a share that would name more principals than one of
-/// its snapshots may have is refused at once, before any check pairs
-/// principals with snapshots (whose cost grows with both). The count is
-/// the share's own; principals that reach a snapshot through its other
-/// shares are counted by [`quota::check_principals`] later.
-fn principals_within(
-    ctx: &Ctx<'_>,
-    share: &ResourceShare,
-    principals: &[&Principal],
-    named: &[&Snapshot],
-) -> Result<(), Violation> {
-    let limit = ctx.state.limits.max_principals_per_snapshot;
-    let count = share.principals.len().saturating_add(principals.len());
-    let first = share
-        .snapshots
-        .keys()
-        .next()
-        .or(named.first().map(|s| &s.id));
-    match first {
-        Some(snapshot) if count > usize::try_from(limit).unwrap_or(usize::MAX) => {
-            Err(Violation::TooManyPrincipals {
-                snapshot: snapshot.clone(),
-                principals: count,
-                limit,
-            })
-        }
-        _ => Ok(()),
-    }
-}
-
 /// The events adding `principals` and `snapshots` to `share`, after the
 /// checks of [`AssociateResourceShare`] from the principals' and snapshots'
 /// existence on, with `action` as the permission.
@@ -294,7 +264,7 @@ fn associate(
         share_resource_name(&share.owner, share.id.as_str())
     }))?;
     authorize_snapshots(ctx, share, &principals, &named, action, v)?;
-    principals_within(ctx, share, &principals, &named)?;
+    quota::check_share_principals(ctx.state, share, &principals, &named)?;
     let added: Vec<&Snapshot> = named
         .into_iter()
         .filter(|s| !share.snapshots.contains_key(&s.id))

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::{AccountId, Principal, ResourceShare, SnapshotId, State, Violation};
+use crate::{AccountId, Principal, ResourceShare, Snapshot, SnapshotId, State, Violation};
 
 /// The principals `snapshot` has through all its shares, plus `extra`,
 /// counted without double counting.
@@ -54,6 +54,36 @@ pub(crate) fn check_principals(
         check(snapshot, principals_with(state, snapshot, all))?;
     }
     Ok(())
+}
+
+/// SHARE-1, GEN-7: a share that would name more principals than one of
+/// its snapshots may have is refused at once, before any check pairs
+/// principals with snapshots (whose cost grows with both). The count is
+/// the share's own; principals that reach a snapshot through its other
+/// shares are counted by [`check_principals`] later.
+pub(crate) fn check_share_principals(
+    state: &State,
+    share: &ResourceShare,
+    principals: &[&Principal],
+    named: &[&Snapshot],
+) -> Result<(), Violation> {
+    let limit = state.limits.max_principals_per_snapshot;
+    let count = share.principals.len().saturating_add(principals.len());
+    let first = share
+        .snapshots
+        .keys()
+        .next()
+        .or(named.first().map(|s| &s.id));
+    match first {
+        Some(snapshot) if count > usize::try_from(limit).unwrap_or(usize::MAX) => {
+            Err(Violation::TooManyPrincipals {
+                snapshot: snapshot.clone(),
+                principals: count,
+                limit,
+            })
+        }
+        _ => Ok(()),
+    }
 }
 
 /// SHARE-2: after sharing `snapshots` of `owner` (each new to the share),
