@@ -1,0 +1,88 @@
+//! Custom images: CreateImage (from a snapshot) and DeleteImage.
+
+use serde_json::{Value, json};
+use snapguard::{CreateImage, DeleteImage, ImageId, ObjectKind, SnapshotId};
+
+use super::{Call, done};
+use crate::engine::Engine;
+use crate::error::ApiError;
+use crate::mint::{IdKind, mint};
+
+pub fn create(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiError> {
+    let region = call.region(true)?;
+    let snapshot = SnapshotId::new(call.params.required("SnapshotId")?);
+    let name = call.text("ImageName", 2, 128)?;
+    let description = call.text("Description", 2, 256)?;
+    for (parameter, values) in [
+        ("Architecture", &["i386", "x86_64", "arm64"][..]),
+        ("Platform", &[][..]),
+    ] {
+        if let Some(value) = call.params.take(parameter) {
+            if !values.is_empty() && !values.contains(&value.as_str()) {
+                return Err(ApiError::invalid(
+                    parameter,
+                    format_args!(
+                        "`{}` is not one of {}",
+                        crate::params::truncated(&value),
+                        values.join(", ")
+                    ),
+                ));
+            }
+        }
+    }
+    call.client_token()?;
+    call.no_dry_run()?;
+    call.finish_in(engine, |call, tx| {
+        call.known_region(tx, region.as_ref())?;
+        let found = tx.state().snapshot(&snapshot).map(|s| s.region.clone());
+        call.in_region(
+            ObjectKind::Snapshot,
+            snapshot.as_str(),
+            found.as_ref(),
+            region.as_ref(),
+        )?;
+        let image = ImageId::new(mint(IdKind::Image));
+        tx.apply(
+            call.actor,
+            CreateImage {
+                image: image.clone(),
+                snapshot,
+            },
+        )
+        .map_err(|violation| call.refused(&violation))?;
+        for (attribute, value) in [("name", name), ("description", description)] {
+            if value.is_some() {
+                tx.set_attribute(image.as_str(), attribute, value);
+            }
+        }
+        Ok(json!({ "ImageId": image.as_str() }))
+    })
+}
+
+pub fn delete(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiError> {
+    let region = call.region(true)?;
+    let image = ImageId::new(call.params.required("ImageId")?);
+    // `Force` deletes an image instances still use; the model has no
+    // instances, so either way the image goes (and its snapshot stays).
+    call.params.boolean("Force")?;
+    call.no_dry_run()?;
+    call.finish_in(engine, |call, tx| {
+        call.known_region(tx, region.as_ref())?;
+        let found = tx.state().image(&image).map(|i| i.region.clone());
+        call.in_region(
+            ObjectKind::Image,
+            image.as_str(),
+            found.as_ref(),
+            region.as_ref(),
+        )?;
+        tx.apply(
+            call.actor,
+            DeleteImage {
+                image,
+                delete_snapshots: false,
+            },
+        )
+        .map_err(|violation| call.refused(&violation))?;
+        Ok(done())
+    })
+}

@@ -1,0 +1,350 @@
+//! The one place the state changes: a transaction takes `now` from the
+//! server's clock, catches the state up with time, applies the request's
+//! commands to a working copy, writes their events and the server's own
+//! records in one database transaction, and only then makes the copy the
+//! state. A refusal anywhere drops the copy: nothing changes.
+//!
+//! The engine sits behind one mutex ([`Shared`]), and `now` is read inside
+//! it, so concurrent requests are applied in the order of their instants and
+//! never refused for time running backwards (GEN-2).
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use chrono::{DateTime, Duration, Utc};
+use snapguard::{
+    Actor, Command, Event, FinishSnapshot, SnapshotId, SnapshotOutcome, SnapshotStatus, State,
+    Violation,
+};
+
+use crate::clock::Clock;
+use crate::error::ApiError;
+use crate::store::{Batch, KeyRecord, Store, StoreError};
+
+/// When snapshots and copies in progress complete by themselves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AutoFinish {
+    /// In the request that starts them.
+    AtOnce,
+    /// This long after they start, by the server's timer.
+    After(Duration),
+    /// Never: a test completes them through the admin API.
+    Manual,
+}
+
+/// The state, its storage, the clock and the access keys.
+#[derive(Debug)]
+pub struct Engine {
+    state: State,
+    store: Store,
+    clock: Clock,
+    keys: BTreeMap<String, KeyRecord>,
+    attributes: BTreeMap<(String, String), String>,
+    auto_finish: AutoFinish,
+}
+
+/// The engine shared between request handlers and the timer.
+#[derive(Debug, Clone)]
+pub struct Shared(Arc<Mutex<Engine>>);
+
+impl Shared {
+    /// Shares an engine.
+    pub fn new(engine: Engine) -> Self {
+        Self(Arc::new(Mutex::new(engine)))
+    }
+
+    /// Locks the engine; a handler that panicked while holding it leaves
+    /// the state as it was before its transaction (transactions commit
+    /// last), so the lock is taken over rather than refused.
+    pub fn lock(&self) -> MutexGuard<'_, Engine> {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Runs `work` on the engine on a blocking thread (database writes
+    /// wait for the disk).
+    pub async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&mut Engine) -> T + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let shared = self.clone();
+        tokio::task::spawn_blocking(move || work(&mut shared.lock()))
+            .await
+            .map_err(|error| internal(format!("the request's worker stopped: {error}")))
+    }
+}
+
+/// A transaction in progress: a working copy of the state at `now`.
+#[derive(Debug)]
+pub struct Tx<'e> {
+    state: State,
+    now: DateTime<Utc>,
+    batch: Batch,
+    keys: &'e BTreeMap<String, KeyRecord>,
+    attributes: &'e BTreeMap<(String, String), String>,
+    auto_finish: AutoFinish,
+}
+
+impl Engine {
+    /// Opens the engine on a store, reading back what it holds.
+    pub fn open(mut store: Store, auto_finish: AutoFinish) -> Result<Self, StoreError> {
+        let loaded = store.load()?;
+        let clock = Clock::new(
+            Duration::seconds(loaded.clock_offset_seconds),
+            loaded.state.clock(),
+        );
+        Ok(Self {
+            clock,
+            keys: loaded
+                .keys
+                .into_iter()
+                .map(|key| (key.id.clone(), key))
+                .collect(),
+            attributes: loaded
+                .attributes
+                .into_iter()
+                .map(|(object, name, value)| ((object, name), value))
+                .collect(),
+            state: loaded.state,
+            store,
+            auto_finish,
+        })
+    }
+
+    /// The current state.
+    pub fn state(&self) -> &State {
+        &self.state
+    }
+
+    /// The access key with this id.
+    pub fn key(&self, id: &str) -> Option<&KeyRecord> {
+        self.keys.get(id)
+    }
+
+    /// Every access key.
+    pub fn keys(&self) -> impl Iterator<Item = &KeyRecord> {
+        self.keys.values()
+    }
+
+    /// The clock's current reading (moving its floor to it).
+    pub fn now(&mut self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    /// Moves the clock forward by `by`, or to `to`, and applies what time
+    /// caused; returns the new instant and those events.
+    pub fn move_clock(
+        &mut self,
+        by: Option<Duration>,
+        to: Option<DateTime<Utc>>,
+    ) -> Result<(DateTime<Utc>, Vec<Event>), ApiError> {
+        let mut moved = self.clock.clone();
+        let result = match (by, to) {
+            (Some(by), None) => moved.advance(by),
+            (None, Some(to)) => moved.advance_to(to),
+            _ => Err("give exactly one of `seconds`, `hours`, `days` or `to`".into()),
+        };
+        result.map_err(|why| ApiError::new(400, "InvalidParameter.Clock", why))?;
+        let offset = moved.offset().num_seconds();
+        let previous = std::mem::replace(&mut self.clock, moved);
+        let outcome = self.transact(|tx| {
+            tx.batch.clock_offset_seconds = Some(offset);
+            Ok((tx.now(), tx.batch.events.clone()))
+        });
+        if outcome.is_err() {
+            self.clock = previous;
+        }
+        outcome
+    }
+
+    /// Runs one transaction: `work` reads and changes a working copy of the
+    /// state at the clock's `now`; its changes are stored, then kept, only
+    /// if it succeeds.
+    pub fn transact<T>(
+        &mut self,
+        work: impl FnOnce(&mut Tx<'_>) -> Result<T, ApiError>,
+    ) -> Result<T, ApiError> {
+        let now = self.clock.now();
+        let mut tx = Tx {
+            state: self.state.clone(),
+            now,
+            batch: Batch::default(),
+            keys: &self.keys,
+            attributes: &self.attributes,
+            auto_finish: self.auto_finish,
+        };
+        tx.catch_up()?;
+        if let AutoFinish::After(delay) = tx.auto_finish {
+            tx.finish_started_before(now.checked_sub_signed(delay))?;
+        }
+        let value = work(&mut tx)?;
+        let Tx { state, batch, .. } = tx;
+        self.store
+            .commit(&batch, &state)
+            .map_err(|error| internal(format!("the change could not be stored: {error}")))?;
+        self.state = state;
+        for key in batch.keys {
+            self.keys.insert(key.id.clone(), key);
+        }
+        for (object, name, value) in batch.attributes {
+            match value {
+                Some(value) => self.attributes.insert((object, name), value),
+                None => self.attributes.remove(&(object, name)),
+            };
+        }
+        Ok(value)
+    }
+
+    /// Applies what time caused up to now, and completes snapshots whose
+    /// delay has passed: the timer's tick.
+    pub fn tick(&mut self) -> Result<(), ApiError> {
+        self.transact(|_| Ok(()))
+    }
+
+    /// Whether the timer has work at `now`: a deadline passed, or
+    /// snapshots in progress that complete by themselves after a delay.
+    pub fn due(&self, now: DateTime<Utc>) -> bool {
+        self.state
+            .next_deadline()
+            .is_some_and(|deadline| deadline <= now)
+            || (matches!(self.auto_finish, AutoFinish::After(_))
+                && self
+                    .state
+                    .snapshots()
+                    .any(|s| s.status == SnapshotStatus::InProgress))
+    }
+}
+
+impl Tx<'_> {
+    /// The transaction's instant.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.now
+    }
+
+    /// The working copy.
+    pub fn state(&self) -> &State {
+        &self.state
+    }
+
+    /// Applies a command as `actor`; on refusal nothing of it is kept.
+    pub fn apply(
+        &mut self,
+        actor: &Actor,
+        command: impl Into<Command>,
+    ) -> Result<Vec<Event>, Violation> {
+        let events = self.state.apply_mut(self.now, actor, &command.into())?;
+        self.batch.events.extend(events.iter().cloned());
+        Ok(events)
+    }
+
+    /// Completes a snapshot or copy just started, when snapshots complete
+    /// at once.
+    pub fn started(&mut self, snapshot: &SnapshotId) -> Result<(), ApiError> {
+        if self.auto_finish == AutoFinish::AtOnce {
+            self.finish(snapshot, None)?;
+        }
+        Ok(())
+    }
+
+    /// Completes a snapshot in progress: available with its disk's size
+    /// (or `size_gib`), as the platform would.
+    pub fn finish(&mut self, snapshot: &SnapshotId, size_gib: Option<u64>) -> Result<(), ApiError> {
+        let size_gib = size_gib
+            .or_else(|| {
+                self.state
+                    .snapshot(snapshot)
+                    .map(|s| s.source_disk_size_gib)
+            })
+            .unwrap_or(0);
+        self.apply(
+            &Actor::Platform,
+            FinishSnapshot {
+                snapshot: snapshot.clone(),
+                outcome: SnapshotOutcome::Available { size_gib },
+            },
+        )
+        .map(|_| ())
+        .map_err(|violation| internal(format!("completing {snapshot}: {violation}")))
+    }
+
+    /// An attribute the model does not hold (a name, a description, a
+    /// disk's `DeleteAutoSnapshot`), as this transaction sees it.
+    pub fn attribute(&self, object: &str, name: &str) -> Option<&str> {
+        for (o, n, value) in self.batch.attributes.iter().rev() {
+            if o == object && n == name {
+                return value.as_deref();
+            }
+        }
+        self.attributes
+            .get(&(object.to_owned(), name.to_owned()))
+            .map(String::as_str)
+    }
+
+    /// Sets (or with `None` removes) an attribute.
+    pub fn set_attribute(&mut self, object: &str, name: &str, value: Option<String>) {
+        self.batch
+            .attributes
+            .push((object.to_owned(), name.to_owned(), value));
+    }
+
+    /// Records a new access key.
+    pub fn add_key(&mut self, key: KeyRecord) {
+        self.batch.keys.push(key);
+    }
+
+    /// Whether an access key id is taken (stored or in this transaction).
+    pub fn key_exists(&self, id: &str) -> bool {
+        self.keys.contains_key(id) || self.batch.keys.iter().any(|key| key.id == id)
+    }
+
+    /// The root access key of an account.
+    pub fn root_key(&self, account: &str) -> Option<&KeyRecord> {
+        self.keys
+            .values()
+            .chain(self.batch.keys.iter())
+            .find(|key| key.account == account && key.user.is_none())
+    }
+
+    /// The events this transaction recorded so far.
+    pub fn events(&self) -> &[Event] {
+        &self.batch.events
+    }
+
+    fn catch_up(&mut self) -> Result<(), ApiError> {
+        let events = self
+            .state
+            .advance_mut(self.now)
+            .map_err(|violation| internal(format!("catching up with time: {violation}")))?;
+        self.batch.events.extend(events);
+        Ok(())
+    }
+
+    fn finish_started_before(&mut self, cutoff: Option<DateTime<Utc>>) -> Result<(), ApiError> {
+        let Some(cutoff) = cutoff else {
+            return Ok(());
+        };
+        let due: Vec<SnapshotId> = self
+            .state
+            .snapshots()
+            .filter(|s| s.status == SnapshotStatus::InProgress && s.created_at <= cutoff)
+            .map(|s| s.id.clone())
+            .collect();
+        for snapshot in due {
+            self.finish(&snapshot, None)?;
+        }
+        Ok(())
+    }
+}
+
+/// `InternalError` (500): the server's own failure, never the caller's.
+pub fn internal(why: impl Into<String>) -> ApiError {
+    ApiError::new(
+        500,
+        "InternalError",
+        format!(
+            "The request processing has failed due to some unknown error: {}",
+            why.into()
+        ),
+    )
+}

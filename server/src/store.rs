@@ -1,0 +1,282 @@
+//! Durable state: SQLite, one file in the data directory.
+//!
+//! The library's events are the record. Every accepted request's events,
+//! and the server's own records it made (access keys, attributes the model
+//! does not hold, the clock's offset), are written in one transaction, and
+//! the request is acknowledged only after it commits. On start, the state
+//! is the latest checkpoint (the state's own serialization, checked by the
+//! library when loaded) with the events after it replayed.
+//!
+//! The database runs in WAL mode with `synchronous=FULL`: a committed
+//! transaction survives the process being killed and the machine losing
+//! power.
+
+use std::path::Path;
+
+use rusqlite::{Connection, OptionalExtension, params};
+use snapguard::{Event, State};
+
+/// Events between two checkpoints.
+pub const CHECKPOINT_EVERY: u64 = 1_000;
+
+/// What one accepted request changes, written in one transaction.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Batch {
+    /// The library's events, in order.
+    pub events: Vec<Event>,
+    /// New access keys.
+    pub keys: Vec<KeyRecord>,
+    /// Attributes set, `(object id, name, value)`; `None` removes one.
+    pub attributes: Vec<(String, String, Option<String>)>,
+    /// The clock's new offset from the wall clock, in seconds.
+    pub clock_offset_seconds: Option<i64>,
+}
+
+impl Batch {
+    /// Whether the batch changes nothing.
+    pub fn is_empty(&self) -> bool {
+        self.events.is_empty()
+            && self.keys.is_empty()
+            && self.attributes.is_empty()
+            && self.clock_offset_seconds.is_none()
+    }
+}
+
+/// An access key: its secret, and whose it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyRecord {
+    /// The AccessKeyId.
+    pub id: String,
+    /// The AccessKeySecret.
+    pub secret: String,
+    /// The account.
+    pub account: String,
+    /// The RAM user, or `None` for the account's root.
+    pub user: Option<String>,
+}
+
+/// Everything read back on start.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The state, checkpoint plus replayed events.
+    pub state: State,
+    /// Every access key.
+    pub keys: Vec<KeyRecord>,
+    /// Every attribute, `(object id, name, value)`.
+    pub attributes: Vec<(String, String, String)>,
+    /// The clock's offset in seconds.
+    pub clock_offset_seconds: i64,
+    /// Events recorded in all.
+    pub events: u64,
+}
+
+/// The database.
+#[derive(Debug)]
+pub struct Store {
+    connection: Connection,
+    events: u64,
+    checkpointed: u64,
+}
+
+/// A storage failure: the request is answered `InternalError` and nothing
+/// is acknowledged.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// SQLite refused.
+    #[error("database: {0}")]
+    Database(#[from] rusqlite::Error),
+    /// A stored record does not read back.
+    #[error("stored record {what} does not read back: {why}")]
+    Corrupt {
+        /// Which record.
+        what: String,
+        /// Why.
+        why: String,
+    },
+}
+
+const SCHEMA: &str = "
+    CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY, event TEXT NOT NULL);
+    CREATE TABLE IF NOT EXISTS checkpoints (seq INTEGER PRIMARY KEY, state TEXT NOT NULL);
+    CREATE TABLE IF NOT EXISTS access_keys (
+        id TEXT PRIMARY KEY, secret TEXT NOT NULL, account TEXT NOT NULL, user TEXT);
+    CREATE TABLE IF NOT EXISTS attributes (
+        object TEXT NOT NULL, name TEXT NOT NULL, value TEXT NOT NULL,
+        PRIMARY KEY (object, name));
+    CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+";
+
+impl Store {
+    /// Opens (creating if needed) the database in `dir`.
+    pub fn open(dir: &Path) -> Result<Self, StoreError> {
+        std::fs::create_dir_all(dir).map_err(|error| StoreError::Corrupt {
+            what: dir.display().to_string(),
+            why: error.to_string(),
+        })?;
+        let connection = Connection::open(dir.join("snapguard.sqlite3"))?;
+        connection.pragma_update(None, "journal_mode", "WAL")?;
+        connection.pragma_update(None, "synchronous", "FULL")?;
+        Self::with(connection)
+    }
+
+    /// A database that keeps nothing on disk (`--in-memory`).
+    pub fn in_memory() -> Result<Self, StoreError> {
+        Self::with(Connection::open_in_memory()?)
+    }
+
+    fn with(connection: Connection) -> Result<Self, StoreError> {
+        connection.execute_batch(SCHEMA)?;
+        Ok(Self {
+            connection,
+            events: 0,
+            checkpointed: 0,
+        })
+    }
+
+    /// Reads everything back: the state is the latest checkpoint with the
+    /// later events replayed.
+    pub fn load(&mut self) -> Result<Loaded, StoreError> {
+        let checkpoint: Option<(u64, String)> = self
+            .connection
+            .query_row(
+                "SELECT seq, state FROM checkpoints ORDER BY seq DESC LIMIT 1",
+                [],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .optional()?;
+        let (from, mut state) = match checkpoint {
+            None => (0, State::new()),
+            Some((seq, json)) => (
+                seq,
+                serde_json::from_str(&json).map_err(|error| StoreError::Corrupt {
+                    what: format!("checkpoint {seq}"),
+                    why: error.to_string(),
+                })?,
+            ),
+        };
+        let mut statement = self
+            .connection
+            .prepare("SELECT seq, event FROM events WHERE seq > ?1 ORDER BY seq")?;
+        let mut rows = statement.query([from])?;
+        let mut last = from;
+        while let Some(row) = rows.next()? {
+            let seq: u64 = row.get(0)?;
+            let json: String = row.get(1)?;
+            let event: Event =
+                serde_json::from_str(&json).map_err(|error| StoreError::Corrupt {
+                    what: format!("event {seq}"),
+                    why: error.to_string(),
+                })?;
+            state = state.evolve(&event);
+            last = seq;
+        }
+        drop(rows);
+        drop(statement);
+        let keys = self
+            .connection
+            .prepare("SELECT id, secret, account, user FROM access_keys ORDER BY rowid")?
+            .query_map([], |row| {
+                Ok(KeyRecord {
+                    id: row.get(0)?,
+                    secret: row.get(1)?,
+                    account: row.get(2)?,
+                    user: row.get(3)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        let attributes = self
+            .connection
+            .prepare("SELECT object, name, value FROM attributes")?
+            .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?
+            .collect::<Result<Vec<_>, _>>()?;
+        let clock_offset_seconds = self
+            .connection
+            .query_row(
+                "SELECT value FROM meta WHERE name = 'clock_offset_seconds'",
+                [],
+                |row| row.get::<_, String>(0),
+            )
+            .optional()?
+            .map(|text| {
+                text.parse().map_err(|_| StoreError::Corrupt {
+                    what: "clock_offset_seconds".into(),
+                    why: format!("`{text}` is not a number"),
+                })
+            })
+            .transpose()?
+            .unwrap_or(0);
+        self.events = last;
+        self.checkpointed = from;
+        Ok(Loaded {
+            state,
+            keys,
+            attributes,
+            clock_offset_seconds,
+            events: last,
+        })
+    }
+
+    /// Writes a batch in one transaction; `state` is the state after it,
+    /// checkpointed when enough events have passed since the last one.
+    pub fn commit(&mut self, batch: &Batch, state: &State) -> Result<(), StoreError> {
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let transaction = self.connection.transaction()?;
+        let mut seq = self.events;
+        {
+            let mut insert =
+                transaction.prepare_cached("INSERT INTO events (seq, event) VALUES (?1, ?2)")?;
+            for event in &batch.events {
+                seq += 1;
+                let json = serde_json::to_string(event).map_err(|error| StoreError::Corrupt {
+                    what: format!("event {seq}"),
+                    why: error.to_string(),
+                })?;
+                insert.execute(params![seq, json])?;
+            }
+            for key in &batch.keys {
+                transaction.execute(
+                    "INSERT INTO access_keys (id, secret, account, user) VALUES (?1, ?2, ?3, ?4)",
+                    params![key.id, key.secret, key.account, key.user],
+                )?;
+            }
+            for (object, name, value) in &batch.attributes {
+                match value {
+                    Some(value) => transaction.execute(
+                        "INSERT INTO attributes (object, name, value) VALUES (?1, ?2, ?3)
+                         ON CONFLICT (object, name) DO UPDATE SET value = excluded.value",
+                        params![object, name, value],
+                    )?,
+                    None => transaction.execute(
+                        "DELETE FROM attributes WHERE object = ?1 AND name = ?2",
+                        params![object, name],
+                    )?,
+                };
+            }
+            if let Some(offset) = batch.clock_offset_seconds {
+                transaction.execute(
+                    "INSERT INTO meta (name, value) VALUES ('clock_offset_seconds', ?1)
+                     ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+                    params![offset.to_string()],
+                )?;
+            }
+            if seq.saturating_sub(self.checkpointed) >= CHECKPOINT_EVERY {
+                let json = serde_json::to_string(state).map_err(|error| StoreError::Corrupt {
+                    what: format!("checkpoint {seq}"),
+                    why: error.to_string(),
+                })?;
+                transaction.execute(
+                    "INSERT OR REPLACE INTO checkpoints (seq, state) VALUES (?1, ?2)",
+                    params![seq, json],
+                )?;
+            }
+        }
+        transaction.commit()?;
+        if seq.saturating_sub(self.checkpointed) >= CHECKPOINT_EVERY {
+            self.checkpointed = seq;
+        }
+        self.events = seq;
+        Ok(())
+    }
+}
