@@ -280,3 +280,71 @@ impl Store {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::{TimeZone, Utc};
+    use snapguard::{Actor, Command, CreateRegion};
+
+    use super::*;
+
+    /// Applies `n` region creations, committing each as its own batch.
+    fn regions(store: &mut Store, state: &mut State, n: u64) {
+        let at = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+        for i in 0..n {
+            let command = Command::from(CreateRegion {
+                region: format!("r-{i}").into(),
+            });
+            let events = state.apply_mut(at, &Actor::Platform, &command).unwrap();
+            let batch = Batch {
+                events,
+                ..Batch::default()
+            };
+            store.commit(&batch, state).unwrap();
+        }
+    }
+
+    #[test]
+    fn a_reopened_store_rebuilds_the_state_across_a_checkpoint() {
+        let dir = std::env::temp_dir().join(format!("snapguard-store-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let mut state = State::new();
+        {
+            let mut store = Store::open(&dir).unwrap();
+            regions(&mut store, &mut state, CHECKPOINT_EVERY + 5);
+            let key = KeyRecord {
+                id: "LTAIx".into(),
+                secret: "s".into(),
+                account: "1".into(),
+                user: None,
+            };
+            let batch = Batch {
+                keys: vec![key],
+                attributes: vec![("d-1".into(), "name".into(), Some("n".into()))],
+                clock_offset_seconds: Some(3_600),
+                ..Batch::default()
+            };
+            store.commit(&batch, &state).unwrap();
+        }
+        let mut store = Store::open(&dir).unwrap();
+        let checkpoints: u64 = store
+            .connection
+            .query_row("SELECT COUNT(*) FROM checkpoints", [], |row| row.get(0))
+            .unwrap();
+        assert_eq!(checkpoints, 1);
+        let loaded = store.load().unwrap();
+        assert_eq!(loaded.state, state);
+        assert_eq!(loaded.events, CHECKPOINT_EVERY + 5);
+        assert_eq!(loaded.keys.len(), 1);
+        assert_eq!(loaded.attributes, [("d-1".into(), "name".into(), "n".into())]);
+        assert_eq!(loaded.clock_offset_seconds, 3_600);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn an_empty_batch_writes_nothing() {
+        let mut store = Store::in_memory().unwrap();
+        store.commit(&Batch::default(), &State::new()).unwrap();
+        assert_eq!(store.load().unwrap().events, 0);
+    }
+}
