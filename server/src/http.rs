@@ -40,7 +40,44 @@ pub fn router(engine: Shared) -> Router {
         .nest("/_snapguard", admin::router())
         .fallback(provider_api)
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::map_response(json_errors))
         .with_state(engine)
+}
+
+/// Gives the answers the framework makes by itself (a body over the limit,
+/// an admin route that does not exist, a method a route does not take, a
+/// path segment that does not parse) the provider's JSON error body, so
+/// that no client ever sees an error it cannot parse.
+async fn json_errors(response: Response) -> Response {
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("application/json"));
+    if is_json || !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let text = axum::body::to_bytes(response.into_body(), 4096)
+        .await
+        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+        .unwrap_or_default();
+    let code = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => "InvalidParameter.TooLarge",
+        StatusCode::NOT_FOUND => "InvalidAction.NotFound",
+        StatusCode::METHOD_NOT_ALLOWED => "UnsupportedHTTPMethod",
+        _ if status.is_server_error() => "InternalError",
+        _ => "InvalidParameter",
+    };
+    let message = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => {
+            format!("The request body is larger than {MAX_BODY_BYTES} bytes.")
+        }
+        _ if text.is_empty() => status.canonical_reason().unwrap_or("error").to_owned(),
+        _ => text,
+    };
+    let error = ApiError::new(status.as_u16(), code, message);
+    json_response(status.as_u16(), &error.body(&mint::request_id()))
 }
 
 async fn provider_api(
@@ -48,10 +85,17 @@ async fn provider_api(
     method: Method,
     uri: Uri,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Response {
     let request_id = mint::request_id();
-    let outcome = answer(engine, method, uri, headers, body).await;
+    let outcome = match body {
+        Ok(body) => answer(engine, method, uri, headers, body).await,
+        Err(rejection) => Err(ApiError::new(
+            rejection.status().as_u16(),
+            "InvalidParameter.TooLarge",
+            format!("The request body could not be read: {rejection}. At most {MAX_BODY_BYTES} bytes."),
+        )),
+    };
     let (status, mut body) = match outcome {
         Ok(fields) => (200, fields),
         Err(error) => {

@@ -82,6 +82,12 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    if !flags.address.is_loopback() {
+        eprintln!(
+            "snapguard-server: warning: listening on {} (not loopback): the admin API under /_snapguard/ has no authentication",
+            flags.address
+        );
+    }
     // The first line is for programs that start the server on port 0.
     println!("snapguard-server listening on http://{address}");
     println!("  endpoint:          {address} (protocol http)");
