@@ -75,7 +75,6 @@ OPERATIONS = (
 )
 COVERAGE: set[tuple[str, str]] = set()
 
-HERE = Path(__file__).resolve().parent
 
 
 # --------------------------------------------------------------------------
@@ -166,15 +165,18 @@ class Server:
         assert self.port != 0, "the server printed port 0 instead of the port it bound"
         return self
 
-    def stop(self, kill: bool = False) -> int | None:
-        """Terminates the server (SIGTERM, then SIGKILL after 10 s), or
-        kills it at once with ``kill=True``. Returns its exit status."""
+    def stop(self, kill: bool = False, interrupt: bool = False) -> int | None:
+        """Terminates the server (SIGTERM, then SIGKILL after 10 s), kills
+        it at once with ``kill=True``, or interrupts it (SIGINT, Ctrl-C: a
+        graceful shutdown) with ``interrupt=True``. Returns its exit status."""
         proc, self.proc = self.proc, None
         if proc is None:
             return None
         if proc.poll() is None:
             if kill:
                 proc.send_signal(signal.SIGKILL)
+            elif interrupt:
+                proc.send_signal(signal.SIGINT)
             else:
                 proc.terminate()
             try:
@@ -184,8 +186,8 @@ class Server:
                 proc.wait(timeout=10)
         return proc.returncode
 
-    def restart(self, kill: bool = False) -> "Server":
-        self.stop(kill=kill)
+    def restart(self, kill: bool = False, interrupt: bool = False) -> "Server":
+        self.stop(kill=kill, interrupt=interrupt)
         return self.start()
 
     def stderr_tail(self, limit: int = 4000) -> str:

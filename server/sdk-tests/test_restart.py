@@ -2,9 +2,12 @@
 an acknowledged request) on the same data directory keeps every snapshot,
 lock, disk, image, key and the clock."""
 
+from datetime import timedelta
+
 from alibabacloud_ecs20140526 import models as ecs_models
 
 from conftest import (
+    AdminError,
     OTHER_REGION,
     REGION,
     create_disk,
@@ -89,10 +92,11 @@ def test_restart_keeps_everything(server_factory, tmp_path):
     before = described(server, server.root_client())
     clock_before = server.now()
     key_before = server.account()
-    assert server.stop() is not None
+    # Ctrl-C: a graceful shutdown, exit status 0.
+    assert server.stop(interrupt=True) == 0, f"the server did not exit cleanly on SIGINT{server.stderr_tail()}"
     server.start()
     check_after_restart(server, ids, before, clock_before, key_before)
-    # A second restart, after more history, again keeps everything.
+    # A second restart (SIGTERM), after more history, again keeps everything.
     before = described(server, server.root_client())
     clock_before = server.now()
     server.restart()
@@ -121,3 +125,22 @@ def test_in_memory_keeps_nothing_on_disk(server, tmp_path):
     create_snapshot(ecs, create_disk(ecs))
     leftovers = [p for p in tmp_path.rglob("*") if p.is_file() and not p.name.endswith(".stderr")]
     assert leftovers == [], f"--in-memory wrote files: {leftovers}"
+
+
+def test_admin_clock_moves_forward_only(server):
+    before = parse_time(server.now())
+    try:
+        server.advance(seconds=-1)
+    except AdminError as error:
+        assert error.status == 400, error
+    else:
+        raise AssertionError("the admin API moved the clock backwards")
+    try:
+        server.advance(to="2001-01-01T00:00:00Z")
+    except AdminError as error:
+        assert error.status == 400, error
+    else:
+        raise AssertionError("the admin API moved the clock to the past")
+    assert parse_time(server.now()) >= before
+    moved = parse_time(server.advance(days=3)["now"])
+    assert moved - before >= timedelta(days=3)

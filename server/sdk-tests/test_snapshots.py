@@ -3,6 +3,8 @@ DeleteSnapshot, ModifySnapshotAttribute (retention) and
 ModifySnapshotCategory (archive) (SNAP, ARCH)."""
 
 import json
+import time
+from datetime import timedelta
 
 from alibabacloud_ecs20140526 import models as ecs_models
 
@@ -173,6 +175,40 @@ def test_retention_and_lock(server, ecs):
     assert snapshot(ecs, snap).retention_days == 40
 
 
+def test_retention_end_releases_the_snapshot(server, ecs):
+    disk = create_disk(ecs)
+    short = create_snapshot(ecs, disk, retention_days=1)
+    kept = create_snapshot(ecs, disk, retention_days=2)
+    end = parse_time(snapshot(ecs, short).creation_time) + timedelta(days=1)
+    server.advance(to=(end + timedelta(seconds=1)).strftime("%Y-%m-%dT%H:%M:%SZ"))
+    assert snapshot(ecs, short) is None, "a snapshot outlived its retention (SNAP-2)"
+    assert snapshot(ecs, kept) is not None
+
+
+def test_a_lock_ends_with_its_retention(server, ecs):
+    # LOCK-4 keeps the lock within the retention: at the retention end the
+    # lock has expired and the snapshot goes.
+    snap = create_snapshot(ecs, create_disk(ecs), retention_days=2)
+    lock(ecs, snap, days=2, cool_off_hours=0)
+    server.advance(days=1)
+    assert snapshot(ecs, snap) is not None
+    server.advance(days=1)
+    server.advance(seconds=1)
+    assert snapshot(ecs, snap) is None
+
+
+def test_retention_end_comes_with_the_wall_clock(server, ecs):
+    # No admin call at the deadline: the server's own clock reaches it.
+    snap = create_snapshot(ecs, create_disk(ecs), retention_days=1)
+    end = parse_time(snapshot(ecs, snap).creation_time) + timedelta(days=1)
+    server.advance(to=(end - timedelta(seconds=1)).strftime("%Y-%m-%dT%H:%M:%SZ"))
+    assert snapshot(ecs, snap) is not None
+    deadline = time.monotonic() + 10
+    while snapshot(ecs, snap) is not None:
+        assert time.monotonic() < deadline, "the retention end passed on the wall clock and the snapshot stayed"
+        time.sleep(0.25)
+
+
 def test_archive(server, ecs):
     snap = create_snapshot(ecs, create_disk(ecs))
     with unchanged(server, ecs):
@@ -210,3 +246,27 @@ def test_archive_must_outlast_lock(server, ecs):
             rule="LOCK-14",
         )
     archive(ecs, snap, retention_days=300)
+
+
+def test_concurrent_requests_all_pass_with_distinct_ids(server, ecs):
+    # Each request takes `now` under the engine's lock: concurrent
+    # requests (and a clock moved meanwhile) never meet GEN-2.
+    from concurrent.futures import ThreadPoolExecutor
+
+    disk = create_disk(ecs)
+
+    def work(index):
+        client = server.root_client(signature_algorithm="v2" if index % 2 else None)
+        made = []
+        for _ in range(5):
+            made.append(
+                client.create_snapshot(ecs_models.CreateSnapshotRequest(disk_id=disk)).body.snapshot_id
+            )
+        return made
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        futures = [pool.submit(work, index) for index in range(6)]
+        server.advance(seconds=30)
+        made = [snap for future in futures for snap in future.result()]
+    assert len(made) == 30 and len(set(made)) == 30
+    assert len(all_snapshots(ecs, disk_id=disk)) == 30

@@ -49,6 +49,9 @@ pub fn create(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiError
                 format!("The specified zone `{}` is not a zone of region `{region}`: zones are named `{region}-<letter>`.", crate::params::truncated(&zone)),
             ));
         }
+        if let Some(snapshot) = &snapshot {
+            call.visible(tx, ObjectKind::Snapshot, snapshot.as_str())?;
+        }
         let source_snapshot = snapshot.as_ref().and_then(|id| tx.state().snapshot(id));
         let size_gib = match (size, source_snapshot) {
             (Some(size), _) => size,
@@ -93,6 +96,7 @@ pub fn create(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiError
 pub fn delete(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiError> {
     let disk = DiskId::new(call.params.required("DiskId")?);
     call.finish_in(engine, |call, tx| {
+        call.visible(tx, ObjectKind::Disk, disk.as_str())?;
         let release_automatic_snapshots =
             tx.attribute(disk.as_str(), DELETE_AUTO_SNAPSHOT) != Some("false");
         tx.apply(
@@ -149,6 +153,8 @@ pub fn reset(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiError>
     let snapshot = SnapshotId::new(call.params.required("SnapshotId")?);
     call.no_dry_run()?;
     call.finish_in(engine, |call, tx| {
+        call.visible(tx, ObjectKind::Disk, disk.as_str())?;
+        call.visible(tx, ObjectKind::Snapshot, snapshot.as_str())?;
         tx.apply(call.actor, ResetDisk { disk, snapshot })
             .map_err(|violation| call.refused(&violation))?;
         Ok(done())
@@ -158,6 +164,7 @@ pub fn reset(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiError>
 pub fn reinit(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiError> {
     let disk = DiskId::new(call.params.required("DiskId")?);
     call.finish_in(engine, |call, tx| {
+        call.visible(tx, ObjectKind::Disk, disk.as_str())?;
         tx.apply(call.actor, ReinitializeDisk { disk })
             .map_err(|violation| call.refused(&violation))?;
         Ok(done())

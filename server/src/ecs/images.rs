@@ -34,6 +34,7 @@ pub fn create(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiError
     call.no_dry_run()?;
     call.finish_in(engine, |call, tx| {
         call.known_region(tx, region.as_ref())?;
+        call.visible(tx, ObjectKind::Snapshot, snapshot.as_str())?;
         let found = tx.state().snapshot(&snapshot).map(|s| s.region.clone());
         call.in_region(
             ObjectKind::Snapshot,
@@ -68,6 +69,7 @@ pub fn delete(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiError
     call.no_dry_run()?;
     call.finish_in(engine, |call, tx| {
         call.known_region(tx, region.as_ref())?;
+        call.visible(tx, ObjectKind::Image, image.as_str())?;
         let found = tx.state().image(&image).map(|i| i.region.clone());
         call.in_region(
             ObjectKind::Image,

@@ -11,8 +11,6 @@ use super::{Call, done, time};
 use crate::engine::Engine;
 use crate::error::ApiError;
 
-/// The provider's `LockDuration` range, in days.
-const LOCK_DAYS: (u64, u64) = (1, 36_500);
 /// The most snapshot ids one `DescribeLockedSnapshots` names.
 const MAX_IDS: usize = 100;
 
@@ -26,14 +24,15 @@ pub fn lock(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiError> 
             "the only lock mode is `compliance`",
         ));
     }
-    let duration_days = number_u32(&mut call, "LockDuration", LOCK_DAYS)?;
-    // The library checks the cooling-off's range (LOCK-1) so the refusal
-    // names its rule; here only the form is checked.
-    let cool_off_hours = number_u32(&mut call, "CoolOffPeriod", (0, u64::from(u32::MAX)))?;
+    // The library checks the ranges (LOCK-1), so the refusal names its rule
+    // and has the provider's code for it; here only the form is checked.
+    let duration_days = number_u32(&mut call, "LockDuration")?;
+    let cool_off_hours = number_u32(&mut call, "CoolOffPeriod")?;
     call.client_token()?;
     call.no_dry_run()?;
     call.finish_in(engine, |call, tx| {
         call.known_region(tx, region.as_ref())?;
+        call.visible(tx, ObjectKind::Snapshot, snapshot.as_str())?;
         let found = tx.state().snapshot(&snapshot).map(|s| s.region.clone());
         call.in_region(
             ObjectKind::Snapshot,
@@ -65,6 +64,7 @@ pub fn unlock(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiError
     call.no_dry_run()?;
     call.finish_in(engine, |call, tx| {
         call.known_region(tx, region.as_ref())?;
+        call.visible(tx, ObjectKind::Snapshot, snapshot.as_str())?;
         let found = tx.state().snapshot(&snapshot).map(|s| s.region.clone());
         call.in_region(
             ObjectKind::Snapshot,
@@ -112,10 +112,8 @@ pub fn describe(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiErr
             views.retain(|view| ids.iter().any(|id| id == view.snapshot.as_str()));
         }
         views.sort_by(|a, b| a.snapshot.cmp(&b.snapshot));
-        let total = views.len();
         let (items, next) = page.slice(&views)?;
         let mut body = json!({
-            "TotalCount": total,
             "LockedSnapshotsInfo": items.iter().map(lock_fields).collect::<Vec<_>>(),
         });
         page.fields(&mut body, next);
@@ -142,8 +140,8 @@ fn lock_fields(view: &LockView) -> Value {
     })
 }
 
-fn number_u32(call: &mut Call<'_>, name: &str, range: (u64, u64)) -> Result<u32, ApiError> {
-    let number = call.params.required_number(name, range.0, range.1)?;
+fn number_u32(call: &mut Call<'_>, name: &str) -> Result<u32, ApiError> {
+    let number = call.params.required_number(name, 0, u64::from(u32::MAX))?;
     u32::try_from(number).map_err(|_| ApiError::invalid(name, "it is too large"))
 }
 

@@ -8,7 +8,7 @@
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::Value;
-use snapguard::{Actor, ObjectKind, RegionId, Violation};
+use snapguard::{Actor, DiskId, ImageId, ObjectKind, RegionId, SnapshotId, Violation};
 
 use crate::engine::{Engine, Tx};
 use crate::error::ApiError;
@@ -149,6 +149,51 @@ impl Call<'_> {
                 });
                 error.message = format!(
                     "GEN-4: {kind} `{id}` does not exist in region `{asked}` (RegionId); it is in `{actual}`."
+                );
+                Err(error)
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Refuses, as not found, an object of another account that this
+    /// account may not see: a snapshot neither its own nor shared with it,
+    /// another account's disk or image. The library would refuse it too
+    /// (PERM-4), but its message names the owner; the provider reveals
+    /// nothing of another account's objects.
+    pub fn visible(&self, tx: &Tx<'_>, kind: ObjectKind, id: &str) -> Result<(), ApiError> {
+        let Some(account) = self.actor.account() else {
+            return Ok(());
+        };
+        let state = tx.state();
+        let owner = match kind {
+            ObjectKind::Snapshot => {
+                let snapshot = SnapshotId::new(id);
+                match state.snapshot(&snapshot) {
+                    Some(found)
+                        if found.owner != *account
+                            && state
+                                .shared_with(&snapshot, tx.now())
+                                .accounts
+                                .contains_key(account) =>
+                    {
+                        return Ok(());
+                    }
+                    found => found.map(|s| &s.owner),
+                }
+            }
+            ObjectKind::Disk => state.disk(&DiskId::new(id)).map(|d| &d.owner),
+            ObjectKind::Image => state.image(&ImageId::new(id)).map(|i| &i.owner),
+            _ => None,
+        };
+        match owner {
+            Some(owner) if owner != account => {
+                let mut error = self.refused(&Violation::NotFound {
+                    kind,
+                    id: id.to_owned(),
+                });
+                error.message = format!(
+                    "PERM-4: {kind} `{id}` is not found in account `{account}`: it does not exist, or belongs to another account that has not shared it."
                 );
                 Err(error)
             }
