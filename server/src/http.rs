@@ -93,7 +93,9 @@ async fn provider_api(
         Err(rejection) => Err(ApiError::new(
             rejection.status().as_u16(),
             "InvalidParameter.TooLarge",
-            format!("The request body could not be read: {rejection}. At most {MAX_BODY_BYTES} bytes."),
+            format!(
+                "The request body could not be read: {rejection}. At most {MAX_BODY_BYTES} bytes."
+            ),
         )),
     };
     let (status, mut body) = match outcome {

@@ -71,6 +71,18 @@ pub struct Answer {
 /// [`operation`]). The message is the library's text, which starts with
 /// the rule id, and, where waiting lifts the refusal and the text does not
 /// already name the instant, ends with " Retry at <RFC 3339 instant>.".
+///
+/// ```
+/// use snapguard::{ObjectKind, Violation};
+/// use snapguard_server::violations::provider_error;
+///
+/// let missing = Violation::NotFound { kind: ObjectKind::Snapshot, id: "s-1".to_owned() };
+/// let error = provider_error(&missing, "DeleteSnapshot");
+/// assert_eq!((error.status, error.code.as_str()), (404, "InvalidSnapshotId.NotFound"));
+/// assert_eq!(error.message, "GEN-4: snapshot `s-1` does not exist");
+/// // The provider documents 403 for the same refusal in CopySnapshot.
+/// assert_eq!(provider_error(&missing, "CopySnapshot").status, 403);
+/// ```
 pub fn provider_error(violation: &Violation, action: &str) -> ApiError {
     let answer = answer(violation, action);
     ApiError::new(answer.status, answer.code, message(violation))
@@ -230,6 +242,13 @@ fn object(kind: ObjectKind) -> Option<&'static str> {
 
 /// The table as Markdown: one line per kind, then one per override,
 /// marked with `↳` and what it applies to.
+///
+/// ```
+/// let markdown = snapguard_server::violations::table_markdown();
+/// assert!(markdown.contains(
+///     "| `snapshot_locked` | any | 403 | `InvalidOperation.SnapshotLocked` | no |"
+/// ));
+/// ```
 pub fn table_markdown() -> String {
     let mut out = String::from(
         "| Violation | When | HTTP | Code | Documented | Note |\n\
@@ -301,793 +320,154 @@ const fn o(
 
 /// Not found, by the kind of object; also what the provider answers for
 /// another account's object, which it does not reveal.
+#[rustfmt::skip]
 const BY_OBJECT: &[Override] = &[
-    o(
-        Some("CopySnapshot"),
-        Some("snapshot"),
-        403,
-        "InvalidSnapshotId.NotFound",
-        true,
-        "CopySnapshot documents 403",
-    ),
-    o(
-        Some("CopySnapshot"),
-        Some("key"),
-        403,
-        "InvalidParameter.KMSKeyId.NotFound",
-        true,
-        "CopySnapshot documents 403",
-    ),
-    o(
-        Some("CreateSnapshot"),
-        Some("key"),
-        400,
-        "InvalidParameter.KMSKeyId.NotFound",
-        true,
-        "CreateSnapshot documents 400",
-    ),
-    o(
-        None,
-        Some("snapshot"),
-        404,
-        "InvalidSnapshotId.NotFound",
-        true,
-        "every snapshot operation",
-    ),
-    o(
-        None,
-        Some("disk"),
-        404,
-        "InvalidDiskId.NotFound",
-        true,
-        "CreateSnapshot, DeleteDisk, ResetDisk, ReInitDisk",
-    ),
-    o(
-        None,
-        Some("image"),
-        404,
-        "InvalidImageId.NotFound",
-        true,
-        "DeleteImage, ReInitDisk",
-    ),
-    o(
-        None,
-        Some("region"),
-        404,
-        "InvalidRegionId.NotFound",
-        true,
-        "CreateDisk",
-    ),
-    o(
-        None,
-        Some("key"),
-        404,
-        "InvalidParameter.KMSKeyId.NotFound",
-        true,
-        "CreateDisk, ResetDisk",
-    ),
-    o(
-        None,
-        Some("resource_share"),
-        404,
-        "EntityNotExists.ResourceShare",
-        true,
-        "Resource Sharing AssociateResourceShare",
-    ),
-    o(
-        None,
-        Some("user"),
-        404,
-        "EntityNotExist.User",
-        true,
-        "RAM API errors",
-    ),
-    o(
-        None,
-        Some("account"),
-        404,
-        "InvalidAccount.NotFound",
-        false,
-        "admin API only",
-    ),
+    o(Some("CopySnapshot"), Some("snapshot"), 403, "InvalidSnapshotId.NotFound", true, "CopySnapshot documents 403"),
+    o(Some("CopySnapshot"), Some("key"), 403, "InvalidParameter.KMSKeyId.NotFound", true, "CopySnapshot documents 403"),
+    o(Some("CreateSnapshot"), Some("key"), 400, "InvalidParameter.KMSKeyId.NotFound", true, "CreateSnapshot documents 400"),
+    o(None, Some("snapshot"), 404, "InvalidSnapshotId.NotFound", true, "every snapshot operation"),
+    o(None, Some("disk"), 404, "InvalidDiskId.NotFound", true, "CreateSnapshot, DeleteDisk, ResetDisk, ReInitDisk"),
+    o(None, Some("image"), 404, "InvalidImageId.NotFound", true, "DeleteImage, ReInitDisk"),
+    o(None, Some("region"), 404, "InvalidRegionId.NotFound", true, "CreateDisk"),
+    o(None, Some("key"), 404, "InvalidParameter.KMSKeyId.NotFound", true, "CreateDisk, ResetDisk"),
+    o(None, Some("resource_share"), 404, "EntityNotExists.ResourceShare", true, "Resource Sharing AssociateResourceShare"),
+    o(None, Some("user"), 404, "EntityNotExist.User", true, "RAM API errors"),
+    o(None, Some("account"), 404, "InvalidAccount.NotFound", false, "admin API only"),
 ];
 
-/// One row per [`Violation::KINDS`] entry, in the same order.
+/// One row per [`Violation::KINDS`] entry, in the same order (one line
+/// each: the table is data, kept out of rustfmt).
+#[rustfmt::skip]
 pub const TABLE: &[Row] = &[
-    r(
-        "clock_went_backwards",
-        500,
-        "InternalError",
-        true,
-        "cannot come from this server, whose clock never moves back (GEN-2)",
-    ),
+    r("clock_went_backwards", 500, "InternalError", true, "cannot come from this server, whose clock never moves back (GEN-2)"),
     Row {
         overrides: BY_OBJECT,
-        ..r(
-            "not_found",
-            404,
-            "InvalidResourceId.NotFound",
-            false,
-            "code by the kind of object",
-        )
+        ..r("not_found", 404, "InvalidResourceId.NotFound", false, "code by the kind of object")
     },
     Row {
-        overrides: &[o(
-            None,
-            Some("user"),
-            409,
-            "EntityAlreadyExists.User",
-            true,
-            "RAM API errors",
-        )],
-        ..r(
-            "already_exists",
-            409,
-            "EntityAlreadyExists",
-            false,
-            "ids are minted by the server; admin requests only",
-        )
+        overrides: &[o(None, Some("user"), 409, "EntityAlreadyExists.User", true, "RAM API errors")],
+        ..r("already_exists", 409, "EntityAlreadyExists", false, "ids are minted by the server; admin requests only")
     },
-    r(
-        "invalid_id",
-        400,
-        "InvalidParameter",
-        true,
-        "the provider's code for a malformed parameter",
-    ),
-    r(
-        "time_out_of_range",
-        400,
-        "InvalidParameter",
-        true,
-        "a duration reaching past the representable instants",
-    ),
-    r(
-        "leap_second",
-        500,
-        "InternalError",
-        true,
-        "cannot come from this server, whose clock never stands in a leap second",
-    ),
+    r("invalid_id", 400, "InvalidParameter", true, "the provider's code for a malformed parameter"),
+    r("time_out_of_range", 400, "InvalidParameter", true, "a duration reaching past the representable instants"),
+    r("leap_second", 500, "InternalError", true, "cannot come from this server, whose clock never stands in a leap second"),
     Row {
         overrides: &[
-            o(
-                None,
-                Some("tags"),
-                403,
-                "QuotaExceed.Tags",
-                true,
-                "CreateDisk, CreateImage",
-            ),
-            o(
-                None,
-                Some("tag_chars"),
-                400,
-                "InvalidTagKey.Malformed",
-                true,
-                "CreateSnapshot, CreateDisk",
-            ),
+            o(None, Some("tags"), 403, "QuotaExceed.Tags", true, "CreateDisk, CreateImage"),
+            o(None, Some("tag_chars"), 400, "InvalidTagKey.Malformed", true, "CreateSnapshot, CreateDisk"),
         ],
-        ..r(
-            "bound_exceeded",
-            400,
-            "InvalidParameter",
-            true,
-            "an input past its published limit",
-        )
+        ..r("bound_exceeded", 400, "InvalidParameter", true, "an input past its published limit")
     },
-    r(
-        "permission_denied",
-        403,
-        "Forbidden.RAM",
-        true,
-        "ECS authorization failures",
-    ),
-    r(
-        "wrong_actor",
-        403,
-        "InvalidOperation.Unauthorized",
-        false,
-        "platform processes are not customer calls",
-    ),
+    r("permission_denied", 403, "Forbidden.RAM", true, "ECS authorization failures"),
+    r("wrong_actor", 403, "InvalidOperation.Unauthorized", false, "platform processes are not customer calls"),
     Row {
         overrides: BY_OBJECT,
-        ..r(
-            "foreign_resource",
-            404,
-            "InvalidResourceId.NotFound",
-            false,
-            "another account's object is not revealed: not found, by kind",
-        )
+        ..r("foreign_resource", 404, "InvalidResourceId.NotFound", false, "another account's object is not revealed: not found, by kind")
     },
     Row {
         overrides: &[
-            o(
-                Some("LockSnapshot"),
-                None,
-                403,
-                "InvalidOperation.SnapshotNotAvailable",
-                true,
-                "LockSnapshot",
-            ),
-            o(
-                Some("ModifySnapshotCategory"),
-                None,
-                400,
-                "InvalidStatus.SnapshotUnfinished",
-                true,
-                "ModifySnapshotCategory",
-            ),
-            o(
-                Some("ModifySnapshotAttribute"),
-                None,
-                400,
-                "InvalidSnapshotId.NotReady",
-                true,
-                "ModifySnapshotAttribute",
-            ),
+            o(Some("LockSnapshot"), None, 403, "InvalidOperation.SnapshotNotAvailable", true, "LockSnapshot"),
+            o(Some("ModifySnapshotCategory"), None, 400, "InvalidStatus.SnapshotUnfinished", true, "ModifySnapshotCategory"),
+            o(Some("ModifySnapshotAttribute"), None, 400, "InvalidSnapshotId.NotReady", true, "ModifySnapshotAttribute"),
         ],
-        ..r(
-            "snapshot_not_available",
-            403,
-            "InvalidSnapshotId.NotReady",
-            true,
-            "CopySnapshot, CreateDisk, ResetDisk, CreateImage",
-        )
+        ..r("snapshot_not_available", 403, "InvalidSnapshotId.NotReady", true, "CopySnapshot, CreateDisk, ResetDisk, CreateImage")
     },
-    r(
-        "snapshot_not_in_progress",
-        403,
-        "IncorrectSnapshotStatus",
-        false,
-        "admin API only (finishing a snapshot)",
-    ),
-    r(
-        "retention_shortened",
-        400,
-        "InvalidOperation.DecreaseRetentionDaysUnsupported",
-        true,
-        "ModifySnapshotAttribute, ModifySnapshotCategory",
-    ),
+    r("snapshot_not_in_progress", 403, "IncorrectSnapshotStatus", false, "admin API only (finishing a snapshot)"),
+    r("retention_shortened", 400, "InvalidOperation.DecreaseRetentionDaysUnsupported", true, "ModifySnapshotAttribute, ModifySnapshotCategory"),
     Row {
-        overrides: &[o(
-            Some("CopySnapshot"),
-            None,
-            403,
-            "InvalidRetentionDays.Malformed",
-            true,
-            "CopySnapshot documents 403",
-        )],
-        ..r(
-            "retention_out_of_range",
-            400,
-            "InvalidRetentionDays.Malformed",
-            true,
-            "CreateSnapshot, ModifySnapshotAttribute",
-        )
+        overrides: &[o(Some("CopySnapshot"), None, 403, "InvalidRetentionDays.Malformed", true, "CopySnapshot documents 403")],
+        ..r("retention_out_of_range", 400, "InvalidRetentionDays.Malformed", true, "CreateSnapshot, ModifySnapshotAttribute")
     },
-    r(
-        "lock_duration_out_of_range",
-        400,
-        "InvalidLockDuration.Malformed",
-        false,
-        "LockSnapshot documents the range but no code",
-    ),
-    r(
-        "cool_off_out_of_range",
-        400,
-        "InvalidCoolOffPeriod.Malformed",
-        false,
-        "LockSnapshot documents the range but no code",
-    ),
-    r(
-        "cool_off_exceeds_duration",
-        400,
-        "InvalidCoolOffPeriod.ExceedLockDuration",
-        true,
-        "LockSnapshot",
-    ),
-    r(
-        "cloud_backup_snapshot",
-        403,
-        "InvalidOperation.ResourceManagedByCloudProduct",
-        true,
-        "LockSnapshot",
-    ),
-    r(
-        "lock_outlives_retention",
-        400,
-        "InvalidLockDuration.ExceedRetentionDays",
-        true,
-        "LockSnapshot",
-    ),
-    r(
-        "unlock_in_compliance",
-        403,
-        "InvalidOperation.CoolOffPeriodExpired",
-        true,
-        "UnlockSnapshot",
-    ),
-    r(
-        "not_locked",
-        404,
-        "InvalidSnapshotLock.NotFound",
-        true,
-        "UnlockSnapshot, DescribeLockedSnapshots",
-    ),
-    r(
-        "lock_shortened",
-        403,
-        "InvalidOperation.CoolOffPeriodExpired",
-        true,
-        "LockSnapshot",
-    ),
-    r(
-        "cool_off_in_compliance",
-        403,
-        "InvalidOperation.CoolOffPeriodExpired",
-        true,
-        "LockSnapshot",
-    ),
-    r(
-        "snapshot_locked",
-        403,
-        "InvalidOperation.SnapshotLocked",
-        false,
-        "DeleteSnapshot documents no code for a locked snapshot",
-    ),
-    r(
-        "automatic_snapshot_limit_reached",
-        403,
-        "QuotaExceed.Snapshot",
-        true,
-        "CreateSnapshot",
-    ),
-    r(
-        "not_overdue_long_enough",
-        403,
-        "InvalidAccountStatus.NotOverdue",
-        false,
-        "billing process, admin API only",
-    ),
-    r(
-        "archive_ends_before_lock",
-        400,
-        "InvalidRetentionDays.LessThanLockExpiredTime",
-        true,
-        "ModifySnapshotCategory",
-    ),
-    r(
-        "snapshot_too_young_to_archive",
-        400,
-        "InvalidStatus.SnapshotAgeLimit",
-        true,
-        "ModifySnapshotCategory",
-    ),
-    r(
-        "already_archived",
-        400,
-        "InvalidStatus.SnapshotInArchive",
-        true,
-        "ModifySnapshotCategory (archiving is immediate here)",
-    ),
-    r(
-        "archive_retention_out_of_range",
-        400,
-        "InvalidRetentionDays.Malformed",
-        true,
-        "ModifySnapshotCategory",
-    ),
-    r(
-        "archive_retention_ended",
-        400,
-        "InvalidRetentionDays.Malformed",
-        true,
-        "ModifySnapshotCategory",
-    ),
+    r("lock_duration_out_of_range", 400, "InvalidLockDuration.Malformed", false, "LockSnapshot documents the range but no code"),
+    r("cool_off_out_of_range", 400, "InvalidCoolOffPeriod.Malformed", false, "LockSnapshot documents the range but no code"),
+    r("cool_off_exceeds_duration", 400, "InvalidCoolOffPeriod.ExceedLockDuration", true, "LockSnapshot"),
+    r("cloud_backup_snapshot", 403, "InvalidOperation.ResourceManagedByCloudProduct", true, "LockSnapshot"),
+    r("lock_outlives_retention", 400, "InvalidLockDuration.ExceedRetentionDays", true, "LockSnapshot"),
+    r("unlock_in_compliance", 403, "InvalidOperation.CoolOffPeriodExpired", true, "UnlockSnapshot"),
+    r("not_locked", 404, "InvalidSnapshotLock.NotFound", true, "UnlockSnapshot, DescribeLockedSnapshots"),
+    r("lock_shortened", 403, "InvalidOperation.CoolOffPeriodExpired", true, "LockSnapshot"),
+    r("cool_off_in_compliance", 403, "InvalidOperation.CoolOffPeriodExpired", true, "LockSnapshot"),
+    r("snapshot_locked", 403, "InvalidOperation.SnapshotLocked", false, "DeleteSnapshot documents no code for a locked snapshot"),
+    r("automatic_snapshot_limit_reached", 403, "QuotaExceed.Snapshot", true, "CreateSnapshot"),
+    r("not_overdue_long_enough", 403, "InvalidAccountStatus.NotOverdue", false, "billing process, admin API only"),
+    r("archive_ends_before_lock", 400, "InvalidRetentionDays.LessThanLockExpiredTime", true, "ModifySnapshotCategory"),
+    r("snapshot_too_young_to_archive", 400, "InvalidStatus.SnapshotAgeLimit", true, "ModifySnapshotCategory"),
+    r("already_archived", 400, "InvalidStatus.SnapshotInArchive", true, "ModifySnapshotCategory (archiving is immediate here)"),
+    r("archive_retention_out_of_range", 400, "InvalidRetentionDays.Malformed", true, "ModifySnapshotCategory"),
+    r("archive_retention_ended", 400, "InvalidRetentionDays.Malformed", true, "ModifySnapshotCategory"),
     Row {
-        overrides: &[o(
-            None,
-            Some("cloud_backup"),
-            403,
-            "InvalidOperation.ResourceManagedByCloudProduct",
-            true,
-            "ModifySnapshotCategory",
-        )],
-        ..r(
-            "not_archivable",
-            403,
-            "InvalidOperation.EncryptedSnapshotUnsupport",
-            true,
-            "ModifySnapshotCategory",
-        )
+        overrides: &[o(None, Some("cloud_backup"), 403, "InvalidOperation.ResourceManagedByCloudProduct", true, "ModifySnapshotCategory")],
+        ..r("not_archivable", 403, "InvalidOperation.EncryptedSnapshotUnsupport", true, "ModifySnapshotCategory")
     },
-    r(
-        "archived_retention_fixed",
-        403,
-        "InvalidSnapshotCategory.NotSupportModifyRetention",
-        false,
-        "named like CopySnapshot's InvalidSnapshotCategory.NotSupportCopy",
-    ),
-    r(
-        "archived_snapshot_not_copyable",
-        403,
-        "InvalidSnapshotCategory.NotSupportCopy",
-        true,
-        "CopySnapshot",
-    ),
-    r(
-        "disk_region_mismatch",
-        404,
-        "InvalidSnapshotId.NotFound",
-        true,
-        "CreateDisk looks the snapshot up in the disk's region",
-    ),
-    r(
-        "image_region_mismatch",
-        404,
-        "InvalidImageId.NotFound",
-        true,
-        "the image is looked up in the disk's region",
-    ),
-    r(
-        "unencrypted_from_encrypted_image",
-        400,
-        "InvalidParameter.Encrypted",
-        false,
-        "CreateDisk documents it for encrypted snapshots",
-    ),
-    r(
-        "rollback_to_other_snapshot",
-        403,
-        "InvalidParameter.Mismatch",
-        true,
-        "ResetDisk",
-    ),
-    r(
-        "image_from_foreign_snapshot",
-        400,
-        "OperationDenied",
-        true,
-        "CreateImage: shared snapshots do not support creating images",
-    ),
-    r(
-        "snapshot_not_in_share",
-        404,
-        "EntityNotExists.ResourceShareAssociation",
-        false,
-        "Resource Sharing style",
-    ),
-    r(
-        "principal_not_in_share",
-        404,
-        "EntityNotExists.ResourceShareAssociation",
-        false,
-        "Resource Sharing style",
-    ),
+    r("archived_retention_fixed", 403, "InvalidSnapshotCategory.NotSupportModifyRetention", false, "named like CopySnapshot's InvalidSnapshotCategory.NotSupportCopy"),
+    r("archived_snapshot_not_copyable", 403, "InvalidSnapshotCategory.NotSupportCopy", true, "CopySnapshot"),
+    r("disk_region_mismatch", 404, "InvalidSnapshotId.NotFound", true, "CreateDisk looks the snapshot up in the disk's region"),
+    r("image_region_mismatch", 404, "InvalidImageId.NotFound", true, "the image is looked up in the disk's region"),
+    r("unencrypted_from_encrypted_image", 400, "InvalidParameter.Encrypted", false, "CreateDisk documents it for encrypted snapshots"),
+    r("rollback_to_other_snapshot", 403, "InvalidParameter.Mismatch", true, "ResetDisk"),
+    r("image_from_foreign_snapshot", 400, "OperationDenied", true, "CreateImage: shared snapshots do not support creating images"),
+    r("snapshot_not_in_share", 404, "EntityNotExists.ResourceShareAssociation", false, "Resource Sharing style"),
+    r("principal_not_in_share", 404, "EntityNotExists.ResourceShareAssociation", false, "Resource Sharing style"),
     Row {
-        overrides: &[o(
-            Some("UnlockSnapshot"),
-            None,
-            403,
-            "InvalidOperation.LockSharedSnapshotUnsupported",
-            false,
-            "documented for LockSnapshot only",
-        )],
-        ..r(
-            "shared_snapshot_not_lockable",
-            403,
-            "InvalidOperation.LockSharedSnapshotUnsupported",
-            true,
-            "LockSnapshot",
-        )
+        overrides: &[o(Some("UnlockSnapshot"), None, 403, "InvalidOperation.LockSharedSnapshotUnsupported", false, "documented for LockSnapshot only")],
+        ..r("shared_snapshot_not_lockable", 403, "InvalidOperation.LockSharedSnapshotUnsupported", true, "LockSnapshot")
     },
-    r(
-        "too_many_principals",
-        409,
-        "QuotaExceeded.SharedTarget.Count",
-        false,
-        "named like QuotaExceeded.SharedResource.Count",
-    ),
-    r(
-        "too_many_shared_snapshots",
-        409,
-        "QuotaExceeded.SharedResource.Count",
-        true,
-        "AssociateResourceShare",
-    ),
-    r(
-        "cross_site",
-        409,
-        "InvalidTarget.SiteMismatch",
-        true,
-        "AssociateResourceShare",
-    ),
+    r("too_many_principals", 409, "QuotaExceeded.SharedTarget.Count", false, "named like QuotaExceeded.SharedResource.Count"),
+    r("too_many_shared_snapshots", 409, "QuotaExceeded.SharedResource.Count", true, "AssociateResourceShare"),
+    r("cross_site", 409, "InvalidTarget.SiteMismatch", true, "AssociateResourceShare"),
     Row {
-        overrides: &[o(
-            None,
-            Some("owner"),
-            409,
-            "ShareWithYourself",
-            true,
-            "AssociateResourceShare",
-        )],
-        ..r(
-            "principal_not_allowed",
-            400,
-            "InvalidTarget",
-            true,
-            "AssociateResourceShare: not in the resource directory",
-        )
+        overrides: &[o(None, Some("owner"), 409, "ShareWithYourself", true, "AssociateResourceShare")],
+        ..r("principal_not_allowed", 400, "InvalidTarget", true, "AssociateResourceShare: not in the resource directory")
     },
-    r(
-        "not_shareable",
-        400,
-        "InvalidParameter.Resources",
-        true,
-        "AssociateResourceShare: the shared resource is invalid",
-    ),
-    r(
-        "shared_snapshot_not_archivable",
-        400,
-        "InvalidOperation.ArchiveSharedSnapshotUnsupported",
-        true,
-        "ModifySnapshotCategory",
-    ),
-    r(
-        "encrypted_share_not_trusted",
-        403,
-        "InvalidParameter.KMSKeyId.KMSUnauthorized",
-        true,
-        "CreateDisk, CopySnapshot",
-    ),
+    r("not_shareable", 400, "InvalidParameter.Resources", true, "AssociateResourceShare: the shared resource is invalid"),
+    r("shared_snapshot_not_archivable", 400, "InvalidOperation.ArchiveSharedSnapshotUnsupported", true, "ModifySnapshotCategory"),
+    r("encrypted_share_not_trusted", 403, "InvalidParameter.KMSKeyId.KMSUnauthorized", true, "CreateDisk, CopySnapshot"),
     Row {
-        overrides: &[o(
-            Some("CopySnapshot"),
-            None,
-            403,
-            "InvalidSnapshotId.NotFound",
-            true,
-            "CopySnapshot documents 403",
-        )],
-        ..r(
-            "share_not_accepted",
-            404,
-            "InvalidSnapshotId.NotFound",
-            true,
-            "a snapshot of a share not accepted is not visible",
-        )
+        overrides: &[o(Some("CopySnapshot"), None, 403, "InvalidSnapshotId.NotFound", true, "CopySnapshot documents 403")],
+        ..r("share_not_accepted", 404, "InvalidSnapshotId.NotFound", true, "a snapshot of a share not accepted is not visible")
     },
-    r(
-        "no_invitation",
-        409,
-        "EntityNotExists.ResourceShareInvitation",
-        true,
-        "AcceptResourceShareInvitation",
-    ),
-    r(
-        "already_accepted",
-        409,
-        "InvitationStatus.AlreadyAccepted",
-        true,
-        "AcceptResourceShareInvitation",
-    ),
-    r(
-        "already_in_directory",
-        409,
-        "InvalidAccount.AlreadyInResourceDirectory",
-        false,
-        "Resource Directory style",
-    ),
-    r(
-        "not_in_directory",
-        409,
-        "AccountNotInResourceDirectory",
-        true,
-        "AssociateResourceShare",
-    ),
-    r(
-        "management_account_leaving",
-        409,
-        "InvalidOperation.ManagementAccountCannotLeave",
-        false,
-        "Resource Directory style",
-    ),
+    r("no_invitation", 409, "EntityNotExists.ResourceShareInvitation", true, "AcceptResourceShareInvitation"),
+    r("already_accepted", 409, "InvitationStatus.AlreadyAccepted", true, "AcceptResourceShareInvitation"),
+    r("already_in_directory", 409, "InvalidAccount.AlreadyInResourceDirectory", false, "Resource Directory style"),
+    r("not_in_directory", 409, "AccountNotInResourceDirectory", true, "AssociateResourceShare"),
+    r("management_account_leaving", 409, "InvalidOperation.ManagementAccountCannotLeave", false, "Resource Directory style"),
     Row {
-        overrides: &[o(
-            Some("CopySnapshot"),
-            None,
-            403,
-            "InvalidSnapshotId.NotFound",
-            true,
-            "CopySnapshot documents 403",
-        )],
-        ..r(
-            "shared_view_expired",
-            404,
-            "InvalidSnapshotId.NotFound",
-            true,
-            "an expired share's snapshot is not visible",
-        )
+        overrides: &[o(Some("CopySnapshot"), None, 403, "InvalidSnapshotId.NotFound", true, "CopySnapshot documents 403")],
+        ..r("shared_view_expired", 404, "InvalidSnapshotId.NotFound", true, "an expired share's snapshot is not visible")
     },
     Row {
-        overrides: &[o(
-            None,
-            Some("archive"),
-            400,
-            "InvalidOperation.ArchiveSharedSnapshotUnsupported",
-            true,
-            "ModifySnapshotCategory",
-        )],
-        ..r(
-            "sharee_may_not",
-            403,
-            "InvalidOperation.SharedSnapshotUnsupported",
-            false,
-            "only archiving has a documented code",
-        )
+        overrides: &[o(None, Some("archive"), 400, "InvalidOperation.ArchiveSharedSnapshotUnsupported", true, "ModifySnapshotCategory")],
+        ..r("sharee_may_not", 403, "InvalidOperation.SharedSnapshotUnsupported", false, "only archiving has a documented code")
     },
     Row {
-        overrides: &[o(
-            Some("CopySnapshot"),
-            None,
-            400,
-            "InvalidParam.EncryptedMismatch",
-            false,
-            "documented for CreateDisk only",
-        )],
-        ..r(
-            "shared_key_not_changed",
-            400,
-            "InvalidParam.EncryptedMismatch",
-            true,
-            "CreateDisk",
-        )
+        overrides: &[o(Some("CopySnapshot"), None, 400, "InvalidParam.EncryptedMismatch", false, "documented for CreateDisk only")],
+        ..r("shared_key_not_changed", 400, "InvalidParam.EncryptedMismatch", true, "CreateDisk")
     },
-    r(
-        "shared_disk_category",
-        403,
-        "InvalidDiskCategory.NotSupported",
-        true,
-        "CreateDisk",
-    ),
-    r(
-        "snapshot_shared",
-        403,
-        "InvalidOperation.DeleteSharedSnapshotUnsupported",
-        true,
-        "DeleteSnapshot",
-    ),
-    r(
-        "retention_ended",
-        403,
-        "InvalidOperation.SnapshotRetentionEnded",
-        false,
-        "kept only while shared",
-    ),
-    r(
-        "share_not_in_place",
-        403,
-        "InvalidSourceSnapshot",
-        true,
-        "ReInitDisk",
-    ),
+    r("shared_disk_category", 403, "InvalidDiskCategory.NotSupported", true, "CreateDisk"),
+    r("snapshot_shared", 403, "InvalidOperation.DeleteSharedSnapshotUnsupported", true, "DeleteSnapshot"),
+    r("retention_ended", 403, "InvalidOperation.SnapshotRetentionEnded", false, "kept only while shared"),
+    r("share_not_in_place", 403, "InvalidSourceSnapshot", true, "ReInitDisk"),
     Row {
-        overrides: &[o(
-            None,
-            Some("encrypted_source"),
-            403,
-            "InvalidEncrypted.NotSupportDecrypt",
-            true,
-            "CopySnapshot",
-        )],
-        ..r(
-            "standard_copy_refused",
-            403,
-            "InvalidOperation.NotSupportCopyInSameRegion",
-            true,
-            "CopySnapshot",
-        )
+        overrides: &[o(None, Some("encrypted_source"), 403, "InvalidEncrypted.NotSupportDecrypt", true, "CopySnapshot")],
+        ..r("standard_copy_refused", 403, "InvalidOperation.NotSupportCopyInSameRegion", true, "CopySnapshot")
     },
     Row {
-        overrides: &[o(
-            Some("CreateDisk"),
-            None,
-            400,
-            "InvalidParameter.KmsNotEnabled",
-            true,
-            "CreateDisk documents 400",
-        )],
-        ..r(
-            "kms_not_activated",
-            403,
-            "InvalidParameter.KmsNotEnabled",
-            true,
-            "CopySnapshot",
-        )
+        overrides: &[o(Some("CreateDisk"), None, 400, "InvalidParameter.KmsNotEnabled", true, "CreateDisk documents 400")],
+        ..r("kms_not_activated", 403, "InvalidParameter.KmsNotEnabled", true, "CopySnapshot")
     },
     Row {
         overrides: &[
-            o(
-                Some("CopySnapshot"),
-                Some("other_region"),
-                403,
-                "InvalidParameter.KMSKeyId.NotFound",
-                true,
-                "CopySnapshot documents 403",
-            ),
-            o(
-                Some("CreateSnapshot"),
-                Some("other_region"),
-                400,
-                "InvalidParameter.KMSKeyId.NotFound",
-                true,
-                "CreateSnapshot documents 400",
-            ),
-            o(
-                None,
-                Some("other_region"),
-                404,
-                "InvalidParameter.KMSKeyId.NotFound",
-                true,
-                "the key is looked up in the region; CreateDisk",
-            ),
+            o(Some("CopySnapshot"), Some("other_region"), 403, "InvalidParameter.KMSKeyId.NotFound", true, "CopySnapshot documents 403"),
+            o(Some("CreateSnapshot"), Some("other_region"), 400, "InvalidParameter.KMSKeyId.NotFound", true, "CreateSnapshot documents 400"),
+            o(None, Some("other_region"), 404, "InvalidParameter.KMSKeyId.NotFound", true, "the key is looked up in the region; CreateDisk"),
         ],
-        ..r(
-            "key_not_usable",
-            403,
-            "InvalidParameter.KMSKeyId.CMKNotEnabled",
-            true,
-            "CopySnapshot, CreateDisk, ResetDisk",
-        )
+        ..r("key_not_usable", 403, "InvalidParameter.KMSKeyId.CMKNotEnabled", true, "CopySnapshot, CreateDisk, ResetDisk")
     },
-    r(
-        "unencrypted_from_encrypted",
-        400,
-        "InvalidParameter.Encrypted",
-        true,
-        "CreateDisk",
-    ),
-    r(
-        "immutability_unsupported",
-        400,
-        "InvalidVault.ImmutabilityUnsupported",
-        false,
-        "Cloud Backup, not served here",
-    ),
-    r(
-        "immutability_irreversible",
-        403,
-        "InvalidOperation.ImmutabilityIrreversible",
-        false,
-        "Cloud Backup, not served here",
-    ),
-    r(
-        "backup_point_locked",
-        403,
-        "InvalidOperation.BackupPointLocked",
-        false,
-        "Cloud Backup, not served here",
-    ),
-    r(
-        "vault_not_deletable",
-        403,
-        "InvalidOperation.VaultNotDeletable",
-        false,
-        "Cloud Backup, not served here",
-    ),
-    r(
-        "replication_refused",
-        400,
-        "InvalidOperation.ReplicationUnsupported",
-        false,
-        "Cloud Backup, not served here",
-    ),
-    r(
-        "region_closing_down",
-        403,
-        "InvalidRegionId.NotSupportedEncryptedSnapshotCopy",
-        true,
-        "CopySnapshot",
-    ),
+    r("unencrypted_from_encrypted", 400, "InvalidParameter.Encrypted", true, "CreateDisk"),
+    r("immutability_unsupported", 400, "InvalidVault.ImmutabilityUnsupported", false, "Cloud Backup, not served here"),
+    r("immutability_irreversible", 403, "InvalidOperation.ImmutabilityIrreversible", false, "Cloud Backup, not served here"),
+    r("backup_point_locked", 403, "InvalidOperation.BackupPointLocked", false, "Cloud Backup, not served here"),
+    r("vault_not_deletable", 403, "InvalidOperation.VaultNotDeletable", false, "Cloud Backup, not served here"),
+    r("replication_refused", 400, "InvalidOperation.ReplicationUnsupported", false, "Cloud Backup, not served here"),
+    r("region_closing_down", 403, "InvalidRegionId.NotSupportedEncryptedSnapshotCopy", true, "CopySnapshot"),
 ];

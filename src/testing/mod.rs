@@ -46,8 +46,11 @@ use crate::oracle::{Outcome, Request};
 use crate::{Actor, Command, Event, Limits, State, StateError, UncheckedState, Violation};
 
 mod choices;
+mod violations;
 mod world;
 mod world_assets;
+
+pub use violations::violation_samples;
 
 use choices::Choices;
 use world::World;

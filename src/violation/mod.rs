@@ -4,6 +4,7 @@
 //! `classify`.
 
 mod classify;
+mod kind;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

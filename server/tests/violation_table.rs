@@ -1,0 +1,607 @@
+//! The violation table against every kind of violation snapguard has.
+//!
+//! `SAMPLES` is `snapguard::testing::violation_samples()` serialized, one
+//! JSON line per kind (the server does not build the library's `testing`
+//! feature). When the library gains a variant, `every_kind_has_exactly_one_row`
+//! fails until the table names it, and `the_samples_are_one_of_each_kind`
+//! until this list is regenerated from `violation_samples()`.
+
+use chrono::SecondsFormat;
+use snapguard::{
+    AccountId, Action, Actor, Encryption, KeyId, LockState, ObjectKind, RegionId, SnapshotId,
+    StandardCopyProblem, UserId, Violation,
+};
+use snapguard_server::violations::{
+    TABLE, answer, detail, operation, provider_error, row, table_markdown,
+};
+
+const SAMPLES: &str = r#"
+{"type":"clock_went_backwards","now":"2026-12-06T00:00:00Z","latest":"2026-12-07T00:00:00Z"}
+{"type":"not_found","kind":"snapshot","id":"s-bp1missing000000001"}
+{"type":"already_exists","kind":"disk","id":"d-bp1disk00000000001"}
+{"type":"invalid_id","kind":"snapshot","id":"s/1"}
+{"type":"time_out_of_range","start":"2026-12-07T00:00:00Z","span":{"days":4294967295}}
+{"type":"leap_second","at":"2026-12-07T00:00:00Z"}
+{"type":"bound_exceeded","bound":"tags","size":21,"max":20}
+{"type":"permission_denied","actor":{"type":"user","account":"1000000000000001","user":"ops"},"action":"ecs:DeleteSnapshot","resource":"acs:ecs:cn-hangzhou:1000000000000001:snapshot/s-bp1locked0000000001","explicit_deny":true}
+{"type":"wrong_actor","actor":{"type":"user","account":"1000000000000001","user":"ops"},"command":"release_overdue_snapshot"}
+{"type":"foreign_resource","kind":"disk","id":"d-bp1disk00000000001","owner":"1000000000000002","account":"1000000000000001"}
+{"type":"snapshot_not_available","snapshot":"s-bp1locked0000000001","status":"in_progress","rule":"LOCK-3"}
+{"type":"snapshot_not_in_progress","snapshot":"s-bp1locked0000000001","status":"available"}
+{"type":"retention_shortened","snapshot":"s-bp1locked0000000001","current":{"type":"until","end":"2031-01-01T00:00:00Z"},"requested":{"type":"until","end":"2030-01-01T00:00:00Z"}}
+{"type":"retention_out_of_range","days":65537,"min":1,"max":65536}
+{"type":"lock_duration_out_of_range","days":36501,"min":1,"max":36500}
+{"type":"cool_off_out_of_range","hours":73,"max":72}
+{"type":"cool_off_exceeds_duration","cool_off_hours":48,"duration_days":1}
+{"type":"cloud_backup_snapshot","snapshot":"s-bp1locked0000000001"}
+{"type":"lock_outlives_retention","snapshot":"s-bp1locked0000000001","lock_expiry":"2031-01-01T00:00:00Z","retention_end":"2030-01-01T00:00:00Z"}
+{"type":"unlock_in_compliance","snapshot":"s-bp1locked0000000001","expiry":"2031-01-01T00:00:00Z"}
+{"type":"not_locked","snapshot":"s-bp1locked0000000001"}
+{"type":"lock_shortened","snapshot":"s-bp1locked0000000001","current_expiry":"2031-01-01T00:00:00Z","requested_expiry":"2030-01-01T00:00:00Z","allowed_from":"2027-12-07T00:00:00Z"}
+{"type":"cool_off_in_compliance","snapshot":"s-bp1locked0000000001","cool_off_hours":24,"expiry":"2031-01-01T00:00:00Z","allowed_from":"2031-01-01T00:00:00Z"}
+{"type":"snapshot_locked","snapshot":"s-bp1locked0000000001","state":"compliance","expiry":"2031-01-01T00:00:00Z"}
+{"type":"automatic_snapshot_limit_reached","disk":"d-bp1disk00000000001","limit":1000,"earliest_unlock":"2031-01-01T00:00:00Z"}
+{"type":"not_overdue_long_enough","account":"1000000000000001","overdue_since":"2026-12-07T00:00:00Z","releasable_at":"2026-12-22T00:00:00Z"}
+{"type":"archive_ends_before_lock","snapshot":"s-bp1locked0000000001","archive_end":"2027-06-01T00:00:00Z","lock_expiry":"2031-01-01T00:00:00Z"}
+{"type":"snapshot_too_young_to_archive","snapshot":"s-bp1locked0000000001","created_at":"2026-12-01T00:00:00Z","archivable_at":"2026-12-15T00:00:00Z"}
+{"type":"already_archived","snapshot":"s-bp1locked0000000001"}
+{"type":"archive_retention_out_of_range","days":30,"min":60,"max":65536}
+{"type":"archive_retention_ended","snapshot":"s-bp1locked0000000001","days":60,"end":"2026-11-01T00:00:00Z"}
+{"type":"not_archivable","snapshot":"s-bp1locked0000000001","reason":{"type":"encrypted","encryption":{"type":"service_key"}}}
+{"type":"archived_retention_fixed","snapshot":"s-bp1locked0000000001"}
+{"type":"archived_snapshot_not_copyable","snapshot":"s-bp1locked0000000001"}
+{"type":"disk_region_mismatch","snapshot":"s-bp1locked0000000001","snapshot_region":"cn-hangzhou","disk_region":"cn-shanghai"}
+{"type":"image_region_mismatch","image":"m-bp1image0000000001","image_region":"cn-hangzhou","disk_region":"cn-shanghai"}
+{"type":"unencrypted_from_encrypted_image","image":"m-bp1image0000000001","encryption":{"type":"customer_key","key":"key-hzz1"}}
+{"type":"rollback_to_other_snapshot","disk":"d-bp1disk00000000001","snapshot":"s-bp1locked0000000001"}
+{"type":"image_from_foreign_snapshot","image":"m-bp1image0000000001","snapshot":"s-bp1locked0000000001","owner":"1000000000000002"}
+{"type":"snapshot_not_in_share","share":"rs-1","snapshot":"s-bp1locked0000000001"}
+{"type":"principal_not_in_share","share":"rs-1","principal":{"type":"account","id":"1000000000000002"}}
+{"type":"shared_snapshot_not_lockable","snapshot":"s-bp1locked0000000001","owner":"1000000000000002"}
+{"type":"too_many_principals","snapshot":"s-bp1locked0000000001","principals":11,"limit":10}
+{"type":"too_many_shared_snapshots","account":"1000000000000001","shared":1001,"limit":1000}
+{"type":"cross_site","account":"1000000000000001","site":"china","other":"1000000000000002","other_site":"international"}
+{"type":"principal_not_allowed","share":"rs-1","principal":{"type":"account","id":"1000000000000001"},"reason":"owner"}
+{"type":"not_shareable","snapshot":"s-bp1locked0000000001","reason":"service_key"}
+{"type":"shared_snapshot_not_archivable","snapshot":"s-bp1locked0000000001","shares":1}
+{"type":"encrypted_share_not_trusted","snapshot":"s-bp1locked0000000001","owner":"1000000000000001","sharee":"1000000000000002"}
+{"type":"share_not_accepted","share":"rs-1","account":"1000000000000002"}
+{"type":"no_invitation","share":"rs-1","account":"1000000000000002"}
+{"type":"already_accepted","share":"rs-1","account":"1000000000000002"}
+{"type":"already_in_directory","account":"1000000000000002","directory":"rd-1"}
+{"type":"not_in_directory","account":"1000000000000002","directory":"rd-1"}
+{"type":"management_account_leaving","account":"1000000000000001","directory":"rd-1"}
+{"type":"shared_view_expired","share":"rs-1","snapshot":"s-bp1locked0000000001","expired_at":"2026-12-01T00:00:00Z"}
+{"type":"sharee_may_not","snapshot":"s-bp1locked0000000001","owner":"1000000000000002","operation":"delete"}
+{"type":"shared_key_not_changed","snapshot":"s-bp1locked0000000001","key":"key-hzz1","requested":{"type":"customer_key","key":"key-hzz1"}}
+{"type":"shared_disk_category","snapshot":"s-bp1locked0000000001","category":"efficiency"}
+{"type":"snapshot_shared","snapshot":"s-bp1locked0000000001","shares":2}
+{"type":"retention_ended","snapshot":"s-bp1locked0000000001","ended_at":"2026-12-01T00:00:00Z"}
+{"type":"share_not_in_place","disk":"d-bp1disk00000000001","snapshot":"s-bp1locked0000000001"}
+{"type":"standard_copy_refused","snapshot":"s-bp1locked0000000001","problem":{"type":"same_region","region":"cn-hangzhou"}}
+{"type":"kms_not_activated","account":"1000000000000001"}
+{"type":"key_not_usable","key":"key-hzz1","problem":{"type":"other_region","key_region":"cn-hangzhou","wanted":"cn-shanghai"},"rule":"COPY-3"}
+{"type":"unencrypted_from_encrypted","snapshot":"s-bp1locked0000000001","encryption":{"type":"service_key"}}
+{"type":"immutability_unsupported","target":{"type":"vault","id":"v-1"},"kind":{"type":"database_realtime"}}
+{"type":"immutability_irreversible","target":{"type":"policy","id":"po-1"}}
+{"type":"backup_point_locked","point":"bp-1","until":"2031-01-01T00:00:00Z"}
+{"type":"vault_not_deletable","vault":"v-2","until":"2031-01-01T00:00:00Z","rule":"VAULT-6"}
+{"type":"replication_refused","vault":"v-1","problem":{"type":"same_region","region":"cn-hangzhou"}}
+{"type":"region_closing_down","region":"cn-shanghai"}
+"#;
+
+fn samples() -> Vec<Violation> {
+    SAMPLES
+        .lines()
+        .filter(|line| !line.trim().is_empty())
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{line}: {e}")))
+        .collect()
+}
+
+/// The operations the server serves, the admin commands' names, and none.
+const ACTIONS: &[&str] = &[
+    "CreateSnapshot",
+    "DescribeSnapshots",
+    "DeleteSnapshot",
+    "ModifySnapshotAttribute",
+    "ModifySnapshotCategory",
+    "CopySnapshot",
+    "LockSnapshot",
+    "UnlockSnapshot",
+    "DescribeLockedSnapshots",
+    "CreateDisk",
+    "DeleteDisk",
+    "ModifyDiskAttribute",
+    "ResetDisk",
+    "ReInitDisk",
+    "CreateImage",
+    "DeleteImage",
+    "copy_snapshot",
+    "release_overdue_snapshot",
+    "",
+];
+
+/// The provider's code syntax: `^[A-Za-z]+(\.[A-Za-z0-9]+)*$`.
+fn is_provider_code(code: &str) -> bool {
+    let mut parts = code.split('.');
+    let first = parts.next().unwrap_or_default();
+    !first.is_empty()
+        && first.chars().all(|c| c.is_ascii_alphabetic())
+        && parts.all(|part| !part.is_empty() && part.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
+fn rfc3339(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::AutoSi, true)
+}
+
+#[test]
+fn every_kind_has_exactly_one_row() {
+    for kind in Violation::KINDS {
+        let rows = TABLE.iter().filter(|row| row.kind == *kind).count();
+        assert_eq!(rows, 1, "{kind} has {rows} rows");
+    }
+    let kinds: Vec<&str> = TABLE.iter().map(|row| row.kind).collect();
+    assert_eq!(
+        kinds,
+        Violation::KINDS,
+        "the table follows the declaration order"
+    );
+}
+
+#[test]
+fn every_row_names_a_kind() {
+    for row in TABLE {
+        assert!(
+            Violation::KINDS.contains(&row.kind),
+            "{} is no kind",
+            row.kind
+        );
+    }
+}
+
+#[test]
+fn codes_and_statuses_are_the_providers() {
+    for row in TABLE {
+        assert!(is_provider_code(row.code), "{}: {}", row.kind, row.code);
+        assert!(
+            (400..600).contains(&row.status),
+            "{}: {}",
+            row.kind,
+            row.status
+        );
+        assert!(
+            !row.note.is_empty() && !row.note.contains('|'),
+            "{}",
+            row.kind
+        );
+        for o in row.overrides {
+            assert!(is_provider_code(o.code), "{}: {}", row.kind, o.code);
+            assert!((400..600).contains(&o.status), "{}: {}", row.kind, o.status);
+            assert!(
+                o.action.is_some() || o.detail.is_some(),
+                "{}: an override for everything",
+                row.kind
+            );
+            if let Some(action) = o.action {
+                assert!(
+                    ACTIONS.contains(&action),
+                    "{}: {action} is not served",
+                    row.kind
+                );
+            }
+            assert!(!o.note.is_empty() && !o.note.contains('|'), "{}", row.kind);
+        }
+    }
+    for code in [
+        "InternalError",
+        "Forbidden.RAM",
+        "InvalidParameter.KMSKeyId.CMKNotEnabled",
+    ] {
+        assert!(is_provider_code(code));
+    }
+    for code in [
+        "",
+        "Invalid.",
+        ".NotFound",
+        "Invalid-Id",
+        "1Invalid",
+        "Invalid..Id",
+    ] {
+        assert!(!is_provider_code(code), "{code}");
+    }
+}
+
+#[test]
+fn the_samples_are_one_of_each_kind() {
+    let kinds: Vec<&str> = samples().iter().map(Violation::kind).collect();
+    assert_eq!(kinds, Violation::KINDS);
+}
+
+#[test]
+fn every_sample_gets_its_rows_answer_and_a_message_naming_the_rule() {
+    for sample in samples() {
+        let row = row(sample.kind()).unwrap_or_else(|| panic!("no row for {}", sample.kind()));
+        for action in ACTIONS {
+            let error = provider_error(&sample, action);
+            let expected = answer(&sample, action);
+            assert_eq!(
+                (error.status, error.code.as_str()),
+                (expected.status, expected.code)
+            );
+            // The answer is the row's own or one of its overrides'.
+            let candidates: Vec<(u16, &str)> = std::iter::once((row.status, row.code))
+                .chain(row.overrides.iter().map(|o| (o.status, o.code)))
+                .collect();
+            assert!(
+                candidates.contains(&(error.status, error.code.as_str())),
+                "{sample:?} in {action}"
+            );
+            // An override applies only where its action and detail match.
+            let matching = row.overrides.iter().find(|o| {
+                o.action.is_none_or(|a| a == operation(action))
+                    && o.detail.is_none_or(|d| Some(d) == detail(&sample))
+            });
+            match matching {
+                Some(o) => assert_eq!((error.status, error.code.as_str()), (o.status, o.code)),
+                None => assert_eq!((error.status, error.code.as_str()), (row.status, row.code)),
+            }
+            let rule = sample.rule().code();
+            assert!(
+                error.message.starts_with(&format!("{rule}: ")),
+                "{}",
+                error.message
+            );
+            assert!(
+                error.message.starts_with(&sample.to_string()),
+                "{}",
+                error.message
+            );
+            if let Some(at) = sample.retry_at() {
+                assert!(error.message.contains(&rfc3339(at)), "{}", error.message);
+            } else {
+                assert_eq!(error.message, sample.to_string());
+            }
+        }
+    }
+}
+
+#[test]
+fn the_samples_reach_the_retry_sentence_and_some_overrides() {
+    let samples = samples();
+    assert!(samples.iter().any(|s| {
+        s.retry_at().is_some() && provider_error(s, "LockSnapshot").message.ends_with('.')
+    }));
+    let overridden = samples
+        .iter()
+        .filter(|s| {
+            ACTIONS.iter().any(|a| {
+                let r = row(s.kind()).map(|r| (r.status, r.code));
+                let a = answer(s, a);
+                r != Some((a.status, a.code))
+            })
+        })
+        .count();
+    assert!(
+        overridden >= 5,
+        "only {overridden} samples meet an override"
+    );
+}
+
+fn snapshot() -> SnapshotId {
+    SnapshotId::new("s-1")
+}
+
+fn at(y: i32, m: u32, d: u32) -> chrono::DateTime<chrono::Utc> {
+    use chrono::TimeZone;
+    chrono::Utc.with_ymd_and_hms(y, m, d, 0, 0, 0).unwrap()
+}
+
+#[test]
+fn not_found_depends_on_the_object_and_the_operation() {
+    let missing = |kind| Violation::NotFound {
+        kind,
+        id: "x-1".to_owned(),
+    };
+    let cases = [
+        (
+            ObjectKind::Snapshot,
+            "DeleteSnapshot",
+            404,
+            "InvalidSnapshotId.NotFound",
+        ),
+        (
+            ObjectKind::Snapshot,
+            "CopySnapshot",
+            403,
+            "InvalidSnapshotId.NotFound",
+        ),
+        (
+            ObjectKind::Snapshot,
+            "copy_snapshot",
+            403,
+            "InvalidSnapshotId.NotFound",
+        ),
+        (ObjectKind::Disk, "ResetDisk", 404, "InvalidDiskId.NotFound"),
+        (
+            ObjectKind::Image,
+            "DeleteImage",
+            404,
+            "InvalidImageId.NotFound",
+        ),
+        (
+            ObjectKind::Region,
+            "CreateDisk",
+            404,
+            "InvalidRegionId.NotFound",
+        ),
+        (
+            ObjectKind::Key,
+            "CreateDisk",
+            404,
+            "InvalidParameter.KMSKeyId.NotFound",
+        ),
+        (
+            ObjectKind::Key,
+            "CopySnapshot",
+            403,
+            "InvalidParameter.KMSKeyId.NotFound",
+        ),
+        (
+            ObjectKind::Key,
+            "CreateSnapshot",
+            400,
+            "InvalidParameter.KMSKeyId.NotFound",
+        ),
+    ];
+    for (kind, action, status, code) in cases {
+        let error = provider_error(&missing(kind), action);
+        assert_eq!(
+            (error.status, error.code.as_str()),
+            (status, code),
+            "{kind} in {action}"
+        );
+        assert!(error.message.starts_with("GEN-4: "));
+    }
+    // Another account's snapshot is not revealed.
+    let foreign = Violation::ForeignResource {
+        kind: ObjectKind::Snapshot,
+        id: "s-1".to_owned(),
+        owner: AccountId::new("2"),
+        account: AccountId::new("1"),
+    };
+    let error = provider_error(&foreign, "DeleteSnapshot");
+    assert_eq!(
+        (error.status, error.code.as_str()),
+        (404, "InvalidSnapshotId.NotFound")
+    );
+    assert!(error.message.starts_with("PERM-4: "));
+}
+
+#[test]
+fn lock_refusals_use_the_documented_codes() {
+    let locked = Violation::SnapshotLocked {
+        snapshot: snapshot(),
+        state: LockState::Compliance,
+        expiry: at(2031, 1, 1),
+    };
+    let error = provider_error(&locked, "DeleteSnapshot");
+    assert_eq!(
+        (error.status, error.code.as_str()),
+        (403, "InvalidOperation.SnapshotLocked")
+    );
+    // The text names the expiry already: no retry sentence.
+    assert_eq!(
+        error.message,
+        "LOCK-10: snapshot `s-1` is locked (compliance) until 2031-01-01T00:00:00Z"
+    );
+
+    let shortened = Violation::LockShortened {
+        snapshot: snapshot(),
+        current_expiry: at(2031, 1, 1),
+        requested_expiry: at(2030, 1, 1),
+        allowed_from: Some(at(2027, 12, 7)),
+    };
+    let error = provider_error(&shortened, "LockSnapshot");
+    assert_eq!(
+        (error.status, error.code.as_str()),
+        (403, "InvalidOperation.CoolOffPeriodExpired")
+    );
+    assert!(error.message.starts_with("LOCK-8: "));
+    assert!(
+        error.message.ends_with(" Retry at 2027-12-07T00:00:00Z."),
+        "{}",
+        error.message
+    );
+
+    let cases = [
+        (
+            Violation::CoolOffExceedsDuration {
+                cool_off_hours: 48,
+                duration_days: 1,
+            },
+            "LockSnapshot",
+            400,
+            "InvalidCoolOffPeriod.ExceedLockDuration",
+        ),
+        (
+            Violation::LockOutlivesRetention {
+                snapshot: snapshot(),
+                lock_expiry: at(2031, 1, 1),
+                retention_end: at(2030, 1, 1),
+            },
+            "LockSnapshot",
+            400,
+            "InvalidLockDuration.ExceedRetentionDays",
+        ),
+        (
+            Violation::UnlockInCompliance {
+                snapshot: snapshot(),
+                expiry: at(2031, 1, 1),
+            },
+            "UnlockSnapshot",
+            403,
+            "InvalidOperation.CoolOffPeriodExpired",
+        ),
+        (
+            Violation::NotLocked {
+                snapshot: snapshot(),
+            },
+            "UnlockSnapshot",
+            404,
+            "InvalidSnapshotLock.NotFound",
+        ),
+        (
+            Violation::SnapshotShared {
+                snapshot: snapshot(),
+                shares: 1,
+            },
+            "DeleteSnapshot",
+            403,
+            "InvalidOperation.DeleteSharedSnapshotUnsupported",
+        ),
+        (
+            Violation::ArchiveEndsBeforeLock {
+                snapshot: snapshot(),
+                archive_end: at(2027, 1, 1),
+                lock_expiry: at(2031, 1, 1),
+            },
+            "ModifySnapshotCategory",
+            400,
+            "InvalidRetentionDays.LessThanLockExpiredTime",
+        ),
+        (
+            Violation::RetentionShortened {
+                snapshot: snapshot(),
+                current: snapguard::Retention::Permanent,
+                requested: snapguard::Retention::Until(at(2030, 1, 1)),
+            },
+            "ModifySnapshotAttribute",
+            400,
+            "InvalidOperation.DecreaseRetentionDaysUnsupported",
+        ),
+    ];
+    for (violation, action, status, code) in cases {
+        let error = provider_error(&violation, action);
+        assert_eq!(
+            (error.status, error.code.as_str()),
+            (status, code),
+            "{violation:?}"
+        );
+        assert!(row(violation.kind()).is_some_and(|r| r.documented || !r.overrides.is_empty()));
+    }
+}
+
+#[test]
+fn copy_and_key_refusals_use_the_documented_codes() {
+    let same_region = Violation::StandardCopyRefused {
+        snapshot: snapshot(),
+        problem: StandardCopyProblem::SameRegion {
+            region: RegionId::new("cn-hangzhou"),
+        },
+    };
+    let encrypted = Violation::StandardCopyRefused {
+        snapshot: snapshot(),
+        problem: StandardCopyProblem::EncryptedSource {
+            encryption: Encryption::CustomerKey(KeyId::new("k-1")),
+        },
+    };
+    let kms = Violation::KmsNotActivated {
+        account: AccountId::new("1"),
+    };
+    let cases = [
+        (
+            &same_region,
+            "CopySnapshot",
+            403,
+            "InvalidOperation.NotSupportCopyInSameRegion",
+        ),
+        (
+            &encrypted,
+            "CopySnapshot",
+            403,
+            "InvalidEncrypted.NotSupportDecrypt",
+        ),
+        (&kms, "CopySnapshot", 403, "InvalidParameter.KmsNotEnabled"),
+        (&kms, "CreateDisk", 400, "InvalidParameter.KmsNotEnabled"),
+    ];
+    for (violation, action, status, code) in cases {
+        let error = provider_error(violation, action);
+        assert_eq!(
+            (error.status, error.code.as_str()),
+            (status, code),
+            "{violation:?} in {action}"
+        );
+    }
+}
+
+#[test]
+fn permission_and_impossible_refusals() {
+    let denied = Violation::PermissionDenied {
+        actor: Actor::User {
+            account: AccountId::new("1"),
+            user: UserId::new("ops"),
+        },
+        action: Action::DeleteSnapshot,
+        resource: "acs:ecs:cn-hangzhou:1:snapshot/s-1".to_owned(),
+        explicit_deny: false,
+    };
+    let error = provider_error(&denied, "DeleteSnapshot");
+    assert_eq!((error.status, error.code.as_str()), (403, "Forbidden.RAM"));
+    assert!(error.message.starts_with("PERM-1: "));
+    for impossible in [
+        Violation::ClockWentBackwards {
+            now: at(2026, 1, 1),
+            latest: at(2026, 1, 2),
+        },
+        Violation::LeapSecond { at: at(2026, 1, 1) },
+    ] {
+        let error = provider_error(&impossible, "CreateSnapshot");
+        assert_eq!((error.status, error.code.as_str()), (500, "InternalError"));
+    }
+}
+
+#[test]
+fn the_codes_the_issue_names_are_documented_rows_or_overrides() {
+    let named = [
+        "InvalidCoolOffPeriod.ExceedLockDuration",
+        "InvalidLockDuration.ExceedRetentionDays",
+        "InvalidOperation.CoolOffPeriodExpired",
+        "InvalidSnapshotLock.NotFound",
+        "InvalidSnapshotId.NotFound",
+        "InvalidOperation.DeleteSharedSnapshotUnsupported",
+        "InvalidRetentionDays.LessThanLockExpiredTime",
+        "InvalidOperation.NotSupportCopyInSameRegion",
+        "InvalidEncrypted.NotSupportDecrypt",
+        "InvalidParameter.KmsNotEnabled",
+        "InvalidOperation.DecreaseRetentionDaysUnsupported",
+    ];
+    for code in named {
+        let documented = TABLE.iter().any(|row| {
+            (row.code == code && row.documented)
+                || row.overrides.iter().any(|o| o.code == code && o.documented)
+        });
+        assert!(documented, "{code}");
+    }
+}
+
+#[test]
+fn the_markdown_has_a_line_per_row_and_override() {
+    let markdown = table_markdown();
+    let overrides: usize = TABLE.iter().map(|row| row.overrides.len()).sum();
+    assert_eq!(markdown.lines().count(), 2 + TABLE.len() + overrides);
+    for row in TABLE {
+        assert!(
+            markdown.contains(&format!("| `{}` |", row.kind)),
+            "{}",
+            row.kind
+        );
+    }
+    assert!(
+        markdown.contains(
+            "| ↳ | `CopySnapshot`, snapshot | 403 | `InvalidSnapshotId.NotFound` | yes |"
+        )
+    );
+    for line in markdown.lines() {
+        assert_eq!(line.matches('|').count(), 7, "{line}");
+    }
+}
