@@ -116,6 +116,17 @@ pub enum Action {
     /// `ecs:DescribeLockedSnapshots` (PERM-2).
     #[serde(rename = "ecs:DescribeLockedSnapshots")]
     DescribeLockedSnapshots,
+    /// `ecs:DescribeSnapshots`: seeing a snapshot's attributes. No command
+    /// needs it; [`State::authorize`](crate::State::authorize) checks it for
+    /// callers that describe snapshots, such as a local endpoint.
+    #[serde(rename = "ecs:DescribeSnapshots")]
+    DescribeSnapshots,
+    /// `ecs:ModifyDiskAttribute`: changing a disk's attributes, among them
+    /// whether releasing it releases its automatic snapshots. No command
+    /// needs it; callers that keep disk attributes check it with
+    /// [`State::authorize`](crate::State::authorize).
+    #[serde(rename = "ecs:ModifyDiskAttribute")]
+    ModifyDiskAttribute,
     /// `ecs:CreateDisk`.
     #[serde(rename = "ecs:CreateDisk")]
     CreateDisk,
@@ -206,6 +217,8 @@ impl Action {
             Self::LockSnapshot => "ecs:LockSnapshot",
             Self::UnlockSnapshot => "ecs:UnlockSnapshot",
             Self::DescribeLockedSnapshots => "ecs:DescribeLockedSnapshots",
+            Self::DescribeSnapshots => "ecs:DescribeSnapshots",
+            Self::ModifyDiskAttribute => "ecs:ModifyDiskAttribute",
             Self::CreateDisk => "ecs:CreateDisk",
             Self::DeleteDisk => "ecs:DeleteDisk",
             Self::ResetDisk => "ecs:ResetDisk",

@@ -3,7 +3,11 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::{Actor, Command, DeleteSnapshot, SnapshotId, State, Violation};
+use crate::decide::Ctx;
+use crate::{
+    AccountId, Action, Actor, Command, DeleteSnapshot, DiskId, ImageId, ObjectKind, SnapshotId,
+    State, Violation,
+};
 
 /// Why a snapshot cannot be deleted now, and when it can.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -66,5 +70,90 @@ impl State {
             .map(Violation::retry_at)
             .try_fold(now, |latest, at| at.map(|at| latest.max(at)));
         DeletionReport { blockers, earliest }
+    }
+}
+
+impl State {
+    /// Whether `actor` may take `action` on one of its account's snapshots,
+    /// disks or images at `now`, checked as every command checks it: a
+    /// customer (PERM-1), the object exists (GEN-4) and is the account's
+    /// own (PERM-4), and a user holds the permission with no Deny of it
+    /// (PERM-1, PERM-2). The account's root may do anything.
+    ///
+    /// Commands check their own actions; this is for what a caller keeps
+    /// beside the state and must guard the same way: describing snapshots
+    /// ([`Action::DescribeSnapshots`]), a disk's attributes
+    /// ([`Action::ModifyDiskAttribute`]), a snapshot's name
+    /// ([`Action::ModifySnapshotAttribute`]).
+    ///
+    /// ```
+    /// use snapguard::{Action, Actor, CreateAccount, CreateDisk, CreateRegion, CreateUser, DiskCategory,
+    ///     DiskSource, Encryption, ObjectKind, RuleId, Site, State, Statement};
+    /// use chrono::{TimeZone, Utc};
+    ///
+    /// let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+    /// let mut state = State::new();
+    /// state.apply_mut(now, &Actor::Platform, &CreateRegion { region: "cn-hangzhou".into() }.into())?;
+    /// state.apply_mut(now, &Actor::Platform, &CreateAccount { account: "1001".into(), site: Site::China }.into())?;
+    /// state.apply_mut(now, &Actor::root("1001"), &CreateDisk {
+    ///     disk: "d-1".into(), region: "cn-hangzhou".into(), category: DiskCategory::Essd,
+    ///     size_gib: 40, encryption: Encryption::Unencrypted, source: DiskSource::Blank,
+    /// }.into())?;
+    /// state.apply_mut(now, &Actor::root("1001"), &CreateUser {
+    ///     user: "ops".into(),
+    ///     statements: vec![
+    ///         Statement::allow(["ecs:*"], ["*"]),
+    ///         Statement::deny(["ecs:ModifyDiskAttribute"], ["*"]),
+    ///     ],
+    /// }.into())?;
+    ///
+    /// let ops = Actor::user("1001", "ops");
+    /// let refusal = state.authorize(now, &ops, Action::ModifyDiskAttribute, ObjectKind::Disk, "d-1").unwrap_err();
+    /// assert_eq!(refusal.rule(), RuleId::Perm1);
+    /// assert!(state.authorize(now, &ops, Action::DeleteDisk, ObjectKind::Disk, "d-1").is_ok());
+    /// assert!(state.authorize(now, &Actor::root("1001"), Action::ModifyDiskAttribute, ObjectKind::Disk, "d-1").is_ok());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// The violation a command would report: [`Violation::WrongActor`] for
+    /// the platform or billing, [`Violation::NotFound`] for an unknown
+    /// object or a kind other than snapshot, disk or image,
+    /// [`Violation::ForeignResource`] for another account's object,
+    /// [`Violation::PermissionDenied`] for a user without the permission.
+    pub fn authorize(
+        &self,
+        now: DateTime<Utc>,
+        actor: &Actor,
+        action: Action,
+        kind: ObjectKind,
+        id: &str,
+    ) -> Result<(), Violation> {
+        self.as_customer(now, actor, action.name(), |ctx, account| {
+            let resource = own_resource(ctx, account, kind, id)?;
+            ctx.authorize(action, || resource)
+        })
+    }
+}
+
+/// The resource name of `account`'s own snapshot, disk or image `id`.
+fn own_resource(
+    ctx: &Ctx<'_>,
+    account: &AccountId,
+    kind: ObjectKind,
+    id: &str,
+) -> Result<String, Violation> {
+    match kind {
+        ObjectKind::Snapshot => ctx
+            .own_snapshot(account, &SnapshotId::new(id))
+            .map(crate::decide::snapshot_resource),
+        ObjectKind::Disk => ctx
+            .own_disk(account, &DiskId::new(id))
+            .map(|d| d.resource()),
+        ObjectKind::Image => ctx
+            .own_image(account, &ImageId::new(id))
+            .map(|i| i.resource()),
+        _ => Err(crate::decide::not_found(kind, id)),
     }
 }

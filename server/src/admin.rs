@@ -58,6 +58,59 @@ pub fn router() -> Router<Shared> {
             "/disks/{disk}/automatic-snapshots",
             post(automatic_snapshot),
         )
+        .fallback(|| async {
+            let error = ApiError::new(
+                404,
+                "InvalidAction.NotFound",
+                "No such admin route under /_snapguard/: the README's \"The admin API\" lists them.",
+            );
+            json_response(404, &error.body(&mint::request_id()))
+        })
+        .layer(axum::middleware::from_fn(local_only))
+}
+
+/// Refuses admin requests a web browser could have been made to send: the
+/// admin API has no authentication, so a page the developer visits must
+/// not be able to move the clock or read keys. Browsers add `Origin` to
+/// cross-site requests (and the admin API has no pages of its own, so no
+/// same-site ones), and a DNS-rebinding page reaches the server under its
+/// own host name: only an IP address or `localhost` is accepted as `Host`.
+async fn local_only(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let headers = request.headers();
+    let refusal = if headers.contains_key(axum::http::header::ORIGIN) {
+        Some("it carries an Origin header, as a web page's request does")
+    } else if !headers
+        .get(axum::http::header::HOST)
+        .and_then(|host| host.to_str().ok())
+        .is_none_or(local_host)
+    {
+        Some("its Host is a name other than localhost, as a DNS-rebinding page's request is")
+    } else {
+        None
+    };
+    match refusal {
+        None => next.run(request).await,
+        Some(why) => {
+            let error = ApiError::new(
+                403,
+                "Forbidden.AdminRequest",
+                format!(
+                    "The admin API refuses this request: {why}. Call it from a test or curl, not a browser."
+                ),
+            );
+            json_response(403, &error.body(&mint::request_id()))
+        }
+    }
+}
+
+/// Whether a `Host` header names this machine without a DNS name anyone
+/// else controls: an IP address, or `localhost`, with or without a port.
+fn local_host(host: &str) -> bool {
+    let name = match host.strip_prefix('[') {
+        Some(rest) => rest.split(']').next().unwrap_or(""),
+        None => host.rsplit_once(':').map_or(host, |(name, _)| name),
+    };
+    name.eq_ignore_ascii_case("localhost") || name.parse::<std::net::IpAddr>().is_ok()
 }
 
 /// Runs `work` on the engine and answers its JSON or its error.
@@ -564,4 +617,32 @@ async fn automatic_snapshot(
         })
     })
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_host;
+
+    #[test]
+    fn only_addresses_and_localhost_are_local_hosts() {
+        for host in [
+            "127.0.0.1:8765",
+            "127.0.0.1",
+            "localhost:1",
+            "LOCALHOST",
+            "[::1]:8765",
+            "10.0.0.2:80",
+        ] {
+            assert!(local_host(host), "{host}");
+        }
+        for host in [
+            "evil.example.com",
+            "evil.example.com:8765",
+            "localhost.evil.com:80",
+            "127.0.0.1.nip.io",
+            "",
+        ] {
+            assert!(!local_host(host), "{host}");
+        }
+    }
 }

@@ -19,6 +19,7 @@ use snapguard::{
 
 use crate::clock::Clock;
 use crate::error::ApiError;
+use crate::replay::ReplayGuard;
 use crate::store::{Batch, KeyRecord, Store, StoreError};
 
 /// When snapshots and copies in progress complete by themselves.
@@ -41,6 +42,7 @@ pub struct Engine {
     keys: BTreeMap<String, KeyRecord>,
     attributes: BTreeMap<(String, String), String>,
     auto_finish: AutoFinish,
+    replay: ReplayGuard,
 }
 
 /// The engine shared between request handlers and the timer.
@@ -109,6 +111,7 @@ impl Engine {
             state: loaded.state,
             store,
             auto_finish,
+            replay: ReplayGuard::default(),
         })
     }
 
@@ -120,6 +123,11 @@ impl Engine {
     /// The access key with this id.
     pub fn key(&self, id: &str) -> Option<&KeyRecord> {
         self.keys.get(id)
+    }
+
+    /// The nonces of recent signed requests.
+    pub fn replay_guard(&mut self) -> &mut ReplayGuard {
+        &mut self.replay
     }
 
     /// Every access key.

@@ -136,15 +136,25 @@ async fn answer(
             format!("The HTTP method {method} is not supported: use GET or POST."),
         ));
     }
+    if uri.path() != "/" {
+        return Err(ApiError::new(
+            404,
+            "InvalidAction.NotFound",
+            format!(
+                "Specified api is not found, please check your url and method: the API is served at `/`, not `{}`.",
+                crate::params::truncated(uri.path())
+            ),
+        ));
+    }
     let mut params = Params::default();
     params.extend_from_encoded(uri.query().unwrap_or_default().as_bytes())?;
-    let form = headers
+    let content_type = headers
         .get(header::CONTENT_TYPE)
-        .and_then(|value| value.to_str().ok())
-        .is_some_and(|value| value.starts_with("application/x-www-form-urlencoded"));
-    if form {
+        .map(|value| value.to_str().unwrap_or("(not ASCII)"))
+        .unwrap_or_default();
+    if crate::signature::is_form(content_type) {
         params.extend_from_encoded(&body)?;
-    } else if !body.is_empty() && headers.get("x-acs-action").is_none() {
+    } else if !body.is_empty() {
         return Err(ApiError::invalid(
             "body",
             "a request body must be application/x-www-form-urlencoded parameters",
@@ -189,8 +199,12 @@ async fn answer(
                     ),
                 ));
             }
-            for name in V2_ENVELOPE {
-                params.take(name);
+            // The legacy signature's own parameters name no operation input;
+            // in a V3 request they are unknown parameters, refused as such.
+            if legacy {
+                for name in V2_ENVELOPE {
+                    params.take(name);
+                }
             }
             ecs::handle(engine, &action, params, &actor)
         })

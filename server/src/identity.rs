@@ -7,11 +7,14 @@ use snapguard::Actor;
 
 use crate::engine::Engine;
 use crate::error::ApiError;
+use crate::replay::Replay;
 use crate::signature::{self, SignedRequest};
 use crate::store::KeyRecord;
 
-/// The actor a verified request speaks for.
-pub fn authenticate(engine: &Engine, request: &SignedRequest<'_>) -> Result<Actor, ApiError> {
+/// The actor a verified request speaks for: the signature is the key's,
+/// and the request is fresh and seen for the first time (see
+/// [`crate::replay`]).
+pub fn authenticate(engine: &mut Engine, request: &SignedRequest<'_>) -> Result<Actor, ApiError> {
     let claim = signature::claim(request).map_err(signature_error)?;
     let key = engine.key(&claim.access_key_id).ok_or_else(|| {
         ApiError::new(
@@ -24,7 +27,23 @@ pub fn authenticate(engine: &Engine, request: &SignedRequest<'_>) -> Result<Acto
         )
     })?;
     signature::verify(request, &claim, &key.secret).map_err(signature_error)?;
-    Ok(actor_of(key))
+    let actor = actor_of(key);
+    let timestamp = signature::timestamp(request, claim.scheme);
+    let nonce = signature::nonce(request, claim.scheme);
+    engine
+        .replay_guard()
+        .check(&claim.access_key_id, timestamp.as_deref(), nonce.as_deref(), chrono::Utc::now())
+        .map_err(|replay| match replay {
+            Replay::Signature(error, why) => {
+                ApiError::new(error.status(), error.code(), format!("{error}: {why}."))
+            }
+            Replay::Throttled => ApiError::new(
+                503,
+                "Throttling",
+                "Request was denied due to request throttling: too many signed requests within the replay window.",
+            ),
+        })?;
+    Ok(actor)
 }
 
 /// The actor an access key stands for.

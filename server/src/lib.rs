@@ -18,6 +18,7 @@ pub mod http;
 pub mod identity;
 pub mod mint;
 pub mod params;
+pub mod replay;
 pub mod signature;
 pub mod store;
 pub mod violations;

@@ -86,15 +86,18 @@ impl Params {
         self.values.get(name).map(String::as_str)
     }
 
-    /// Consumes a parameter; an empty value counts as absent, as the SDKs
-    /// never send empty values for parameters the caller did not set.
+    /// Consumes a parameter, empty or not: an empty value is a value (the
+    /// SDKs send `Name=` for an empty string the caller set), which each
+    /// getter then accepts or refuses, never ignores.
     pub fn take(&mut self, name: &str) -> Option<String> {
-        self.values.remove(name).filter(|value| !value.is_empty())
+        self.values.remove(name)
     }
 
-    /// Consumes a required parameter.
+    /// Consumes a required parameter; empty counts as not supplied.
     pub fn required(&mut self, name: &str) -> Result<String, ApiError> {
-        self.take(name).ok_or_else(|| ApiError::missing(name))
+        self.take(name)
+            .filter(|value| !value.is_empty())
+            .ok_or_else(|| ApiError::missing(name))
     }
 
     /// Consumes an optional whole number within `min..=max`.
@@ -211,6 +214,12 @@ impl Params {
                     ));
                 }
             };
+            if rest == ".Key" && value.is_empty() {
+                return Err(ApiError::invalid(
+                    &format!("Tag.{index}.Key"),
+                    "a tag key cannot be empty",
+                ));
+            }
             slot.insert(index, value);
         }
         if let Some(index) = values.keys().find(|index| !keys.contains_key(index)) {
@@ -436,6 +445,19 @@ mod tests {
         );
         let error = parse("Unknown=1").finish("DeleteSnapshot").unwrap_err();
         assert!(error.message.contains("Unknown"));
+    }
+
+    #[test]
+    fn empty_values_are_values_never_ignored() {
+        assert_eq!(parse("A=").take("A").as_deref(), Some(""));
+        assert_eq!(
+            parse("A=").required("A").unwrap_err().code,
+            "MissingParameter"
+        );
+        assert!(parse("N=").number("N", 0, 10).is_err());
+        assert!(parse("B=").boolean("B").is_err());
+        assert!(parse("Tag.1.Key=").tags(20).is_err());
+        assert!(parse("A=").finish("X").is_err());
     }
 
     #[test]

@@ -336,7 +336,10 @@ mod tests {
         assert_eq!(loaded.state, state);
         assert_eq!(loaded.events, CHECKPOINT_EVERY + 5);
         assert_eq!(loaded.keys.len(), 1);
-        assert_eq!(loaded.attributes, [("d-1".into(), "name".into(), "n".into())]);
+        assert_eq!(
+            loaded.attributes,
+            [("d-1".into(), "name".into(), "n".into())]
+        );
         assert_eq!(loaded.clock_offset_seconds, 3_600);
         let _ = std::fs::remove_dir_all(&dir);
     }

@@ -3,13 +3,13 @@
 
 use serde_json::{Value, json};
 use snapguard::{
-    CreateDisk, DiskCategory, DiskId, DiskSource, Encryption, KeyId, ObjectKind, ReinitializeDisk,
-    ReleaseDisk, ResetDisk, SnapshotId, Violation,
+    Action, CreateDisk, DiskCategory, DiskId, DiskSource, Encryption, KeyId, ObjectKind,
+    ReinitializeDisk, ReleaseDisk, ResetDisk, SnapshotId,
 };
 
 use super::snapshots::MAX_TAGS;
 use super::{Call, done};
-use crate::engine::{Engine, Tx};
+use crate::engine::Engine;
 use crate::error::ApiError;
 use crate::mint::{IdKind, mint};
 
@@ -87,6 +87,7 @@ pub fn create(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiError
             }
         }
         if !tags.is_empty() {
+            call.bounded_tags(tx, &tags)?;
             tx.set_attribute(disk.as_str(), "tags", serde_json::to_string(&tags).ok());
         }
         Ok(json!({ "DiskId": disk.as_str() }))
@@ -132,7 +133,20 @@ pub fn modify_attribute(engine: &mut Engine, mut call: Call<'_>) -> Result<Value
     call.finish_in(engine, |call, tx| {
         call.known_region(tx, region.as_ref())?;
         for disk in &disks {
-            owned_disk(call, tx, disk, region.as_ref())?;
+            call.visible(tx, ObjectKind::Disk, disk.as_str())?;
+            let found = tx.state().disk(disk).map(|d| d.region.clone());
+            call.in_region(
+                ObjectKind::Disk,
+                disk.as_str(),
+                found.as_ref(),
+                region.as_ref(),
+            )?;
+            call.authorize(
+                tx,
+                Action::ModifyDiskAttribute,
+                ObjectKind::Disk,
+                disk.as_str(),
+            )?;
         }
         for disk in &disks {
             if let Some(flag) = delete_auto_snapshot {
@@ -190,25 +204,4 @@ pub fn category(name: &str) -> Result<DiskCategory, ApiError> {
             ));
         }
     })
-}
-
-/// A disk of the caller's account (in the region asked): another
-/// account's is refused as not found, as the provider answers.
-fn owned_disk(
-    call: &Call<'_>,
-    tx: &Tx<'_>,
-    id: &DiskId,
-    region: Option<&snapguard::RegionId>,
-) -> Result<(), ApiError> {
-    let disk = tx
-        .state()
-        .disk(id)
-        .filter(|disk| Some(&disk.owner) == call.actor.account());
-    match disk {
-        None => Err(call.refused(&Violation::NotFound {
-            kind: ObjectKind::Disk,
-            id: id.to_string(),
-        })),
-        Some(disk) => call.in_region(ObjectKind::Disk, id.as_str(), Some(&disk.region), region),
-    }
 }

@@ -158,7 +158,9 @@ pub enum Page {
 impl Page {
     /// Reads the pagination parameters; `default` items per page.
     pub fn read(call: &mut Call<'_>, default: usize) -> Result<Self, ApiError> {
-        let token = call.params.take("NextToken");
+        // An empty token asks for the first page, as the first call of a
+        // paging loop sends it.
+        let token = call.params.take("NextToken").filter(|t| !t.is_empty());
         let max = call.params.number("MaxResults", 1, 100)?;
         let number = call.params.number("PageNumber", 1, 1_000_000)?;
         let size = call.params.number("PageSize", 1, 100)?;

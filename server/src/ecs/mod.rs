@@ -104,8 +104,37 @@ pub fn handle(
 
 impl Call<'_> {
     /// The provider's error for a refusal by the library.
+    ///
+    /// Another account's object is reported exactly as an object that does
+    /// not exist (PERM-4 refuses it, GEN-4's answer is given): the provider
+    /// reveals nothing of other accounts, not even that an id is taken.
     pub fn refused(&self, violation: &Violation) -> ApiError {
-        provider_error(violation, self.action)
+        match violation {
+            Violation::ForeignResource { kind, id, .. } => provider_error(
+                &Violation::NotFound {
+                    kind: *kind,
+                    id: id.clone(),
+                },
+                self.action,
+            ),
+            _ => provider_error(violation, self.action),
+        }
+    }
+
+    /// Checks that the caller may take `action` on its own object (the
+    /// library's permission check, for what the server keeps beside the
+    /// state: names, descriptions, a disk's `DeleteAutoSnapshot`, what
+    /// describing shows).
+    pub fn authorize(
+        &self,
+        tx: &Tx<'_>,
+        action: snapguard::Action,
+        kind: ObjectKind,
+        id: &str,
+    ) -> Result<(), ApiError> {
+        tx.state()
+            .authorize(tx.now(), self.actor, action, kind, id)
+            .map_err(|violation| self.refused(&violation))
     }
 
     /// Reads `RegionId`, checked against the regions snapguard knows inside
@@ -156,11 +185,11 @@ impl Call<'_> {
         }
     }
 
-    /// Refuses, as not found, an object of another account that this
-    /// account may not see: a snapshot neither its own nor shared with it,
-    /// another account's disk or image. The library would refuse it too
-    /// (PERM-4), but its message names the owner; the provider reveals
-    /// nothing of another account's objects.
+    /// Refuses, exactly as an id that names nothing, an object of another
+    /// account that this account may not see: a snapshot neither its own
+    /// nor shared with it, another account's disk or image. The library
+    /// would refuse it too (PERM-4), later and naming the owner; the
+    /// provider reveals nothing of another account's objects.
     pub fn visible(&self, tx: &Tx<'_>, kind: ObjectKind, id: &str) -> Result<(), ApiError> {
         let Some(account) = self.actor.account() else {
             return Ok(());
@@ -187,17 +216,40 @@ impl Call<'_> {
             _ => None,
         };
         match owner {
-            Some(owner) if owner != account => {
-                let mut error = self.refused(&Violation::NotFound {
-                    kind,
-                    id: id.to_owned(),
-                });
-                error.message = format!(
-                    "PERM-4: {kind} `{id}` is not found in account `{account}`: it does not exist, or belongs to another account that has not shared it."
-                );
-                Err(error)
-            }
+            Some(owner) if owner != account => Err(self.refused(&Violation::NotFound {
+                kind,
+                id: id.to_owned(),
+            })),
             _ => Ok(()),
+        }
+    }
+
+    /// Checks tags the server keeps beside the state (on copies and disks,
+    /// which the model gives no tags) against the library's bounds, as the
+    /// library checks a snapshot's own (GEN-7).
+    pub fn bounded_tags(
+        &self,
+        tx: &Tx<'_>,
+        tags: &std::collections::BTreeMap<String, String>,
+    ) -> Result<(), ApiError> {
+        let limits = tx.state().limits();
+        let too_many = (tags.len()
+            > usize::try_from(limits.max_tags_per_resource).unwrap_or(usize::MAX))
+        .then_some((
+            snapguard::Bound::Tags,
+            tags.len(),
+            limits.max_tags_per_resource,
+        ));
+        let too_long = tags
+            .iter()
+            .flat_map(|(key, value)| [key.chars().count(), value.chars().count()])
+            .find(|chars| *chars > usize::try_from(limits.max_tag_chars).unwrap_or(usize::MAX))
+            .map(|chars| (snapguard::Bound::TagChars, chars, limits.max_tag_chars));
+        match too_many.or(too_long) {
+            None => Ok(()),
+            Some((bound, size, max)) => {
+                Err(self.refused(&Violation::BoundExceeded { bound, size, max }))
+            }
         }
     }
 

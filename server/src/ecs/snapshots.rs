@@ -3,9 +3,9 @@
 
 use serde_json::{Value, json};
 use snapguard::{
-    ArchiveSnapshot, CopySnapshot, CreateSnapshot, DeleteSnapshot, DiskId, Encryption, KeyId,
-    ObjectKind, RegionId, Retention, RetentionRequest, SetSnapshotRetention, Snapshot, SnapshotId,
-    SnapshotKind, SnapshotOrigin, SnapshotStatus, StorageTier,
+    Action, ArchiveSnapshot, CopySnapshot, CreateSnapshot, DeleteSnapshot, DiskId, Encryption,
+    KeyId, ObjectKind, RegionId, Retention, RetentionRequest, SetSnapshotRetention, Snapshot,
+    SnapshotId, SnapshotKind, SnapshotOrigin, SnapshotStatus, StorageTier,
 };
 
 use super::{Call, done, time};
@@ -127,8 +127,9 @@ pub fn describe(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiErr
                     .is_none_or(|n| tx.attribute(s.id.as_str(), "name") == Some(n))
             })
             .filter(|s| {
+                let all = all_tags(tx, s);
                 tags.iter()
-                    .all(|(k, v)| s.tags.get(k).is_some_and(|x| v.is_empty() || x == v))
+                    .all(|(k, v)| all.get(k).is_some_and(|x| v.is_empty() || x == v))
             })
             .collect();
         found.sort_by(|a, b| {
@@ -138,6 +139,14 @@ pub fn describe(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiErr
         });
         let total = found.len();
         let (items, next) = page.slice(&found)?;
+        for snapshot in items {
+            call.authorize(
+                tx,
+                Action::DescribeSnapshots,
+                ObjectKind::Snapshot,
+                snapshot.id.as_str(),
+            )?;
+        }
         let snapshots: Vec<Value> = items.iter().map(|s| view(tx, s)).collect();
         let mut body = json!({
             "TotalCount": total,
@@ -168,7 +177,13 @@ pub fn modify_attribute(engine: &mut Engine, mut call: Call<'_>) -> Result<Value
     let description = call.text("Description", 0, 256)?;
     let retention_days = days(&mut call, "RetentionDays")?;
     call.finish_in(engine, |call, tx| {
-        owned_snapshot(call, tx, &snapshot)?;
+        call.visible(tx, ObjectKind::Snapshot, snapshot.as_str())?;
+        call.authorize(
+            tx,
+            Action::ModifySnapshotAttribute,
+            ObjectKind::Snapshot,
+            snapshot.as_str(),
+        )?;
         if let Some(days) = retention_days {
             tx.apply(
                 call.actor,
@@ -251,7 +266,9 @@ pub fn copy(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiError> 
         .map_err(|violation| call.refused(&violation))?;
         if !tags.is_empty() {
             // The model's copy carries no tags of its own (COPY-5): tags on
-            // the copy are kept as the server's attribute.
+            // the copy are kept as the server's attribute, bounded as the
+            // library bounds a snapshot's.
+            call.bounded_tags(tx, &tags)?;
             tx.set_attribute(snapshot.as_str(), "tags", serde_json::to_string(&tags).ok());
         }
         set_text(tx, &snapshot, "name", name.clone());
@@ -259,24 +276,6 @@ pub fn copy(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiError> 
         tx.started(&snapshot)?;
         Ok(json!({ "SnapshotId": snapshot.as_str() }))
     })
-}
-
-/// A snapshot of the caller's account: another account's is refused as
-/// not found, as the provider answers.
-fn owned_snapshot<'t>(
-    call: &Call<'_>,
-    tx: &'t Tx<'_>,
-    id: &SnapshotId,
-) -> Result<&'t Snapshot, ApiError> {
-    tx.state()
-        .snapshot(id)
-        .filter(|snapshot| Some(&snapshot.owner) == call.actor.account())
-        .ok_or_else(|| {
-            call.refused(&snapguard::Violation::NotFound {
-                kind: ObjectKind::Snapshot,
-                id: id.to_string(),
-            })
-        })
 }
 
 /// Reads a retention in days: a whole number is all the form asks; the
@@ -316,23 +315,24 @@ fn category_name(snapshot: &Snapshot) -> &'static str {
     }
 }
 
+/// A snapshot's tags: its own, and those the server keeps for a copy.
+fn all_tags(tx: &Tx<'_>, snapshot: &Snapshot) -> std::collections::BTreeMap<String, String> {
+    let mut tags = snapshot.tags.clone();
+    if let Some(kept) = tx.attribute(snapshot.id.as_str(), "tags").and_then(|json| {
+        serde_json::from_str::<std::collections::BTreeMap<String, String>>(json).ok()
+    }) {
+        tags.extend(kept);
+    }
+    tags
+}
+
 /// A snapshot as `DescribeSnapshots` shows it.
 fn view(tx: &Tx<'_>, snapshot: &Snapshot) -> Value {
     let id = snapshot.id.as_str();
-    let mut tags: Vec<Value> = snapshot
-        .tags
+    let tags: Vec<Value> = all_tags(tx, snapshot)
         .iter()
         .map(|(key, value)| json!({ "TagKey": key, "TagValue": value }))
         .collect();
-    if let Some(extra) = tx.attribute(id, "tags").and_then(|json| {
-        serde_json::from_str::<std::collections::BTreeMap<String, String>>(json).ok()
-    }) {
-        tags.extend(
-            extra
-                .iter()
-                .map(|(key, value)| json!({ "TagKey": key, "TagValue": value })),
-        );
-    }
     let mut view = json!({
         "SnapshotId": id,
         "SnapshotName": tx.attribute(id, "name").unwrap_or_default(),

@@ -42,3 +42,16 @@ fn decode_component(text: &str) -> Option<String> {
         .ok()
         .map(Cow::into_owned)
 }
+
+/// Whether a `Content-Type` names a form body
+/// (`application/x-www-form-urlencoded`, in any case, with or without
+/// parameters such as `; charset=utf-8`): the one place that decides which
+/// bodies carry parameters, for parsing and for signing alike.
+pub fn is_form(content_type: &str) -> bool {
+    content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim_matches(|c| c == ' ' || c == '\t')
+        .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+}

@@ -77,7 +77,7 @@
 //! (up to the sorting of parameters and headers); an `Authorization` header
 //! longer than [`MAX_AUTHORIZATION_LEN`] is refused before it is parsed.
 
-pub use encoding::{decode_form, percent_encode};
+pub use encoding::{decode_form, is_form, percent_encode};
 
 mod encoding;
 mod v2;

@@ -8,8 +8,7 @@ use hmac::{Hmac, Mac};
 use sha1::Sha1;
 
 use super::{
-    Claim, Scheme, SignatureError, SignedRequest, decode_form, is_http_whitespace, malformed,
-    percent_encode, shorten,
+    Claim, Scheme, SignatureError, SignedRequest, decode_form, malformed, percent_encode, shorten,
 };
 
 /// The v2 claim: the `AccessKeyId` parameter, the signature parameters
@@ -41,12 +40,7 @@ fn v2_params<'a>(request: &SignedRequest<'a>) -> Result<Params<'a>, SignatureErr
         .find(|(name, _)| name.eq_ignore_ascii_case("content-type"))
         .map(|(_, value)| value.as_str())
         .unwrap_or("");
-    let media_type = content_type
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim_matches(is_http_whitespace);
-    if !media_type.eq_ignore_ascii_case("application/x-www-form-urlencoded") {
+    if !super::encoding::is_form(content_type) {
         return Err(malformed(format!(
             "a v2 signature does not cover a body of type {}",
             shorten(content_type)
