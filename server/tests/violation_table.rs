@@ -1,12 +1,12 @@
 //! The violation table against every kind of violation snapguard has.
 //!
-//! `SAMPLES` is `snapguard::testing::violation_samples()` serialized, one
-//! JSON line per kind (the server does not build the library's `testing`
-//! feature). When the library gains a variant, `every_kind_has_exactly_one_row`
+//! The samples are `snapguard::testing::violation_samples()`, one of each
+//! kind. When the library gains a variant, `every_kind_has_exactly_one_row`
 //! fails until the table names it, and `the_samples_are_one_of_each_kind`
-//! until this list is regenerated from `violation_samples()`.
+//! checks that the samples still cover every kind.
 
 use chrono::SecondsFormat;
+use snapguard::testing::violation_samples;
 use snapguard::{
     AccountId, Action, Actor, Encryption, KeyId, LockState, ObjectKind, RegionId, SnapshotId,
     StandardCopyProblem, UserId, Violation,
@@ -14,89 +14,6 @@ use snapguard::{
 use snapguard_server::violations::{
     TABLE, answer, detail, operation, provider_error, row, table_markdown,
 };
-
-const SAMPLES: &str = r#"
-{"type":"clock_went_backwards","now":"2026-12-06T00:00:00Z","latest":"2026-12-07T00:00:00Z"}
-{"type":"not_found","kind":"snapshot","id":"s-bp1missing000000001"}
-{"type":"already_exists","kind":"disk","id":"d-bp1disk00000000001"}
-{"type":"invalid_id","kind":"snapshot","id":"s/1"}
-{"type":"time_out_of_range","start":"2026-12-07T00:00:00Z","span":{"days":4294967295}}
-{"type":"leap_second","at":"2026-12-07T00:00:00Z"}
-{"type":"bound_exceeded","bound":"tags","size":21,"max":20}
-{"type":"permission_denied","actor":{"type":"user","account":"1000000000000001","user":"ops"},"action":"ecs:DeleteSnapshot","resource":"acs:ecs:cn-hangzhou:1000000000000001:snapshot/s-bp1locked0000000001","explicit_deny":true}
-{"type":"wrong_actor","actor":{"type":"user","account":"1000000000000001","user":"ops"},"command":"release_overdue_snapshot"}
-{"type":"foreign_resource","kind":"disk","id":"d-bp1disk00000000001","owner":"1000000000000002","account":"1000000000000001"}
-{"type":"snapshot_not_available","snapshot":"s-bp1locked0000000001","status":"in_progress","rule":"LOCK-3"}
-{"type":"snapshot_not_in_progress","snapshot":"s-bp1locked0000000001","status":"available"}
-{"type":"retention_shortened","snapshot":"s-bp1locked0000000001","current":{"type":"until","end":"2031-01-01T00:00:00Z"},"requested":{"type":"until","end":"2030-01-01T00:00:00Z"}}
-{"type":"retention_out_of_range","days":65537,"min":1,"max":65536}
-{"type":"lock_duration_out_of_range","days":36501,"min":1,"max":36500}
-{"type":"cool_off_out_of_range","hours":73,"max":72}
-{"type":"cool_off_exceeds_duration","cool_off_hours":48,"duration_days":1}
-{"type":"cloud_backup_snapshot","snapshot":"s-bp1locked0000000001"}
-{"type":"lock_outlives_retention","snapshot":"s-bp1locked0000000001","lock_expiry":"2031-01-01T00:00:00Z","retention_end":"2030-01-01T00:00:00Z"}
-{"type":"unlock_in_compliance","snapshot":"s-bp1locked0000000001","expiry":"2031-01-01T00:00:00Z"}
-{"type":"not_locked","snapshot":"s-bp1locked0000000001"}
-{"type":"lock_shortened","snapshot":"s-bp1locked0000000001","current_expiry":"2031-01-01T00:00:00Z","requested_expiry":"2030-01-01T00:00:00Z","allowed_from":"2027-12-07T00:00:00Z"}
-{"type":"cool_off_in_compliance","snapshot":"s-bp1locked0000000001","cool_off_hours":24,"expiry":"2031-01-01T00:00:00Z","allowed_from":"2031-01-01T00:00:00Z"}
-{"type":"snapshot_locked","snapshot":"s-bp1locked0000000001","state":"compliance","expiry":"2031-01-01T00:00:00Z"}
-{"type":"automatic_snapshot_limit_reached","disk":"d-bp1disk00000000001","limit":1000,"earliest_unlock":"2031-01-01T00:00:00Z"}
-{"type":"not_overdue_long_enough","account":"1000000000000001","overdue_since":"2026-12-07T00:00:00Z","releasable_at":"2026-12-22T00:00:00Z"}
-{"type":"archive_ends_before_lock","snapshot":"s-bp1locked0000000001","archive_end":"2027-06-01T00:00:00Z","lock_expiry":"2031-01-01T00:00:00Z"}
-{"type":"snapshot_too_young_to_archive","snapshot":"s-bp1locked0000000001","created_at":"2026-12-01T00:00:00Z","archivable_at":"2026-12-15T00:00:00Z"}
-{"type":"already_archived","snapshot":"s-bp1locked0000000001"}
-{"type":"archive_retention_out_of_range","days":30,"min":60,"max":65536}
-{"type":"archive_retention_ended","snapshot":"s-bp1locked0000000001","days":60,"end":"2026-11-01T00:00:00Z"}
-{"type":"not_archivable","snapshot":"s-bp1locked0000000001","reason":{"type":"encrypted","encryption":{"type":"service_key"}}}
-{"type":"archived_retention_fixed","snapshot":"s-bp1locked0000000001"}
-{"type":"archived_snapshot_not_copyable","snapshot":"s-bp1locked0000000001"}
-{"type":"disk_region_mismatch","snapshot":"s-bp1locked0000000001","snapshot_region":"cn-hangzhou","disk_region":"cn-shanghai"}
-{"type":"image_region_mismatch","image":"m-bp1image0000000001","image_region":"cn-hangzhou","disk_region":"cn-shanghai"}
-{"type":"unencrypted_from_encrypted_image","image":"m-bp1image0000000001","encryption":{"type":"customer_key","key":"key-hzz1"}}
-{"type":"rollback_to_other_snapshot","disk":"d-bp1disk00000000001","snapshot":"s-bp1locked0000000001"}
-{"type":"image_from_foreign_snapshot","image":"m-bp1image0000000001","snapshot":"s-bp1locked0000000001","owner":"1000000000000002"}
-{"type":"snapshot_not_in_share","share":"rs-1","snapshot":"s-bp1locked0000000001"}
-{"type":"principal_not_in_share","share":"rs-1","principal":{"type":"account","id":"1000000000000002"}}
-{"type":"shared_snapshot_not_lockable","snapshot":"s-bp1locked0000000001","owner":"1000000000000002"}
-{"type":"too_many_principals","snapshot":"s-bp1locked0000000001","principals":11,"limit":10}
-{"type":"too_many_shared_snapshots","account":"1000000000000001","shared":1001,"limit":1000}
-{"type":"cross_site","account":"1000000000000001","site":"china","other":"1000000000000002","other_site":"international"}
-{"type":"principal_not_allowed","share":"rs-1","principal":{"type":"account","id":"1000000000000001"},"reason":"owner"}
-{"type":"not_shareable","snapshot":"s-bp1locked0000000001","reason":"service_key"}
-{"type":"shared_snapshot_not_archivable","snapshot":"s-bp1locked0000000001","shares":1}
-{"type":"encrypted_share_not_trusted","snapshot":"s-bp1locked0000000001","owner":"1000000000000001","sharee":"1000000000000002"}
-{"type":"share_not_accepted","share":"rs-1","account":"1000000000000002"}
-{"type":"no_invitation","share":"rs-1","account":"1000000000000002"}
-{"type":"already_accepted","share":"rs-1","account":"1000000000000002"}
-{"type":"already_in_directory","account":"1000000000000002","directory":"rd-1"}
-{"type":"not_in_directory","account":"1000000000000002","directory":"rd-1"}
-{"type":"management_account_leaving","account":"1000000000000001","directory":"rd-1"}
-{"type":"shared_view_expired","share":"rs-1","snapshot":"s-bp1locked0000000001","expired_at":"2026-12-01T00:00:00Z"}
-{"type":"sharee_may_not","snapshot":"s-bp1locked0000000001","owner":"1000000000000002","operation":"delete"}
-{"type":"shared_key_not_changed","snapshot":"s-bp1locked0000000001","key":"key-hzz1","requested":{"type":"customer_key","key":"key-hzz1"}}
-{"type":"shared_disk_category","snapshot":"s-bp1locked0000000001","category":"efficiency"}
-{"type":"snapshot_shared","snapshot":"s-bp1locked0000000001","shares":2}
-{"type":"retention_ended","snapshot":"s-bp1locked0000000001","ended_at":"2026-12-01T00:00:00Z"}
-{"type":"share_not_in_place","disk":"d-bp1disk00000000001","snapshot":"s-bp1locked0000000001"}
-{"type":"standard_copy_refused","snapshot":"s-bp1locked0000000001","problem":{"type":"same_region","region":"cn-hangzhou"}}
-{"type":"kms_not_activated","account":"1000000000000001"}
-{"type":"key_not_usable","key":"key-hzz1","problem":{"type":"other_region","key_region":"cn-hangzhou","wanted":"cn-shanghai"},"rule":"COPY-3"}
-{"type":"unencrypted_from_encrypted","snapshot":"s-bp1locked0000000001","encryption":{"type":"service_key"}}
-{"type":"immutability_unsupported","target":{"type":"vault","id":"v-1"},"kind":{"type":"database_realtime"}}
-{"type":"immutability_irreversible","target":{"type":"policy","id":"po-1"}}
-{"type":"backup_point_locked","point":"bp-1","until":"2031-01-01T00:00:00Z"}
-{"type":"vault_not_deletable","vault":"v-2","until":"2031-01-01T00:00:00Z","rule":"VAULT-6"}
-{"type":"replication_refused","vault":"v-1","problem":{"type":"same_region","region":"cn-hangzhou"}}
-{"type":"region_closing_down","region":"cn-shanghai"}
-"#;
-
-fn samples() -> Vec<Violation> {
-    SAMPLES
-        .lines()
-        .filter(|line| !line.trim().is_empty())
-        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{line}: {e}")))
-        .collect()
-}
 
 /// The operations the server serves, the admin commands' names, and none.
 const ACTIONS: &[&str] = &[
@@ -213,13 +130,13 @@ fn codes_and_statuses_are_the_providers() {
 
 #[test]
 fn the_samples_are_one_of_each_kind() {
-    let kinds: Vec<&str> = samples().iter().map(Violation::kind).collect();
+    let kinds: Vec<&str> = violation_samples().iter().map(Violation::kind).collect();
     assert_eq!(kinds, Violation::KINDS);
 }
 
 #[test]
 fn every_sample_gets_its_rows_answer_and_a_message_naming_the_rule() {
-    for sample in samples() {
+    for sample in violation_samples() {
         let row = row(sample.kind()).unwrap_or_else(|| panic!("no row for {}", sample.kind()));
         for action in ACTIONS {
             let error = provider_error(&sample, action);
@@ -267,7 +184,7 @@ fn every_sample_gets_its_rows_answer_and_a_message_naming_the_rule() {
 
 #[test]
 fn the_samples_reach_the_retry_sentence_and_some_overrides() {
-    let samples = samples();
+    let samples = violation_samples();
     assert!(samples.iter().any(|s| {
         s.retry_at().is_some() && provider_error(s, "LockSnapshot").message.ends_with('.')
     }));
