@@ -131,16 +131,8 @@ pub fn modify_attribute(engine: &mut Engine, mut call: Call<'_>) -> Result<Value
     let name = call.text("DiskName", 2, 128)?;
     let description = call.text("Description", 2, 256)?;
     call.finish_in(engine, |call, tx| {
-        call.known_region(tx, region.as_ref())?;
         for disk in &disks {
-            call.visible(tx, ObjectKind::Disk, disk.as_str())?;
-            let found = tx.state().disk(disk).map(|d| d.region.clone());
-            call.in_region(
-                ObjectKind::Disk,
-                disk.as_str(),
-                found.as_ref(),
-                region.as_ref(),
-            )?;
+            call.locate(tx, ObjectKind::Disk, disk.as_str(), region.as_ref())?;
             call.authorize(
                 tx,
                 Action::ModifyDiskAttribute,

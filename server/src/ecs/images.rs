@@ -33,15 +33,7 @@ pub fn create(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiError
     call.client_token()?;
     call.no_dry_run()?;
     call.finish_in(engine, |call, tx| {
-        call.known_region(tx, region.as_ref())?;
-        call.visible(tx, ObjectKind::Snapshot, snapshot.as_str())?;
-        let found = tx.state().snapshot(&snapshot).map(|s| s.region.clone());
-        call.in_region(
-            ObjectKind::Snapshot,
-            snapshot.as_str(),
-            found.as_ref(),
-            region.as_ref(),
-        )?;
+        call.locate(tx, ObjectKind::Snapshot, snapshot.as_str(), region.as_ref())?;
         let image = ImageId::new(mint(IdKind::Image));
         tx.apply(
             call.actor,
@@ -68,15 +60,7 @@ pub fn delete(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiError
     call.params.boolean("Force")?;
     call.no_dry_run()?;
     call.finish_in(engine, |call, tx| {
-        call.known_region(tx, region.as_ref())?;
-        call.visible(tx, ObjectKind::Image, image.as_str())?;
-        let found = tx.state().image(&image).map(|i| i.region.clone());
-        call.in_region(
-            ObjectKind::Image,
-            image.as_str(),
-            found.as_ref(),
-            region.as_ref(),
-        )?;
+        call.locate(tx, ObjectKind::Image, image.as_str(), region.as_ref())?;
         tx.apply(
             call.actor,
             DeleteImage {

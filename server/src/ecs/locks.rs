@@ -31,15 +31,7 @@ pub fn lock(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiError> 
     call.client_token()?;
     call.no_dry_run()?;
     call.finish_in(engine, |call, tx| {
-        call.known_region(tx, region.as_ref())?;
-        call.visible(tx, ObjectKind::Snapshot, snapshot.as_str())?;
-        let found = tx.state().snapshot(&snapshot).map(|s| s.region.clone());
-        call.in_region(
-            ObjectKind::Snapshot,
-            snapshot.as_str(),
-            found.as_ref(),
-            region.as_ref(),
-        )?;
+        call.locate(tx, ObjectKind::Snapshot, snapshot.as_str(), region.as_ref())?;
         tx.apply(
             call.actor,
             LockSnapshot {
@@ -63,15 +55,7 @@ pub fn unlock(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiError
     call.client_token()?;
     call.no_dry_run()?;
     call.finish_in(engine, |call, tx| {
-        call.known_region(tx, region.as_ref())?;
-        call.visible(tx, ObjectKind::Snapshot, snapshot.as_str())?;
-        let found = tx.state().snapshot(&snapshot).map(|s| s.region.clone());
-        call.in_region(
-            ObjectKind::Snapshot,
-            snapshot.as_str(),
-            found.as_ref(),
-            region.as_ref(),
-        )?;
+        call.locate(tx, ObjectKind::Snapshot, snapshot.as_str(), region.as_ref())?;
         tx.apply(call.actor, UnlockSnapshot { snapshot })
             .map_err(|violation| call.refused(&violation))?;
         Ok(done())

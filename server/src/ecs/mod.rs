@@ -161,6 +161,28 @@ impl Call<'_> {
         }
     }
 
+    /// Checks an object a request names in `region` (when it names one):
+    /// the region is known, the object is visible to the caller
+    /// ([`Call::visible`]) and in that region ([`Call::in_region`]).
+    pub fn locate(
+        &self,
+        tx: &Tx<'_>,
+        kind: ObjectKind,
+        id: &str,
+        region: Option<&RegionId>,
+    ) -> Result<(), ApiError> {
+        self.known_region(tx, region)?;
+        self.visible(tx, kind, id)?;
+        let state = tx.state();
+        let actual = match kind {
+            ObjectKind::Snapshot => state.snapshot(&SnapshotId::new(id)).map(|s| &s.region),
+            ObjectKind::Disk => state.disk(&DiskId::new(id)).map(|d| &d.region),
+            ObjectKind::Image => state.image(&ImageId::new(id)).map(|i| &i.region),
+            _ => None,
+        };
+        self.in_region(kind, id, actual, region)
+    }
+
     /// Refuses an object asked for in a region it is not in, as the
     /// provider does: it does not exist there.
     pub fn in_region(

@@ -241,17 +241,8 @@ pub fn copy(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiError> 
         (_, Some(key)) => Encryption::CustomerKey(KeyId::new(key)),
     };
     call.finish_in(engine, |call, tx| {
-        call.known_region(tx, region.as_ref())?;
         call.known_region(tx, Some(&destination))?;
-        call.visible(tx, ObjectKind::Snapshot, source.as_str())?;
-        if let Some(found) = tx.state().snapshot(&source) {
-            call.in_region(
-                ObjectKind::Snapshot,
-                source.as_str(),
-                Some(&found.region),
-                region.as_ref(),
-            )?;
-        }
+        call.locate(tx, ObjectKind::Snapshot, source.as_str(), region.as_ref())?;
         let snapshot = SnapshotId::new(mint(IdKind::Snapshot));
         tx.apply(
             call.actor,
