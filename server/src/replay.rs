@@ -175,6 +175,20 @@ mod tests {
     }
 
     #[test]
+    fn nonces_are_bounded_at_128_characters() {
+        let mut guard = ReplayGuard::default();
+        let now = at("2026-12-07T06:00:00Z");
+        let stamp = Some("2026-12-07T06:00:00Z");
+        let longest = "n".repeat(MAX_NONCE_CHARS);
+        assert!(guard.check("k", stamp, Some(&longest), now).is_ok());
+        let too_long = "m".repeat(MAX_NONCE_CHARS + 1);
+        assert!(matches!(
+            guard.check("k", stamp, Some(&too_long), now),
+            Err(Replay::Signature(SignatureError::Malformed(_), _))
+        ));
+    }
+
+    #[test]
     fn nonces_are_forgotten_once_their_window_has_passed() {
         let mut guard = ReplayGuard::default();
         let first = at("2026-12-07T06:00:00Z");
