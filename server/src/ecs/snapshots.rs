@@ -97,11 +97,28 @@ pub fn describe(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiErr
     call.finish_in(engine, |call, tx| {
         call.known_region(tx, region.as_ref())?;
         let account = call.actor.account().cloned();
-        let mut found: Vec<&Snapshot> = tx
-            .state()
-            .snapshots()
-            .filter(|s| Some(&s.owner) == account.as_ref() && Some(&s.region) == region.as_ref())
-            .filter(|s| ids.is_empty() || ids.iter().any(|id| id == s.id.as_str()))
+        let state = tx.state();
+        // The account's own snapshots, from the index of what it owns, or
+        // the ones it names, looked up each: never a scan of every account's.
+        let candidates: Vec<&Snapshot> = match &account {
+            None => Vec::new(),
+            Some(account) if ids.is_empty() => state
+                .visible_snapshots(account, tx.now())
+                .into_iter()
+                .filter(|seen| matches!(seen.access, snapguard::SnapshotAccess::Own))
+                .filter_map(|seen| state.snapshot(&seen.snapshot))
+                .collect(),
+            Some(account) => ids
+                .iter()
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .filter_map(|id| state.snapshot(&SnapshotId::new(id.as_str())))
+                .filter(|s| s.owner == *account)
+                .collect(),
+        };
+        let mut found: Vec<&Snapshot> = candidates
+            .into_iter()
+            .filter(|s| Some(&s.region) == region.as_ref())
             .filter(|s| {
                 disk.as_deref()
                     .is_none_or(|d| s.origin.disk().is_some_and(|x| x.as_str() == d))
