@@ -8,7 +8,7 @@
 //! it, so concurrent requests are applied in the order of their instants and
 //! never refused for time running backwards (GEN-2).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use chrono::{DateTime, Duration, Utc};
@@ -42,6 +42,10 @@ pub struct Engine {
     keys: BTreeMap<String, KeyRecord>,
     attributes: BTreeMap<(String, String), String>,
     auto_finish: AutoFinish,
+    /// Snapshots in progress that complete by themselves after a delay,
+    /// by the instant they started: the timer's index, so that neither a
+    /// request nor a tick scans every snapshot.
+    waiting: BTreeSet<(DateTime<Utc>, SnapshotId)>,
     replay: ReplayGuard,
 }
 
@@ -86,6 +90,11 @@ pub struct Tx<'e> {
     keys: &'e BTreeMap<String, KeyRecord>,
     attributes: &'e BTreeMap<(String, String), String>,
     auto_finish: AutoFinish,
+    waiting: &'e BTreeSet<(DateTime<Utc>, SnapshotId)>,
+    /// Snapshots this transaction started that complete after a delay.
+    started: Vec<(DateTime<Utc>, SnapshotId)>,
+    /// Entries of `waiting` this transaction completed or found gone.
+    settled: Vec<(DateTime<Utc>, SnapshotId)>,
 }
 
 impl Engine {
@@ -96,7 +105,17 @@ impl Engine {
             Duration::seconds(loaded.clock_offset_seconds),
             loaded.state.clock(),
         );
+        let waiting = match auto_finish {
+            AutoFinish::After(_) => loaded
+                .state
+                .snapshots()
+                .filter(|s| s.status == SnapshotStatus::InProgress)
+                .map(|s| (s.created_at, s.id.clone()))
+                .collect(),
+            AutoFinish::AtOnce | AutoFinish::Manual => BTreeSet::new(),
+        };
         Ok(Self {
+            waiting,
             clock,
             keys: loaded
                 .keys
@@ -181,17 +200,30 @@ impl Engine {
             keys: &self.keys,
             attributes: &self.attributes,
             auto_finish: self.auto_finish,
+            waiting: &self.waiting,
+            started: Vec::new(),
+            settled: Vec::new(),
         };
         tx.catch_up()?;
         if let AutoFinish::After(delay) = tx.auto_finish {
             tx.finish_started_before(now.checked_sub_signed(delay))?;
         }
         let value = work(&mut tx)?;
-        let Tx { state, batch, .. } = tx;
+        let Tx {
+            state,
+            batch,
+            started,
+            settled,
+            ..
+        } = tx;
         self.store
             .commit(&batch, &state)
             .map_err(|error| internal(format!("the change could not be stored: {error}")))?;
         self.state = state;
+        for entry in &settled {
+            self.waiting.remove(entry);
+        }
+        self.waiting.extend(started);
         for key in batch.keys {
             self.keys.insert(key.id.clone(), key);
         }
@@ -213,14 +245,14 @@ impl Engine {
     /// Whether the timer has work at `now`: a deadline passed, or
     /// snapshots in progress that complete by themselves after a delay.
     pub fn due(&self, now: DateTime<Utc>) -> bool {
-        self.state
-            .next_deadline()
-            .is_some_and(|deadline| deadline <= now)
-            || (matches!(self.auto_finish, AutoFinish::After(_))
-                && self
-                    .state
-                    .snapshots()
-                    .any(|s| s.status == SnapshotStatus::InProgress))
+        let deadline = self.state.next_deadline().is_some_and(|at| at <= now);
+        let finishing = match (self.auto_finish, self.waiting.first()) {
+            (AutoFinish::After(delay), Some((started, _))) => started
+                .checked_add_signed(delay)
+                .is_some_and(|at| at <= now),
+            _ => false,
+        };
+        deadline || finishing
     }
 }
 
@@ -249,8 +281,10 @@ impl Tx<'_> {
     /// Completes a snapshot or copy just started, when snapshots complete
     /// at once.
     pub fn started(&mut self, snapshot: &SnapshotId) -> Result<(), ApiError> {
-        if self.auto_finish == AutoFinish::AtOnce {
-            self.finish(snapshot, None)?;
+        match self.auto_finish {
+            AutoFinish::AtOnce => self.finish(snapshot, None)?,
+            AutoFinish::After(_) => self.started.push((self.now, snapshot.clone())),
+            AutoFinish::Manual => {}
         }
         Ok(())
     }
@@ -332,14 +366,22 @@ impl Tx<'_> {
         let Some(cutoff) = cutoff else {
             return Ok(());
         };
-        let due: Vec<SnapshotId> = self
-            .state
-            .snapshots()
-            .filter(|s| s.status == SnapshotStatus::InProgress && s.created_at <= cutoff)
-            .map(|s| s.id.clone())
+        let due: Vec<(DateTime<Utc>, SnapshotId)> = self
+            .waiting
+            .iter()
+            .take_while(|(started, _)| *started <= cutoff)
+            .cloned()
             .collect();
-        for snapshot in due {
-            self.finish(&snapshot, None)?;
+        for entry in due {
+            // Deleted or failed meanwhile: nothing left to complete.
+            let in_progress = self
+                .state
+                .snapshot(&entry.1)
+                .is_some_and(|s| s.status == SnapshotStatus::InProgress);
+            if in_progress {
+                self.finish(&entry.1, None)?;
+            }
+            self.settled.push(entry);
         }
         Ok(())
     }

@@ -163,6 +163,11 @@ impl Server {
         Self::spawn(&["--data-dir", dir])
     }
 
+    /// A server with these flags besides its address and port.
+    pub fn with_flags(extra: &[&str]) -> Self {
+        Self::spawn(extra)
+    }
+
     fn spawn(extra: &[&str]) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_snapguard-server"))
             .args(["--address", "127.0.0.1", "--port", "0"])
