@@ -73,14 +73,6 @@ impl Params {
         Ok(())
     }
 
-    /// The decoded pairs, for the signature check.
-    pub fn pairs(&self) -> Vec<(String, String)> {
-        self.values
-            .iter()
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect()
-    }
-
     /// Reads a parameter without consuming it.
     pub fn peek(&self, name: &str) -> Option<&str> {
         self.values.get(name).map(String::as_str)
@@ -458,6 +450,57 @@ mod tests {
         assert!(parse("B=").boolean("B").is_err());
         assert!(parse("Tag.1.Key=").tags(20).is_err());
         assert!(parse("A=").finish("X").is_err());
+    }
+
+    #[test]
+    fn a_value_may_have_exactly_max_value_bytes() {
+        let mut params = Params::default();
+        assert!(
+            params
+                .insert("A".into(), "x".repeat(MAX_VALUE_BYTES))
+                .is_ok()
+        );
+        let error = params
+            .insert("B".into(), "x".repeat(MAX_VALUE_BYTES + 1))
+            .unwrap_err();
+        assert_eq!(error.code, "InvalidParameter");
+    }
+
+    #[test]
+    fn a_request_may_carry_exactly_max_parameters() {
+        let mut params = Params::default();
+        for i in 0..MAX_PARAMETERS {
+            params.insert(format!("P{i}"), String::new()).unwrap();
+        }
+        let error = params.insert("Q".into(), String::new()).unwrap_err();
+        assert_eq!(error.code, "InvalidParameter.TooLarge");
+    }
+
+    #[test]
+    fn names_and_values_may_total_exactly_max_total_bytes() {
+        // 16 parameters of a 2-byte name and a 4,094-byte value: 65,536.
+        assert_eq!(MAX_TOTAL_BYTES, 16 * (2 + 4_094));
+        let mut params = Params::default();
+        for i in 0..16 {
+            params.insert(format!("{i:02}"), "x".repeat(4_094)).unwrap();
+        }
+        let error = params.insert("Z".into(), String::new()).unwrap_err();
+        assert_eq!(error.code, "InvalidParameter.TooLarge");
+    }
+
+    #[test]
+    fn encoded_text_is_bounded_before_it_is_decoded() {
+        let most = "&".repeat(MAX_TOTAL_BYTES * 3);
+        assert!(
+            Params::default()
+                .extend_from_encoded(most.as_bytes())
+                .is_ok()
+        );
+        let more = "&".repeat(MAX_TOTAL_BYTES * 3 + 1);
+        let error = Params::default()
+            .extend_from_encoded(more.as_bytes())
+            .unwrap_err();
+        assert_eq!(error.code, "InvalidParameter.TooLarge");
     }
 
     #[test]
