@@ -367,6 +367,23 @@ mod tests {
     }
 
     #[test]
+    fn list_of_exactly_its_bound_is_accepted() {
+        let query: Vec<String> = (1..=100).map(|i| format!("Ids.{i}=s-{i}")).collect();
+        assert_eq!(parse(&query.join("&")).list("Ids", 100).unwrap().len(), 100);
+        let json = format!("Ids={}", serde_json::to_string(&vec!["s"; 100]).unwrap());
+        let encoded = json
+            .replace('[', "%5B")
+            .replace(']', "%5D")
+            .replace('"', "%22")
+            .replace(',', "%2C");
+        assert_eq!(parse(&encoded).list_or_json("Ids", 100).unwrap().len(), 100);
+        let tags: Vec<String> = (1..=20).map(|i| format!("Tag.{i}.Key=k{i}")).collect();
+        assert_eq!(parse(&tags.join("&")).tags(20).unwrap().len(), 20);
+        assert!(parse(&tags.join("&")).tags(19).is_err());
+        assert!(parse(&encoded).list_or_json("Ids", 99).is_err());
+    }
+
+    #[test]
     fn list_longer_than_its_bound_is_refused() {
         let query: Vec<String> = (1..=101).map(|i| format!("Ids.{i}=s-{i}")).collect();
         let error = parse(&query.join("&")).list("Ids", 100).unwrap_err();
