@@ -3,20 +3,19 @@
 //! with the operation's fields, or the error body).
 
 use axum::Router;
-use axum::body::{Body, Bytes};
+use axum::body::Bytes;
 use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde_json::Value;
 
 use crate::ecs;
 use crate::engine::Shared;
 use crate::error::ApiError;
 use crate::params::Params;
+use crate::reply::json_response;
 use crate::signature::SignedRequest;
 use crate::{admin, identity, mint};
 
-/// The ECS API version the server speaks.
-pub const ECS_VERSION: &str = "2014-05-26";
 /// The most bytes a request body may have.
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
 
@@ -111,17 +110,6 @@ async fn provider_api(
     json_response(status, &body)
 }
 
-/// A JSON response with the provider's content type.
-pub fn json_response(status: u16, body: &Value) -> Response {
-    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    (
-        status,
-        [(header::CONTENT_TYPE, "application/json;charset=utf-8")],
-        Body::from(body.to_string()),
-    )
-        .into_response()
-}
-
 async fn answer(
     engine: Shared,
     method: Method,
@@ -189,13 +177,14 @@ async fn answer(
                 body: &signed_body,
             };
             let actor = identity::authenticate(engine, &request)?;
-            if version != ECS_VERSION {
+            if version != ecs::VERSION {
                 return Err(ApiError::new(
                     400,
                     "InvalidVersion",
                     format!(
-                        "Specified parameter Version is not valid: `{}`. This endpoint speaks ECS {ECS_VERSION}.",
-                        crate::params::truncated(&version)
+                        "Specified parameter Version is not valid: `{}`. This endpoint speaks ECS {}.",
+                        crate::params::truncated(&version),
+                        ecs::VERSION
                     ),
                 ));
             }

@@ -19,6 +19,7 @@ pub mod identity;
 pub mod mint;
 pub mod params;
 pub mod replay;
+pub mod reply;
 pub mod signature;
 pub mod store;
 pub mod violations;

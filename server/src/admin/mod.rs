@@ -14,8 +14,8 @@ use snapguard::Actor;
 
 use crate::engine::{Engine, Shared, Tx};
 use crate::error::ApiError;
-use crate::http::json_response;
 use crate::mint;
+use crate::reply::json_response;
 use crate::violations::provider_error;
 
 mod accounts;

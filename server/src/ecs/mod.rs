@@ -22,6 +22,9 @@ mod snapshots;
 
 pub use disks::{DELETE_AUTO_SNAPSHOT, category as disk_category};
 
+/// The ECS API version the server speaks.
+pub const VERSION: &str = "2014-05-26";
+
 /// One operation: its action name and its handler.
 type Handler = fn(&mut Engine, Call<'_>) -> Result<Value, ApiError>;
 
@@ -80,7 +83,7 @@ pub fn handle(
             format!(
                 "Specified api is not found, please check your url and method: `{}` is not an ECS {} operation snapguard emulates.",
                 crate::params::truncated(action),
-                crate::http::ECS_VERSION
+                VERSION
             ),
         ));
     };
