@@ -282,7 +282,7 @@ impl Tx<'_> {
     /// at once.
     pub fn started(&mut self, snapshot: &SnapshotId) -> Result<(), ApiError> {
         match self.auto_finish {
-            AutoFinish::AtOnce => self.finish(snapshot, None)?,
+            AutoFinish::AtOnce => self.finish_own(snapshot)?,
             AutoFinish::After(_) => self.started.push((self.now, snapshot.clone())),
             AutoFinish::Manual => {}
         }
@@ -291,7 +291,11 @@ impl Tx<'_> {
 
     /// Completes a snapshot in progress: available with its disk's size
     /// (or `size_gib`), as the platform would.
-    pub fn finish(&mut self, snapshot: &SnapshotId, size_gib: Option<u64>) -> Result<(), ApiError> {
+    pub fn finish(
+        &mut self,
+        snapshot: &SnapshotId,
+        size_gib: Option<u64>,
+    ) -> Result<(), Violation> {
         let size_gib = size_gib
             .or_else(|| {
                 self.state
@@ -307,7 +311,12 @@ impl Tx<'_> {
             },
         )
         .map(|_| ())
-        .map_err(|violation| internal(format!("completing {snapshot}: {violation}")))
+    }
+
+    /// [`Tx::finish`] as the server's own step: a refusal is its failure.
+    fn finish_own(&mut self, snapshot: &SnapshotId) -> Result<(), ApiError> {
+        self.finish(snapshot, None)
+            .map_err(|violation| internal(format!("completing {snapshot}: {violation}")))
     }
 
     /// An attribute the model does not hold (a name, a description, a
@@ -328,6 +337,15 @@ impl Tx<'_> {
         self.batch
             .attributes
             .push((object.to_owned(), name.to_owned(), value));
+    }
+
+    /// Sets the attributes a request gave (`Some`), leaving the others.
+    pub fn set_given<const N: usize>(&mut self, object: &str, given: [(&str, Option<String>); N]) {
+        for (name, value) in given {
+            if value.is_some() {
+                self.set_attribute(object, name, value);
+            }
+        }
     }
 
     /// Records a new access key.
@@ -379,7 +397,7 @@ impl Tx<'_> {
                 .snapshot(&entry.1)
                 .is_some_and(|s| s.status == SnapshotStatus::InProgress);
             if in_progress {
-                self.finish(&entry.1, None)?;
+                self.finish_own(&entry.1)?;
             }
             self.settled.push(entry);
         }

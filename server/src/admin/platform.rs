@@ -7,8 +7,8 @@ use axum::response::Response;
 use serde::Deserialize;
 use serde_json::json;
 use snapguard::{
-    Actor, CreateAutomaticSnapshot, CreateDisk, DiskCategory, DiskId, DiskSource, Encryption,
-    ImageId, ImportImage, KeyId, RegionId, SnapshotId, SnapshotOutcome,
+    Actor, CreateAutomaticSnapshot, CreateDisk, DiskCategory, DiskId, DiskSource, ImageId,
+    ImportImage, KeyId, RegionId, SnapshotId, SnapshotOutcome,
 };
 
 use super::{apply, body, run};
@@ -75,11 +75,8 @@ pub async fn system_disk(
             None => DiskCategory::Essd,
             Some(name) => crate::ecs::disk_category(name)?,
         };
-        let encryption = match (request.encrypted, request.kms_key_id) {
-            (_, Some(key)) => Encryption::CustomerKey(KeyId::new(key)),
-            (true, None) => Encryption::ServiceKey,
-            (false, None) => Encryption::Unencrypted,
-        };
+        let encryption =
+            crate::ecs::encryption(request.encrypted, request.kms_key_id.map(KeyId::new));
         engine.transact(|tx| {
             let disk = DiskId::new(mint::mint(IdKind::Disk));
             apply(
@@ -123,6 +120,9 @@ pub async fn finish(
         let request: Finish = body(&bytes)?;
         engine.transact(|tx| {
             let id = SnapshotId::new(snapshot.as_str());
+            let refused = |violation: snapguard::Violation| {
+                crate::violations::provider_error(&violation, "finish_snapshot")
+            };
             if request.failed {
                 apply(
                     tx,
@@ -133,18 +133,7 @@ pub async fn finish(
                     },
                 )?;
             } else {
-                let size_gib = request
-                    .size_gib
-                    .or_else(|| tx.state().snapshot(&id).map(|s| s.source_disk_size_gib))
-                    .unwrap_or(0);
-                apply(
-                    tx,
-                    &Actor::Platform,
-                    snapguard::FinishSnapshot {
-                        snapshot: id,
-                        outcome: SnapshotOutcome::Available { size_gib },
-                    },
-                )?;
+                tx.finish(&id, request.size_gib).map_err(refused)?;
             }
             Ok(json!({ "snapshot_id": snapshot, "failed": request.failed }))
         })

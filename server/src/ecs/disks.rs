@@ -59,12 +59,10 @@ pub fn create(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiError
             (None, None) => return Err(ApiError::missing("Size")),
         };
         let encryption = match (encrypted, key) {
-            (_, Some(key)) => Encryption::CustomerKey(key),
-            (Some(true), None) => Encryption::ServiceKey,
-            (Some(false), None) => Encryption::Unencrypted,
             // As the provider does, a disk made from an encrypted snapshot
             // is encrypted as the snapshot is unless asked otherwise.
             (None, None) => source_snapshot.map_or(Encryption::Unencrypted, |s| s.encryption.clone()),
+            (encrypted, key) => super::encryption(encrypted.unwrap_or(false), key),
         };
         let disk = DiskId::new(mint(IdKind::Disk));
         tx.apply(
@@ -81,11 +79,7 @@ pub fn create(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiError
         .map_err(|violation| call.refused(&violation))?;
         tx.set_attribute(disk.as_str(), "zone", Some(zone.clone()));
         tx.set_attribute(disk.as_str(), DELETE_AUTO_SNAPSHOT, Some("true".into()));
-        for (attribute, value) in [("name", name), ("description", description)] {
-            if value.is_some() {
-                tx.set_attribute(disk.as_str(), attribute, value);
-            }
-        }
+        tx.set_given(disk.as_str(), [("name", name), ("description", description)]);
         if !tags.is_empty() {
             call.bounded_tags(tx, &tags)?;
             tx.set_attribute(disk.as_str(), "tags", serde_json::to_string(&tags).ok());
@@ -144,11 +138,10 @@ pub fn modify_attribute(engine: &mut Engine, mut call: Call<'_>) -> Result<Value
             if let Some(flag) = delete_auto_snapshot {
                 tx.set_attribute(disk.as_str(), DELETE_AUTO_SNAPSHOT, Some(flag.to_string()));
             }
-            for (attribute, value) in [("name", &name), ("description", &description)] {
-                if value.is_some() {
-                    tx.set_attribute(disk.as_str(), attribute, value.clone());
-                }
-            }
+            tx.set_given(
+                disk.as_str(),
+                [("name", name.clone()), ("description", description.clone())],
+            );
         }
         Ok(done())
     })

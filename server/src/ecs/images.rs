@@ -43,11 +43,10 @@ pub fn create(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiError
             },
         )
         .map_err(|violation| call.refused(&violation))?;
-        for (attribute, value) in [("name", name), ("description", description)] {
-            if value.is_some() {
-                tx.set_attribute(image.as_str(), attribute, value);
-            }
-        }
+        tx.set_given(
+            image.as_str(),
+            [("name", name), ("description", description)],
+        );
         Ok(json!({ "ImageId": image.as_str() }))
     })
 }

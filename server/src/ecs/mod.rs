@@ -8,7 +8,9 @@
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::Value;
-use snapguard::{Actor, DiskId, ImageId, ObjectKind, RegionId, SnapshotId, Violation};
+use snapguard::{
+    Actor, DiskId, Encryption, ImageId, KeyId, ObjectKind, RegionId, SnapshotId, Violation,
+};
 
 use crate::engine::{Engine, Tx};
 use crate::error::ApiError;
@@ -336,6 +338,17 @@ impl Call<'_> {
 /// An instant as the provider writes it: `2026-12-07T06:00:00Z`.
 pub fn time(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// The encryption a request asks for with `Encrypted` and `KMSKeyId`: a
+/// key named is a customer master key (whatever `Encrypted` says, as the
+/// provider reads it), otherwise the service key or none.
+pub fn encryption(encrypted: bool, key: Option<KeyId>) -> Encryption {
+    match (encrypted, key) {
+        (_, Some(key)) => Encryption::CustomerKey(key),
+        (true, None) => Encryption::ServiceKey,
+        (false, None) => Encryption::Unencrypted,
+    }
 }
 
 /// An empty success: only the `RequestId` the envelope adds.

@@ -54,8 +54,10 @@ pub fn create(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiError
             },
         )
         .map_err(|violation| call.refused(&violation))?;
-        set_text(tx, &snapshot, "name", name);
-        set_text(tx, &snapshot, "description", description);
+        tx.set_given(
+            snapshot.as_str(),
+            [("name", name), ("description", description)],
+        );
         tx.started(&snapshot)?;
         Ok(json!({ "SnapshotId": snapshot.as_str() }))
     })
@@ -211,8 +213,10 @@ pub fn modify_attribute(engine: &mut Engine, mut call: Call<'_>) -> Result<Value
             )
             .map_err(|violation| call.refused(&violation))?;
         }
-        set_text(tx, &snapshot, "name", name);
-        set_text(tx, &snapshot, "description", description);
+        tx.set_given(
+            snapshot.as_str(),
+            [("name", name), ("description", description)],
+        );
         Ok(done())
     })
 }
@@ -252,11 +256,7 @@ pub fn copy(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiError> 
     let tags = call.params.tags(MAX_TAGS)?;
     call.client_token()?;
     let region = call.region(true)?;
-    let encryption = match (encrypted, key) {
-        (false, None) => Encryption::Unencrypted,
-        (true, None) => Encryption::ServiceKey,
-        (_, Some(key)) => Encryption::CustomerKey(KeyId::new(key)),
-    };
+    let encryption = super::encryption(encrypted, key.map(KeyId::new));
     call.finish_in(engine, |call, tx| {
         call.known_region(tx, Some(&destination))?;
         call.locate(tx, ObjectKind::Snapshot, source.as_str(), region.as_ref())?;
@@ -279,8 +279,10 @@ pub fn copy(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiError> 
             call.bounded_tags(tx, &tags)?;
             tx.set_attribute(snapshot.as_str(), "tags", serde_json::to_string(&tags).ok());
         }
-        set_text(tx, &snapshot, "name", name.clone());
-        set_text(tx, &snapshot, "description", description.clone());
+        tx.set_given(
+            snapshot.as_str(),
+            [("name", name.clone()), ("description", description.clone())],
+        );
         tx.started(&snapshot)?;
         Ok(json!({ "SnapshotId": snapshot.as_str() }))
     })
@@ -292,12 +294,6 @@ pub fn copy(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiError> 
 fn days(call: &mut Call<'_>, name: &str) -> Result<Option<u32>, ApiError> {
     let days = call.params.number(name, 0, u64::from(u32::MAX))?;
     Ok(days.and_then(|days| u32::try_from(days).ok()))
-}
-
-fn set_text(tx: &mut Tx<'_>, snapshot: &SnapshotId, name: &str, value: Option<String>) {
-    if let Some(value) = value {
-        tx.set_attribute(snapshot.as_str(), name, Some(value));
-    }
 }
 
 fn status_name(status: SnapshotStatus) -> &'static str {
