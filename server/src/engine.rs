@@ -20,7 +20,7 @@ use snapguard::{
 use crate::clock::Clock;
 use crate::error::ApiError;
 use crate::replay::ReplayGuard;
-use crate::store::{Batch, KeyRecord, Store, StoreError};
+use crate::store::{Batch, KeyRecord, Store, StoreError, TokenRecord};
 
 /// When snapshots and copies in progress complete by themselves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,6 +47,25 @@ pub struct Engine {
     /// request nor a tick scans every snapshot.
     waiting: BTreeSet<(DateTime<Utc>, SnapshotId)>,
     replay: ReplayGuard,
+    /// `ClientToken`s of accepted requests, by account and token.
+    tokens: BTreeMap<(String, String), TokenRecord>,
+    /// The current call is a dry run: its transactions decide and keep
+    /// nothing.
+    dry_run: bool,
+    /// The current call's `ClientToken`, recorded with its answer if it is
+    /// accepted.
+    pending_token: Option<PendingToken>,
+}
+
+/// A `ClientToken` waiting for its request's answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingToken {
+    /// The caller's account.
+    pub account: String,
+    /// The token.
+    pub token: String,
+    /// The request's fingerprint.
+    pub fingerprint: String,
 }
 
 /// The engine shared between request handlers and the timer.
@@ -95,6 +114,8 @@ pub struct Tx<'e> {
     started: Vec<(DateTime<Utc>, SnapshotId)>,
     /// Entries of `waiting` this transaction completed or found gone.
     settled: Vec<(DateTime<Utc>, SnapshotId)>,
+    /// The call's `ClientToken`, recorded by [`Tx::answered`].
+    token: Option<PendingToken>,
 }
 
 impl Engine {
@@ -131,6 +152,13 @@ impl Engine {
             store,
             auto_finish,
             replay: ReplayGuard::default(),
+            tokens: loaded
+                .tokens
+                .into_iter()
+                .map(|record| ((record.account.clone(), record.token.clone()), record))
+                .collect(),
+            dry_run: false,
+            pending_token: None,
         })
     }
 
@@ -147,6 +175,29 @@ impl Engine {
     /// The nonces of recent signed requests.
     pub fn replay_guard(&mut self) -> &mut ReplayGuard {
         &mut self.replay
+    }
+
+    /// The accepted request `account` sent with `token`, if any.
+    pub fn client_token(&self, account: &str, token: &str) -> Option<&TokenRecord> {
+        self.tokens.get(&(account.to_owned(), token.to_owned()))
+    }
+
+    /// Records `token` with the answer of the call's next accepted
+    /// transaction.
+    pub fn expect_token(&mut self, token: PendingToken) {
+        self.pending_token = Some(token);
+    }
+
+    /// Makes the call's transactions dry runs (or not).
+    pub fn set_dry_run(&mut self, dry_run: bool) {
+        self.dry_run = dry_run;
+    }
+
+    /// Ends a call: what [`Engine::expect_token`] and
+    /// [`Engine::set_dry_run`] set lasts no longer.
+    pub fn end_call(&mut self) {
+        self.dry_run = false;
+        self.pending_token = None;
     }
 
     /// Every access key.
@@ -203,12 +254,20 @@ impl Engine {
             waiting: &self.waiting,
             started: Vec::new(),
             settled: Vec::new(),
+            token: self.pending_token.take(),
         };
         tx.catch_up()?;
         if let AutoFinish::After(delay) = tx.auto_finish {
             tx.finish_started_before(now.checked_sub_signed(delay))?;
         }
         let value = work(&mut tx)?;
+        if self.dry_run {
+            return Err(ApiError::new(
+                400,
+                "DryRunOperation",
+                "Request validation has been passed with DryRun flag set.",
+            ));
+        }
         let Tx {
             state,
             batch,
@@ -224,6 +283,10 @@ impl Engine {
             self.waiting.remove(entry);
         }
         self.waiting.extend(started);
+        for token in batch.tokens {
+            self.tokens
+                .insert((token.account.clone(), token.token.clone()), token);
+        }
         for key in batch.keys {
             self.keys.insert(key.id.clone(), key);
         }
@@ -346,6 +409,26 @@ impl Tx<'_> {
                 self.set_attribute(object, name, value);
             }
         }
+    }
+
+    /// Records the call's `ClientToken`, if it has one, with its answer.
+    pub fn answered(&mut self, answer: &serde_json::Value) -> Result<(), ApiError> {
+        if let Some(PendingToken {
+            account,
+            token,
+            fingerprint,
+        }) = self.token.take()
+        {
+            let response = serde_json::to_string(answer)
+                .map_err(|error| internal(format!("recording ClientToken `{token}`: {error}")))?;
+            self.batch.tokens.push(TokenRecord {
+                account,
+                token,
+                fingerprint,
+                response,
+            });
+        }
+        Ok(())
     }
 
     /// Records a new access key.

@@ -8,7 +8,7 @@ use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
 use axum::response::Response;
 use serde_json::Value;
 
-use crate::ecs;
+use crate::api::{self, Product};
 use crate::engine::Shared;
 use crate::error::ApiError;
 use crate::params::Params;
@@ -87,35 +87,58 @@ async fn provider_api(
     body: Result<Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Response {
     let request_id = mint::request_id();
-    let outcome = match body {
-        Ok(body) => answer(engine, method, uri, headers, body).await,
-        Err(rejection) => Err(ApiError::new(
-            rejection.status().as_u16(),
-            "InvalidParameter.TooLarge",
-            format!(
-                "The request body could not be read: {rejection}. At most {MAX_BODY_BYTES} bytes."
-            ),
-        )),
+    let (product, outcome) = match body {
+        Ok(body) => decide(engine, method, uri, headers, body).await,
+        Err(rejection) => (
+            None,
+            Err(ApiError::new(
+                rejection.status().as_u16(),
+                "InvalidParameter.TooLarge",
+                format!(
+                    "The request body could not be read: {rejection}. At most {MAX_BODY_BYTES} bytes."
+                ),
+            )),
+        ),
     };
-    let (status, mut body) = match outcome {
-        Ok(fields) => (200, fields),
+    let (status, mut body, error) = match outcome {
+        Ok(fields) => (200, fields, None),
         Err(error) => {
             tracing::info!(code = %error.code, status = error.status, "refused: {}", error.message);
-            (error.status, error.body(&request_id))
+            (error.status, error.body(&request_id), Some(error))
         }
     };
     if let Value::Object(map) = &mut body {
         map.insert("RequestId".into(), Value::String(request_id));
+        if let Some(product) = product {
+            if error.is_some() {
+                map.insert("HostId".into(), Value::String(product.host.into()));
+            }
+            (product.shape)(map, error.as_ref());
+        }
     }
     json_response(status, &body)
 }
 
-async fn answer(
+/// The request's product (once its version is known) and its answer.
+async fn decide(
     engine: Shared,
     method: Method,
     uri: Uri,
     headers: HeaderMap,
     body: Bytes,
+) -> (Option<&'static Product>, Result<Value, ApiError>) {
+    let mut product = None;
+    let outcome = read_and_run(engine, method, uri, headers, body, &mut product).await;
+    (product, outcome)
+}
+
+async fn read_and_run(
+    engine: Shared,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+    product_seen: &mut Option<&'static Product>,
 ) -> Result<Value, ApiError> {
     if method != Method::GET && method != Method::POST {
         return Err(ApiError::new(
@@ -167,6 +190,8 @@ async fn answer(
     let action = envelope_value(&headers, &mut params, "x-acs-action", "Action", legacy)?;
     let version = envelope_value(&headers, &mut params, "x-acs-version", "Version", legacy)?;
     let signed_body = body.clone();
+    let product = api::product(&version);
+    *product_seen = product;
     engine
         .run(move |engine| {
             let request = SignedRequest {
@@ -177,17 +202,21 @@ async fn answer(
                 body: &signed_body,
             };
             let actor = identity::authenticate(engine, &request)?;
-            if version != ecs::VERSION {
+            let Some(product) = product else {
+                let spoken: Vec<String> = api::PRODUCTS
+                    .iter()
+                    .map(|product| format!("{} {}", product.name, product.version))
+                    .collect();
                 return Err(ApiError::new(
                     400,
                     "InvalidVersion",
                     format!(
-                        "Specified parameter Version is not valid: `{}`. This endpoint speaks ECS {}.",
+                        "Specified parameter Version is not valid: `{}`. This endpoint speaks {}.",
                         crate::params::truncated(&version),
-                        ecs::VERSION
+                        spoken.join(", ")
                     ),
                 ));
-            }
+            };
             // The legacy signature's own parameters name no operation input;
             // in a V3 request they are unknown parameters, refused as such.
             if legacy {
@@ -195,7 +224,7 @@ async fn answer(
                     params.take(name);
                 }
             }
-            ecs::handle(engine, &action, params, &actor)
+            api::handle(engine, product, &action, params, &actor)
         })
         .await?
 }

@@ -10,6 +10,7 @@
 //! See the repository's README, "Using snapguard from other languages".
 
 pub mod admin;
+pub mod api;
 pub mod clock;
 pub mod ecs;
 pub mod engine;

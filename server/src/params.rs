@@ -73,6 +73,13 @@ impl Params {
         Ok(())
     }
 
+    /// The parameters not consumed yet, by name.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.values
+            .iter()
+            .map(|(name, value)| (name.as_str(), value.as_str()))
+    }
+
     /// Reads a parameter without consuming it.
     pub fn peek(&self, name: &str) -> Option<&str> {
         self.values.get(name).map(String::as_str)

@@ -30,6 +30,8 @@ pub struct Batch {
     pub attributes: Vec<(String, String, Option<String>)>,
     /// The clock's new offset from the wall clock, in seconds.
     pub clock_offset_seconds: Option<i64>,
+    /// `ClientToken`s of accepted requests, with their answers.
+    pub tokens: Vec<TokenRecord>,
 }
 
 impl Batch {
@@ -39,7 +41,22 @@ impl Batch {
             && self.keys.is_empty()
             && self.attributes.is_empty()
             && self.clock_offset_seconds.is_none()
+            && self.tokens.is_empty()
     }
+}
+
+/// A `ClientToken` of an accepted request: what the request was, and what
+/// it answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenRecord {
+    /// The caller's account.
+    pub account: String,
+    /// The token.
+    pub token: String,
+    /// The request's fingerprint: operation, caller and parameters.
+    pub fingerprint: String,
+    /// The operation's answer, JSON without the `RequestId`.
+    pub response: String,
 }
 
 /// An access key: its secret, and whose it is.
@@ -66,6 +83,8 @@ pub struct Loaded {
     pub attributes: Vec<(String, String, String)>,
     /// The clock's offset in seconds.
     pub clock_offset_seconds: i64,
+    /// Every `ClientToken` recorded.
+    pub tokens: Vec<TokenRecord>,
     /// Events recorded in all.
     pub events: u64,
 }
@@ -104,6 +123,9 @@ const SCHEMA: &str = "
         object TEXT NOT NULL, name TEXT NOT NULL, value TEXT NOT NULL,
         PRIMARY KEY (object, name));
     CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE IF NOT EXISTS client_tokens (
+        account TEXT NOT NULL, token TEXT NOT NULL, fingerprint TEXT NOT NULL,
+        response TEXT NOT NULL, PRIMARY KEY (account, token));
 ";
 
 impl Store {
@@ -189,6 +211,18 @@ impl Store {
             .prepare("SELECT object, name, value FROM attributes")?
             .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?
             .collect::<Result<Vec<_>, _>>()?;
+        let tokens = self
+            .connection
+            .prepare("SELECT account, token, fingerprint, response FROM client_tokens")?
+            .query_map([], |row| {
+                Ok(TokenRecord {
+                    account: row.get(0)?,
+                    token: row.get(1)?,
+                    fingerprint: row.get(2)?,
+                    response: row.get(3)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
         let clock_offset_seconds = self
             .connection
             .query_row(
@@ -212,6 +246,7 @@ impl Store {
             keys,
             attributes,
             clock_offset_seconds,
+            tokens,
             events: last,
         })
     }
@@ -253,6 +288,18 @@ impl Store {
                         params![object, name],
                     )?,
                 };
+            }
+            for token in &batch.tokens {
+                transaction.execute(
+                    "INSERT INTO client_tokens (account, token, fingerprint, response)
+                     VALUES (?1, ?2, ?3, ?4)",
+                    params![
+                        token.account,
+                        token.token,
+                        token.fingerprint,
+                        token.response
+                    ],
+                )?;
             }
             if let Some(offset) = batch.clock_offset_seconds {
                 transaction.execute(

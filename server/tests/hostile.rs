@@ -218,7 +218,8 @@ fn cases() -> Vec<Case> {
         // Parameters the operation does not take.
         ("Foo=1", 400, "InvalidParameter", |c| c.call("DeleteSnapshot", &[("SnapshotId", &c.snapshot), ("Foo", "1")])),
         ("OwnerId=1", 400, "InvalidParameter", |c| c.call("DeleteSnapshot", &[("SnapshotId", &c.snapshot), ("OwnerId", "1")])),
-        ("DryRun=true", 400, "InvalidParameter", |c| c.call("DeleteImage", &[("RegionId", REGION), ("ImageId", "m-none"), ("DryRun", "true")])),
+        ("DryRun=maybe", 400, "InvalidParameter", |c| c.call("DeleteImage", &[("RegionId", REGION), ("ImageId", "m-none"), ("DryRun", "maybe")])),
+        ("ClientToken too long", 400, "InvalidParameter", |c| c.call("LockSnapshot", &[("RegionId", REGION), ("SnapshotId", "s-none"), ("LockMode", "compliance"), ("LockDuration", "1"), ("ClientToken", &"t".repeat(65))])),
         ("an empty parameter name", 400, "InvalidParameter", |c| c.raw("POST", &format!("{}&=1", c.signed_target("DeleteSnapshot", &[("SnapshotId", &c.snapshot)]) ), &[], b"")),
         // Bodies and methods.
         ("empty form body, no parameters", 400, "MissingParameter", |c| c.raw("POST", "/", &[FORM], b"")),

@@ -18,7 +18,8 @@ use snapguard_server::violations::{
 
 /// The operations the server serves, two admin commands' names, and none.
 fn actions() -> Vec<&'static str> {
-    let mut actions: Vec<&'static str> = OPERATIONS.iter().map(|(name, _)| *name).collect();
+    let mut actions: Vec<&'static str> =
+        OPERATIONS.iter().map(|operation| operation.name).collect();
     actions.extend(["copy_snapshot", "release_overdue_snapshot", ""]);
     actions
 }

@@ -36,7 +36,6 @@ pub fn create(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiError
     let name = call.text("DiskName", 2, 128)?;
     let description = call.text("Description", 2, 256)?;
     let tags = call.params.tags(MAX_TAGS)?;
-    call.client_token()?;
     call.finish_in(engine, |call, tx| {
         call.known_region(tx, region.as_ref())?;
         let Some(region) = region else {
@@ -150,7 +149,6 @@ pub fn modify_attribute(engine: &mut Engine, mut call: Call<'_>) -> Result<Value
 pub fn reset(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiError> {
     let disk = DiskId::new(call.params.required("DiskId")?);
     let snapshot = SnapshotId::new(call.params.required("SnapshotId")?);
-    call.no_dry_run()?;
     call.finish_in(engine, |call, tx| {
         call.visible(tx, ObjectKind::Disk, disk.as_str())?;
         call.visible(tx, ObjectKind::Snapshot, snapshot.as_str())?;

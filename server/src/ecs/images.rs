@@ -30,8 +30,6 @@ pub fn create(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiError
             }
         }
     }
-    call.client_token()?;
-    call.no_dry_run()?;
     call.finish_in(engine, |call, tx| {
         call.locate(tx, ObjectKind::Snapshot, snapshot.as_str(), region.as_ref())?;
         let image = ImageId::new(mint(IdKind::Image));
@@ -57,7 +55,6 @@ pub fn delete(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiError
     // `Force` deletes an image instances still use; the model has no
     // instances, so either way the image goes (and its snapshot stays).
     call.params.boolean("Force")?;
-    call.no_dry_run()?;
     call.finish_in(engine, |call, tx| {
         call.locate(tx, ObjectKind::Image, image.as_str(), region.as_ref())?;
         tx.apply(

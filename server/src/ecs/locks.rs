@@ -28,8 +28,6 @@ pub fn lock(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiError> 
     // and has the provider's code for it; here only the form is checked.
     let duration_days = number_u32(&mut call, "LockDuration")?;
     let cool_off_hours = number_u32(&mut call, "CoolOffPeriod")?;
-    call.client_token()?;
-    call.no_dry_run()?;
     call.finish_in(engine, |call, tx| {
         call.locate(tx, ObjectKind::Snapshot, snapshot.as_str(), region.as_ref())?;
         tx.apply(
@@ -52,8 +50,6 @@ pub fn lock(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiError> 
 pub fn unlock(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiError> {
     let region = call.region(true)?;
     let snapshot = SnapshotId::new(call.params.required("SnapshotId")?);
-    call.client_token()?;
-    call.no_dry_run()?;
     call.finish_in(engine, |call, tx| {
         call.locate(tx, ObjectKind::Snapshot, snapshot.as_str(), region.as_ref())?;
         tx.apply(call.actor, UnlockSnapshot { snapshot })
@@ -81,7 +77,6 @@ pub fn describe(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiErr
         }
     };
     let page = Page::read(&mut call, 10)?;
-    call.no_dry_run()?;
     call.finish_in(engine, |call, tx| {
         call.known_region(tx, region.as_ref())?;
         let mut query = status.map_or_else(LockQuery::all, LockQuery::in_state);

@@ -8,13 +8,12 @@
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::Value;
-use snapguard::{
-    Actor, DiskId, Encryption, ImageId, KeyId, ObjectKind, RegionId, SnapshotId, Violation,
-};
+use snapguard::{DiskId, Encryption, ImageId, KeyId, ObjectKind, RegionId, SnapshotId, Violation};
 
-use crate::engine::{Engine, Tx};
+pub use crate::api::Call;
+use crate::api::{Operation, Product};
+use crate::engine::Tx;
 use crate::error::ApiError;
-use crate::params::Params;
 use crate::violations::provider_error;
 
 mod disks;
@@ -27,121 +26,52 @@ pub use disks::{DELETE_AUTO_SNAPSHOT, category as disk_category};
 /// The ECS API version the server speaks.
 pub const VERSION: &str = "2014-05-26";
 
-/// One operation: its action name and its handler.
-type Handler = fn(&mut Engine, Call<'_>) -> Result<Value, ApiError>;
+/// The product: ECS at [`VERSION`].
+pub const PRODUCT: Product = Product {
+    name: "ECS",
+    version: VERSION,
+    operations: OPERATIONS,
+    refuse: provider_error,
+    host: "ecs.snapguard.local",
+    shape: crate::api::plain,
+    // The provider's reseller fields, which the SDK sends only when the
+    // caller sets them.
+    unsupported: &[
+        "OwnerId",
+        "OwnerAccount",
+        "ResourceOwnerId",
+        "ResourceOwnerAccount",
+    ],
+};
 
-/// Every operation, by the provider's action name.
-pub const OPERATIONS: &[(&str, Handler)] = &[
-    ("CreateSnapshot", snapshots::create),
-    ("DescribeSnapshots", snapshots::describe),
-    ("DeleteSnapshot", snapshots::delete),
-    ("ModifySnapshotAttribute", snapshots::modify_attribute),
-    ("ModifySnapshotCategory", snapshots::modify_category),
-    ("CopySnapshot", snapshots::copy),
-    ("LockSnapshot", locks::lock),
-    ("UnlockSnapshot", locks::unlock),
-    ("DescribeLockedSnapshots", locks::describe),
-    ("CreateDisk", disks::create),
-    ("DeleteDisk", disks::delete),
-    ("ModifyDiskAttribute", disks::modify_attribute),
-    ("ResetDisk", disks::reset),
-    ("ReInitDisk", disks::reinit),
-    ("CreateImage", images::create),
-    ("DeleteImage", images::delete),
+/// Every operation, by the provider's action name, with whether it takes
+/// `ClientToken` and `DryRun` as the provider's API reference lists them.
+pub const OPERATIONS: &[Operation] = &[
+    Operation::new("CreateSnapshot", snapshots::create).idempotent(),
+    Operation::new("DescribeSnapshots", snapshots::describe).dry_runs(),
+    Operation::new("DeleteSnapshot", snapshots::delete),
+    Operation::new("ModifySnapshotAttribute", snapshots::modify_attribute),
+    Operation::new("ModifySnapshotCategory", snapshots::modify_category),
+    Operation::new("CopySnapshot", snapshots::copy).idempotent(),
+    Operation::new("LockSnapshot", locks::lock)
+        .idempotent()
+        .dry_runs(),
+    Operation::new("UnlockSnapshot", locks::unlock)
+        .idempotent()
+        .dry_runs(),
+    Operation::new("DescribeLockedSnapshots", locks::describe).dry_runs(),
+    Operation::new("CreateDisk", disks::create).idempotent(),
+    Operation::new("DeleteDisk", disks::delete),
+    Operation::new("ModifyDiskAttribute", disks::modify_attribute),
+    Operation::new("ResetDisk", disks::reset).dry_runs(),
+    Operation::new("ReInitDisk", disks::reinit),
+    Operation::new("CreateImage", images::create)
+        .idempotent()
+        .dry_runs(),
+    Operation::new("DeleteImage", images::delete).dry_runs(),
 ];
-
-/// Parameters every operation accepts and none uses: the provider's
-/// reseller fields, which the SDK sends only when the caller sets them.
-/// They are refused when set, so nobody relies on them being honoured.
-const UNSUPPORTED_COMMON: &[&str] = &[
-    "OwnerId",
-    "OwnerAccount",
-    "ResourceOwnerId",
-    "ResourceOwnerAccount",
-];
-
-/// A request to one operation.
-#[derive(Debug)]
-pub struct Call<'a> {
-    /// The action name, as the table lists it.
-    pub action: &'static str,
-    /// Who asks.
-    pub actor: &'a Actor,
-    /// The operation's parameters.
-    pub params: Params,
-}
-
-/// Runs the operation `action` for `actor`.
-pub fn handle(
-    engine: &mut Engine,
-    action: &str,
-    params: Params,
-    actor: &Actor,
-) -> Result<Value, ApiError> {
-    let Some((name, handler)) = OPERATIONS.iter().find(|(name, _)| *name == action) else {
-        return Err(ApiError::new(
-            404,
-            "InvalidAction.NotFound",
-            format!(
-                "Specified api is not found, please check your url and method: `{}` is not an ECS {} operation snapguard emulates.",
-                crate::params::truncated(action),
-                VERSION
-            ),
-        ));
-    };
-    for common in UNSUPPORTED_COMMON {
-        if params.peek(common).is_some() {
-            return Err(ApiError::invalid(
-                common,
-                "snapguard does not emulate reseller ownership parameters",
-            ));
-        }
-    }
-    handler(
-        engine,
-        Call {
-            action: name,
-            actor,
-            params,
-        },
-    )
-}
 
 impl Call<'_> {
-    /// The provider's error for a refusal by the library.
-    ///
-    /// Another account's object is reported exactly as an object that does
-    /// not exist (PERM-4 refuses it, GEN-4's answer is given): the provider
-    /// reveals nothing of other accounts, not even that an id is taken.
-    pub fn refused(&self, violation: &Violation) -> ApiError {
-        match violation {
-            Violation::ForeignResource { kind, id, .. } => provider_error(
-                &Violation::NotFound {
-                    kind: *kind,
-                    id: id.clone(),
-                },
-                self.action,
-            ),
-            _ => provider_error(violation, self.action),
-        }
-    }
-
-    /// Checks that the caller may take `action` on its own object (the
-    /// library's permission check, for what the server keeps beside the
-    /// state: names, descriptions, a disk's `DeleteAutoSnapshot`, what
-    /// describing shows).
-    pub fn authorize(
-        &self,
-        tx: &Tx<'_>,
-        action: snapguard::Action,
-        kind: ObjectKind,
-        id: &str,
-    ) -> Result<(), ApiError> {
-        tx.state()
-            .authorize(tx.now(), self.actor, action, kind, id)
-            .map_err(|violation| self.refused(&violation))
-    }
-
     /// Reads `RegionId`, checked against the regions snapguard knows inside
     /// the transaction ([`Call::known_region`]).
     pub fn region(&mut self, required: bool) -> Result<Option<RegionId>, ApiError> {
@@ -278,60 +208,6 @@ impl Call<'_> {
                 Err(self.refused(&Violation::BoundExceeded { bound, size, max }))
             }
         }
-    }
-
-    /// Reads `DryRun`; a dry run is not emulated yet, so `true` is refused
-    /// rather than silently performed.
-    pub fn no_dry_run(&mut self) -> Result<(), ApiError> {
-        if self.params.boolean("DryRun")? == Some(true) {
-            return Err(ApiError::invalid(
-                "DryRun",
-                "snapguard does not emulate dry runs yet",
-            ));
-        }
-        Ok(())
-    }
-
-    /// Reads `ClientToken`: at most 64 ASCII characters. Idempotence is not
-    /// emulated yet; the token is checked and otherwise has no effect.
-    pub fn client_token(&mut self) -> Result<Option<String>, ApiError> {
-        let token = self.params.take("ClientToken");
-        if let Some(token) = &token {
-            if token.len() > 64 || !token.is_ascii() {
-                return Err(ApiError::invalid(
-                    "ClientToken",
-                    "it has at most 64 ASCII characters",
-                ));
-            }
-        }
-        Ok(token)
-    }
-
-    /// Reads an optional name or description: `min..=max` characters, not
-    /// starting with `http://` or `https://`.
-    pub fn text(&mut self, name: &str, min: usize, max: usize) -> Result<Option<String>, ApiError> {
-        let Some(text) = self.params.take(name) else {
-            return Ok(None);
-        };
-        let chars = text.chars().count();
-        if chars < min || chars > max {
-            return Err(ApiError::invalid(
-                name,
-                format_args!("it has {chars} characters, not {min} to {max}"),
-            ));
-        }
-        if text.starts_with("http://") || text.starts_with("https://") {
-            return Err(ApiError::invalid(
-                name,
-                "it cannot start with http:// or https://",
-            ));
-        }
-        Ok(Some(text))
-    }
-
-    /// Refuses parameters no step read.
-    pub fn finish(self) -> Result<(), ApiError> {
-        self.params.finish(self.action)
     }
 }
 

@@ -39,7 +39,6 @@ pub fn create(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiError
             ));
         }
     }
-    call.client_token()?;
     call.finish_in(engine, |call, tx| {
         call.visible(tx, ObjectKind::Disk, disk.as_str())?;
         let snapshot = SnapshotId::new(mint(IdKind::Snapshot));
@@ -74,7 +73,6 @@ pub fn describe(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiErr
     let tags = call.params.tags(MAX_TAGS)?;
     let page = super::locks::Page::read(&mut call, 10)?;
     let region = call.region(true)?;
-    call.no_dry_run()?;
     for (value, allowed) in [
         (
             &status,
@@ -254,7 +252,6 @@ pub fn copy(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiError> 
     let encrypted = call.params.boolean("Encrypted")?.unwrap_or(false);
     let key = call.params.take("KMSKeyId");
     let tags = call.params.tags(MAX_TAGS)?;
-    call.client_token()?;
     let region = call.region(true)?;
     let encryption = super::encryption(encrypted, key.map(KeyId::new));
     call.finish_in(engine, |call, tx| {
@@ -377,26 +374,4 @@ fn view(tx: &Tx<'_>, snapshot: &Snapshot) -> Value {
         }
     }
     view
-}
-
-impl Call<'_> {
-    /// Refuses unread parameters, then runs one transaction.
-    pub fn finish_in<T>(
-        self,
-        engine: &mut Engine,
-        work: impl FnOnce(&Call<'_>, &mut Tx<'_>) -> Result<T, ApiError>,
-    ) -> Result<T, ApiError> {
-        let Call {
-            action,
-            actor,
-            params,
-        } = self;
-        params.finish(action)?;
-        let call = Call {
-            action,
-            actor,
-            params: crate::params::Params::default(),
-        };
-        engine.transact(|tx| work(&call, tx))
-    }
 }
