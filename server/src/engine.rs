@@ -6,7 +6,9 @@
 //!
 //! The engine sits behind one mutex ([`Shared`]), and `now` is read inside
 //! it, so concurrent requests are applied in the order of their instants and
-//! never refused for time running backwards (GEN-2).
+//! never refused for time running backwards (GEN-2). What a transaction
+//! changes is written by the [`Journal`] in groups; [`Shared::run`] answers
+//! only once everything the request saw is stored.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -17,8 +19,10 @@ use snapguard::{
     Violation,
 };
 
+use crate::checkpoint::CheckpointFiles;
 use crate::clock::Clock;
 use crate::error::ApiError;
+use crate::journal::{Journal, Waiter};
 use crate::replay::ReplayGuard;
 use crate::store::{Batch, KeyRecord, Store, StoreError, TokenRecord};
 
@@ -37,7 +41,7 @@ pub enum AutoFinish {
 #[derive(Debug)]
 pub struct Engine {
     state: State,
-    store: Store,
+    journal: Journal,
     clock: Clock,
     keys: BTreeMap<String, KeyRecord>,
     attributes: BTreeMap<(String, String), String>,
@@ -87,16 +91,28 @@ impl Shared {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Runs `work` on the engine on a blocking thread (database writes
-    /// wait for the disk).
+    /// Runs `work` on the engine on a blocking thread, then waits, without
+    /// the engine, until everything it may have seen is stored: its own
+    /// changes and those of every transaction before it.
     pub async fn run<T: Send + 'static>(
         &self,
         work: impl FnOnce(&mut Engine) -> T + Send + 'static,
     ) -> Result<T, ApiError> {
         let shared = self.clone();
-        tokio::task::spawn_blocking(move || work(&mut shared.lock()))
-            .await
-            .map_err(|error| internal(format!("the request's worker stopped: {error}")))
+        tokio::task::spawn_blocking(move || {
+            let (value, waiter, ticket) = {
+                let mut engine = shared.lock();
+                if let Some(failure) = engine.journal.failure() {
+                    return Err(internal(failure));
+                }
+                let value = work(&mut engine);
+                (value, engine.journal.waiter(), engine.journal.submitted())
+            };
+            waiter.wait(ticket).map_err(internal)?;
+            Ok(value)
+        })
+        .await
+        .map_err(|error| internal(format!("the request's worker stopped: {error}")))?
     }
 }
 
@@ -119,9 +135,14 @@ pub struct Tx<'e> {
 }
 
 impl Engine {
-    /// Opens the engine on a store, reading back what it holds.
-    pub fn open(mut store: Store, auto_finish: AutoFinish) -> Result<Self, StoreError> {
-        let loaded = store.load()?;
+    /// Opens the engine on a store, reading back what it holds (from the
+    /// latest of `checkpoints`, when the store keeps files).
+    pub fn open(
+        mut store: Store,
+        checkpoints: Option<CheckpointFiles>,
+        auto_finish: AutoFinish,
+    ) -> Result<Self, StoreError> {
+        let loaded = store.load(checkpoints.as_ref())?;
         let clock = Clock::new(
             Duration::seconds(loaded.clock_offset_seconds),
             loaded.state.clock(),
@@ -149,7 +170,7 @@ impl Engine {
                 .map(|(object, name, value)| ((object, name), value))
                 .collect(),
             state: loaded.state,
-            store,
+            journal: Journal::start(store, checkpoints),
             auto_finish,
             replay: ReplayGuard::default(),
             tokens: loaded
@@ -275,28 +296,43 @@ impl Engine {
             settled,
             ..
         } = tx;
-        self.store
-            .commit(&batch, &state)
-            .map_err(|error| internal(format!("the change could not be stored: {error}")))?;
-        self.state = state;
+        if let Some(failure) = self.journal.failure() {
+            return Err(internal(failure));
+        }
         for entry in &settled {
             self.waiting.remove(entry);
         }
         self.waiting.extend(started);
-        for token in batch.tokens {
+        for token in &batch.tokens {
             self.tokens
-                .insert((token.account.clone(), token.token.clone()), token);
+                .insert((token.account.clone(), token.token.clone()), token.clone());
         }
-        for key in batch.keys {
-            self.keys.insert(key.id.clone(), key);
+        for key in &batch.keys {
+            self.keys.insert(key.id.clone(), key.clone());
         }
-        for (object, name, value) in batch.attributes {
+        for (object, name, value) in &batch.attributes {
+            let at = (object.clone(), name.clone());
             match value {
-                Some(value) => self.attributes.insert((object, name), value),
-                None => self.attributes.remove(&(object, name)),
+                Some(value) => self.attributes.insert(at, value.clone()),
+                None => self.attributes.remove(&at),
             };
         }
+        self.journal.submit(batch, &state);
+        self.state = state;
         Ok(value)
+    }
+
+    /// Blocks until every transaction so far is stored.
+    pub fn flush(&self) -> Result<(), ApiError> {
+        self.journal
+            .waiter()
+            .wait(self.journal.submitted())
+            .map_err(internal)
+    }
+
+    /// A handle to wait for stored transactions with, and the last one.
+    pub fn durability(&self) -> (Waiter, u64) {
+        (self.journal.waiter(), self.journal.submitted())
     }
 
     /// Applies what time caused up to now, and completes snapshots whose

@@ -11,12 +11,14 @@
 
 pub mod admin;
 pub mod api;
+pub mod checkpoint;
 pub mod clock;
 pub mod ecs;
 pub mod engine;
 pub mod error;
 pub mod http;
 pub mod identity;
+pub mod journal;
 pub mod mint;
 pub mod params;
 pub mod replay;
@@ -30,6 +32,7 @@ use std::path::PathBuf;
 use snapguard::{Actor, CreateRegion, RegionId, Site};
 use tokio::net::TcpListener;
 
+use crate::checkpoint::CheckpointFiles;
 use crate::engine::{AutoFinish, Engine, Shared};
 use crate::error::ApiError;
 use crate::store::Store;
@@ -61,12 +64,18 @@ pub struct Welcome {
 /// Opens the state (reading back what the data directory holds) and makes
 /// sure the configured regions and the default account exist.
 pub fn open(config: &Config) -> Result<(Shared, Welcome), String> {
-    let store = match &config.data_dir {
-        Some(dir) => Store::open(dir),
-        None => Store::in_memory(),
-    }
-    .map_err(|error| format!("opening the database: {error}"))?;
-    let mut engine = Engine::open(store, config.auto_finish)
+    let (store, checkpoints) = match &config.data_dir {
+        Some(dir) => (
+            Store::open(dir),
+            Some(CheckpointFiles::new(dir.join("checkpoints"))),
+        ),
+        None => (Store::in_memory(), None),
+    };
+    let store = store.map_err(|error| format!("opening the database: {error}"))?;
+    let checkpoints = checkpoints
+        .transpose()
+        .map_err(|error| format!("opening the checkpoints: {error}"))?;
+    let mut engine = Engine::open(store, checkpoints, config.auto_finish)
         .map_err(|error| format!("reading the database back: {error}"))?;
     let welcome = engine
         .transact(|tx| {
@@ -91,6 +100,9 @@ pub fn open(config: &Config) -> Result<(Shared, Welcome), String> {
             })
         })
         .map_err(|error| format!("setting up: {error}"))?;
+    engine
+        .flush()
+        .map_err(|error| format!("storing the set-up: {error}"))?;
     Ok((Shared::new(engine), welcome))
 }
 

@@ -2,10 +2,12 @@
 //!
 //! The library's events are the record. Every accepted request's events,
 //! and the server's own records it made (access keys, attributes the model
-//! does not hold, the clock's offset), are written in one transaction, and
-//! the request is acknowledged only after it commits. On start, the state
-//! is the latest checkpoint (the state's own serialization, checked by the
-//! library when loaded) with the events after it replayed.
+//! does not hold, the clock's offset, `ClientToken`s), are written in one
+//! transaction with those of the requests accepted beside it (group commit,
+//! [`crate::journal`]), and a request is acknowledged only after it
+//! commits. On start, the state is the latest checkpoint (the state's own
+//! serialization, checked by the library when loaded; see
+//! [`crate::checkpoint`]) with the events after it replayed.
 //!
 //! The database runs in WAL mode with `synchronous=FULL`: a committed
 //! transaction survives the process being killed and the machine losing
@@ -16,8 +18,7 @@ use std::path::Path;
 use rusqlite::{Connection, OptionalExtension, params};
 use snapguard::{Event, State};
 
-/// Events between two checkpoints.
-pub const CHECKPOINT_EVERY: u64 = 1_000;
+use crate::checkpoint::CheckpointFiles;
 
 /// What one accepted request changes, written in one transaction.
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -94,7 +95,6 @@ pub struct Loaded {
 pub struct Store {
     connection: Connection,
     events: u64,
-    checkpointed: u64,
 }
 
 /// A storage failure: the request is answered `InternalError` and nothing
@@ -151,14 +151,24 @@ impl Store {
         Ok(Self {
             connection,
             events: 0,
-            checkpointed: 0,
         })
     }
 
-    /// Reads everything back: the state is the latest checkpoint with the
+    /// Events stored in all.
+    pub fn events(&self) -> u64 {
+        self.events
+    }
+
+    /// Reads everything back: the state is the latest checkpoint (a file
+    /// of `files`, or one an earlier version kept in the database) with the
     /// later events replayed.
-    pub fn load(&mut self) -> Result<Loaded, StoreError> {
-        let checkpoint: Option<(u64, String)> = self
+    pub fn load(&mut self, files: Option<&CheckpointFiles>) -> Result<Loaded, StoreError> {
+        let stored: u64 =
+            self.connection
+                .query_row("SELECT COALESCE(MAX(seq), 0) FROM events", [], |row| {
+                    row.get(0)
+                })?;
+        let in_table: Option<(u64, String)> = self
             .connection
             .query_row(
                 "SELECT seq, state FROM checkpoints ORDER BY seq DESC LIMIT 1",
@@ -166,9 +176,12 @@ impl Store {
                 |row| Ok((row.get(0)?, row.get(1)?)),
             )
             .optional()?;
-        let (from, mut state) = match checkpoint {
-            None => (0, State::new()),
-            Some((seq, json)) => (
+        let in_file = files.and_then(|files| files.latest(stored));
+        let (from, mut state) = match (in_table, in_file) {
+            (Some((seq, _)), Some(file)) if file.0 >= seq => file,
+            (None, Some(file)) => file,
+            (None, None) => (0, State::new()),
+            (Some((seq, json)), _) => (
                 seq,
                 serde_json::from_str(&json).map_err(|error| StoreError::Corrupt {
                     what: format!("checkpoint {seq}"),
@@ -240,7 +253,6 @@ impl Store {
             .transpose()?
             .unwrap_or(0);
         self.events = last;
-        self.checkpointed = from;
         Ok(Loaded {
             state,
             keys,
@@ -251,15 +263,15 @@ impl Store {
         })
     }
 
-    /// Writes a batch in one transaction; `state` is the state after it,
-    /// checkpointed when enough events have passed since the last one.
-    pub fn commit(&mut self, batch: &Batch, state: &State) -> Result<(), StoreError> {
-        if batch.is_empty() {
+    /// Writes batches, in order, in one transaction: one disk flush for
+    /// them all.
+    pub fn commit_group(&mut self, batches: &[&Batch]) -> Result<(), StoreError> {
+        if batches.iter().all(|batch| batch.is_empty()) {
             return Ok(());
         }
         let transaction = self.connection.transaction()?;
         let mut seq = self.events;
-        {
+        for batch in batches {
             let mut insert =
                 transaction.prepare_cached("INSERT INTO events (seq, event) VALUES (?1, ?2)")?;
             for event in &batch.events {
@@ -308,21 +320,8 @@ impl Store {
                     params![offset.to_string()],
                 )?;
             }
-            if seq.saturating_sub(self.checkpointed) >= CHECKPOINT_EVERY {
-                let json = serde_json::to_string(state).map_err(|error| StoreError::Corrupt {
-                    what: format!("checkpoint {seq}"),
-                    why: error.to_string(),
-                })?;
-                transaction.execute(
-                    "INSERT OR REPLACE INTO checkpoints (seq, state) VALUES (?1, ?2)",
-                    params![seq, json],
-                )?;
-            }
         }
         transaction.commit()?;
-        if seq.saturating_sub(self.checkpointed) >= CHECKPOINT_EVERY {
-            self.checkpointed = seq;
-        }
         self.events = seq;
         Ok(())
     }
@@ -335,66 +334,122 @@ mod tests {
 
     use super::*;
 
-    /// Applies `n` region creations, committing each as its own batch.
-    fn regions(store: &mut Store, state: &mut State, n: u64) {
+    /// Applies `n` region creations, committed in groups of `group`.
+    fn regions(store: &mut Store, state: &mut State, from: u64, n: u64, group: usize) {
         let at = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
-        for i in 0..n {
-            let command = Command::from(CreateRegion {
-                region: format!("r-{i}").into(),
-            });
-            let events = state.apply_mut(at, &Actor::Platform, &command).unwrap();
-            let batch = Batch {
-                events,
-                ..Batch::default()
-            };
-            store.commit(&batch, state).unwrap();
+        let batches: Vec<Batch> = (from..from + n)
+            .map(|i| {
+                let command = Command::from(CreateRegion {
+                    region: format!("r-{i}").into(),
+                });
+                Batch {
+                    events: state.apply_mut(at, &Actor::Platform, &command).unwrap(),
+                    ..Batch::default()
+                }
+            })
+            .collect();
+        for chunk in batches.chunks(group) {
+            let refs: Vec<&Batch> = chunk.iter().collect();
+            store.commit_group(&refs).unwrap();
         }
     }
 
-    #[test]
-    fn a_reopened_store_rebuilds_the_state_across_a_checkpoint() {
-        let dir = std::env::temp_dir().join(format!("snapguard-store-{}", std::process::id()));
+    fn scratch(label: &str) -> std::path::PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("snapguard-store-{label}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
+        dir
+    }
+
+    #[test]
+    fn a_reopened_store_rebuilds_the_state_from_a_checkpoint_file_and_later_events() {
+        let dir = scratch("checkpoint");
+        let files = CheckpointFiles::new(dir.join("checkpoints")).unwrap();
         let mut state = State::new();
         {
             let mut store = Store::open(&dir).unwrap();
-            regions(&mut store, &mut state, CHECKPOINT_EVERY + 5);
+            regions(&mut store, &mut state, 0, 40, 7);
+            files.write(store.events(), &state).unwrap();
+            regions(&mut store, &mut state, 40, 5, 1);
             let key = KeyRecord {
                 id: "LTAIx".into(),
                 secret: "s".into(),
                 account: "1".into(),
                 user: None,
             };
+            let token = TokenRecord {
+                account: "1".into(),
+                token: "t".into(),
+                fingerprint: "f".into(),
+                response: "{}".into(),
+            };
             let batch = Batch {
                 keys: vec![key],
                 attributes: vec![("d-1".into(), "name".into(), Some("n".into()))],
                 clock_offset_seconds: Some(3_600),
+                tokens: vec![token.clone()],
                 ..Batch::default()
             };
-            store.commit(&batch, &state).unwrap();
+            store.commit_group(&[&batch]).unwrap();
         }
         let mut store = Store::open(&dir).unwrap();
-        let checkpoints: u64 = store
-            .connection
-            .query_row("SELECT COUNT(*) FROM checkpoints", [], |row| row.get(0))
-            .unwrap();
-        assert_eq!(checkpoints, 1);
-        let loaded = store.load().unwrap();
+        let loaded = store.load(Some(&files)).unwrap();
         assert_eq!(loaded.state, state);
-        assert_eq!(loaded.events, CHECKPOINT_EVERY + 5);
+        assert_eq!(loaded.events, 45);
         assert_eq!(loaded.keys.len(), 1);
         assert_eq!(
             loaded.attributes,
             [("d-1".into(), "name".into(), "n".into())]
         );
         assert_eq!(loaded.clock_offset_seconds, 3_600);
+        assert_eq!(loaded.tokens.len(), 1);
         let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]
-    fn an_empty_batch_writes_nothing() {
+    fn a_checkpoint_that_does_not_read_back_is_skipped_for_the_events() {
+        let dir = scratch("corrupt");
+        let files = CheckpointFiles::new(dir.join("checkpoints")).unwrap();
+        let mut state = State::new();
+        {
+            let mut store = Store::open(&dir).unwrap();
+            regions(&mut store, &mut state, 0, 12, 5);
+        }
+        std::fs::write(
+            dir.join("checkpoints")
+                .join(format!("checkpoint-{:020}.json", 12)),
+            b"{ torn",
+        )
+        .unwrap();
+        let mut store = Store::open(&dir).unwrap();
+        let loaded = store.load(Some(&files)).unwrap();
+        assert_eq!(loaded.state, state);
+        assert_eq!(loaded.events, 12);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_checkpoint_beyond_the_stored_events_is_not_used() {
+        let dir = scratch("ahead");
+        let files = CheckpointFiles::new(dir.join("checkpoints")).unwrap();
+        let mut state = State::new();
+        let mut store = Store::open(&dir).unwrap();
+        regions(&mut store, &mut state, 0, 3, 3);
+        let mut ahead = state.clone();
+        let mut other = Store::in_memory().unwrap();
+        regions(&mut other, &mut ahead, 3, 2, 2);
+        files.write(5, &ahead).unwrap();
+        let loaded = store.load(Some(&files)).unwrap();
+        assert_eq!(loaded.state, state);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_group_of_empty_batches_writes_nothing() {
         let mut store = Store::in_memory().unwrap();
-        store.commit(&Batch::default(), &State::new()).unwrap();
-        assert_eq!(store.load().unwrap().events, 0);
+        store
+            .commit_group(&[&Batch::default(), &Batch::default()])
+            .unwrap();
+        assert_eq!(store.load(None).unwrap().events, 0);
     }
 }
