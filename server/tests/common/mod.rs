@@ -215,6 +215,11 @@ impl Server {
         self.child.wait().expect("reap the server");
     }
 
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Sends a request through ureq: `target` is the path and query.
     pub fn send(
         &self,
@@ -223,6 +228,19 @@ impl Server {
         headers: &[(&str, &str)],
         body: &[u8],
     ) -> Answer {
+        self.try_send(method, target, headers, body)
+            .expect("the server answers")
+    }
+
+    /// As [`Server::send`], `None` when no complete answer arrives (the
+    /// server is gone).
+    pub fn try_send(
+        &self,
+        method: &str,
+        target: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> Option<Answer> {
         let mut builder = ureq::http::Request::builder()
             .method(method)
             .uri(format!("{}{target}", self.base));
@@ -230,7 +248,7 @@ impl Server {
             builder = builder.header(*name, *value);
         }
         let request = builder.body(body.to_vec()).expect("a well-formed request");
-        let mut response = self.agent.run(request).expect("the server answers");
+        let mut response = self.agent.run(request).ok()?;
         let content_type = response
             .headers()
             .get("content-type")
@@ -242,8 +260,8 @@ impl Server {
             .with_config()
             .limit(16 * 1024 * 1024)
             .read_to_vec()
-            .expect("read the body");
-        Answer::new(status, content_type, &bytes)
+            .ok()?;
+        Some(Answer::new(status, content_type, &bytes))
     }
 
     /// Sends raw bytes over a fresh connection: `target` is written as is
@@ -436,6 +454,15 @@ impl Client<'_> {
         let signed = sign_v2(&self.key, "POST", all);
         self.server
             .send("POST", &format!("/?{}", encode_pairs(&signed)), &[], b"")
+    }
+
+    /// As [`Client::call`], `None` when no complete answer arrives.
+    pub fn try_call(&self, action: &str, params: &[(&str, &str)]) -> Option<Answer> {
+        let mut all = pairs(&[("Action", action), ("Version", VERSION)]);
+        all.extend(pairs(params));
+        let signed = sign_v2(&self.key, "POST", all);
+        self.server
+            .try_send("POST", &format!("/?{}", encode_pairs(&signed)), &[], b"")
     }
 
     /// Calls `action` and requires a success.
