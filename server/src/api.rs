@@ -145,6 +145,7 @@ pub fn handle(
             ));
         }
     }
+    engine.end_call();
     let dry_run = operation.dry_run && params.boolean("DryRun")? == Some(true);
     let token = if operation.client_token {
         client_token(&mut params)?

@@ -11,7 +11,7 @@
 //! only once everything the request saw is stored.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 use snapguard::{
@@ -74,45 +74,39 @@ pub struct PendingToken {
 
 /// The engine shared between request handlers and the timer.
 #[derive(Debug, Clone)]
-pub struct Shared(Arc<Mutex<Engine>>);
+pub struct Shared(Arc<tokio::sync::Mutex<Engine>>);
 
 impl Shared {
     /// Shares an engine.
     pub fn new(engine: Engine) -> Self {
-        Self(Arc::new(Mutex::new(engine)))
-    }
-
-    /// Locks the engine; a handler that panicked while holding it leaves
-    /// the state as it was before its transaction (transactions commit
-    /// last), so the lock is taken over rather than refused.
-    pub fn lock(&self) -> MutexGuard<'_, Engine> {
-        self.0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        Self(Arc::new(tokio::sync::Mutex::new(engine)))
     }
 
     /// Runs `work` on the engine on a blocking thread, then waits, without
     /// the engine, until everything it may have seen is stored: its own
     /// changes and those of every transaction before it.
+    ///
+    /// Requests take the engine one at a time in the order they ask for it
+    /// (tokio's mutex is first-in, first-out). A handler that panics drops
+    /// the lock with the state as it was before its transaction
+    /// (transactions change the state last).
     pub async fn run<T: Send + 'static>(
         &self,
         work: impl FnOnce(&mut Engine) -> T + Send + 'static,
     ) -> Result<T, ApiError> {
-        let shared = self.clone();
-        tokio::task::spawn_blocking(move || {
-            let (value, waiter, ticket) = {
-                let mut engine = shared.lock();
-                if let Some(failure) = engine.journal.failure() {
-                    return Err(internal(failure));
-                }
-                let value = work(&mut engine);
-                (value, engine.journal.waiter(), engine.journal.submitted())
-            };
-            waiter.wait(ticket).map_err(internal)?;
-            Ok(value)
+        let mut engine = Arc::clone(&self.0).lock_owned().await;
+        let (value, waiter, ticket) = tokio::task::spawn_blocking(move || {
+            engine.end_call();
+            if let Some(failure) = engine.journal.failure() {
+                return Err(internal(failure));
+            }
+            let value = work(&mut engine);
+            Ok((value, engine.journal.waiter(), engine.journal.submitted()))
         })
         .await
-        .map_err(|error| internal(format!("the request's worker stopped: {error}")))?
+        .map_err(|error| internal(format!("the request's worker stopped: {error}")))??;
+        waiter.durable(ticket).await.map_err(internal)?;
+        Ok(value)
     }
 }
 

@@ -56,12 +56,36 @@ struct Queue {
     closed: bool,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Shared {
     queue: Mutex<Queue>,
     queued: Condvar,
     durable: Mutex<Durable>,
     written: Condvar,
+    /// The last ticket written, for waiting without a thread.
+    watch: tokio::sync::watch::Sender<Durable>,
+    /// Database transactions written.
+    groups: std::sync::atomic::AtomicU64,
+}
+
+impl Shared {
+    fn new() -> Self {
+        Self {
+            queue: Mutex::default(),
+            queued: Condvar::new(),
+            durable: Mutex::default(),
+            written: Condvar::new(),
+            watch: tokio::sync::watch::Sender::new(Durable::default()),
+            groups: std::sync::atomic::AtomicU64::new(0),
+        }
+    }
+
+    /// Publishes how durable the journal is.
+    fn publish(&self, durable: Durable) {
+        *lock(&self.durable) = durable.clone();
+        self.written.notify_all();
+        self.watch.send_replace(durable);
+    }
 }
 
 /// A way to wait for a ticket to be durable, usable without the engine.
@@ -69,6 +93,19 @@ struct Shared {
 pub struct Waiter(Arc<Shared>);
 
 impl Waiter {
+    /// Waits until `ticket` is durable; `Err` says why it never will be.
+    pub async fn durable(&self, ticket: u64) -> Result<(), String> {
+        let mut receiver = self.0.watch.subscribe();
+        let durable = receiver
+            .wait_for(|durable| durable.ticket >= ticket || durable.failure.is_some())
+            .await
+            .map_err(|_| "the journal stopped".to_owned())?;
+        match &durable.failure {
+            Some(failure) => Err(failure.clone()),
+            None => Ok(()),
+        }
+    }
+
     /// Blocks until `ticket` is durable; `Err` says why it never will be.
     pub fn wait(&self, ticket: u64) -> Result<(), String> {
         let mut durable = lock(&self.0.durable);
@@ -100,7 +137,7 @@ impl Journal {
     /// Starts the writer on `store` (already read back), checkpointing
     /// into `checkpoints` when it keeps files.
     pub fn start(store: Store, checkpoints: Option<CheckpointFiles>) -> Self {
-        let shared = Arc::new(Shared::default());
+        let shared = Arc::new(Shared::new());
         let writer = {
             let shared = Arc::clone(&shared);
             std::thread::Builder::new()
@@ -110,8 +147,10 @@ impl Journal {
         let writer = match writer {
             Ok(handle) => Some(handle),
             Err(error) => {
-                lock(&shared.durable).failure =
-                    Some(format!("the journal's writer could not start: {error}"));
+                shared.publish(Durable {
+                    ticket: 0,
+                    failure: Some(format!("the journal's writer could not start: {error}")),
+                });
                 None
             }
         };
@@ -148,6 +187,13 @@ impl Journal {
     /// Why the journal stopped, if it did.
     pub fn failure(&self) -> Option<String> {
         lock(&self.shared.durable).failure.clone()
+    }
+
+    /// Database transactions written so far: one per group of batches.
+    pub fn groups(&self) -> u64 {
+        self.shared
+            .groups
+            .load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// A handle to wait for tickets with.
@@ -216,18 +262,22 @@ fn write_loop(shared: &Shared, mut store: Store, files: Option<CheckpointFiles>)
         let ticket = last.ticket;
         let batches: Vec<&Batch> = items.iter().map(|item| &item.batch).collect();
         let outcome = store.commit_group(&batches);
-        let mut durable = lock(&shared.durable);
-        match outcome {
-            Ok(()) => durable.ticket = ticket,
-            Err(error) => {
-                durable.failure = Some(format!(
+        shared
+            .groups
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let failed = outcome.is_err();
+        shared.publish(match outcome {
+            Ok(()) => Durable {
+                ticket,
+                failure: None,
+            },
+            Err(error) => Durable {
+                ticket: lock(&shared.durable).ticket,
+                failure: Some(format!(
                     "a change could not be stored ({error}); the server refuses every request until it is restarted"
-                ));
-            }
-        }
-        let failed = durable.failure.is_some();
-        drop(durable);
-        shared.written.notify_all();
+                )),
+            },
+        });
         if failed {
             tracing::error!("journal stopped: a write failed");
             break;
@@ -265,5 +315,61 @@ fn checkpoint_loop(receive: &mpsc::Receiver<(u64, State)>, files: &CheckpointFil
         if let Err(error) = files.write(seq, &state) {
             tracing::warn!("checkpoint at event {seq} not written: {error}");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{TimeZone, Utc};
+    use snapguard::{Actor, Command, CreateRegion};
+
+    use super::*;
+
+    fn region_batch(state: &mut State, i: u64) -> Batch {
+        let at = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+        let command = Command::from(CreateRegion {
+            region: format!("r-{i}").into(),
+        });
+        Batch {
+            events: state.apply_mut(at, &Actor::Platform, &command).unwrap(),
+            ..Batch::default()
+        }
+    }
+
+    #[test]
+    fn batches_queued_while_the_writer_is_busy_are_written_in_one_group() {
+        let mut journal = Journal::start(Store::in_memory().unwrap(), None);
+        let mut state = State::new();
+        let waiter = journal.waiter();
+        // Hold the writer where it publishes, after its first group.
+        let shared = Arc::clone(&journal.shared);
+        let held = lock(&shared.durable);
+        let first = region_batch(&mut state, 0);
+        journal.submit(first, &state);
+        for i in 1..100 {
+            let batch = region_batch(&mut state, i);
+            journal.submit(batch, &state);
+        }
+        drop(held);
+        waiter.wait(100).unwrap();
+        assert_eq!(journal.submitted(), 100);
+        assert!(journal.groups() <= 2, "{} groups", journal.groups());
+    }
+
+    #[test]
+    fn an_empty_batch_takes_no_ticket() {
+        let mut journal = Journal::start(Store::in_memory().unwrap(), None);
+        let state = State::new();
+        assert_eq!(journal.submit(Batch::default(), &state), 0);
+        assert_eq!(journal.submitted(), 0);
+        journal.waiter().wait(0).unwrap();
+        assert_eq!(journal.groups(), 0);
+    }
+
+    #[test]
+    fn checkpoints_wait_longer_for_larger_states() {
+        assert_eq!(checkpoint_due(0), CHECKPOINT_EVERY);
+        assert_eq!(checkpoint_due(64 * CHECKPOINT_EVERY), CHECKPOINT_EVERY);
+        assert_eq!(checkpoint_due(64 * 5_000), 5_000);
     }
 }
