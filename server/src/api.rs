@@ -209,7 +209,9 @@ fn client_token(params: &mut Params) -> Result<Option<String>, ApiError> {
 }
 
 /// What makes two requests with one token the same request: the operation,
-/// the caller (account and RAM user) and every parameter.
+/// the caller (account and RAM user, in their stable serialized form, as
+/// tokens outlive the process) and every parameter, each part
+/// length-prefixed so that no two requests hash alike by shifting text.
 fn fingerprint(
     product: &Product,
     operation: &Operation,
@@ -218,20 +220,22 @@ fn fingerprint(
     dry_run: bool,
 ) -> String {
     let mut hash = Sha256::new();
-    for part in [
+    let mut part = |text: &str| {
+        hash.update(u64::try_from(text.len()).unwrap_or(u64::MAX).to_be_bytes());
+        hash.update(text.as_bytes());
+    };
+    let caller = serde_json::to_string(actor).unwrap_or_default();
+    for text in [
         product.version,
         operation.name,
-        &format!("{actor:?}"),
+        &caller,
         if dry_run { "dry" } else { "wet" },
     ] {
-        hash.update(part.len().to_be_bytes());
-        hash.update(part.as_bytes());
+        part(text);
     }
     for (name, value) in params.iter() {
-        for part in [name, value] {
-            hash.update(part.len().to_be_bytes());
-            hash.update(part.as_bytes());
-        }
+        part(name);
+        part(value);
     }
     hex::encode(hash.finalize())
 }
@@ -323,5 +327,38 @@ impl Call<'_> {
             tx.answered(&answer)?;
             Ok(answer)
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use snapguard::{AccountId, Actor};
+
+    use super::*;
+
+    fn params(pairs: &[(&str, &str)]) -> Params {
+        let mut params = Params::default();
+        for (name, value) in pairs {
+            params
+                .insert((*name).to_owned(), (*value).to_owned())
+                .unwrap();
+        }
+        params
+    }
+
+    #[test]
+    fn fingerprints_differ_when_text_only_shifts_between_parts() {
+        let ecs = &crate::ecs::PRODUCT;
+        let operation = &crate::ecs::OPERATIONS[0];
+        let actor = Actor::Root {
+            account: AccountId::new("1"),
+        };
+        let a = fingerprint(ecs, operation, &actor, &params(&[("Ab", "c")]), false);
+        let b = fingerprint(ecs, operation, &actor, &params(&[("A", "bc")]), false);
+        let same = fingerprint(ecs, operation, &actor, &params(&[("Ab", "c")]), false);
+        let dry = fingerprint(ecs, operation, &actor, &params(&[("Ab", "c")]), true);
+        assert_ne!(a, b);
+        assert_eq!(a, same);
+        assert_ne!(a, dry);
     }
 }
