@@ -82,29 +82,28 @@ impl Shared {
         Self(Arc::new(tokio::sync::Mutex::new(engine)))
     }
 
-    /// Runs `work` on the engine on a blocking thread, then waits, without
-    /// the engine, until everything it may have seen is stored: its own
-    /// changes and those of every transaction before it.
+    /// Runs `work` on the engine, then waits, without the engine, until
+    /// everything it may have seen is stored: its own changes and those of
+    /// every transaction before it.
     ///
     /// Requests take the engine one at a time in the order they ask for it
-    /// (tokio's mutex is first-in, first-out). A handler that panics drops
-    /// the lock with the state as it was before its transaction
-    /// (transactions change the state last).
-    pub async fn run<T: Send + 'static>(
-        &self,
-        work: impl FnOnce(&mut Engine) -> T + Send + 'static,
-    ) -> Result<T, ApiError> {
-        let mut engine = Arc::clone(&self.0).lock_owned().await;
-        let (value, waiter, ticket) = tokio::task::spawn_blocking(move || {
+    /// (tokio's mutex is first-in, first-out). `work` runs on the calling
+    /// task: it only computes (the disk is the journal's), and every other
+    /// request waits for the engine anyway. A `work` that panics is
+    /// answered `InternalError` and leaves the state as it was before its
+    /// transaction (transactions change the state last).
+    pub async fn run<T>(&self, work: impl FnOnce(&mut Engine) -> T) -> Result<T, ApiError> {
+        let (value, waiter, ticket) = {
+            let mut engine = self.0.lock().await;
             engine.end_call();
             if let Some(failure) = engine.journal.failure() {
                 return Err(internal(failure));
             }
-            let value = work(&mut engine);
-            Ok((value, engine.journal.waiter(), engine.journal.submitted()))
-        })
-        .await
-        .map_err(|error| internal(format!("the request's worker stopped: {error}")))??;
+            let value =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(&mut engine)))
+                    .map_err(|_| internal("the request's handler failed"))?;
+            (value, engine.journal.waiter(), engine.journal.submitted())
+        };
         waiter.durable(ticket).await.map_err(internal)?;
         Ok(value)
     }

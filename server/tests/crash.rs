@@ -20,7 +20,7 @@ mod common;
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
-use common::{Client, REGION, Server, TempDir, create_disk, id};
+use common::{Client, DEFAULT_ACCOUNT, REGION, Server, TempDir, create_disk, id};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde_json::Value;
@@ -185,17 +185,17 @@ fn sigkill_under_concurrent_writes_loses_nothing_acknowledged_and_keeps_nothing_
         let server = Server::on(dir.path());
         let kill_after = Duration::from_millis(rng.random_range(50..600));
         let seeds: Vec<u64> = (0..CLIENTS).map(|_| rng.random()).collect();
+        // Asked before the clock starts: the kill may come before a thread's
+        // first request.
+        let key = server.root_key(DEFAULT_ACCOUNT);
         let results: Vec<Seen> = std::thread::scope(|scope| {
             let workers: Vec<_> = disks
                 .iter()
                 .zip(&seeds)
                 .enumerate()
                 .map(|(n, (disk, seed))| {
-                    let server = &server;
-                    scope.spawn(move || {
-                        let client = server.default_client();
-                        client_run(&client, disk, &format!("r{round}c{n}"), *seed)
-                    })
+                    let client = server.client(&key);
+                    scope.spawn(move || client_run(&client, disk, &format!("r{round}c{n}"), *seed))
                 })
                 .collect();
             std::thread::sleep(kill_after);
