@@ -340,3 +340,31 @@ fn operations_without_dry_run_or_client_token_refuse_them_as_unknown_parameters(
         .assert_error(400, "InvalidParameter");
     assert_eq!(server.state(), before);
 }
+
+#[test]
+fn a_client_token_has_1_to_64_printable_ascii_characters() {
+    let server = Server::in_memory();
+    let client = server.default_client();
+    let disk = create_disk(&client);
+    let longest = "t".repeat(64);
+    client.ok(
+        "CreateSnapshot",
+        &[("DiskId", &disk), ("ClientToken", &longest)],
+    );
+    let before = server.state();
+    for bad in [
+        "t".repeat(65),
+        String::new(),
+        "two words".to_owned(),
+        "caf\u{e9}".to_owned(),
+    ] {
+        client
+            .call(
+                "CreateSnapshot",
+                &[("DiskId", &disk), ("ClientToken", &bad)],
+            )
+            .assert_error(400, "InvalidParameter");
+    }
+    assert_eq!(server.state(), before);
+    assert_eq!(snapshot_count(&client), 1);
+}
