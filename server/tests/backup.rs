@@ -379,7 +379,7 @@ fn vault_5_a_locked_snapshot_is_not_deleted_until_time_deletes_it() {
     let vault = hbr.vault(true);
     let locked = point(&server, &vault, json!({"retention_days": 7}));
     assert!(locked.starts_with("s-"), "{locked}");
-    assert_eq!(hbr.points(&vault), [locked.clone()]);
+    assert_eq!(hbr.points(&vault), vec![locked.clone()]);
     hbr.refused(
         "DeleteSnapshot",
         &[("SnapshotId", &locked), ("VaultId", &vault)],
@@ -413,7 +413,7 @@ fn vault_4_enabling_worm_locks_the_points_a_vault_holds() {
         "DeleteSnapshot",
         &[("SnapshotId", &deleted), ("SourceType", "ECS_FILE")],
     );
-    assert_eq!(hbr.points(&vault), [kept.clone()]);
+    assert_eq!(hbr.points(&vault), vec![kept.clone()]);
     hbr.ok(
         "UpdateVault",
         &[("VaultId", &vault), ("WormEnabled", "true")],
@@ -649,6 +649,13 @@ fn policy_rules_are_read_and_what_is_not_emulated_is_refused() {
     }
     hbr.call("CreatePolicyV2", &[])
         .assert_error(400, "MissingParameter");
+    // The SDK sends the filter lists empty with every rule; filled, they
+    // are not emulated.
+    let empty = json!([{"RuleType": "BACKUP", "VaultId": vault, "TagFilters": [], "DataSourceFilters": [], "RetentionRules": []}]);
+    hbr.ok("CreatePolicyV2", &[("Rules", &empty.to_string())]);
+    let filled = json!([{"RuleType": "BACKUP", "VaultId": vault, "TagFilters": [{"Key": "env"}]}]);
+    hbr.call("CreatePolicyV2", &[("Rules", &filled.to_string())])
+        .assert_error(400, "InvalidParameter");
     let two = json!([
         {"RuleType": "BACKUP", "VaultId": vault},
         {"RuleType": "BACKUP", "VaultId": "v-other"}
@@ -870,7 +877,7 @@ fn vault_7_replicas_of_an_immutable_vault_are_immutable_and_locked() {
     );
     assert_eq!(replicated["locked"], json!(true));
     let replica = common::id(&replicated, "snapshot_id");
-    assert_eq!(hbr.points(&replica_vault), [replica.clone()]);
+    assert_eq!(hbr.points(&replica_vault), vec![replica.clone()]);
     hbr.refused(
         "DeleteSnapshot",
         &[("SnapshotId", &replica)],

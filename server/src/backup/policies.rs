@@ -113,7 +113,17 @@ fn read_rule(
             ));
         }
     };
-    if let Some(key) = rule.keys().find(|key| !allowed.contains(&key.as_str())) {
+    // The SDK sends these lists empty with every rule: empty, they say
+    // nothing.
+    let empty = |key: &str, value: &Value| {
+        ["DataSourceFilters", "RetentionRules", "TagFilters"].contains(&key)
+            && (value.is_null() || value.as_array().is_some_and(Vec::is_empty))
+    };
+    if let Some(key) = rule
+        .iter()
+        .find(|(key, value)| !allowed.contains(&key.as_str()) && !empty(key, value))
+        .map(|(key, _)| key)
+    {
         return Err(ApiError::invalid(
             &field(key),
             format_args!("a {kind} rule does not take it, or snapguard does not emulate it"),
