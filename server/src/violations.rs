@@ -40,7 +40,8 @@ pub struct Row {
 /// A different answer for one operation, one detail ([`detail`]), or both.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Override {
-    /// The ECS operation (`CopySnapshot`) it applies to; `None` for any.
+    /// The operation it applies to (ECS `CopySnapshot`, HBR
+    /// `DeleteVault`); `None` for any.
     pub action: Option<&'static str>,
     /// The detail ([`detail`]) it applies to; `None` for any.
     pub detail: Option<&'static str>,

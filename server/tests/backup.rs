@@ -784,6 +784,17 @@ fn search_historical_snapshots_filters_and_refuses_what_it_cannot_read() {
         ],
     );
     assert_eq!(paged["NextToken"], json!("1"));
+    let counted = hbr.ok(
+        "SearchHistoricalSnapshots",
+        &[
+            ("SourceType", "ECS_FILE"),
+            ("Query", &query(Value::Null)),
+            ("Limit", "0"),
+        ],
+    );
+    assert_eq!(counted["TotalCount"], json!(2));
+    assert_eq!(counted["Snapshots"]["Snapshot"], json!([]));
+    assert_eq!(counted["NextToken"], json!(""));
 
     let missing =
         json!([{"field": "VaultId", "value": "v-nothing", "operation": "MATCH_TERM"}]).to_string();

@@ -181,7 +181,8 @@ pub fn search(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiError
             .iter()
             .map(|point| fields(tx, point))
             .collect();
-        let next = if end < found.len() {
+        // `Limit=0` asks for the count alone: there is no next page.
+        let next = if end < found.len() && limit > 0 {
             end.to_string()
         } else {
             String::new()
