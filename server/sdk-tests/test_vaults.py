@@ -16,8 +16,8 @@ WORM_IRREVERSIBLE = ("WormCannotBeDisabled", 403)  # VAULT-3
 SNAPSHOT_LOCKED = ("SnapshotLocked", 403)  # VAULT-5
 VAULT_LOCKED = ("CannotDeleteLockedVault", 403)  # VAULT-6, VAULT-5
 REPLICATION_REFUSED = ("CannotCreateReplicationVault", 400)  # VAULT-7
-VAULT_MISSING = ("VaultNotExists", 404)  # GEN-4, and another account's
-SNAPSHOT_MISSING = ("SnapshotNotExists", 404)  # GEN-4
+VAULT_MISSING = ("VaultNotExist", 404)  # GEN-4, and another account's
+SNAPSHOT_MISSING = ("ResourceNotFound", 404)  # GEN-4
 
 
 def create_vault(hbr, worm=None, region=REGION, **fields):

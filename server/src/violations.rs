@@ -167,9 +167,14 @@ pub fn operation(action: &str) -> &str {
 /// kind of object (`"snapshot"`, `"disk"`, `"key"`, ...) for `not_found`,
 /// `already_exists`, `invalid_id` and `foreign_resource`; the reason or
 /// problem (`"encrypted_source"`, `"other_region"`, `"owner"`, ...) for
-/// the variants that carry one; `None` otherwise.
+/// the variants that carry one; `"hbr"` for a `permission_denied` on a
+/// Cloud Backup action (whose operation names ECS shares, such as
+/// `DeleteSnapshot`); `None` otherwise.
 pub fn detail(violation: &Violation) -> Option<&'static str> {
     match violation {
+        Violation::PermissionDenied { action, .. } if action.name().starts_with("hbr:") => {
+            Some("hbr")
+        }
         Violation::NotFound { kind, .. }
         | Violation::AlreadyExists { kind, .. }
         | Violation::InvalidId { kind, .. }
@@ -333,9 +338,9 @@ const BY_OBJECT: &[Override] = &[
     o(Some("CreateVault"), Some("region"), 404, "InvalidRegionId.NotFound", false, "HBR documents no code for an unknown VaultRegionId; ECS's"),
     o(Some("DescribeVaults"), Some("region"), 404, "InvalidRegionId.NotFound", false, "HBR documents no code for an unknown VaultRegionId; ECS's"),
     o(Some("CreateReplicationVault"), Some("region"), 404, "InvalidRegionId.NotFound", false, "HBR documents no code for an unknown VaultRegionId; ECS's"),
-    o(None, Some("vault"), 404, "VaultNotExists", false, "HBR: named like its documented AirBackupJobNotExists (404)"),
-    o(None, Some("backup_point"), 404, "SnapshotNotExists", false, "HBR calls backup points snapshots; named like AirBackupJobNotExists"),
-    o(None, Some("backup_policy"), 404, "PolicyNotExists", false, "HBR: named like AirBackupJobNotExists"),
+    o(None, Some("vault"), 404, "VaultNotExist", true, "HBR error codes: the specified vault does not exist"),
+    o(None, Some("backup_point"), 404, "ResourceNotFound", true, "HBR's generic code (the specified resource is not found); no snapshot code found"),
+    o(None, Some("backup_policy"), 404, "ResourceNotFound", true, "HBR's generic code (the specified resource is not found); no policy code found"),
     o(None, Some("region"), 404, "InvalidRegionId.NotFound", true, "CreateDisk"),
     o(None, Some("key"), 404, "InvalidParameter.KMSKeyId.NotFound", true, "CreateDisk, ResetDisk"),
     o(None, Some("resource_share"), 404, "EntityNotExists.ResourceShare", true, "Resource Sharing AssociateResourceShare"),
@@ -366,7 +371,10 @@ pub const TABLE: &[Row] = &[
         ],
         ..r("bound_exceeded", 400, "InvalidParameter", true, "an input past its published limit")
     },
-    r("permission_denied", 403, "Forbidden.RAM", true, "ECS authorization failures"),
+    Row {
+        overrides: &[o(None, Some("hbr"), 403, "NoPermission", true, "HBR error codes: user is not authorized (every hbr: action)")],
+        ..r("permission_denied", 403, "Forbidden.RAM", true, "ECS authorization failures")
+    },
     r("wrong_actor", 403, "InvalidOperation.Unauthorized", false, "platform processes are not customer calls"),
     Row {
         overrides: BY_OBJECT,

@@ -367,7 +367,7 @@ fn vault_3_update_vault_enables_worm_and_never_disables_it() {
         "UpdateVault",
         &[("VaultId", "v-nothing"), ("WormEnabled", "true")],
         404,
-        "VaultNotExists",
+        "VaultNotExist",
         "GEN-4",
     );
 }
@@ -397,7 +397,7 @@ fn vault_5_a_locked_snapshot_is_not_deleted_until_time_deletes_it() {
         "DeleteSnapshot",
         &[("SnapshotId", &locked)],
         404,
-        "SnapshotNotExists",
+        "ResourceNotFound",
         "GEN-4",
     );
 }
@@ -431,7 +431,7 @@ fn vault_4_enabling_worm_locks_the_points_a_vault_holds() {
         "DeleteSnapshot",
         &[("SnapshotId", &kept), ("VaultId", &other)],
         404,
-        "SnapshotNotExists",
+        "ResourceNotFound",
         "GEN-4",
     );
 }
@@ -460,7 +460,7 @@ fn vault_6_an_immutable_vault_is_deleted_only_once_it_holds_no_point() {
         "DeleteVault",
         &[("VaultId", &vault)],
         404,
-        "VaultNotExists",
+        "VaultNotExist",
         "GEN-4",
     );
     // A plain vault goes with its unlocked points.
@@ -548,7 +548,7 @@ fn vault_3_an_immutable_policy_stays_immutable() {
         "UpdatePolicyV2",
         &[("PolicyId", "po-nothing"), ("Rules", &off)],
         404,
-        "PolicyNotExists",
+        "ResourceNotFound",
         "GEN-4",
     );
     // Rules without a SECURITY rule leave immutability as it is.
@@ -595,7 +595,7 @@ fn vault_2_an_immutable_policy_needs_a_vault_that_supports_it() {
         "CreatePolicyV2",
         &[("Rules", &missing)],
         404,
-        "VaultNotExists",
+        "VaultNotExist",
         "GEN-4",
     );
     let plain = hbr.policy(&ots, "STANDARD", false, None);
@@ -802,7 +802,7 @@ fn search_historical_snapshots_filters_and_refuses_what_it_cannot_read() {
         "SearchHistoricalSnapshots",
         &[("SourceType", "ECS_FILE"), ("Query", &missing)],
         404,
-        "VaultNotExists",
+        "VaultNotExist",
         "GEN-4",
     );
     for (source, query) in [
@@ -848,7 +848,7 @@ fn vault_8_a_locked_snapshot_is_restored() {
         "CreateRestoreJob",
         &[("RestoreType", "ECS_FILE"), ("SnapshotId", "s-nothing")],
         404,
-        "SnapshotNotExists",
+        "ResourceNotFound",
         "GEN-4",
     );
     hbr.call(
@@ -917,7 +917,7 @@ fn vault_7_replicas_of_an_immutable_vault_are_immutable_and_locked() {
             ("VaultName", "wrong-region"),
         ],
         404,
-        "VaultNotExists",
+        "VaultNotExist",
         "GEN-4",
     );
     hbr.refused(
@@ -979,31 +979,31 @@ fn perm_4_another_accounts_objects_are_answered_as_missing_ones() {
         "UpdateVault",
         &[("VaultId", &vault), ("WormEnabled", "true")],
         &[("VaultId", "v-nothing"), ("WormEnabled", "true")],
-        "VaultNotExists",
+        "VaultNotExist",
     );
     compare(
         "DeleteVault",
         &[("VaultId", &vault)],
         &[("VaultId", "v-nothing")],
-        "VaultNotExists",
+        "VaultNotExist",
     );
     compare(
         "DeleteSnapshot",
         &[("SnapshotId", &locked)],
         &[("SnapshotId", "s-nothing")],
-        "SnapshotNotExists",
+        "ResourceNotFound",
     );
     compare(
         "CreateRestoreJob",
         &[("RestoreType", "ECS_FILE"), ("SnapshotId", &locked)],
         &[("RestoreType", "ECS_FILE"), ("SnapshotId", "s-nothing")],
-        "SnapshotNotExists",
+        "ResourceNotFound",
     );
     compare(
         "UpdatePolicyV2",
         &[("PolicyId", &policy)],
         &[("PolicyId", "po-nothing")],
-        "PolicyNotExists",
+        "ResourceNotFound",
     );
     let rules = |id: &str| json!([{"RuleType": "BACKUP", "VaultId": id}]).to_string();
     let (theirs, missing) = (rules(&vault), rules("v-nothing"));
@@ -1011,7 +1011,7 @@ fn perm_4_another_accounts_objects_are_answered_as_missing_ones() {
         "CreatePolicyV2",
         &[("Rules", &theirs)],
         &[("Rules", &missing)],
-        "VaultNotExists",
+        "VaultNotExist",
     );
     let query = |id: &str| {
         json!([{"field": "VaultId", "value": id, "operation": "MATCH_TERM"}]).to_string()
@@ -1021,7 +1021,7 @@ fn perm_4_another_accounts_objects_are_answered_as_missing_ones() {
         "SearchHistoricalSnapshots",
         &[("SourceType", "ECS_FILE"), ("Query", &theirs)],
         &[("SourceType", "ECS_FILE"), ("Query", &missing)],
-        "VaultNotExists",
+        "VaultNotExist",
     );
     compare(
         "CreateReplicationVault",
@@ -1037,7 +1037,7 @@ fn perm_4_another_accounts_objects_are_answered_as_missing_ones() {
             ("VaultRegionId", "cn-shanghai"),
             ("VaultName", "r"),
         ],
-        "VaultNotExists",
+        "VaultNotExist",
     );
     // Describing shows only one's own.
     assert_eq!(
@@ -1072,14 +1072,14 @@ fn perm_1_a_ram_user_needs_the_hbr_actions() {
         "UpdateVault",
         &[("VaultId", &vault), ("WormEnabled", "true")],
         403,
-        "Forbidden.RAM",
+        "NoPermission",
         "PERM-1",
     );
     ops.refused(
         "DeleteVault",
         &[("VaultId", &vault)],
         403,
-        "Forbidden.RAM",
+        "NoPermission",
         "PERM-1",
     );
 }
@@ -1090,7 +1090,7 @@ fn admin_backup_routes_refuse_what_the_library_refuses() {
     let hbr = hbr(&server);
     server
         .admin("POST", "/vaults/v-nothing/points", Some(&json!({})))
-        .assert_error(404, "VaultNotExists");
+        .assert_error(404, "VaultNotExist");
     let vault = hbr.vault(false);
     server
         .admin(
@@ -1112,7 +1112,7 @@ fn admin_backup_routes_refuse_what_the_library_refuses() {
             &format!("/vaults/{vault}/points"),
             Some(&json!({"policy_id": "po-nothing"})),
         )
-        .assert_error(404, "PolicyNotExists");
+        .assert_error(404, "ResourceNotFound");
     server
         .admin(
             "POST",

@@ -256,11 +256,11 @@ mod tests {
         assert_eq!(ok["Success"], Value::Bool(true));
         assert_eq!(ok["Code"], "200");
         assert_eq!(ok["Message"], "successful");
-        let error = ApiError::new(404, "VaultNotExists", "GEN-4");
+        let error = ApiError::new(404, "VaultNotExist", "GEN-4");
         let mut refused = error.body("R").as_object().cloned().unwrap_or_default();
         shape(&mut refused, Some(&error));
         assert_eq!(refused["Success"], Value::Bool(false));
-        assert_eq!(refused["Code"], "VaultNotExists");
+        assert_eq!(refused["Code"], "VaultNotExist");
     }
 
     #[test]
