@@ -15,7 +15,9 @@ against a snapguard-server started on a free loopback port.
 Every ECS call goes through ``Recorder``, a transparent wrapper of the SDK
 client that records (Operation, "accepted"|"refused") in ``COVERAGE``;
 ``test_zz_coverage.py`` checks that each operation of issue 16 item 2 was
-called both ways.
+called both ways. The Cloud Backup (HBR) client (``hbr`` fixture,
+alibabacloud-hbr20170908) goes through the same recorder, its operations
+recorded as ``hbr:<name>`` (``HBR_OPERATIONS``).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from pathlib import Path
 import pytest
 from alibabacloud_ecs20140526 import models as ecs_models
 from alibabacloud_ecs20140526.client import Client as EcsClient
+from alibabacloud_hbr20170908.client import Client as HbrClient
 from alibabacloud_tea_openapi import models as open_api_models
 from Tea.exceptions import TeaException
 
@@ -72,6 +75,24 @@ OPERATIONS = (
     "ReInitDisk",
     "CreateImage",
     "DeleteImage",
+)
+# The Cloud Backup (HBR 2017-09-08) operations, recorded as "hbr:<name>"
+# (HBR has a DeleteSnapshot of its own): each called accepted and refused.
+HBR_OPERATIONS = tuple(
+    f"hbr:{name}"
+    for name in (
+        "CreateVault",
+        "UpdateVault",
+        "DescribeVaults",
+        "DeleteVault",
+        "CreatePolicyV2",
+        "UpdatePolicyV2",
+        "DescribePoliciesV2",
+        "SearchHistoricalSnapshots",
+        "DeleteSnapshot",
+        "CreateReplicationVault",
+        "CreateRestoreJob",
+    )
 )
 COVERAGE: set[tuple[str, str]] = set()
 
@@ -296,13 +317,43 @@ class Server:
         account = self.account(account_id)
         return self.client(account["access_key_id"], account["access_key_secret"], signature_algorithm)
 
+    def hbr_client(self, access_key_id: str, secret: str) -> "Recorder":
+        """The official Cloud Backup (HBR 2017-09-08) client, pointed at
+        this server, recording its operations as ``hbr:<name>``."""
+        config = open_api_models.Config(
+            access_key_id=access_key_id,
+            access_key_secret=secret,
+            endpoint=self.endpoint,
+            protocol="http",
+            region_id=REGION,
+        )
+        return Recorder(HbrClient(config), prefix="hbr:")
+
+    def root_hbr(self, account_id: str = DEFAULT_ACCOUNT) -> "Recorder":
+        account = self.account(account_id)
+        return self.hbr_client(account["access_key_id"], account["access_key_secret"])
+
+    # -- Cloud Backup's platform (admin API) ---------------------------------
+
+    def backup_point(self, vault_id: str, **body) -> dict:
+        """A backup job's backup point (an HBR snapshot) in the vault:
+        ``policy_id``, ``retention_days``, ``source_type``,
+        ``ecs_snapshot_id``. Returns ``snapshot_id``, ``locked``, ..."""
+        return self.admin("POST", f"/_snapguard/vaults/{vault_id}/points", body)
+
+    def replicate_point(self, snapshot_id: str, vault_id: str) -> dict:
+        """Replication copies a backup point into a replica vault."""
+        return self.admin("POST", f"/_snapguard/points/{snapshot_id}/replicas", {"vault_id": vault_id})
+
 
 class Recorder:
-    """The SDK client, unchanged, recording each ECS operation's outcome in
-    ``COVERAGE``. A refusal is recorded by ``refused`` (which checks it)."""
+    """The SDK client, unchanged, recording each operation's outcome in
+    ``COVERAGE`` (under ``prefix`` and the operation's name). A refusal is
+    recorded by ``refused`` (which checks it)."""
 
-    def __init__(self, client: EcsClient):
+    def __init__(self, client, prefix: str = ""):
         self.sdk = client
+        self.prefix = prefix
 
     def __getattr__(self, name):
         method = getattr(self.sdk, name)
@@ -311,7 +362,7 @@ class Recorder:
 
         def call(request, *args, **kwargs):
             operation = type(request).__name__
-            operation = operation[: -len("Request")] if operation.endswith("Request") else None
+            operation = self.prefix + operation[: -len("Request")] if operation.endswith("Request") else None
             try:
                 response = method(request, *args, **kwargs)
             except TeaException as error:
@@ -527,6 +578,12 @@ def server_factory(tmp_path):
 def ecs(server) -> Recorder:
     """The default account's root client (V3 signing)."""
     return server.root_client()
+
+
+@pytest.fixture
+def hbr(server) -> Recorder:
+    """The default account's root Cloud Backup (HBR) client."""
+    return server.root_hbr()
 
 
 def pytest_collection_modifyitems(session, config, items):

@@ -39,9 +39,15 @@ impl IdKind {
 
 /// A new id of this kind.
 pub fn mint(kind: IdKind) -> String {
+    with_prefix(kind.prefix())
+}
+
+/// A new id with this prefix (`v-`, `po-`): for products whose kinds of
+/// ids [`IdKind`] does not list.
+pub fn with_prefix(prefix: &str) -> String {
     let mut rng = rand::rng();
-    let mut id = String::with_capacity(kind.prefix().len() + ID_LENGTH);
-    id.push_str(kind.prefix());
+    let mut id = String::with_capacity(prefix.len() + ID_LENGTH);
+    id.push_str(prefix);
     for _ in 0..ID_LENGTH {
         let index = rng.random_range(0..ALPHABET.len());
         id.push(char::from(ALPHABET.get(index).copied().unwrap_or(b'0')));

@@ -40,7 +40,8 @@ pub struct Row {
 /// A different answer for one operation, one detail ([`detail`]), or both.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Override {
-    /// The ECS operation (`CopySnapshot`) it applies to; `None` for any.
+    /// The operation it applies to (ECS `CopySnapshot`, HBR
+    /// `DeleteVault`); `None` for any.
     pub action: Option<&'static str>,
     /// The detail ([`detail`]) it applies to; `None` for any.
     pub detail: Option<&'static str>,
@@ -166,9 +167,14 @@ pub fn operation(action: &str) -> &str {
 /// kind of object (`"snapshot"`, `"disk"`, `"key"`, ...) for `not_found`,
 /// `already_exists`, `invalid_id` and `foreign_resource`; the reason or
 /// problem (`"encrypted_source"`, `"other_region"`, `"owner"`, ...) for
-/// the variants that carry one; `None` otherwise.
+/// the variants that carry one; `"hbr"` for a `permission_denied` on a
+/// Cloud Backup action (whose operation names ECS shares, such as
+/// `DeleteSnapshot`); `None` otherwise.
 pub fn detail(violation: &Violation) -> Option<&'static str> {
     match violation {
+        Violation::PermissionDenied { action, .. } if action.name().starts_with("hbr:") => {
+            Some("hbr")
+        }
         Violation::NotFound { kind, .. }
         | Violation::AlreadyExists { kind, .. }
         | Violation::InvalidId { kind, .. }
@@ -328,6 +334,13 @@ const BY_OBJECT: &[Override] = &[
     o(None, Some("snapshot"), 404, "InvalidSnapshotId.NotFound", true, "every snapshot operation"),
     o(None, Some("disk"), 404, "InvalidDiskId.NotFound", true, "CreateSnapshot, DeleteDisk, ResetDisk, ReInitDisk"),
     o(None, Some("image"), 404, "InvalidImageId.NotFound", true, "DeleteImage, ReInitDisk"),
+    // Cloud Backup (HBR 2017-09-08).
+    o(Some("CreateVault"), Some("region"), 404, "InvalidRegionId.NotFound", false, "HBR documents no code for an unknown VaultRegionId; ECS's"),
+    o(Some("DescribeVaults"), Some("region"), 404, "InvalidRegionId.NotFound", false, "HBR documents no code for an unknown VaultRegionId; ECS's"),
+    o(Some("CreateReplicationVault"), Some("region"), 404, "InvalidRegionId.NotFound", false, "HBR documents no code for an unknown VaultRegionId; ECS's"),
+    o(None, Some("vault"), 404, "VaultNotExist", true, "HBR error codes: the specified vault does not exist"),
+    o(None, Some("backup_point"), 404, "ResourceNotFound", true, "HBR's generic code (the specified resource is not found); no snapshot code found"),
+    o(None, Some("backup_policy"), 404, "ResourceNotFound", true, "HBR's generic code (the specified resource is not found); no policy code found"),
     o(None, Some("region"), 404, "InvalidRegionId.NotFound", true, "CreateDisk"),
     o(None, Some("key"), 404, "InvalidParameter.KMSKeyId.NotFound", true, "CreateDisk, ResetDisk"),
     o(None, Some("resource_share"), 404, "EntityNotExists.ResourceShare", true, "Resource Sharing AssociateResourceShare"),
@@ -358,7 +371,10 @@ pub const TABLE: &[Row] = &[
         ],
         ..r("bound_exceeded", 400, "InvalidParameter", true, "an input past its published limit")
     },
-    r("permission_denied", 403, "Forbidden.RAM", true, "ECS authorization failures"),
+    Row {
+        overrides: &[o(None, Some("hbr"), 403, "NoPermission", true, "HBR error codes: user is not authorized (every hbr: action)")],
+        ..r("permission_denied", 403, "Forbidden.RAM", true, "ECS authorization failures")
+    },
     r("wrong_actor", 403, "InvalidOperation.Unauthorized", false, "platform processes are not customer calls"),
     Row {
         overrides: BY_OBJECT,
@@ -464,10 +480,33 @@ pub const TABLE: &[Row] = &[
         ..r("key_not_usable", 403, "InvalidParameter.KMSKeyId.CMKNotEnabled", true, "CopySnapshot, CreateDisk, ResetDisk")
     },
     r("unencrypted_from_encrypted", 400, "InvalidParameter.Encrypted", true, "CreateDisk"),
-    r("immutability_unsupported", 400, "InvalidVault.ImmutabilityUnsupported", false, "Cloud Backup, not served here"),
-    r("immutability_irreversible", 403, "InvalidOperation.ImmutabilityIrreversible", false, "Cloud Backup, not served here"),
-    r("backup_point_locked", 403, "InvalidOperation.BackupPointLocked", false, "Cloud Backup, not served here"),
-    r("vault_not_deletable", 403, "InvalidOperation.VaultNotDeletable", false, "Cloud Backup, not served here"),
-    r("replication_refused", 400, "InvalidOperation.ReplicationUnsupported", false, "Cloud Backup, not served here"),
+    Row {
+        overrides: &[
+            o(Some("CreateVault"), None, 400, "WormNotSupported", false, "CreateVault WormEnabled: HBR documents which vaults support it, no code"),
+            o(Some("UpdateVault"), None, 400, "WormNotSupported", false, "UpdateVault WormEnabled: only standard and archive vaults, no code"),
+            o(Some("CreatePolicyV2"), None, 400, "WormNotSupported", false, "CreatePolicyV2 Immutable: no code documented"),
+            o(Some("UpdatePolicyV2"), None, 400, "WormNotSupported", false, "UpdatePolicyV2 Immutable: no code documented"),
+        ],
+        ..r("immutability_unsupported", 400, "WormNotSupported", false, "Cloud Backup (HBR): no code documented")
+    },
+    Row {
+        overrides: &[
+            o(Some("UpdateVault"), None, 403, "WormCannotBeDisabled", false, "UpdateVault: documented irreversible, no code"),
+            o(Some("UpdatePolicyV2"), None, 403, "WormCannotBeDisabled", false, "UpdatePolicyV2: documented irreversible, no code"),
+        ],
+        ..r("immutability_irreversible", 403, "WormCannotBeDisabled", false, "Cloud Backup (HBR): no code documented")
+    },
+    Row {
+        overrides: &[o(Some("DeleteSnapshot"), None, 403, "SnapshotLocked", false, "HBR DeleteSnapshot: no code documented for an immutable backup")],
+        ..r("backup_point_locked", 403, "SnapshotLocked", false, "Cloud Backup (HBR): no code documented")
+    },
+    Row {
+        overrides: &[o(Some("DeleteVault"), None, 403, "CannotDeleteLockedVault", false, "named like the DeleteVault code CannotDeleteReplicationSourceVault")],
+        ..r("vault_not_deletable", 403, "CannotDeleteLockedVault", false, "Cloud Backup (HBR): no code documented")
+    },
+    Row {
+        overrides: &[o(Some("CreateReplicationVault"), None, 400, "CannotCreateReplicationVault", false, "HBR documents no code for the region or source refused")],
+        ..r("replication_refused", 400, "CannotCreateReplicationVault", false, "Cloud Backup (HBR): no code documented; admin replication")
+    },
     r("region_closing_down", 403, "InvalidRegionId.NotSupportedEncryptedSnapshotCopy", true, "CopySnapshot"),
 ];

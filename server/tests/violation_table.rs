@@ -11,15 +11,19 @@ use snapguard::{
     AccountId, Action, Actor, Encryption, KeyId, LockState, ObjectKind, RegionId, SnapshotId,
     StandardCopyProblem, UserId, Violation,
 };
-use snapguard_server::ecs::OPERATIONS;
+use snapguard_server::api::PRODUCTS;
 use snapguard_server::violations::{
     TABLE, answer, detail, operation, provider_error, row, table_markdown,
 };
 
-/// The operations the server serves, two admin commands' names, and none.
+/// The operations every product serves, two admin commands' names, and
+/// none.
 fn actions() -> Vec<&'static str> {
-    let mut actions: Vec<&'static str> =
-        OPERATIONS.iter().map(|operation| operation.name).collect();
+    let mut actions: Vec<&'static str> = PRODUCTS
+        .iter()
+        .flat_map(|product| product.operations.iter())
+        .map(|operation| operation.name)
+        .collect();
     actions.extend(["copy_snapshot", "release_overdue_snapshot", ""]);
     actions
 }
@@ -507,4 +511,47 @@ fn the_markdown_has_a_line_per_row_and_override() {
     for line in markdown.lines() {
         assert_eq!(line.matches('|').count(), 7, "{line}");
     }
+}
+
+#[test]
+fn cloud_backup_refusals_have_hbr_codes_and_leave_ecs_alone() {
+    let denied = |action: Action| Violation::PermissionDenied {
+        actor: Actor::User {
+            account: AccountId::new("1"),
+            user: UserId::new("ops"),
+        },
+        action,
+        resource: "acs:hbr:cn-hangzhou:1:vault/v-1".to_owned(),
+        explicit_deny: false,
+    };
+    // HBR's DeleteSnapshot shares ECS's name: the action refused tells them
+    // apart.
+    let hbr = provider_error(&denied(Action::DeleteBackupPoint), "DeleteSnapshot");
+    assert_eq!((hbr.status, hbr.code.as_str()), (403, "NoPermission"));
+    let ecs = provider_error(&denied(Action::DeleteSnapshot), "DeleteSnapshot");
+    assert_eq!((ecs.status, ecs.code.as_str()), (403, "Forbidden.RAM"));
+    for (kind, code) in [
+        (ObjectKind::Vault, "VaultNotExist"),
+        (ObjectKind::BackupPoint, "ResourceNotFound"),
+        (ObjectKind::BackupPolicy, "ResourceNotFound"),
+    ] {
+        let missing = Violation::NotFound {
+            kind,
+            id: "x-1".to_owned(),
+        };
+        let error = provider_error(&missing, "DeleteSnapshot");
+        assert_eq!((error.status, error.code.as_str()), (404, code), "{kind:?}");
+    }
+    let missing_snapshot = Violation::NotFound {
+        kind: ObjectKind::Snapshot,
+        id: "s-1".to_owned(),
+    };
+    let ecs = provider_error(&missing_snapshot, "DeleteSnapshot");
+    assert_eq!(ecs.code, "InvalidSnapshotId.NotFound");
+    let locked = Violation::BackupPointLocked {
+        point: "s-1".into(),
+        until: None,
+    };
+    let error = provider_error(&locked, "DeleteSnapshot");
+    assert_eq!((error.status, error.code.as_str()), (403, "SnapshotLocked"));
 }

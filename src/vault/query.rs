@@ -73,6 +73,11 @@ impl State {
         self.backup.policies.get(id)
     }
 
+    /// Every backup policy, ordered by id.
+    pub fn backup_policies(&self) -> impl Iterator<Item = &BackupPolicy> {
+        self.backup.policies.values()
+    }
+
     /// A backup point (those deleted by time are gone once recorded).
     #[must_use]
     pub fn backup_point(&self, id: &BackupPointId) -> Option<&BackupPoint> {

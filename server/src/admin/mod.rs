@@ -19,6 +19,7 @@ use crate::reply::json_response;
 use crate::violations::provider_error;
 
 mod accounts;
+mod backup;
 mod clock;
 mod platform;
 
@@ -53,6 +54,9 @@ pub fn router() -> Router<Shared> {
             "/disks/{disk}/automatic-snapshots",
             post(platform::automatic_snapshot),
         )
+        .route("/accounts/{account}/vaults", post(backup::create_vault))
+        .route("/vaults/{vault}/points", post(backup::create_point))
+        .route("/points/{point}/replicas", post(backup::replicate_point))
         .fallback(|| async {
             let error = ApiError::new(
                 404,

@@ -25,6 +25,8 @@ pub use sign::*;
 pub const DEFAULT_ACCOUNT: &str = "1000000000000001";
 /// The ECS API version.
 pub const VERSION: &str = "2014-05-26";
+/// The Cloud Backup (HBR) API version.
+pub const HBR_VERSION: &str = "2017-09-08";
 /// The region every test works in.
 pub const REGION: &str = "cn-hangzhou";
 
@@ -469,6 +471,24 @@ impl Client<'_> {
     #[track_caller]
     pub fn ok(&self, action: &str, params: &[(&str, &str)]) -> Value {
         let answer = self.call(action, params);
+        assert_eq!(answer.status, 200, "{action} {params:?}: {answer:?}");
+        answer.json
+    }
+
+    /// Calls `action` of the API served at `version` (another product's,
+    /// such as [`HBR_VERSION`]), signed as [`Client::call`] signs.
+    pub fn call_version(&self, version: &str, action: &str, params: &[(&str, &str)]) -> Answer {
+        let mut all = pairs(&[("Action", action), ("Version", version)]);
+        all.extend(pairs(params));
+        let signed = sign_v2(&self.key, "POST", all);
+        self.server
+            .send("POST", &format!("/?{}", encode_pairs(&signed)), &[], b"")
+    }
+
+    /// Calls `action` at `version` and requires a success.
+    #[track_caller]
+    pub fn ok_version(&self, version: &str, action: &str, params: &[(&str, &str)]) -> Value {
+        let answer = self.call_version(version, action, params);
         assert_eq!(answer.status, 200, "{action} {params:?}: {answer:?}");
         answer.json
     }
