@@ -297,11 +297,6 @@ impl Call<'_> {
         Ok(Some(text))
     }
 
-    /// Refuses parameters no step read.
-    pub fn finish(self) -> Result<(), ApiError> {
-        self.params.finish(self.action)
-    }
-
     /// Refuses unread parameters, then runs one transaction whose answer
     /// is the operation's: recorded with its `ClientToken`, if it has one.
     pub fn finish_in(
@@ -344,6 +339,38 @@ mod tests {
                 .unwrap();
         }
         params
+    }
+
+    fn call(pairs: &[(&str, &str)]) -> Call<'static> {
+        static ROOT: std::sync::LazyLock<Actor> = std::sync::LazyLock::new(|| Actor::Root {
+            account: AccountId::new("1"),
+        });
+        Call {
+            product: &crate::ecs::PRODUCT,
+            action: "CreateSnapshot",
+            actor: &ROOT,
+            params: params(pairs),
+        }
+    }
+
+    #[test]
+    fn text_takes_min_to_max_characters_and_no_url() {
+        let ok = |value: &str| call(&[("Name", value)]).text("Name", 2, 4);
+        assert_eq!(ok("ab").unwrap().as_deref(), Some("ab"));
+        assert_eq!(ok("abcd").unwrap().as_deref(), Some("abcd"));
+        assert_eq!(
+            ok("\u{e9}\u{e9}").unwrap().as_deref(),
+            Some("\u{e9}\u{e9}"),
+            "characters, not bytes"
+        );
+        for bad in ["a", "abcde"] {
+            assert_eq!(ok(bad).unwrap_err().code, "InvalidParameter", "{bad}");
+        }
+        let url = call(&[("Name", "https://a")]).text("Name", 2, 20);
+        assert!(url.unwrap_err().message.contains("http"));
+        let plain = call(&[("Name", "http:x")]).text("Name", 2, 20);
+        assert_eq!(plain.unwrap().as_deref(), Some("http:x"));
+        assert_eq!(call(&[]).text("Name", 2, 4).unwrap(), None);
     }
 
     #[test]

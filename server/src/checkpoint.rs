@@ -133,3 +133,52 @@ fn io(path: &Path, error: &std::io::Error) -> StoreError {
         why: error.to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scratch(label: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!(
+            "snapguard-checkpoint-{label}-{}",
+            std::process::id()
+        ));
+        let _ = fs::remove_dir_all(&dir);
+        dir
+    }
+
+    #[test]
+    fn a_new_checkpoint_replaces_the_older_ones_and_reads_back_with_its_size() {
+        let dir = scratch("replace");
+        let files = CheckpointFiles::new(dir.clone()).unwrap();
+        let state = State::new();
+        files.write(5, &state).unwrap();
+        files.write(9, &state).unwrap();
+        let names: Vec<u64> = files.list().into_iter().map(|(seq, _)| seq).collect();
+        assert_eq!(names, [9]);
+        let size = fs::metadata(files.path(9)).unwrap().len();
+        assert_eq!(files.last_bytes(), size);
+        let reader = CheckpointFiles::new(dir.clone()).unwrap();
+        assert_eq!(reader.last_bytes(), 0);
+        assert_eq!(reader.latest(100), Some((9, state)));
+        assert_eq!(reader.last_bytes(), size);
+        assert_eq!(
+            reader.latest(8),
+            None,
+            "a checkpoint past the events is not used"
+        );
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn files_that_are_not_checkpoints_are_ignored() {
+        let dir = scratch("ignore");
+        let files = CheckpointFiles::new(dir.clone()).unwrap();
+        fs::write(dir.join("checkpoint-7.json.tmp"), b"{").unwrap();
+        fs::write(dir.join("notes.txt"), b"").unwrap();
+        fs::write(dir.join("checkpoint-x.json"), b"{}").unwrap();
+        assert!(files.list().is_empty());
+        assert_eq!(files.latest(u64::MAX), None);
+        let _ = fs::remove_dir_all(&dir);
+    }
+}

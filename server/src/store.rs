@@ -88,6 +88,8 @@ pub struct Loaded {
     pub tokens: Vec<TokenRecord>,
     /// Events recorded in all.
     pub events: u64,
+    /// Events the checkpoint read back held (0 when none was used).
+    pub checkpoint: u64,
 }
 
 /// The database.
@@ -260,6 +262,7 @@ impl Store {
             clock_offset_seconds,
             tokens,
             events: last,
+            checkpoint: from,
         })
     }
 
@@ -396,6 +399,7 @@ mod tests {
         let loaded = store.load(Some(&files)).unwrap();
         assert_eq!(loaded.state, state);
         assert_eq!(loaded.events, 45);
+        assert_eq!(loaded.checkpoint, 40, "the checkpoint file was used");
         assert_eq!(loaded.keys.len(), 1);
         assert_eq!(
             loaded.attributes,
@@ -425,6 +429,7 @@ mod tests {
         let loaded = store.load(Some(&files)).unwrap();
         assert_eq!(loaded.state, state);
         assert_eq!(loaded.events, 12);
+        assert_eq!(loaded.checkpoint, 0, "the torn checkpoint was skipped");
         let _ = std::fs::remove_dir_all(&dir);
     }
 
@@ -441,6 +446,7 @@ mod tests {
         files.write(5, &ahead).unwrap();
         let loaded = store.load(Some(&files)).unwrap();
         assert_eq!(loaded.state, state);
+        assert_eq!(loaded.checkpoint, 0);
         let _ = std::fs::remove_dir_all(&dir);
     }
 
