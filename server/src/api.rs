@@ -88,7 +88,7 @@ pub struct Product {
 }
 
 /// Every product the server speaks.
-pub const PRODUCTS: &[&Product] = &[&crate::ecs::PRODUCT];
+pub const PRODUCTS: &[&Product] = &[&crate::ecs::PRODUCT, &crate::sharing::PRODUCT];
 
 /// The product served at `version`.
 pub fn product(version: &str) -> Option<&'static Product> {

@@ -21,6 +21,7 @@ pub mod mint;
 pub mod params;
 pub mod replay;
 pub mod reply;
+pub mod sharing;
 pub mod signature;
 pub mod store;
 pub mod violations;

@@ -11,15 +11,19 @@ use snapguard::{
     AccountId, Action, Actor, Encryption, KeyId, LockState, ObjectKind, RegionId, SnapshotId,
     StandardCopyProblem, UserId, Violation,
 };
-use snapguard_server::ecs::OPERATIONS;
+use snapguard_server::api::PRODUCTS;
 use snapguard_server::violations::{
     TABLE, answer, detail, operation, provider_error, row, table_markdown,
 };
 
-/// The operations the server serves, two admin commands' names, and none.
+/// The operations the server serves, of every product, two admin
+/// commands' names, and none.
 fn actions() -> Vec<&'static str> {
-    let mut actions: Vec<&'static str> =
-        OPERATIONS.iter().map(|operation| operation.name).collect();
+    let mut actions: Vec<&'static str> = PRODUCTS
+        .iter()
+        .flat_map(|product| product.operations)
+        .map(|operation| operation.name)
+        .collect();
     actions.extend(["copy_snapshot", "release_overdue_snapshot", ""]);
     actions
 }

@@ -25,6 +25,8 @@ pub use sign::*;
 pub const DEFAULT_ACCOUNT: &str = "1000000000000001";
 /// The ECS API version.
 pub const VERSION: &str = "2014-05-26";
+/// The Resource Sharing API version.
+pub const SHARING_VERSION: &str = "2020-01-10";
 /// The region every test works in.
 pub const REGION: &str = "cn-hangzhou";
 
@@ -431,11 +433,24 @@ impl Client<'_> {
     /// Calls `action` with `params`, signed (v2) as the Python SDK's
     /// legacy signing does: `POST /?<everything>` with an empty body.
     pub fn call(&self, action: &str, params: &[(&str, &str)]) -> Answer {
-        let mut all = pairs(&[("Action", action), ("Version", VERSION)]);
+        self.call_version(VERSION, action, params)
+    }
+
+    /// As [`Client::call`], for the API at `version` (another product's).
+    pub fn call_version(&self, version: &str, action: &str, params: &[(&str, &str)]) -> Answer {
+        let mut all = pairs(&[("Action", action), ("Version", version)]);
         all.extend(pairs(params));
         let signed = sign_v2(&self.key, "POST", all);
         self.server
             .send("POST", &format!("/?{}", encode_pairs(&signed)), &[], b"")
+    }
+
+    /// Calls `action` of the API at `version` and requires a success.
+    #[track_caller]
+    pub fn ok_version(&self, version: &str, action: &str, params: &[(&str, &str)]) -> Value {
+        let answer = self.call_version(version, action, params);
+        assert_eq!(answer.status, 200, "{action} {params:?}: {answer:?}");
+        answer.json
     }
 
     /// Calls `action` and requires a success.
