@@ -1,12 +1,13 @@
-"""Every ECS operation of issue 16 item 2 was called by the suite at least
-once accepted and at least once refused (recorded by conftest.Recorder and
+"""Every ECS operation of issue 16 item 2, and every Resource Sharing
+operation the server serves, was called by the suite at least once
+accepted and at least once refused (recorded by conftest.Recorder and
 conftest.refused). Runs last; skipped when only part of the suite ran."""
 
 from pathlib import Path
 
 import pytest
 
-from conftest import COVERAGE, OPERATIONS
+from conftest import COVERAGE, OPERATIONS, SHARING_OPERATIONS
 
 HERE = Path(__file__).resolve().parent
 
@@ -18,7 +19,7 @@ def test_every_operation_accepted_and_refused(request):
         pytest.skip("only part of the suite ran")
     missing = [
         f"{operation} {outcome}"
-        for operation in OPERATIONS
+        for operation in OPERATIONS + SHARING_OPERATIONS
         for outcome in ("accepted", "refused")
         if (operation, outcome) not in COVERAGE
     ]
