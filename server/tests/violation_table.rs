@@ -512,3 +512,140 @@ fn the_markdown_has_a_line_per_row_and_override() {
         assert_eq!(line.matches('|').count(), 7, "{line}");
     }
 }
+
+#[test]
+fn operation_names_are_unique_across_products() {
+    // Overrides are keyed by operation name alone.
+    let mut names: Vec<&str> = PRODUCTS
+        .iter()
+        .flat_map(|product| product.operations)
+        .map(|operation| operation.name)
+        .collect();
+    let all = names.len();
+    names.sort_unstable();
+    names.dedup();
+    assert_eq!(names.len(), all);
+}
+
+#[test]
+fn sharing_refusals_use_resource_sharing_codes_in_the_sharing_operations() {
+    use snapguard::{Principal, ShareId, ShareeOperation, Site};
+    let share = || ShareId::new("rs-1");
+    let other = || AccountId::new("2002");
+    let cases = [
+        (
+            Violation::TooManyPrincipals {
+                snapshot: snapshot(),
+                principals: 65,
+                limit: 64,
+            },
+            "AssociateResourceShare",
+            409,
+            "QuotaExceeded.SharedTarget.Count",
+        ),
+        (
+            Violation::CrossSite {
+                account: AccountId::new("1001"),
+                site: Site::China,
+                other: other(),
+                other_site: Site::International,
+            },
+            "CreateResourceShare",
+            409,
+            "InvalidTarget.SiteMismatch",
+        ),
+        (
+            Violation::EncryptedShareNotTrusted {
+                snapshot: snapshot(),
+                owner: AccountId::new("1001"),
+                sharee: other(),
+            },
+            "CreateResourceShare",
+            403,
+            "InvalidTarget.EncryptedShareRoleNotTrusted",
+        ),
+        // The sharee's use of the snapshot keeps the ECS code.
+        (
+            Violation::EncryptedShareNotTrusted {
+                snapshot: snapshot(),
+                owner: AccountId::new("1001"),
+                sharee: other(),
+            },
+            "CreateDisk",
+            403,
+            "InvalidParameter.KMSKeyId.KMSUnauthorized",
+        ),
+        (
+            Violation::ShareeMayNot {
+                snapshot: snapshot(),
+                owner: AccountId::new("1001"),
+                operation: ShareeOperation::Reshare,
+            },
+            "AssociateResourceShare",
+            400,
+            "InvalidParameter.Resources",
+        ),
+        (
+            Violation::SnapshotNotInShare {
+                share: share(),
+                snapshot: snapshot(),
+            },
+            "DisassociateResourceShare",
+            400,
+            "DisassociateInvalid",
+        ),
+        (
+            Violation::PrincipalNotInShare {
+                share: share(),
+                principal: Principal::Account(other()),
+            },
+            "DisassociateResourceShare",
+            400,
+            "DisassociateInvalid",
+        ),
+        (
+            Violation::NotFound {
+                kind: ObjectKind::Snapshot,
+                id: "s-9".to_owned(),
+            },
+            "CreateResourceShare",
+            400,
+            "InvalidParameter.Resources",
+        ),
+        (
+            Violation::NotFound {
+                kind: ObjectKind::Account,
+                id: "2999".to_owned(),
+            },
+            "AssociateResourceShare",
+            400,
+            "InvalidTarget",
+        ),
+        (
+            Violation::NotFound {
+                kind: ObjectKind::ResourceShare,
+                id: "rs-9".to_owned(),
+            },
+            "DeleteResourceShare",
+            404,
+            "EntityNotExists.ResourceShare",
+        ),
+        (
+            Violation::AlreadyAccepted {
+                share: share(),
+                account: other(),
+            },
+            "AcceptResourceShareInvitation",
+            409,
+            "InvitationStatus.AlreadyAccepted",
+        ),
+    ];
+    for (violation, action, status, code) in cases {
+        let error = provider_error(&violation, action);
+        assert_eq!(
+            (error.status, error.code.as_str()),
+            (status, code),
+            "{violation:?} in {action}"
+        );
+    }
+}

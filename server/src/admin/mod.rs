@@ -155,7 +155,8 @@ fn body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     })
 }
 
-/// Applies one platform or customer command, mapped as the ECS API maps it.
+/// Applies one platform or customer command, its refusal mapped by the
+/// violation table under the command's name.
 fn apply(
     tx: &mut Tx<'_>,
     actor: &Actor,
