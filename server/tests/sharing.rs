@@ -1104,3 +1104,165 @@ fn share8_a_folder_reaches_its_members_while_they_are_members() {
     );
     management.assert_error(409, "InvalidOperation.ManagementAccountCannotLeave");
 }
+
+/// A RAM user of `account` with these statements; its client's key.
+fn user(server: &Server, account: &str, name: &str, statements: Value) -> common::Key {
+    let created = server.post(
+        &format!("/accounts/{account}/users"),
+        json!({ "user_name": name, "policy": { "Version": "1", "Statement": statements } }),
+    );
+    common::Key {
+        id: id(&created, "access_key_id"),
+        secret: id(&created, "access_key_secret"),
+    }
+}
+
+#[test]
+fn perm_1_ram_users_need_the_sharing_actions_and_describe_on_what_is_shared() {
+    let world = World::new();
+    let owner = world.owner();
+    let snapshot = world.snapshot();
+    let ops = world.server.client(&user(
+        &world.server,
+        DEFAULT_ACCOUNT,
+        "ops",
+        json!([{ "Effect": "Allow", "Action": ["ecs:*"], "Resource": ["*"] }]),
+    ));
+    let params = [
+        ("ResourceShareName", "by-ops"),
+        ("Resources.1.ResourceId", snapshot.as_str()),
+        ("Resources.1.ResourceType", "Snapshot"),
+        ("Targets.1", SHAREE),
+        ("AllowExternalTargets", "true"),
+    ];
+    let before = world.server.state();
+    let answer = rs(&ops, "CreateResourceShare", &params);
+    answer.assert_error(403, "Forbidden.RAM");
+    assert_eq!(world.server.state(), before);
+    let granted = world.server.admin(
+        "PUT",
+        &format!("/accounts/{DEFAULT_ACCOUNT}/users/ops/policy"),
+        Some(&json!({ "policy": { "Version": "1", "Statement": [
+            { "Effect": "Allow", "Action": ["ecs:*", "resourcesharing:*"], "Resource": ["*"] }
+        ] } })),
+    );
+    assert_eq!(granted.status, 200, "{granted:?}");
+    let share = id(
+        &rs_ok(&ops, "CreateResourceShare", &params)["ResourceShare"],
+        "ResourceShareId",
+    );
+    // What the user created is its account's.
+    let listed = rs_ok(&owner, "ListResourceShares", &[("ResourceOwner", "Self")]);
+    assert_eq!(
+        listed["ResourceShares"][0]["ResourceShareId"],
+        share.as_str()
+    );
+    accept(&world.sharee(), &share);
+
+    // The sharee's user describes the shared snapshot only with
+    // ecs:DescribeSnapshots on it; a Deny naming the sharer's snapshots wins.
+    let reader = world.server.client(&user(
+        &world.server,
+        SHAREE,
+        "reader",
+        json!([
+            { "Effect": "Allow", "Action": ["ecs:DescribeSnapshots"], "Resource": ["*"] },
+            { "Effect": "Deny", "Action": ["ecs:DescribeSnapshots"],
+              "Resource": [format!("acs:ecs:*:{DEFAULT_ACCOUNT}:snapshot/*")] }
+        ]),
+    ));
+    let answer = reader.call("DescribeSnapshots", &[("RegionId", REGION)]);
+    answer.assert_error(403, "Forbidden.RAM");
+    assert!(
+        answer.json["Message"]
+            .as_str()
+            .is_some_and(|m| m.contains("explicitly denied"))
+    );
+    let lifted = world.server.admin(
+        "PUT",
+        &format!("/accounts/{SHAREE}/users/reader/policy"),
+        Some(&json!({ "policy": { "Version": "1", "Statement": [
+            { "Effect": "Allow", "Action": ["ecs:DescribeSnapshots"], "Resource": ["*"] }
+        ] } })),
+    );
+    assert_eq!(lifted.status, 200, "{lifted:?}");
+    assert!(described(&reader).contains(&snapshot));
+}
+
+#[test]
+fn a_shared_snapshot_is_not_found_by_the_sharers_disk() {
+    let world = World::new();
+    let owner = world.owner();
+    let sharee = world.sharee();
+    let disk = create_disk(&owner);
+    let snapshot = create_snapshot(&owner, &disk);
+    let share = share(&owner, &[&snapshot], &[SHAREE], true);
+    accept(&sharee, &share);
+    let by_disk = sharee.ok(
+        "DescribeSnapshots",
+        &[("RegionId", REGION), ("DiskId", &disk)],
+    );
+    assert_eq!(by_disk["TotalCount"], 0, "{by_disk}");
+    let mine = owner.ok(
+        "DescribeSnapshots",
+        &[("RegionId", REGION), ("DiskId", &disk)],
+    );
+    assert_eq!(mine["TotalCount"], 1, "{mine}");
+}
+
+#[test]
+fn shares_their_names_and_invitations_survive_a_restart() {
+    let dir = common::TempDir::new("sharing-restart");
+    let listings = |server: &Server| {
+        let owner = server.default_client();
+        let sharee = server.client(&server.root_key(SHAREE));
+        let mut seen = Vec::new();
+        for (client, action, params) in [
+            (
+                &owner,
+                "ListResourceShares",
+                vec![("ResourceOwner", "Self")],
+            ),
+            (
+                &owner,
+                "ListResourceShareAssociations",
+                vec![("AssociationType", "Target")],
+            ),
+            (
+                &owner,
+                "ListSharedResources",
+                vec![("ResourceOwner", "Self")],
+            ),
+            (&sharee, "ListResourceShareInvitations", vec![]),
+            (
+                &sharee,
+                "ListSharedResources",
+                vec![("ResourceOwner", "OtherAccounts")],
+            ),
+        ] {
+            let mut body = rs_ok(client, action, &params);
+            if let Some(fields) = body.as_object_mut() {
+                fields.remove("RequestId");
+            }
+            seen.push(body);
+        }
+        seen
+    };
+    let before = {
+        let server = Server::on(dir.path());
+        server.new_account(SHAREE);
+        let owner = server.default_client();
+        let snapshot = create_snapshot(&owner, &create_disk(&owner));
+        let share = share(&owner, &[&snapshot], &[SHAREE], true);
+        accept(&server.client(&server.root_key(SHAREE)), &share);
+        let before = listings(&server);
+        server.kill();
+        before
+    };
+    let server = Server::on(dir.path());
+    assert_eq!(listings(&server), before);
+    assert_eq!(
+        before[0]["ResourceShares"][0]["ResourceShareName"],
+        "test-share"
+    );
+}

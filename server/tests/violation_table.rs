@@ -586,6 +586,26 @@ fn sharing_refusals_use_resource_sharing_codes_in_the_sharing_operations() {
             "InvalidParameter.Resources",
         ),
         (
+            Violation::TooManySharedSnapshots {
+                account: AccountId::new("1001"),
+                shared: 1025,
+                limit: 1024,
+            },
+            "CreateResourceShare",
+            409,
+            "QuotaExceeded.SharedResource.Count",
+        ),
+        (
+            Violation::BoundExceeded {
+                bound: snapguard::Bound::SharesPerAccount,
+                size: 1001,
+                max: 1000,
+            },
+            "CreateResourceShare",
+            409,
+            "QuotaExceeded.ResourceShare.Count",
+        ),
+        (
             Violation::SnapshotNotInShare {
                 share: share(),
                 snapshot: snapshot(),

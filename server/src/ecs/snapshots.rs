@@ -132,8 +132,12 @@ pub fn describe(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiErr
             .into_iter()
             .filter(|s| Some(&s.region) == region.as_ref())
             .filter(|s| {
-                disk.as_deref()
-                    .is_none_or(|d| s.origin.disk().is_some_and(|x| x.as_str() == d))
+                // A shared snapshot shows no disk: the sharer's is not the
+                // sharee's to filter by.
+                disk.as_deref().is_none_or(|d| {
+                    Some(&s.owner) == account.as_ref()
+                        && s.origin.disk().is_some_and(|x| x.as_str() == d)
+                })
             })
             .filter(|s| {
                 status.as_deref().is_none_or(|v| {
