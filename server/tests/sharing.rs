@@ -501,6 +501,17 @@ fn share6_and_share11_an_encrypted_snapshot_needs_the_role_and_the_sharee_anothe
         "InvalidParam.EncryptedMismatch",
         "SHARE-11",
     );
+    // Naming no encryption keeps the snapshot's key, as the provider
+    // encrypts a disk as its snapshot: refused the same way.
+    let answer = sharee.call("CreateDisk", &disk[..4]);
+    refused(
+        &world.server,
+        &before,
+        &answer,
+        400,
+        "InvalidParam.EncryptedMismatch",
+        "SHARE-11",
+    );
     // With the service key of its own account instead, it is created.
     world
         .server
