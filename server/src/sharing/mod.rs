@@ -250,11 +250,6 @@ pub fn external(state: &State, share: &ResourceShare, principal: &Principal) -> 
     }
 }
 
-/// A list parameter of ids (`ResourceShareIds.N`, ...), at most `max`.
-pub fn ids(call: &mut Call<'_>, name: &str, max: usize) -> Result<Vec<String>, ApiError> {
-    call.params.list(name, max)
-}
-
 /// An empty success: only the `RequestId` the envelope adds.
 pub fn done() -> Value {
     Value::Object(serde_json::Map::new())
