@@ -1,6 +1,7 @@
 //! Questions about sharing: what an account sees
 //! ([`State::visible_snapshots`]), whom a snapshot is shared with
-//! ([`State::shared_with`]), the share and directory accessors, and a
+//! ([`State::shared_with`]), which shares reach an account
+//! ([`State::shares_reaching`]), the share and directory accessors, and a
 //! sharing state's JSON round trip.
 
 mod common;
@@ -388,6 +389,47 @@ fn share_8_directory_accessors_follow_membership() {
     assert_eq!(directory.folder_of(&FOURTH.into()), None);
     // The folder stays, empty.
     assert!(w.state.folder(&"fd-1".into()).is_some());
+}
+
+#[test]
+fn share_8_shares_reaching_follows_principals_and_membership() {
+    let mut w = world();
+    w.directory(&[OTHER]);
+    w.join(FOURTH, Some("fd-1"));
+    w.ok(
+        &root(OWNER),
+        create_share("rs-1", &[account(OTHER)], &["s-1"]),
+    );
+    w.ok(&root(OWNER), create_share("rs-2", &[folder("fd-1")], &[]));
+    w.ok(
+        &root(OWNER),
+        create_share("rs-3", &[directory("rd-1")], &["s-1"]),
+    );
+    let reaching =
+        |w: &World, account: &str| share_ids(w.state.shares_reaching(&account.into()).into_iter());
+    assert_eq!(reaching(&w, OTHER), ["rs-1", "rs-3"]);
+    // An empty share reaches too: it is an invitation.
+    assert_eq!(reaching(&w, FOURTH), ["rs-2", "rs-3"]);
+    // Never the owner, nor an account no principal names.
+    assert!(reaching(&w, OWNER).is_empty());
+    assert!(reaching(&w, FIFTH).is_empty());
+    // Accepting changes nothing; leaving the directory ends the reach.
+    w.ok(&root(FOURTH), accept("rs-3"));
+    assert_eq!(reaching(&w, FOURTH), ["rs-2", "rs-3"]);
+    w.ok(
+        &root(OWNER),
+        RemoveDirectoryMember {
+            account: FOURTH.into(),
+        },
+    );
+    assert!(reaching(&w, FOURTH).is_empty());
+    w.ok(
+        &root(OWNER),
+        DeleteResourceShare {
+            share: "rs-1".into(),
+        },
+    );
+    assert_eq!(reaching(&w, OTHER), ["rs-3"]);
 }
 
 // ---------------------------------------------------------------------------

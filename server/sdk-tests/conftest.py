@@ -1,6 +1,7 @@
 """Fixtures and helpers of the SDK suite: the official Alibaba Cloud Python
-SDK (alibabacloud-ecs20140526 with alibabacloud-tea-openapi), unchanged,
-against a snapguard-server started on a free loopback port.
+SDKs (alibabacloud-ecs20140526 and alibabacloud-resourcesharing20200110,
+with alibabacloud-tea-openapi), unchanged, against a snapguard-server
+started on a free loopback port.
 
 - ``server``: a fresh in-memory server for one test (``Server``).
 - ``server_factory``: starts servers on a given data directory (restarts).
@@ -12,12 +13,13 @@ against a snapguard-server started on a free loopback port.
   SDK describes (snapshots and locks in every region, for each client) and
   the snapguard state are the same after the block as before.
 
-Every ECS call goes through ``Recorder``, a transparent wrapper of the SDK
-client that records (Operation, "accepted"|"refused") in ``COVERAGE``;
-``test_zz_coverage.py`` checks that each operation of issue 16 item 2 was
-called both ways. The Cloud Backup (HBR) client (``hbr`` fixture,
-alibabacloud-hbr20170908) goes through the same recorder, its operations
-recorded as ``hbr:<name>`` (``HBR_OPERATIONS``).
+Every ECS, Resource Sharing and Cloud Backup call goes through
+``Recorder``, a transparent wrapper of the SDK client that records
+(Operation, "accepted"|"refused") in ``COVERAGE``; ``test_zz_coverage.py``
+checks that each operation of issue 16 item 2 (``OPERATIONS``), each
+Resource Sharing operation (``SHARING_OPERATIONS``) and each Cloud Backup
+(HBR) operation (``HBR_OPERATIONS``, recorded as ``hbr:<name>``; the
+``hbr`` fixture, alibabacloud-hbr20170908) was called both ways.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ import pytest
 from alibabacloud_ecs20140526 import models as ecs_models
 from alibabacloud_ecs20140526.client import Client as EcsClient
 from alibabacloud_hbr20170908.client import Client as HbrClient
+from alibabacloud_resourcesharing20200110.client import Client as SharingClient
 from alibabacloud_tea_openapi import models as open_api_models
 from Tea.exceptions import TeaException
 
@@ -93,6 +96,18 @@ HBR_OPERATIONS = tuple(
         "CreateReplicationVault",
         "CreateRestoreJob",
     )
+)
+# The Resource Sharing API 2020-01-10 operations the server serves.
+SHARING_OPERATIONS = (
+    "CreateResourceShare",
+    "AssociateResourceShare",
+    "DisassociateResourceShare",
+    "DeleteResourceShare",
+    "ListResourceShares",
+    "ListResourceShareAssociations",
+    "ListResourceShareInvitations",
+    "AcceptResourceShareInvitation",
+    "ListSharedResources",
 )
 COVERAGE: set[tuple[str, str]] = set()
 
@@ -292,6 +307,30 @@ class Server:
     def create_key(self, account_id: str, region_id: str) -> str:
         return self.admin("POST", f"/_snapguard/accounts/{account_id}/keys", {"region_id": region_id})["key_id"]
 
+    def create_directory(self, account_id: str = DEFAULT_ACCOUNT) -> str:
+        """A resource directory the account manages; its id."""
+        return self.admin("POST", f"/_snapguard/accounts/{account_id}/directory")["directory_id"]
+
+    def create_folder(self, account_id: str = DEFAULT_ACCOUNT) -> str:
+        """A folder of the directory the account manages; its id."""
+        return self.admin("POST", f"/_snapguard/accounts/{account_id}/folders")["folder_id"]
+
+    def add_member(self, member: str, folder_id: str | None = None, account_id: str = DEFAULT_ACCOUNT):
+        """``member`` joins the directory ``account_id`` manages."""
+        body = {"account_id": member}
+        if folder_id is not None:
+            body["folder_id"] = folder_id
+        return self.admin("POST", f"/_snapguard/accounts/{account_id}/members", body)
+
+    def remove_member(self, member: str, account_id: str = DEFAULT_ACCOUNT):
+        return self.admin("DELETE", f"/_snapguard/accounts/{account_id}/members/{member}")
+
+    def set_encrypted_share_role(self, trusted: list[str], account_id: str = DEFAULT_ACCOUNT):
+        """The accounts the account's share-encrypted-snapshot role trusts."""
+        return self.admin(
+            "PUT", f"/_snapguard/accounts/{account_id}/encrypted-share-role", {"trusted": trusted}
+        )
+
     def automatic_snapshot(self, disk_id: str, retention_days=None) -> str:
         return self.admin(
             "POST", f"/_snapguard/disks/{disk_id}/automatic-snapshots", {"retention_days": retention_days}
@@ -299,16 +338,21 @@ class Server:
 
     # -- SDK clients -------------------------------------------------------
 
-    def client(self, access_key_id: str, secret: str, signature_algorithm: str | None = None) -> "Recorder":
-        """The official ECS client, configured as a user would, pointed at
-        this server."""
-        config = open_api_models.Config(
+    def _config(self, access_key_id: str, secret: str) -> open_api_models.Config:
+        """An SDK configuration, as a user would write it, pointed at this
+        server."""
+        return open_api_models.Config(
             access_key_id=access_key_id,
             access_key_secret=secret,
             endpoint=self.endpoint,
             protocol="http",
             region_id=REGION,
         )
+
+    def client(self, access_key_id: str, secret: str, signature_algorithm: str | None = None) -> "Recorder":
+        """The official ECS client, configured as a user would, pointed at
+        this server."""
+        config = self._config(access_key_id, secret)
         if signature_algorithm is not None:
             config.signature_algorithm = signature_algorithm
         return Recorder(EcsClient(config))
@@ -317,17 +361,18 @@ class Server:
         account = self.account(account_id)
         return self.client(account["access_key_id"], account["access_key_secret"], signature_algorithm)
 
+    def sharing_client(self, access_key_id: str, secret: str) -> "Recorder":
+        """The official Resource Sharing client, pointed at this server."""
+        return Recorder(SharingClient(self._config(access_key_id, secret)))
+
+    def root_sharing_client(self, account_id: str = DEFAULT_ACCOUNT) -> "Recorder":
+        account = self.account(account_id)
+        return self.sharing_client(account["access_key_id"], account["access_key_secret"])
+
     def hbr_client(self, access_key_id: str, secret: str) -> "Recorder":
         """The official Cloud Backup (HBR 2017-09-08) client, pointed at
         this server, recording its operations as ``hbr:<name>``."""
-        config = open_api_models.Config(
-            access_key_id=access_key_id,
-            access_key_secret=secret,
-            endpoint=self.endpoint,
-            protocol="http",
-            region_id=REGION,
-        )
-        return Recorder(HbrClient(config), prefix="hbr:")
+        return Recorder(HbrClient(self._config(access_key_id, secret)), prefix="hbr:")
 
     def root_hbr(self, account_id: str = DEFAULT_ACCOUNT) -> "Recorder":
         account = self.account(account_id)

@@ -1,5 +1,6 @@
-"""Every ECS operation of issue 16 item 2, and every Cloud Backup (HBR)
-operation the endpoint serves, was called by the suite at least once
+"""Every ECS operation of issue 16 item 2, every Resource Sharing
+operation and every Cloud Backup (HBR) operation the server serves, was
+called by the suite at least once
 accepted and at least once refused (recorded by conftest.Recorder and
 conftest.refused). Runs last; skipped when only part of the suite ran."""
 
@@ -7,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import COVERAGE, HBR_OPERATIONS, OPERATIONS
+from conftest import COVERAGE, HBR_OPERATIONS, OPERATIONS, SHARING_OPERATIONS
 
 HERE = Path(__file__).resolve().parent
 
@@ -19,7 +20,7 @@ def test_every_operation_accepted_and_refused(request):
         pytest.skip("only part of the suite ran")
     missing = [
         f"{operation} {outcome}"
-        for operation in OPERATIONS + HBR_OPERATIONS
+        for operation in OPERATIONS + SHARING_OPERATIONS + HBR_OPERATIONS
         for outcome in ("accepted", "refused")
         if (operation, outcome) not in COVERAGE
     ]

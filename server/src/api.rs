@@ -88,7 +88,11 @@ pub struct Product {
 }
 
 /// Every product the server speaks.
-pub const PRODUCTS: &[&Product] = &[&crate::ecs::PRODUCT, &crate::backup::PRODUCT];
+pub const PRODUCTS: &[&Product] = &[
+    &crate::ecs::PRODUCT,
+    &crate::sharing::PRODUCT,
+    &crate::backup::PRODUCT,
+];
 
 /// The product served at `version`.
 pub fn product(version: &str) -> Option<&'static Product> {

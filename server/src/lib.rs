@@ -2,7 +2,8 @@
 //!
 //! The official SDKs (and anything else that speaks the provider's HTTP
 //! API) point their endpoint at it and run unchanged: the ECS 2014-05-26
-//! operations on snapshots, locks, copies, disks and images, with the
+//! operations on snapshots, locks, copies, disks and images, and the
+//! Resource Sharing 2020-01-10 operations that share snapshots, with the
 //! provider's parameter names, response fields and error codes, decided by
 //! the snapguard library's rules. An admin API under `/_snapguard/` does
 //! what the platform does by itself, including moving the clock forward.
@@ -24,6 +25,7 @@ pub mod mint;
 pub mod params;
 pub mod replay;
 pub mod reply;
+pub mod sharing;
 pub mod signature;
 pub mod store;
 pub mod violations;

@@ -8,8 +8,9 @@ use clap::Parser;
 use snapguard_server::engine::AutoFinish;
 use snapguard_server::{Config, open, serve};
 
-/// A local Alibaba Cloud endpoint (ECS 2014-05-26) backed by snapguard:
-/// point the official SDKs at it and run your automation unchanged.
+/// A local Alibaba Cloud endpoint (ECS 2014-05-26, Resource Sharing
+/// 2020-01-10) backed by snapguard: point the official SDKs at it and run
+/// your automation unchanged.
 #[derive(Debug, Parser)]
 #[command(version, about)]
 struct Flags {

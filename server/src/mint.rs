@@ -1,5 +1,6 @@
-//! Ids in the provider's style: a kind prefix (`s-`, `d-`, `m-`, `key-`),
-//! then 20 lowercase letters and digits, as `s-bp1c0doj0taqyzzl7a3k`.
+//! Ids in the provider's style: a kind prefix (`s-`, `d-`, `m-`, `key-`,
+//! `rs-`, `rd-`, `fd-`), then 20 lowercase letters and digits, as
+//! `s-bp1c0doj0taqyzzl7a3k`.
 //!
 //! Ids come from the operating system's random source. The library never
 //! accepts an id twice, not even after its object is deleted (GEN-4), so a
@@ -23,6 +24,12 @@ pub enum IdKind {
     Image,
     /// A KMS key, `key-`.
     Key,
+    /// A resource share, `rs-`.
+    ResourceShare,
+    /// A resource directory, `rd-`.
+    Directory,
+    /// A folder of a resource directory, `fd-`.
+    Folder,
 }
 
 impl IdKind {
@@ -33,6 +40,9 @@ impl IdKind {
             Self::Disk => "d-",
             Self::Image => "m-",
             Self::Key => "key-",
+            Self::ResourceShare => "rs-",
+            Self::Directory => "rd-",
+            Self::Folder => "fd-",
         }
     }
 }
@@ -94,7 +104,15 @@ mod tests {
 
     #[test]
     fn ids_have_the_provider_shape_and_are_well_formed_for_snapguard() {
-        for kind in [IdKind::Snapshot, IdKind::Disk, IdKind::Image, IdKind::Key] {
+        for kind in [
+            IdKind::Snapshot,
+            IdKind::Disk,
+            IdKind::Image,
+            IdKind::Key,
+            IdKind::ResourceShare,
+            IdKind::Directory,
+            IdKind::Folder,
+        ] {
             let id = mint(kind);
             let tail = id.strip_prefix(kind.prefix()).unwrap();
             assert_eq!(tail.len(), ID_LENGTH);

@@ -249,6 +249,51 @@ impl Params {
         Ok(tags)
     }
 
+    /// Consumes a flattened list of objects, `name.N.Field` for each of
+    /// `fields`, numbered from 1 without gaps: per item, its fields' values
+    /// in the order of `fields` (`None` where an item lacks one). A field
+    /// not in `fields` is refused.
+    pub fn objects(
+        &mut self,
+        name: &str,
+        fields: &[&str],
+    ) -> Result<Vec<Vec<Option<String>>>, ApiError> {
+        let prefix = format!("{name}.");
+        let indexed = self.take_indexed(&prefix, name)?;
+        let mut items: Vec<Vec<Option<String>>> = Vec::new();
+        for (index, rest, value) in indexed {
+            let field = rest
+                .strip_prefix('.')
+                .and_then(|field| fields.iter().position(|f| *f == field));
+            let Some(field) = field else {
+                return Err(ApiError::invalid(
+                    &format!("{name}.{index}{}", truncated(&rest)),
+                    format_args!(
+                        "an item of `{name}` is given as {}",
+                        fields
+                            .iter()
+                            .map(|f| format!("`{name}.N.{f}`"))
+                            .collect::<Vec<_>>()
+                            .join(" and ")
+                    ),
+                ));
+            };
+            if index > items.len() + 1 || (index <= items.len() && items.len() != index) {
+                return Err(ApiError::invalid(
+                    &format!("{name}.{index}{rest}"),
+                    format_args!("items of `{name}` are numbered from 1 without gaps"),
+                ));
+            }
+            if index > items.len() {
+                items.push(vec![None; fields.len()]);
+            }
+            if let Some(slot) = items.last_mut().and_then(|item| item.get_mut(field)) {
+                *slot = Some(value);
+            }
+        }
+        Ok(items)
+    }
+
     /// Removes every `prefix<index><rest>` parameter, sorted by index: the
     /// index is a decimal number, `rest` what follows it.
     fn take_indexed(

@@ -40,8 +40,8 @@ pub struct Row {
 /// A different answer for one operation, one detail ([`detail`]), or both.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Override {
-    /// The operation it applies to (ECS `CopySnapshot`, HBR
-    /// `DeleteVault`); `None` for any.
+    /// The operation it applies to (ECS `CopySnapshot`, Resource Sharing
+    /// `CreateResourceShare`, HBR `DeleteVault`); `None` for any.
     pub action: Option<&'static str>,
     /// The detail ([`detail`]) it applies to; `None` for any.
     pub detail: Option<&'static str>,
@@ -66,7 +66,7 @@ pub struct Answer {
     pub documented: bool,
 }
 
-/// The provider's error for `violation`, refused in the ECS operation
+/// The provider's error for `violation`, refused in the operation
 /// `action` (`"CopySnapshot"`; a snapguard command name such as
 /// `"copy_snapshot"` is read as the operation that issues it, see
 /// [`operation`]). The message is the library's text, which starts with
@@ -328,6 +328,12 @@ const fn o(
 /// another account's object, which it does not reveal.
 #[rustfmt::skip]
 const BY_OBJECT: &[Override] = &[
+    o(Some("CreateResourceShare"), Some("snapshot"), 400, "InvalidParameter.Resources", false, "an unknown snapshot is answered as a resource that cannot be shared"),
+    o(Some("AssociateResourceShare"), Some("snapshot"), 400, "InvalidParameter.Resources", false, "an unknown snapshot is answered as a resource that cannot be shared"),
+    o(Some("CreateResourceShare"), Some("account"), 400, "InvalidTarget", false, "an unknown account is answered as a target that cannot be named"),
+    o(Some("AssociateResourceShare"), Some("account"), 400, "InvalidTarget", false, "an unknown account is answered as a target that cannot be named"),
+    o(None, Some("directory"), 400, "InvalidTarget", false, "CreateResourceShare, AssociateResourceShare: an unknown resource directory target"),
+    o(None, Some("folder"), 400, "InvalidTarget", false, "CreateResourceShare, AssociateResourceShare: an unknown folder target"),
     o(Some("CopySnapshot"), Some("snapshot"), 403, "InvalidSnapshotId.NotFound", true, "CopySnapshot documents 403"),
     o(Some("CopySnapshot"), Some("key"), 403, "InvalidParameter.KMSKeyId.NotFound", true, "CopySnapshot documents 403"),
     o(Some("CreateSnapshot"), Some("key"), 400, "InvalidParameter.KMSKeyId.NotFound", true, "CreateSnapshot documents 400"),
@@ -368,6 +374,7 @@ pub const TABLE: &[Row] = &[
         overrides: &[
             o(None, Some("tags"), 403, "QuotaExceed.Tags", true, "CreateDisk, CreateImage"),
             o(None, Some("tag_chars"), 400, "InvalidTagKey.Malformed", true, "CreateSnapshot, CreateDisk"),
+            o(None, Some("shares_per_account"), 409, "QuotaExceeded.ResourceShare.Count", false, "CreateResourceShare: named like QuotaExceeded.SharedResource.Count"),
         ],
         ..r("bound_exceeded", 400, "InvalidParameter", true, "an input past its published limit")
     },
@@ -385,6 +392,8 @@ pub const TABLE: &[Row] = &[
             o(Some("LockSnapshot"), None, 403, "InvalidOperation.SnapshotNotAvailable", true, "LockSnapshot"),
             o(Some("ModifySnapshotCategory"), None, 400, "InvalidStatus.SnapshotUnfinished", true, "ModifySnapshotCategory"),
             o(Some("ModifySnapshotAttribute"), None, 400, "InvalidSnapshotId.NotReady", true, "ModifySnapshotAttribute"),
+            o(Some("CreateResourceShare"), None, 400, "InvalidParameter.Resources", false, "SHARE-5: a snapshot not yet available is not a resource that can be shared"),
+            o(Some("AssociateResourceShare"), None, 400, "InvalidParameter.Resources", false, "SHARE-5: a snapshot not yet available is not a resource that can be shared"),
         ],
         ..r("snapshot_not_available", 403, "InvalidSnapshotId.NotReady", true, "CopySnapshot, CreateDisk, ResetDisk, CreateImage")
     },
@@ -422,28 +431,74 @@ pub const TABLE: &[Row] = &[
     r("unencrypted_from_encrypted_image", 400, "InvalidParameter.Encrypted", false, "CreateDisk documents it for encrypted snapshots"),
     r("rollback_to_other_snapshot", 403, "InvalidParameter.Mismatch", true, "ResetDisk"),
     r("image_from_foreign_snapshot", 400, "OperationDenied", true, "CreateImage: shared snapshots do not support creating images"),
-    r("snapshot_not_in_share", 404, "EntityNotExists.ResourceShareAssociation", false, "Resource Sharing style"),
-    r("principal_not_in_share", 404, "EntityNotExists.ResourceShareAssociation", false, "Resource Sharing style"),
+    Row {
+        overrides: &[o(Some("DisassociateResourceShare"), None, 400, "DisassociateInvalid", true, "DisassociateResourceShare: the resource is not associated")],
+        ..r("snapshot_not_in_share", 404, "EntityNotExists.ResourceShareAssociation", false, "Resource Sharing style")
+    },
+    Row {
+        overrides: &[o(Some("DisassociateResourceShare"), None, 400, "DisassociateInvalid", true, "DisassociateResourceShare: the target is not associated")],
+        ..r("principal_not_in_share", 404, "EntityNotExists.ResourceShareAssociation", false, "Resource Sharing style")
+    },
     Row {
         overrides: &[o(Some("UnlockSnapshot"), None, 403, "InvalidOperation.LockSharedSnapshotUnsupported", false, "documented for LockSnapshot only")],
         ..r("shared_snapshot_not_lockable", 403, "InvalidOperation.LockSharedSnapshotUnsupported", true, "LockSnapshot")
     },
-    r("too_many_principals", 409, "QuotaExceeded.SharedTarget.Count", false, "named like QuotaExceeded.SharedResource.Count"),
-    r("too_many_shared_snapshots", 409, "QuotaExceeded.SharedResource.Count", true, "AssociateResourceShare"),
-    r("cross_site", 409, "InvalidTarget.SiteMismatch", true, "AssociateResourceShare"),
     Row {
-        overrides: &[o(None, Some("owner"), 409, "ShareWithYourself", true, "AssociateResourceShare")],
+        overrides: &[
+            o(Some("CreateResourceShare"), None, 409, "QuotaExceeded.SharedTarget.Count", false, "SHARE-1, 64 principals a snapshot across shares"),
+            o(Some("AssociateResourceShare"), None, 409, "QuotaExceeded.SharedTarget.Count", false, "SHARE-1, 64 principals a snapshot across shares"),
+        ],
+        ..r("too_many_principals", 409, "QuotaExceeded.SharedTarget.Count", false, "named like QuotaExceeded.SharedResource.Count")
+    },
+    Row {
+        overrides: &[
+            o(Some("CreateResourceShare"), None, 409, "QuotaExceeded.SharedResource.Count", true, "SHARE-2, Resource Sharing error codes"),
+            o(Some("AssociateResourceShare"), None, 409, "QuotaExceeded.SharedResource.Count", true, "SHARE-2, Resource Sharing error codes"),
+        ],
+        ..r("too_many_shared_snapshots", 409, "QuotaExceeded.SharedResource.Count", true, "AssociateResourceShare")
+    },
+    Row {
+        overrides: &[
+            o(Some("CreateResourceShare"), None, 409, "InvalidTarget.SiteMismatch", true, "SHARE-3, Resource Sharing error codes"),
+            o(Some("AssociateResourceShare"), None, 409, "InvalidTarget.SiteMismatch", true, "SHARE-3, Resource Sharing error codes"),
+        ],
+        ..r("cross_site", 409, "InvalidTarget.SiteMismatch", true, "AssociateResourceShare")
+    },
+    Row {
+        overrides: &[
+            o(None, Some("owner"), 409, "ShareWithYourself", true, "AssociateResourceShare"),
+            o(Some("CreateResourceShare"), None, 400, "InvalidTarget", true, "SHARE-4: outside the resource directory the share is scoped to"),
+            o(Some("AssociateResourceShare"), None, 400, "InvalidTarget", true, "SHARE-4: outside the resource directory the share is scoped to"),
+        ],
         ..r("principal_not_allowed", 400, "InvalidTarget", true, "AssociateResourceShare: not in the resource directory")
     },
-    r("not_shareable", 400, "InvalidParameter.Resources", true, "AssociateResourceShare: the shared resource is invalid"),
+    Row {
+        overrides: &[
+            o(Some("CreateResourceShare"), None, 400, "InvalidParameter.Resources", true, "SHARE-5: the shared resource is invalid"),
+            o(Some("AssociateResourceShare"), None, 400, "InvalidParameter.Resources", true, "SHARE-5: the shared resource is invalid"),
+        ],
+        ..r("not_shareable", 400, "InvalidParameter.Resources", true, "AssociateResourceShare: the shared resource is invalid")
+    },
     r("shared_snapshot_not_archivable", 400, "InvalidOperation.ArchiveSharedSnapshotUnsupported", true, "ModifySnapshotCategory"),
-    r("encrypted_share_not_trusted", 403, "InvalidParameter.KMSKeyId.KMSUnauthorized", true, "CreateDisk, CopySnapshot"),
+    Row {
+        overrides: &[
+            o(Some("CreateResourceShare"), None, 403, "InvalidTarget.EncryptedShareRoleNotTrusted", false, "SHARE-6: the sharer's share-encrypted-snapshot role does not trust the target"),
+            o(Some("AssociateResourceShare"), None, 403, "InvalidTarget.EncryptedShareRoleNotTrusted", false, "SHARE-6: the sharer's share-encrypted-snapshot role does not trust the target"),
+        ],
+        ..r("encrypted_share_not_trusted", 403, "InvalidParameter.KMSKeyId.KMSUnauthorized", true, "CreateDisk, CopySnapshot")
+    },
     Row {
         overrides: &[o(Some("CopySnapshot"), None, 403, "InvalidSnapshotId.NotFound", true, "CopySnapshot documents 403")],
         ..r("share_not_accepted", 404, "InvalidSnapshotId.NotFound", true, "a snapshot of a share not accepted is not visible")
     },
-    r("no_invitation", 409, "EntityNotExists.ResourceShareInvitation", true, "AcceptResourceShareInvitation"),
-    r("already_accepted", 409, "InvitationStatus.AlreadyAccepted", true, "AcceptResourceShareInvitation"),
+    Row {
+        overrides: &[o(Some("AcceptResourceShareInvitation"), None, 409, "EntityNotExists.ResourceShareInvitation", true, "SHARE-7: no invitation of the caller's has this id")],
+        ..r("no_invitation", 409, "EntityNotExists.ResourceShareInvitation", true, "AcceptResourceShareInvitation")
+    },
+    Row {
+        overrides: &[o(Some("AcceptResourceShareInvitation"), None, 409, "InvitationStatus.AlreadyAccepted", true, "SHARE-7: accepted once already")],
+        ..r("already_accepted", 409, "InvitationStatus.AlreadyAccepted", true, "AcceptResourceShareInvitation")
+    },
     r("already_in_directory", 409, "InvalidAccount.AlreadyInResourceDirectory", false, "Resource Directory style"),
     r("not_in_directory", 409, "AccountNotInResourceDirectory", true, "AssociateResourceShare"),
     r("management_account_leaving", 409, "InvalidOperation.ManagementAccountCannotLeave", false, "Resource Directory style"),
@@ -452,7 +507,10 @@ pub const TABLE: &[Row] = &[
         ..r("shared_view_expired", 404, "InvalidSnapshotId.NotFound", true, "an expired share's snapshot is not visible")
     },
     Row {
-        overrides: &[o(None, Some("archive"), 400, "InvalidOperation.ArchiveSharedSnapshotUnsupported", true, "ModifySnapshotCategory")],
+        overrides: &[
+            o(None, Some("archive"), 400, "InvalidOperation.ArchiveSharedSnapshotUnsupported", true, "ModifySnapshotCategory"),
+            o(None, Some("reshare"), 400, "InvalidParameter.Resources", false, "CreateResourceShare, AssociateResourceShare: a snapshot shared with you is not shared onward (SHARE-10)"),
+        ],
         ..r("sharee_may_not", 403, "InvalidOperation.SharedSnapshotUnsupported", false, "only archiving has a documented code")
     },
     Row {

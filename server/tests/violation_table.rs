@@ -555,3 +555,166 @@ fn cloud_backup_refusals_have_hbr_codes_and_leave_ecs_alone() {
     let error = provider_error(&locked, "DeleteSnapshot");
     assert_eq!((error.status, error.code.as_str()), (403, "SnapshotLocked"));
 }
+
+#[test]
+fn operation_names_are_unique_across_products_but_for_hbr_delete_snapshot() {
+    // Overrides are keyed by operation name alone. HBR's DeleteSnapshot
+    // shares ECS's name; its refusals are told apart by what is refused
+    // (a backup point, an `hbr:` action), as the test above shows. A new
+    // shared name must be looked at the same way before it is added here.
+    let mut names: Vec<&str> = PRODUCTS
+        .iter()
+        .flat_map(|product| product.operations)
+        .map(|operation| operation.name)
+        .collect();
+    names.sort_unstable();
+    let shared: Vec<&str> = names
+        .windows(2)
+        .filter(|pair| pair[0] == pair[1])
+        .map(|pair| pair[0])
+        .collect();
+    assert_eq!(shared, ["DeleteSnapshot"]);
+}
+
+#[test]
+fn sharing_refusals_use_resource_sharing_codes_in_the_sharing_operations() {
+    use snapguard::{Principal, ShareId, ShareeOperation, Site};
+    let share = || ShareId::new("rs-1");
+    let other = || AccountId::new("2002");
+    let cases = [
+        (
+            Violation::TooManyPrincipals {
+                snapshot: snapshot(),
+                principals: 65,
+                limit: 64,
+            },
+            "AssociateResourceShare",
+            409,
+            "QuotaExceeded.SharedTarget.Count",
+        ),
+        (
+            Violation::CrossSite {
+                account: AccountId::new("1001"),
+                site: Site::China,
+                other: other(),
+                other_site: Site::International,
+            },
+            "CreateResourceShare",
+            409,
+            "InvalidTarget.SiteMismatch",
+        ),
+        (
+            Violation::EncryptedShareNotTrusted {
+                snapshot: snapshot(),
+                owner: AccountId::new("1001"),
+                sharee: other(),
+            },
+            "CreateResourceShare",
+            403,
+            "InvalidTarget.EncryptedShareRoleNotTrusted",
+        ),
+        // The sharee's use of the snapshot keeps the ECS code.
+        (
+            Violation::EncryptedShareNotTrusted {
+                snapshot: snapshot(),
+                owner: AccountId::new("1001"),
+                sharee: other(),
+            },
+            "CreateDisk",
+            403,
+            "InvalidParameter.KMSKeyId.KMSUnauthorized",
+        ),
+        (
+            Violation::ShareeMayNot {
+                snapshot: snapshot(),
+                owner: AccountId::new("1001"),
+                operation: ShareeOperation::Reshare,
+            },
+            "AssociateResourceShare",
+            400,
+            "InvalidParameter.Resources",
+        ),
+        (
+            Violation::TooManySharedSnapshots {
+                account: AccountId::new("1001"),
+                shared: 1025,
+                limit: 1024,
+            },
+            "CreateResourceShare",
+            409,
+            "QuotaExceeded.SharedResource.Count",
+        ),
+        (
+            Violation::BoundExceeded {
+                bound: snapguard::Bound::SharesPerAccount,
+                size: 1001,
+                max: 1000,
+            },
+            "CreateResourceShare",
+            409,
+            "QuotaExceeded.ResourceShare.Count",
+        ),
+        (
+            Violation::SnapshotNotInShare {
+                share: share(),
+                snapshot: snapshot(),
+            },
+            "DisassociateResourceShare",
+            400,
+            "DisassociateInvalid",
+        ),
+        (
+            Violation::PrincipalNotInShare {
+                share: share(),
+                principal: Principal::Account(other()),
+            },
+            "DisassociateResourceShare",
+            400,
+            "DisassociateInvalid",
+        ),
+        (
+            Violation::NotFound {
+                kind: ObjectKind::Snapshot,
+                id: "s-9".to_owned(),
+            },
+            "CreateResourceShare",
+            400,
+            "InvalidParameter.Resources",
+        ),
+        (
+            Violation::NotFound {
+                kind: ObjectKind::Account,
+                id: "2999".to_owned(),
+            },
+            "AssociateResourceShare",
+            400,
+            "InvalidTarget",
+        ),
+        (
+            Violation::NotFound {
+                kind: ObjectKind::ResourceShare,
+                id: "rs-9".to_owned(),
+            },
+            "DeleteResourceShare",
+            404,
+            "EntityNotExists.ResourceShare",
+        ),
+        (
+            Violation::AlreadyAccepted {
+                share: share(),
+                account: other(),
+            },
+            "AcceptResourceShareInvitation",
+            409,
+            "InvitationStatus.AlreadyAccepted",
+        ),
+    ];
+    for (violation, action, status, code) in cases {
+        let error = provider_error(&violation, action);
+        assert_eq!(
+            (error.status, error.code.as_str()),
+            (status, code),
+            "{violation:?} in {action}"
+        );
+    }
+}

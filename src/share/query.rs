@@ -368,6 +368,38 @@ impl State {
         })
     }
 
+    /// The shares of other accounts that reach `account` now, through
+    /// itself, its directory or its folder (SHARE-3, SHARE-4, SHARE-8),
+    /// accepted or pending, ordered by id: the invitations it holds, for a
+    /// host listing them. Empty shares count too.
+    ///
+    /// The cost follows the shares naming the account, its directory or
+    /// its folder.
+    ///
+    /// ```
+    /// # use chrono::{TimeZone, Utc};
+    /// # use snapguard::*;
+    /// # let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+    /// # let mut state = State::new();
+    /// # for account in ["1001", "2002"] {
+    /// #     state.apply_mut(now, &Actor::Platform, &CreateAccount { account: account.into(), site: Site::China }.into())?;
+    /// # }
+    /// state.apply_mut(now, &Actor::root("1001"), &CreateResourceShare {
+    ///     share: "rs-1".into(),
+    ///     scope: PrincipalScope::AllAccounts,
+    ///     principals: vec![Principal::Account("2002".into())],
+    ///     snapshots: vec![],
+    /// }.into())?;
+    /// let ids: Vec<_> = state.shares_reaching(&"2002".into()).iter().map(|s| s.id.as_str()).collect();
+    /// assert_eq!(ids, ["rs-1"]);
+    /// assert!(state.shares_reaching(&"1001".into()).is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn shares_reaching(&self, account: &AccountId) -> Vec<&ResourceShare> {
+        self.shares_naming(account)
+    }
+
     /// The shares that reach `account` now, ordered by id.
     fn shares_naming(&self, account: &AccountId) -> Vec<&ResourceShare> {
         let principals = principals_of_account(self, account);

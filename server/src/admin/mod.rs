@@ -1,13 +1,14 @@
 //! The admin API, under `/_snapguard/`: what the platform does by itself
 //! and what a test steers (regions, accounts and their keys, RAM users,
-//! KMS, completing snapshots, automatic snapshots, billing, the clock).
+//! KMS, resource directories and the encrypted-share role, completing
+//! snapshots, automatic snapshots, billing, the clock).
 //! JSON in and out; unknown fields are refused; errors have the provider's
 //! error body. No signature: it listens where the endpoint does, on
 //! loopback by default, and is meant for tests.
 
 use axum::Router;
 use axum::response::Response;
-use axum::routing::{get, post, put};
+use axum::routing::{delete, get, post, put};
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use snapguard::Actor;
@@ -21,6 +22,7 @@ use crate::violations::provider_error;
 mod accounts;
 mod backup;
 mod clock;
+mod directories;
 mod platform;
 
 pub use accounts::add_account;
@@ -47,6 +49,20 @@ pub fn router() -> Router<Shared> {
         .route("/accounts/{account}/kms", post(accounts::activate_kms))
         .route("/accounts/{account}/keys", post(accounts::create_key))
         .route("/accounts/{account}/overdue", post(accounts::overdue))
+        .route(
+            "/accounts/{account}/directory",
+            post(directories::create_directory),
+        )
+        .route("/accounts/{account}/folders", post(directories::create_folder))
+        .route("/accounts/{account}/members", post(directories::add_member))
+        .route(
+            "/accounts/{account}/members/{member}",
+            delete(directories::remove_member),
+        )
+        .route(
+            "/accounts/{account}/encrypted-share-role",
+            put(directories::set_encrypted_share_role),
+        )
         .route("/accounts/{account}/images", post(platform::import_image))
         .route("/accounts/{account}/disks", post(platform::system_disk))
         .route("/snapshots/{snapshot}/finish", post(platform::finish))
@@ -143,7 +159,8 @@ fn body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     })
 }
 
-/// Applies one platform or customer command, mapped as the ECS API maps it.
+/// Applies one platform or customer command, its refusal mapped by the
+/// violation table under the command's name.
 fn apply(
     tx: &mut Tx<'_>,
     actor: &Actor,

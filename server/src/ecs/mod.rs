@@ -19,6 +19,7 @@ use crate::violations::provider_error;
 mod disks;
 mod images;
 mod locks;
+mod shared;
 mod snapshots;
 
 pub use disks::{DELETE_AUTO_SNAPSHOT, category as disk_category};

@@ -98,30 +98,46 @@ pub fn describe(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiErr
         call.known_region(tx, region.as_ref())?;
         let account = call.actor.account().cloned();
         let state = tx.state();
-        // The account's own snapshots, from the index of what it owns, or
-        // the ones it names, looked up each: never a scan of every account's.
+        // The account's own snapshots and those shared with it through a
+        // share it accepted, from the indexes of what it owns and what
+        // reaches it, or the ones it names, looked up each: never a scan
+        // of every account's.
         let candidates: Vec<&Snapshot> = match &account {
             None => Vec::new(),
-            Some(account) if ids.is_empty() => state
-                .visible_snapshots(account, tx.now())
-                .into_iter()
-                .filter(|seen| matches!(seen.access, snapguard::SnapshotAccess::Own))
-                .filter_map(|seen| state.snapshot(&seen.snapshot))
-                .collect(),
+            Some(account) if ids.is_empty() => {
+                let mut seen = std::collections::BTreeSet::new();
+                state
+                    .visible_snapshots(account, tx.now())
+                    .into_iter()
+                    .filter(|seen| match seen.access {
+                        snapguard::SnapshotAccess::Own => true,
+                        snapguard::SnapshotAccess::Shared { status, .. } => {
+                            status == snapguard::ShareStatus::Accepted
+                        }
+                        _ => false,
+                    })
+                    .filter(|visible| seen.insert(visible.snapshot.clone()))
+                    .filter_map(|seen| state.snapshot(&seen.snapshot))
+                    .collect()
+            }
             Some(account) => ids
                 .iter()
                 .collect::<std::collections::BTreeSet<_>>()
                 .into_iter()
                 .filter_map(|id| state.snapshot(&SnapshotId::new(id.as_str())))
-                .filter(|s| s.owner == *account)
+                .filter(|s| s.owner == *account || super::shared::accepted(tx, s, account))
                 .collect(),
         };
         let mut found: Vec<&Snapshot> = candidates
             .into_iter()
             .filter(|s| Some(&s.region) == region.as_ref())
             .filter(|s| {
-                disk.as_deref()
-                    .is_none_or(|d| s.origin.disk().is_some_and(|x| x.as_str() == d))
+                // A shared snapshot shows no disk: the sharer's is not the
+                // sharee's to filter by.
+                disk.as_deref().is_none_or(|d| {
+                    Some(&s.owner) == account.as_ref()
+                        && s.origin.disk().is_some_and(|x| x.as_str() == d)
+                })
             })
             .filter(|s| {
                 status.as_deref().is_none_or(|v| {
@@ -144,7 +160,7 @@ pub fn describe(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiErr
                     .is_none_or(|n| tx.attribute(s.id.as_str(), "name") == Some(n))
             })
             .filter(|s| {
-                let all = all_tags(tx, s);
+                let all = seen_tags(tx, s, call.actor.account());
                 tags.iter()
                     .all(|(k, v)| all.get(k).is_some_and(|x| v.is_empty() || x == v))
             })
@@ -157,14 +173,21 @@ pub fn describe(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiErr
         let total = found.len();
         let (items, next) = page.slice(&found)?;
         for snapshot in items {
-            call.authorize(
-                tx,
-                Action::DescribeSnapshots,
-                ObjectKind::Snapshot,
-                snapshot.id.as_str(),
-            )?;
+            if Some(&snapshot.owner) == call.actor.account() {
+                call.authorize(
+                    tx,
+                    Action::DescribeSnapshots,
+                    ObjectKind::Snapshot,
+                    snapshot.id.as_str(),
+                )?;
+            } else {
+                super::shared::authorize(call, tx, snapshot)?;
+            }
         }
-        let snapshots: Vec<Value> = items.iter().map(|s| view(tx, s)).collect();
+        let snapshots: Vec<Value> = items
+            .iter()
+            .map(|s| view(tx, s, Some(&s.owner) != call.actor.account()))
+            .collect();
         let mut body = json!({
             "TotalCount": total,
             "Snapshots": { "Snapshot": snapshots },
@@ -327,10 +350,32 @@ fn all_tags(tx: &Tx<'_>, snapshot: &Snapshot) -> std::collections::BTreeMap<Stri
     tags
 }
 
-/// A snapshot as `DescribeSnapshots` shows it.
-fn view(tx: &Tx<'_>, snapshot: &Snapshot) -> Value {
+/// The tags an account sees on a snapshot: its own snapshot's, or the
+/// provider's mark of a snapshot shared with it ([`super::shared`]).
+fn seen_tags(
+    tx: &Tx<'_>,
+    snapshot: &Snapshot,
+    account: Option<&snapguard::AccountId>,
+) -> std::collections::BTreeMap<String, String> {
+    if account == Some(&snapshot.owner) {
+        all_tags(tx, snapshot)
+    } else {
+        super::shared::tags(snapshot)
+    }
+}
+
+/// A snapshot as `DescribeSnapshots` shows it, to its owner or, `shared`,
+/// to an account it is shared with: then with the provider's
+/// `acs:ecs:sharedFrom` tag instead of the owner's tags, and without the
+/// owner's disk or source snapshot.
+fn view(tx: &Tx<'_>, snapshot: &Snapshot, shared: bool) -> Value {
     let id = snapshot.id.as_str();
-    let tags: Vec<Value> = all_tags(tx, snapshot)
+    let shown_tags = if shared {
+        super::shared::tags(snapshot)
+    } else {
+        all_tags(tx, snapshot)
+    };
+    let tags: Vec<Value> = shown_tags
         .iter()
         .map(|(key, value)| json!({ "TagKey": key, "TagValue": value }))
         .collect();
@@ -357,6 +402,9 @@ fn view(tx: &Tx<'_>, snapshot: &Snapshot) -> Value {
     });
     if let Some(fields) = view.as_object_mut() {
         match &snapshot.origin {
+            _ if shared => {
+                fields.insert("SourceDiskId".into(), json!(""));
+            }
             SnapshotOrigin::Disk { disk } | SnapshotOrigin::ImportedImageDisk { disk } => {
                 fields.insert("SourceDiskId".into(), json!(disk.as_str()));
             }

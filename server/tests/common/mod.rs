@@ -27,6 +27,8 @@ pub const DEFAULT_ACCOUNT: &str = "1000000000000001";
 pub const VERSION: &str = "2014-05-26";
 /// The Cloud Backup (HBR) API version.
 pub const HBR_VERSION: &str = "2017-09-08";
+/// The Resource Sharing API version.
+pub const SHARING_VERSION: &str = "2020-01-10";
 /// The region every test works in.
 pub const REGION: &str = "cn-hangzhou";
 
@@ -451,44 +453,49 @@ impl Client<'_> {
     /// Calls `action` with `params`, signed (v2) as the Python SDK's
     /// legacy signing does: `POST /?<everything>` with an empty body.
     pub fn call(&self, action: &str, params: &[(&str, &str)]) -> Answer {
-        let mut all = pairs(&[("Action", action), ("Version", VERSION)]);
-        all.extend(pairs(params));
-        let signed = sign_v2(&self.key, "POST", all);
-        self.server
-            .send("POST", &format!("/?{}", encode_pairs(&signed)), &[], b"")
+        self.call_version(VERSION, action, params)
+    }
+
+    /// As [`Client::call`], for the API at `version` (another product's,
+    /// such as [`SHARING_VERSION`] or [`HBR_VERSION`]).
+    pub fn call_version(&self, version: &str, action: &str, params: &[(&str, &str)]) -> Answer {
+        self.server.send(
+            "POST",
+            &self.signed_target(version, action, params),
+            &[],
+            b"",
+        )
     }
 
     /// As [`Client::call`], `None` when no complete answer arrives.
     pub fn try_call(&self, action: &str, params: &[(&str, &str)]) -> Option<Answer> {
-        let mut all = pairs(&[("Action", action), ("Version", VERSION)]);
+        self.server.try_send(
+            "POST",
+            &self.signed_target(VERSION, action, params),
+            &[],
+            b"",
+        )
+    }
+
+    /// `/?<parameters>` of a v2-signed request to `action` at `version`.
+    fn signed_target(&self, version: &str, action: &str, params: &[(&str, &str)]) -> String {
+        let mut all = pairs(&[("Action", action), ("Version", version)]);
         all.extend(pairs(params));
-        let signed = sign_v2(&self.key, "POST", all);
-        self.server
-            .try_send("POST", &format!("/?{}", encode_pairs(&signed)), &[], b"")
+        format!("/?{}", encode_pairs(&sign_v2(&self.key, "POST", all)))
+    }
+
+    /// Calls `action` of the API at `version` and requires a success.
+    #[track_caller]
+    pub fn ok_version(&self, version: &str, action: &str, params: &[(&str, &str)]) -> Value {
+        let answer = self.call_version(version, action, params);
+        assert_eq!(answer.status, 200, "{action} {params:?}: {answer:?}");
+        answer.json
     }
 
     /// Calls `action` and requires a success.
     #[track_caller]
     pub fn ok(&self, action: &str, params: &[(&str, &str)]) -> Value {
         let answer = self.call(action, params);
-        assert_eq!(answer.status, 200, "{action} {params:?}: {answer:?}");
-        answer.json
-    }
-
-    /// Calls `action` of the API served at `version` (another product's,
-    /// such as [`HBR_VERSION`]), signed as [`Client::call`] signs.
-    pub fn call_version(&self, version: &str, action: &str, params: &[(&str, &str)]) -> Answer {
-        let mut all = pairs(&[("Action", action), ("Version", version)]);
-        all.extend(pairs(params));
-        let signed = sign_v2(&self.key, "POST", all);
-        self.server
-            .send("POST", &format!("/?{}", encode_pairs(&signed)), &[], b"")
-    }
-
-    /// Calls `action` at `version` and requires a success.
-    #[track_caller]
-    pub fn ok_version(&self, version: &str, action: &str, params: &[(&str, &str)]) -> Value {
-        let answer = self.call_version(version, action, params);
         assert_eq!(answer.status, 200, "{action} {params:?}: {answer:?}");
         answer.json
     }
