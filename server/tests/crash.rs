@@ -20,7 +20,7 @@ mod common;
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
-use common::{Client, DEFAULT_ACCOUNT, REGION, Server, TempDir, create_disk, id};
+use common::{Client, DEFAULT_ACCOUNT, Server, TempDir, all_snapshots, create_disk, id};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde_json::Value;
@@ -136,32 +136,16 @@ fn client_run(client: &Client<'_>, disk: &str, label: &str, seed: u64) -> Seen {
 
 /// Every snapshot of the account: id → (name, description).
 fn snapshots(client: &Client<'_>) -> BTreeMap<String, (String, String)> {
-    let mut found = BTreeMap::new();
-    for page in 1.. {
-        let body = client.ok(
-            "DescribeSnapshots",
-            &[
-                ("RegionId", REGION),
-                ("PageNumber", &page.to_string()),
-                ("PageSize", "100"),
-            ],
-        );
-        let items = body["Snapshots"]["Snapshot"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default();
-        if items.is_empty() {
-            return found;
-        }
-        for item in items {
+    all_snapshots(client)
+        .into_iter()
+        .map(|item| {
             let text = |field: &str| item[field].as_str().unwrap_or_default().to_owned();
-            found.insert(
+            (
                 text("SnapshotId"),
                 (text("SnapshotName"), text("Description")),
-            );
-        }
-    }
-    found
+            )
+        })
+        .collect()
 }
 
 #[test]

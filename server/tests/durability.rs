@@ -6,7 +6,7 @@
 mod common;
 
 use chrono::{DateTime, Utc};
-use common::{Client, REGION, Server, TempDir, create_disk, create_snapshot, lock};
+use common::{Client, REGION, Server, TempDir, all_snapshots, create_disk, create_snapshot, lock};
 use serde_json::{Value, json};
 
 /// What the killed server had acknowledged, as its clients saw it.
@@ -30,30 +30,6 @@ fn time(value: &Value) -> DateTime<Utc> {
         .as_str()
         .and_then(|t| t.parse().ok())
         .unwrap_or_else(|| panic!("an instant: {value}"))
-}
-
-/// Every snapshot of the account, through `DescribeSnapshots` pages.
-fn all_snapshots(client: &Client<'_>) -> Vec<Value> {
-    let mut found = Vec::new();
-    for page in 1.. {
-        let body = client.ok(
-            "DescribeSnapshots",
-            &[
-                ("RegionId", REGION),
-                ("PageNumber", &page.to_string()),
-                ("PageSize", "100"),
-            ],
-        );
-        let items = body["Snapshots"]["Snapshot"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default();
-        if items.is_empty() {
-            break;
-        }
-        found.extend(items);
-    }
-    found
 }
 
 /// Every lock of the account, through `DescribeLockedSnapshots` pages.

@@ -15,8 +15,9 @@
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
 use snapguard::{
-    BackupPoint, BackupPointId, BackupPolicy, BackupPolicyId, ObjectKind, RetentionRequest, Vault,
-    VaultId, VaultKind, Violation,
+    BackupPoint, BackupPointId, BackupPolicy, BackupPolicyId, DisableImmutability,
+    EnableImmutability, ImmutableTarget, ObjectKind, RetentionRequest, Vault, VaultId, VaultKind,
+    Violation,
 };
 
 pub use crate::api::Call;
@@ -87,6 +88,30 @@ pub const NAME: &str = "name";
 pub const DESCRIPTION: &str = "description";
 
 impl Call<'_> {
+    /// Makes `target` (a vault or policy, immutable now or not) immutable
+    /// as the request `wanted`: enabling (VAULT-3: enabling again records
+    /// nothing); disabling what is immutable, refused by the library
+    /// (VAULT-3); disabling what never was, or nothing asked, changes
+    /// nothing.
+    pub fn set_immutable(
+        &self,
+        tx: &mut Tx<'_>,
+        target: ImmutableTarget,
+        wanted: Option<bool>,
+        immutable: bool,
+    ) -> Result<(), ApiError> {
+        match wanted {
+            Some(true) => tx
+                .apply(self.actor, EnableImmutability { target })
+                .map(drop),
+            Some(false) if immutable => tx
+                .apply(self.actor, DisableImmutability { target })
+                .map(drop),
+            _ => Ok(()),
+        }
+        .map_err(|violation| self.refused(&violation))
+    }
+
     /// Reads a required name: `min..=max` characters.
     pub fn required_text(
         &mut self,

@@ -9,8 +9,7 @@
 
 use serde_json::{Map, Value, json};
 use snapguard::{
-    BackupPolicy, BackupPolicyId, CreateBackupPolicy, DisableImmutability, EnableImmutability,
-    ImmutableTarget, PolicyKind, VaultId,
+    BackupPolicy, BackupPolicyId, CreateBackupPolicy, ImmutableTarget, PolicyKind, VaultId,
 };
 
 use super::{
@@ -243,16 +242,7 @@ pub fn update(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiError
             }
             let target = ImmutableTarget::Policy(BackupPolicyId::new(policy.as_str()));
             // A SECURITY rule left out leaves immutability as it is.
-            match rules.immutable {
-                Some(true) => tx
-                    .apply(call.actor, EnableImmutability { target })
-                    .map(drop),
-                Some(false) if immutable => tx
-                    .apply(call.actor, DisableImmutability { target })
-                    .map(drop),
-                _ => Ok(()),
-            }
-            .map_err(|violation| call.refused(&violation))?;
+            call.set_immutable(tx, target, rules.immutable, immutable)?;
             record(tx, &policy, rules);
         }
         tx.set_given(&policy, [(NAME, name), (DESCRIPTION, description)]);

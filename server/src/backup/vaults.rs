@@ -3,8 +3,8 @@
 
 use serde_json::{Value, json};
 use snapguard::{
-    CreateVault, DeleteVault, DisableImmutability, EnableImmutability, ImmutableTarget, ObjectKind,
-    RegionId, RetentionRequest, Vault, VaultId, VaultKind, Violation,
+    CreateVault, DeleteVault, EnableImmutability, ImmutableTarget, ObjectKind, RegionId,
+    RetentionRequest, Vault, VaultId, VaultKind, Violation,
 };
 
 use super::{
@@ -118,18 +118,7 @@ pub fn update(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiError
     call.finish_in(engine, |call, tx| {
         let immutable = call.own_vault(tx, &vault)?.is_immutable();
         let target = ImmutableTarget::Vault(VaultId::new(vault.as_str()));
-        match worm {
-            Some(true) => tx
-                .apply(call.actor, EnableImmutability { target })
-                .map(drop),
-            // Disabling is refused (VAULT-3); on a vault that never was
-            // immutable there is nothing to disable.
-            Some(false) if immutable => tx
-                .apply(call.actor, DisableImmutability { target })
-                .map(drop),
-            _ => Ok(()),
-        }
-        .map_err(|violation| call.refused(&violation))?;
+        call.set_immutable(tx, target, worm, immutable)?;
         tx.set_given(&vault, [(NAME, name), (DESCRIPTION, description)]);
         Ok(done())
     })

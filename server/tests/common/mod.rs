@@ -587,3 +587,27 @@ pub fn lock(client: &Client<'_>, snapshot: &str, days: u32, cool_off_hours: u32)
         ],
     )
 }
+
+/// Every snapshot of the account, through `DescribeSnapshots` pages.
+pub fn all_snapshots(client: &Client<'_>) -> Vec<Value> {
+    let mut found = Vec::new();
+    for page in 1.. {
+        let body = client.ok(
+            "DescribeSnapshots",
+            &[
+                ("RegionId", REGION),
+                ("PageNumber", &page.to_string()),
+                ("PageSize", "100"),
+            ],
+        );
+        let items = body["Snapshots"]["Snapshot"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        if items.is_empty() {
+            break;
+        }
+        found.extend(items);
+    }
+    found
+}
