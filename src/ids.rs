@@ -190,6 +190,65 @@ macro_rules! ids {
             }
         }
 
+        /// Parses any string: every string is an id (whether it may name a
+        /// *new* object is [`is_well_formed`]'s question, and the state's).
+        ///
+        /// ```
+        #[doc = concat!("let id: snapguard::", stringify!($name), " = \"x-3\".parse().unwrap();")]
+        /// assert_eq!(id, "x-3");
+        /// ```
+        impl std::str::FromStr for $name {
+            type Err = std::convert::Infallible;
+
+            fn from_str(id: &str) -> Result<Self, Self::Err> {
+                Ok(Self::from(id))
+            }
+        }
+
+        impl AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                self.as_str()
+            }
+        }
+
+        /// Ids are hashed, ordered and compared as their strings, so maps
+        /// keyed by ids are looked up by `&str`.
+        ///
+        /// ```
+        /// use std::collections::BTreeMap;
+        #[doc = concat!("let mut map = BTreeMap::new();\nmap.insert(snapguard::", stringify!($name), "::new(\"x-4\"), 1);")]
+        /// assert_eq!(map.get("x-4"), Some(&1));
+        /// ```
+        impl std::borrow::Borrow<str> for $name {
+            fn borrow(&self) -> &str {
+                self.as_str()
+            }
+        }
+
+        impl PartialEq<str> for $name {
+            fn eq(&self, other: &str) -> bool {
+                self.as_str() == other
+            }
+        }
+
+        impl PartialEq<&str> for $name {
+            fn eq(&self, other: &&str) -> bool {
+                self.as_str() == *other
+            }
+        }
+
+        impl PartialEq<$name> for str {
+            fn eq(&self, other: &$name) -> bool {
+                self == other.as_str()
+            }
+        }
+
+        impl PartialEq<$name> for &str {
+            fn eq(&self, other: &$name) -> bool {
+                *self == other.as_str()
+            }
+        }
+
         impl From<String> for $name {
             fn from(id: String) -> Self {
                 Self(Text::new(&id))

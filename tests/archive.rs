@@ -164,7 +164,7 @@ fn arch_1_archiving_twice_refused_one_way_retention_from_creation_rule_changed()
         w.at(archived_at + later);
         let v = w.refused(&root(OWNER), archive("s-1", 200), RuleId::Arch1);
         assert!(
-            matches!(&v, Violation::AlreadyArchived { snapshot } if *snapshot == "s-1".into()),
+            matches!(&v, Violation::AlreadyArchived { snapshot } if *snapshot == "s-1"),
             "{v:?}"
         );
         assert_eq!(v.retry_at(), None, "waiting never lifts it");
@@ -474,7 +474,7 @@ fn arch_3_copy_of_archived_snapshot_refused() {
     w.wait(days(1));
     let v = w.refused(&root(OWNER), copy("c-2"), RuleId::Arch3);
     assert!(
-        matches!(&v, Violation::ArchivedSnapshotNotCopyable { snapshot } if *snapshot == "s-1".into()),
+        matches!(&v, Violation::ArchivedSnapshotNotCopyable { snapshot } if *snapshot == "s-1"),
         "{v:?}"
     );
 }

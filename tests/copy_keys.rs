@@ -202,7 +202,7 @@ fn copy_3_create_key_needs_kms() {
             key: key.clone()
         }]
     );
-    assert_eq!(key.id, "k-1".into());
+    assert_eq!(key.id, "k-1");
     assert_eq!(key.owner.as_str(), OWNER);
     assert_eq!(key.region.as_str(), OTHER_REGION);
     assert!(key.enabled);

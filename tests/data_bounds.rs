@@ -229,7 +229,7 @@ fn gen_7_one_thousand_shares_accepted_the_next_refused_until_one_is_deleted() {
     assert_eq!(
         w.state
             .resource_shares()
-            .filter(|s| s.owner == OWNER.into())
+            .filter(|s| s.owner == OWNER)
             .count(),
         1_000
     );

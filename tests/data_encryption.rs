@@ -64,7 +64,7 @@ fn image_1_an_image_keeps_the_encryption_of_its_snapshot() {
         assert_eq!(made.encryption, encryption, "{id}");
         assert_eq!(made.source, ImageSource::Snapshot(sid(snapshot)));
         assert!(!made.from_imported_image, "{id}");
-        assert_eq!(made.region, REGION.into());
+        assert_eq!(made.region, REGION);
     }
 }
 
@@ -76,7 +76,7 @@ fn image_1_an_imported_image_is_unencrypted_and_from_an_imported_image() {
     assert_eq!(made.encryption, Encryption::Unencrypted);
     assert!(made.from_imported_image);
     assert_eq!(made.source, ImageSource::Imported);
-    assert_eq!(made.region, OTHER_REGION.into());
+    assert_eq!(made.region, OTHER_REGION);
 }
 
 /// Issue reproduction 1: an unencrypted disk made from an image of an
@@ -124,7 +124,7 @@ fn disk_1_reproduction_unencrypted_disk_from_an_encrypted_image_refused() {
     );
     assert_eq!(made.encryption, cmk("k-1"));
     assert_eq!(made.source, from_image("m-enc"));
-    assert_eq!(made.region, REGION.into());
+    assert_eq!(made.region, REGION);
 }
 
 #[test]
@@ -230,7 +230,7 @@ fn disk_1_encryption_follows_the_data_along_chains_of_images_and_copies() {
     w.finish("c-1");
     w.ok(&root(OWNER), image("m-c", "c-1"));
     assert_eq!(w.image_of("m-c").encryption, cmk("k-2"));
-    assert_eq!(w.image_of("m-c").region, OTHER_REGION.into());
+    assert_eq!(w.image_of("m-c").region, OTHER_REGION);
     let v = w.refused(
         &root(OWNER),
         disk(

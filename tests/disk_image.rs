@@ -87,8 +87,8 @@ fn disk_1_disk_from_own_available_snapshot_accepted() {
             disk: d.clone()
         }]
     );
-    assert_eq!(d.owner, OWNER.into());
-    assert_eq!(d.region, REGION.into());
+    assert_eq!(d.owner, OWNER);
+    assert_eq!(d.region, REGION);
     assert_eq!(d.source, DiskSource::Snapshot("s-1".into()));
     assert!(!d.from_imported_image);
     assert_eq!(d.created_at, w.now);
@@ -392,8 +392,8 @@ fn image_1_image_from_own_available_snapshot_accepted() {
             image: img.clone()
         }]
     );
-    assert_eq!(img.owner, OWNER.into());
-    assert_eq!(img.region, REGION.into());
+    assert_eq!(img.owner, OWNER);
+    assert_eq!(img.region, REGION);
     assert_eq!(img.source, ImageSource::Snapshot("s-1".into()));
     assert_eq!(img.created_at, w.now);
 }
@@ -412,7 +412,7 @@ fn image_1_image_from_another_accounts_snapshot_refused() {
     for other in [OTHER, ABROAD] {
         let v = w.refused(&root(other), image("img-1", "s-1"), RuleId::Image1);
         assert!(
-            matches!(&v, Violation::ImageFromForeignSnapshot { owner, .. } if *owner == OWNER.into()),
+            matches!(&v, Violation::ImageFromForeignSnapshot { owner, .. } if *owner == OWNER),
             "{v:?}"
         );
     }

@@ -59,7 +59,7 @@ fn ids_of_22_and_23_bytes_order_as_strings() {
     let shared = SnapshotId::from("s-aaaaaaaaaaaaaaaaaaaaa"); // 23 bytes
     assert_eq!(inline.as_str().len(), 22);
     assert!(inline < shared, "a prefix orders first");
-    assert!(SnapshotId::from("s-b") > shared);
+    assert!(SnapshotId::from("s-b").cmp(&shared).is_gt());
     assert_eq!(shared.clone(), shared);
 }
 
@@ -71,4 +71,31 @@ fn ids_read_from_utf8_bytes_as_strings_are() {
     };
     assert_eq!(from_bytes(b"s-1").ok(), Some(SnapshotId::from("s-1")));
     assert!(from_bytes(&[0xff, 0xfe]).is_err(), "not UTF-8");
+}
+
+#[test]
+fn ids_parse_borrow_and_compare_as_their_strings() {
+    use std::borrow::Borrow;
+    use std::collections::{BTreeMap, HashMap};
+
+    let parsed: SnapshotId = "s-1".parse().unwrap_or_else(|never| match never {});
+    assert_eq!(parsed, SnapshotId::new("s-1"));
+    assert_eq!(parsed, "s-1");
+    assert_eq!("s-1", parsed);
+    assert!(parsed == *"s-1");
+    assert!(*"s-1" == parsed);
+    assert_ne!(parsed, "s-2");
+    let text: &str = parsed.as_ref();
+    assert_eq!(text, "s-1");
+    let borrowed: &str = parsed.borrow();
+    assert_eq!(borrowed, "s-1");
+    // Borrow<str> is sound: maps find an id by its string, long or short.
+    let long = SnapshotId::new("s-".to_owned() + &"a".repeat(40));
+    let ordered: BTreeMap<SnapshotId, u8> = [(parsed.clone(), 1), (long.clone(), 2)].into();
+    let hashed: HashMap<SnapshotId, u8> = [(parsed.clone(), 1), (long.clone(), 2)].into();
+    for (id, value) in [("s-1", 1), (long.as_str(), 2)] {
+        assert_eq!(ordered.get(id), Some(&value));
+        assert_eq!(hashed.get(id), Some(&value));
+    }
+    assert_eq!(ordered.get("s-0"), None);
 }

@@ -301,8 +301,8 @@ fn lock_15_describe_filters_by_state_and_reports_instants() {
         assert_eq!(view.start, lock.start);
         assert_eq!(view.cool_off_end, lock.cool_off_end);
         assert_eq!(view.expiry, lock.expiry);
-        assert_eq!(view.account, OWNER.into());
-        assert_eq!(view.region, REGION.into());
+        assert_eq!(view.account, OWNER);
+        assert_eq!(view.region, REGION);
     }
     let s2 = &w
         .state

@@ -280,9 +280,7 @@ fn lock_16_create_disk_from_locked_snapshot_accepted() {
             source: DiskSource::Snapshot("s-1".into()),
         },
     );
-    assert!(
-        matches!(events.as_slice(), [Event::DiskCreated { disk, .. }] if disk.id == "d-2".into())
-    );
+    assert!(matches!(events.as_slice(), [Event::DiskCreated { disk, .. }] if disk.id == "d-2"));
     assert_eq!(
         w.state.disk(&"d-2".into()).unwrap().source,
         DiskSource::Snapshot("s-1".into())
@@ -327,9 +325,7 @@ fn lock_16_create_image_from_locked_snapshot_accepted() {
             snapshot: "s-1".into(),
         },
     );
-    assert!(
-        matches!(events.as_slice(), [Event::ImageCreated { image, .. }] if image.id == "m-1".into())
-    );
+    assert!(matches!(events.as_slice(), [Event::ImageCreated { image, .. }] if image.id == "m-1"));
     assert!(w.state.image(&"m-1".into()).is_some());
 }
 

@@ -196,7 +196,7 @@ fn share_3_a_china_share_never_reaches_an_international_account() {
         !w.state
             .shared_with(&sid("s-1"), w.now)
             .accounts
-            .contains_key(&ABROAD.into())
+            .contains_key(ABROAD)
     );
     let v = w.refused(&root(ABROAD), accept("rs-1"), RuleId::Share7);
     assert_eq!(
@@ -377,9 +377,7 @@ fn share_4_an_account_of_an_all_accounts_share_keeps_reach_when_it_leaves() {
     });
     assert!(sees(&w, "4004", "s-1"));
     let events = w.ok(&root("4004"), disk_from("d-4", "s-1"));
-    assert!(
-        matches!(&events[..], [Event::DiskCreated { disk, .. }] if disk.owner == "4004".into())
-    );
+    assert!(matches!(&events[..], [Event::DiskCreated { disk, .. }] if disk.owner == "4004"));
 }
 
 // ---------------------------------------------------------------------------

@@ -112,7 +112,7 @@ fn status(w: &World, account: &str, snapshot: &str, share: &str) -> Option<Share
         .find_map(|v| match v.access {
             SnapshotAccess::Shared {
                 share: s, status, ..
-            } if v.snapshot == sid(snapshot) && s == share.into() => Some(status),
+            } if v.snapshot == sid(snapshot) && s.as_str() == share => Some(status),
             _ => None,
         })
 }
@@ -456,10 +456,7 @@ fn share_7_before_acceptance_the_sharee_sees_it_pending_and_cannot_use_it() {
         }
     );
     let audience = w.state.shared_with(&sid("s-1"), w.now);
-    assert_eq!(
-        audience.accounts.get(&OTHER.into()),
-        Some(&ShareStatus::Pending)
-    );
+    assert_eq!(audience.accounts.get(OTHER), Some(&ShareStatus::Pending));
     let v = w.refused(&root(OTHER), disk_from("d-9", "s-1"), RuleId::Share7);
     assert_eq!(v, not_accepted("rs-1", OTHER));
     let v = w.refused(&root(OTHER), copy("s-1", "c-9", None), RuleId::Share7);
@@ -590,14 +587,8 @@ fn share_7_each_directory_member_accepts_for_itself() {
     ));
     w.ok(&root("4004"), accept("rs-1"));
     let audience = w.state.shared_with(&sid("s-1"), w.now);
-    assert_eq!(
-        audience.accounts.get(&"4004".into()),
-        Some(&ShareStatus::Accepted)
-    );
-    assert_eq!(
-        audience.accounts.get(&"5005".into()),
-        Some(&ShareStatus::Pending)
-    );
+    assert_eq!(audience.accounts.get("4004"), Some(&ShareStatus::Accepted));
+    assert_eq!(audience.accounts.get("5005"), Some(&ShareStatus::Pending));
     w.ok(&root("4004"), disk_from("d-4", "s-1"));
     let v = w.refused(&root("5005"), disk_from("d-5", "s-1"), RuleId::Share7);
     assert_eq!(v, not_accepted("rs-1", "5005"));

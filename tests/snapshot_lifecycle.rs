@@ -74,9 +74,9 @@ fn snap_1_manual_snapshot_of_a_disk_records_its_attributes() {
             snapshot: s.clone()
         }]
     );
-    assert_eq!(s.id, "s-1".into());
-    assert_eq!(s.owner, OWNER.into());
-    assert_eq!(s.region, REGION.into());
+    assert_eq!(s.id, "s-1");
+    assert_eq!(s.owner, OWNER);
+    assert_eq!(s.region, REGION);
     assert_eq!(s.origin, SnapshotOrigin::Disk { disk: "d-1".into() });
     assert_eq!(s.status, SnapshotStatus::InProgress);
     assert_eq!(s.encryption, Encryption::Unencrypted);
@@ -148,7 +148,7 @@ fn snap_1_finishing_an_available_snapshot_again_refused() {
     ] {
         let v = w.refused(&Actor::Platform, finish_as(outcome, "s-1"), RuleId::Snap1);
         assert!(
-            matches!(&v, Violation::SnapshotNotInProgress { status: SnapshotStatus::Available, snapshot } if *snapshot == "s-1".into()),
+            matches!(&v, Violation::SnapshotNotInProgress { status: SnapshotStatus::Available, snapshot } if *snapshot == "s-1"),
             "{v:?}"
         );
     }
@@ -260,8 +260,8 @@ fn snap_1_copy_records_its_source() {
         }
     );
     assert_eq!(c.origin.disk(), None);
-    assert_eq!(c.owner, OWNER.into());
-    assert_eq!(c.region, OTHER_REGION.into());
+    assert_eq!(c.owner, OWNER);
+    assert_eq!(c.region, OTHER_REGION);
     assert_eq!(c.status, SnapshotStatus::InProgress);
     assert_eq!(c.retention, Retention::Until(w.now + days(30)));
     assert_eq!(c.tier, StorageTier::Standard);
@@ -293,8 +293,8 @@ fn snap_1_cloud_backup_snapshot_has_cloud_backup_origin() {
         }]
     );
     assert_eq!(b.origin, SnapshotOrigin::CloudBackup);
-    assert_eq!(b.owner, OWNER.into());
-    assert_eq!(b.region, OTHER_REGION.into());
+    assert_eq!(b.owner, OWNER);
+    assert_eq!(b.region, OTHER_REGION);
     assert_eq!(b.status, SnapshotStatus::InProgress);
     assert_eq!(b.retention, Retention::Until(w.now + days(5)));
     assert_eq!(b.tier, StorageTier::Standard);
@@ -317,7 +317,7 @@ fn snap_1_automatic_snapshot_is_of_kind_automatic() {
     let a = get(&w, "a-1");
     assert_eq!(a.kind, SnapshotKind::Automatic);
     assert_eq!(a.origin, SnapshotOrigin::Disk { disk: "d-1".into() });
-    assert_eq!(a.owner, OWNER.into());
+    assert_eq!(a.owner, OWNER);
     assert_eq!(a.status, SnapshotStatus::InProgress);
     assert_eq!(a.retention, Retention::Until(w.now + days(3)));
     assert_eq!(a.created_at, w.now);
@@ -326,7 +326,7 @@ fn snap_1_automatic_snapshot_is_of_kind_automatic() {
             .automatic_snapshots(&"d-1".into())
             .cloned()
             .collect::<Vec<_>>(),
-        vec!["a-1".into()]
+        ["a-1"]
     );
     // A manual snapshot of the same disk is not automatic.
     start(&mut w, "d-1", "s-1", None);

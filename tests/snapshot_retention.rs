@@ -97,9 +97,7 @@ fn snap_2_release_comes_first_in_a_command_at_the_retention_end() {
     let events = start(&mut w, "d-1", "s-2", None);
     assert_eq!(events.len(), 2, "{events:?}");
     assert_eq!(events[0], released(end));
-    assert!(
-        matches!(&events[1], Event::SnapshotCreated { snapshot, .. } if snapshot.id == "s-2".into())
-    );
+    assert!(matches!(&events[1], Event::SnapshotCreated { snapshot, .. } if snapshot.id == "s-2"));
     assert!(!w.exists("s-r"));
     assert!(w.exists("s-2"));
 }

@@ -434,7 +434,7 @@ impl State {
     /// state.apply_mut(now, &Actor::root("2002"), &AcceptResourceShare { share: "rs-1".into() }.into())?;
     /// let audience = state.shared_with(&"s-1".into(), now);
     /// assert_eq!(audience.principals.len(), 1);
-    /// assert_eq!(audience.accounts.get(&"2002".into()), Some(&ShareStatus::Accepted));
+    /// assert_eq!(audience.accounts.get("2002"), Some(&ShareStatus::Accepted));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
