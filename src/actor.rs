@@ -164,6 +164,23 @@ pub enum Action {
     /// `resourcesharing:AcceptResourceShareInvitation` (SHARE-7).
     #[serde(rename = "resourcesharing:AcceptResourceShareInvitation")]
     AcceptResourceShareInvitation,
+    /// `resourcesharing:ListResourceShares`: seeing a share. No command
+    /// needs it; [`State::authorize`](crate::State::authorize) checks it
+    /// for callers that list shares, such as a local endpoint.
+    #[serde(rename = "resourcesharing:ListResourceShares")]
+    ListResourceShares,
+    /// `resourcesharing:ListResourceShareAssociations`: seeing what a
+    /// share holds and whom it reaches. No command needs it.
+    #[serde(rename = "resourcesharing:ListResourceShareAssociations")]
+    ListResourceShareAssociations,
+    /// `resourcesharing:ListResourceShareInvitations`: seeing the shares
+    /// that invite the account. No command needs it.
+    #[serde(rename = "resourcesharing:ListResourceShareInvitations")]
+    ListResourceShareInvitations,
+    /// `resourcesharing:ListSharedResources`: seeing the snapshots of a
+    /// share. No command needs it.
+    #[serde(rename = "resourcesharing:ListSharedResources")]
+    ListSharedResources,
     /// `kms:CreateKey`.
     #[serde(rename = "kms:CreateKey")]
     CreateKey,
@@ -231,6 +248,10 @@ impl Action {
             Self::DisassociateResourceShare => "resourcesharing:DisassociateResourceShare",
             Self::DeleteResourceShare => "resourcesharing:DeleteResourceShare",
             Self::AcceptResourceShareInvitation => "resourcesharing:AcceptResourceShareInvitation",
+            Self::ListResourceShares => "resourcesharing:ListResourceShares",
+            Self::ListResourceShareAssociations => "resourcesharing:ListResourceShareAssociations",
+            Self::ListResourceShareInvitations => "resourcesharing:ListResourceShareInvitations",
+            Self::ListSharedResources => "resourcesharing:ListSharedResources",
             Self::CreateKey => "kms:CreateKey",
             Self::EnableKey => "kms:EnableKey",
             Self::DisableKey => "kms:DisableKey",

@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::decide::Ctx;
 use crate::{
-    AccountId, Action, Actor, Command, DeleteSnapshot, DiskId, ImageId, ObjectKind, SnapshotId,
-    State, Violation,
+    AccountId, Action, Actor, BackupPolicyId, Command, DeleteSnapshot, DiskId, ImageId, ObjectKind,
+    ResourceShare, ShareId, SnapshotId, State, VaultId, Violation,
 };
 
 /// Why a snapshot cannot be deleted now, and when it can.
@@ -84,7 +84,11 @@ impl State {
     /// beside the state and must guard the same way: describing snapshots
     /// ([`Action::DescribeSnapshots`]), a disk's attributes
     /// ([`Action::ModifyDiskAttribute`]), a snapshot's name
-    /// ([`Action::ModifySnapshotAttribute`]).
+    /// ([`Action::ModifySnapshotAttribute`]), listing shares
+    /// ([`Action::ListResourceShares`] and the other `List` actions, on a
+    /// [`ObjectKind::ResourceShare`]), a vault's or backup policy's name and
+    /// settings ([`Action::UpdateVault`] on an [`ObjectKind::Vault`],
+    /// [`Action::UpdateBackupPlan`] on an [`ObjectKind::BackupPolicy`]).
     ///
     /// ```
     /// use snapguard::{Action, Actor, CreateAccount, CreateDisk, CreateRegion, CreateUser, DiskCategory,
@@ -119,7 +123,8 @@ impl State {
     ///
     /// The violation a command would report: [`Violation::WrongActor`] for
     /// the platform or billing, [`Violation::NotFound`] for an unknown
-    /// object or a kind other than snapshot, disk or image,
+    /// object or a kind other than snapshot, disk, image, resource share,
+    /// vault or backup policy,
     /// [`Violation::ForeignResource`] for another account's object,
     /// [`Violation::PermissionDenied`] for a user without the permission.
     pub fn authorize(
@@ -137,7 +142,8 @@ impl State {
     }
 }
 
-/// The resource name of `account`'s own snapshot, disk or image `id`.
+/// The resource name of `account`'s own snapshot, disk, image, resource
+/// share, vault or backup policy `id`.
 fn own_resource(
     ctx: &Ctx<'_>,
     account: &AccountId,
@@ -154,6 +160,19 @@ fn own_resource(
         ObjectKind::Image => ctx
             .own_image(account, &ImageId::new(id))
             .map(|i| i.resource()),
+        ObjectKind::ResourceShare => {
+            crate::share::commands::own_share(ctx, account, &ShareId::new(id))
+                .map(ResourceShare::resource_name)
+        }
+        ObjectKind::Vault => ctx
+            .own_vault(account, &VaultId::new(id))
+            .map(crate::vault::commands::vault_resource),
+        ObjectKind::BackupPolicy => {
+            let policy = ctx.policy(&BackupPolicyId::new(id))?;
+            crate::decide::owned(account, &policy.owner, kind, id)?;
+            let vault = ctx.vault(&policy.vault)?;
+            Ok(crate::vault::commands::policy_resource(vault, policy))
+        }
         _ => Err(crate::decide::not_found(kind, id)),
     }
 }

@@ -176,3 +176,99 @@ fn perm_1_the_platform_is_not_a_customer() {
     .unwrap_err();
     assert_eq!(refusal.rule(), RuleId::Perm1);
 }
+
+/// A share `rs-1`, a vault `v-1` and a policy `po-1` of [`OWNER`], and a
+/// user `ops` allowed every action but the `denied` ones.
+fn sharing_and_backup(denied: &[&str]) -> (World, Actor) {
+    use snapguard::{
+        CreateBackupPolicy, CreateResourceShare, CreateVault, PolicyKind, PrincipalScope, VaultKind,
+    };
+    let mut w = World::new();
+    w.ok(
+        &root(OWNER),
+        CreateResourceShare {
+            share: "rs-1".into(),
+            scope: PrincipalScope::AllAccounts,
+            principals: Vec::new(),
+            snapshots: Vec::new(),
+        },
+    );
+    w.ok(
+        &root(OWNER),
+        CreateVault {
+            vault: "v-1".into(),
+            region: "cn-hangzhou".into(),
+            kind: VaultKind::GeneralPurpose,
+        },
+    );
+    w.ok(
+        &root(OWNER),
+        CreateBackupPolicy {
+            policy: "po-1".into(),
+            vault: "v-1".into(),
+            kind: PolicyKind::General,
+            immutable: false,
+        },
+    );
+    let ops = w.user(
+        OWNER,
+        "ops",
+        vec![
+            Statement::allow(["*"], ["*"]),
+            Statement::deny(denied.to_vec(), ["*"]),
+        ],
+    );
+    (w, ops)
+}
+
+#[test]
+fn perm_1_shares_vaults_and_policies_are_authorized_with_their_resource_names() {
+    let cases = [
+        (
+            "resourcesharing:ListResourceShares",
+            Action::ListResourceShares,
+            ObjectKind::ResourceShare,
+            "rs-1",
+            "acs:resourcesharing::1001:resourceshare/rs-1",
+        ),
+        (
+            "hbr:UpdateVault",
+            Action::UpdateVault,
+            ObjectKind::Vault,
+            "v-1",
+            "acs:hbr:cn-hangzhou:1001:vault/v-1",
+        ),
+        (
+            "hbr:UpdateBackupPlan",
+            Action::UpdateBackupPlan,
+            ObjectKind::BackupPolicy,
+            "po-1",
+            "acs:hbr:cn-hangzhou:1001:backupplan/po-1",
+        ),
+    ];
+    for (name, action, kind, id, resource) in cases {
+        let (w, ops) = sharing_and_backup(&[]);
+        assert_eq!(check(&w, &ops, action, kind, id), Ok(()), "{kind}");
+        assert_eq!(check(&w, &root(OWNER), action, kind, id), Ok(()), "{kind}");
+        let (w, ops) = sharing_and_backup(&[name]);
+        assert_eq!(
+            check(&w, &ops, action, kind, id),
+            Err(Violation::PermissionDenied {
+                actor: ops.clone(),
+                action,
+                resource: resource.to_owned(),
+                explicit_deny: true,
+            })
+        );
+        let foreign = check(&w, &root(OTHER), action, kind, id).unwrap_err();
+        assert_eq!(foreign.rule(), RuleId::Perm4, "{kind}");
+        let missing = check(&w, &ops, action, kind, "x-9").unwrap_err();
+        assert_eq!(
+            missing,
+            Violation::NotFound {
+                kind,
+                id: "x-9".to_owned()
+            }
+        );
+    }
+}

@@ -279,6 +279,42 @@ impl Call<'_> {
             .map_err(|violation| self.refused(&violation))
     }
 
+    /// Checks that a RAM user's statements allow `action` on `resource`,
+    /// whoever owns it (PERM-1: an explicit Deny wins, an Allow is needed):
+    /// for what a caller sees of another account's objects, which
+    /// [`Call::authorize`] (the caller's own objects) does not cover. An
+    /// account's root may.
+    pub fn may(
+        &self,
+        tx: &Tx<'_>,
+        action: snapguard::Action,
+        resource: &str,
+    ) -> Result<(), ApiError> {
+        let Actor::User { account, user } = self.actor else {
+            return Ok(());
+        };
+        let statements = tx
+            .state()
+            .user(account, user)
+            .map(|u| u.statements.as_slice())
+            .unwrap_or_default();
+        let matching = |effect: snapguard::Effect| {
+            statements
+                .iter()
+                .any(|s| s.effect == effect && s.matches(action, resource))
+        };
+        let denied = matching(snapguard::Effect::Deny);
+        if denied || !matching(snapguard::Effect::Allow) {
+            return Err(self.refused(&Violation::PermissionDenied {
+                actor: self.actor.clone(),
+                action,
+                resource: resource.to_owned(),
+                explicit_deny: denied,
+            }));
+        }
+        Ok(())
+    }
+
     /// Reads an optional name or description: `min..=max` characters, not
     /// starting with `http://` or `https://`.
     pub fn text(&mut self, name: &str, min: usize, max: usize) -> Result<Option<String>, ApiError> {

@@ -313,19 +313,18 @@ impl Params {
             let tail = name.get(prefix.len()..).unwrap_or_default();
             let digits = tail.bytes().take_while(u8::is_ascii_digit).count();
             let (number, rest) = tail.split_at(digits);
-            let index: usize =
-                number
-                    .parse()
-                    .ok()
-                    .filter(|index| *index >= 1)
-                    .ok_or_else(|| {
-                        ApiError::invalid(
-                            &truncated(&name),
-                            format_args!(
-                                "items of `{list}` are numbered `{list}.1`, `{list}.2`, ..."
-                            ),
-                        )
-                    })?;
+            // Canonical numbers only: `Tags.01` beside `Tags.1` would name
+            // one item twice, and one of them would be dropped unseen.
+            let index: usize = number
+                .parse()
+                .ok()
+                .filter(|index| *index >= 1 && !number.starts_with('0'))
+                .ok_or_else(|| {
+                    ApiError::invalid(
+                        &truncated(&name),
+                        format_args!("items of `{list}` are numbered `{list}.1`, `{list}.2`, ..."),
+                    )
+                })?;
             items.push((index, rest.to_owned(), value));
         }
         items.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
@@ -416,6 +415,26 @@ mod tests {
         assert!(parse("Ids.0=a").list("Ids", 100).is_err());
         assert!(parse("Ids.x=a").list("Ids", 100).is_err());
         assert!(parse("Ids.1.Key=a").list("Ids", 100).is_err());
+    }
+
+    #[test]
+    fn an_index_with_a_leading_zero_is_refused_not_merged() {
+        assert!(parse("Ids.1=a&Ids.01=b").list("Ids", 100).is_err());
+        assert!(parse("Ids.01=a").list("Ids", 100).is_err());
+        assert!(
+            parse("Tag.1.Key=a&Tag.01.Key=b&Tag.1.Value=x")
+                .tags(20)
+                .is_err()
+        );
+        assert_eq!(
+            parse(
+                "Ids.10=j&Ids.1=a&Ids.2=b&Ids.3=c&Ids.4=d&Ids.5=e&Ids.6=f&Ids.7=g&Ids.8=h&Ids.9=i"
+            )
+            .list("Ids", 100)
+            .unwrap()
+            .len(),
+            10
+        );
     }
 
     #[test]

@@ -92,6 +92,34 @@ fn perm1_a_user_denied_describe_snapshots_or_modify_snapshot_attribute_is_refuse
 }
 
 #[test]
+fn perm1_a_denied_user_learns_nothing_from_counts_or_pages_past_the_end() {
+    let server = Server::in_memory();
+    let root = server.default_client();
+    let snapshot = create_snapshot(&root, &create_disk(&root));
+    root.ok(
+        "ModifySnapshotAttribute",
+        &[("SnapshotId", &snapshot), ("SnapshotName", "secret-name")],
+    );
+    let ops = server.client(&user_denied(&server, &["ecs:DescribeSnapshots"]));
+    for params in [
+        vec![("PageNumber", "1000")],
+        vec![("SnapshotName", "secret-name"), ("PageNumber", "1000")],
+        vec![("NextToken", "1"), ("MaxResults", "10")],
+    ] {
+        let mut params = params;
+        params.push(("RegionId", REGION));
+        ops.call("DescribeSnapshots", &params)
+            .assert_error(403, "Forbidden.RAM");
+    }
+    // Nothing matches: nothing to hide, an empty answer.
+    let none = ops.ok(
+        "DescribeSnapshots",
+        &[("RegionId", REGION), ("SnapshotName", "no-such-name")],
+    );
+    assert_eq!(none["TotalCount"], 0);
+}
+
+#[test]
 fn perm4_another_accounts_snapshot_is_answered_exactly_as_an_unknown_id() {
     let server = Server::in_memory();
     let owner = server.default_client();

@@ -611,3 +611,55 @@ fn shares_their_names_and_invitations_survive_a_restart() {
         "test-share"
     );
 }
+
+#[test]
+fn gen4_another_accounts_directory_or_folder_is_answered_as_one_that_does_not_exist() {
+    let world = World::new();
+    let owner = world.owner();
+    let snapshot = world.snapshot();
+    let theirs = world
+        .server
+        .post(&format!("/accounts/{SHAREE}/directory"), json!({}))["directory_id"]
+        .as_str()
+        .expect("a directory id")
+        .to_owned();
+    let their_folder = world
+        .server
+        .post(&format!("/accounts/{SHAREE}/folders"), json!({}))["folder_id"]
+        .as_str()
+        .expect("a folder id")
+        .to_owned();
+    let before = world.server.state();
+    for (real, made_up) in [
+        (theirs.as_str(), "rd-doesnotexist000000"),
+        (their_folder.as_str(), "fd-doesnotexist000000"),
+    ] {
+        let answers: Vec<(u16, String, String)> = [real, made_up]
+            .iter()
+            .map(|target| {
+                let answer = rs(
+                    &owner,
+                    "CreateResourceShare",
+                    &[
+                        ("ResourceShareName", "probe"),
+                        ("Resources.1.ResourceId", &snapshot),
+                        ("Resources.1.ResourceType", "Snapshot"),
+                        ("Targets.1", target),
+                        ("AllowExternalTargets", "true"),
+                    ],
+                );
+                let message = answer.json["Message"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .replace(target, "<id>");
+                (answer.status, answer.code().to_owned(), message)
+            })
+            .collect();
+        assert_eq!(
+            answers[0], answers[1],
+            "{real} is told apart from a made-up id"
+        );
+        assert!(answers[0].2.starts_with("GEN-4"), "{answers:?}");
+    }
+    assert_eq!(world.server.state(), before);
+}

@@ -509,3 +509,70 @@ fn another_accounts_share_is_answered_as_one_that_does_not_exist() {
     );
     assert_eq!(own["ResourceShares"], json!([]));
 }
+
+#[test]
+fn perm1_a_deny_holds_on_every_sharing_list_for_owner_and_sharee_users() {
+    let world = World::new();
+    let owner = world.owner();
+    let snapshot = world.snapshot();
+    let share = share(&owner, &[&snapshot], &[SHAREE], true);
+    accept(&world.sharee(), &share);
+    let denied = json!([
+        {"Effect": "Allow", "Action": ["*"], "Resource": ["*"]},
+        {"Effect": "Deny", "Action": ["resourcesharing:List*"], "Resource": ["*"]},
+    ]);
+    let allowed = json!([{"Effect": "Allow", "Action": ["*"], "Resource": ["*"]}]);
+    let owner_denied =
+        world
+            .server
+            .client(&user(&world.server, DEFAULT_ACCOUNT, "ops", denied.clone()));
+    let owner_allowed =
+        world
+            .server
+            .client(&user(&world.server, DEFAULT_ACCOUNT, "ok", allowed.clone()));
+    let sharee_denied = world
+        .server
+        .client(&user(&world.server, SHAREE, "ops", denied));
+    let sharee_allowed = world
+        .server
+        .client(&user(&world.server, SHAREE, "ok", allowed));
+    // (operation, parameters, whether the owner's users list it)
+    type Listing<'a> = (&'a str, &'a [(&'a str, &'a str)], bool);
+    let lists: [Listing<'_>; 6] = [
+        ("ListResourceShares", &[("ResourceOwner", "Self")], true),
+        (
+            "ListResourceShareAssociations",
+            &[("AssociationType", "Resource")],
+            true,
+        ),
+        ("ListSharedResources", &[("ResourceOwner", "Self")], true),
+        (
+            "ListResourceShares",
+            &[("ResourceOwner", "OtherAccounts")],
+            false,
+        ),
+        ("ListResourceShareInvitations", &[], false),
+        (
+            "ListSharedResources",
+            &[("ResourceOwner", "OtherAccounts")],
+            false,
+        ),
+    ];
+    for (action, params, owners) in lists {
+        let (denied, allowed) = if owners {
+            (&owner_denied, &owner_allowed)
+        } else {
+            (&sharee_denied, &sharee_allowed)
+        };
+        // Past the end too: an empty page must not answer what a count would.
+        let mut paged = params.to_vec();
+        paged.push(("MaxResults", "5"));
+        for asked in [params.to_vec(), paged] {
+            let answer = rs(denied, action, &asked);
+            answer.assert_error(403, "Forbidden.RAM");
+            assert!(answer.text.contains("PERM-1"), "{action}: {answer:?}");
+            let shown = rs_ok(allowed, action, &asked);
+            assert!(shown.to_string().contains(&share), "{action}: {shown}");
+        }
+    }
+}

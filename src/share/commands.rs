@@ -18,7 +18,7 @@ use crate::{
 };
 
 /// A share of the actor's account (GEN-4, PERM-4).
-fn own_share<'a>(
+pub(crate) fn own_share<'a>(
     ctx: &'a Ctx<'_>,
     account: &AccountId,
     id: &ShareId,

@@ -161,6 +161,14 @@ pub struct ResourceShare {
 }
 
 impl ResourceShare {
+    /// Its resource name, as permission statements name it:
+    /// `acs:resourcesharing::<owner>:resourceshare/<id>` (a share has no
+    /// region).
+    #[must_use]
+    pub fn resource_name(&self) -> String {
+        crate::actor::share_resource_name(&self.owner, self.id.as_str())
+    }
+
     pub(crate) fn new(
         id: ShareId,
         owner: AccountId,

@@ -24,14 +24,14 @@ impl Ctx<'_> {
     }
 
     /// A vault of `account` (GEN-4, then PERM-4).
-    fn own_vault(&self, account: &AccountId, id: &VaultId) -> Result<&Vault, Violation> {
+    pub(crate) fn own_vault(&self, account: &AccountId, id: &VaultId) -> Result<&Vault, Violation> {
         let vault = self.vault(id)?;
         owned(account, &vault.owner, ObjectKind::Vault, id.as_str())?;
         Ok(vault)
     }
 
     /// A backup policy (GEN-4).
-    fn policy(&self, id: &BackupPolicyId) -> Result<&BackupPolicy, Violation> {
+    pub(crate) fn policy(&self, id: &BackupPolicyId) -> Result<&BackupPolicy, Violation> {
         self.state
             .backup
             .policies
@@ -108,14 +108,14 @@ impl Ctx<'_> {
     }
 }
 
-fn vault_resource(vault: &Vault) -> String {
+pub(crate) fn vault_resource(vault: &Vault) -> String {
     format!(
         "acs:hbr:{}:{}:vault/{}",
         vault.region, vault.owner, vault.id
     )
 }
 
-fn policy_resource(vault: &Vault, policy: &BackupPolicy) -> String {
+pub(crate) fn policy_resource(vault: &Vault, policy: &BackupPolicy) -> String {
     format!(
         "acs:hbr:{}:{}:backupplan/{}",
         vault.region, policy.owner, policy.id

@@ -9,7 +9,8 @@
 
 use serde_json::{Map, Value, json};
 use snapguard::{
-    BackupPolicy, BackupPolicyId, CreateBackupPolicy, ImmutableTarget, PolicyKind, VaultId,
+    Action, BackupPolicy, BackupPolicyId, CreateBackupPolicy, ImmutableTarget, ObjectKind,
+    PolicyKind, VaultId,
 };
 
 use super::{
@@ -232,6 +233,15 @@ pub fn update(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiError
     let rules = rules(&mut call)?;
     call.finish_in(engine, |call, tx| {
         let found = call.own_policy(tx, &policy)?;
+        // What the server keeps (name, description, retention, schedule)
+        // is guarded as the library guards immutability:
+        // hbr:UpdateBackupPlan (PERM-1).
+        call.authorize(
+            tx,
+            Action::UpdateBackupPlan,
+            ObjectKind::BackupPolicy,
+            &policy,
+        )?;
         let (vault, immutable) = (found.vault.clone(), found.immutable_since.is_some());
         if let Some(rules) = &rules {
             if rules.vault.as_deref().is_some_and(|v| v != vault.as_str()) {

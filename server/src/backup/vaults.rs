@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 use snapguard::{
-    CreateVault, DeleteVault, EnableImmutability, ImmutableTarget, ObjectKind, RegionId,
+    Action, CreateVault, DeleteVault, EnableImmutability, ImmutableTarget, ObjectKind, RegionId,
     RetentionRequest, Vault, VaultId, VaultKind, Violation,
 };
 
@@ -117,6 +117,9 @@ pub fn update(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiError
     let worm = call.params.boolean("WormEnabled")?;
     call.finish_in(engine, |call, tx| {
         let immutable = call.own_vault(tx, &vault)?.is_immutable();
+        // What the server keeps (name, description) is guarded as the
+        // library guards immutability: hbr:UpdateVault (PERM-1).
+        call.authorize(tx, Action::UpdateVault, ObjectKind::Vault, &vault)?;
         let target = ImmutableTarget::Vault(VaultId::new(vault.as_str()));
         call.set_immutable(tx, target, worm, immutable)?;
         tx.set_given(&vault, [(NAME, name), (DESCRIPTION, description)]);

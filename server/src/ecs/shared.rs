@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 
-use snapguard::{AccountId, Action, Effect, ShareStatus, Snapshot, Violation};
+use snapguard::{AccountId, Action, ShareStatus, Snapshot};
 
 use super::Call;
 use crate::engine::Tx;
@@ -38,31 +38,9 @@ pub fn tags(snapshot: &Snapshot) -> BTreeMap<String, String> {
 /// `ecs:DescribeSnapshots` on the snapshot's resource name (PERM-1: an
 /// explicit Deny wins, an Allow is needed). An account's root may.
 pub fn authorize(call: &Call<'_>, tx: &Tx<'_>, snapshot: &Snapshot) -> Result<(), ApiError> {
-    let snapguard::Actor::User { account, user } = call.actor else {
-        return Ok(());
-    };
     let resource = format!(
         "acs:ecs:{}:{}:snapshot/{}",
         snapshot.region, snapshot.owner, snapshot.id
     );
-    let statements = tx
-        .state()
-        .user(account, user)
-        .map(|u| u.statements.as_slice())
-        .unwrap_or_default();
-    let matching = |effect: Effect| {
-        statements
-            .iter()
-            .any(|s| s.effect == effect && s.matches(Action::DescribeSnapshots, &resource))
-    };
-    let denied = matching(Effect::Deny);
-    if denied || !matching(Effect::Allow) {
-        return Err(call.refused(&Violation::PermissionDenied {
-            actor: call.actor.clone(),
-            action: Action::DescribeSnapshots,
-            resource,
-            explicit_deny: denied,
-        }));
-    }
-    Ok(())
+    call.may(tx, Action::DescribeSnapshots, &resource)
 }

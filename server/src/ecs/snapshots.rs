@@ -170,9 +170,11 @@ pub fn describe(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiErr
                 .cmp(&a.created_at)
                 .then_with(|| a.id.cmp(&b.id))
         });
-        let total = found.len();
-        let (items, next) = page.slice(&found)?;
-        for snapshot in items {
+        // Every match is checked, not only the page's: neither the count
+        // nor an empty later page may tell a RAM user anything of a
+        // snapshot it may not describe (PERM-1). An account's root may.
+        let user = matches!(call.actor, snapguard::Actor::User { .. });
+        for snapshot in found.iter().filter(|_| user) {
             if Some(&snapshot.owner) == call.actor.account() {
                 call.authorize(
                     tx,
@@ -184,6 +186,8 @@ pub fn describe(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiErr
                 super::shared::authorize(call, tx, snapshot)?;
             }
         }
+        let total = found.len();
+        let (items, next) = page.slice(&found)?;
         let snapshots: Vec<Value> = items
             .iter()
             .map(|s| view(tx, s, Some(&s.owner) != call.actor.account()))

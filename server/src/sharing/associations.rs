@@ -11,7 +11,7 @@
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 use snapguard::{
-    AssociateResourceShare, DisassociateResourceShare, Principal, ResourceShare, ShareId,
+    Action, AssociateResourceShare, DisassociateResourceShare, Principal, ResourceShare, ShareId,
     SnapshotId,
 };
 
@@ -47,6 +47,7 @@ pub fn associate(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiEr
     let snapshots = super::resources(&mut call)?;
     let principals = super::targets(&mut call)?;
     call.finish_in(engine, |call, tx| {
+        super::hide_foreign_targets(call, tx, &principals)?;
         let before = tx.state().resource_share(&share).cloned();
         tx.apply(
             call.actor,
@@ -180,6 +181,11 @@ pub fn list(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiError> 
                 }
             }
         }
+        call.may_list(
+            tx,
+            Action::ListResourceShareAssociations,
+            found.iter().map(|(share, _)| *share),
+        )?;
         let (page, next) = paging.slice(&found)?;
         let views = page
             .iter()

@@ -11,7 +11,7 @@
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 use snapguard::{
-    AcceptResourceShare, AccountId, Principal, ResourceShare, ShareId, State, Violation,
+    AcceptResourceShare, AccountId, Action, Principal, ResourceShare, ShareId, State, Violation,
 };
 
 use super::paging::Paging;
@@ -37,6 +37,11 @@ pub fn list(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiError> 
                         .iter()
                         .any(|id| *id == invitation_id(&share.id, account)))
         });
+        call.may_list(
+            tx,
+            Action::ListResourceShareInvitations,
+            shares.iter().copied(),
+        )?;
         let (page, next) = paging.slice(&shares)?;
         let views = page.iter().map(|share| view(tx, share, account)).collect();
         Ok(Paging::body("ResourceShareInvitations", views, next))

@@ -28,10 +28,12 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use snapguard::{
-    AccountId, DirectoryId, FolderId, Principal, ResourceShare, ShareId, SnapshotId, State,
+    AccountId, Action, DirectoryId, FolderId, ObjectKind, Principal, ResourceShare, ShareId,
+    SnapshotId, State,
 };
 
 use crate::api::{Call, Operation, Product};
+use crate::engine::Tx;
 use crate::error::ApiError;
 use crate::violations::provider_error;
 
@@ -253,4 +255,68 @@ pub fn external(state: &State, share: &ResourceShare, principal: &Principal) -> 
 /// An empty success: only the `RequestId` the envelope adds.
 pub fn done() -> Value {
     Value::Object(serde_json::Map::new())
+}
+
+impl Call<'_> {
+    /// Checks that a RAM user may take the listing `action` on each of
+    /// `shares`, its account's or another's (PERM-1: an Allow is needed, a
+    /// Deny wins), before anything is counted or paged: a refusal refuses
+    /// the request, so that no count or empty page tells a denied user what
+    /// it may not see.
+    pub fn may_list<'s>(
+        &self,
+        tx: &Tx<'_>,
+        action: Action,
+        shares: impl IntoIterator<Item = &'s ResourceShare>,
+    ) -> Result<(), ApiError> {
+        if !matches!(self.actor, snapguard::Actor::User { .. }) {
+            return Ok(());
+        }
+        let mut checked = std::collections::BTreeSet::new();
+        for share in shares {
+            if checked.insert(&share.id) {
+                self.may(tx, action, &share.resource_name())?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Refuses, exactly as an id that names nothing (GEN-4), a target that is
+/// another account's resource directory or a folder of one: the library
+/// would refuse it as outside the owner's directory (SHARE-4), which tells
+/// the caller that the id exists; the provider reveals nothing of other
+/// accounts' directories.
+pub fn hide_foreign_targets(
+    call: &Call<'_>,
+    tx: &Tx<'_>,
+    principals: &[Principal],
+) -> Result<(), ApiError> {
+    let Some(account) = call.actor.account() else {
+        return Ok(());
+    };
+    let state = tx.state();
+    let own = state.directory_of(account).map(|directory| &directory.id);
+    for principal in principals {
+        let (kind, id, directory) = match principal {
+            Principal::Account(_) => continue,
+            Principal::Directory(id) => (
+                ObjectKind::Directory,
+                id.as_str(),
+                state.directory(id).map(|directory| &directory.id),
+            ),
+            Principal::Folder(id) => (
+                ObjectKind::Folder,
+                id.as_str(),
+                state.folder(id).map(|folder| &folder.directory),
+            ),
+        };
+        if directory.is_some_and(|directory| Some(directory) != own) {
+            return Err(call.refused(&snapguard::Violation::NotFound {
+                kind,
+                id: id.to_owned(),
+            }));
+        }
+    }
+    Ok(())
 }

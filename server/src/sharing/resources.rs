@@ -8,7 +8,7 @@
 
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
-use snapguard::{ShareId, ShareStatus, SnapshotAccess, SnapshotId};
+use snapguard::{Action, ShareId, ShareStatus, SnapshotAccess, SnapshotId};
 
 use super::paging::Paging;
 use super::{SNAPSHOT, account, resource_owner, target_id, time};
@@ -90,6 +90,13 @@ pub fn list(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiError> 
                     || resource_ids.iter().any(|id| id == item.snapshot.as_str()))
                 && (share_ids.is_empty() || share_ids.iter().any(|id| id == item.share.as_str()))
         });
+        call.may_list(
+            tx,
+            Action::ListSharedResources,
+            items
+                .iter()
+                .filter_map(|item| tx.state().resource_share(&item.share)),
+        )?;
         let (page, next) = paging.slice(&items)?;
         let views = page.iter().map(view).collect();
         Ok(Paging::body("SharedResources", views, next))

@@ -2,7 +2,9 @@
 //! ListResourceShares.
 
 use serde_json::{Value, json};
-use snapguard::{CreateResourceShare, DeleteResourceShare, PrincipalScope, ResourceShare, ShareId};
+use snapguard::{
+    Action, CreateResourceShare, DeleteResourceShare, PrincipalScope, ResourceShare, ShareId,
+};
 
 use super::paging::Paging;
 use super::{MAX_PER_CALL, account, done, records, resource_owner, time};
@@ -30,6 +32,7 @@ pub fn create(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiError
     };
     call.finish_in(engine, |call, tx| {
         let owner = account(call)?.clone();
+        super::hide_foreign_targets(call, tx, &principals)?;
         let share = ShareId::new(mint(IdKind::ResourceShare));
         tx.apply(
             call.actor,
@@ -104,6 +107,7 @@ pub fn list(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiError> 
         // Oldest first; a stable sort keeps the order of creation (own
         // shares) or of ids (others') within one instant.
         shares.sort_by_key(|share| share.created_at);
+        call.may_list(tx, Action::ListResourceShares, shares.iter().copied())?;
         let (page, next) = paging.slice(&shares)?;
         let views = page.iter().map(|share| view(tx, share)).collect();
         Ok(Paging::body("ResourceShares", views, next))

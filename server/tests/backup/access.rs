@@ -2,7 +2,7 @@
 //! ones, RAM users need the `hbr:` actions, and what was accepted survives
 //! a restart.
 
-use serde_json::json;
+use serde_json::{Value, json};
 
 use super::common::{self, Server};
 use super::{Hbr, hbr, point};
@@ -183,5 +183,71 @@ fn vault_3_vault_5_immutability_and_names_survive_a_restart() {
         403,
         "WormCannotBeDisabled",
         "VAULT-3",
+    );
+}
+
+#[test]
+fn perm_1_a_denied_user_changes_no_name_description_or_retention_of_a_vault_or_policy() {
+    let server = Server::in_memory();
+    let owner = hbr(&server);
+    let vault = owner.vault(false);
+    let policy = owner.policy(&vault, "UDM_ECS_ONLY", true, Some(3650));
+    let user = server.post(
+        &format!("/accounts/{}/users", common::DEFAULT_ACCOUNT),
+        json!({"user_name": "intruder", "policy": {"Version": "1", "Statement": [
+            {"Effect": "Allow", "Action": ["*"], "Resource": ["*"]},
+            {"Effect": "Deny", "Action": ["hbr:UpdateVault", "hbr:UpdateBackupPlan"], "Resource": ["*"]}
+        ]}}),
+    );
+    let intruder = Hbr {
+        client: server.client(&common::Key {
+            id: common::id(&user, "access_key_id"),
+            secret: common::id(&user, "access_key_secret"),
+        }),
+    };
+    let vaults = owner.ok("DescribeVaults", &[]);
+    let policies = owner.ok("DescribePoliciesV2", &[("PolicyId", &policy)]);
+    intruder.refused(
+        "UpdateVault",
+        &[("VaultId", &vault), ("VaultName", "renamed")],
+        403,
+        "NoPermission",
+        "PERM-1",
+    );
+    intruder.refused(
+        "UpdateVault",
+        &[("VaultId", &vault), ("Description", "changed")],
+        403,
+        "NoPermission",
+        "PERM-1",
+    );
+    let shorter = json!([{"RuleType": "TRANSITION", "Retention": 1}]).to_string();
+    intruder.refused(
+        "UpdatePolicyV2",
+        &[("PolicyId", &policy), ("Rules", &shorter)],
+        403,
+        "NoPermission",
+        "PERM-1",
+    );
+    intruder.refused(
+        "UpdatePolicyV2",
+        &[("PolicyId", &policy), ("PolicyName", "renamed")],
+        403,
+        "NoPermission",
+        "PERM-1",
+    );
+    let strip = |mut body: Value| {
+        body.as_object_mut().map(|map| map.remove("RequestId"));
+        body
+    };
+    assert_eq!(strip(owner.ok("DescribeVaults", &[])), strip(vaults));
+    assert_eq!(
+        strip(owner.ok("DescribePoliciesV2", &[("PolicyId", &policy)])),
+        strip(policies)
+    );
+    // The owner's root still may.
+    owner.ok(
+        "UpdateVault",
+        &[("VaultId", &vault), ("VaultName", "renamed")],
     );
 }
