@@ -72,7 +72,8 @@ usage: cargo bench -p snapguard-server --bench load -- --target snapguard|moto \
                             2020-01-10, or not; auto probes the server (auto)
   --unshare delete|disassociate
                             snapguard: DeleteResourceShare (delete) or
-                            DisassociateResourceShare
+                            DisassociateResourceShare, which leaves the
+                            empty share: an account holds at most 1,000
   --per-disk N              preloaded snapshots per disk or volume (100)
   --label TEXT              the store's name in the table
   --server-pid PID          the server's process, for its CPU time
