@@ -1,7 +1,7 @@
 //! The ECS API 2014-05-26 operations snapguard emulates, by name.
 //!
 //! Each operation reads its parameters with the provider's names and
-//! ranges, refuses any it does not take ([`Params::finish`]), runs one
+//! ranges, refuses any it does not take ([`Params::finish`](crate::params::Params::finish)), runs one
 //! engine transaction of snapguard commands and queries, and answers the
 //! provider's response fields. A refusal by the library becomes the
 //! provider's error through [`crate::violations`].

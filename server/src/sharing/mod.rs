@@ -12,9 +12,9 @@
 //! - **Targets** name principals: a resource directory (`rd-...`), a folder
 //!   (`fd-...`), or else an account id ([`Principal`]).
 //! - **`AllowExternalTargets`**: `true` is a share scoped to all accounts
-//!   ([`PrincipalScope::AllAccounts`]); `false` or absent, as the provider's
+//!   ([`PrincipalScope::AllAccounts`](snapguard::PrincipalScope::AllAccounts)); `false` or absent, as the provider's
 //!   default, a share scoped to the owner's resource directory
-//!   ([`PrincipalScope::ResourceDirectory`], SHARE-4).
+//!   ([`PrincipalScope::ResourceDirectory`](snapguard::PrincipalScope::ResourceDirectory), SHARE-4).
 //! - **Resources** are snapshots: `ResourceType` is `Snapshot`.
 //! - **Invitations**: one per share and account it reaches, with an id
 //!   derived from both ([`invitation_id`]), pending until the account
