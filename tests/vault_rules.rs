@@ -523,3 +523,18 @@ fn vault_8_backups_are_still_made_into_immutable_vaults() {
         assert!(p.is_locked_at(w.now));
     }
 }
+
+#[test]
+fn gen_4_backup_policies_lists_every_policy_once_ordered_by_id() {
+    let mut w = World::new();
+    w.vault("v-1", VaultKind::GeneralPurpose);
+    for policy in ["po-b", "po-a", "po-c"] {
+        w.policy(policy, "v-1", PolicyKind::General, false);
+    }
+    let ids: Vec<&str> = w.state.backup_policies().map(|p| p.id.as_str()).collect();
+    assert_eq!(ids, ["po-a", "po-b", "po-c"]);
+    assert_eq!(
+        w.state.backup_policies().next(),
+        w.state.backup_policy(&"po-a".into())
+    );
+}
