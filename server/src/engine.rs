@@ -22,7 +22,7 @@ use snapguard::{
 use crate::checkpoint::CheckpointFiles;
 use crate::clock::Clock;
 use crate::error::ApiError;
-use crate::journal::{Journal, Waiter};
+use crate::journal::Journal;
 use crate::replay::ReplayGuard;
 use crate::store::{Batch, KeyRecord, Store, StoreError, TokenRecord};
 
@@ -321,11 +321,6 @@ impl Engine {
             .waiter()
             .wait(self.journal.submitted())
             .map_err(internal)
-    }
-
-    /// A handle to wait for stored transactions with, and the last one.
-    pub fn durability(&self) -> (Waiter, u64) {
-        (self.journal.waiter(), self.journal.submitted())
     }
 
     /// Applies what time caused up to now, and completes snapshots whose
