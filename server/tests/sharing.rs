@@ -663,3 +663,31 @@ fn gen4_another_accounts_directory_or_folder_is_answered_as_one_that_does_not_ex
     }
     assert_eq!(world.server.state(), before);
 }
+
+#[test]
+fn perm4_another_accounts_share_is_answered_exactly_as_an_unknown_share() {
+    let world = World::new();
+    let owner = world.owner();
+    let snapshot = world.snapshot();
+    let theirs = share(&owner, &[&snapshot], &[SHAREE], true);
+    let before = world.server.state();
+    let sharee = world.sharee();
+    let made_up = "rs-doesnotexist000000";
+    for action in ["DeleteResourceShare", "AssociateResourceShare"] {
+        let answers: Vec<(u16, String, String)> = [theirs.as_str(), made_up]
+            .iter()
+            .map(|id| {
+                let answer = rs(&sharee, action, &[("ResourceShareId", id)]);
+                let message = answer.json["Message"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .replace(id, "<id>");
+                (answer.status, answer.code().to_owned(), message)
+            })
+            .collect();
+        assert_eq!(answers[0], answers[1], "{action}: the share is told apart");
+        assert_eq!(answers[0].1, "EntityNotExists.ResourceShare");
+        assert!(answers[0].2.starts_with("GEN-4"), "{answers:?}");
+    }
+    assert_eq!(world.server.state(), before);
+}
