@@ -254,6 +254,30 @@ pub fn json_text<'v>(value: &'v Value, name: &str) -> Result<&'v str, ApiError> 
         .ok_or_else(|| ApiError::invalid(name, "it is not a string"))
 }
 
+/// Reads `NextToken`: the offset a previous page returned, 0 without one.
+pub fn next_token(call: &mut Call<'_>) -> Result<usize, ApiError> {
+    match call.params.take("NextToken").filter(|t| !t.is_empty()) {
+        None => Ok(0),
+        Some(token) => token.parse::<usize>().map_err(|_| {
+            ApiError::invalid("NextToken", "it is not a token this endpoint returned")
+        }),
+    }
+}
+
+/// The `limit` items of `items` from `offset`, and the `NextToken` of the
+/// page after them (empty when there is none; `limit` 0 asks for the count
+/// alone, so there is no next page either).
+pub fn token_page<T>(items: &[T], offset: usize, limit: usize) -> (&[T], String) {
+    let end = offset.saturating_add(limit).min(items.len());
+    let page = items.get(offset.min(end)..end).unwrap_or_default();
+    let next = if end < items.len() && limit > 0 {
+        end.to_string()
+    } else {
+        String::new()
+    };
+    (page, next)
+}
+
 /// Checks a value against the ones the provider documents.
 pub fn one_of(name: &str, value: &str, allowed: &[&str]) -> Result<(), ApiError> {
     if allowed.contains(&value) {

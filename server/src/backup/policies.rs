@@ -264,12 +264,7 @@ pub fn describe(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiErr
     let id = call.params.take("PolicyId");
     let max = call.params.number("MaxResults", 10, 100)?.unwrap_or(10);
     let max = usize::try_from(max).unwrap_or(usize::MAX);
-    let offset = match call.params.take("NextToken").filter(|t| !t.is_empty()) {
-        None => 0,
-        Some(token) => token.parse::<usize>().map_err(|_| {
-            ApiError::invalid("NextToken", "it is not a token this endpoint returned")
-        })?,
-    };
+    let offset = super::next_token(&mut call)?;
     call.finish_in(engine, |call, tx| {
         let account = call.actor.account();
         let mut found: Vec<&BackupPolicy> = tx
@@ -279,18 +274,8 @@ pub fn describe(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiErr
             .filter(|policy| id.as_deref().is_none_or(|id| id == policy.id.as_str()))
             .collect();
         found.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
-        let end = offset.saturating_add(max).min(found.len());
-        let page: Vec<Value> = found
-            .get(offset.min(end)..end)
-            .unwrap_or_default()
-            .iter()
-            .map(|policy| fields(tx, policy))
-            .collect();
-        let next = if end < found.len() {
-            end.to_string()
-        } else {
-            String::new()
-        };
+        let (page, next) = super::token_page(&found, offset, max);
+        let page: Vec<Value> = page.iter().map(|policy| fields(tx, policy)).collect();
         Ok(json!({
             "Policies": page,
             "TotalCount": found.len(),

@@ -124,12 +124,7 @@ pub fn search(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiError
     let query = query(&mut call)?;
     let limit = call.params.number("Limit", 0, 100)?.unwrap_or(10);
     let limit = usize::try_from(limit).unwrap_or(usize::MAX);
-    let offset = match call.params.take("NextToken").filter(|t| !t.is_empty()) {
-        None => 0,
-        Some(token) => token.parse::<usize>().map_err(|_| {
-            ApiError::invalid("NextToken", "it is not a token this endpoint returned")
-        })?,
-    };
+    let offset = super::next_token(&mut call)?;
     let sort_by = call.params.take("SortBy");
     if let Some(sort_by) = &sort_by {
         one_of(
@@ -174,19 +169,8 @@ pub fn search(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiError
         if descending {
             found.reverse();
         }
-        let end = offset.saturating_add(limit).min(found.len());
-        let page: Vec<Value> = found
-            .get(offset.min(end)..end)
-            .unwrap_or_default()
-            .iter()
-            .map(|point| fields(tx, point))
-            .collect();
-        // `Limit=0` asks for the count alone: there is no next page.
-        let next = if end < found.len() && limit > 0 {
-            end.to_string()
-        } else {
-            String::new()
-        };
+        let (page, next) = super::token_page(&found, offset, limit);
+        let page: Vec<Value> = page.iter().map(|point| fields(tx, point)).collect();
         Ok(json!({
             "Snapshots": { "Snapshot": page },
             "TotalCount": found.len(),
