@@ -84,7 +84,7 @@ impl Toy {
 /// Runs `history` through snapguard and the toy: an error names the first
 /// step where the toy deletes what snapguard's lock protects.
 fn check(history: &History, enforces_locks: bool) -> Result<(), TestCaseError> {
-    let (_, outcomes) = history.replay();
+    let (_, outcomes) = history.replay()?;
     let mut toy = Toy::new(enforces_locks);
     for (n, (step, outcome)) in history.steps.iter().zip(&outcomes).enumerate() {
         let Step::Apply { at, command, .. } = step else {

@@ -226,7 +226,7 @@ pub use ids::{
 };
 pub use image::{Image, ImageSource};
 pub use key::{Key, KeyProblem};
-pub use limits::{Bound, Limits};
+pub use limits::{Bound, Limits, LimitsError};
 pub use lineage::{BillingBasis, CopyLineage, LineageRoot};
 pub use load::{BackupDefect, CopyDefect, StateError, UncheckedState};
 pub use lock::{Lock, LockQuery, LockState, LockView};

@@ -5,7 +5,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::Violation;
+use crate::{RuleId, Violation};
 
 /// Every numeric limit the rules use. [`Limits::default`] gives the figures
 /// of `RULES.md`; change a field to model another provider or a test.
@@ -19,8 +19,9 @@ use crate::Violation;
 /// let mut limits = Limits::default();
 /// assert_eq!(limits.max_lock_days, 36_500);
 /// limits.auto_snapshots_per_disk = 3;
-/// let state = State::with_limits(limits);
+/// let state = State::with_limits(limits)?;
 /// assert_eq!(state.limits().auto_snapshots_per_disk, 3);
+/// # Ok::<(), snapguard::LimitsError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -99,6 +100,28 @@ impl Default for Limits {
     }
 }
 
+/// Limits that no configuration means, found by [`Limits::validate`]:
+/// the limit's field and why it is refused. Its rule is GEN-5.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, thiserror::Error)]
+#[serde(deny_unknown_fields)]
+#[error("the limit `{field}` is incoherent: {reason}")]
+#[non_exhaustive]
+pub struct LimitsError {
+    /// The incoherent limit's field name in [`Limits`].
+    pub field: String,
+    /// Why it is refused, in plain words.
+    pub reason: String,
+}
+
+impl LimitsError {
+    /// The rule incoherent limits break: GEN-5, input no configuration
+    /// means.
+    #[must_use]
+    pub fn rule(&self) -> RuleId {
+        RuleId::Gen5
+    }
+}
+
 /// An input bound of GEN-7: what a [`Violation::BoundExceeded`] measured.
 ///
 /// Non-exhaustive: later versions may bound more inputs.
@@ -135,6 +158,74 @@ impl fmt::Display for Bound {
 }
 
 impl Limits {
+    /// Refuses limits no configuration means (GEN-5): a minimum above its
+    /// maximum, a lock shorter than a day (LOCK-1), views of permanent
+    /// snapshots that end as they begin (SHARE-9), or ids of no characters
+    /// (GEN-7). [`State::with_limits`](crate::State::with_limits) and
+    /// loading a state check limits this way, so no state holds
+    /// incoherent limits.
+    ///
+    /// ```
+    /// use snapguard::{Limits, RuleId};
+    ///
+    /// assert_eq!(Limits::default().validate(), Ok(()));
+    /// let mut limits = Limits::default();
+    /// limits.min_lock_days = 0;
+    /// let error = limits.validate().unwrap_err();
+    /// assert_eq!(error.field, "min_lock_days");
+    /// assert_eq!(error.rule(), RuleId::Gen5);
+    /// assert_eq!(
+    ///     error.to_string(),
+    ///     "the limit `min_lock_days` is incoherent: a lock lasts at least one day",
+    /// );
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`LimitsError`] naming the first incoherent field, in the order of
+    /// the checks above.
+    pub fn validate(&self) -> Result<(), LimitsError> {
+        let incoherent = [
+            (
+                "min_lock_days",
+                self.min_lock_days == 0,
+                "a lock lasts at least one day",
+            ),
+            (
+                "min_lock_days",
+                self.min_lock_days > self.max_lock_days,
+                "it is above `max_lock_days`",
+            ),
+            (
+                "permanent_share_days",
+                self.permanent_share_days == 0,
+                "a view of a permanent snapshot lasts at least one day",
+            ),
+            (
+                "max_id_chars",
+                self.max_id_chars == 0,
+                "no object could ever be created",
+            ),
+            (
+                "min_retention_days",
+                self.min_retention_days > self.max_retention_days,
+                "it is above `max_retention_days`",
+            ),
+            (
+                "min_archive_retention_days",
+                self.min_archive_retention_days > self.max_archive_retention_days,
+                "it is above `max_archive_retention_days`",
+            ),
+        ];
+        match incoherent.iter().find(|(_, broken, _)| *broken) {
+            Some((field, _, reason)) => Err(LimitsError {
+                field: (*field).to_owned(),
+                reason: (*reason).to_owned(),
+            }),
+            None => Ok(()),
+        }
+    }
+
     /// The limit of `bound`.
     pub(crate) fn bound(&self, bound: Bound) -> u32 {
         match bound {

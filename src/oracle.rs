@@ -289,12 +289,12 @@ impl Oracle {
         let step = self.next_step();
         let expected = request.expected().cloned();
         let (outcome, violation) = match request {
-            Request::Reset { limits, .. } => match limits.validate() {
-                Ok(()) => {
-                    self.state = State::with_limits(limits);
+            Request::Reset { limits, .. } => match State::with_limits(limits) {
+                Ok(state) => {
+                    self.state = state;
                     (Outcome::Started, None)
                 }
-                Err(error) => return self.refuse_state(step, vec![error]),
+                Err(error) => return self.refuse_state(step, vec![error.into()]),
             },
             Request::Load { state, .. } => match state.check() {
                 Ok(state) => {

@@ -114,13 +114,34 @@ impl State {
         Self::default()
     }
 
-    /// An empty state with the given limits.
-    #[must_use]
-    pub fn with_limits(limits: Limits) -> Self {
-        Self {
+    /// An empty state with the given limits, if they are coherent
+    /// ([`Limits::validate`]).
+    ///
+    /// ```
+    /// use snapguard::{Limits, State};
+    ///
+    /// let mut limits = Limits::default();
+    /// limits.max_lock_days = 3_650;
+    /// assert_eq!(State::with_limits(limits)?.limits().max_lock_days, 3_650);
+    ///
+    /// // A minimum above its maximum is refused, naming the field.
+    /// let mut limits = Limits::default();
+    /// limits.min_retention_days = limits.max_retention_days + 1;
+    /// let error = State::with_limits(limits).unwrap_err();
+    /// assert_eq!(error.field, "min_retention_days");
+    /// # Ok::<(), snapguard::LimitsError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`LimitsError`](crate::LimitsError) naming the first incoherent
+    /// limit.
+    pub fn with_limits(limits: Limits) -> Result<Self, crate::LimitsError> {
+        limits.validate()?;
+        Ok(Self {
             limits,
             ..Self::default()
-        }
+        })
     }
 
     /// The limits in force.
@@ -152,6 +173,56 @@ impl State {
     #[must_use]
     pub fn clock(&self) -> Option<DateTime<Utc>> {
         self.clock
+    }
+
+    /// The instant to decide at for a clock `reading`: the reading, or the
+    /// state's [`clock`](State::clock) when the reading is earlier. Passing
+    /// it to [`State::apply_mut`] or [`State::advance_mut`] never meets
+    /// GEN-2 ("time runs backwards").
+    ///
+    /// This is the pattern for a service that shares one state between
+    /// threads and a deadline timer (the `service` example runs it):
+    ///
+    /// - a request takes the lock, reads its clock **under the lock**, and
+    ///   decides at `state.monotonic_now(reading)`. Two threads that read
+    ///   their clocks before taking the lock can enter in the other order,
+    ///   and clocks of different threads or hosts drift apart: the later
+    ///   reading would be refused by GEN-2 through no fault of the request;
+    /// - the timer sleeps until [`State::next_deadline`], then takes the lock
+    ///   and advances to `state.monotonic_now(deadline)`: a request may have
+    ///   moved the clock past the deadline (recording what fell due) while
+    ///   the timer slept.
+    ///
+    /// A reading earlier than the clock means the caller's clock lags the
+    /// latest instant recorded; deciding at the clock instead stamps the
+    /// events at that instant, which is when the state says they happen.
+    ///
+    /// ```
+    /// use chrono::{TimeDelta, TimeZone, Utc};
+    /// use snapguard::{Actor, CreateRegion, RuleId, State};
+    ///
+    /// let noon = Utc.with_ymd_and_hms(2026, 1, 1, 12, 0, 0).unwrap();
+    /// let mut state = State::new();
+    /// let region = CreateRegion { region: "cn-hangzhou".into() };
+    /// state.apply_mut(noon, &Actor::Platform, &region.into())?;
+    ///
+    /// // A thread whose clock lags a second behind.
+    /// let lagging = noon - TimeDelta::seconds(1);
+    /// assert_eq!(state.advance_mut(lagging).unwrap_err().rule(), RuleId::Gen2);
+    /// assert_eq!(state.monotonic_now(lagging), noon);
+    /// assert!(state.advance_mut(state.monotonic_now(lagging)).is_ok());
+    ///
+    /// // A reading ahead of the clock is kept as it is.
+    /// let later = noon + TimeDelta::minutes(5);
+    /// assert_eq!(state.monotonic_now(later), later);
+    /// # Ok::<(), snapguard::Violation>(())
+    /// ```
+    #[must_use]
+    pub fn monotonic_now(&self, reading: DateTime<Utc>) -> DateTime<Utc> {
+        match self.clock {
+            Some(clock) if clock > reading => clock,
+            _ => reading,
+        }
     }
 
     /// An account.

@@ -180,7 +180,7 @@ impl Run {
         let mut limits = Limits::default();
         limits.auto_snapshots_per_disk = AUTO_LIMIT;
         Self {
-            state: State::with_limits(limits),
+            state: State::with_limits(limits).unwrap(),
             model: Naive::new(AUTO_LIMIT as usize),
             now: t0(),
             log: Vec::new(),

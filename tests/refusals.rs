@@ -187,7 +187,7 @@ fn gen_3_every_refusal_message_starts_with_its_rule_id() {
     let mut rules = std::collections::BTreeSet::new();
     for _ in 0..64 {
         let history = strategy.new_tree(&mut runner).unwrap().current();
-        let mut state = snapguard::State::with_limits(history.limits.clone());
+        let mut state = snapguard::State::with_limits(history.limits.clone()).unwrap();
         for step in &history.steps {
             if let Err(violation) = step.run(&mut state) {
                 let message = violation.to_string();

@@ -26,7 +26,7 @@ fn refusals(histories: &[History]) -> (Vec<RuleId>, f64) {
     let mut accepted = 0_u32;
     let mut steps = 0_u32;
     for history in histories {
-        for outcome in history.replay().1 {
+        for outcome in history.replay().unwrap().1 {
             steps += 1;
             match outcome {
                 Outcome::Refused(rule) => rules.push(rule),
@@ -48,7 +48,7 @@ proptest! {
         prop_assert!(history.steps.len() >= 100 && applied > 0);
         let instants: Vec<_> = history.steps.iter().map(Step::at).collect();
         prop_assert!(instants.windows(2).all(|w| w[0] <= w[1]));
-        let (_, outcomes) = history.replay();
+        let (_, outcomes) = history.replay()?;
         prop_assert!(!outcomes.contains(&Outcome::Refused(RuleId::Gen2)));
     }
 
@@ -62,7 +62,7 @@ proptest! {
         bytes in proptest::collection::vec(any::<u8>(), 0..2000),
     ) {
         let history = History::from_bytes(&HistoryConfig::default().with_hostile_percent(30), &bytes);
-        let (state, outcomes) = history.replay();
+        let (state, outcomes) = history.replay()?;
         prop_assert_eq!(outcomes.len(), history.steps.len());
         prop_assert_eq!(testing::broken_invariants(&state), vec![]);
     }

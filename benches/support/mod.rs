@@ -227,7 +227,7 @@ impl Fleet {
         let disks = accounts * DISKS_PER_ACCOUNT;
         let per_disk = snapshots / disks;
         assert!(per_disk >= 2 * LOCK_EVERY, "a fleet of at least 1,000");
-        let mut state = State::with_limits(Self::limits(per_disk));
+        let mut state = State::with_limits(Self::limits(per_disk)).expect("coherent limits");
         let now = t0();
         for region in REGIONS {
             let command = CreateRegion {

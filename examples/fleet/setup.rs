@@ -33,7 +33,7 @@ impl Fleet {
         limits.auto_snapshots_per_disk = AUTO_LIMIT;
         let mut fleet = Self {
             engine: Engine {
-                state: State::with_limits(limits),
+                state: State::with_limits(limits)?,
                 tally: Tally::default(),
             },
             accounts: Vec::with_capacity(ACCOUNTS),

@@ -273,6 +273,13 @@ pub enum StateError {
     },
 }
 
+impl From<crate::LimitsError> for StateError {
+    /// Loading refuses incoherent limits as [`StateError::IncoherentLimits`].
+    fn from(error: crate::LimitsError) -> Self {
+        Self::IncoherentLimits { field: error.field }
+    }
+}
+
 impl StateError {
     /// The rule the refused state breaks: the rule that no accepted
     /// history lets it break. Duplicate and dangling ids break GEN-4,

@@ -19,7 +19,7 @@ impl State {
     pub(super) fn check(&self, found: &mut Findings) {
         use ObjectKind as K;
         let after_clock = |at: DateTime<Utc>| self.clock.is_none_or(|clock| at > clock);
-        found.record(self.limits.validate());
+        found.record(self.limits.validate().map_err(StateError::from));
         let shared: BTreeSet<&SnapshotId> = self
             .shares
             .values()

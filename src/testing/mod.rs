@@ -27,7 +27,7 @@
 //!     fn no_generated_history_breaks_an_invariant(
 //!         history in testing::histories(HistoryConfig::default()),
 //!     ) {
-//!         let (state, _) = history.replay();
+//!         let (state, _) = history.replay()?;
 //!         prop_assert!(testing::broken_invariants(&state).is_empty());
 //!     }
 //! }
@@ -117,11 +117,17 @@ impl HistoryConfig {
         self
     }
 
-    /// The same configuration with `limits`.
-    #[must_use]
-    pub fn with_limits(mut self, limits: Limits) -> Self {
+    /// The same configuration with `limits`, if they are coherent
+    /// ([`Limits::validate`]).
+    ///
+    /// # Errors
+    ///
+    /// [`LimitsError`](crate::LimitsError) naming the first incoherent
+    /// limit.
+    pub fn with_limits(mut self, limits: Limits) -> Result<Self, crate::LimitsError> {
+        limits.validate()?;
         self.limits = limits;
-        self
+        Ok(self)
     }
 }
 
@@ -214,9 +220,10 @@ impl History {
     /// use snapguard::testing::{History, HistoryConfig};
     ///
     /// let history = History::from_bytes(&HistoryConfig::default(), b"any bytes at all");
-    /// let (state, outcomes) = history.replay();
+    /// let (state, outcomes) = history.replay()?;
     /// assert_eq!(outcomes.len(), history.steps.len());
     /// assert!(state.clock().is_some());
+    /// # Ok::<(), snapguard::LimitsError>(())
     /// ```
     #[must_use]
     pub fn from_bytes(config: &HistoryConfig, bytes: &[u8]) -> Self {
@@ -229,7 +236,14 @@ impl History {
     pub const BYTES_PER_STEP: usize = 16;
 
     fn from_steps<'b>(config: &HistoryConfig, steps: impl Iterator<Item = &'b [u8]>) -> Self {
-        let mut world = World::new(config);
+        let Some(mut world) = World::new(config) else {
+            // Incoherent limits: no state holds them, so no step can run;
+            // `replay` reports the limits' error.
+            return Self {
+                limits: config.limits.clone(),
+                steps: Vec::new(),
+            };
+        };
         for bytes in steps {
             world.step(&mut Choices::new(bytes));
         }
@@ -238,15 +252,20 @@ impl History {
 
     /// Runs the history from the empty state: the state it ends in and
     /// each step's outcome.
-    #[must_use]
-    pub fn replay(&self) -> (State, Vec<Outcome>) {
-        let mut state = State::with_limits(self.limits.clone());
+    ///
+    /// # Errors
+    ///
+    /// [`LimitsError`](crate::LimitsError) when the history's limits are
+    /// incoherent ([`Limits::validate`](crate::Limits::validate)); a
+    /// history generated from such a configuration has no steps.
+    pub fn replay(&self) -> Result<(State, Vec<Outcome>), crate::LimitsError> {
+        let mut state = State::with_limits(self.limits.clone())?;
         let outcomes = self
             .steps
             .iter()
             .map(|step| Outcome::from(step.run(&mut state)))
             .collect();
-        (state, outcomes)
+        Ok((state, outcomes))
     }
 }
 
@@ -264,9 +283,13 @@ pub fn histories(config: HistoryConfig) -> impl Strategy<Value = History> {
 }
 
 /// States reached by generated histories: valid by construction, holding
-/// snapshots in every status, locks, shares, copies and vaults.
+/// snapshots in every status, locks, shares, copies and vaults. A
+/// configuration with incoherent limits generates none (proptest then
+/// reports every case rejected).
 pub fn states(config: HistoryConfig) -> impl Strategy<Value = State> {
-    histories(config).prop_map(|history| history.replay().0)
+    histories(config).prop_filter_map("the configuration's limits are incoherent", |history| {
+        history.replay().ok().map(|(state, _)| state)
+    })
 }
 
 /// Every invariant `state` breaks, each with its rule id

@@ -51,10 +51,13 @@ pub(super) struct Given {
 impl<'c> World<'c> {
     /// A world after the set-up: two regions, the accounts, a user `ops`
     /// allowed everything on its account's snapshots, and a disk each.
-    pub(crate) fn new(config: &'c HistoryConfig) -> Self {
+    ///
+    /// `None` when the configuration's limits are incoherent: no state
+    /// holds them ([`Limits::validate`](crate::Limits::validate)).
+    pub(crate) fn new(config: &'c HistoryConfig) -> Option<Self> {
         let mut world = Self {
             config,
-            state: State::with_limits(config.limits.clone()),
+            state: State::with_limits(config.limits.clone()).ok()?,
             now: config.start,
             hostile: false,
             steps: Vec::new(),
@@ -94,7 +97,7 @@ impl<'c> World<'c> {
             let disk = world.new_disk_command();
             world.run(root, disk);
         }
-        world
+        Some(world)
     }
 
     pub(crate) fn into_history(self) -> History {

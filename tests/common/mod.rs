@@ -186,7 +186,7 @@ impl World {
     /// the given limits.
     pub fn starting_at(start: DateTime<Utc>, limits: Limits) -> Self {
         let mut world = Self {
-            state: State::with_limits(limits),
+            state: State::with_limits(limits).unwrap(),
             now: start,
         };
         for region in [REGION, OTHER_REGION] {

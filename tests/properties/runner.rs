@@ -89,11 +89,10 @@ pub(crate) struct Sim {
 }
 
 fn replay(setup: Setup, events: &[Event]) -> State {
-    events
-        .iter()
-        .fold(State::with_limits(limits(setup)), |state, event| {
-            state.evolve(event)
-        })
+    events.iter().fold(
+        State::with_limits(limits(setup)).unwrap(),
+        |state, event| state.evolve(event),
+    )
 }
 
 pub(crate) fn is_time_caused(event: &Event) -> bool {
@@ -130,7 +129,7 @@ where
 
 impl Sim {
     pub(crate) fn new(checks: Checks, setup: Setup) -> Self {
-        let mut state = State::with_limits(limits(setup));
+        let mut state = State::with_limits(limits(setup)).unwrap();
         let mut log = Vec::new();
         for (actor, command) in setup_commands(setup) {
             let events = state
