@@ -52,7 +52,7 @@ impl Tour {
         match self.state.apply(self.now, actor, &command) {
             Ok(transition) => {
                 for event in &transition.events {
-                    println!("{:22}-> {}", "", describe(event));
+                    println!("{:22}-> {event:#}", "");
                 }
                 self.state = transition.state;
                 Ok(transition.events)
@@ -153,47 +153,6 @@ fn disk(id: &str, encryption: Encryption) -> Command {
 
 fn key(id: &str) -> Encryption {
     Encryption::CustomerKey(id.into())
-}
-
-fn describe(event: &Event) -> String {
-    match event {
-        Event::SnapshotCopied {
-            snapshot,
-            lineage,
-            billing,
-            ..
-        } => {
-            let basis = match billing {
-                BillingBasis::FullSnapshotSize { size_gib } => {
-                    format!("in full, the snapshot's {size_gib} GiB")
-                }
-                BillingBasis::FullDiskSize { size_gib } => {
-                    format!("in full, the source disk's {size_gib} GiB")
-                }
-                BillingBasis::Incremental => "incrementally".to_owned(),
-                _ => format!("{billing:?}"),
-            };
-            format!(
-                "copy `{}` started in `{}` with {}, charged {basis}",
-                snapshot.id, lineage.region, lineage.encryption
-            )
-        }
-        Event::KmsActivated { account, .. } => format!("account `{account}` activated KMS"),
-        Event::KeyCreated { key, .. } => format!("key `{}` created in `{}`", key.id, key.region),
-        Event::LockSet { snapshot, lock, .. } => format!(
-            "snapshot `{snapshot}` locked until {}",
-            instant(lock.expiry)
-        ),
-        Event::SnapshotDeleted {
-            snapshot,
-            cancelled_in_progress,
-            ..
-        } => match cancelled_in_progress {
-            true => format!("copy `{snapshot}` cancelled and deleted"),
-            false => format!("snapshot `{snapshot}` deleted"),
-        },
-        other => format!("{other:?}"),
-    }
 }
 
 fn main() -> Result<(), Error> {

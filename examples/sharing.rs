@@ -15,7 +15,7 @@ use snapguard::{
     AcceptResourceShare, AccountId, ActivateKms, Actor, AddDirectoryMember, ArchiveSnapshot,
     AssociateResourceShare, Command, CopySnapshot, CreateAccount, CreateDisk, CreateFolder,
     CreateImage, CreateRegion, CreateResourceDirectory, CreateResourceShare, CreateSnapshot,
-    DeleteSnapshot, DisassociateResourceShare, DiskCategory, DiskSource, Encryption, Event,
+    DeleteSnapshot, DisassociateResourceShare, DiskCategory, DiskSource, Encryption,
     FinishSnapshot, LockSnapshot, Principal, PrincipalScope, RemoveDirectoryMember, RuleId,
     ShareStatus, Site, SnapshotAccess, SnapshotId, SnapshotOutcome, SnapshotStatus, State,
     Violation,
@@ -57,7 +57,7 @@ impl Tour {
                 let events = &transition.events;
                 let shown = if events.len() > 6 { 3 } else { events.len() };
                 for event in events.iter().take(shown) {
-                    println!("{:22}-> {}", "", describe(event));
+                    println!("{:22}-> {event:#}", "");
                 }
                 if events.len() > shown {
                     println!("{:22}-> ... and {} more alike", "", events.len() - shown);
@@ -127,65 +127,6 @@ impl Tour {
         } else {
             Err(format!("account {account}: expected to see `{SNAPSHOT}`: {expected}").into())
         }
-    }
-}
-
-fn describe(event: &Event) -> String {
-    match event {
-        Event::AccountCreated { account, .. } => format!("account `{account}` registered"),
-        Event::RegionCreated { region, .. } => format!("region `{region}` registered"),
-        Event::DiskCreated { disk, .. } => format!("disk `{}` created", disk.id),
-        Event::SnapshotCreated { snapshot, .. } => format!(
-            "snapshot `{}` of account `{}` started",
-            snapshot.id, snapshot.owner
-        ),
-        Event::SnapshotCopied { snapshot, .. } => format!("copy `{}` started", snapshot.id),
-        Event::SnapshotFinished { snapshot, .. } => format!("snapshot `{snapshot}` is available"),
-        Event::DirectoryCreated {
-            directory,
-            management,
-            ..
-        } => format!("resource directory `{directory}` created, managed by `{management}`"),
-        Event::FolderCreated {
-            folder, directory, ..
-        } => format!("folder `{folder}` created in `{directory}`"),
-        Event::DirectoryMemberAdded {
-            directory,
-            account,
-            folder,
-            ..
-        } => match folder {
-            Some(folder) => format!("account `{account}` joined `{directory}`, in `{folder}`"),
-            None => format!("account `{account}` joined `{directory}`"),
-        },
-        Event::DirectoryMemberRemoved {
-            directory, account, ..
-        } => format!("account `{account}` left `{directory}`"),
-        Event::ResourceShareCreated { share, owner, .. } => {
-            format!("resource share `{share}` of account `{owner}` created")
-        }
-        Event::SharePrincipalAdded {
-            share, principal, ..
-        } => format!("`{share}` now reaches {principal}"),
-        Event::SharePrincipalRemoved {
-            share, principal, ..
-        } => format!("`{share}` no longer reaches {principal}"),
-        Event::SnapshotShared {
-            share,
-            snapshot,
-            expires_at,
-            ..
-        } => format!(
-            "snapshot `{snapshot}` shared through `{share}`, visible until {}",
-            instant(*expires_at)
-        ),
-        Event::SnapshotUnshared {
-            share, snapshot, ..
-        } => format!("snapshot `{snapshot}` unshared from `{share}`"),
-        Event::ResourceShareAccepted { share, account, .. } => {
-            format!("account `{account}` accepted `{share}`")
-        }
-        other => format!("{other:?}"),
     }
 }
 

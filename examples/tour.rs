@@ -6,8 +6,8 @@
 use chrono::{DateTime, SecondsFormat, TimeDelta, TimeZone, Utc};
 use snapguard::{
     Actor, Command, CreateAccount, CreateDisk, CreateRegion, CreateSnapshot, DeleteSnapshot,
-    DiskCategory, DiskSource, Encryption, Event, FinishSnapshot, LockSnapshot, Site,
-    SnapshotOutcome, State, UnlockSnapshot, Violation,
+    DiskCategory, DiskSource, Encryption, FinishSnapshot, LockSnapshot, Site, SnapshotOutcome,
+    State, UnlockSnapshot, Violation,
 };
 
 /// The snapshot's life so far, and the instant the tour is at.
@@ -27,7 +27,7 @@ impl Tour {
         match self.state.apply(self.now, actor, &command) {
             Ok(transition) => {
                 for event in &transition.events {
-                    println!("{:22}-> {}", "", describe(event));
+                    println!("{:22}-> {event:#}", "");
                 }
                 self.state = transition.state;
                 Ok(())
@@ -53,38 +53,10 @@ impl Tour {
         let transition = self.state.advance(t)?;
         println!("{}  time passes", instant(t));
         for event in &transition.events {
-            println!("{:22}-> {}", "", describe(event));
+            println!("{:22}-> {event}", "");
         }
         self.state = transition.state;
         Ok(())
-    }
-}
-
-fn describe(event: &Event) -> String {
-    match event {
-        Event::AccountCreated { account, .. } => format!("account `{account}` registered"),
-        Event::RegionCreated { region, .. } => format!("region `{region}` registered"),
-        Event::DiskCreated { disk, .. } => format!("disk `{}` created", disk.id),
-        Event::SnapshotCreated { snapshot, .. } => format!("snapshot `{}` started", snapshot.id),
-        Event::SnapshotFinished { snapshot, .. } => format!("snapshot `{snapshot}` is available"),
-        Event::LockSet { snapshot, lock, .. } | Event::LockReconfigured { snapshot, lock, .. } => {
-            format!(
-                "snapshot `{snapshot}` locked: cooling-off until {}, expires {}",
-                instant(lock.cool_off_end),
-                instant(lock.expiry)
-            )
-        }
-        Event::CoolOffEnded { snapshot, .. } => {
-            format!("cooling-off of `{snapshot}` ended: the lock is in compliance")
-        }
-        Event::LockExtended {
-            snapshot, expiry, ..
-        } => {
-            format!("lock of `{snapshot}` extended to {}", instant(*expiry))
-        }
-        Event::LockExpired { snapshot, .. } => format!("lock of `{snapshot}` expired"),
-        Event::SnapshotDeleted { snapshot, .. } => format!("snapshot `{snapshot}` deleted"),
-        other => format!("{other:?}"),
     }
 }
 

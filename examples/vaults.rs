@@ -15,7 +15,7 @@ use chrono::{DateTime, SecondsFormat, TimeDelta, TimeZone, Utc};
 use snapguard::{
     Actor, Command, CreateAccount, CreateBackupPoint, CreateBackupPolicy, CreateRegion,
     CreateVault, Deletability, DeleteBackupPoint, DeleteVault, DisableImmutability,
-    EnableImmutability, Event, ImmutableTarget, PolicyKind, ReplicateBackupPoint, ReplicateVault,
+    EnableImmutability, ImmutableTarget, PolicyKind, ReplicateBackupPoint, ReplicateVault,
     RestoreBackupPoint, RuleId, Site, State, VaultKind, Violation,
 };
 
@@ -42,7 +42,7 @@ impl Tour {
         match self.state.apply(self.now, actor, &command) {
             Ok(transition) => {
                 for event in &transition.events {
-                    println!("{:22}-> {}", "", describe(event));
+                    println!("{:22}-> {event:#}", "");
                 }
                 self.state = transition.state;
                 Ok(())
@@ -107,47 +107,6 @@ impl Tour {
         } else {
             Err(format!("vault `{vault}` should be deletable {expected:?}").into())
         }
-    }
-}
-
-fn describe(event: &Event) -> String {
-    match event {
-        Event::VaultCreated { vault, .. } => match &vault.replica_of {
-            Some(source) => format!(
-                "vault `{}` created in `{}`, replicating `{source}`, immutable: {}",
-                vault.id,
-                vault.region,
-                vault.is_immutable()
-            ),
-            None => format!("vault `{}` ({}) created", vault.id, vault.kind),
-        },
-        Event::BackupPolicyCreated { policy, .. } => {
-            format!(
-                "policy `{}` ({:?}) backs up into `{}`",
-                policy.id, policy.kind, policy.vault
-            )
-        }
-        Event::ImmutabilityEnabled { target, .. } => format!("{target} is now immutable"),
-        Event::BackupPointCreated { point, .. } => format!(
-            "backup point `{}` stored in `{}`, {}kept {}",
-            point.id,
-            point.vault,
-            if point.locked_since.is_some() {
-                "locked, "
-            } else {
-                ""
-            },
-            point.retention
-        ),
-        Event::BackupPointLocked { point, .. } => format!("backup point `{point}` locked"),
-        Event::BackupPointDeleted { point, .. } => format!("backup point `{point}` deleted"),
-        Event::BackupPointExpired { point, at } => format!(
-            "backup point `{point}` reached its retention end at {} and was deleted",
-            instant(*at)
-        ),
-        Event::BackupPointRestored { point, .. } => format!("restored from `{point}`"),
-        Event::VaultDeleted { vault, .. } => format!("vault `{vault}` deleted"),
-        other => format!("{other:?}"),
     }
 }
 
@@ -310,7 +269,7 @@ fn main() -> Result<(), Error> {
     println!("{}  time passes", instant(tour.now));
     let transition = tour.state.advance(tour.now)?;
     for event in &transition.events {
-        println!("{:22}-> {}", "", describe(event));
+        println!("{:22}-> {event}", "");
     }
     tour.state = transition.state;
     tour.report("v-prod", Deletability::Now)?;

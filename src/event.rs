@@ -48,6 +48,39 @@ pub enum ReleaseReason {
 }
 
 /// A fact the state machine recorded.
+///
+/// An event prints as one line in plain words: its instant, then what
+/// happened to which objects (``2026-01-01T00:00:00Z: lock of snapshot
+/// `s-1` expired``); the alternate form `{:#}` leaves the instant out.
+///
+/// # How events name objects
+///
+/// A field named after a kind of object (`snapshot`, `disk`, `image`,
+/// `key`, `vault`, `policy`, `point`, `share`, `account`, ...) holds the
+/// id of the object concerned, with two exceptions, both carrying a new
+/// value:
+///
+/// - An event that creates a disk, snapshot, image, key, vault, backup
+///   policy or backup point carries the whole new object under that name
+///   ([`Event::DiskCreated`], [`Event::SnapshotCreated`],
+///   [`Event::SnapshotCopied`], [`Event::ImageCreated`],
+///   [`Event::KeyCreated`], [`Event::VaultCreated`],
+///   [`Event::BackupPolicyCreated`], [`Event::BackupPointCreated`]): the
+///   machine works out part of it (its owner, an inherited encryption, a retention's
+///   end, a lock by immutability), and replaying it needs nothing else.
+///   Accounts, regions, users, resource directories, folders and resource
+///   shares start as no more than what created them, so their events
+///   carry the id and those values instead; members, principals and
+///   snapshots of a share follow as events of their own.
+/// - An event that changes an object carries its id and the new value of
+///   what changed: `lock` ([`Event::LockSet`], [`Event::LockReconfigured`]),
+///   `expiry` ([`Event::LockExtended`]), `retention`
+///   ([`Event::RetentionChanged`], [`Event::SnapshotArchived`]),
+///   `statements` ([`Event::UserPolicySet`]), `trusted`
+///   ([`Event::EncryptedShareRoleSet`]).
+///
+/// Other fields name an object by its role: `owner`, `management`,
+/// `principal`, `target`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]

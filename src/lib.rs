@@ -173,6 +173,7 @@ mod command;
 mod copy;
 mod deadline;
 mod decide;
+mod describe;
 mod directory;
 mod disk;
 mod event;
