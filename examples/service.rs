@@ -164,7 +164,7 @@ impl Service {
                         .iter()
                         .take(3usize.saturating_sub(tally.timer_events))
                     {
-                        println!("timer at {at}: {event:?}");
+                        println!("timer: {event}");
                     }
                     tally.timer_events += events.len();
                 }
