@@ -297,7 +297,7 @@ proptest! {
                 assert_plain_line(&command.to_string(), command.name());
             }
         }
-        let (_, outcomes) = history.replay();
+        let (_, outcomes) = history.replay()?;
         for outcome in outcomes {
             if let Outcome::Accepted(events) = outcome {
                 events.iter().for_each(assert_event_line);
