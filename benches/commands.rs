@@ -32,13 +32,14 @@
 //! so a cost that followed the fleet would show as the 10^6 figure
 //! growing away from the 10^3 one.
 
+use std::borrow::Borrow;
 use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use snapguard::{
     Actor, Command, CopySnapshot, CreateAutomaticSnapshot, CreateBackupPoint, CreateDisk,
-    DeleteBackupPoint, DeleteSnapshot, DiskCategory, DiskSource, Encryption, LockSnapshot,
+    DeleteBackupPoint, DeleteSnapshot, DiskCategory, DiskSource, IntoCommand, LockSnapshot,
     ReleaseDisk, SnapshotId, State, UnlockSnapshot,
 };
 
@@ -49,8 +50,10 @@ use support::{
 };
 
 /// Times one accepted command.
-fn time(state: &mut State, actor: &Actor, command: &Command) -> Duration {
+fn time(state: &mut State, actor: &Actor, command: impl IntoCommand) -> Duration {
     let now = t0();
+    let command = command.into_command();
+    let command: &Command = command.borrow();
     let (events, took) = timed(|| accept(state, now, actor, black_box(command)));
     black_box(events);
     took
@@ -66,19 +69,11 @@ fn owner(layout: Layout, i: usize) -> Actor {
 }
 
 fn lock(i: usize, days: u32, cool_off_hours: u32) -> Command {
-    LockSnapshot {
-        snapshot: snapshot_id(i),
-        duration_days: days,
-        cool_off_hours,
-    }
-    .into()
+    LockSnapshot::new(snapshot_id(i), days, cool_off_hours).into()
 }
 
 fn unlock(i: usize) -> Command {
-    UnlockSnapshot {
-        snapshot: snapshot_id(i),
-    }
-    .into()
+    UnlockSnapshot::new(snapshot_id(i)).into()
 }
 
 fn locks(c: &mut Criterion, fleet: &mut Fleet) {
@@ -88,21 +83,21 @@ fn locks(c: &mut Criterion, fleet: &mut Fleet) {
     let state = &mut fleet.state;
     bench(c, "lock", size, |round| {
         let i = pick(round);
-        let took = time(state, &owner(layout, i), &lock(i, 30, 24));
-        accept(state, t0(), &owner(layout, i), &unlock(i));
+        let took = time(state, &owner(layout, i), lock(i, 30, 24));
+        accept(state, t0(), &owner(layout, i), unlock(i));
         took
     });
     bench(c, "relock", size, |round| {
         let i = pick(round);
-        accept(state, t0(), &owner(layout, i), &lock(i, 30, 24));
-        let took = time(state, &owner(layout, i), &lock(i, 60, 24));
-        accept(state, t0(), &owner(layout, i), &unlock(i));
+        accept(state, t0(), &owner(layout, i), lock(i, 30, 24));
+        let took = time(state, &owner(layout, i), lock(i, 60, 24));
+        accept(state, t0(), &owner(layout, i), unlock(i));
         took
     });
     bench(c, "unlock", size, |round| {
         let i = pick(round);
-        accept(state, t0(), &owner(layout, i), &lock(i, 30, 24));
-        time(state, &owner(layout, i), &unlock(i))
+        accept(state, t0(), &owner(layout, i), lock(i, 30, 24));
+        time(state, &owner(layout, i), unlock(i))
     });
 }
 
@@ -120,9 +115,9 @@ fn extensions(c: &mut Criterion, fleet: &mut Fleet) {
         let i = pool[visit % pool.len()];
         let visits = u32::try_from(visit / pool.len()).expect("fewer than 30,000 visits");
         if visits == 0 {
-            accept(state, t0(), &owner(layout, i), &lock(i, 1, 0));
+            accept(state, t0(), &owner(layout, i), lock(i, 1, 0));
         }
-        let took = time(state, &owner(layout, i), &lock(i, visits + 2, 0));
+        let took = time(state, &owner(layout, i), lock(i, visits + 2, 0));
         visit += 1;
         if visit == 30_000 * pool.len() {
             *state = Fleet::build(layout.snapshots).state;
@@ -147,20 +142,12 @@ fn deletes(c: &mut Criterion, fleet: &mut Fleet) {
     bench(c, "delete", size, |round| {
         let slot = round % manual.len();
         let (i, victim) = &mut manual[slot];
-        let delete = DeleteSnapshot {
-            snapshot: victim.clone(),
-        };
-        let took = time(state, &owner(layout, *i), &delete.into());
+        let delete = DeleteSnapshot::new(victim.clone());
+        let took = time(state, &owner(layout, *i), delete);
         made += 1;
         *victim = id("r", made).into();
-        let create = snapguard::CreateSnapshot {
-            snapshot: victim.clone(),
-            disk: disk_id(layout.disk_of(*i)),
-            retention_days: None,
-            tags: Default::default(),
-            instant_access: false,
-        };
-        accept(state, t0(), &owner(layout, *i), &create.into());
+        let create = snapguard::CreateSnapshot::new(victim.clone(), disk_id(layout.disk_of(*i)));
+        accept(state, t0(), &owner(layout, *i), create);
         finish(state, victim.clone());
         if renewal.retire(state, 1) {
             manual = original();
@@ -177,14 +164,14 @@ fn sharing(c: &mut Criterion, fleet: &mut Fleet) {
         |i: usize, add: bool| share_command(layout.owner_of(i), vec![snapshot_id(i)], add);
     bench(c, "share", size, |round| {
         let i = manual[round % manual.len()];
-        let took = time(state, &owner(layout, i), &commands(i, true));
-        accept(state, t0(), &owner(layout, i), &commands(i, false));
+        let took = time(state, &owner(layout, i), commands(i, true));
+        accept(state, t0(), &owner(layout, i), commands(i, false));
         took
     });
     bench(c, "unshare", size, |round| {
         let i = manual[round % manual.len()];
-        accept(state, t0(), &owner(layout, i), &commands(i, true));
-        time(state, &owner(layout, i), &commands(i, false))
+        accept(state, t0(), &owner(layout, i), commands(i, true));
+        time(state, &owner(layout, i), commands(i, false))
     });
 }
 
@@ -197,16 +184,14 @@ fn copies_and_disks(c: &mut Criterion, fleet: &mut Fleet) {
         let i = manual[round % manual.len()];
         made += 1;
         let copy: SnapshotId = id("c", made).into();
-        let command = CopySnapshot {
-            source: snapshot_id(i),
-            snapshot: copy.clone(),
-            region: REGIONS[(layout.disk_of(i) + 1) % 2].into(),
-            encryption: Encryption::Unencrypted,
-            retention_days: None,
-        };
-        let took = time(state, &owner(layout, i), &command.into());
-        let delete = DeleteSnapshot { snapshot: copy };
-        accept(state, t0(), &owner(layout, i), &delete.into());
+        let command = CopySnapshot::new(
+            snapshot_id(i),
+            copy.clone(),
+            REGIONS[(layout.disk_of(i) + 1) % 2],
+        );
+        let took = time(state, &owner(layout, i), command);
+        let delete = DeleteSnapshot::new(copy);
+        accept(state, t0(), &owner(layout, i), delete);
         renewal.retire(state, 1);
         took
     });
@@ -214,20 +199,16 @@ fn copies_and_disks(c: &mut Criterion, fleet: &mut Fleet) {
         let i = manual[round % manual.len()];
         made += 1;
         let disk = id("nd", made);
-        let command = CreateDisk {
-            disk: disk.as_str().into(),
-            region: REGIONS[layout.disk_of(i) % 2].into(),
-            category: DiskCategory::Essd,
-            size_gib: 100,
-            encryption: Encryption::Unencrypted,
-            source: DiskSource::Snapshot(snapshot_id(i)),
-        };
-        let took = time(state, &owner(layout, i), &command.into());
-        let release = ReleaseDisk {
-            disk: disk.into(),
-            release_automatic_snapshots: false,
-        };
-        accept(state, t0(), &owner(layout, i), &release.into());
+        let command = CreateDisk::new(
+            disk.as_str(),
+            REGIONS[layout.disk_of(i) % 2],
+            DiskCategory::Essd,
+            100,
+        )
+        .source(DiskSource::snapshot(snapshot_id(i)));
+        let took = time(state, &owner(layout, i), command);
+        let release = ReleaseDisk::new(disk);
+        accept(state, t0(), &owner(layout, i), release);
         renewal.retire(state, 1);
         took
     });
@@ -243,12 +224,8 @@ fn rotation(c: &mut Criterion, fleet: &mut Fleet) {
         let d = d - d % DISKS_PER_ACCOUNT + 1 + d % (DISKS_PER_ACCOUNT - 1);
         made += 1;
         let snapshot: SnapshotId = id("a", made).into();
-        let command = CreateAutomaticSnapshot {
-            snapshot: snapshot.clone(),
-            disk: disk_id(d),
-            retention_days: None,
-        };
-        let took = time(state, &Actor::Platform, &command.into());
+        let command = CreateAutomaticSnapshot::new(snapshot.clone(), disk_id(d));
+        let took = time(state, &Actor::Platform, command);
         finish(state, snapshot);
         // The rotation deleted the disk's oldest automatic snapshot.
         renewal.retire(state, 1);
@@ -263,14 +240,8 @@ fn vaults(c: &mut Criterion, fleet: &mut Fleet) {
     let create = |made: usize| {
         let a = (support::mix(made as u64) as usize) % accounts;
         let point = point_id(usize::MAX - made);
-        let command = CreateBackupPoint {
-            point: point.clone(),
-            vault: vault_id(a),
-            policy: None,
-            snapshot: None,
-            retention_days: Some(30),
-        };
-        let delete = DeleteBackupPoint { point };
+        let command = CreateBackupPoint::new(point.clone(), vault_id(a)).retention_days(30);
+        let delete = DeleteBackupPoint::new(point);
         (a, Command::from(command), Command::from(delete))
     };
     bench(c, "vault_point", size, |_| {

@@ -37,8 +37,8 @@ use criterion::{BenchmarkId, Criterion};
 use serde_json::{Value, json};
 use snapguard::{
     Actor, Command, CreateAccount, CreateDisk, CreateRegion, CreateResourceShare, CreateSnapshot,
-    DiskCategory, DiskSource, Encryption, FinishSnapshot, Principal, PrincipalScope, Site,
-    SnapshotOutcome, State, UncheckedState,
+    DiskCategory, FinishSnapshot, Principal, PrincipalScope, Site, SnapshotOutcome, State,
+    UncheckedState,
 };
 
 /// The system allocator, counting the bytes it has handed out and not got
@@ -98,60 +98,28 @@ fn accept(state: &mut State, actor: &Actor, command: impl Into<Command>) {
 fn crowded_share(accounts: usize, snapshots: usize) -> String {
     let mut state = State::new();
     let (platform, owner) = (Actor::Platform, Actor::root(OWNER));
-    accept(
-        &mut state,
-        &platform,
-        CreateRegion {
-            region: REGION.into(),
-        },
-    );
+    accept(&mut state, &platform, CreateRegion::new(REGION));
     let ids: Vec<String> = (0..accounts).map(|i| format!("a-{i}")).collect();
     for account in std::iter::once(OWNER).chain(ids.iter().map(String::as_str)) {
         let site = Site::China;
-        accept(
-            &mut state,
-            &platform,
-            CreateAccount {
-                account: account.into(),
-                site,
-            },
-        );
+        accept(&mut state, &platform, CreateAccount::new(account, site));
     }
-    let disk = CreateDisk {
-        disk: "d-1".into(),
-        region: REGION.into(),
-        category: DiskCategory::Essd,
-        size_gib: 40,
-        encryption: Encryption::Unencrypted,
-        source: DiskSource::Blank,
-    };
+    let disk = CreateDisk::new("d-1", REGION, DiskCategory::Essd, 40);
     accept(&mut state, &owner, disk);
     for i in 0..snapshots {
         let snapshot = format!("s-{i}");
-        let create = CreateSnapshot {
-            snapshot: snapshot.as_str().into(),
-            disk: "d-1".into(),
-            retention_days: None,
-            tags: Default::default(),
-            instant_access: false,
-        };
+        let create = CreateSnapshot::new(snapshot.as_str(), "d-1");
         accept(&mut state, &owner, create);
         let outcome = SnapshotOutcome::Available { size_gib: 10 };
         accept(
             &mut state,
             &platform,
-            FinishSnapshot {
-                snapshot: snapshot.into(),
-                outcome,
-            },
+            FinishSnapshot::new(snapshot, outcome),
         );
     }
-    let share = CreateResourceShare {
-        share: "rs-1".into(),
-        scope: PrincipalScope::AllAccounts,
-        principals: vec![Principal::Account("a-0".into())],
-        snapshots: vec!["s-0".into()],
-    };
+    let share = CreateResourceShare::new("rs-1", PrincipalScope::AllAccounts)
+        .principal(Principal::account("a-0"))
+        .snapshot("s-0");
     accept(&mut state, &owner, share);
     let mut data = serde_json::to_value(&state).unwrap();
     let share = data["shares"]

@@ -25,6 +25,7 @@
 //! the same instant, so no time-caused event is due. The states are built
 //! with `apply_mut`, which never copies the state.
 
+use std::borrow::Borrow;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
@@ -32,9 +33,8 @@ use chrono::{DateTime, TimeZone, Utc};
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use snapguard::{
     Actor, AssociateResourceShare, Command, CreateAccount, CreateDisk, CreateRegion,
-    CreateResourceShare, CreateSnapshot, DisassociateResourceShare, DiskCategory, DiskSource,
-    Encryption, Event, FinishSnapshot, Principal, PrincipalScope, Site, SnapshotId,
-    SnapshotOutcome, State,
+    CreateResourceShare, CreateSnapshot, DisassociateResourceShare, DiskCategory, Event,
+    FinishSnapshot, IntoCommand, Principal, PrincipalScope, Site, SnapshotId, State,
 };
 
 /// How many snapshots are shared across the fleet.
@@ -63,7 +63,9 @@ fn t0() -> DateTime<Utc> {
 }
 
 /// Applies a command at `t0` that must be accepted.
-fn accept(state: &mut State, actor: &Actor, command: &Command) -> Vec<Event> {
+fn accept(state: &mut State, actor: &Actor, command: impl IntoCommand) -> Vec<Event> {
+    let command = command.into_command();
+    let command: &Command = command.borrow();
     match state.apply_mut(t0(), actor, command) {
         Ok(events) => events,
         Err(violation) => panic!("{command:?} by {actor} refused: {violation}"),
@@ -72,11 +74,8 @@ fn accept(state: &mut State, actor: &Actor, command: &Command) -> Vec<Event> {
 
 /// Registers a China-site account.
 fn add_account(state: &mut State, account: &str) {
-    let create = CreateAccount {
-        account: account.into(),
-        site: Site::China,
-    };
-    accept(state, &Actor::Platform, &create.into());
+    let create = CreateAccount::new(account, Site::China);
+    accept(state, &Actor::Platform, create);
 }
 
 /// Registers `owner` with a disk `d-<owner>` and `count` available,
@@ -85,31 +84,15 @@ fn add_owner(state: &mut State, owner: &str, prefix: &str, count: usize) -> Vec<
     add_account(state, owner);
     let root = Actor::root(owner);
     let disk = format!("d-{owner}");
-    let create_disk = CreateDisk {
-        disk: disk.as_str().into(),
-        region: REGION.into(),
-        category: DiskCategory::Essd,
-        size_gib: 40,
-        encryption: Encryption::Unencrypted,
-        source: DiskSource::Blank,
-    };
-    accept(state, &root, &create_disk.into());
+    let create_disk = CreateDisk::new(disk.as_str(), REGION, DiskCategory::Essd, 40);
+    accept(state, &root, create_disk);
     (0..count)
         .map(|index| {
             let id = SnapshotId::from(format!("{prefix}-{index}"));
-            let create = CreateSnapshot {
-                snapshot: id.clone(),
-                disk: disk.as_str().into(),
-                retention_days: None,
-                tags: Default::default(),
-                instant_access: false,
-            };
-            accept(state, &root, &create.into());
-            let finish = FinishSnapshot {
-                snapshot: id.clone(),
-                outcome: SnapshotOutcome::Available { size_gib: 10 },
-            };
-            accept(state, &Actor::Platform, &finish.into());
+            let create = CreateSnapshot::new(id.clone(), disk.as_str());
+            accept(state, &root, create);
+            let finish = FinishSnapshot::available(id.clone(), 10);
+            accept(state, &Actor::Platform, finish);
             id
         })
         .collect()
@@ -121,10 +104,8 @@ fn add_owner(state: &mut State, owner: &str, prefix: &str, count: usize) -> Vec<
 /// shared.
 fn state_with(shared: usize) -> State {
     let mut state = State::new();
-    let region = CreateRegion {
-        region: REGION.into(),
-    };
-    accept(&mut state, &Actor::Platform, &region.into());
+    let region = CreateRegion::new(REGION);
+    accept(&mut state, &Actor::Platform, region);
     let sharees: Vec<String> = (0..SHAREES).map(|k| format!("p{k}")).collect();
     for sharee in &sharees {
         add_account(&mut state, sharee);
@@ -138,15 +119,13 @@ fn state_with(shared: usize) -> State {
         let name = format!("o{owner}");
         let snapshots = add_owner(&mut state, &name, &format!("s-{name}"), count);
         for chunk in snapshots.chunks(PER_SHARE) {
-            let create = CreateResourceShare {
-                share: format!("rs-{shares}").into(),
-                scope: PrincipalScope::AllAccounts,
-                principals: vec![Principal::Account(
-                    sharees[shares % SHAREES].as_str().into(),
-                )],
-                snapshots: chunk.to_vec(),
-            };
-            accept(&mut state, &Actor::root(name.as_str()), &create.into());
+            let create =
+                CreateResourceShare::new(format!("rs-{shares}"), PrincipalScope::AllAccounts)
+                    .principal(Principal::Account(
+                        sharees[shares % SHAREES].as_str().into(),
+                    ))
+                    .snapshots(chunk.to_vec());
+            accept(&mut state, &Actor::root(name.as_str()), create);
             shares += 1;
         }
     }
@@ -154,13 +133,10 @@ fn state_with(shared: usize) -> State {
     let held = add_owner(&mut state, OWNER, "b", 1);
     let new = SnapshotId::from(NEW_SNAPSHOT);
     add_owner_snapshot(&mut state, &new);
-    let create = CreateResourceShare {
-        share: SHARE.into(),
-        scope: PrincipalScope::AllAccounts,
-        principals: vec![Principal::Account(sharees[0].as_str().into())],
-        snapshots: held,
-    };
-    accept(&mut state, &Actor::root(OWNER), &create.into());
+    let create = CreateResourceShare::new(SHARE, PrincipalScope::AllAccounts)
+        .principal(Principal::Account(sharees[0].as_str().into()))
+        .snapshots(held);
+    accept(&mut state, &Actor::root(OWNER), create);
 
     let fleet_shared: usize = (0..owners)
         .map(|owner| state.shared_snapshot_count(&format!("o{owner}").into()))
@@ -175,19 +151,10 @@ fn state_with(shared: usize) -> State {
 /// Adds one more available snapshot of the measured owner's disk.
 fn add_owner_snapshot(state: &mut State, id: &SnapshotId) {
     let root = Actor::root(OWNER);
-    let create = CreateSnapshot {
-        snapshot: id.clone(),
-        disk: format!("d-{OWNER}").into(),
-        retention_days: None,
-        tags: Default::default(),
-        instant_access: false,
-    };
-    accept(state, &root, &create.into());
-    let finish = FinishSnapshot {
-        snapshot: id.clone(),
-        outcome: SnapshotOutcome::Available { size_gib: 10 },
-    };
-    accept(state, &Actor::Platform, &finish.into());
+    let create = CreateSnapshot::new(id.clone(), format!("d-{OWNER}"));
+    accept(state, &root, create);
+    let finish = FinishSnapshot::available(id.clone(), 10);
+    accept(state, &Actor::Platform, finish);
 }
 
 /// Runs `f`, returning its result and the wall time it took.
@@ -209,37 +176,25 @@ struct Case {
 
 fn cases() -> [Case; 2] {
     let snapshot = || vec![SnapshotId::from(NEW_SNAPSHOT)];
-    let principal = || vec![Principal::Account(NEW_PRINCIPAL.into())];
+    let principal = || vec![Principal::account(NEW_PRINCIPAL)];
     [
         Case {
             name: "add_snapshot",
-            command: AssociateResourceShare {
-                share: SHARE.into(),
-                principals: Vec::new(),
-                snapshots: snapshot(),
-            }
-            .into(),
-            undo: DisassociateResourceShare {
-                share: SHARE.into(),
-                principals: Vec::new(),
-                snapshots: snapshot(),
-            }
-            .into(),
+            command: AssociateResourceShare::new(SHARE)
+                .snapshots(snapshot())
+                .into(),
+            undo: DisassociateResourceShare::new(SHARE)
+                .snapshots(snapshot())
+                .into(),
         },
         Case {
             name: "add_principal",
-            command: AssociateResourceShare {
-                share: SHARE.into(),
-                principals: principal(),
-                snapshots: Vec::new(),
-            }
-            .into(),
-            undo: DisassociateResourceShare {
-                share: SHARE.into(),
-                principals: principal(),
-                snapshots: Vec::new(),
-            }
-            .into(),
+            command: AssociateResourceShare::new(SHARE)
+                .principals(principal())
+                .into(),
+            undo: DisassociateResourceShare::new(SHARE)
+                .principals(principal())
+                .into(),
         },
     ]
 }

@@ -34,18 +34,12 @@ fn apply(c: &mut Criterion, fleet: &mut Fleet) {
     bench(c, "apply/lock", layout.snapshots, |round| {
         let i = kept[round % kept.len()];
         let owner = Actor::root(account_id(layout.owner_of(i)).as_str());
-        let lock = Command::from(LockSnapshot {
-            snapshot: snapshot_id(i),
-            duration_days: 30,
-            cool_off_hours: 24,
-        });
+        let lock = Command::from(LockSnapshot::new(snapshot_id(i), 30, 24));
         let (transition, took) = timed(|| state.apply(t0(), &owner, black_box(&lock)));
         let transition = transition.expect("lock accepted");
-        let unlock = UnlockSnapshot {
-            snapshot: snapshot_id(i),
-        };
+        let unlock = UnlockSnapshot::new(snapshot_id(i));
         *state = transition.state;
-        accept(state, t0(), &owner, &unlock.into());
+        accept(state, t0(), &owner, unlock);
         took
     });
     let mut victims: Vec<(usize, SnapshotId)> = layout
@@ -58,22 +52,14 @@ fn apply(c: &mut Criterion, fleet: &mut Fleet) {
         let slot = round % victims.len();
         let (i, victim) = &mut victims[slot];
         let owner = Actor::root(account_id(layout.owner_of(*i)).as_str());
-        let delete = Command::from(DeleteSnapshot {
-            snapshot: victim.clone(),
-        });
+        let delete = Command::from(DeleteSnapshot::new(victim.clone()));
         let (transition, took) = timed(|| state.apply(t0(), &owner, black_box(&delete)));
         *state = transition.expect("delete accepted").state;
         // The next visit of this slot deletes a replacement.
         made += 1;
         *victim = id("ar", made).into();
-        let create = CreateSnapshot {
-            snapshot: victim.clone(),
-            disk: disk_id(layout.disk_of(*i)),
-            retention_days: None,
-            tags: Default::default(),
-            instant_access: false,
-        };
-        accept(state, t0(), &owner, &create.into());
+        let create = CreateSnapshot::new(victim.clone(), disk_id(layout.disk_of(*i)));
+        accept(state, t0(), &owner, create);
         finish_at(state, t0(), victim.clone());
         if renewal.retire(state, 1) {
             victims = layout
@@ -103,14 +89,9 @@ fn advance(c: &mut Criterion, fleet: &mut Fleet, base: &State) {
             let owner = Actor::root(account_id(layout.owner_of(i)).as_str());
             made += 1;
             let snapshot: SnapshotId = id("due", made).into();
-            let create = CreateSnapshot {
-                snapshot: snapshot.clone(),
-                disk: disk_id(layout.disk_of(i)),
-                retention_days: Some(1),
-                tags: Default::default(),
-                instant_access: false,
-            };
-            accept(state, now, &owner, &create.into());
+            let create =
+                CreateSnapshot::new(snapshot.clone(), disk_id(layout.disk_of(i))).retention_days(1);
+            accept(state, now, &owner, create);
             finish_at(state, now, snapshot);
         }
         day += 1;

@@ -23,8 +23,7 @@ use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use snapguard::{
-    Actor, Command, CopySnapshot, CreateSnapshot, DeleteSnapshot, Encryption, FinishSnapshot,
-    SnapshotId, SnapshotOutcome,
+    Actor, Command, CopySnapshot, CreateSnapshot, DeleteSnapshot, FinishSnapshot, SnapshotId,
 };
 
 mod support;
@@ -47,22 +46,11 @@ fn step(fleet: &Fleet, n: usize) -> Vec<(Actor, Command)> {
     vec![
         (
             owner.clone(),
-            CreateSnapshot {
-                snapshot: snapshot.clone(),
-                disk: disk_id(d),
-                retention_days: None,
-                tags: Default::default(),
-                instant_access: false,
-            }
-            .into(),
+            CreateSnapshot::new(snapshot.clone(), disk_id(d)).into(),
         ),
         (
             Actor::Platform,
-            FinishSnapshot {
-                snapshot: snapshot.clone(),
-                outcome: SnapshotOutcome::Available { size_gib: 10 },
-            }
-            .into(),
+            FinishSnapshot::available(snapshot.clone(), 10).into(),
         ),
         (
             owner.clone(),
@@ -70,21 +58,14 @@ fn step(fleet: &Fleet, n: usize) -> Vec<(Actor, Command)> {
         ),
         (
             owner.clone(),
-            CopySnapshot {
-                source: snapshot.clone(),
-                snapshot: copy.clone(),
-                region: REGIONS[(d + 1) % 2].into(),
-                encryption: Encryption::Unencrypted,
-                retention_days: None,
-            }
-            .into(),
+            CopySnapshot::new(snapshot.clone(), copy.clone(), REGIONS[(d + 1) % 2]).into(),
         ),
         (
             owner.clone(),
             share_command(a, vec![snapshot.clone()], false),
         ),
-        (owner.clone(), DeleteSnapshot { snapshot: copy }.into()),
-        (owner, DeleteSnapshot { snapshot }.into()),
+        (owner.clone(), DeleteSnapshot::new(copy).into()),
+        (owner, DeleteSnapshot::new(snapshot).into()),
     ]
 }
 

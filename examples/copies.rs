@@ -15,10 +15,9 @@
 
 use chrono::{DateTime, SecondsFormat, TimeDelta, TimeZone, Utc};
 use snapguard::{
-    ActivateKms, Actor, BillingBasis, Command, CopySnapshot, CreateAccount, CreateDisk, CreateKey,
-    CreateRegion, CreateSnapshot, DeleteSnapshot, DiskCategory, DiskSource, Encryption, Event,
-    FinishSnapshot, LockSnapshot, LockState, MarkRegionClosingDown, RuleId, Site, SnapshotOutcome,
-    State, Violation,
+    ActivateKms, Actor, BillingBasis, CopySnapshot, CreateAccount, CreateDisk, CreateKey,
+    CreateRegion, CreateSnapshot, DeleteSnapshot, DiskCategory, Encryption, Event, FinishSnapshot,
+    IntoCommand, LockSnapshot, LockState, MarkRegionClosingDown, RuleId, Site, State, Violation,
 };
 
 type Error = Box<dyn std::error::Error>;
@@ -46,10 +45,10 @@ impl Tour {
         &mut self,
         what: &str,
         actor: &Actor,
-        command: Command,
+        command: impl IntoCommand,
     ) -> Result<Vec<Event>, Violation> {
         println!("{}  {what}", instant(self.now));
-        match self.state.apply(self.now, actor, &command) {
+        match self.state.apply(self.now, actor, command) {
             Ok(transition) => {
                 for event in &transition.events {
                     println!("{:22}-> {event:#}", "");
@@ -65,12 +64,17 @@ impl Tour {
     }
 
     /// Applies a command of the owner without printing it.
-    fn quietly(&mut self, actor: &Actor, command: Command) -> Result<(), Violation> {
-        self.state.apply_mut(self.now, actor, &command).map(drop)
+    fn quietly(&mut self, actor: &Actor, command: impl IntoCommand) -> Result<(), Violation> {
+        self.state.apply_mut(self.now, actor, command).map(drop)
     }
 
     /// A command of the owner that must be refused by `rule`.
-    fn refused(&mut self, what: &str, command: Command, rule: RuleId) -> Result<(), Error> {
+    fn refused(
+        &mut self,
+        what: &str,
+        command: impl IntoCommand,
+        rule: RuleId,
+    ) -> Result<(), Error> {
         let owner = self.owner.clone();
         match self.step(what, &owner, command) {
             Ok(_) => Err(format!("`{what}` was accepted; {rule} should refuse it").into()),
@@ -108,47 +112,22 @@ impl Tour {
     fn snapshot(&mut self, disk: &str, snapshot: &str) -> Result<(), Violation> {
         self.now += TimeDelta::hours(1);
         let owner = self.owner.clone();
-        let create = CreateSnapshot {
-            snapshot: snapshot.into(),
-            disk: disk.into(),
-            retention_days: None,
-            tags: Default::default(),
-            instant_access: false,
-        };
-        self.quietly(&owner, create.into())?;
+        let create = CreateSnapshot::new(snapshot, disk);
+        self.quietly(&owner, create)?;
         self.quietly(&Actor::Platform, finish(snapshot, 12))
     }
 }
 
-fn copy_of(source: &str, copy: &str, region: &str, encryption: Encryption) -> Command {
-    CopySnapshot {
-        source: source.into(),
-        snapshot: copy.into(),
-        region: region.into(),
-        encryption,
-        retention_days: None,
-    }
-    .into()
+fn copy_of(source: &str, copy: &str, region: &str, encryption: Encryption) -> CopySnapshot {
+    CopySnapshot::new(source, copy, region).encryption(encryption)
 }
 
-fn finish(snapshot: &str, size_gib: u64) -> Command {
-    FinishSnapshot {
-        snapshot: snapshot.into(),
-        outcome: SnapshotOutcome::Available { size_gib },
-    }
-    .into()
+fn finish(snapshot: &str, size_gib: u64) -> FinishSnapshot {
+    FinishSnapshot::available(snapshot, size_gib)
 }
 
-fn disk(id: &str, encryption: Encryption) -> Command {
-    CreateDisk {
-        disk: id.into(),
-        region: HANGZHOU.into(),
-        category: DiskCategory::Essd,
-        size_gib: 100,
-        encryption,
-        source: DiskSource::Blank,
-    }
-    .into()
+fn disk(id: &str, encryption: Encryption) -> CreateDisk {
+    CreateDisk::new(id, HANGZHOU, DiskCategory::Essd, 100).encryption(encryption)
 }
 
 fn key(id: &str) -> Encryption {
@@ -167,20 +146,13 @@ fn main() -> Result<(), Error> {
     };
     let owner = tour.owner.clone();
     for region in [HANGZHOU, SHANGHAI, NANJING] {
-        let create = CreateRegion {
-            region: region.into(),
-        };
-        tour.quietly(&Actor::Platform, create.into())?;
+        let create = CreateRegion::new(region);
+        tour.quietly(&Actor::Platform, create)?;
     }
-    let closing = MarkRegionClosingDown {
-        region: NANJING.into(),
-    };
-    tour.quietly(&Actor::Platform, closing.into())?;
-    let account = CreateAccount {
-        account: OWNER.into(),
-        site: Site::China,
-    };
-    tour.quietly(&Actor::Platform, account.into())?;
+    let closing = MarkRegionClosingDown::new(NANJING);
+    tour.quietly(&Actor::Platform, closing)?;
+    let account = CreateAccount::new(OWNER, Site::China);
+    tour.quietly(&Actor::Platform, account)?;
     tour.quietly(&owner, disk("d-ledger", Encryption::Unencrypted))?;
     tour.quietly(&owner, disk("d-vault", Encryption::ServiceKey))?;
     tour.snapshot("d-ledger", "s-ledger-1")?;
@@ -215,17 +187,10 @@ fn main() -> Result<(), Error> {
     println!("\nEncrypted copies need KMS (COPY-3) and an open region (COPY-4).");
     let service = copy_of("s-ledger-1", "c-0", HANGZHOU, Encryption::ServiceKey);
     tour.refused("a service-key copy before KMS", service, RuleId::Copy3)?;
-    tour.step("the owner activates KMS", &owner, ActivateKms {}.into())?;
+    tour.step("the owner activates KMS", &owner, ActivateKms::new())?;
     for id in ["k-ledger", "k-rotated"] {
-        let create = CreateKey {
-            key: id.into(),
-            region: HANGZHOU.into(),
-        };
-        tour.step(
-            &format!("the owner creates key `{id}`"),
-            &owner,
-            create.into(),
-        )?;
+        let create = CreateKey::new(id, HANGZHOU);
+        tour.step(&format!("the owner creates key `{id}`"), &owner, create)?;
     }
     let closing = copy_of("s-ledger-1", "c-0", NANJING, Encryption::ServiceKey);
     tour.refused("an encrypted copy into cn-nanjing", closing, RuleId::Copy4)?;
@@ -276,16 +241,8 @@ fn main() -> Result<(), Error> {
     )?;
 
     println!("\nA locked snapshot is copied; the copy carries no lock (LOCK-13).");
-    let lock = LockSnapshot {
-        snapshot: "s-ledger-4".into(),
-        duration_days: 30,
-        cool_off_hours: 0,
-    };
-    tour.step(
-        "the owner locks s-ledger-4 in compliance",
-        &owner,
-        lock.into(),
-    )?;
+    let lock = LockSnapshot::new("s-ledger-4", 30, 0);
+    tour.step("the owner locks s-ledger-4 in compliance", &owner, lock)?;
     let copy = copy_of("s-ledger-4", "c-locked", SHANGHAI, Encryption::ServiceKey);
     tour.step("s-ledger-4 copied to cn-shanghai", &owner, copy)?;
     let lock_of = |id: &str| {
@@ -301,12 +258,7 @@ fn main() -> Result<(), Error> {
     if source_lock != Some(LockState::Compliance) || copy_lock.is_some() {
         return Err("the copy should carry no lock, the source its own".into());
     }
-    let delete = |id: &str| {
-        DeleteSnapshot {
-            snapshot: id.into(),
-        }
-        .into()
-    };
+    let delete = |id: &str| DeleteSnapshot::new(id);
     tour.refused(
         "the owner deletes s-ledger-4",
         delete("s-ledger-4"),

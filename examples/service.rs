@@ -33,8 +33,7 @@ use std::time::Duration;
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use snapguard::{
     Actor, Command, CreateAccount, CreateDisk, CreateRegion, CreateSnapshot, DeleteSnapshot,
-    DiskCategory, DiskSource, Encryption, FinishSnapshot, LockSnapshot, RuleId, Site, SnapshotId,
-    SnapshotOutcome, State, UnlockSnapshot,
+    DiskCategory, FinishSnapshot, LockSnapshot, RuleId, Site, SnapshotId, State, UnlockSnapshot,
 };
 
 type Error = Box<dyn std::error::Error + Send + Sync>;
@@ -221,38 +220,23 @@ fn customer(service: &Service, n: usize) -> Tally {
             (0..40, _) | (_, None) => {
                 taken += 1;
                 let snapshot = SnapshotId::from(format!("s-{n}-{taken}"));
-                let create = CreateSnapshot {
-                    snapshot: snapshot.clone(),
-                    disk: format!("d-{n}").into(),
-                    retention_days: None,
-                    tags: BTreeMap::new(),
-                    instant_access: false,
-                };
+                let create = CreateSnapshot::new(snapshot.clone(), format!("d-{n}"));
                 if service.request(skew, &owner, create.into(), &mut tally) {
-                    let finish = FinishSnapshot {
-                        snapshot: snapshot.clone(),
-                        outcome: SnapshotOutcome::Available { size_gib: 20 },
-                    };
+                    let finish = FinishSnapshot::available(snapshot.clone(), 20);
                     service.request(skew, &Actor::Platform, finish.into(), &mut tally);
                     snapshots.push(snapshot);
                 }
             }
             (40..60, Some(snapshot)) => {
-                let lock = LockSnapshot {
-                    snapshot,
-                    duration_days: 1,
-                    cool_off_hours: 1,
-                };
+                let lock = LockSnapshot::new(snapshot, 1, 1);
                 service.request(skew, &owner, lock.into(), &mut tally);
             }
             (60..75, Some(snapshot)) => {
-                let unlock = UnlockSnapshot { snapshot };
+                let unlock = UnlockSnapshot::new(snapshot);
                 service.request(skew, &owner, unlock.into(), &mut tally);
             }
             (_, Some(snapshot)) => {
-                let delete = DeleteSnapshot {
-                    snapshot: snapshot.clone(),
-                };
+                let delete = DeleteSnapshot::new(snapshot.clone());
                 if service.request(skew, &owner, delete.into(), &mut tally) {
                     snapshots.retain(|s| *s != snapshot);
                 }
@@ -277,51 +261,26 @@ fn account(n: usize) -> String {
 fn set_up(start: DateTime<Utc>) -> Result<State, Error> {
     let mut state = State::new();
     let before = start - TimeDelta::hours(1);
-    let region = CreateRegion {
-        region: REGION.into(),
-    };
-    state.apply_mut(before, &Actor::Platform, &region.into())?;
+    let region = CreateRegion::new(REGION);
+    state.apply_mut(before, &Actor::Platform, region)?;
     for n in 0..THREADS {
         let owner = Actor::root(account(n));
-        let create = CreateAccount {
-            account: account(n).into(),
-            site: Site::China,
-        };
-        state.apply_mut(before, &Actor::Platform, &create.into())?;
-        let disk = CreateDisk {
-            disk: format!("d-{n}").into(),
-            region: REGION.into(),
-            category: DiskCategory::Essd,
-            size_gib: 100,
-            encryption: Encryption::Unencrypted,
-            source: DiskSource::Blank,
-        };
-        state.apply_mut(before, &owner, &disk.into())?;
+        let create = CreateAccount::new(account(n), Site::China);
+        state.apply_mut(before, &Actor::Platform, create)?;
+        let disk = CreateDisk::new(format!("d-{n}"), REGION, DiskCategory::Essd, 100);
+        state.apply_mut(before, &owner, disk)?;
     }
     for k in 0..6 {
         let at = before + TimeDelta::minutes(10 * k + 5);
         for n in 0..THREADS {
             let owner = Actor::root(account(n));
             let snapshot = SnapshotId::from(format!("s-{n}-setup-{k}"));
-            let create = CreateSnapshot {
-                snapshot: snapshot.clone(),
-                disk: format!("d-{n}").into(),
-                retention_days: None,
-                tags: BTreeMap::new(),
-                instant_access: false,
-            };
-            state.apply_mut(at, &owner, &create.into())?;
-            let finish = FinishSnapshot {
-                snapshot: snapshot.clone(),
-                outcome: SnapshotOutcome::Available { size_gib: 20 },
-            };
-            state.apply_mut(at, &Actor::Platform, &finish.into())?;
-            let lock = LockSnapshot {
-                snapshot,
-                duration_days: 1,
-                cool_off_hours: 1,
-            };
-            state.apply_mut(at, &owner, &lock.into())?;
+            let create = CreateSnapshot::new(snapshot.clone(), format!("d-{n}"));
+            state.apply_mut(at, &owner, create)?;
+            let finish = FinishSnapshot::available(snapshot.clone(), 20);
+            state.apply_mut(at, &Actor::Platform, finish)?;
+            let lock = LockSnapshot::new(snapshot, 1, 1);
+            state.apply_mut(at, &owner, lock)?;
         }
     }
     Ok(state)

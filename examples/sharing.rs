@@ -15,10 +15,9 @@ use snapguard::{
     AcceptResourceShare, AccountId, ActivateKms, Actor, AddDirectoryMember, ArchiveSnapshot,
     AssociateResourceShare, Command, CopySnapshot, CreateAccount, CreateDisk, CreateFolder,
     CreateImage, CreateRegion, CreateResourceDirectory, CreateResourceShare, CreateSnapshot,
-    DeleteSnapshot, DisassociateResourceShare, DiskCategory, DiskSource, Encryption,
-    FinishSnapshot, LockSnapshot, Principal, PrincipalScope, RemoveDirectoryMember, RuleId,
-    ShareStatus, Site, SnapshotAccess, SnapshotId, SnapshotOutcome, SnapshotStatus, State,
-    Violation,
+    DeleteSnapshot, DisassociateResourceShare, DiskCategory, Encryption, FinishSnapshot,
+    IntoCommand, LockSnapshot, Principal, PrincipalScope, RemoveDirectoryMember, RuleId,
+    ShareStatus, Site, SnapshotAccess, SnapshotId, SnapshotStatus, State, Violation,
 };
 
 type Error = Box<dyn std::error::Error>;
@@ -50,9 +49,14 @@ fn instant(t: DateTime<Utc>) -> String {
 
 impl Tour {
     /// Applies a command, printing what it caused or why it was refused.
-    fn step(&mut self, what: &str, actor: &Actor, command: Command) -> Result<(), Violation> {
+    fn step(
+        &mut self,
+        what: &str,
+        actor: &Actor,
+        command: impl IntoCommand,
+    ) -> Result<(), Violation> {
         println!("{}  {what}", instant(self.now));
-        match self.state.apply(self.now, actor, &command) {
+        match self.state.apply(self.now, actor, command) {
             Ok(transition) => {
                 let events = &transition.events;
                 let shown = if events.len() > 6 { 3 } else { events.len() };
@@ -73,7 +77,7 @@ impl Tour {
     }
 
     /// Applies a command without printing it; for the bulk of a setup.
-    fn quietly(&mut self, actor: &Actor, command: &Command) -> Result<(), Violation> {
+    fn quietly(&mut self, actor: &Actor, command: impl IntoCommand) -> Result<(), Violation> {
         self.state.apply_mut(self.now, actor, command).map(drop)
     }
 
@@ -83,7 +87,7 @@ impl Tour {
         &mut self,
         what: &str,
         actor: &Actor,
-        command: Command,
+        command: impl IntoCommand,
         rule: RuleId,
     ) -> Result<Violation, Error> {
         match self.step(what, actor, command) {
@@ -130,12 +134,8 @@ impl Tour {
     }
 }
 
-fn account(id: &str) -> Command {
-    CreateAccount {
-        account: id.into(),
-        site: Site::China,
-    }
-    .into()
+fn account(id: &str) -> CreateAccount {
+    CreateAccount::new(id, Site::China)
 }
 
 /// The accounts that fill the snapshot's principals up to the limit.
@@ -160,10 +160,7 @@ fn main() -> Result<(), Error> {
     tour.step(
         "the platform registers a region",
         &Actor::Platform,
-        CreateRegion {
-            region: REGION.into(),
-        }
-        .into(),
+        CreateRegion::new(REGION),
     )?;
     for (who, id) in [
         ("the owner", OWNER),
@@ -180,36 +177,17 @@ fn main() -> Result<(), Error> {
     tour.step(
         "the owner creates a disk",
         &owner,
-        CreateDisk {
-            disk: "d-ledger".into(),
-            region: REGION.into(),
-            category: DiskCategory::Essd,
-            size_gib: 100,
-            encryption: Encryption::Unencrypted,
-            source: DiskSource::Blank,
-        }
-        .into(),
+        CreateDisk::new("d-ledger", REGION, DiskCategory::Essd, 100),
     )?;
     tour.step(
         "the owner snapshots it",
         &owner,
-        CreateSnapshot {
-            snapshot: snapshot(),
-            disk: "d-ledger".into(),
-            retention_days: None,
-            tags: Default::default(),
-            instant_access: false,
-        }
-        .into(),
+        CreateSnapshot::new(snapshot(), "d-ledger"),
     )?;
     tour.step(
         "the platform completes the snapshot",
         &Actor::Platform,
-        FinishSnapshot {
-            snapshot: snapshot(),
-            outcome: SnapshotOutcome::Available { size_gib: 60 },
-        }
-        .into(),
+        FinishSnapshot::available(snapshot(), 60),
     )?;
 
     println!("\nThe owner's resource directory, with a folder for auditors.");
@@ -217,27 +195,17 @@ fn main() -> Result<(), Error> {
     tour.step(
         "the owner creates a resource directory (it becomes the management account)",
         &owner,
-        CreateResourceDirectory {
-            directory: DIRECTORY.into(),
-        }
-        .into(),
+        CreateResourceDirectory::new(DIRECTORY),
     )?;
     tour.step(
         "the owner creates a folder",
         &owner,
-        CreateFolder {
-            folder: FOLDER.into(),
-        }
-        .into(),
+        CreateFolder::new(FOLDER),
     )?;
     tour.step(
         "the owner adds the auditor to the folder",
         &owner,
-        AddDirectoryMember {
-            account: AUDITOR.into(),
-            folder: Some(FOLDER.into()),
-        }
-        .into(),
+        AddDirectoryMember::new(AUDITOR).folder(FOLDER),
     )?;
 
     println!("\nSharing with an account and a folder.");
@@ -245,16 +213,9 @@ fn main() -> Result<(), Error> {
     tour.step(
         "the owner shares the snapshot with account 2002 and the auditors' folder",
         &owner,
-        CreateResourceShare {
-            share: SHARE.into(),
-            scope: PrincipalScope::AllAccounts,
-            principals: vec![
-                Principal::Account(SHAREE.into()),
-                Principal::Folder(FOLDER.into()),
-            ],
-            snapshots: vec![snapshot()],
-        }
-        .into(),
+        CreateResourceShare::new(SHARE, PrincipalScope::AllAccounts)
+            .principals([Principal::account(SHAREE), Principal::folder(FOLDER)])
+            .snapshot(snapshot()),
     )?;
     let audience = tour.state.shared_with(&snapshot(), tour.now);
     let reached: Vec<&AccountId> = audience.accounts.keys().collect();
@@ -282,30 +243,20 @@ fn main() -> Result<(), Error> {
     tour.step(
         "the owner adds the contractor to the folder",
         &owner,
-        AddDirectoryMember {
-            account: CONTRACTOR.into(),
-            folder: Some(FOLDER.into()),
-        }
-        .into(),
+        AddDirectoryMember::new(CONTRACTOR).folder(FOLDER),
     )?;
     tour.expect_sees(CONTRACTOR, true)?;
     tour.later(24);
     tour.step(
         "the owner removes the contractor from the directory",
         &owner,
-        RemoveDirectoryMember {
-            account: CONTRACTOR.into(),
-        }
-        .into(),
+        RemoveDirectoryMember::new(CONTRACTOR),
     )?;
     tour.expect_sees(CONTRACTOR, false)?;
     tour.refused(
         "the contractor tries to accept the share anyway",
         &Actor::root(CONTRACTOR),
-        AcceptResourceShare {
-            share: SHARE.into(),
-        }
-        .into(),
+        AcceptResourceShare::new(SHARE),
         RuleId::Share7,
     )?;
 
@@ -314,17 +265,12 @@ fn main() -> Result<(), Error> {
     tour.step(
         "the owner adds the whole directory (one principal, however many members)",
         &owner,
-        AssociateResourceShare {
-            share: SHARE.into(),
-            principals: vec![Principal::Directory(DIRECTORY.into())],
-            snapshots: Vec::new(),
-        }
-        .into(),
+        AssociateResourceShare::new(SHARE).principal(Principal::directory(DIRECTORY)),
     )?;
     let limit = tour.state.limits().max_principals_per_snapshot;
     let room = usize::try_from(limit)?.saturating_sub(3);
     for index in 0..=room {
-        tour.quietly(&Actor::Platform, &account(&filler(index)))?;
+        tour.quietly(&Actor::Platform, account(&filler(index)))?;
     }
     println!(
         "{}  the platform registers {} more accounts, {} to {} (not shown)",
@@ -343,12 +289,7 @@ fn main() -> Result<(), Error> {
             filler(room - 1)
         ),
         &owner,
-        AssociateResourceShare {
-            share: SHARE.into(),
-            principals: fillers,
-            snapshots: Vec::new(),
-        }
-        .into(),
+        AssociateResourceShare::new(SHARE).principals(fillers),
     )?;
     let principals = tour
         .state
@@ -362,12 +303,7 @@ fn main() -> Result<(), Error> {
     let refusal = tour.refused(
         &format!("the owner adds a 65th principal, account {}", filler(room)),
         &owner,
-        AssociateResourceShare {
-            share: SHARE.into(),
-            principals: vec![Principal::Account(filler(room).into())],
-            snapshots: Vec::new(),
-        }
-        .into(),
+        AssociateResourceShare::new(SHARE).principal(Principal::Account(filler(room).into())),
         RuleId::Share1,
     )?;
     if !matches!(
@@ -386,49 +322,30 @@ fn main() -> Result<(), Error> {
     let forbidden: [(&str, Command, RuleId); 5] = [
         (
             "the sharee tries to delete the snapshot",
-            DeleteSnapshot {
-                snapshot: snapshot(),
-            }
-            .into(),
+            DeleteSnapshot::new(snapshot()).into(),
             RuleId::Share10,
         ),
         (
             "the sharee tries to lock it for 30 days",
-            LockSnapshot {
-                snapshot: snapshot(),
-                duration_days: 30,
-                cool_off_hours: 0,
-            }
-            .into(),
+            LockSnapshot::new(snapshot(), 30, 0).into(),
             RuleId::Lock3,
         ),
         (
             "the sharee tries to archive it for 100 days",
-            ArchiveSnapshot {
-                snapshot: snapshot(),
-                retention_days: Some(100),
-            }
-            .into(),
+            ArchiveSnapshot::new(snapshot()).retention_days(100).into(),
             RuleId::Share10,
         ),
         (
             "the sharee tries to re-share it with account 3001",
-            CreateResourceShare {
-                share: "rs-onward".into(),
-                scope: PrincipalScope::AllAccounts,
-                principals: vec![Principal::Account(AUDITOR.into())],
-                snapshots: vec![snapshot()],
-            }
-            .into(),
+            CreateResourceShare::new("rs-onward", PrincipalScope::AllAccounts)
+                .principal(Principal::account(AUDITOR))
+                .snapshot(snapshot())
+                .into(),
             RuleId::Share10,
         ),
         (
             "the sharee tries to create a custom image from it",
-            CreateImage {
-                image: "m-ledger".into(),
-                snapshot: snapshot(),
-            }
-            .into(),
+            CreateImage::new("m-ledger", snapshot()).into(),
             RuleId::Image1,
         ),
     ];
@@ -438,28 +355,19 @@ fn main() -> Result<(), Error> {
 
     println!("\nThe sharee accepts the share (SHARE-7) and copies the snapshot.");
     tour.later(1);
-    let copy = || CopySnapshot {
-        source: snapshot(),
-        snapshot: COPY.into(),
-        region: REGION.into(),
-        encryption: Encryption::ServiceKey,
-        retention_days: None,
-    };
+    let copy = || CopySnapshot::new(snapshot(), COPY, REGION).encryption(Encryption::ServiceKey);
     // An encrypted copy can stay in the region (COPY-2, COPY-3).
-    tour.quietly(&sharee, &ActivateKms {}.into())?;
+    tour.quietly(&sharee, ActivateKms::new())?;
     tour.refused(
         "the sharee tries to copy it before accepting",
         &sharee,
-        copy().into(),
+        copy(),
         RuleId::Share7,
     )?;
     tour.step(
         "the sharee accepts the share",
         &sharee,
-        AcceptResourceShare {
-            share: SHARE.into(),
-        }
-        .into(),
+        AcceptResourceShare::new(SHARE),
     )?;
     if !matches!(
         tour.access(SHAREE),
@@ -473,16 +381,12 @@ fn main() -> Result<(), Error> {
     tour.step(
         "the sharee copies the snapshot into its own account, encrypted",
         &sharee,
-        copy().into(),
+        copy(),
     )?;
     tour.step(
         "the platform completes the copy",
         &Actor::Platform,
-        FinishSnapshot {
-            snapshot: COPY.into(),
-            outcome: SnapshotOutcome::Available { size_gib: 60 },
-        }
-        .into(),
+        FinishSnapshot::available(COPY, 60),
     )?;
 
     println!("\nThe owner unshares; the sharee's copy stays (SHARE-13).");
@@ -490,12 +394,7 @@ fn main() -> Result<(), Error> {
     tour.step(
         "the owner removes the snapshot from the share",
         &owner,
-        DisassociateResourceShare {
-            share: SHARE.into(),
-            principals: Vec::new(),
-            snapshots: vec![snapshot()],
-        }
-        .into(),
+        DisassociateResourceShare::new(SHARE).snapshot(snapshot()),
     )?;
     tour.expect_sees(SHAREE, false)?;
     tour.expect_sees(AUDITOR, false)?;

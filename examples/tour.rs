@@ -5,9 +5,8 @@
 
 use chrono::{DateTime, SecondsFormat, TimeDelta, TimeZone, Utc};
 use snapguard::{
-    Actor, Command, CreateAccount, CreateDisk, CreateRegion, CreateSnapshot, DeleteSnapshot,
-    DiskCategory, DiskSource, Encryption, FinishSnapshot, LockSnapshot, Site, SnapshotOutcome,
-    State, UnlockSnapshot, Violation,
+    Actor, CreateAccount, CreateDisk, CreateRegion, CreateSnapshot, DeleteSnapshot, DiskCategory,
+    FinishSnapshot, IntoCommand, LockSnapshot, Site, SnapshotId, State, UnlockSnapshot, Violation,
 };
 
 /// The snapshot's life so far, and the instant the tour is at.
@@ -22,9 +21,14 @@ fn instant(t: DateTime<Utc>) -> String {
 
 impl Tour {
     /// Applies a command, printing what it caused or why it was refused.
-    fn step(&mut self, what: &str, actor: &Actor, command: Command) -> Result<(), Violation> {
+    fn step(
+        &mut self,
+        what: &str,
+        actor: &Actor,
+        command: impl IntoCommand,
+    ) -> Result<(), Violation> {
         println!("{}  {what}", instant(self.now));
-        match self.state.apply(self.now, actor, &command) {
+        match self.state.apply(self.now, actor, command) {
             Ok(transition) => {
                 for event in &transition.events {
                     println!("{:22}-> {event:#}", "");
@@ -66,7 +70,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .single()
         .ok_or("the tour's start instant is ambiguous")?;
     let owner = Actor::root("1001");
-    let snapshot = || "s-ledger".into();
+    let snapshot = || SnapshotId::new("s-ledger");
     let mut tour = Tour {
         state: State::new(),
         now: start,
@@ -76,77 +80,41 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     tour.step(
         "the platform registers a region",
         &Actor::Platform,
-        CreateRegion {
-            region: "cn-hangzhou".into(),
-        }
-        .into(),
+        CreateRegion::new("cn-hangzhou"),
     )?;
     tour.step(
         "the platform registers account 1001",
         &Actor::Platform,
-        CreateAccount {
-            account: "1001".into(),
-            site: Site::China,
-        }
-        .into(),
+        CreateAccount::new("1001", Site::China),
     )?;
     tour.step(
         "the owner creates a disk",
         &owner,
-        CreateDisk {
-            disk: "d-ledger".into(),
-            region: "cn-hangzhou".into(),
-            category: DiskCategory::Essd,
-            size_gib: 100,
-            encryption: Encryption::Unencrypted,
-            source: DiskSource::Blank,
-        }
-        .into(),
+        CreateDisk::new("d-ledger", "cn-hangzhou", DiskCategory::Essd, 100),
     )?;
 
     println!("\nOne snapshot's life.");
     tour.step(
         "create a snapshot of the disk",
         &owner,
-        CreateSnapshot {
-            snapshot: snapshot(),
-            disk: "d-ledger".into(),
-            retention_days: None,
-            tags: Default::default(),
-            instant_access: false,
-        }
-        .into(),
+        CreateSnapshot::new(snapshot(), "d-ledger"),
     )?;
     tour.step(
         "the platform completes it",
         &Actor::Platform,
-        FinishSnapshot {
-            snapshot: snapshot(),
-            outcome: SnapshotOutcome::Available { size_gib: 60 },
-        }
-        .into(),
+        FinishSnapshot::available(snapshot(), 60),
     )?;
     tour.step(
         "lock it for 30 days with a 24-hour cooling-off",
         &owner,
-        LockSnapshot {
-            snapshot: snapshot(),
-            duration_days: 30,
-            cool_off_hours: 24,
-        }
-        .into(),
+        LockSnapshot::new(snapshot(), 30, 24),
     )?;
 
     tour.now = start + TimeDelta::hours(2);
     tour.step(
         "during cooling-off, reconfigure: 90 days, 12-hour cooling-off (recomputed from now)",
         &owner,
-        LockSnapshot {
-            snapshot: snapshot(),
-            duration_days: 90,
-            cool_off_hours: 12,
-        }
-        .into(),
+        LockSnapshot::new(snapshot(), 90, 12),
     )?;
 
     let lock = tour
@@ -157,22 +125,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     tour.wait_until(lock.cool_off_end)?;
 
     tour.now = lock.cool_off_end + TimeDelta::days(1);
-    let unlock = tour.step(
-        "try to unlock it",
-        &owner,
-        UnlockSnapshot {
-            snapshot: snapshot(),
-        }
-        .into(),
-    );
-    let delete = tour.step(
-        "try to delete it",
-        &owner,
-        DeleteSnapshot {
-            snapshot: snapshot(),
-        }
-        .into(),
-    );
+    let unlock = tour.step("try to unlock it", &owner, UnlockSnapshot::new(snapshot()));
+    let delete = tour.step("try to delete it", &owner, DeleteSnapshot::new(snapshot()));
     if unlock.is_ok() || delete.is_ok() {
         return Err("a lock in compliance let the snapshot go".into());
     }
@@ -180,12 +134,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     tour.step(
         "extend the lock: 120 days from now",
         &owner,
-        LockSnapshot {
-            snapshot: snapshot(),
-            duration_days: 120,
-            cool_off_hours: 0,
-        }
-        .into(),
+        LockSnapshot::new(snapshot(), 120, 0),
     )?;
 
     let expiry = tour
@@ -195,14 +144,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .map(|l| l.expiry)
         .ok_or("no lock")?;
     tour.wait_until(expiry)?;
-    tour.step(
-        "delete it",
-        &owner,
-        DeleteSnapshot {
-            snapshot: snapshot(),
-        }
-        .into(),
-    )?;
+    tour.step("delete it", &owner, DeleteSnapshot::new(snapshot()))?;
 
     println!(
         "\nThe snapshot is gone: {}",

@@ -13,10 +13,10 @@
 
 use chrono::{DateTime, SecondsFormat, TimeDelta, TimeZone, Utc};
 use snapguard::{
-    Actor, Command, CreateAccount, CreateBackupPoint, CreateBackupPolicy, CreateRegion,
-    CreateVault, Deletability, DeleteBackupPoint, DeleteVault, DisableImmutability,
-    EnableImmutability, ImmutableTarget, PolicyKind, ReplicateBackupPoint, ReplicateVault,
-    RestoreBackupPoint, RuleId, Site, State, VaultKind, Violation,
+    Actor, CreateAccount, CreateBackupPoint, CreateBackupPolicy, CreateRegion, CreateVault,
+    Deletability, DeleteBackupPoint, DeleteVault, DisableImmutability, EnableImmutability,
+    IntoCommand, PolicyKind, ReplicateBackupPoint, ReplicateVault, RestoreBackupPoint, RuleId,
+    Site, State, VaultKind, Violation,
 };
 
 type Error = Box<dyn std::error::Error>;
@@ -37,9 +37,14 @@ fn instant(t: DateTime<Utc>) -> String {
 
 impl Tour {
     /// Applies a command, printing what it caused or why it was refused.
-    fn step(&mut self, what: &str, actor: &Actor, command: Command) -> Result<(), Violation> {
+    fn step(
+        &mut self,
+        what: &str,
+        actor: &Actor,
+        command: impl IntoCommand,
+    ) -> Result<(), Violation> {
         println!("{}  {what}", instant(self.now));
-        match self.state.apply(self.now, actor, &command) {
+        match self.state.apply(self.now, actor, command) {
             Ok(transition) => {
                 for event in &transition.events {
                     println!("{:22}-> {event:#}", "");
@@ -55,7 +60,12 @@ impl Tour {
     }
 
     /// A command of the owner's root that must be refused by `rule`.
-    fn refused(&mut self, what: &str, command: Command, rule: RuleId) -> Result<(), Error> {
+    fn refused(
+        &mut self,
+        what: &str,
+        command: impl IntoCommand,
+        rule: RuleId,
+    ) -> Result<(), Error> {
         match self.step(what, &Actor::root(OWNER), command) {
             Ok(()) => Err(format!("`{what}` was accepted; {rule} should refuse it").into()),
             Err(refusal) if refusal.rule() == rule => {
@@ -73,7 +83,7 @@ impl Tour {
     }
 
     /// A command of the owner's root that must be accepted.
-    fn owner(&mut self, what: &str, command: Command) -> Result<(), Violation> {
+    fn owner(&mut self, what: &str, command: impl IntoCommand) -> Result<(), Violation> {
         self.step(what, &Actor::root(OWNER), command)
     }
 
@@ -110,28 +120,14 @@ impl Tour {
     }
 }
 
-fn vault(id: &str, kind: VaultKind) -> Command {
-    CreateVault {
-        vault: id.into(),
-        region: HANGZHOU.into(),
-        kind,
-    }
-    .into()
+fn vault(id: &str, kind: VaultKind) -> CreateVault {
+    CreateVault::new(id, HANGZHOU, kind)
 }
 
-fn point(id: &str, vault: &str, policy: Option<&str>, days: u32) -> Command {
-    CreateBackupPoint {
-        point: id.into(),
-        vault: vault.into(),
-        policy: policy.map(Into::into),
-        snapshot: None,
-        retention_days: Some(days),
-    }
-    .into()
-}
-
-fn on_vault(id: &str) -> ImmutableTarget {
-    ImmutableTarget::Vault(id.into())
+fn point(id: &str, vault: &str, policy: Option<&str>, days: u32) -> CreateBackupPoint {
+    CreateBackupPoint::new(id, vault)
+        .maybe_policy(policy.map(Into::into))
+        .retention_days(days)
 }
 
 fn main() -> Result<(), Error> {
@@ -145,16 +141,11 @@ fn main() -> Result<(), Error> {
     };
     let platform = Actor::Platform;
     for region in [HANGZHOU, SHANGHAI] {
-        let create = CreateRegion {
-            region: region.into(),
-        };
-        tour.state.apply_mut(start, &platform, &create.into())?;
+        let create = CreateRegion::new(region);
+        tour.state.apply_mut(start, &platform, create)?;
     }
-    let account = CreateAccount {
-        account: OWNER.into(),
-        site: Site::China,
-    };
-    tour.state.apply_mut(start, &platform, &account.into())?;
+    let account = CreateAccount::new(OWNER, Site::China);
+    tour.state.apply_mut(start, &platform, account)?;
 
     println!("Immutable backup on a supported vault; not on a NAS free-30-days one (VAULT-2).");
     tour.owner(
@@ -166,15 +157,9 @@ fn main() -> Result<(), Error> {
         &platform,
         point("bp-1", "v-prod", None, 30),
     )?;
-    let enable = |id: &str| {
-        EnableImmutability {
-            target: on_vault(id),
-        }
-        .into()
-    };
     tour.owner(
         "the owner enables immutable backup on `v-prod`",
-        enable("v-prod"),
+        EnableImmutability::vault("v-prod"),
     )?;
     tour.owner(
         "the owner creates `v-nas`",
@@ -182,54 +167,28 @@ fn main() -> Result<(), Error> {
     )?;
     tour.refused(
         "immutable backup on `v-nas`",
-        enable("v-nas"),
+        EnableImmutability::vault("v-nas"),
         RuleId::Vault2,
     )?;
 
     println!("\nNo way back, and nothing locked goes early (VAULT-3, VAULT-5, VAULT-6).");
     tour.now += TimeDelta::days(1);
-    let disable = DisableImmutability {
-        target: on_vault("v-prod"),
-    };
-    tour.refused("the owner disables it", disable.into(), RuleId::Vault3)?;
-    let delete_point = DeleteBackupPoint {
-        point: "bp-1".into(),
-    };
-    tour.refused(
-        "the owner deletes `bp-1`",
-        delete_point.into(),
-        RuleId::Vault5,
-    )?;
-    let delete_vault = || {
-        DeleteVault {
-            vault: "v-prod".into(),
-        }
-        .into()
-    };
+    let disable = DisableImmutability::vault("v-prod");
+    tour.refused("the owner disables it", disable, RuleId::Vault3)?;
+    let delete_point = DeleteBackupPoint::new("bp-1");
+    tour.refused("the owner deletes `bp-1`", delete_point, RuleId::Vault5)?;
+    let delete_vault = || DeleteVault::new("v-prod");
     tour.refused("the owner deletes `v-prod`", delete_vault(), RuleId::Vault6)?;
-    let restore = RestoreBackupPoint {
-        point: "bp-1".into(),
-    };
-    tour.owner("the owner restores from `bp-1` (VAULT-8)", restore.into())?;
+    let restore = RestoreBackupPoint::new("bp-1");
+    tour.owner("the owner restores from `bp-1` (VAULT-8)", restore)?;
     let last_end = start + TimeDelta::days(30);
     tour.report("v-prod", Deletability::From(last_end))?;
 
     println!("\nA replica in another region is immutable and locked too (VAULT-7).");
-    let replicate = ReplicateVault {
-        vault: "v-prod".into(),
-        replica: "v-dr".into(),
-        region: SHANGHAI.into(),
-    };
-    tour.owner(
-        "the owner replicates `v-prod` to cn-shanghai",
-        replicate.into(),
-    )?;
-    let copy = ReplicateBackupPoint {
-        point: "bp-1".into(),
-        replica: "bp-1-dr".into(),
-        vault: "v-dr".into(),
-    };
-    tour.step("the platform replicates `bp-1`", &platform, copy.into())?;
+    let replicate = ReplicateVault::new("v-prod", "v-dr", SHANGHAI);
+    tour.owner("the owner replicates `v-prod` to cn-shanghai", replicate)?;
+    let copy = ReplicateBackupPoint::new("bp-1", "bp-1-dr", "v-dr");
+    tour.step("the platform replicates `bp-1`", &platform, copy)?;
     tour.report("v-dr", Deletability::From(last_end))?;
 
     println!("\nAn ECS instance policy made immutable locks only new points (VAULT-4).");
@@ -237,32 +196,23 @@ fn main() -> Result<(), Error> {
         "the owner creates `v-ecs`",
         vault("v-ecs", VaultKind::GeneralPurpose),
     )?;
-    let policy = CreateBackupPolicy {
-        policy: "po-ecs".into(),
-        vault: "v-ecs".into(),
-        kind: PolicyKind::EcsInstance,
-        immutable: false,
-    };
-    tour.owner("the owner creates policy `po-ecs`", policy.into())?;
+    let policy = CreateBackupPolicy::new("po-ecs", "v-ecs", PolicyKind::EcsInstance);
+    tour.owner("the owner creates policy `po-ecs`", policy)?;
     tour.step(
         "a backup by `po-ecs`",
         &platform,
         point("bp-old", "v-ecs", Some("po-ecs"), 10),
     )?;
-    let on_policy = EnableImmutability {
-        target: ImmutableTarget::Policy("po-ecs".into()),
-    };
-    tour.owner("the owner makes `po-ecs` immutable", on_policy.into())?;
+    let on_policy = EnableImmutability::policy("po-ecs");
+    tour.owner("the owner makes `po-ecs` immutable", on_policy)?;
     tour.step(
         "a backup by `po-ecs`",
         &platform,
         point("bp-new", "v-ecs", Some("po-ecs"), 10),
     )?;
     tour.report("v-ecs", Deletability::From(tour.now + TimeDelta::days(10)))?;
-    let old = DeleteBackupPoint {
-        point: "bp-old".into(),
-    };
-    tour.owner("the owner deletes the older `bp-old`", old.into())?;
+    let old = DeleteBackupPoint::new("bp-old");
+    tour.owner("the owner deletes the older `bp-old`", old)?;
 
     println!("\nAt their retention end, time deletes the points; then the vault goes.");
     tour.now = last_end;

@@ -12,6 +12,7 @@ use crate::{AccountId, RegionId, UserId};
 /// Two system actors stand for the provider's own processes.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+#[non_exhaustive]
 pub enum Actor {
     /// The root identity of an account: may do everything its account may do.
     Root {

@@ -50,9 +50,9 @@ impl ResourceDirectory {
     /// # let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
     /// # let mut state = State::new();
     /// # for account in ["1001", "2002"] {
-    /// #     state.apply_mut(now, &Actor::Platform, &CreateAccount { account: account.into(), site: Site::China }.into())?;
+    /// #     state.apply_mut(now, &Actor::Platform, CreateAccount::new(account, Site::China))?;
     /// # }
-    /// state.apply_mut(now, &Actor::root("1001"), &CreateResourceDirectory { directory: "rd-1".into() }.into())?;
+    /// state.apply_mut(now, &Actor::root("1001"), CreateResourceDirectory::new("rd-1"))?;
     /// let directory = state.directory(&"rd-1".into()).ok_or("no directory")?;
     /// assert!(directory.is_member(&"1001".into()));
     /// assert!(!directory.is_member(&"2002".into()));
@@ -72,11 +72,11 @@ impl ResourceDirectory {
     /// # let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
     /// # let mut state = State::new();
     /// # for account in ["1001", "2002"] {
-    /// #     state.apply_mut(now, &Actor::Platform, &CreateAccount { account: account.into(), site: Site::China }.into())?;
+    /// #     state.apply_mut(now, &Actor::Platform, CreateAccount::new(account, Site::China))?;
     /// # }
-    /// state.apply_mut(now, &Actor::root("1001"), &CreateResourceDirectory { directory: "rd-1".into() }.into())?;
-    /// state.apply_mut(now, &Actor::root("1001"), &CreateFolder { folder: "fd-1".into() }.into())?;
-    /// state.apply_mut(now, &Actor::root("1001"), &AddDirectoryMember { account: "2002".into(), folder: Some("fd-1".into()) }.into())?;
+    /// state.apply_mut(now, &Actor::root("1001"), CreateResourceDirectory::new("rd-1"))?;
+    /// state.apply_mut(now, &Actor::root("1001"), CreateFolder::new("fd-1"))?;
+    /// state.apply_mut(now, &Actor::root("1001"), AddDirectoryMember::new("2002").folder("fd-1"))?;
     /// let directory = state.directory(&"rd-1".into()).ok_or("no directory")?;
     /// assert_eq!(directory.folder_of(&"2002".into()), Some(&FolderId::new("fd-1")));
     /// assert_eq!(directory.folder_of(&"1001".into()), None);

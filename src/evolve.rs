@@ -22,7 +22,7 @@ impl State {
     /// use chrono::{TimeZone, Utc};
     ///
     /// let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
-    /// let command = Command::from(CreateRegion { region: "cn-hangzhou".into() });
+    /// let command = Command::from(CreateRegion::new("cn-hangzhou"));
     /// let events = State::new().decide(now, &Actor::Platform, &command)?;
     /// let replayed = events.iter().fold(State::new(), |state, event| state.evolve(event));
     /// assert!(replayed.region(&"cn-hangzhou".into()).is_some());

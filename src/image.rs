@@ -21,6 +21,7 @@ use crate::{
     rename_all = "snake_case",
     deny_unknown_fields
 )]
+#[non_exhaustive]
 pub enum ImageSource {
     /// Built from one of the owner's snapshots.
     Snapshot(SnapshotId),

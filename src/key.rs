@@ -46,10 +46,10 @@ impl Key {
     /// # use snapguard::*;
     /// # let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
     /// # let mut state = State::new();
-    /// # state.apply_mut(now, &Actor::Platform, &CreateRegion { region: "cn-hangzhou".into() }.into())?;
-    /// # state.apply_mut(now, &Actor::Platform, &CreateAccount { account: "1001".into(), site: Site::China }.into())?;
-    /// state.apply_mut(now, &Actor::root("1001"), &ActivateKms {}.into())?;
-    /// state.apply_mut(now, &Actor::root("1001"), &CreateKey { key: "k-1".into(), region: "cn-hangzhou".into() }.into())?;
+    /// # state.apply_mut(now, &Actor::Platform, CreateRegion::new("cn-hangzhou"))?;
+    /// # state.apply_mut(now, &Actor::Platform, CreateAccount::new("1001", Site::China))?;
+    /// state.apply_mut(now, &Actor::root("1001"), ActivateKms::new())?;
+    /// state.apply_mut(now, &Actor::root("1001"), CreateKey::new("k-1", "cn-hangzhou"))?;
     /// let key = state.key(&"k-1".into()).ok_or("no key")?;
     /// assert!(key.enabled);
     /// assert_eq!(key.resource_name(), "acs:kms:cn-hangzhou:1001:key/k-1");

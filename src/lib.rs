@@ -211,7 +211,7 @@ pub use command::{
     CreateRegion, CreateResourceDirectory, CreateResourceShare, CreateSnapshot, CreateUser,
     CreateVault, DeleteBackupPoint, DeleteImage, DeleteResourceShare, DeleteSnapshot, DeleteVault,
     DisableImmutability, DisableKey, DisassociateResourceShare, DiskSource, EnableImmutability,
-    EnableKey, FinishSnapshot, ImportImage, LockSnapshot, MarkAccountOverdue,
+    EnableKey, FinishSnapshot, ImportImage, IntoCommand, LockSnapshot, MarkAccountOverdue,
     MarkRegionClosingDown, ReinitializeDisk, ReleaseDisk, ReleaseOverdueSnapshot,
     RemoveDirectoryMember, ReplicateBackupPoint, ReplicateVault, ResetDisk, RestoreBackupPoint,
     RetentionRequest, SetEncryptedShareRole, SetSnapshotRetention, SetUserPolicy, SettleAccount,

@@ -67,10 +67,10 @@ impl Snapshot {
     /// # use snapguard::*;
     /// # let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
     /// # let mut state = State::new();
-    /// # state.apply_mut(now, &Actor::Platform, &CreateRegion { region: "cn-hangzhou".into() }.into())?;
-    /// # state.apply_mut(now, &Actor::Platform, &CreateAccount { account: "1001".into(), site: Site::China }.into())?;
-    /// # state.apply_mut(now, &Actor::root("1001"), &CreateDisk { disk: "d-1".into(), region: "cn-hangzhou".into(), category: DiskCategory::Essd, size_gib: 40, encryption: Encryption::Unencrypted, source: DiskSource::Blank }.into())?;
-    /// # state.apply_mut(now, &Actor::Platform, &CreateAutomaticSnapshot { snapshot: "s-1".into(), disk: "d-1".into(), retention_days: Some(30) }.into())?;
+    /// # state.apply_mut(now, &Actor::Platform, CreateRegion::new("cn-hangzhou"))?;
+    /// # state.apply_mut(now, &Actor::Platform, CreateAccount::new("1001", Site::China))?;
+    /// # state.apply_mut(now, &Actor::root("1001"), CreateDisk::new("d-1", "cn-hangzhou", DiskCategory::Essd, 40))?;
+    /// # state.apply_mut(now, &Actor::Platform, CreateAutomaticSnapshot::new("s-1", "d-1").retention_days(30))?;
     /// let snapshot = state.snapshot(&"s-1".into()).ok_or("no snapshot")?;
     /// assert_eq!(snapshot.lineage_root(), LineageRoot::Disk("d-1".into()));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -111,20 +111,14 @@ impl CopyLineage {
     /// # use snapguard::*;
     /// # let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
     /// # let mut state = State::new();
-    /// # state.apply_mut(now, &Actor::Platform, &CreateRegion { region: "cn-hangzhou".into() }.into())?;
-    /// # state.apply_mut(now, &Actor::Platform, &CreateRegion { region: "cn-shanghai".into() }.into())?;
-    /// # state.apply_mut(now, &Actor::Platform, &CreateAccount { account: "1001".into(), site: Site::China }.into())?;
-    /// # state.apply_mut(now, &Actor::root("1001"), &CreateDisk { disk: "d-1".into(), region: "cn-hangzhou".into(), category: DiskCategory::Essd, size_gib: 40, encryption: Encryption::Unencrypted, source: DiskSource::Blank }.into())?;
-    /// # state.apply_mut(now, &Actor::Platform, &CreateAutomaticSnapshot { snapshot: "s-1".into(), disk: "d-1".into(), retention_days: Some(30) }.into())?;
-    /// # state.apply_mut(now, &Actor::Platform, &FinishSnapshot { snapshot: "s-1".into(), outcome: SnapshotOutcome::Available { size_gib: 5 } }.into())?;
-    /// let copy = CopySnapshot {
-    ///     source: "s-1".into(),
-    ///     snapshot: "s-2".into(),
-    ///     region: "cn-shanghai".into(),
-    ///     encryption: Encryption::Unencrypted,
-    ///     retention_days: None,
-    /// };
-    /// state.apply_mut(now, &Actor::root("1001"), &copy.into())?;
+    /// # state.apply_mut(now, &Actor::Platform, CreateRegion::new("cn-hangzhou"))?;
+    /// # state.apply_mut(now, &Actor::Platform, CreateRegion::new("cn-shanghai"))?;
+    /// # state.apply_mut(now, &Actor::Platform, CreateAccount::new("1001", Site::China))?;
+    /// # state.apply_mut(now, &Actor::root("1001"), CreateDisk::new("d-1", "cn-hangzhou", DiskCategory::Essd, 40))?;
+    /// # state.apply_mut(now, &Actor::Platform, CreateAutomaticSnapshot::new("s-1", "d-1").retention_days(30))?;
+    /// # state.apply_mut(now, &Actor::Platform, FinishSnapshot::available("s-1", 5))?;
+    /// let copy = CopySnapshot::new("s-1", "s-2", "cn-shanghai");
+    /// state.apply_mut(now, &Actor::root("1001"), copy)?;
     /// let copied = state.snapshot(&"s-2".into()).ok_or("no copy")?;
     /// let lineage = CopyLineage::of_copy(copied).ok_or("not a copy")?;
     /// assert_eq!(lineage.root, LineageRoot::Disk("d-1".into()));

@@ -414,7 +414,7 @@ impl State {
     ///
     /// let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
     /// let state = State::new()
-    ///     .apply(now, &Actor::Platform, &CreateAccount { account: "1001".into(), site: Site::China }.into())?
+    ///     .apply(now, &Actor::Platform, CreateAccount::new("1001", Site::China))?
     ///     .state;
     /// let locks = state.describe_locked_snapshots(now, &Actor::root("1001"), &LockQuery::in_state(LockState::Compliance))?;
     /// assert!(locks.is_empty());

@@ -6,12 +6,13 @@
 //! is, with the snapshots those events release and the backup points they
 //! delete set aside ([`Pending`]).
 
+use std::borrow::Borrow;
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, Utc};
 
 use crate::decide::{Ctx, Verdict, dispatch};
-use crate::{Actor, BackupPointId, Command, Event, SnapshotId, State, Violation};
+use crate::{Actor, BackupPointId, Command, Event, IntoCommand, SnapshotId, State, Violation};
 
 /// A new state and the events that made it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,6 +28,12 @@ pub struct Transition {
 impl State {
     /// Decides a command: the events it causes at `now`, or the first rule
     /// that refuses it. Borrows the state and changes nothing.
+    ///
+    /// The command is a payload such as
+    /// [`CreateSnapshot`](crate::CreateSnapshot) or a [`Command`], by value,
+    /// or a `&Command`, which is lent and never copied ([`IntoCommand`]); so
+    /// are those of [`State::apply`], [`State::apply_mut`] and
+    /// [`State::explain`].
     ///
     /// The events start with those time alone caused by `now` and not yet
     /// recorded (see [`State::advance`]); the command is decided on the state
@@ -61,7 +68,7 @@ impl State {
     /// use chrono::{TimeZone, Utc};
     ///
     /// let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
-    /// let command = Command::from(CreateRegion { region: "cn-hangzhou".into() });
+    /// let command = Command::from(CreateRegion::new("cn-hangzhou"));
     /// assert_eq!(State::new().decide(now, &Actor::Platform, &command)?.len(), 1);
     ///
     /// // Customers do not register regions.
@@ -70,6 +77,17 @@ impl State {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn decide(
+        &self,
+        now: DateTime<Utc>,
+        actor: &Actor,
+        command: impl IntoCommand,
+    ) -> Result<Vec<Event>, Violation> {
+        self.decide_command(now, actor, command.into_command().borrow())
+    }
+
+    /// [`State::decide`] on a borrowed command: the one body every entry
+    /// point shares, so none of them copies the command.
+    fn decide_command(
         &self,
         now: DateTime<Utc>,
         actor: &Actor,
@@ -99,20 +117,20 @@ impl State {
     /// As [`State::decide`].
     ///
     /// ```
-    /// use snapguard::{Actor, Command, CreateAccount, CreateRegion, Site, State};
+    /// use snapguard::{Actor, CreateAccount, CreateRegion, Site, State};
     /// use chrono::{TimeZone, Utc};
     ///
     /// let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
     /// let state = State::new()
-    ///     .apply(now, &Actor::Platform, &CreateRegion { region: "cn-hangzhou".into() }.into())?
+    ///     .apply(now, &Actor::Platform, CreateRegion::new("cn-hangzhou"))?
     ///     .state
-    ///     .apply(now, &Actor::Platform, &CreateAccount { account: "1001".into(), site: Site::China }.into())?
+    ///     .apply(now, &Actor::Platform, CreateAccount::new("1001", Site::China))?
     ///     .state;
     /// assert!(state.account(&"1001".into()).is_some());
     ///
     /// // The same account twice: refused by GEN-4, and the state is unchanged.
-    /// let again = Command::from(CreateAccount { account: "1001".into(), site: Site::China });
-    /// let refusal = state.apply(now, &Actor::Platform, &again).unwrap_err();
+    /// let again = CreateAccount::new("1001", Site::China);
+    /// let refusal = state.apply(now, &Actor::Platform, again).unwrap_err();
     /// assert_eq!(refusal.rule().code(), "GEN-4");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -120,9 +138,9 @@ impl State {
         &self,
         now: DateTime<Utc>,
         actor: &Actor,
-        command: &Command,
+        command: impl IntoCommand,
     ) -> Result<Transition, Violation> {
-        let events = self.decide(now, actor, command)?;
+        let events = self.decide_command(now, actor, command.into_command().borrow())?;
         let mut state = self.clone();
         for event in &events {
             state.record(event);
@@ -143,7 +161,7 @@ impl State {
     ///
     /// let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
     /// let mut state = State::new();
-    /// let events = state.apply_mut(now, &Actor::Platform, &CreateRegion { region: "eu-central-1".into() }.into())?;
+    /// let events = state.apply_mut(now, &Actor::Platform, CreateRegion::new("eu-central-1"))?;
     /// assert_eq!(events.len(), 1);
     /// assert_eq!(state.clock(), Some(now));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -152,9 +170,9 @@ impl State {
         &mut self,
         now: DateTime<Utc>,
         actor: &Actor,
-        command: &Command,
+        command: impl IntoCommand,
     ) -> Result<Vec<Event>, Violation> {
-        let events = self.decide(now, actor, command)?;
+        let events = self.decide_command(now, actor, command.into_command().borrow())?;
         for event in &events {
             self.record(event);
         }
@@ -215,21 +233,30 @@ impl State {
     /// lock is examined) are not reached when that one refuses.
     ///
     /// ```
-    /// use snapguard::{Actor, CreateRegion, State};
+    /// use snapguard::{Actor, Command, CreateRegion, State};
     /// use chrono::{TimeZone, Utc};
     ///
     /// let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
-    /// let command = CreateRegion { region: "cn-hangzhou".into() }.into();
+    /// let command = Command::from(CreateRegion::new("cn-hangzhou"));
     /// assert!(State::new().explain(now, &Actor::Platform, &command).is_empty());
     /// assert_eq!(State::new().explain(now, &Actor::Billing, &command).len(), 1);
     /// ```
     #[must_use]
-    pub fn explain(&self, now: DateTime<Utc>, actor: &Actor, command: &Command) -> Vec<Violation> {
+    pub fn explain(
+        &self,
+        now: DateTime<Utc>,
+        actor: &Actor,
+        command: impl IntoCommand,
+    ) -> Vec<Violation> {
         match self.catch_up(now) {
             Err(violation) => vec![violation],
             Ok(pending) => {
                 let mut verdict = Verdict::all();
-                let outcome = dispatch(&pending.ctx(self, now, actor), command, &mut verdict);
+                let outcome = dispatch(
+                    &pending.ctx(self, now, actor),
+                    command.into_command().borrow(),
+                    &mut verdict,
+                );
                 verdict.into_refusals(outcome)
             }
         }

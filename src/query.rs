@@ -97,19 +97,10 @@ impl State {
     ///
     /// let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
     /// let mut state = State::new();
-    /// state.apply_mut(now, &Actor::Platform, &CreateRegion { region: "cn-hangzhou".into() }.into())?;
-    /// state.apply_mut(now, &Actor::Platform, &CreateAccount { account: "1001".into(), site: Site::China }.into())?;
-    /// state.apply_mut(now, &Actor::root("1001"), &CreateDisk {
-    ///     disk: "d-1".into(), region: "cn-hangzhou".into(), category: DiskCategory::Essd,
-    ///     size_gib: 40, encryption: Encryption::Unencrypted, source: DiskSource::Blank,
-    /// }.into())?;
-    /// state.apply_mut(now, &Actor::root("1001"), &CreateUser {
-    ///     user: "ops".into(),
-    ///     statements: vec![
-    ///         Statement::allow(["ecs:*"], ["*"]),
-    ///         Statement::deny(["ecs:ModifyDiskAttribute"], ["*"]),
-    ///     ],
-    /// }.into())?;
+    /// state.apply_mut(now, &Actor::Platform, CreateRegion::new("cn-hangzhou"))?;
+    /// state.apply_mut(now, &Actor::Platform, CreateAccount::new("1001", Site::China))?;
+    /// state.apply_mut(now, &Actor::root("1001"), CreateDisk::new("d-1", "cn-hangzhou", DiskCategory::Essd, 40))?;
+    /// state.apply_mut(now, &Actor::root("1001"), CreateUser::new("ops").statements([Statement::allow(["ecs:*"], ["*"]), Statement::deny(["ecs:ModifyDiskAttribute"], ["*"])]))?;
     ///
     /// let ops = Actor::user("1001", "ops");
     /// let refusal = state.authorize(now, &ops, Action::ModifyDiskAttribute, ObjectKind::Disk, "d-1").unwrap_err();

@@ -252,14 +252,14 @@ impl Snapshot {
     /// # use snapguard::*;
     /// # let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
     /// # let mut state = State::new();
-    /// # state.apply_mut(now, &Actor::Platform, &CreateRegion { region: "cn-hangzhou".into() }.into())?;
-    /// # state.apply_mut(now, &Actor::Platform, &CreateAccount { account: "1001".into(), site: Site::China }.into())?;
-    /// # state.apply_mut(now, &Actor::root("1001"), &CreateDisk { disk: "d-1".into(), region: "cn-hangzhou".into(), category: DiskCategory::Essd, size_gib: 40, encryption: Encryption::Unencrypted, source: DiskSource::Blank }.into())?;
-    /// # state.apply_mut(now, &Actor::Platform, &CreateAutomaticSnapshot { snapshot: "s-1".into(), disk: "d-1".into(), retention_days: Some(30) }.into())?;
-    /// # state.apply_mut(now, &Actor::Platform, &FinishSnapshot { snapshot: "s-1".into(), outcome: SnapshotOutcome::Available { size_gib: 5 } }.into())?;
+    /// # state.apply_mut(now, &Actor::Platform, CreateRegion::new("cn-hangzhou"))?;
+    /// # state.apply_mut(now, &Actor::Platform, CreateAccount::new("1001", Site::China))?;
+    /// # state.apply_mut(now, &Actor::root("1001"), CreateDisk::new("d-1", "cn-hangzhou", DiskCategory::Essd, 40))?;
+    /// # state.apply_mut(now, &Actor::Platform, CreateAutomaticSnapshot::new("s-1", "d-1").retention_days(30))?;
+    /// # state.apply_mut(now, &Actor::Platform, FinishSnapshot::available("s-1", 5))?;
     /// let s1 = SnapshotId::new("s-1");
     /// assert_eq!(state.snapshot(&s1).and_then(|s| s.lock_state(now)), None);
-    /// state.apply_mut(now, &Actor::root("1001"), &LockSnapshot { snapshot: s1.clone(), duration_days: 7, cool_off_hours: 0 }.into())?;
+    /// state.apply_mut(now, &Actor::root("1001"), LockSnapshot::new(s1.clone(), 7, 0))?;
     /// assert_eq!(state.snapshot(&s1).and_then(|s| s.lock_state(now)), Some(LockState::Compliance));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -276,13 +276,13 @@ impl Snapshot {
     /// # use snapguard::*;
     /// # let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
     /// # let mut state = State::new();
-    /// # state.apply_mut(now, &Actor::Platform, &CreateRegion { region: "cn-hangzhou".into() }.into())?;
-    /// # state.apply_mut(now, &Actor::Platform, &CreateAccount { account: "1001".into(), site: Site::China }.into())?;
-    /// # state.apply_mut(now, &Actor::root("1001"), &CreateDisk { disk: "d-1".into(), region: "cn-hangzhou".into(), category: DiskCategory::Essd, size_gib: 40, encryption: Encryption::Unencrypted, source: DiskSource::Blank }.into())?;
-    /// # state.apply_mut(now, &Actor::Platform, &CreateAutomaticSnapshot { snapshot: "s-1".into(), disk: "d-1".into(), retention_days: Some(30) }.into())?;
-    /// # state.apply_mut(now, &Actor::Platform, &FinishSnapshot { snapshot: "s-1".into(), outcome: SnapshotOutcome::Available { size_gib: 5 } }.into())?;
+    /// # state.apply_mut(now, &Actor::Platform, CreateRegion::new("cn-hangzhou"))?;
+    /// # state.apply_mut(now, &Actor::Platform, CreateAccount::new("1001", Site::China))?;
+    /// # state.apply_mut(now, &Actor::root("1001"), CreateDisk::new("d-1", "cn-hangzhou", DiskCategory::Essd, 40))?;
+    /// # state.apply_mut(now, &Actor::Platform, CreateAutomaticSnapshot::new("s-1", "d-1").retention_days(30))?;
+    /// # state.apply_mut(now, &Actor::Platform, FinishSnapshot::available("s-1", 5))?;
     /// let s1 = SnapshotId::new("s-1");
-    /// state.apply_mut(now, &Actor::root("1001"), &LockSnapshot { snapshot: s1.clone(), duration_days: 7, cool_off_hours: 24 }.into())?;
+    /// state.apply_mut(now, &Actor::root("1001"), LockSnapshot::new(s1.clone(), 7, 24))?;
     /// let snapshot = state.snapshot(&s1).ok_or("no snapshot")?;
     /// assert!(snapshot.is_locked_at(now));
     /// assert!(!snapshot.is_locked_at(now + chrono::TimeDelta::days(7)));
@@ -302,11 +302,11 @@ impl Snapshot {
     /// # use snapguard::*;
     /// # let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
     /// # let mut state = State::new();
-    /// # state.apply_mut(now, &Actor::Platform, &CreateRegion { region: "cn-hangzhou".into() }.into())?;
-    /// # state.apply_mut(now, &Actor::Platform, &CreateAccount { account: "1001".into(), site: Site::China }.into())?;
-    /// # state.apply_mut(now, &Actor::root("1001"), &CreateDisk { disk: "d-1".into(), region: "cn-hangzhou".into(), category: DiskCategory::Essd, size_gib: 40, encryption: Encryption::Unencrypted, source: DiskSource::Blank }.into())?;
-    /// # state.apply_mut(now, &Actor::Platform, &CreateAutomaticSnapshot { snapshot: "s-1".into(), disk: "d-1".into(), retention_days: Some(30) }.into())?;
-    /// # state.apply_mut(now, &Actor::Platform, &FinishSnapshot { snapshot: "s-1".into(), outcome: SnapshotOutcome::Available { size_gib: 5 } }.into())?;
+    /// # state.apply_mut(now, &Actor::Platform, CreateRegion::new("cn-hangzhou"))?;
+    /// # state.apply_mut(now, &Actor::Platform, CreateAccount::new("1001", Site::China))?;
+    /// # state.apply_mut(now, &Actor::root("1001"), CreateDisk::new("d-1", "cn-hangzhou", DiskCategory::Essd, 40))?;
+    /// # state.apply_mut(now, &Actor::Platform, CreateAutomaticSnapshot::new("s-1", "d-1").retention_days(30))?;
+    /// # state.apply_mut(now, &Actor::Platform, FinishSnapshot::available("s-1", 5))?;
     /// assert!(!state.snapshot(&"s-1".into()).ok_or("no snapshot")?.is_archived());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```

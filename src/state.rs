@@ -162,11 +162,11 @@ impl State {
     /// # use snapguard::*;
     /// # let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
     /// # let mut state = State::new();
-    /// # state.apply_mut(now, &Actor::Platform, &CreateRegion { region: "cn-hangzhou".into() }.into())?;
-    /// # state.apply_mut(now, &Actor::Platform, &CreateAccount { account: "1001".into(), site: Site::China }.into())?;
-    /// # state.apply_mut(now, &Actor::root("1001"), &CreateDisk { disk: "d-1".into(), region: "cn-hangzhou".into(), category: DiskCategory::Essd, size_gib: 40, encryption: Encryption::Unencrypted, source: DiskSource::Blank }.into())?;
-    /// # state.apply_mut(now, &Actor::Platform, &CreateAutomaticSnapshot { snapshot: "s-1".into(), disk: "d-1".into(), retention_days: Some(30) }.into())?;
-    /// # state.apply_mut(now, &Actor::Platform, &FinishSnapshot { snapshot: "s-1".into(), outcome: SnapshotOutcome::Available { size_gib: 5 } }.into())?;
+    /// # state.apply_mut(now, &Actor::Platform, CreateRegion::new("cn-hangzhou"))?;
+    /// # state.apply_mut(now, &Actor::Platform, CreateAccount::new("1001", Site::China))?;
+    /// # state.apply_mut(now, &Actor::root("1001"), CreateDisk::new("d-1", "cn-hangzhou", DiskCategory::Essd, 40))?;
+    /// # state.apply_mut(now, &Actor::Platform, CreateAutomaticSnapshot::new("s-1", "d-1").retention_days(30))?;
+    /// # state.apply_mut(now, &Actor::Platform, FinishSnapshot::available("s-1", 5))?;
     /// assert_eq!(state.clock(), Some(now));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -203,8 +203,8 @@ impl State {
     ///
     /// let noon = Utc.with_ymd_and_hms(2026, 1, 1, 12, 0, 0).unwrap();
     /// let mut state = State::new();
-    /// let region = CreateRegion { region: "cn-hangzhou".into() };
-    /// state.apply_mut(noon, &Actor::Platform, &region.into())?;
+    /// let region = CreateRegion::new("cn-hangzhou");
+    /// state.apply_mut(noon, &Actor::Platform, region)?;
     ///
     /// // A thread whose clock lags a second behind.
     /// let lagging = noon - TimeDelta::seconds(1);
@@ -232,11 +232,11 @@ impl State {
     /// # use snapguard::*;
     /// # let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
     /// # let mut state = State::new();
-    /// # state.apply_mut(now, &Actor::Platform, &CreateRegion { region: "cn-hangzhou".into() }.into())?;
-    /// # state.apply_mut(now, &Actor::Platform, &CreateAccount { account: "1001".into(), site: Site::China }.into())?;
-    /// # state.apply_mut(now, &Actor::root("1001"), &CreateDisk { disk: "d-1".into(), region: "cn-hangzhou".into(), category: DiskCategory::Essd, size_gib: 40, encryption: Encryption::Unencrypted, source: DiskSource::Blank }.into())?;
-    /// # state.apply_mut(now, &Actor::Platform, &CreateAutomaticSnapshot { snapshot: "s-1".into(), disk: "d-1".into(), retention_days: Some(30) }.into())?;
-    /// # state.apply_mut(now, &Actor::Platform, &FinishSnapshot { snapshot: "s-1".into(), outcome: SnapshotOutcome::Available { size_gib: 5 } }.into())?;
+    /// # state.apply_mut(now, &Actor::Platform, CreateRegion::new("cn-hangzhou"))?;
+    /// # state.apply_mut(now, &Actor::Platform, CreateAccount::new("1001", Site::China))?;
+    /// # state.apply_mut(now, &Actor::root("1001"), CreateDisk::new("d-1", "cn-hangzhou", DiskCategory::Essd, 40))?;
+    /// # state.apply_mut(now, &Actor::Platform, CreateAutomaticSnapshot::new("s-1", "d-1").retention_days(30))?;
+    /// # state.apply_mut(now, &Actor::Platform, FinishSnapshot::available("s-1", 5))?;
     /// let account = state.account(&"1001".into()).ok_or("no account")?;
     /// assert_eq!(account.site, Site::China);
     /// assert_eq!(account.overdue_since, None);
@@ -254,11 +254,11 @@ impl State {
     /// # use snapguard::*;
     /// # let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
     /// # let mut state = State::new();
-    /// # state.apply_mut(now, &Actor::Platform, &CreateRegion { region: "cn-hangzhou".into() }.into())?;
-    /// # state.apply_mut(now, &Actor::Platform, &CreateAccount { account: "1001".into(), site: Site::China }.into())?;
-    /// # state.apply_mut(now, &Actor::root("1001"), &CreateDisk { disk: "d-1".into(), region: "cn-hangzhou".into(), category: DiskCategory::Essd, size_gib: 40, encryption: Encryption::Unencrypted, source: DiskSource::Blank }.into())?;
-    /// # state.apply_mut(now, &Actor::Platform, &CreateAutomaticSnapshot { snapshot: "s-1".into(), disk: "d-1".into(), retention_days: Some(30) }.into())?;
-    /// # state.apply_mut(now, &Actor::Platform, &FinishSnapshot { snapshot: "s-1".into(), outcome: SnapshotOutcome::Available { size_gib: 5 } }.into())?;
+    /// # state.apply_mut(now, &Actor::Platform, CreateRegion::new("cn-hangzhou"))?;
+    /// # state.apply_mut(now, &Actor::Platform, CreateAccount::new("1001", Site::China))?;
+    /// # state.apply_mut(now, &Actor::root("1001"), CreateDisk::new("d-1", "cn-hangzhou", DiskCategory::Essd, 40))?;
+    /// # state.apply_mut(now, &Actor::Platform, CreateAutomaticSnapshot::new("s-1", "d-1").retention_days(30))?;
+    /// # state.apply_mut(now, &Actor::Platform, FinishSnapshot::available("s-1", 5))?;
     /// assert_eq!(state.accounts().count(), 1);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -273,12 +273,12 @@ impl State {
     /// # use snapguard::*;
     /// # let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
     /// # let mut state = State::new();
-    /// # state.apply_mut(now, &Actor::Platform, &CreateRegion { region: "cn-hangzhou".into() }.into())?;
-    /// # state.apply_mut(now, &Actor::Platform, &CreateAccount { account: "1001".into(), site: Site::China }.into())?;
-    /// # state.apply_mut(now, &Actor::root("1001"), &CreateDisk { disk: "d-1".into(), region: "cn-hangzhou".into(), category: DiskCategory::Essd, size_gib: 40, encryption: Encryption::Unencrypted, source: DiskSource::Blank }.into())?;
-    /// # state.apply_mut(now, &Actor::Platform, &CreateAutomaticSnapshot { snapshot: "s-1".into(), disk: "d-1".into(), retention_days: Some(30) }.into())?;
-    /// # state.apply_mut(now, &Actor::Platform, &FinishSnapshot { snapshot: "s-1".into(), outcome: SnapshotOutcome::Available { size_gib: 5 } }.into())?;
-    /// state.apply_mut(now, &Actor::root("1001"), &CreateUser { user: "alice".into(), statements: vec![] }.into())?;
+    /// # state.apply_mut(now, &Actor::Platform, CreateRegion::new("cn-hangzhou"))?;
+    /// # state.apply_mut(now, &Actor::Platform, CreateAccount::new("1001", Site::China))?;
+    /// # state.apply_mut(now, &Actor::root("1001"), CreateDisk::new("d-1", "cn-hangzhou", DiskCategory::Essd, 40))?;
+    /// # state.apply_mut(now, &Actor::Platform, CreateAutomaticSnapshot::new("s-1", "d-1").retention_days(30))?;
+    /// # state.apply_mut(now, &Actor::Platform, FinishSnapshot::available("s-1", 5))?;
+    /// state.apply_mut(now, &Actor::root("1001"), CreateUser::new("alice"))?;
     /// assert!(state.user(&"1001".into(), &"alice".into()).is_some());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -294,11 +294,11 @@ impl State {
     /// # use snapguard::*;
     /// # let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
     /// # let mut state = State::new();
-    /// # state.apply_mut(now, &Actor::Platform, &CreateRegion { region: "cn-hangzhou".into() }.into())?;
-    /// # state.apply_mut(now, &Actor::Platform, &CreateAccount { account: "1001".into(), site: Site::China }.into())?;
-    /// # state.apply_mut(now, &Actor::root("1001"), &CreateDisk { disk: "d-1".into(), region: "cn-hangzhou".into(), category: DiskCategory::Essd, size_gib: 40, encryption: Encryption::Unencrypted, source: DiskSource::Blank }.into())?;
-    /// # state.apply_mut(now, &Actor::Platform, &CreateAutomaticSnapshot { snapshot: "s-1".into(), disk: "d-1".into(), retention_days: Some(30) }.into())?;
-    /// # state.apply_mut(now, &Actor::Platform, &FinishSnapshot { snapshot: "s-1".into(), outcome: SnapshotOutcome::Available { size_gib: 5 } }.into())?;
+    /// # state.apply_mut(now, &Actor::Platform, CreateRegion::new("cn-hangzhou"))?;
+    /// # state.apply_mut(now, &Actor::Platform, CreateAccount::new("1001", Site::China))?;
+    /// # state.apply_mut(now, &Actor::root("1001"), CreateDisk::new("d-1", "cn-hangzhou", DiskCategory::Essd, 40))?;
+    /// # state.apply_mut(now, &Actor::Platform, CreateAutomaticSnapshot::new("s-1", "d-1").retention_days(30))?;
+    /// # state.apply_mut(now, &Actor::Platform, FinishSnapshot::available("s-1", 5))?;
     /// assert!(state.region(&"cn-hangzhou".into()).is_some());
     /// assert!(state.region(&"mars-1".into()).is_none());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -315,11 +315,11 @@ impl State {
     /// # use snapguard::*;
     /// # let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
     /// # let mut state = State::new();
-    /// # state.apply_mut(now, &Actor::Platform, &CreateRegion { region: "cn-hangzhou".into() }.into())?;
-    /// # state.apply_mut(now, &Actor::Platform, &CreateAccount { account: "1001".into(), site: Site::China }.into())?;
-    /// # state.apply_mut(now, &Actor::root("1001"), &CreateDisk { disk: "d-1".into(), region: "cn-hangzhou".into(), category: DiskCategory::Essd, size_gib: 40, encryption: Encryption::Unencrypted, source: DiskSource::Blank }.into())?;
-    /// # state.apply_mut(now, &Actor::Platform, &CreateAutomaticSnapshot { snapshot: "s-1".into(), disk: "d-1".into(), retention_days: Some(30) }.into())?;
-    /// # state.apply_mut(now, &Actor::Platform, &FinishSnapshot { snapshot: "s-1".into(), outcome: SnapshotOutcome::Available { size_gib: 5 } }.into())?;
+    /// # state.apply_mut(now, &Actor::Platform, CreateRegion::new("cn-hangzhou"))?;
+    /// # state.apply_mut(now, &Actor::Platform, CreateAccount::new("1001", Site::China))?;
+    /// # state.apply_mut(now, &Actor::root("1001"), CreateDisk::new("d-1", "cn-hangzhou", DiskCategory::Essd, 40))?;
+    /// # state.apply_mut(now, &Actor::Platform, CreateAutomaticSnapshot::new("s-1", "d-1").retention_days(30))?;
+    /// # state.apply_mut(now, &Actor::Platform, FinishSnapshot::available("s-1", 5))?;
     /// let disk = state.disk(&"d-1".into()).ok_or("no disk")?;
     /// assert_eq!(disk.size_gib, 40);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -337,11 +337,11 @@ impl State {
     /// # use snapguard::*;
     /// # let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
     /// # let mut state = State::new();
-    /// # state.apply_mut(now, &Actor::Platform, &CreateRegion { region: "cn-hangzhou".into() }.into())?;
-    /// # state.apply_mut(now, &Actor::Platform, &CreateAccount { account: "1001".into(), site: Site::China }.into())?;
-    /// # state.apply_mut(now, &Actor::root("1001"), &CreateDisk { disk: "d-1".into(), region: "cn-hangzhou".into(), category: DiskCategory::Essd, size_gib: 40, encryption: Encryption::Unencrypted, source: DiskSource::Blank }.into())?;
-    /// # state.apply_mut(now, &Actor::Platform, &CreateAutomaticSnapshot { snapshot: "s-1".into(), disk: "d-1".into(), retention_days: Some(30) }.into())?;
-    /// # state.apply_mut(now, &Actor::Platform, &FinishSnapshot { snapshot: "s-1".into(), outcome: SnapshotOutcome::Available { size_gib: 5 } }.into())?;
+    /// # state.apply_mut(now, &Actor::Platform, CreateRegion::new("cn-hangzhou"))?;
+    /// # state.apply_mut(now, &Actor::Platform, CreateAccount::new("1001", Site::China))?;
+    /// # state.apply_mut(now, &Actor::root("1001"), CreateDisk::new("d-1", "cn-hangzhou", DiskCategory::Essd, 40))?;
+    /// # state.apply_mut(now, &Actor::Platform, CreateAutomaticSnapshot::new("s-1", "d-1").retention_days(30))?;
+    /// # state.apply_mut(now, &Actor::Platform, FinishSnapshot::available("s-1", 5))?;
     /// let snapshot = state.snapshot(&"s-1".into()).ok_or("no snapshot")?;
     /// assert_eq!(snapshot.status, SnapshotStatus::Available);
     /// assert_eq!(snapshot.kind, SnapshotKind::Automatic);
@@ -359,11 +359,11 @@ impl State {
     /// # use snapguard::*;
     /// # let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
     /// # let mut state = State::new();
-    /// # state.apply_mut(now, &Actor::Platform, &CreateRegion { region: "cn-hangzhou".into() }.into())?;
-    /// # state.apply_mut(now, &Actor::Platform, &CreateAccount { account: "1001".into(), site: Site::China }.into())?;
-    /// # state.apply_mut(now, &Actor::root("1001"), &CreateDisk { disk: "d-1".into(), region: "cn-hangzhou".into(), category: DiskCategory::Essd, size_gib: 40, encryption: Encryption::Unencrypted, source: DiskSource::Blank }.into())?;
-    /// # state.apply_mut(now, &Actor::Platform, &CreateAutomaticSnapshot { snapshot: "s-1".into(), disk: "d-1".into(), retention_days: Some(30) }.into())?;
-    /// # state.apply_mut(now, &Actor::Platform, &FinishSnapshot { snapshot: "s-1".into(), outcome: SnapshotOutcome::Available { size_gib: 5 } }.into())?;
+    /// # state.apply_mut(now, &Actor::Platform, CreateRegion::new("cn-hangzhou"))?;
+    /// # state.apply_mut(now, &Actor::Platform, CreateAccount::new("1001", Site::China))?;
+    /// # state.apply_mut(now, &Actor::root("1001"), CreateDisk::new("d-1", "cn-hangzhou", DiskCategory::Essd, 40))?;
+    /// # state.apply_mut(now, &Actor::Platform, CreateAutomaticSnapshot::new("s-1", "d-1").retention_days(30))?;
+    /// # state.apply_mut(now, &Actor::Platform, FinishSnapshot::available("s-1", 5))?;
     /// let ids: Vec<_> = state.snapshots().map(|s| s.id.as_str()).collect();
     /// assert_eq!(ids, ["s-1"]);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -379,12 +379,12 @@ impl State {
     /// # use snapguard::*;
     /// # let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
     /// # let mut state = State::new();
-    /// # state.apply_mut(now, &Actor::Platform, &CreateRegion { region: "cn-hangzhou".into() }.into())?;
-    /// # state.apply_mut(now, &Actor::Platform, &CreateAccount { account: "1001".into(), site: Site::China }.into())?;
-    /// # state.apply_mut(now, &Actor::root("1001"), &CreateDisk { disk: "d-1".into(), region: "cn-hangzhou".into(), category: DiskCategory::Essd, size_gib: 40, encryption: Encryption::Unencrypted, source: DiskSource::Blank }.into())?;
-    /// # state.apply_mut(now, &Actor::Platform, &CreateAutomaticSnapshot { snapshot: "s-1".into(), disk: "d-1".into(), retention_days: Some(30) }.into())?;
-    /// # state.apply_mut(now, &Actor::Platform, &FinishSnapshot { snapshot: "s-1".into(), outcome: SnapshotOutcome::Available { size_gib: 5 } }.into())?;
-    /// state.apply_mut(now, &Actor::root("1001"), &CreateImage { image: "m-1".into(), snapshot: "s-1".into() }.into())?;
+    /// # state.apply_mut(now, &Actor::Platform, CreateRegion::new("cn-hangzhou"))?;
+    /// # state.apply_mut(now, &Actor::Platform, CreateAccount::new("1001", Site::China))?;
+    /// # state.apply_mut(now, &Actor::root("1001"), CreateDisk::new("d-1", "cn-hangzhou", DiskCategory::Essd, 40))?;
+    /// # state.apply_mut(now, &Actor::Platform, CreateAutomaticSnapshot::new("s-1", "d-1").retention_days(30))?;
+    /// # state.apply_mut(now, &Actor::Platform, FinishSnapshot::available("s-1", 5))?;
+    /// state.apply_mut(now, &Actor::root("1001"), CreateImage::new("m-1", "s-1"))?;
     /// assert!(state.image(&"m-1".into()).is_some());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -400,11 +400,11 @@ impl State {
     /// # use snapguard::*;
     /// # let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
     /// # let mut state = State::new();
-    /// # state.apply_mut(now, &Actor::Platform, &CreateRegion { region: "cn-hangzhou".into() }.into())?;
-    /// # state.apply_mut(now, &Actor::Platform, &CreateAccount { account: "1001".into(), site: Site::China }.into())?;
-    /// # state.apply_mut(now, &Actor::root("1001"), &CreateDisk { disk: "d-1".into(), region: "cn-hangzhou".into(), category: DiskCategory::Essd, size_gib: 40, encryption: Encryption::Unencrypted, source: DiskSource::Blank }.into())?;
-    /// # state.apply_mut(now, &Actor::Platform, &CreateAutomaticSnapshot { snapshot: "s-1".into(), disk: "d-1".into(), retention_days: Some(30) }.into())?;
-    /// # state.apply_mut(now, &Actor::Platform, &FinishSnapshot { snapshot: "s-1".into(), outcome: SnapshotOutcome::Available { size_gib: 5 } }.into())?;
+    /// # state.apply_mut(now, &Actor::Platform, CreateRegion::new("cn-hangzhou"))?;
+    /// # state.apply_mut(now, &Actor::Platform, CreateAccount::new("1001", Site::China))?;
+    /// # state.apply_mut(now, &Actor::root("1001"), CreateDisk::new("d-1", "cn-hangzhou", DiskCategory::Essd, 40))?;
+    /// # state.apply_mut(now, &Actor::Platform, CreateAutomaticSnapshot::new("s-1", "d-1").retention_days(30))?;
+    /// # state.apply_mut(now, &Actor::Platform, FinishSnapshot::available("s-1", 5))?;
     /// let ids: Vec<_> = state.automatic_snapshots(&"d-1".into()).collect();
     /// assert_eq!(ids, [&SnapshotId::new("s-1")]);
     /// # Ok::<(), Box<dyn std::error::Error>>(())

@@ -6,10 +6,9 @@ mod common;
 use common::*;
 use snapguard::{
     Actor, ArchiveSnapshot, Command, CreateAccount, CreateAutomaticSnapshot, CreateBackupSnapshot,
-    CreateDisk, CreateImage, CreateRegion, CreateUser, DeleteImage, DiskSource, ImportImage,
-    LockQuery, MarkAccountOverdue, ReleaseDisk, ReleaseOverdueSnapshot, ResetDisk,
-    RetentionRequest, RuleId, SetSnapshotRetention, SetUserPolicy, SettleAccount, Site, Statement,
-    Violation,
+    CreateImage, CreateRegion, CreateUser, DeleteImage, DiskSource, ImportImage, LockQuery,
+    MarkAccountOverdue, ReleaseDisk, ReleaseOverdueSnapshot, ResetDisk, RuleId,
+    SetSnapshotRetention, SetUserPolicy, SettleAccount, Site, Statement, Violation,
 };
 
 // ---------------------------------------------------------------------------
@@ -21,13 +20,7 @@ fn perm_1_root_may_do_everything_its_account_may_do() {
     let mut w = World::with_snapshot();
     let owner = root(OWNER);
     w.snapshot(OWNER, "d-1", "s-r", Some(10));
-    w.ok(
-        &owner,
-        SetSnapshotRetention {
-            snapshot: "s-r".into(),
-            retention: RetentionRequest::Days(400),
-        },
-    );
+    w.ok(&owner, SetSnapshotRetention::days("s-r", 400));
     w.ok(&owner, lock_cmd("s-1", 10, 24));
     assert!(
         w.state
@@ -49,166 +42,64 @@ fn perm_1_root_may_do_everything_its_account_may_do() {
     w.finish("c-1");
     w.ok(
         &owner,
-        CreateDisk {
-            source: DiskSource::Snapshot("s-1".into()),
-            ..blank_disk("d-2", REGION)
-        },
+        blank_disk("d-2", REGION).source(DiskSource::snapshot("s-1")),
     );
+    w.ok(&owner, ResetDisk::new("d-1", "s-1"));
+    w.ok(&owner, CreateImage::new("i-1", "s-1"));
+    w.ok(&owner, ImportImage::new("i-2", REGION));
     w.ok(
         &owner,
-        ResetDisk {
-            disk: "d-1".into(),
-            snapshot: "s-1".into(),
-        },
+        blank_disk("d-3", REGION).source(DiskSource::image("i-1")),
     );
-    w.ok(
-        &owner,
-        CreateImage {
-            image: "i-1".into(),
-            snapshot: "s-1".into(),
-        },
-    );
-    w.ok(
-        &owner,
-        ImportImage {
-            image: "i-2".into(),
-            region: REGION.into(),
-        },
-    );
-    w.ok(
-        &owner,
-        CreateDisk {
-            source: DiskSource::Image("i-1".into()),
-            ..blank_disk("d-3", REGION)
-        },
-    );
-    w.ok(
-        &owner,
-        DeleteImage {
-            image: "i-1".into(),
-            delete_snapshots: false,
-        },
-    );
+    w.ok(&owner, DeleteImage::new("i-1"));
     w.ok(&owner, create_snapshot("s-2", "d-2", None));
     w.finish("s-2");
     w.ok(&owner, delete("c-1"));
     w.ok(
         &owner,
-        ReleaseDisk {
-            disk: "d-3".into(),
-            release_automatic_snapshots: true,
-        },
+        ReleaseDisk::new("d-3").release_automatic_snapshots(true),
     );
     w.wait(days(14));
-    w.ok(
-        &owner,
-        ArchiveSnapshot {
-            snapshot: "s-2".into(),
-            retention_days: Some(100),
-        },
-    );
+    w.ok(&owner, ArchiveSnapshot::new("s-2").retention_days(100));
     assert!(w.state.snapshot(&sid("s-2")).unwrap().is_archived());
 }
 
 /// Every customer command, on OWNER's objects (d-1, s-1, i-1).
 fn customer_commands() -> Vec<Command> {
     vec![
-        CreateUser {
-            user: "u".into(),
-            statements: vec![],
-        }
-        .into(),
-        SetUserPolicy {
-            user: "alice".into(),
-            statements: vec![],
-        }
-        .into(),
+        CreateUser::new("u").into(),
+        SetUserPolicy::new("alice").into(),
         blank_disk("d-2", REGION).into(),
-        ReleaseDisk {
-            disk: "d-1".into(),
-            release_automatic_snapshots: false,
-        }
-        .into(),
-        ResetDisk {
-            disk: "d-1".into(),
-            snapshot: "s-1".into(),
-        }
-        .into(),
+        ReleaseDisk::new("d-1").into(),
+        ResetDisk::new("d-1", "s-1").into(),
         create_snapshot("s-2", "d-1", None).into(),
         delete("s-1").into(),
-        SetSnapshotRetention {
-            snapshot: "s-1".into(),
-            retention: RetentionRequest::Permanent,
-        }
-        .into(),
-        ArchiveSnapshot {
-            snapshot: "s-1".into(),
-            retention_days: Some(100),
-        }
-        .into(),
+        SetSnapshotRetention::permanent("s-1").into(),
+        ArchiveSnapshot::new("s-1").retention_days(100).into(),
         copy("s-1", "c-1", None).into(),
         lock_cmd("s-1", 10, 0).into(),
         unlock("s-1").into(),
-        ImportImage {
-            image: "i-2".into(),
-            region: REGION.into(),
-        }
-        .into(),
-        CreateImage {
-            image: "i-3".into(),
-            snapshot: "s-1".into(),
-        }
-        .into(),
-        DeleteImage {
-            image: "i-1".into(),
-            delete_snapshots: false,
-        }
-        .into(),
+        ImportImage::new("i-2", REGION).into(),
+        CreateImage::new("i-3", "s-1").into(),
+        DeleteImage::new("i-1").into(),
     ]
 }
 
 fn platform_commands() -> Vec<Command> {
     vec![
-        CreateAccount {
-            account: "4004".into(),
-            site: Site::China,
-        }
-        .into(),
-        CreateRegion {
-            region: "eu-x".into(),
-        }
-        .into(),
-        CreateAutomaticSnapshot {
-            snapshot: "a-1".into(),
-            disk: "d-1".into(),
-            retention_days: None,
-        }
-        .into(),
-        CreateBackupSnapshot {
-            snapshot: "b-1".into(),
-            account: OWNER.into(),
-            region: REGION.into(),
-            retention_days: None,
-        }
-        .into(),
+        CreateAccount::new("4004", Site::China).into(),
+        CreateRegion::new("eu-x").into(),
+        CreateAutomaticSnapshot::new("a-1", "d-1").into(),
+        CreateBackupSnapshot::new("b-1", OWNER, REGION).into(),
         finish("s-2").into(),
     ]
 }
 
 fn billing_commands() -> Vec<Command> {
     vec![
-        MarkAccountOverdue {
-            account: OWNER.into(),
-        }
-        .into(),
-        SettleAccount {
-            account: OWNER.into(),
-        }
-        .into(),
-        ReleaseOverdueSnapshot {
-            snapshot: "s-1".into(),
-        }
-        .into(),
+        MarkAccountOverdue::new(OWNER).into(),
+        SettleAccount::new(OWNER).into(),
+        ReleaseOverdueSnapshot::new("s-1").into(),
     ]
 }
 
@@ -217,13 +108,7 @@ fn billing_commands() -> Vec<Command> {
 fn actors_world() -> World {
     let mut w = World::with_snapshot();
     w.ok(&root(OWNER), create_snapshot("s-2", "d-1", None));
-    w.ok(
-        &root(OWNER),
-        CreateImage {
-            image: "i-1".into(),
-            snapshot: "s-1".into(),
-        },
-    );
+    w.ok(&root(OWNER), CreateImage::new("i-1", "s-1"));
     w.user(OWNER, "alice", vec![allow_all()]);
     w
 }
@@ -275,18 +160,8 @@ fn perm_1_platform_and_billing_cannot_issue_each_others_commands() {
         wrong_actor(&mut w, &Actor::Billing, command);
     }
     // Each issues its own.
-    w.ok(
-        &Actor::Platform,
-        CreateRegion {
-            region: "eu-x".into(),
-        },
-    );
-    w.ok(
-        &Actor::Billing,
-        MarkAccountOverdue {
-            account: OWNER.into(),
-        },
-    );
+    w.ok(&Actor::Platform, CreateRegion::new("eu-x"));
+    w.ok(&Actor::Billing, MarkAccountOverdue::new(OWNER));
 }
 
 #[test]
@@ -296,38 +171,18 @@ fn perm_1_only_root_creates_users_and_sets_their_policies() {
     wrong_actor(
         &mut w,
         &alice,
-        CreateUser {
-            user: "bob".into(),
-            statements: vec![allow_all()],
-        }
-        .into(),
+        CreateUser::new("bob").statement(allow_all()).into(),
     );
     wrong_actor(
         &mut w,
         &alice,
-        SetUserPolicy {
-            user: "alice".into(),
-            statements: vec![allow_all()],
-        }
-        .into(),
+        SetUserPolicy::new("alice").statement(allow_all()).into(),
     );
     // Another account's root cannot create users in OWNER: it creates its own.
-    w.ok(
-        &root(OTHER),
-        CreateUser {
-            user: "bob".into(),
-            statements: vec![],
-        },
-    );
+    w.ok(&root(OTHER), CreateUser::new("bob"));
     assert!(w.state.user(&OWNER.into(), &"bob".into()).is_none());
     assert!(w.state.user(&OTHER.into(), &"bob".into()).is_some());
-    w.ok(
-        &root(OWNER),
-        CreateUser {
-            user: "bob".into(),
-            statements: vec![],
-        },
-    );
+    w.ok(&root(OWNER), CreateUser::new("bob"));
     assert!(w.state.user(&OWNER.into(), &"bob".into()).is_some());
 }
 

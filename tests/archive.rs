@@ -4,14 +4,12 @@
 
 mod common;
 
-use std::collections::BTreeMap;
-
 use chrono::{DateTime, Utc};
 use common::*;
 use snapguard::{
-    Actor, CopySnapshot, CreateBackupSnapshot, CreateDisk, CreateSnapshot, DeletionCause,
-    Encryption, Event, FinishSnapshot, ReleaseReason, Retention, RetentionRequest, RuleId,
-    SnapshotOutcome, SnapshotStatus, StorageTier, Unarchivable, Violation,
+    Actor, CopySnapshot, CreateBackupSnapshot, CreateSnapshot, DeletionCause, Encryption, Event,
+    FinishSnapshot, ReleaseReason, Retention, RetentionRequest, RuleId, SnapshotStatus,
+    StorageTier, Unarchivable, Violation,
 };
 
 /// The instant `s-1` of [`World::with_snapshot`] may first be archived.
@@ -114,16 +112,7 @@ fn arch_1_only_the_owner_archives_other_account_refused_perm_4() {
 fn arch_1_in_progress_snapshot_refused() {
     let mut w = World::new();
     w.disk(OWNER, "d-1");
-    w.ok(
-        &root(OWNER),
-        CreateSnapshot {
-            snapshot: "s-1".into(),
-            disk: "d-1".into(),
-            retention_days: None,
-            tags: BTreeMap::new(),
-            instant_access: false,
-        },
-    );
+    w.ok(&root(OWNER), CreateSnapshot::new("s-1", "d-1"));
     w.at(archivable_at());
     let v = w.refused(&root(OWNER), archive("s-1", 100), RuleId::Arch1);
     assert_not_available(&v, SnapshotStatus::InProgress);
@@ -133,23 +122,8 @@ fn arch_1_in_progress_snapshot_refused() {
 fn arch_1_failed_snapshot_refused() {
     let mut w = World::new();
     w.disk(OWNER, "d-1");
-    w.ok(
-        &root(OWNER),
-        CreateSnapshot {
-            snapshot: "s-1".into(),
-            disk: "d-1".into(),
-            retention_days: None,
-            tags: BTreeMap::new(),
-            instant_access: false,
-        },
-    );
-    w.ok(
-        &snapguard::Actor::Platform,
-        FinishSnapshot {
-            snapshot: "s-1".into(),
-            outcome: SnapshotOutcome::Failed,
-        },
-    );
+    w.ok(&root(OWNER), CreateSnapshot::new("s-1", "d-1"));
+    w.ok(&snapguard::Actor::Platform, FinishSnapshot::failed("s-1"));
     w.at(archivable_at());
     let v = w.refused(&root(OWNER), archive("s-1", 100), RuleId::Arch1);
     assert_not_available(&v, SnapshotStatus::Failed);
@@ -341,10 +315,7 @@ fn encrypted_archivable(encryption: Encryption) -> World {
     let mut w = World::new();
     w.ok(
         &root(OWNER),
-        CreateDisk {
-            encryption,
-            ..blank_disk("d-1", REGION)
-        },
+        blank_disk("d-1", REGION).encryption(encryption),
     );
     w.snapshot(OWNER, "d-1", "s-1", None);
     w.at(archivable_at());
@@ -373,10 +344,7 @@ fn arch_5_encrypted_snapshots_are_never_archived() {
     w.key(OWNER, "k-1", REGION);
     w.ok(
         &root(OWNER),
-        CreateDisk {
-            encryption: Encryption::CustomerKey("k-1".into()),
-            ..blank_disk("d-1", REGION)
-        },
+        blank_disk("d-1", REGION).encryption(Encryption::CustomerKey("k-1".into())),
     );
     w.snapshot(OWNER, "d-1", "s-1", None);
     w.at(archivable_at());
@@ -399,12 +367,7 @@ fn arch_5_cloud_backup_snapshots_are_never_archived() {
     let mut w = World::new();
     w.ok(
         &Actor::Platform,
-        CreateBackupSnapshot {
-            snapshot: "s-b".into(),
-            account: OWNER.into(),
-            region: REGION.into(),
-            retention_days: None,
-        },
+        CreateBackupSnapshot::new("s-b", OWNER, REGION),
     );
     w.finish("s-b");
     w.at(archivable_at());
@@ -460,12 +423,8 @@ fn arch_5_snap_3_an_archived_snapshots_retention_can_no_longer_change_rule_chang
 
 #[test]
 fn arch_3_copy_of_archived_snapshot_refused() {
-    let copy = |id: &str| CopySnapshot {
-        source: "s-1".into(),
-        snapshot: id.into(),
-        region: OTHER_REGION.into(),
-        encryption: snapguard::Encryption::Unencrypted,
-        retention_days: None,
+    let copy = |id: &str| {
+        CopySnapshot::new("s-1", id, OTHER_REGION).encryption(snapguard::Encryption::Unencrypted)
     };
     let mut w = archivable();
     // Before archiving the same copy is accepted.

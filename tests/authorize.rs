@@ -11,13 +11,7 @@ use snapguard::{Action, Actor, CreateImage, ObjectKind, RuleId, Statement, Viola
 /// every ECS action but the two `denied` names.
 fn world(denied: &[&str]) -> (World, Actor) {
     let mut w = World::with_snapshot();
-    w.ok(
-        &root(OWNER),
-        CreateImage {
-            image: "m-1".into(),
-            snapshot: "s-1".into(),
-        },
-    );
+    w.ok(&root(OWNER), CreateImage::new("m-1", "s-1"));
     let ops = w.user(
         OWNER,
         "ops",
@@ -186,29 +180,15 @@ fn sharing_and_backup(denied: &[&str]) -> (World, Actor) {
     let mut w = World::new();
     w.ok(
         &root(OWNER),
-        CreateResourceShare {
-            share: "rs-1".into(),
-            scope: PrincipalScope::AllAccounts,
-            principals: Vec::new(),
-            snapshots: Vec::new(),
-        },
+        CreateResourceShare::new("rs-1", PrincipalScope::AllAccounts),
     );
     w.ok(
         &root(OWNER),
-        CreateVault {
-            vault: "v-1".into(),
-            region: "cn-hangzhou".into(),
-            kind: VaultKind::GeneralPurpose,
-        },
+        CreateVault::new("v-1", "cn-hangzhou", VaultKind::GeneralPurpose),
     );
     w.ok(
         &root(OWNER),
-        CreateBackupPolicy {
-            policy: "po-1".into(),
-            vault: "v-1".into(),
-            kind: PolicyKind::General,
-            immutable: false,
-        },
+        CreateBackupPolicy::new("po-1", "v-1", PolicyKind::General),
     );
     let ops = w.user(
         OWNER,

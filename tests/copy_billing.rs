@@ -80,10 +80,7 @@ fn copy_7_first_encrypted_copy_of_encrypted_snapshot_is_full_snapshot_size() {
     let mut w = world();
     w.ok(
         &root(OWNER),
-        CreateDisk {
-            size_gib: 100,
-            ..encrypted_disk("d-k", REGION, cmk("k-1"))
-        },
+        CreateDisk::new("d-k", REGION, DiskCategory::Essd, 100).encryption(cmk("k-1")),
     );
     w.ok(&root(OWNER), create_snapshot("s-k", "d-k", None));
     w.finish_sized("s-k", 12);
@@ -248,12 +245,7 @@ fn copy_7_standard_and_encrypted_copies_into_one_region_are_two_lineages() {
 #[test]
 fn copy_7_each_destination_region_is_its_own_lineage() {
     let mut w = world();
-    w.ok(
-        &Actor::Platform,
-        CreateRegion {
-            region: THIRD_REGION.into(),
-        },
-    );
+    w.ok(&Actor::Platform, CreateRegion::new(THIRD_REGION));
     w.billed(copy("s-1", "c-1", None));
     w.finish("c-1");
     let elsewhere = copy_to("s-1", "c-2", THIRD_REGION, Encryption::Unencrypted);
@@ -335,12 +327,7 @@ fn copy_7_cloud_backup_snapshot_roots_its_own_lineage() {
     for backup in ["b-1", "b-2"] {
         w.ok(
             &Actor::Platform,
-            CreateBackupSnapshot {
-                snapshot: backup.into(),
-                account: OWNER.into(),
-                region: REGION.into(),
-                retention_days: None,
-            },
+            CreateBackupSnapshot::new(backup, OWNER, REGION),
         );
         w.finish_sized(backup, 6);
     }
@@ -373,12 +360,7 @@ fn copy_7_first_encrypted_copy_of_a_cloud_backup_snapshot_is_its_snapshot_size()
     let mut w = world();
     w.ok(
         &Actor::Platform,
-        CreateBackupSnapshot {
-            snapshot: "b-1".into(),
-            account: OWNER.into(),
-            region: REGION.into(),
-            retention_days: None,
-        },
+        CreateBackupSnapshot::new("b-1", OWNER, REGION),
     );
     w.finish_sized("b-1", 6);
     let encrypted = copy_to("b-1", "c-1", REGION, Encryption::ServiceKey);
@@ -392,7 +374,7 @@ fn copy_7_decide_states_the_same_billing_basis_as_apply() {
     let command = copy_to("s-1", "c-1", REGION, cmk("k-1"));
     let decided = w
         .state
-        .decide(w.now, &root(OWNER), &command.clone().into())
+        .decide(w.now, &root(OWNER), command.clone())
         .unwrap();
     let events = w.ok(&root(OWNER), command);
     assert_eq!(decided, events);
@@ -411,7 +393,7 @@ fn share_11_sharee_copy_with_the_snapshot_key_refused_in_either_region() {
     }
     // SHARE-11 is reported before whose key it is (PERM-4).
     let command = copy_to("s-e", "c-1", REGION, cmk("k-1"));
-    let all = w.state.explain(w.now, &root(OTHER), &command.into());
+    let all = w.state.explain(w.now, &root(OTHER), command);
     assert_eq!(
         all,
         vec![
@@ -488,7 +470,7 @@ fn share_11_sharee_disk_naming_the_owner_key_is_share_11_not_perm_4() {
     assert_eq!(v, key_not_changed(cmk("k-1")));
     // Every refusal, in order: the key, the category, then whose key it is.
     let command = disk_from("d-2", "s-e", DiskCategory::Ssd, cmk("k-1"));
-    let all = w.state.explain(w.now, &root(OTHER), &command.into());
+    let all = w.state.explain(w.now, &root(OTHER), command);
     assert_eq!(
         all,
         vec![

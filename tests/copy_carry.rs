@@ -11,27 +11,18 @@ use common::*;
 use copy_support::*;
 use share_support::*;
 use snapguard::{
-    CreateDisk, DiskCategory, DiskSource, Encryption, ImportImage, RuleId, SnapshotOrigin,
-    Unshareable, Violation,
+    DiskCategory, DiskSource, Encryption, ImportImage, RuleId, SnapshotOrigin, Unshareable,
+    Violation,
 };
 
 /// OWNER's disk `d-2` built from imported image `m-1`, with its available
 /// snapshot `s-2`, beside `s-1` of [`World::with_snapshot`].
 fn with_imported_image_snapshot() -> World {
     let mut w = World::with_snapshot();
+    w.ok(&root(OWNER), ImportImage::new("m-1", REGION));
     w.ok(
         &root(OWNER),
-        ImportImage {
-            image: "m-1".into(),
-            region: REGION.into(),
-        },
-    );
-    w.ok(
-        &root(OWNER),
-        CreateDisk {
-            source: DiskSource::Image("m-1".into()),
-            ..blank_disk("d-2", REGION)
-        },
+        blank_disk("d-2", REGION).source(DiskSource::image("m-1")),
     );
     w.snapshot(OWNER, "d-2", "s-2", None);
     w
@@ -100,7 +91,7 @@ fn share_11_sharee_unencrypted_disk_stays_a_share_11_refusal() {
     let v = w.refused(&root(OTHER), plain.clone(), RuleId::Share11);
     assert_eq!(v, key_not_changed(Encryption::Unencrypted));
     // One refusal for one fault: DISK-1 does not repeat it.
-    let found = w.state.explain(w.now, &root(OTHER), &plain.into());
+    let found = w.state.explain(w.now, &root(OTHER), plain);
     assert_eq!(found, [key_not_changed(Encryption::Unencrypted)]);
 }
 
@@ -162,13 +153,10 @@ fn perm_4_explain_goes_past_a_foreign_key_to_the_region_and_retention() {
     w.kms(OWNER);
     w.key(OTHER, "k-o", OTHER_REGION);
     w.close_region(OTHER_REGION);
-    let command = snapguard::CopySnapshot {
-        retention_days: Some(0),
-        ..copy_to("s-1", "c-1", OTHER_REGION, cmk("k-o"))
-    };
+    let command = copy_to("s-1", "c-1", OTHER_REGION, cmk("k-o")).retention_days(0);
     let rules: Vec<RuleId> = w
         .state
-        .explain(w.now, &root(OWNER), &command.clone().into())
+        .explain(w.now, &root(OWNER), command.clone())
         .iter()
         .map(Violation::rule)
         .collect();

@@ -11,8 +11,8 @@ mod share_support;
 use common::*;
 use copy_support::*;
 use snapguard::{
-    Action, ActivateKms, Actor, CopySnapshot, Encryption, Event, KeyProblem, MarkRegionClosingDown,
-    ObjectKind, RuleId, SnapshotStatus, StandardCopyProblem, Statement, Violation,
+    Action, ActivateKms, Actor, Encryption, Event, KeyProblem, MarkRegionClosingDown, ObjectKind,
+    RuleId, SnapshotStatus, StandardCopyProblem, Statement, Violation,
 };
 
 // ---------------------------------------------------------------- COPY-3
@@ -151,7 +151,7 @@ fn copy_3_activate_kms_by_root_once() {
     let mut w = World::new();
     assert!(!w.state.account(&OWNER.into()).unwrap().kms_activated);
     w.wait(hours(1));
-    let events = w.ok(&root(OWNER), ActivateKms {});
+    let events = w.ok(&root(OWNER), ActivateKms::new());
     assert_eq!(
         events,
         vec![Event::KmsActivated {
@@ -163,7 +163,7 @@ fn copy_3_activate_kms_by_root_once() {
     assert!(!w.state.account(&OTHER.into()).unwrap().kms_activated);
     let before = w.state.clone();
     w.wait(hours(1));
-    assert_eq!(w.ok(&root(OWNER), ActivateKms {}), vec![]);
+    assert_eq!(w.ok(&root(OWNER), ActivateKms::new()), vec![]);
     assert_eq!(w.state, before, "activating again records nothing");
 }
 
@@ -172,7 +172,7 @@ fn perm_1_activate_kms_by_a_user_or_the_platform_refused() {
     let mut w = World::new();
     let alice = w.user(OWNER, "alice", vec![allow_all()]);
     for actor in [alice, Actor::Platform, Actor::Billing] {
-        let v = w.refused(&actor, ActivateKms {}, RuleId::Perm1);
+        let v = w.refused(&actor, ActivateKms::new(), RuleId::Perm1);
         assert_eq!(
             v,
             Violation::WrongActor {
@@ -215,9 +215,7 @@ fn copy_3_create_key_needs_kms() {
 fn perm_1_copy_3_create_key_checks_permission_before_kms() {
     let mut w = World::new();
     let alice = w.user(OWNER, "alice", vec![]);
-    let all = w
-        .state
-        .explain(w.now, &alice, &create_key("k-1", REGION).into());
+    let all = w.state.explain(w.now, &alice, create_key("k-1", REGION));
     assert_eq!(all.len(), 2, "{all:?}");
     assert_eq!(all[0].rule(), RuleId::Perm1);
     assert_eq!(all[1], no_kms(OWNER));
@@ -363,9 +361,7 @@ fn perm_1_enable_and_disable_key_need_their_own_actions() {
 fn copy_4_mark_region_closing_down_by_the_platform_once() {
     let mut w = World::new();
     w.wait(hours(1));
-    let command = MarkRegionClosingDown {
-        region: OTHER_REGION.into(),
-    };
+    let command = MarkRegionClosingDown::new(OTHER_REGION);
     for actor in [root(OWNER), Actor::Billing] {
         let v = w.refused(&actor, command.clone(), RuleId::Perm1);
         assert!(matches!(v, Violation::WrongActor { .. }), "{v:?}");
@@ -384,9 +380,7 @@ fn copy_4_mark_region_closing_down_by_the_platform_once() {
     w.wait(hours(1));
     assert_eq!(w.ok(&Actor::Platform, command), vec![]);
     assert_eq!(w.state, before);
-    let unknown = MarkRegionClosingDown {
-        region: "cn-nowhere".into(),
-    };
+    let unknown = MarkRegionClosingDown::new("cn-nowhere");
     w.refused(&Actor::Platform, unknown, RuleId::Gen4);
 }
 
@@ -471,9 +465,7 @@ fn copy_3_copy_4_explain_lists_kms_then_closing_region() {
     let mut w = World::with_snapshot();
     w.close_region(OTHER_REGION);
     let command = copy_to("s-1", "c-1", OTHER_REGION, Encryption::ServiceKey);
-    let all = w
-        .state
-        .explain(w.now, &root(OWNER), &command.clone().into());
+    let all = w.state.explain(w.now, &root(OWNER), command.clone());
     assert_eq!(all, vec![no_kms(OWNER), closing(OTHER_REGION)]);
     // The first of them is what the command is refused with.
     assert_eq!(w.refused(&root(OWNER), command, RuleId::Copy3), all[0]);
@@ -485,11 +477,8 @@ fn perm_1_copy_1_copy_2_explain_lists_every_independent_refusal_in_order() {
     w.disk(OWNER, "d-1");
     w.ok(&root(OWNER), create_snapshot("s-1", "d-1", None));
     let alice = w.user(OWNER, "alice", vec![]);
-    let command = CopySnapshot {
-        retention_days: Some(0),
-        ..copy_to("s-1", "c-1", REGION, Encryption::Unencrypted)
-    };
-    let all = w.state.explain(w.now, &alice, &command.clone().into());
+    let command = copy_to("s-1", "c-1", REGION, Encryption::Unencrypted).retention_days(0);
+    let all = w.state.explain(w.now, &alice, command.clone());
     assert_eq!(all.len(), 4, "{all:?}");
     assert!(matches!(all[0], Violation::PermissionDenied { .. }));
     assert_eq!(all[1], not_available("s-1", SnapshotStatus::InProgress));
@@ -513,7 +502,7 @@ fn copy_3_copy_4_explain_lists_key_problem_then_closing_region() {
     w.disable_key(OWNER, "k-1");
     w.close_region(OTHER_REGION);
     let command = copy_to("s-1", "c-1", OTHER_REGION, cmk("k-1"));
-    let all = w.state.explain(w.now, &root(OWNER), &command.into());
+    let all = w.state.explain(w.now, &root(OWNER), command);
     assert_eq!(
         all,
         vec![
@@ -523,7 +512,7 @@ fn copy_3_copy_4_explain_lists_key_problem_then_closing_region() {
     );
     // An unknown key stops evaluation: nothing after it is looked at.
     let unknown = copy_to("s-1", "c-1", OTHER_REGION, cmk("k-9"));
-    let all = w.state.explain(w.now, &root(OWNER), &unknown.into());
+    let all = w.state.explain(w.now, &root(OWNER), unknown);
     assert_eq!(
         all,
         vec![Violation::NotFound {

@@ -69,12 +69,7 @@ fn world() -> World {
         copy_to("s-k", "c-3", REGION, Encryption::ServiceKey),
     );
     w.ok(&root(OWNER), copy("s-1", "c-4", None));
-    w.ok(
-        &Actor::Platform,
-        CreateRegion {
-            region: "cn-beijing".into(),
-        },
-    );
+    w.ok(&Actor::Platform, CreateRegion::new("cn-beijing"));
     w.close_region("cn-beijing");
     w
 }
@@ -427,18 +422,13 @@ fn copy_7_replaying_the_events_rebuilds_keys_regions_and_lineages() {
     let mut w = World::with_snapshot();
     let start = w.state.clone();
     let mut log = Vec::new();
-    log.extend(w.ok(&root(OWNER), ActivateKms {}));
+    log.extend(w.ok(&root(OWNER), ActivateKms::new()));
     log.extend(w.ok(&root(OWNER), create_key("k-1", REGION)));
     log.extend(w.ok(&root(OWNER), disable("k-1")));
     log.extend(w.ok(&root(OWNER), copy("s-1", "c-1", None)));
     log.extend(w.ok(&Actor::Platform, finish("c-1")));
     log.extend(w.ok(&root(OWNER), delete("c-1")));
-    log.extend(w.ok(
-        &Actor::Platform,
-        MarkRegionClosingDown {
-            region: OTHER_REGION.into(),
-        },
-    ));
+    log.extend(w.ok(&Actor::Platform, MarkRegionClosingDown::new(OTHER_REGION)));
     let replayed = log.iter().fold(start, |state, event| state.evolve(event));
     assert_eq!(replayed, w.state);
     let standard = disk_lineage(OWNER, "d-1", OTHER_REGION, Encryption::Unencrypted);

@@ -13,16 +13,13 @@ use std::collections::BTreeMap;
 use common::*;
 use copy_support::*;
 use snapguard::{
-    Actor, CopySnapshot, CreateRegion, CreateSnapshot, DeletionCause, Encryption, Event,
-    LineageRoot, LockState, ObjectKind, ResetDisk, Retention, RuleId, SnapshotKind, SnapshotOrigin,
-    SnapshotStatus, StandardCopyProblem, StorageTier, Violation,
+    Actor, CreateRegion, DeletionCause, Encryption, Event, LineageRoot, LockState, ObjectKind,
+    ResetDisk, Retention, RuleId, SnapshotKind, SnapshotOrigin, SnapshotStatus,
+    StandardCopyProblem, StorageTier, Violation,
 };
 
 fn reset(disk: &str, snapshot: &str) -> ResetDisk {
-    ResetDisk {
-        disk: disk.into(),
-        snapshot: snapshot.into(),
-    }
+    ResetDisk::new(disk, snapshot)
 }
 
 // ---------------------------------------------------------------- COPY-1
@@ -166,7 +163,7 @@ fn copy_2_standard_copy_of_encrypted_snapshot_refused_whatever_the_key() {
         assert_eq!(v, standard_refused(source, problem.clone()));
         // Into its own region as well, the encryption is what is reported.
         let same = copy_to(source, "c-1", REGION, Encryption::Unencrypted);
-        let all = w.state.explain(w.now, &root(OWNER), &same.clone().into());
+        let all = w.state.explain(w.now, &root(OWNER), same.clone());
         assert_eq!(all, vec![standard_refused(source, problem)]);
         w.refused(&root(OWNER), same, RuleId::Copy2);
     }
@@ -219,12 +216,7 @@ fn copy_4_standard_copy_into_a_closing_region_accepted() {
 fn copy_4_encrypted_copy_to_an_open_region_still_accepted() {
     let mut w = World::with_snapshot();
     w.kms(OWNER);
-    w.ok(
-        &Actor::Platform,
-        CreateRegion {
-            region: "cn-beijing".into(),
-        },
-    );
+    w.ok(&Actor::Platform, CreateRegion::new("cn-beijing"));
     w.close_region(OTHER_REGION);
     for (id, region) in [("c-1", REGION), ("c-2", "cn-beijing")] {
         let c = w
@@ -264,21 +256,16 @@ fn copy_5_copy_holds_new_id_copier_destination_no_tags_no_instant_access() {
     let tags = BTreeMap::from([("env".to_owned(), "prod".to_owned())]);
     w.ok(
         &root(OWNER),
-        CreateSnapshot {
-            tags: tags.clone(),
-            instant_access: true,
-            ..create_snapshot("s-1", "d-1", Some(30))
-        },
+        create_snapshot("s-1", "d-1", Some(30))
+            .tags(tags.clone())
+            .instant_access(true),
     );
     w.finish("s-1");
     let source = get(&w, "s-1");
     assert_eq!((source.tags.clone(), source.instant_access), (tags, true));
     w.share_with(OTHER);
     w.wait(days(10));
-    let command = CopySnapshot {
-        retention_days: Some(5),
-        ..copy_to("s-1", "c-1", REGION, Encryption::ServiceKey)
-    };
+    let command = copy_to("s-1", "c-1", REGION, Encryption::ServiceKey).retention_days(5);
     let c = w.copy_ok(&root(OTHER), command).snapshot;
     assert_eq!(c.id, sid("c-1"));
     assert_eq!(c.owner.as_str(), OTHER);
@@ -522,7 +509,7 @@ fn lock_13_a_lock_never_stops_a_copy() {
     ];
     for at in [w.now, w.now + hours(73)] {
         for command in &commands {
-            let all = w.state.explain(at, &root(OWNER), &command.clone().into());
+            let all = w.state.explain(at, &root(OWNER), command.clone());
             assert_eq!(all, vec![], "{command:?} at {at}");
         }
     }

@@ -42,17 +42,11 @@ fn gen_7_the_defaults_are_the_published_limits() {
 // ---------------------------------------------------------------------------
 
 fn create_user(user: &str, statements: Vec<Statement>) -> CreateUser {
-    CreateUser {
-        user: user.into(),
-        statements,
-    }
+    CreateUser::new(user).statements(statements)
 }
 
 fn set_policy(user: &str, statements: Vec<Statement>) -> SetUserPolicy {
-    SetUserPolicy {
-        user: user.into(),
-        statements,
-    }
+    SetUserPolicy::new(user).statements(statements)
 }
 
 #[test]
@@ -160,10 +154,7 @@ fn gen_7_policy_bound_counts_json_escapes() {
 // ---------------------------------------------------------------------------
 
 fn tagged(snapshot: &str, tags: BTreeMap<String, String>) -> CreateSnapshot {
-    CreateSnapshot {
-        tags,
-        ..create_snapshot(snapshot, "d-1", None)
-    }
+    create_snapshot(snapshot, "d-1", None).tags(tags)
 }
 
 fn tags(n: usize) -> BTreeMap<String, String> {
@@ -207,12 +198,7 @@ fn gen_7_tag_key_and_value_of_128_characters_accepted_129_refused() {
 // ---------------------------------------------------------------------------
 
 fn empty_share(id: &str) -> CreateResourceShare {
-    CreateResourceShare {
-        share: id.into(),
-        scope: PrincipalScope::AllAccounts,
-        principals: Vec::new(),
-        snapshots: Vec::new(),
-    }
+    CreateResourceShare::new(id, PrincipalScope::AllAccounts)
 }
 
 #[test]
@@ -238,12 +224,7 @@ fn gen_7_one_thousand_shares_accepted_the_next_refused_until_one_is_deleted() {
     // Another account has a bound of its own.
     w.ok(&root(OTHER), empty_share("rs-other"));
     // Live shares are counted: deleting one makes room for one.
-    w.ok(
-        &root(OWNER),
-        DeleteResourceShare {
-            share: "rs-0".into(),
-        },
-    );
+    w.ok(&root(OWNER), DeleteResourceShare::new("rs-0"));
     w.ok(&root(OWNER), empty_share("rs-1000"));
     let v = w.refused(&root(OWNER), empty_share("rs-1001"), RuleId::Gen7);
     assert_eq!(v, exceeded(Bound::SharesPerAccount, 1_001, 1_000));
@@ -254,18 +235,13 @@ fn gen_7_one_thousand_shares_accepted_the_next_refused_until_one_is_deleted() {
 // ---------------------------------------------------------------------------
 
 fn create_folder(id: &str) -> CreateFolder {
-    CreateFolder { folder: id.into() }
+    CreateFolder::new(id)
 }
 
 #[test]
 fn gen_7_one_hundred_folders_accepted_the_next_refused() {
     let mut w = World::new();
-    w.ok(
-        &root(OWNER),
-        CreateResourceDirectory {
-            directory: "rd-1".into(),
-        },
-    );
+    w.ok(&root(OWNER), CreateResourceDirectory::new("rd-1"));
     for n in 0..99 {
         let command = Command::from(create_folder(&format!("fd-{n}")));
         w.state
@@ -277,12 +253,7 @@ fn gen_7_one_hundred_folders_accepted_the_next_refused() {
     assert_eq!(v, exceeded(Bound::FoldersPerDirectory, 101, 100));
     assert!(w.state.folder(&"fd-100".into()).is_none());
     // Another directory has a bound of its own.
-    w.ok(
-        &root(OTHER),
-        CreateResourceDirectory {
-            directory: "rd-2".into(),
-        },
-    );
+    w.ok(&root(OTHER), CreateResourceDirectory::new("rd-2"));
     w.ok(&root(OTHER), create_folder("fd-100"));
 }
 
@@ -303,17 +274,14 @@ fn creations() -> Vec<(&'static str, Box<dyn Fn(&str) -> (Actor, Command)>)> {
         (
             "region",
             Box::new(|id: &str| {
-                let c = CreateRegion { region: id.into() };
+                let c = CreateRegion::new(id);
                 (Actor::Platform, c.into())
             }),
         ),
         (
             "account",
             Box::new(|id: &str| {
-                let c = CreateAccount {
-                    account: id.into(),
-                    site: Site::China,
-                };
+                let c = CreateAccount::new(id, Site::China);
                 (Actor::Platform, c.into())
             }),
         ),
@@ -332,23 +300,14 @@ fn creations() -> Vec<(&'static str, Box<dyn Fn(&str) -> (Actor, Command)>)> {
         (
             "automatic snapshot",
             Box::new(|id: &str| {
-                let c = CreateAutomaticSnapshot {
-                    snapshot: id.into(),
-                    disk: "d-1".into(),
-                    retention_days: None,
-                };
+                let c = CreateAutomaticSnapshot::new(id, "d-1");
                 (Actor::Platform, c.into())
             }),
         ),
         (
             "backup snapshot",
             Box::new(|id: &str| {
-                let c = CreateBackupSnapshot {
-                    snapshot: id.into(),
-                    account: OWNER.into(),
-                    region: REGION.into(),
-                    retention_days: None,
-                };
+                let c = CreateBackupSnapshot::new(id, OWNER, REGION);
                 (Actor::Platform, c.into())
             }),
         ),
@@ -370,10 +329,7 @@ fn creations() -> Vec<(&'static str, Box<dyn Fn(&str) -> (Actor, Command)>)> {
         (
             "key",
             Box::new(move |id: &str| {
-                let c = CreateKey {
-                    key: id.into(),
-                    region: REGION.into(),
-                };
+                let c = CreateKey::new(id, REGION);
                 (owner(), c.into())
             }),
         ),
@@ -384,9 +340,7 @@ fn creations() -> Vec<(&'static str, Box<dyn Fn(&str) -> (Actor, Command)>)> {
         (
             "directory",
             Box::new(|id: &str| {
-                let c = CreateResourceDirectory {
-                    directory: id.into(),
-                };
+                let c = CreateResourceDirectory::new(id);
                 (root(OTHER), c.into())
             }),
         ),
@@ -397,47 +351,28 @@ fn creations() -> Vec<(&'static str, Box<dyn Fn(&str) -> (Actor, Command)>)> {
         (
             "vault",
             Box::new(move |id: &str| {
-                let c = CreateVault {
-                    vault: id.into(),
-                    region: REGION.into(),
-                    kind: VaultKind::GeneralPurpose,
-                };
+                let c = CreateVault::new(id, REGION, VaultKind::GeneralPurpose);
                 (owner(), c.into())
             }),
         ),
         (
             "replica vault",
             Box::new(move |id: &str| {
-                let c = ReplicateVault {
-                    vault: "v-1".into(),
-                    replica: id.into(),
-                    region: OTHER_REGION.into(),
-                };
+                let c = ReplicateVault::new("v-1", id, OTHER_REGION);
                 (owner(), c.into())
             }),
         ),
         (
             "backup policy",
             Box::new(move |id: &str| {
-                let c = CreateBackupPolicy {
-                    policy: id.into(),
-                    vault: "v-1".into(),
-                    kind: PolicyKind::General,
-                    immutable: false,
-                };
+                let c = CreateBackupPolicy::new(id, "v-1", PolicyKind::General);
                 (owner(), c.into())
             }),
         ),
         (
             "backup point",
             Box::new(|id: &str| {
-                let c = CreateBackupPoint {
-                    point: id.into(),
-                    vault: "v-1".into(),
-                    policy: None,
-                    snapshot: None,
-                    retention_days: None,
-                };
+                let c = CreateBackupPoint::new(id, "v-1");
                 (Actor::Platform, c.into())
             }),
         ),
@@ -447,20 +382,11 @@ fn creations() -> Vec<(&'static str, Box<dyn Fn(&str) -> (Actor, Command)>)> {
 #[test]
 fn gen_7_ids_of_128_characters_accepted_129_refused_for_every_new_object() {
     let mut w = World::with_snapshot();
-    w.ok(&root(OWNER), snapguard::ActivateKms {});
+    w.ok(&root(OWNER), snapguard::ActivateKms::new());
+    w.ok(&root(OWNER), CreateResourceDirectory::new("rd-1"));
     w.ok(
         &root(OWNER),
-        CreateResourceDirectory {
-            directory: "rd-1".into(),
-        },
-    );
-    w.ok(
-        &root(OWNER),
-        CreateVault {
-            vault: "v-1".into(),
-            region: REGION.into(),
-            kind: VaultKind::GeneralPurpose,
-        },
+        CreateVault::new("v-1", REGION, VaultKind::GeneralPurpose),
     );
     for (n, (kind, make)) in creations().into_iter().enumerate() {
         // Ids of kinds sharing a namespace (snapshots and copies) differ.
@@ -544,9 +470,7 @@ fn gen_5_a_leap_second_is_refused_by_every_entry_point() {
         let report = w.state.deletion_report(at, &actor, &sid("s-1"));
         assert_eq!(report.blockers, vec![leap.clone()]);
         // Even the platform and a command that needs no object.
-        let region = Command::from(CreateRegion {
-            region: "cn-beijing".into(),
-        });
+        let region = Command::from(CreateRegion::new("cn-beijing"));
         assert_eq!(
             w.state.decide(at, &Actor::Platform, &region),
             Err(leap.clone())
@@ -573,14 +497,7 @@ fn gen_5_a_leap_second_read_from_json_is_refused() {
     let mut state = State::new();
     let at: DateTime<Utc> = serde_json::from_str("\"2026-06-30T23:59:60Z\"").unwrap();
     let v = state
-        .apply_mut(
-            at,
-            &Actor::Platform,
-            &CreateRegion {
-                region: REGION.into(),
-            }
-            .into(),
-        )
+        .apply_mut(at, &Actor::Platform, CreateRegion::new(REGION))
         .unwrap_err();
     assert_eq!(v, Violation::LeapSecond { at });
     assert_eq!(state, State::new());

@@ -334,13 +334,10 @@ fn perm_5_sharing_needs_an_allow_on_the_snapshot_as_well_as_the_share() {
     // With an Allow on the snapshot too, both are accepted.
     w.ok(
         &root(OWNER),
-        snapguard::SetUserPolicy {
-            user: "erin".into(),
-            statements: vec![
-                on_share,
-                Statement::allow(["resourcesharing:*"], [snapshot_arn(OWNER, "s-1")]),
-            ],
-        },
+        snapguard::SetUserPolicy::new("erin").statements([
+            on_share,
+            Statement::allow(["resourcesharing:*"], [snapshot_arn(OWNER, "s-1")]),
+        ]),
     );
     w.ok(&erin, associate("rs-1", &[account(OTHER)], &["s-1"]));
     w.ok(&erin, associate("rs-2", &[account(OTHER)], &[]));
@@ -386,7 +383,7 @@ fn perm_5_a_deny_on_the_source_refuses_reinitializing_a_disk_made_from_it() {
             from_image("m-secret"),
         ),
     );
-    let reinit = |disk: &str| snapguard::ReinitializeDisk { disk: disk.into() };
+    let reinit = |disk: &str| snapguard::ReinitializeDisk::new(disk);
     let v = w.refused(&alice, reinit("d-s"), RuleId::Perm5);
     assert_eq!(v, explicitly_denied(&alice, Action::ReInitDisk, secret()));
     w.ok(&alice, reinit("d-o"));

@@ -41,7 +41,7 @@ fn unencrypted_from_image(image: &str, encryption: Encryption) -> Violation {
 #[test]
 fn image_1_an_image_keeps_the_encryption_of_its_snapshot() {
     let mut w = encrypted_snapshot();
-    w.ok(&root(OWNER), snapguard::ActivateKms {});
+    w.ok(&root(OWNER), snapguard::ActivateKms::new());
     w.owner_disk("d-svc", REGION, Encryption::ServiceKey, DiskSource::Blank);
     w.snapshot(OWNER, "d-svc", "s-svc", None);
     w.disk(OWNER, "d-1");
@@ -96,7 +96,7 @@ fn disk_1_reproduction_unencrypted_disk_from_an_encrypted_image_refused() {
     let v = w.refused(&root(OWNER), elsewhere.clone(), RuleId::Disk1);
     assert_eq!(v, image_region_mismatch("m-enc", OTHER_REGION));
     // Both of its faults are DISK-1's.
-    let all = w.state.explain(w.now, &root(OWNER), &elsewhere.into());
+    let all = w.state.explain(w.now, &root(OWNER), elsewhere);
     assert_eq!(
         all,
         vec![
@@ -130,13 +130,7 @@ fn disk_1_reproduction_unencrypted_disk_from_an_encrypted_image_refused() {
 #[test]
 fn disk_1_any_encryption_satisfies_an_encrypted_image() {
     let mut w = encrypted_snapshot();
-    w.ok(
-        &root(OWNER),
-        snapguard::CreateKey {
-            key: "k-3".into(),
-            region: REGION.into(),
-        },
-    );
+    w.ok(&root(OWNER), snapguard::CreateKey::new("k-3", REGION));
     w.ok(&root(OWNER), image("m-enc", "s-enc"));
     let cases = [
         ("d-a", Encryption::ServiceKey),
@@ -152,7 +146,7 @@ fn disk_1_any_encryption_satisfies_an_encrypted_image() {
 #[test]
 fn disk_1_unencrypted_disk_from_a_service_key_image_refused() {
     let mut w = World::new();
-    w.ok(&root(OWNER), snapguard::ActivateKms {});
+    w.ok(&root(OWNER), snapguard::ActivateKms::new());
     w.owner_disk("d-svc", REGION, Encryption::ServiceKey, DiskSource::Blank);
     w.snapshot(OWNER, "d-svc", "s-svc", None);
     w.ok(&root(OWNER), image("m-svc", "s-svc"));

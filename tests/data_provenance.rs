@@ -191,14 +191,7 @@ fn share_5_reproduction_every_path_from_an_imported_image_refused() {
 fn share_5_automatic_snapshot_of_a_disk_with_imported_data_refused() {
     let mut w = imported_with_share();
     w.owner_disk("d-a", REGION, Encryption::Unencrypted, from_snapshot("s-i"));
-    w.ok(
-        &Actor::Platform,
-        CreateAutomaticSnapshot {
-            snapshot: "a-1".into(),
-            disk: "d-a".into(),
-            retention_days: None,
-        },
-    );
+    w.ok(&Actor::Platform, CreateAutomaticSnapshot::new("a-1", "d-a"));
     w.finish("a-1");
     assert!(get(&w, "a-1").origin.from_imported_image());
     assert_never_shared(&mut w, "a-1");
@@ -212,9 +205,7 @@ fn share_5_provenance_survives_chains_of_images_and_copies() {
     w.key(OWNER, "k-1", REGION);
     w.ok(
         &root(OWNER),
-        SetEncryptedShareRole {
-            trusted: [AccountId::new(OTHER)].into(),
-        },
+        SetEncryptedShareRole::new().trust(AccountId::new(OTHER)),
     );
     // image → disk → snapshot → image → disk → snapshot.
     w.ok(&root(OWNER), image("m-1", "s-i"));

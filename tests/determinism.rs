@@ -77,20 +77,11 @@ fn gen_1_behaviour_follows_the_given_instants_only() {
         Utc.with_ymd_and_hms(2300, 6, 1, 0, 0, 0).unwrap(),
     ] {
         let mut h = History::new();
+        h.run(base, &Actor::Platform, CreateRegion::new(REGION));
         h.run(
             base,
             &Actor::Platform,
-            CreateRegion {
-                region: REGION.into(),
-            },
-        );
-        h.run(
-            base,
-            &Actor::Platform,
-            CreateAccount {
-                account: OWNER.into(),
-                site: Site::China,
-            },
+            CreateAccount::new(OWNER, Site::China),
         );
         h.run(base, &root(OWNER), blank_disk("d-1", REGION));
         h.run(base, &root(OWNER), create_snapshot("s-1", "d-1", None));
@@ -109,16 +100,12 @@ fn gen_1_behaviour_follows_the_given_instants_only() {
         assert_eq!(state_at(base + days(30)), LockState::Expired);
         let refusal = h
             .state
-            .apply(
-                base + days(30) - secs(1),
-                &root(OWNER),
-                &delete("s-1").into(),
-            )
+            .apply(base + days(30) - secs(1), &root(OWNER), delete("s-1"))
             .unwrap_err();
         assert_eq!(refusal.rule(), RuleId::Lock10);
         assert!(
             h.state
-                .apply(base + days(30), &root(OWNER), &delete("s-1").into())
+                .apply(base + days(30), &root(OWNER), delete("s-1"))
                 .is_ok()
         );
     }

@@ -6,43 +6,28 @@ mod common;
 use common::*;
 use snapguard::{
     Actor, CopySnapshot, CreateDisk, CreateImage, DeleteImage, DeletionCause, DiskSource, Event,
-    FinishSnapshot, ImageSource, ImportImage, ReleaseDisk, ResetDisk, RuleId, SnapshotOutcome,
-    SnapshotStatus, Violation,
+    FinishSnapshot, ImageSource, ImportImage, ReleaseDisk, ResetDisk, RuleId, SnapshotStatus,
+    Violation,
 };
 
 fn disk_from(disk: &str, region: &str, snapshot: &str) -> CreateDisk {
-    CreateDisk {
-        source: DiskSource::Snapshot(snapshot.into()),
-        ..blank_disk(disk, region)
-    }
+    blank_disk(disk, region).source(DiskSource::snapshot(snapshot))
 }
 
 fn reset(disk: &str, snapshot: &str) -> ResetDisk {
-    ResetDisk {
-        disk: disk.into(),
-        snapshot: snapshot.into(),
-    }
+    ResetDisk::new(disk, snapshot)
 }
 
 fn release(disk: &str, release_automatic_snapshots: bool) -> ReleaseDisk {
-    ReleaseDisk {
-        disk: disk.into(),
-        release_automatic_snapshots,
-    }
+    ReleaseDisk::new(disk).release_automatic_snapshots(release_automatic_snapshots)
 }
 
 fn image(image: &str, snapshot: &str) -> CreateImage {
-    CreateImage {
-        image: image.into(),
-        snapshot: snapshot.into(),
-    }
+    CreateImage::new(image, snapshot)
 }
 
 fn delete_image(image: &str, delete_snapshots: bool) -> DeleteImage {
-    DeleteImage {
-        image: image.into(),
-        delete_snapshots,
-    }
+    DeleteImage::new(image).delete_snapshots(delete_snapshots)
 }
 
 /// Starts a snapshot of a disk of `account`, left in progress.
@@ -53,13 +38,7 @@ fn start(w: &mut World, account: &str, disk: &str, snapshot: &str) {
 
 #[track_caller]
 fn fail(w: &mut World, snapshot: &str) {
-    w.ok(
-        &Actor::Platform,
-        FinishSnapshot {
-            snapshot: snapshot.into(),
-            outcome: SnapshotOutcome::Failed,
-        },
-    );
+    w.ok(&Actor::Platform, FinishSnapshot::failed(snapshot));
 }
 
 fn deleted(w: &World, snapshot: &str, cause: DeletionCause) -> Event {
@@ -206,13 +185,8 @@ fn disk_2_reset_to_a_copy_refused() {
     let mut w = World::with_snapshot();
     w.ok(
         &root(OWNER),
-        CopySnapshot {
-            source: "s-1".into(),
-            snapshot: "c-1".into(),
-            region: OTHER_REGION.into(),
-            encryption: snapguard::Encryption::Unencrypted,
-            retention_days: None,
-        },
+        CopySnapshot::new("s-1", "c-1", OTHER_REGION)
+            .encryption(snapguard::Encryption::Unencrypted),
     );
     w.finish("c-1");
     let v = w.refused(&root(OWNER), reset("d-1", "c-1"), RuleId::Disk2);
@@ -330,11 +304,7 @@ fn disk_3_release_with_flag_cancels_an_in_progress_automatic_snapshot() {
     w.disk(OWNER, "d-1");
     w.ok(
         &Actor::Platform,
-        snapguard::CreateAutomaticSnapshot {
-            snapshot: "a-1".into(),
-            disk: "d-1".into(),
-            retention_days: None,
-        },
+        snapguard::CreateAutomaticSnapshot::new("a-1", "d-1"),
     );
     let events = w.ok(&root(OWNER), release("d-1", true));
     assert_eq!(
@@ -503,13 +473,7 @@ fn image_2_delete_without_flag_keeps_snapshot() {
 #[test]
 fn image_2_delete_imported_image_with_snapshots_deletes_no_snapshot() {
     let mut w = World::with_snapshot();
-    w.ok(
-        &root(OWNER),
-        ImportImage {
-            image: "img-i".into(),
-            region: REGION.into(),
-        },
-    );
+    w.ok(&root(OWNER), ImportImage::new("img-i", REGION));
     let events = w.ok(&root(OWNER), delete_image("img-i", true));
     assert_eq!(
         events,

@@ -11,17 +11,11 @@ use snapguard::{
 };
 
 fn disk_from(disk: &str, region: &str, snapshot: &str) -> CreateDisk {
-    CreateDisk {
-        source: DiskSource::Snapshot(snapshot.into()),
-        ..blank_disk(disk, region)
-    }
+    blank_disk(disk, region).source(DiskSource::snapshot(snapshot))
 }
 
 fn image(image: &str, snapshot: &str) -> CreateImage {
-    CreateImage {
-        image: image.into(),
-        snapshot: snapshot.into(),
-    }
+    CreateImage::new(image, snapshot)
 }
 
 /// A user of [`OWNER`] that may do everything except `action`.
@@ -36,7 +30,7 @@ fn denied(w: &mut World, action: &str) -> Actor {
 #[track_caller]
 fn explained(w: &World, actor: &Actor, command: impl Into<Command>) -> Vec<RuleId> {
     w.state
-        .explain(w.now, actor, &command.into())
+        .explain(w.now, actor, command)
         .iter()
         .map(Violation::rule)
         .collect()
@@ -74,13 +68,7 @@ fn gen_4_create_image_id_taken_checked_before_image_1_ownership() {
     let mut w = World::new();
     w.disk(OTHER, "d-9");
     w.snapshot(OTHER, "d-9", "s-9", None);
-    w.ok(
-        &root(OWNER),
-        ImportImage {
-            image: "m-1".into(),
-            region: REGION.into(),
-        },
-    );
+    w.ok(&root(OWNER), ImportImage::new("m-1", REGION));
     let v = w.refused(&root(OWNER), image("m-1", "s-9"), RuleId::Gen4);
     assert!(matches!(v, Violation::AlreadyExists { .. }), "{v:?}");
     // A malformed new id too comes before ownership.

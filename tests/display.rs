@@ -25,7 +25,7 @@ fn command(value: Value) -> Command {
 
 /// The events of a command that must be accepted.
 fn apply(state: &mut State, actor: &Actor, value: Value) -> Vec<Event> {
-    state.apply_mut(t0(), actor, &command(value)).unwrap()
+    state.apply_mut(t0(), actor, command(value)).unwrap()
 }
 
 /// A region, account `1001` and its 40 GiB disk `d-1` with snapshot `s-1`

@@ -9,7 +9,8 @@ use common::*;
 use hostile_support::*;
 use snapguard::{
     Actor, Bound, CreateAccount, CreateDisk, CreateImage, CreateRegion, CreateUser, DeleteImage,
-    DeleteSnapshot, ImportImage, MAX_ID_LEN, ObjectKind, ReleaseDisk, RuleId, Site, Violation,
+    DeleteSnapshot, DiskCategory, ImportImage, MAX_ID_LEN, ObjectKind, ReleaseDisk, RuleId, Site,
+    Violation,
 };
 
 // ---------------------------------------------------------------------------
@@ -36,13 +37,7 @@ fn hostile_gen_4_odd_ids_of_existing_objects_are_not_found() {
     let mut w = World::with_snapshot();
     let owner = root(OWNER);
     for id in odd_ids() {
-        let v = w.refused(
-            &owner,
-            DeleteSnapshot {
-                snapshot: id.as_str().into(),
-            },
-            RuleId::Gen4,
-        );
+        let v = w.refused(&owner, DeleteSnapshot::new(id.as_str()), RuleId::Gen4);
         assert_eq!(
             v,
             Violation::NotFound {
@@ -53,18 +48,12 @@ fn hostile_gen_4_odd_ids_of_existing_objects_are_not_found() {
         w.refused(&owner, lock_cmd(&id, 30, 0), RuleId::Gen4);
         w.refused(
             &owner,
-            ReleaseDisk {
-                disk: id.as_str().into(),
-                release_automatic_snapshots: true,
-            },
+            ReleaseDisk::new(id.as_str()).release_automatic_snapshots(true),
             RuleId::Gen4,
         );
         w.refused(
             &owner,
-            DeleteImage {
-                image: id.as_str().into(),
-                delete_snapshots: true,
-            },
+            DeleteImage::new(id.as_str()).delete_snapshots(true),
             RuleId::Gen4,
         );
         w.refused(&root(&id), blank_disk_in_main_region("d-2"), RuleId::Gen4);
@@ -75,10 +64,7 @@ fn hostile_gen_4_odd_ids_of_existing_objects_are_not_found() {
         );
         w.refused(
             &owner,
-            CreateDisk {
-                region: id.as_str().into(),
-                ..blank_disk_in_main_region("d-2")
-            },
+            CreateDisk::new("d-2", id.as_str(), DiskCategory::Essd, 40),
             RuleId::Gen4,
         );
     }
@@ -102,35 +88,16 @@ fn hostile_gen_5_odd_ids_of_new_objects_are_invalid() {
             }
         );
         w.refused(&owner, blank_disk_in_main_region(&id), RuleId::Gen5);
+        w.refused(&owner, ImportImage::new(id.as_str(), REGION), RuleId::Gen5);
+        w.refused(&owner, CreateUser::new(id.as_str()), RuleId::Gen5);
         w.refused(
-            &owner,
-            ImportImage {
-                image: id.as_str().into(),
-                region: REGION.into(),
-            },
-            RuleId::Gen5,
-        );
-        w.refused(
-            &owner,
-            CreateUser {
-                user: id.as_str().into(),
-                statements: vec![],
-            },
+            &Actor::Platform,
+            CreateRegion::new(id.as_str()),
             RuleId::Gen5,
         );
         w.refused(
             &Actor::Platform,
-            CreateRegion {
-                region: id.as_str().into(),
-            },
-            RuleId::Gen5,
-        );
-        w.refused(
-            &Actor::Platform,
-            CreateAccount {
-                account: id.as_str().into(),
-                site: Site::China,
-            },
+            CreateAccount::new(id.as_str(), Site::China),
             RuleId::Gen5,
         );
     }
@@ -152,9 +119,7 @@ fn hostile_gen_7_a_ten_thousand_character_id_is_past_the_bound_rule_changed() {
     assert_eq!(v, past);
     let v = w.refused(
         &Actor::Platform,
-        CreateRegion {
-            region: id.as_str().into(),
-        },
+        CreateRegion::new(id.as_str()),
         RuleId::Gen7,
     );
     assert_eq!(v, past);
@@ -165,41 +130,19 @@ fn hostile_gen_4_duplicate_ids_are_refused_even_after_deletion() {
     let mut w = World::with_snapshot();
     let owner = root(OWNER);
     w.snapshot(OWNER, "d-1", "s-2", Some(1));
-    w.ok(
-        &owner,
-        CreateImage {
-            image: "i-1".into(),
-            snapshot: "s-1".into(),
-        },
-    );
+    w.ok(&owner, CreateImage::new("i-1", "s-1"));
     w.disk(OWNER, "d-2");
     // While they exist.
     w.refused(&owner, create_snapshot_of_d1("s-2", None), RuleId::Gen4);
     w.refused(&owner, blank_disk_in_main_region("d-2"), RuleId::Gen4);
-    w.refused(
-        &owner,
-        ImportImage {
-            image: "i-1".into(),
-            region: REGION.into(),
-        },
-        RuleId::Gen4,
-    );
+    w.refused(&owner, ImportImage::new("i-1", REGION), RuleId::Gen4);
     // After deletion, release and retention end: an id names one object for
     // the whole history.
     w.wait(days(1));
+    w.ok(&owner, DeleteImage::new("i-1").delete_snapshots(true));
     w.ok(
         &owner,
-        DeleteImage {
-            image: "i-1".into(),
-            delete_snapshots: true,
-        },
-    );
-    w.ok(
-        &owner,
-        ReleaseDisk {
-            disk: "d-2".into(),
-            release_automatic_snapshots: true,
-        },
+        ReleaseDisk::new("d-2").release_automatic_snapshots(true),
     );
     assert!(!w.exists("s-1") && !w.exists("s-2"));
     for snapshot in ["s-1", "s-2"] {
@@ -214,20 +157,10 @@ fn hostile_gen_4_duplicate_ids_are_refused_even_after_deletion() {
         w.refused(&owner, copy_of_s1(snapshot, None), RuleId::Gen4);
     }
     w.refused(&owner, blank_disk_in_main_region("d-2"), RuleId::Gen4);
-    w.refused(
-        &owner,
-        ImportImage {
-            image: "i-1".into(),
-            region: REGION.into(),
-        },
-        RuleId::Gen4,
-    );
+    w.refused(&owner, ImportImage::new("i-1", REGION), RuleId::Gen4);
     w.refused(
         &Actor::Platform,
-        CreateAccount {
-            account: OWNER.into(),
-            site: Site::China,
-        },
+        CreateAccount::new(OWNER, Site::China),
         RuleId::Gen4,
     );
 }

@@ -12,8 +12,8 @@ use snapguard::{
     Actor, Command, CreateAccount, CreateAutomaticSnapshot, CreateBackupSnapshot, CreateImage,
     CreateRegion, CreateUser, DeleteImage, DeleteSnapshot, FinishSnapshot, ImportImage, Limits,
     LockQuery, LockState, MarkAccountOverdue, ReleaseDisk, ReleaseOverdueSnapshot, ResetDisk,
-    RetentionRequest, RuleId, SetSnapshotRetention, SetUserPolicy, SettleAccount, Site,
-    SnapshotOutcome, Span, Statement, UnlockSnapshot, Violation,
+    RuleId, SetSnapshotRetention, SetUserPolicy, SettleAccount, Site, Span, Statement,
+    UnlockSnapshot, Violation,
 };
 
 /// One command of every kind, with the actor that may issue it.
@@ -22,150 +22,50 @@ fn every_command() -> Vec<(Actor, Command)> {
     let commands: Vec<(Actor, Command)> = vec![
         (
             Actor::Platform,
-            CreateAccount {
-                account: "4004".into(),
-                site: Site::China,
-            }
-            .into(),
+            CreateAccount::new("4004", Site::China).into(),
         ),
-        (
-            Actor::Platform,
-            CreateRegion {
-                region: "eu-x".into(),
-            }
-            .into(),
-        ),
+        (Actor::Platform, CreateRegion::new("eu-x").into()),
+        (owner.clone(), CreateUser::new("bob").into()),
         (
             owner.clone(),
-            CreateUser {
-                user: "bob".into(),
-                statements: vec![],
-            }
-            .into(),
+            SetUserPolicy::new("alice")
+                .statement(Statement::allow(["*"], ["*"]))
+                .into(),
         ),
-        (
-            owner.clone(),
-            SetUserPolicy {
-                user: "alice".into(),
-                statements: vec![Statement::allow(["*"], ["*"])],
-            }
-            .into(),
-        ),
-        (
-            Actor::Billing,
-            MarkAccountOverdue {
-                account: OWNER.into(),
-            }
-            .into(),
-        ),
-        (
-            Actor::Billing,
-            SettleAccount {
-                account: OTHER.into(),
-            }
-            .into(),
-        ),
-        (
-            Actor::Billing,
-            ReleaseOverdueSnapshot {
-                snapshot: "s-o".into(),
-            }
-            .into(),
-        ),
+        (Actor::Billing, MarkAccountOverdue::new(OWNER).into()),
+        (Actor::Billing, SettleAccount::new(OTHER).into()),
+        (Actor::Billing, ReleaseOverdueSnapshot::new("s-o").into()),
         (owner.clone(), blank_disk_in_main_region("d-2").into()),
         (
             owner.clone(),
-            ReleaseDisk {
-                disk: "d-1".into(),
-                release_automatic_snapshots: true,
-            }
-            .into(),
+            ReleaseDisk::new("d-1")
+                .release_automatic_snapshots(true)
+                .into(),
         ),
-        (
-            owner.clone(),
-            ResetDisk {
-                disk: "d-1".into(),
-                snapshot: "s-1".into(),
-            }
-            .into(),
-        ),
+        (owner.clone(), ResetDisk::new("d-1", "s-1").into()),
         (owner.clone(), create_snapshot_of_d1("s-3", Some(30)).into()),
         (
             Actor::Platform,
-            CreateAutomaticSnapshot {
-                snapshot: "a-1".into(),
-                disk: "d-1".into(),
-                retention_days: Some(30),
-            }
-            .into(),
+            CreateAutomaticSnapshot::new("a-1", "d-1")
+                .retention_days(30)
+                .into(),
         ),
         (
             Actor::Platform,
-            CreateBackupSnapshot {
-                snapshot: "b-1".into(),
-                account: OWNER.into(),
-                region: REGION.into(),
-                retention_days: Some(30),
-            }
-            .into(),
+            CreateBackupSnapshot::new("b-1", OWNER, REGION)
+                .retention_days(30)
+                .into(),
         ),
-        (
-            Actor::Platform,
-            FinishSnapshot {
-                snapshot: "s-2".into(),
-                outcome: SnapshotOutcome::Available { size_gib: 10 },
-            }
-            .into(),
-        ),
-        (
-            owner.clone(),
-            DeleteSnapshot {
-                snapshot: "s-1".into(),
-            }
-            .into(),
-        ),
-        (
-            owner.clone(),
-            SetSnapshotRetention {
-                snapshot: "s-1".into(),
-                retention: RetentionRequest::Permanent,
-            }
-            .into(),
-        ),
+        (Actor::Platform, FinishSnapshot::available("s-2", 10).into()),
+        (owner.clone(), DeleteSnapshot::new("s-1").into()),
+        (owner.clone(), SetSnapshotRetention::permanent("s-1").into()),
         (owner.clone(), archive("s-1", 74).into()),
         (owner.clone(), copy_of_s1("c-1", Some(30)).into()),
         (owner.clone(), lock_cmd("s-1", 30, 0).into()),
-        (
-            owner.clone(),
-            UnlockSnapshot {
-                snapshot: "s-1".into(),
-            }
-            .into(),
-        ),
-        (
-            owner.clone(),
-            ImportImage {
-                image: "i-2".into(),
-                region: REGION.into(),
-            }
-            .into(),
-        ),
-        (
-            owner.clone(),
-            CreateImage {
-                image: "i-3".into(),
-                snapshot: "s-1".into(),
-            }
-            .into(),
-        ),
-        (
-            owner,
-            DeleteImage {
-                image: "i-1".into(),
-                delete_snapshots: true,
-            }
-            .into(),
-        ),
+        (owner.clone(), UnlockSnapshot::new("s-1").into()),
+        (owner.clone(), ImportImage::new("i-2", REGION).into()),
+        (owner.clone(), CreateImage::new("i-3", "s-1").into()),
+        (owner, DeleteImage::new("i-1").delete_snapshots(true).into()),
     ];
     let mut names: Vec<&str> = commands.iter().map(|(_, c)| c.name()).collect();
     names.sort_unstable();
@@ -258,13 +158,7 @@ fn hostile_gen_5_every_command_at_min_utc() {
         (view.state, view.start, view.expiry),
         (LockState::Compliance, MIN, MIN + days(1))
     );
-    let v = w.refused(
-        &root(OWNER),
-        DeleteSnapshot {
-            snapshot: "s-1".into(),
-        },
-        RuleId::Lock10,
-    );
+    let v = w.refused(&root(OWNER), DeleteSnapshot::new("s-1"), RuleId::Lock10);
     assert_eq!(v.retry_at(), Some(MIN + days(1)));
 }
 
@@ -292,7 +186,7 @@ fn hostile_gen_5_queries_at_max_utc_never_panic() {
         .unwrap();
     assert_eq!(locks.len(), 1);
     assert!(w.state.deletion_report(MAX, &owner, &sid("s-1")).allowed());
-    let explained = w.state.explain(MAX, &owner, &lock_cmd("s-1", 30, 0).into());
+    let explained = w.state.explain(MAX, &owner, lock_cmd("s-1", 30, 0));
     assert_eq!(
         explained.iter().map(Violation::rule).collect::<Vec<_>>(),
         [RuleId::Gen5]
@@ -308,24 +202,12 @@ fn hostile_gen_5_queries_at_max_utc_never_panic() {
 fn hostile_gen_5_overdue_threshold_beyond_max_is_refused_not_accepted() {
     let mut w = World::with_snapshot();
     w.at(MAX - days(10));
-    w.ok(
-        &Actor::Billing,
-        MarkAccountOverdue {
-            account: OWNER.into(),
-        },
-    );
+    w.ok(&Actor::Billing, MarkAccountOverdue::new(OWNER));
     w.at(MAX);
     let before = w.state.clone();
     let v = w
         .state
-        .apply(
-            MAX,
-            &Actor::Billing,
-            &ReleaseOverdueSnapshot {
-                snapshot: "s-1".into(),
-            }
-            .into(),
-        )
+        .apply(MAX, &Actor::Billing, ReleaseOverdueSnapshot::new("s-1"))
         .unwrap_err();
     // Its threshold (MAX - 10 days + 30 days) is not representable: either
     // an out-of-range sum or "not overdue long enough"; never a release.
@@ -373,21 +255,14 @@ fn hostile_gen_5_raised_limits_turn_overflow_into_time_out_of_range() {
     );
     w.refused(&owner, copy_of_s1("c-1", Some(u32::MAX)), RuleId::Gen5);
     w.refused(&owner, set_retention_days("s-1", u32::MAX), RuleId::Gen5);
-    w.ok(
-        &Actor::Billing,
-        MarkAccountOverdue {
-            account: OWNER.into(),
-        },
-    );
+    w.ok(&Actor::Billing, MarkAccountOverdue::new(OWNER));
     w.wait(days(14));
     w.refused(&owner, archive("s-1", u32::MAX), RuleId::Gen5);
     // An overdue threshold beyond the representable instants is never
     // reached: refused by LOCK-12, and waiting will not lift it.
     let v = w.refused(
         &Actor::Billing,
-        ReleaseOverdueSnapshot {
-            snapshot: "s-1".into(),
-        },
+        ReleaseOverdueSnapshot::new("s-1"),
         RuleId::Lock12,
     );
     assert_eq!(v.retry_at(), None);
@@ -409,12 +284,7 @@ fn hostile_gen_2_every_command_with_time_running_backwards_is_refused() {
     let mut w = World::new();
     populate(&mut w);
     w.wait(days(1));
-    w.ok(
-        &Actor::Platform,
-        CreateRegion {
-            region: "late".into(),
-        },
-    );
+    w.ok(&Actor::Platform, CreateRegion::new("late"));
     let latest = t0() + days(1);
     for now in [latest - secs(1), t0(), MIN] {
         w.at(now);

@@ -127,18 +127,9 @@ fn hostile_snap_5_retention_out_of_range_on_create_and_copy_is_refused() {
             w.refused(&root(OWNER), copy_of_s1("c-1", Some(days)), RuleId::Snap5),
             range
         );
-        let automatic = CreateAutomaticSnapshot {
-            snapshot: "a-1".into(),
-            disk: "d-1".into(),
-            retention_days: Some(days),
-        };
+        let automatic = CreateAutomaticSnapshot::new("a-1", "d-1").retention_days(days);
         assert_eq!(w.refused(&Actor::Platform, automatic, RuleId::Snap5), range);
-        let backup = CreateBackupSnapshot {
-            snapshot: "b-1".into(),
-            account: OWNER.into(),
-            region: REGION.into(),
-            retention_days: Some(days),
-        };
+        let backup = CreateBackupSnapshot::new("b-1", OWNER, REGION).retention_days(days);
         assert_eq!(w.refused(&Actor::Platform, backup, RuleId::Snap5), range);
     }
     assert!(!w.exists("s-2") && !w.exists("c-1") && !w.exists("a-1") && !w.exists("b-1"));

@@ -44,13 +44,7 @@ fn rich_world() -> World {
     w.lock("s-2", 30, 24);
     w.auto_snapshot("d-1", "a-1");
     w.user(OWNER, "alice", vec![Statement::allow(["ecs:*"], ["*"])]);
-    w.ok(
-        &root(OWNER),
-        CreateImage {
-            image: "i-1".into(),
-            snapshot: "s-1".into(),
-        },
-    );
+    w.ok(&root(OWNER), CreateImage::new("i-1", "s-1"));
     w
 }
 
@@ -198,10 +192,7 @@ fn hostile_state_json_with_retention_ended_before_its_clock_does_not_keep_the_sn
                 advanced.state.snapshot(&sid("s-2")).is_none(),
                 "s-2's retention ended at t0 + 60 days but it is kept at t0 + 90 days"
             );
-            let delete = DeleteSnapshot {
-                snapshot: "s-2".into(),
-            }
-            .into();
+            let delete = DeleteSnapshot::new("s-2").into();
             let refusal = state
                 .apply(t0() + days(90), &root(OWNER), &delete)
                 .map(|t| t.events);
@@ -399,34 +390,13 @@ fn gen_4_state_json_referring_to_deleted_objects_loads() {
     let mut w = rich_world();
     w.ok(
         &root(OWNER),
-        snapguard::CreateDisk {
-            source: snapguard::DiskSource::Image("i-1".into()),
-            ..blank_disk_in_main_region("d-2")
-        },
+        blank_disk_in_main_region("d-2").source(snapguard::DiskSource::Image("i-1".into())),
     );
-    w.ok(
-        &root(OWNER),
-        snapguard::DeleteImage {
-            image: "i-1".into(),
-            delete_snapshots: false,
-        },
-    );
+    w.ok(&root(OWNER), snapguard::DeleteImage::new("i-1"));
     w.ok(&root(OWNER), delete("s-1"));
-    w.ok(
-        &root(OWNER),
-        CreateImage {
-            image: "i-2".into(),
-            snapshot: "s-2".into(),
-        },
-    );
+    w.ok(&root(OWNER), CreateImage::new("i-2", "s-2"));
     w.ok(&root(OWNER), delete("a-1"));
-    w.ok(
-        &root(OWNER),
-        snapguard::ReleaseDisk {
-            disk: "d-1".into(),
-            release_automatic_snapshots: false,
-        },
-    );
+    w.ok(&root(OWNER), snapguard::ReleaseDisk::new("d-1"));
     assert!(w.exists("s-2") && w.state.disk(&"d-1".into()).is_none());
     assert_eq!(load(&state_json(&w.state)).unwrap(), w.state);
 }

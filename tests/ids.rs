@@ -8,9 +8,9 @@ use common::*;
 use gen_support::*;
 use snapguard::{
     Actor, ArchiveSnapshot, Bound, Command, CopySnapshot, CreateAccount, CreateAutomaticSnapshot,
-    CreateBackupSnapshot, CreateDisk, CreateImage, CreateRegion, CreateUser, DeleteImage,
-    DiskSource, ImportImage, MarkAccountOverdue, ObjectKind, ReleaseDisk, ReleaseOverdueSnapshot,
-    ResetDisk, RetentionRequest, RuleId, SetSnapshotRetention, SetUserPolicy, Site, Violation,
+    CreateBackupSnapshot, CreateImage, CreateRegion, CreateUser, DeleteImage, DiskSource,
+    ImportImage, MarkAccountOverdue, ObjectKind, ReleaseDisk, ReleaseOverdueSnapshot, ResetDisk,
+    RuleId, SetSnapshotRetention, SetUserPolicy, Site, Violation,
 };
 
 // ---------------------------------------------------------------------------
@@ -33,32 +33,14 @@ fn gen_4_unknown_snapshot_is_not_found() {
     for command in [
         Command::from(lock_cmd("s-404", 30, 0)),
         unlock("s-404").into(),
-        ArchiveSnapshot {
-            snapshot: "s-404".into(),
-            retention_days: Some(100),
-        }
-        .into(),
+        ArchiveSnapshot::new("s-404").retention_days(100).into(),
         copy("s-404", "c-1", None).into(),
-        SetSnapshotRetention {
-            snapshot: "s-404".into(),
-            retention: RetentionRequest::Permanent,
-        }
-        .into(),
-        CreateImage {
-            image: "i-1".into(),
-            snapshot: "s-404".into(),
-        }
-        .into(),
-        ResetDisk {
-            disk: "d-1".into(),
-            snapshot: "s-404".into(),
-        }
-        .into(),
-        CreateDisk {
-            source: DiskSource::Snapshot("s-404".into()),
-            ..blank_disk("d-2", REGION)
-        }
-        .into(),
+        SetSnapshotRetention::permanent("s-404").into(),
+        CreateImage::new("i-1", "s-404").into(),
+        ResetDisk::new("d-1", "s-404").into(),
+        blank_disk("d-2", REGION)
+            .source(DiskSource::snapshot("s-404"))
+            .into(),
     ] {
         assert_eq!(
             w.refused(&owner, command, RuleId::Gen4),
@@ -69,9 +51,7 @@ fn gen_4_unknown_snapshot_is_not_found() {
     assert_eq!(v, not_found(ObjectKind::Snapshot, "s-404"));
     let v = w.refused(
         &Actor::Billing,
-        ReleaseOverdueSnapshot {
-            snapshot: "s-404".into(),
-        },
+        ReleaseOverdueSnapshot::new("s-404"),
         RuleId::Gen4,
     );
     assert_eq!(v, not_found(ObjectKind::Snapshot, "s-404"));
@@ -92,10 +72,7 @@ fn gen_4_unknown_disk_image_region_account_user_are_not_found() {
     assert_eq!(
         w.refused(
             &owner,
-            ReleaseDisk {
-                disk: "d-404".into(),
-                release_automatic_snapshots: true
-            },
+            ReleaseDisk::new("d-404").release_automatic_snapshots(true),
             RuleId::Gen4
         ),
         not_found(ObjectKind::Disk, "d-404")
@@ -103,33 +80,19 @@ fn gen_4_unknown_disk_image_region_account_user_are_not_found() {
     assert_eq!(
         w.refused(
             &Actor::Platform,
-            CreateAutomaticSnapshot {
-                snapshot: "a-1".into(),
-                disk: "d-404".into(),
-                retention_days: None
-            },
+            CreateAutomaticSnapshot::new("a-1", "d-404"),
             RuleId::Gen4
         ),
         not_found(ObjectKind::Disk, "d-404")
     );
     assert_eq!(
-        w.refused(
-            &owner,
-            DeleteImage {
-                image: "i-404".into(),
-                delete_snapshots: false
-            },
-            RuleId::Gen4
-        ),
+        w.refused(&owner, DeleteImage::new("i-404"), RuleId::Gen4),
         not_found(ObjectKind::Image, "i-404")
     );
     assert_eq!(
         w.refused(
             &owner,
-            CreateDisk {
-                source: DiskSource::Image("i-404".into()),
-                ..blank_disk("d-2", REGION)
-            },
+            blank_disk("d-2", REGION).source(DiskSource::image("i-404")),
             RuleId::Gen4
         ),
         not_found(ObjectKind::Image, "i-404")
@@ -141,23 +104,13 @@ fn gen_4_unknown_disk_image_region_account_user_are_not_found() {
     assert_eq!(
         w.refused(
             &owner,
-            CopySnapshot {
-                region: "xx-404".into(),
-                ..copy("s-1", "c-1", None)
-            },
+            CopySnapshot::new("s-1", "c-1", "xx-404"),
             RuleId::Gen4
         ),
         not_found(ObjectKind::Region, "xx-404")
     );
     assert_eq!(
-        w.refused(
-            &owner,
-            ImportImage {
-                image: "i-1".into(),
-                region: "xx-404".into()
-            },
-            RuleId::Gen4
-        ),
+        w.refused(&owner, ImportImage::new("i-1", "xx-404"), RuleId::Gen4),
         not_found(ObjectKind::Region, "xx-404")
     );
     assert_eq!(
@@ -165,22 +118,13 @@ fn gen_4_unknown_disk_image_region_account_user_are_not_found() {
         not_found(ObjectKind::Account, "9999")
     );
     assert_eq!(
-        w.refused(
-            &root("9999"),
-            CreateUser {
-                user: "u".into(),
-                statements: vec![]
-            },
-            RuleId::Gen4
-        ),
+        w.refused(&root("9999"), CreateUser::new("u"), RuleId::Gen4),
         not_found(ObjectKind::Account, "9999")
     );
     assert_eq!(
         w.refused(
             &Actor::Billing,
-            MarkAccountOverdue {
-                account: "9999".into()
-            },
+            MarkAccountOverdue::new("9999"),
             RuleId::Gen4
         ),
         not_found(ObjectKind::Account, "9999")
@@ -188,12 +132,7 @@ fn gen_4_unknown_disk_image_region_account_user_are_not_found() {
     assert_eq!(
         w.refused(
             &Actor::Platform,
-            CreateBackupSnapshot {
-                snapshot: "b-1".into(),
-                account: "9999".into(),
-                region: REGION.into(),
-                retention_days: None
-            },
+            CreateBackupSnapshot::new("b-1", "9999", REGION),
             RuleId::Gen4
         ),
         not_found(ObjectKind::Account, "9999")
@@ -205,10 +144,7 @@ fn gen_4_unknown_disk_image_region_account_user_are_not_found() {
     assert_eq!(
         w.refused(
             &owner,
-            SetUserPolicy {
-                user: "ghost".into(),
-                statements: vec![allow_all()]
-            },
+            SetUserPolicy::new("ghost").statement(allow_all()),
             RuleId::Gen4
         ),
         not_found(ObjectKind::User, "ghost")
@@ -229,42 +165,24 @@ fn gen_4_unknown_disk_image_region_account_user_are_not_found() {
 fn gen_4_reused_ids_are_refused() {
     let mut w = World::with_snapshot();
     let owner = root(OWNER);
-    w.ok(
-        &owner,
-        CreateImage {
-            image: "i-1".into(),
-            snapshot: "s-1".into(),
-        },
-    );
+    w.ok(&owner, CreateImage::new("i-1", "s-1"));
     w.user(OWNER, "alice", vec![]);
     assert_eq!(
         w.refused(
             &Actor::Platform,
-            CreateAccount {
-                account: OWNER.into(),
-                site: Site::International
-            },
+            CreateAccount::new(OWNER, Site::International),
             RuleId::Gen4
         ),
         already_exists(ObjectKind::Account, OWNER)
     );
     assert_eq!(
-        w.refused(
-            &Actor::Platform,
-            CreateRegion {
-                region: REGION.into()
-            },
-            RuleId::Gen4
-        ),
+        w.refused(&Actor::Platform, CreateRegion::new(REGION), RuleId::Gen4),
         already_exists(ObjectKind::Region, REGION)
     );
     assert_eq!(
         w.refused(
             &owner,
-            CreateUser {
-                user: "alice".into(),
-                statements: vec![allow_all()]
-            },
+            CreateUser::new("alice").statement(allow_all()),
             RuleId::Gen4
         ),
         already_exists(ObjectKind::User, "alice")
@@ -284,35 +202,17 @@ fn gen_4_reused_ids_are_refused() {
     assert_eq!(
         w.refused(
             &Actor::Platform,
-            CreateAutomaticSnapshot {
-                snapshot: "s-1".into(),
-                disk: "d-1".into(),
-                retention_days: None
-            },
+            CreateAutomaticSnapshot::new("s-1", "d-1"),
             RuleId::Gen4
         ),
         already_exists(ObjectKind::Snapshot, "s-1")
     );
     assert_eq!(
-        w.refused(
-            &owner,
-            CreateImage {
-                image: "i-1".into(),
-                snapshot: "s-1".into()
-            },
-            RuleId::Gen4
-        ),
+        w.refused(&owner, CreateImage::new("i-1", "s-1"), RuleId::Gen4),
         already_exists(ObjectKind::Image, "i-1")
     );
     assert_eq!(
-        w.refused(
-            &owner,
-            ImportImage {
-                image: "i-1".into(),
-                region: REGION.into()
-            },
-            RuleId::Gen4
-        ),
+        w.refused(&owner, ImportImage::new("i-1", REGION), RuleId::Gen4),
         already_exists(ObjectKind::Image, "i-1")
     );
 }
@@ -333,13 +233,7 @@ fn gen_4_ids_are_global_across_accounts_but_user_ids_are_per_account() {
     );
     // User ids are unique within an account only.
     w.user(OWNER, "alice", vec![]);
-    let events = w.ok(
-        &other,
-        CreateUser {
-            user: "alice".into(),
-            statements: vec![],
-        },
-    );
+    let events = w.ok(&other, CreateUser::new("alice"));
     assert_eq!(events.len(), 1);
     assert!(w.state.user(&OTHER.into(), &"alice".into()).is_some());
 }
@@ -404,65 +298,33 @@ fn gen_5_malformed_ids_of_new_objects_are_refused() {
             invalid(ObjectKind::Disk, id)
         );
         assert_eq!(
-            w.refused(
-                &owner,
-                ImportImage {
-                    image: id.into(),
-                    region: REGION.into()
-                },
-                RuleId::Gen5
-            ),
+            w.refused(&owner, ImportImage::new(id, REGION), RuleId::Gen5),
             invalid(ObjectKind::Image, id)
         );
         assert_eq!(
-            w.refused(
-                &owner,
-                CreateImage {
-                    image: id.into(),
-                    snapshot: "s-1".into()
-                },
-                RuleId::Gen5
-            ),
+            w.refused(&owner, CreateImage::new(id, "s-1"), RuleId::Gen5),
             invalid(ObjectKind::Image, id)
         );
         assert_eq!(
-            w.refused(
-                &owner,
-                CreateUser {
-                    user: id.into(),
-                    statements: vec![]
-                },
-                RuleId::Gen5
-            ),
+            w.refused(&owner, CreateUser::new(id), RuleId::Gen5),
             invalid(ObjectKind::User, id)
         );
         assert_eq!(
             w.refused(
                 &Actor::Platform,
-                CreateAccount {
-                    account: id.into(),
-                    site: Site::China
-                },
+                CreateAccount::new(id, Site::China),
                 RuleId::Gen5
             ),
             invalid(ObjectKind::Account, id)
         );
         assert_eq!(
-            w.refused(
-                &Actor::Platform,
-                CreateRegion { region: id.into() },
-                RuleId::Gen5
-            ),
+            w.refused(&Actor::Platform, CreateRegion::new(id), RuleId::Gen5),
             invalid(ObjectKind::Region, id)
         );
         assert_eq!(
             w.refused(
                 &Actor::Platform,
-                CreateAutomaticSnapshot {
-                    snapshot: id.into(),
-                    disk: "d-1".into(),
-                    retention_days: None
-                },
+                CreateAutomaticSnapshot::new(id, "d-1"),
                 RuleId::Gen5
             ),
             invalid(ObjectKind::Snapshot, id)
@@ -475,36 +337,16 @@ fn gen_5_ids_of_128_characters_are_accepted() {
     let mut w = World::with_snapshot();
     let owner = root(OWNER);
     let long = |c: char| c.to_string().repeat(128);
+    w.ok(&Actor::Platform, CreateRegion::new(long('r').as_str()));
     w.ok(
         &Actor::Platform,
-        CreateRegion {
-            region: long('r').as_str().into(),
-        },
+        CreateAccount::new(long('9').as_str(), Site::China),
     );
-    w.ok(
-        &Actor::Platform,
-        CreateAccount {
-            account: long('9').as_str().into(),
-            site: Site::China,
-        },
-    );
-    w.ok(
-        &owner,
-        CreateUser {
-            user: long('u').as_str().into(),
-            statements: vec![],
-        },
-    );
+    w.ok(&owner, CreateUser::new(long('u').as_str()));
     w.ok(&owner, blank_disk(&long('d'), REGION));
     w.ok(&owner, create_snapshot(&long('s'), &long('d'), None));
     w.ok(&owner, copy("s-1", &long('c'), None));
-    w.ok(
-        &owner,
-        ImportImage {
-            image: long('i').as_str().into(),
-            region: REGION.into(),
-        },
-    );
+    w.ok(&owner, ImportImage::new(long('i').as_str(), REGION));
     assert!(w.exists(&long('s')));
     assert!(w.exists(&long('c')));
     assert!(w.state.disk(&long('d').as_str().into()).is_some());

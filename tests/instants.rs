@@ -7,7 +7,7 @@ mod common;
 use chrono::{DateTime, Utc};
 use common::*;
 use snapguard::{
-    Actor, ArchiveSnapshot, CreateRegion, Event, LockQuery, LockState, RetentionRequest, RuleId,
+    Actor, ArchiveSnapshot, CreateRegion, Event, LockQuery, LockState, RuleId,
     SetSnapshotRetention, Span, Violation,
 };
 
@@ -40,13 +40,7 @@ fn gen_2_command_earlier_than_clock_is_refused() {
     assert_eq!(refusal.retry_at(), None);
     // Far in the past, and for a system actor, too.
     w.at(t0());
-    w.refused(
-        &Actor::Platform,
-        CreateRegion {
-            region: "eu-x".into(),
-        },
-        RuleId::Gen2,
-    );
+    w.refused(&Actor::Platform, CreateRegion::new("eu-x"), RuleId::Gen2);
 }
 
 #[test]
@@ -109,15 +103,12 @@ fn gen_2_queries_at_an_earlier_instant_are_refused() {
         [RuleId::Gen2]
     );
     assert_eq!(report.earliest, None);
-    let explained = w.state.explain(earlier, &owner, &delete("s-1").into());
+    let explained = w.state.explain(earlier, &owner, delete("s-1"));
     assert_eq!(
         explained.iter().map(Violation::rule).collect::<Vec<_>>(),
         [RuleId::Gen2]
     );
-    let decided = w
-        .state
-        .decide(earlier, &owner, &delete("s-1").into())
-        .unwrap_err();
+    let decided = w.state.decide(earlier, &owner, delete("s-1")).unwrap_err();
     assert_eq!(decided.rule(), RuleId::Gen2);
     // At the latest instant the query answers.
     let view = w
@@ -197,14 +188,7 @@ fn gen_5_retention_past_the_last_instant_is_time_out_of_range() {
     // (counted from its creation) cannot be set to 365 days either.
     w.ok(&owner, create_snapshot("s-2", "d-1", None));
     w.finish("s-2");
-    let v = w.refused(
-        &owner,
-        SetSnapshotRetention {
-            snapshot: "s-2".into(),
-            retention: RetentionRequest::Days(365),
-        },
-        RuleId::Gen5,
-    );
+    let v = w.refused(&owner, SetSnapshotRetention::days("s-2", 365), RuleId::Gen5);
     assert_eq!(v, out);
 }
 
@@ -221,10 +205,7 @@ fn gen_5_archive_past_the_last_instant_is_time_out_of_range_rule_changed() {
     w.at(near_max());
     let v = w.refused(
         &root(OWNER),
-        ArchiveSnapshot {
-            snapshot: "s-1".into(),
-            retention_days: Some(74),
-        },
+        ArchiveSnapshot::new("s-1").retention_days(74),
         RuleId::Gen5,
     );
     assert_eq!(
@@ -236,11 +217,5 @@ fn gen_5_archive_past_the_last_instant_is_time_out_of_range_rule_changed() {
     );
     assert!(!w.state.snapshot(&sid("s-1")).unwrap().is_archived());
     // Kept permanently, it can be archived at the last instants too.
-    w.ok(
-        &root(OWNER),
-        ArchiveSnapshot {
-            snapshot: "s-1".into(),
-            retention_days: None,
-        },
-    );
+    w.ok(&root(OWNER), ArchiveSnapshot::new("s-1"));
 }

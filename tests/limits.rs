@@ -120,8 +120,8 @@ proptest! {
             prop_assert!(now >= reading);
             prop_assert_eq!(Some(now), latest.max(Some(reading)));
             // A command records its instant as the clock.
-            let region = CreateRegion { region: format!("r-{n}").into() };
-            prop_assert!(state.apply_mut(now, &Actor::Platform, &region.into()).is_ok());
+            let region = CreateRegion::new(format!("r-{n}"));
+            prop_assert!(state.apply_mut(now, &Actor::Platform, region).is_ok());
             prop_assert!(state.advance_mut(state.monotonic_now(reading)).is_ok());
             latest = latest.max(Some(reading));
             prop_assert_eq!(state.clock(), latest);

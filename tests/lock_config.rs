@@ -13,7 +13,7 @@ use common::*;
 use lock_support::*;
 use snapguard::{
     Actor, CreateBackupSnapshot, CreateSnapshot, Event, FinishSnapshot, Lock, LockState, RuleId,
-    SnapshotOutcome, SnapshotStatus, Statement, Violation,
+    SnapshotStatus, Statement, Violation,
 };
 
 // ---------------------------------------------------------------- LOCK-1
@@ -251,16 +251,7 @@ fn lock_5_advance_records_cool_off_end_then_expiry_at_their_instants() {
 #[test]
 fn lock_3_in_progress_snapshot_refused() {
     let mut w = World::with_snapshot();
-    w.ok(
-        &root(OWNER),
-        CreateSnapshot {
-            snapshot: "s-2".into(),
-            disk: "d-1".into(),
-            retention_days: None,
-            tags: Default::default(),
-            instant_access: false,
-        },
-    );
+    w.ok(&root(OWNER), CreateSnapshot::new("s-2", "d-1"));
     let v = w.refused(&root(OWNER), lock_cmd("s-2", 10, 0), RuleId::Lock3);
     assert_not_available(&v, SnapshotStatus::InProgress);
 }
@@ -268,23 +259,8 @@ fn lock_3_in_progress_snapshot_refused() {
 #[test]
 fn lock_3_failed_snapshot_refused() {
     let mut w = World::with_snapshot();
-    w.ok(
-        &root(OWNER),
-        CreateSnapshot {
-            snapshot: "s-2".into(),
-            disk: "d-1".into(),
-            retention_days: None,
-            tags: Default::default(),
-            instant_access: false,
-        },
-    );
-    w.ok(
-        &Actor::Platform,
-        FinishSnapshot {
-            snapshot: "s-2".into(),
-            outcome: SnapshotOutcome::Failed,
-        },
-    );
+    w.ok(&root(OWNER), CreateSnapshot::new("s-2", "d-1"));
+    w.ok(&Actor::Platform, FinishSnapshot::failed("s-2"));
     let v = w.refused(&root(OWNER), lock_cmd("s-2", 10, 0), RuleId::Lock3);
     assert_not_available(&v, SnapshotStatus::Failed);
 }
@@ -294,12 +270,7 @@ fn lock_3_cloud_backup_snapshot_refused() {
     let mut w = World::new();
     w.ok(
         &Actor::Platform,
-        CreateBackupSnapshot {
-            snapshot: "b-1".into(),
-            account: OWNER.into(),
-            region: REGION.into(),
-            retention_days: None,
-        },
+        CreateBackupSnapshot::new("b-1", OWNER, REGION),
     );
     w.finish("b-1");
     assert_eq!(

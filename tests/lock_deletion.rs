@@ -18,11 +18,7 @@ use snapguard::{
 // ---------------------------------------------------------------- helpers
 
 fn auto_cmd(disk: &str, snapshot: &str) -> CreateAutomaticSnapshot {
-    CreateAutomaticSnapshot {
-        snapshot: snapshot.into(),
-        disk: disk.into(),
-        retention_days: None,
-    }
+    CreateAutomaticSnapshot::new(snapshot, disk)
 }
 
 fn automatic_ids(w: &World, disk: &str) -> Vec<String> {
@@ -114,10 +110,7 @@ fn lock_10_release_disk_keeps_locked_automatic_snapshots() {
     w.wait(days(1));
     let events = w.ok(
         &root(OWNER),
-        ReleaseDisk {
-            disk: "d-1".into(),
-            release_automatic_snapshots: true,
-        },
+        ReleaseDisk::new("d-1").release_automatic_snapshots(true),
     );
     let mut gone = deleted(&events);
     gone.sort_by(|a, b| a.0.cmp(&b.0));
@@ -139,41 +132,17 @@ fn lock_10_release_disk_keeps_locked_automatic_snapshots() {
 fn lock_10_delete_image_with_snapshots_keeps_locked_snapshot() {
     let mut w = World::with_snapshot();
     w.snapshot(OWNER, "d-1", "s-2", None);
-    w.ok(
-        &root(OWNER),
-        CreateImage {
-            image: "m-1".into(),
-            snapshot: "s-1".into(),
-        },
-    );
-    w.ok(
-        &root(OWNER),
-        CreateImage {
-            image: "m-2".into(),
-            snapshot: "s-2".into(),
-        },
-    );
+    w.ok(&root(OWNER), CreateImage::new("m-1", "s-1"));
+    w.ok(&root(OWNER), CreateImage::new("m-2", "s-2"));
     w.lock("s-1", 30, 0);
 
-    let events = w.ok(
-        &root(OWNER),
-        DeleteImage {
-            image: "m-1".into(),
-            delete_snapshots: true,
-        },
-    );
+    let events = w.ok(&root(OWNER), DeleteImage::new("m-1").delete_snapshots(true));
     assert!(deleted(&events).is_empty(), "{events:?}");
     assert!(w.state.image(&"m-1".into()).is_none());
     assert!(w.exists("s-1"));
 
     // Unlocked, the snapshot goes with its image.
-    let events = w.ok(
-        &root(OWNER),
-        DeleteImage {
-            image: "m-2".into(),
-            delete_snapshots: true,
-        },
-    );
+    let events = w.ok(&root(OWNER), DeleteImage::new("m-2").delete_snapshots(true));
     assert_eq!(
         deleted(&events),
         vec![("s-2".to_owned(), DeletionCause::ImageDeleted)]
@@ -304,15 +273,11 @@ fn lock_11_manual_snapshots_do_not_count() {
 // ---------------------------------------------------------------- LOCK-12
 
 fn release(snapshot: &str) -> ReleaseOverdueSnapshot {
-    ReleaseOverdueSnapshot {
-        snapshot: snapshot.into(),
-    }
+    ReleaseOverdueSnapshot::new(snapshot)
 }
 
 fn overdue(account: &str) -> MarkAccountOverdue {
-    MarkAccountOverdue {
-        account: account.into(),
-    }
+    MarkAccountOverdue::new(account)
 }
 
 #[test]
@@ -397,12 +362,7 @@ fn lock_12_settle_account_clears_overdue_standing() {
     w.lock("s-1", 365, 0);
     w.ok(&Actor::Billing, overdue(OWNER));
     w.wait(days(10));
-    let events = w.ok(
-        &Actor::Billing,
-        SettleAccount {
-            account: OWNER.into(),
-        },
-    );
+    let events = w.ok(&Actor::Billing, SettleAccount::new(OWNER));
     assert_eq!(
         events,
         vec![Event::AccountSettled {

@@ -11,8 +11,8 @@ mod lock_support;
 use common::*;
 use lock_support::*;
 use snapguard::{
-    CopySnapshot, CreateDisk, CreateImage, DiskCategory, DiskSource, Encryption, Event, LockState,
-    ReleaseReason, ResetDisk, Retention, RetentionRequest, RuleId, SetSnapshotRetention, Violation,
+    CopySnapshot, CreateDisk, CreateImage, DiskCategory, DiskSource, Event, LockState,
+    ReleaseReason, ResetDisk, Retention, RuleId, SetSnapshotRetention, Violation,
 };
 
 // ---------------------------------------------------------------- LOCK-4
@@ -78,13 +78,7 @@ fn lock_4_extend_retention_first_then_lock_succeeds() {
     w.disk(OWNER, "d-1");
     w.snapshot(OWNER, "d-1", "s-1", Some(30));
     w.refused(&root(OWNER), lock_cmd("s-1", 31, 0), RuleId::Lock4);
-    let events = w.ok(
-        &root(OWNER),
-        SetSnapshotRetention {
-            snapshot: "s-1".into(),
-            retention: RetentionRequest::Days(60),
-        },
-    );
+    let events = w.ok(&root(OWNER), SetSnapshotRetention::days("s-1", 60));
     assert_eq!(
         events,
         vec![Event::RetentionChanged {
@@ -107,13 +101,7 @@ fn lock_4_permanent_retention_never_conflicts() {
     assert_eq!(lock_of(&w, "s-1").expiry, t0() + days(36_500));
     // A snapshot made permanent takes the longest lock too.
     w.refused(&root(OWNER), lock_cmd("s-2", 36_500, 0), RuleId::Lock4);
-    w.ok(
-        &root(OWNER),
-        SetSnapshotRetention {
-            snapshot: "s-2".into(),
-            retention: RetentionRequest::Permanent,
-        },
-    );
+    w.ok(&root(OWNER), SetSnapshotRetention::permanent("s-2"));
     w.lock("s-2", 36_500, 0);
 }
 
@@ -135,16 +123,7 @@ fn lock_13_copy_of_locked_snapshot_carries_no_lock() {
     let mut w = World::with_snapshot();
     w.lock("s-1", 30, 0);
     let source_lock = lock_of(&w, "s-1");
-    let events = w.ok(
-        &root(OWNER),
-        CopySnapshot {
-            source: "s-1".into(),
-            snapshot: "c-1".into(),
-            region: OTHER_REGION.into(),
-            encryption: Encryption::Unencrypted,
-            retention_days: None,
-        },
-    );
+    let events = w.ok(&root(OWNER), CopySnapshot::new("s-1", "c-1", OTHER_REGION));
     match events.as_slice() {
         [Event::SnapshotCopied { snapshot, .. }] => {
             assert_eq!(snapshot.id, sid("c-1"));
@@ -271,14 +250,7 @@ fn lock_16_create_disk_from_locked_snapshot_accepted() {
     w.lock("s-1", 30, 0);
     let events = w.ok(
         &root(OWNER),
-        CreateDisk {
-            disk: "d-2".into(),
-            region: REGION.into(),
-            category: DiskCategory::Essd,
-            size_gib: 40,
-            encryption: Encryption::Unencrypted,
-            source: DiskSource::Snapshot("s-1".into()),
-        },
+        CreateDisk::new("d-2", REGION, DiskCategory::Essd, 40).source(DiskSource::snapshot("s-1")),
     );
     assert!(matches!(events.as_slice(), [Event::DiskCreated { disk, .. }] if disk.id == "d-2"));
     assert_eq!(
@@ -297,13 +269,7 @@ fn lock_16_copy_locked_snapshot_accepted() {
         assert_eq!(lock_of(&w, "s-1").state_at(w.now), state);
         let events = w.ok(
             &root(OWNER),
-            CopySnapshot {
-                source: "s-1".into(),
-                snapshot: copy.into(),
-                region: OTHER_REGION.into(),
-                encryption: Encryption::Unencrypted,
-                retention_days: Some(10),
-            },
+            CopySnapshot::new("s-1", copy, OTHER_REGION).retention_days(10),
         );
         assert!(
             matches!(events.last(), Some(Event::SnapshotCopied { snapshot, .. }) if snapshot.id == sid(copy)),
@@ -318,13 +284,7 @@ fn lock_16_copy_locked_snapshot_accepted() {
 fn lock_16_create_image_from_locked_snapshot_accepted() {
     let mut w = World::with_snapshot();
     w.lock("s-1", 30, 0);
-    let events = w.ok(
-        &root(OWNER),
-        CreateImage {
-            image: "m-1".into(),
-            snapshot: "s-1".into(),
-        },
-    );
+    let events = w.ok(&root(OWNER), CreateImage::new("m-1", "s-1"));
     assert!(matches!(events.as_slice(), [Event::ImageCreated { image, .. }] if image.id == "m-1"));
     assert!(w.state.image(&"m-1".into()).is_some());
 }
@@ -333,13 +293,7 @@ fn lock_16_create_image_from_locked_snapshot_accepted() {
 fn lock_16_roll_back_disk_to_locked_snapshot_accepted() {
     let mut w = World::with_snapshot();
     w.lock("s-1", 30, 0);
-    let events = w.ok(
-        &root(OWNER),
-        ResetDisk {
-            disk: "d-1".into(),
-            snapshot: "s-1".into(),
-        },
-    );
+    let events = w.ok(&root(OWNER), ResetDisk::new("d-1", "s-1"));
     assert_eq!(
         events,
         vec![Event::DiskRolledBack {

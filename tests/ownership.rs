@@ -4,8 +4,8 @@ mod common;
 
 use common::*;
 use snapguard::{
-    Actor, ArchiveSnapshot, Command, CreateDisk, CreateImage, DeleteImage, DiskSource, LockQuery,
-    ObjectKind, ReleaseDisk, ResetDisk, RetentionRequest, RuleId, SetSnapshotRetention, Violation,
+    Actor, ArchiveSnapshot, Command, CreateImage, DeleteImage, DiskSource, LockQuery, ObjectKind,
+    ReleaseDisk, ResetDisk, RuleId, SetSnapshotRetention, Violation,
 };
 
 // ---------------------------------------------------------------------------
@@ -24,13 +24,7 @@ fn foreign(kind: ObjectKind, id: &str) -> Violation {
 /// OWNER's d-1, s-1, i-1; OTHER has user "admin" with Allow * on *.
 fn foreign_world() -> World {
     let mut w = World::with_snapshot();
-    w.ok(
-        &root(OWNER),
-        CreateImage {
-            image: "i-1".into(),
-            snapshot: "s-1".into(),
-        },
-    );
+    w.ok(&root(OWNER), CreateImage::new("i-1", "s-1"));
     w.user(OTHER, "admin", vec![allow_all()]);
     w
 }
@@ -43,22 +37,12 @@ fn perm_4_other_account_cannot_act_on_a_snapshot() {
             delete("s-1").into(),
             lock_cmd("s-1", 10, 24).into(),
             unlock("s-1").into(),
-            ArchiveSnapshot {
-                snapshot: "s-1".into(),
-                retention_days: Some(100),
-            }
-            .into(),
+            ArchiveSnapshot::new("s-1").retention_days(100).into(),
             copy("s-1", "c-1", None).into(),
-            SetSnapshotRetention {
-                snapshot: "s-1".into(),
-                retention: RetentionRequest::Permanent,
-            }
-            .into(),
-            CreateDisk {
-                source: DiskSource::Snapshot("s-1".into()),
-                ..blank_disk("d-2", REGION)
-            }
-            .into(),
+            SetSnapshotRetention::permanent("s-1").into(),
+            blank_disk("d-2", REGION)
+                .source(DiskSource::snapshot("s-1"))
+                .into(),
         ];
         for command in snapshot_commands {
             assert_eq!(
@@ -79,16 +63,10 @@ fn perm_4_other_account_cannot_act_on_a_disk_or_image() {
     let mut w = foreign_world();
     for actor in [root(OTHER), Actor::user(OTHER, "admin")] {
         let disk_commands: Vec<Command> = vec![
-            ReleaseDisk {
-                disk: "d-1".into(),
-                release_automatic_snapshots: true,
-            }
-            .into(),
-            ResetDisk {
-                disk: "d-1".into(),
-                snapshot: "s-1".into(),
-            }
-            .into(),
+            ReleaseDisk::new("d-1")
+                .release_automatic_snapshots(true)
+                .into(),
+            ResetDisk::new("d-1", "s-1").into(),
             create_snapshot("s-2", "d-1", None).into(),
         ];
         for command in disk_commands {
@@ -98,16 +76,10 @@ fn perm_4_other_account_cannot_act_on_a_disk_or_image() {
             );
         }
         let image_commands: Vec<Command> = vec![
-            DeleteImage {
-                image: "i-1".into(),
-                delete_snapshots: true,
-            }
-            .into(),
-            CreateDisk {
-                source: DiskSource::Image("i-1".into()),
-                ..blank_disk("d-2", REGION)
-            }
-            .into(),
+            DeleteImage::new("i-1").delete_snapshots(true).into(),
+            blank_disk("d-2", REGION)
+                .source(DiskSource::image("i-1"))
+                .into(),
         ];
         for command in image_commands {
             assert_eq!(

@@ -6,8 +6,8 @@ mod common;
 
 use common::*;
 use snapguard::{
-    Action, Actor, CreateImage, DeleteImage, Event, LockQuery, LockState, ReleaseDisk,
-    RetentionRequest, RuleId, SetSnapshotRetention, SetUserPolicy, Statement, Violation,
+    Action, Actor, CreateImage, DeleteImage, Event, LockQuery, LockState, ReleaseDisk, RuleId,
+    SetSnapshotRetention, SetUserPolicy, Statement, Violation,
 };
 
 // ---------------------------------------------------------------------------
@@ -40,14 +40,7 @@ fn perm_1_user_without_statements_is_denied() {
     w.refused(&bob, create_snapshot("s-2", "d-1", None), RuleId::Perm1);
     w.refused(&bob, blank_disk("d-2", REGION), RuleId::Perm1);
     w.refused(&bob, copy("s-1", "c-1", None), RuleId::Perm1);
-    w.refused(
-        &bob,
-        SetSnapshotRetention {
-            snapshot: "s-1".into(),
-            retention: RetentionRequest::Permanent,
-        },
-        RuleId::Perm1,
-    );
+    w.refused(&bob, SetSnapshotRetention::permanent("s-1"), RuleId::Perm1);
     assert!(w.exists("s-1"));
 }
 
@@ -84,14 +77,7 @@ fn perm_1_snapshot_statement_does_not_cover_disks() {
             false
         )
     );
-    w.refused(
-        &alice,
-        ReleaseDisk {
-            disk: "d-1".into(),
-            release_automatic_snapshots: false,
-        },
-        RuleId::Perm1,
-    );
+    w.refused(&alice, ReleaseDisk::new("d-1"), RuleId::Perm1);
 }
 
 #[test]
@@ -211,10 +197,7 @@ fn perm_1_policy_given_in_ram_json_applies() {
     w.refused(&alice, delete("s-1"), RuleId::Perm1);
     w.ok(
         &root(OWNER),
-        SetUserPolicy {
-            user: "alice".into(),
-            statements: vec![statement],
-        },
+        SetUserPolicy::new("alice").statement(statement),
     );
     w.ok(&alice, delete("s-1"));
     assert!(!w.exists("s-1"));
@@ -401,20 +384,8 @@ fn perm_3_no_deletion_path_of_root_removes_a_compliance_locked_snapshot() {
     let owner = root(OWNER);
     w.auto_snapshot("d-1", "a-1");
     w.ok(&owner, lock_cmd("a-1", 30, 0));
-    w.ok(
-        &owner,
-        CreateImage {
-            image: "i-1".into(),
-            snapshot: "a-1".into(),
-        },
-    );
-    let events = w.ok(
-        &owner,
-        DeleteImage {
-            image: "i-1".into(),
-            delete_snapshots: true,
-        },
-    );
+    w.ok(&owner, CreateImage::new("i-1", "a-1"));
+    let events = w.ok(&owner, DeleteImage::new("i-1").delete_snapshots(true));
     assert!(
         !events
             .iter()
@@ -423,10 +394,7 @@ fn perm_3_no_deletion_path_of_root_removes_a_compliance_locked_snapshot() {
     assert!(w.exists("a-1"));
     let events = w.ok(
         &owner,
-        ReleaseDisk {
-            disk: "d-1".into(),
-            release_automatic_snapshots: true,
-        },
+        ReleaseDisk::new("d-1").release_automatic_snapshots(true),
     );
     assert!(
         !events

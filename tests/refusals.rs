@@ -101,10 +101,7 @@ fn gen_3_arch_1_too_young_retries_at_minimum_age() {
     let mut w = World::with_snapshot();
     let archivable = t0() + days(14);
     w.at(archivable - secs(1));
-    let archive = ArchiveSnapshot {
-        snapshot: "s-1".into(),
-        retention_days: Some(100),
-    };
+    let archive = ArchiveSnapshot::new("s-1").retention_days(100);
     let refusal = w.refused(&root(OWNER), archive.clone(), RuleId::Arch1);
     assert_eq!(refusal.retry_at(), Some(archivable));
     w.at(archivable);
@@ -114,17 +111,10 @@ fn gen_3_arch_1_too_young_retries_at_minimum_age() {
 #[test]
 fn gen_3_lock_12_release_retries_at_overdue_threshold() {
     let mut w = World::with_snapshot();
-    w.ok(
-        &Actor::Billing,
-        MarkAccountOverdue {
-            account: OWNER.into(),
-        },
-    );
+    w.ok(&Actor::Billing, MarkAccountOverdue::new(OWNER));
     let threshold = t0() + days(30);
     w.at(threshold - secs(1));
-    let release = ReleaseOverdueSnapshot {
-        snapshot: "s-1".into(),
-    };
+    let release = ReleaseOverdueSnapshot::new("s-1");
     let refusal = w.refused(&Actor::Billing, release.clone(), RuleId::Lock12);
     assert_eq!(refusal.retry_at(), Some(threshold));
     w.at(threshold);

@@ -31,10 +31,7 @@ impl World {
 
 /// An unencrypted ESSD disk in [`REGION`] from a snapshot.
 fn disk_from(disk: &str, snapshot: &str) -> CreateDisk {
-    CreateDisk {
-        source: DiskSource::Snapshot(snapshot.into()),
-        ..blank_disk(disk, REGION)
-    }
+    blank_disk(disk, REGION).source(DiskSource::snapshot(snapshot))
 }
 
 fn share_arn(owner: &str, share: &str) -> String {
@@ -75,9 +72,7 @@ fn sees(w: &World, account: &str, snapshot: &str) -> bool {
 }
 
 fn delete_share(share: &str) -> DeleteResourceShare {
-    DeleteResourceShare {
-        share: share.into(),
-    }
+    DeleteResourceShare::new(share)
 }
 
 // ---------------------------------------------------------------------------

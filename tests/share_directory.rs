@@ -10,8 +10,8 @@ use common::*;
 use share_support::*;
 use snapguard::{
     AccountId, Actor, AddDirectoryMember, Command, CreateDisk, CreateFolder,
-    CreateResourceDirectory, DiskCategory, DiskSource, Encryption, Event, ObjectKind,
-    PrincipalScope, RemoveDirectoryMember, RuleId, ShareStatus, Site, SnapshotAccess, Violation,
+    CreateResourceDirectory, DiskCategory, DiskSource, Event, ObjectKind, PrincipalScope,
+    RemoveDirectoryMember, RuleId, ShareStatus, Site, SnapshotAccess, Violation,
 };
 
 const FOURTH: &str = "4004";
@@ -19,37 +19,23 @@ const FIFTH: &str = "5005";
 
 /// An unencrypted ESSD disk built from `snapshot` in [`REGION`].
 fn disk_from(snapshot: &str, disk: &str) -> CreateDisk {
-    CreateDisk {
-        disk: disk.into(),
-        region: REGION.into(),
-        category: DiskCategory::Essd,
-        size_gib: 40,
-        encryption: Encryption::Unencrypted,
-        source: DiskSource::Snapshot(snapshot.into()),
-    }
+    CreateDisk::new(disk, REGION, DiskCategory::Essd, 40).source(DiskSource::snapshot(snapshot))
 }
 
 fn remove_member(account: &str) -> RemoveDirectoryMember {
-    RemoveDirectoryMember {
-        account: account.into(),
-    }
+    RemoveDirectoryMember::new(account)
 }
 
 fn add_member(account: &str, folder: Option<&str>) -> AddDirectoryMember {
-    AddDirectoryMember {
-        account: account.into(),
-        folder: folder.map(Into::into),
-    }
+    AddDirectoryMember::new(account).maybe_folder(folder.map(Into::into))
 }
 
 fn create_directory(id: &str) -> CreateResourceDirectory {
-    CreateResourceDirectory {
-        directory: id.into(),
-    }
+    CreateResourceDirectory::new(id)
 }
 
 fn create_folder(id: &str) -> CreateFolder {
-    CreateFolder { folder: id.into() }
+    CreateFolder::new(id)
 }
 
 /// The snapshots `account` sees as shared with it now, with their share.

@@ -7,8 +7,6 @@ mod common;
 mod load_support;
 mod share_support;
 
-use std::collections::BTreeSet;
-
 use chrono::{DateTime, Utc};
 use common::*;
 use load_support::*;
@@ -61,23 +59,11 @@ fn world() -> World {
     w.snapshot(OTHER, "d-o", "s-o", None);
     w.directory(&[OTHER]);
     w.join(FOURTH, Some("fd-1"));
-    w.ok(
-        &root(FIFTH),
-        CreateResourceDirectory {
-            directory: "rd-2".into(),
-        },
-    );
-    w.ok(
-        &root(FIFTH),
-        CreateFolder {
-            folder: "fd-2".into(),
-        },
-    );
+    w.ok(&root(FIFTH), CreateResourceDirectory::new("rd-2"));
+    w.ok(&root(FIFTH), CreateFolder::new("fd-2"));
     w.ok(
         &root(OWNER),
-        SetEncryptedShareRole {
-            trusted: BTreeSet::from([AccountId::new(OTHER)]),
-        },
+        SetEncryptedShareRole::new().trust(AccountId::new(OTHER)),
     );
     w.wait(hours(1));
     w.ok(
@@ -93,12 +79,7 @@ fn world() -> World {
         &root(OWNER),
         create_share("rs-old", &[account(OTHER)], &["s-1"]),
     );
-    w.ok(
-        &root(OWNER),
-        DeleteResourceShare {
-            share: "rs-old".into(),
-        },
-    );
+    w.ok(&root(OWNER), DeleteResourceShare::new("rs-old"));
     w
 }
 

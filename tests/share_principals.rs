@@ -47,10 +47,7 @@ fn outside(principal: Principal) -> Violation {
 
 /// An unencrypted ESSD disk in [`REGION`] from a snapshot.
 fn disk_from(disk: &str, snapshot: &str) -> CreateDisk {
-    CreateDisk {
-        source: DiskSource::Snapshot(snapshot.into()),
-        ..blank_disk(disk, REGION)
-    }
+    blank_disk(disk, REGION).source(DiskSource::snapshot(snapshot))
 }
 
 fn not_allowed(share: &str, principal: Principal, reason: PrincipalProblem) -> Violation {
@@ -81,23 +78,10 @@ fn sees(w: &World, account: &str, snapshot: &str) -> bool {
 /// OTHER creates its own directory `rd-2` with folder `fd-2`, and adds
 /// `members` at its root.
 fn other_directory(w: &mut World, members: &[&str]) {
-    w.ok(
-        &root(OTHER),
-        CreateResourceDirectory {
-            directory: "rd-2".into(),
-        },
-    );
-    w.ok(
-        &root(OTHER),
-        CreateFolder {
-            folder: "fd-2".into(),
-        },
-    );
+    w.ok(&root(OTHER), CreateResourceDirectory::new("rd-2"));
+    w.ok(&root(OTHER), CreateFolder::new("fd-2"));
     for member in members {
-        let joining = AddDirectoryMember {
-            account: (*member).into(),
-            folder: None,
-        };
+        let joining = AddDirectoryMember::new(*member);
         w.ok(&root(OTHER), joining);
     }
 }
@@ -163,10 +147,7 @@ fn share_3_an_international_account_cannot_join_a_china_directory() {
     let mut w = World::new();
     w.directory(&[]);
     let v = w.owner_refused(
-        AddDirectoryMember {
-            account: ABROAD.into(),
-            folder: Some("fd-1".into()),
-        },
+        AddDirectoryMember::new(ABROAD).folder("fd-1"),
         RuleId::Share3,
     );
     assert_eq!(
@@ -353,9 +334,7 @@ fn share_4_an_account_of_a_directory_scoped_share_loses_reach_when_it_leaves() {
     w.ok(&root("4004"), accept("rs-1"));
     w.ok(&root("4004"), disk_from("d-4", "s-1"));
     w.wait(hours(1));
-    w.by_owner(RemoveDirectoryMember {
-        account: "4004".into(),
-    });
+    w.by_owner(RemoveDirectoryMember::new("4004"));
     // Still named by the share, no longer reached.
     let share = w.state.resource_share(&"rs-1".into()).unwrap();
     assert!(share.principals.contains(&account("4004")));
@@ -372,9 +351,7 @@ fn share_4_an_account_of_an_all_accounts_share_keeps_reach_when_it_leaves() {
     w.directory(&["4004"]);
     w.by_owner(create_share("rs-1", &[account("4004")], &["s-1"]));
     w.ok(&root("4004"), accept("rs-1"));
-    w.by_owner(RemoveDirectoryMember {
-        account: "4004".into(),
-    });
+    w.by_owner(RemoveDirectoryMember::new("4004"));
     assert!(sees(&w, "4004", "s-1"));
     let events = w.ok(&root("4004"), disk_from("d-4", "s-1"));
     assert!(matches!(&events[..], [Event::DiskCreated { disk, .. }] if disk.owner == "4004"));
@@ -395,7 +372,7 @@ fn share_3_is_checked_for_every_principal_before_share_4() {
     w.refused(&root(OWNER), command.clone(), RuleId::Share3);
     let rules: Vec<RuleId> = w
         .state
-        .explain(w.now, &root(OWNER), &command.into())
+        .explain(w.now, &root(OWNER), command)
         .iter()
         .map(Violation::rule)
         .collect();
@@ -409,17 +386,12 @@ fn share_4_explain_reports_a_refused_principal_once() {
     w.key(OWNER, "k-1", REGION);
     w.ok(
         &root(OWNER),
-        CreateDisk {
-            encryption: snapguard::Encryption::CustomerKey("k-1".into()),
-            ..blank_disk("d-1", REGION)
-        },
+        blank_disk("d-1", REGION).encryption(snapguard::Encryption::CustomerKey("k-1".into())),
     );
     w.snapshot(OWNER, "d-1", "s-1", None);
     // Naming the owner is SHARE-4; its role's trust (SHARE-6) is not asked.
     let command = create_share("rs-1", &[account(OWNER)], &["s-1"]);
-    let found = w
-        .state
-        .explain(w.now, &root(OWNER), &command.clone().into());
+    let found = w.state.explain(w.now, &root(OWNER), command.clone());
     assert_eq!(
         found,
         [not_allowed("rs-1", account(OWNER), PrincipalProblem::Owner)]

@@ -22,14 +22,9 @@ const FOURTH: &str = "4004";
 const FIFTH: &str = "5005";
 
 fn disk_from(snapshot: &str, disk: &str, encryption: Encryption) -> CreateDisk {
-    CreateDisk {
-        disk: disk.into(),
-        region: REGION.into(),
-        category: DiskCategory::Essd,
-        size_gib: 40,
-        encryption,
-        source: DiskSource::Snapshot(snapshot.into()),
-    }
+    CreateDisk::new(disk, REGION, DiskCategory::Essd, 40)
+        .encryption(encryption)
+        .source(DiskSource::snapshot(snapshot))
 }
 
 /// What `account` sees, as (snapshot, owner, access) triples.
@@ -232,12 +227,7 @@ fn share_8_shared_with_lists_accounts_reached_now_with_status() {
     .collect();
     assert_eq!(w.state.shared_with(&sid("s-1"), w.now).accounts, expected);
     // A member leaving is no longer listed.
-    w.ok(
-        &root(OWNER),
-        RemoveDirectoryMember {
-            account: FIFTH.into(),
-        },
-    );
+    w.ok(&root(OWNER), RemoveDirectoryMember::new(FIFTH));
     let accounts = w.state.shared_with(&sid("s-1"), w.now).accounts;
     assert_eq!(
         accounts.keys().map(AccountId::as_str).collect::<Vec<_>>(),
@@ -332,12 +322,7 @@ fn share_12_resource_share_and_shares_holding_follow_the_shares() {
     assert_eq!(w.state.shared_snapshot_count(&OWNER.into()), 2);
     assert_eq!(w.state.shared_snapshot_count(&OTHER.into()), 0);
 
-    w.ok(
-        &root(OWNER),
-        DeleteResourceShare {
-            share: "rs-1".into(),
-        },
-    );
+    w.ok(&root(OWNER), DeleteResourceShare::new("rs-1"));
     assert!(w.state.resource_share(&"rs-1".into()).is_none());
     assert_eq!(share_ids(w.state.shares_holding(&sid("s-1"))), ["rs-2"]);
     assert_eq!(w.state.shares_holding(&sid("s-2")).count(), 0);
@@ -377,12 +362,7 @@ fn share_8_directory_accessors_follow_membership() {
     }
     assert!(w.state.directory_of(&FIFTH.into()).is_none());
     assert_eq!(w.state.directories().count(), 1);
-    w.ok(
-        &root(OWNER),
-        RemoveDirectoryMember {
-            account: FOURTH.into(),
-        },
-    );
+    w.ok(&root(OWNER), RemoveDirectoryMember::new(FOURTH));
     assert!(w.state.directory_of(&FOURTH.into()).is_none());
     let directory = w.state.directory(&"rd-1".into()).unwrap();
     assert!(!directory.is_member(&FOURTH.into()));
@@ -416,19 +396,9 @@ fn share_8_shares_reaching_follows_principals_and_membership() {
     // Accepting changes nothing; leaving the directory ends the reach.
     w.ok(&root(FOURTH), accept("rs-3"));
     assert_eq!(reaching(&w, FOURTH), ["rs-2", "rs-3"]);
-    w.ok(
-        &root(OWNER),
-        RemoveDirectoryMember {
-            account: FOURTH.into(),
-        },
-    );
+    w.ok(&root(OWNER), RemoveDirectoryMember::new(FOURTH));
     assert!(reaching(&w, FOURTH).is_empty());
-    w.ok(
-        &root(OWNER),
-        DeleteResourceShare {
-            share: "rs-1".into(),
-        },
-    );
+    w.ok(&root(OWNER), DeleteResourceShare::new("rs-1"));
     assert_eq!(reaching(&w, OTHER), ["rs-3"]);
 }
 
@@ -445,19 +415,11 @@ fn sharing_world() -> World {
     w.join(FOURTH, Some("fd-1"));
     w.key(OWNER, "key-1", REGION);
     let key = Encryption::CustomerKey("key-1".into());
-    w.ok(
-        &root(OWNER),
-        CreateDisk {
-            encryption: key,
-            ..blank_disk("d-k", REGION)
-        },
-    );
+    w.ok(&root(OWNER), blank_disk("d-k", REGION).encryption(key));
     w.snapshot(OWNER, "d-k", "s-k", Some(90));
     w.ok(
         &root(OWNER),
-        SetEncryptedShareRole {
-            trusted: BTreeSet::from([AccountId::new(OTHER)]),
-        },
+        SetEncryptedShareRole::new().trust(AccountId::new(OTHER)),
     );
     w.wait(hours(1));
     w.ok(
@@ -477,12 +439,7 @@ fn sharing_world() -> World {
         &root(OWNER),
         create_share("rs-old", &[account(FIFTH)], &["s-1"]),
     );
-    w.ok(
-        &root(OWNER),
-        DeleteResourceShare {
-            share: "rs-old".into(),
-        },
-    );
+    w.ok(&root(OWNER), DeleteResourceShare::new("rs-old"));
     w.ok(&root(OTHER), accept("rs-1"));
     w.ok(&root(FOURTH), accept("rs-2"));
     w
@@ -550,13 +507,7 @@ fn share_6_reloaded_sharing_state_decides_as_the_original() {
             create_share("rs-old", &[account(OTHER)], &[]).into(),
         ),
         // A member leaves, then an unshare.
-        (
-            root(OWNER),
-            RemoveDirectoryMember {
-                account: FOURTH.into(),
-            }
-            .into(),
-        ),
+        (root(OWNER), RemoveDirectoryMember::new(FOURTH).into()),
         (root(OWNER), disassociate("rs-2", &[], &["s-k"]).into()),
     ];
     for (actor, command) in &commands {

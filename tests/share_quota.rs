@@ -66,14 +66,10 @@ fn owner_with_snapshots(n: usize) -> (World, Vec<String>) {
     let ids = snapshot_ids(n);
     for id in &ids {
         w.state
-            .apply_mut(
-                w.now,
-                &root(OWNER),
-                &create_snapshot(id, "d-1", None).into(),
-            )
+            .apply_mut(w.now, &root(OWNER), create_snapshot(id, "d-1", None))
             .expect("snapshot created");
         w.state
-            .apply_mut(w.now, &Actor::Platform, &finish(id).into())
+            .apply_mut(w.now, &Actor::Platform, finish(id))
             .expect("snapshot completed");
     }
     (w, ids)
@@ -362,12 +358,7 @@ fn share_1_unsharing_the_snapshot_frees_the_principals_of_that_share() {
     );
     assert_eq!(principal_count(&w, "s-1"), 64);
     // Deleting rs-2 frees them too: s-1 back in rs-1 with its 64 accounts.
-    w.ok(
-        &root(OWNER),
-        DeleteResourceShare {
-            share: "rs-2".into(),
-        },
-    );
+    w.ok(&root(OWNER), DeleteResourceShare::new("rs-2"));
     w.ok(&root(OWNER), associate("rs-1", &[], &["s-1"]));
     assert_eq!(principal_count(&w, "s-1"), 64);
     assert!(
@@ -458,12 +449,7 @@ fn share_2_unsharing_frees_quota() {
     w.ok(&root(OWNER), associate("rs-1", &[], &[&ids[1024]]));
     assert_eq!(shared_count(&w, OWNER), 1024);
     // Deleting the share frees all of it.
-    w.ok(
-        &root(OWNER),
-        DeleteResourceShare {
-            share: "rs-1".into(),
-        },
-    );
+    w.ok(&root(OWNER), DeleteResourceShare::new("rs-1"));
     assert_eq!(shared_count(&w, OWNER), 0);
     w.ok(
         &root(OWNER),
@@ -517,10 +503,7 @@ fn gen_7_share_1_a_share_naming_too_many_principals_is_refused_before_pairing() 
     w.key(OWNER, "k-1", REGION);
     w.ok(
         &root(OWNER),
-        snapguard::CreateDisk {
-            encryption: snapguard::Encryption::CustomerKey("k-1".into()),
-            ..blank_disk("d-k", REGION)
-        },
+        blank_disk("d-k", REGION).encryption(snapguard::Encryption::CustomerKey("k-1".into())),
     );
     w.snapshot(OWNER, "d-k", "s-k", None);
     let names: Vec<String> = (0..65).map(|i| format!("50{i:02}")).collect();
@@ -539,7 +522,7 @@ fn gen_7_share_1_a_share_naming_too_many_principals_is_refused_before_pairing() 
     );
     let rules: Vec<RuleId> = w
         .state
-        .explain(w.now, &root(OWNER), &command.into())
+        .explain(w.now, &root(OWNER), command)
         .iter()
         .map(Violation::rule)
         .collect();

@@ -8,17 +8,14 @@ mod share_support;
 use common::*;
 use share_support::*;
 use snapguard::{
-    CopySnapshot, CreateDisk, CreateImage, DiskCategory, DiskSource, Encryption, Event,
-    LineageRoot, ObjectKind, ResetDisk, RetentionRequest, RuleId, ShareeOperation, Site,
-    SnapshotAccess, SnapshotOrigin, Violation,
+    CreateDisk, CreateImage, DiskCategory, DiskSource, Encryption, Event, LineageRoot, ObjectKind,
+    ResetDisk, RetentionRequest, RuleId, ShareeOperation, Site, SnapshotAccess, SnapshotOrigin,
+    Violation,
 };
 
 /// An unencrypted ESSD disk of 40 GiB built from `snapshot`.
 fn disk_from(disk: &str, region: &str, snapshot: &str) -> CreateDisk {
-    CreateDisk {
-        source: DiskSource::Snapshot(snapshot.into()),
-        ..blank_disk(disk, region)
-    }
+    blank_disk(disk, region).source(DiskSource::snapshot(snapshot))
 }
 
 /// A disk in [`REGION`] built from `snapshot`, of this category and encryption.
@@ -28,11 +25,9 @@ fn disk_with(
     category: DiskCategory,
     encryption: Encryption,
 ) -> CreateDisk {
-    CreateDisk {
-        category,
-        encryption,
-        ..disk_from(disk, REGION, snapshot)
-    }
+    CreateDisk::new(disk, REGION, category, 40)
+        .encryption(encryption)
+        .source(DiskSource::snapshot(snapshot))
 }
 
 fn key(id: &str) -> Encryption {
@@ -40,17 +35,11 @@ fn key(id: &str) -> Encryption {
 }
 
 fn image(image: &str, snapshot: &str) -> CreateImage {
-    CreateImage {
-        image: image.into(),
-        snapshot: snapshot.into(),
-    }
+    CreateImage::new(image, snapshot)
 }
 
 fn reset(disk: &str, snapshot: &str) -> ResetDisk {
-    ResetDisk {
-        disk: disk.into(),
-        snapshot: snapshot.into(),
-    }
+    ResetDisk::new(disk, snapshot)
 }
 
 /// [`World::with_snapshot`], with `s-1` shared with and accepted by [`OTHER`].
@@ -168,9 +157,7 @@ fn share_10_sharee_may_not_archive_shared_snapshot_old_enough_to_archive() {
     let v = w.refused(&root(OTHER), archive("s-1", 365), RuleId::Share10);
     assert_eq!(v, sharee_may_not(ShareeOperation::Archive));
     // Only the sharee rule refuses: age and archive retention are fine.
-    let all = w
-        .state
-        .explain(w.now, &root(OTHER), &archive("s-1", 365).into());
+    let all = w.state.explain(w.now, &root(OTHER), archive("s-1", 365));
     assert_eq!(all, vec![v]);
 }
 
@@ -471,10 +458,7 @@ fn share_11_owner_disk_from_own_encrypted_snapshot_not_subject() {
 #[test]
 fn share_11_sharee_copy_of_shared_encrypted_snapshot_refused() {
     let mut w = encrypted_shared();
-    let same_key = CopySnapshot {
-        encryption: key("k-1"),
-        ..copy("s-e", "c-1", None)
-    };
+    let same_key = copy("s-e", "c-1", None).encryption(key("k-1"));
     let v = w.refused(&root(OTHER), same_key, RuleId::Share11);
     assert_eq!(v, key_not_changed(key("k-1")));
     assert!(!w.exists("c-1"));

@@ -12,7 +12,7 @@ use share_support::*;
 use snapguard::{
     AccountId, Command, CreateDisk, CreateImage, DeleteResourceShare, DiskCategory, DiskSource,
     Encryption, Event, FinishSnapshot, ImportImage, RuleId, SetEncryptedShareRole, ShareStatus,
-    ShareeOperation, Site, SnapshotAccess, SnapshotOutcome, SnapshotStatus, Unshareable, Violation,
+    ShareeOperation, Site, SnapshotAccess, SnapshotStatus, Unshareable, Violation,
 };
 
 // ---------------------------------------------------------------------------
@@ -35,10 +35,7 @@ impl World {
 
 /// An unencrypted ESSD disk in [`REGION`] from a snapshot.
 fn disk_from(disk: &str, snapshot: &str) -> CreateDisk {
-    CreateDisk {
-        source: DiskSource::Snapshot(snapshot.into()),
-        ..blank_disk(disk, REGION)
-    }
+    blank_disk(disk, REGION).source(DiskSource::snapshot(snapshot))
 }
 
 /// A disk from a snapshot with the given category and encryption.
@@ -48,11 +45,9 @@ fn disk_from_as(
     category: DiskCategory,
     encryption: Encryption,
 ) -> CreateDisk {
-    CreateDisk {
-        category,
-        encryption,
-        ..disk_from(disk, snapshot)
-    }
+    CreateDisk::new(disk, REGION, category, 40)
+        .encryption(encryption)
+        .source(DiskSource::snapshot(snapshot))
 }
 
 fn cmk(key: &str) -> Encryption {
@@ -66,10 +61,7 @@ fn with_encrypted_snapshot() -> World {
     let mut w = World::with_snapshot();
     w.key(OWNER, "k-1", REGION);
     w.key(OTHER, "k-2", REGION);
-    w.by_owner(CreateDisk {
-        encryption: cmk("k-1"),
-        ..blank_disk("d-2", REGION)
-    });
+    w.by_owner(blank_disk("d-2", REGION).encryption(cmk("k-1")));
     w.snapshot(OWNER, "d-2", "s-2", None);
     assert_eq!(get(&w, "s-2").encryption, cmk("k-1"));
     w
@@ -77,9 +69,7 @@ fn with_encrypted_snapshot() -> World {
 
 /// OWNER's role trusts exactly these accounts.
 fn trust(w: &mut World, accounts: &[&str]) -> Vec<Event> {
-    w.by_owner(SetEncryptedShareRole {
-        trusted: accounts.iter().map(|a| AccountId::new(*a)).collect(),
-    })
+    w.by_owner(SetEncryptedShareRole::new().trusted(accounts.iter().copied()))
 }
 
 fn not_shareable(snapshot: &str, reason: Unshareable) -> Violation {
@@ -149,13 +139,7 @@ fn share_5_a_snapshot_in_progress_or_failed_refused_as_not_available() {
     w.by_owner(create_share("rs-1", &[account(OTHER)], &["s-1"]));
     let v = w.owner_refused(associate("rs-1", &[], &["s-2"]), RuleId::Share5);
     assert_not_available(&v, SnapshotStatus::InProgress);
-    w.ok(
-        &snapguard::Actor::Platform,
-        FinishSnapshot {
-            snapshot: "s-2".into(),
-            outcome: SnapshotOutcome::Failed,
-        },
-    );
+    w.ok(&snapguard::Actor::Platform, FinishSnapshot::failed("s-2"));
     let v = w.owner_refused(associate("rs-1", &[], &["s-2"]), RuleId::Share5);
     assert_not_available(&v, SnapshotStatus::Failed);
     assert!(!w.state.is_shared(&sid("s-2")));
@@ -164,14 +148,8 @@ fn share_5_a_snapshot_in_progress_or_failed_refused_as_not_available() {
 #[test]
 fn share_5_a_snapshot_of_a_disk_built_from_an_imported_image_refused() {
     let mut w = World::with_snapshot();
-    w.by_owner(ImportImage {
-        image: "m-1".into(),
-        region: REGION.into(),
-    });
-    w.by_owner(CreateDisk {
-        source: DiskSource::Image("m-1".into()),
-        ..blank_disk("d-2", REGION)
-    });
+    w.by_owner(ImportImage::new("m-1", REGION));
+    w.by_owner(blank_disk("d-2", REGION).source(DiskSource::image("m-1")));
     w.snapshot(OWNER, "d-2", "s-2", None);
     let v = w.owner_refused(
         create_share("rs-1", &[account(OTHER)], &["s-2"]),
@@ -179,14 +157,8 @@ fn share_5_a_snapshot_of_a_disk_built_from_an_imported_image_refused() {
     );
     assert_eq!(v, not_shareable("s-2", Unshareable::ImportedImageDisk));
     // A disk built from an image of one's own snapshot is not imported.
-    w.by_owner(CreateImage {
-        image: "m-2".into(),
-        snapshot: "s-1".into(),
-    });
-    w.by_owner(CreateDisk {
-        source: DiskSource::Image("m-2".into()),
-        ..blank_disk("d-3", REGION)
-    });
+    w.by_owner(CreateImage::new("m-2", "s-1"));
+    w.by_owner(blank_disk("d-3", REGION).source(DiskSource::image("m-2")));
     w.snapshot(OWNER, "d-3", "s-3", None);
     w.by_owner(create_share("rs-1", &[account(OTHER)], &["s-3"]));
     assert!(w.state.is_shared(&sid("s-3")));
@@ -195,10 +167,7 @@ fn share_5_a_snapshot_of_a_disk_built_from_an_imported_image_refused() {
 #[test]
 fn share_5_a_service_key_snapshot_refused() {
     let mut w = World::with_snapshot();
-    w.by_owner(CreateDisk {
-        encryption: Encryption::ServiceKey,
-        ..blank_disk("d-2", REGION)
-    });
+    w.by_owner(blank_disk("d-2", REGION).encryption(Encryption::ServiceKey));
     w.snapshot(OWNER, "d-2", "s-2", None);
     w.by_owner(create_share("rs-1", &[account(OTHER)], &["s-1"]));
     let v = w.owner_refused(associate("rs-1", &[], &["s-2"]), RuleId::Share5);
@@ -230,9 +199,7 @@ fn share_5_a_shared_snapshot_cannot_be_archived_until_unshared() {
             shares: 1,
         }
     );
-    w.by_owner(DeleteResourceShare {
-        share: "rs-1".into(),
-    });
+    w.by_owner(DeleteResourceShare::new("rs-1"));
     w.by_owner(archive("s-1", 74));
     assert!(get(&w, "s-1").is_archived());
 }

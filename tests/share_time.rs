@@ -11,26 +11,17 @@ use chrono::{DateTime, Utc};
 use common::*;
 use share_support::*;
 use snapguard::{
-    CreateDisk, DeleteResourceShare, DiskCategory, DiskSource, Encryption, Event, ReleaseReason,
+    CreateDisk, DeleteResourceShare, DiskCategory, DiskSource, Event, ReleaseReason,
     RetentionRequest, RuleId, ShareeOperation, SnapshotAccess, Unshareable, Violation,
 };
 
 /// An unencrypted ESSD disk built from `snapshot` in [`REGION`].
 fn disk_from(snapshot: &str, disk: &str) -> CreateDisk {
-    CreateDisk {
-        disk: disk.into(),
-        region: REGION.into(),
-        category: DiskCategory::Essd,
-        size_gib: 40,
-        encryption: Encryption::Unencrypted,
-        source: DiskSource::Snapshot(snapshot.into()),
-    }
+    CreateDisk::new(disk, REGION, DiskCategory::Essd, 40).source(DiskSource::snapshot(snapshot))
 }
 
 fn delete_share(share: &str) -> DeleteResourceShare {
-    DeleteResourceShare {
-        share: share.into(),
-    }
+    DeleteResourceShare::new(share)
 }
 
 /// The (snapshot, share, expires_at) views `account` holds now.
@@ -487,11 +478,9 @@ fn share_5_snapshot_kept_past_its_retention_cannot_be_shared_again() {
     w.ok(&root(OWNER), create_share("rs-2", &[account(OTHER)], &[]));
     w.at(end - secs(1));
     // A second before the end it can still join a share, for one second.
-    let events = w.state.apply(
-        w.now,
-        &root(OWNER),
-        &associate("rs-2", &[], &["s-2"]).into(),
-    );
+    let events = w
+        .state
+        .apply(w.now, &root(OWNER), associate("rs-2", &[], &["s-2"]));
     let shared = events.unwrap().state;
     let share = shared.resource_share(&"rs-2".into()).unwrap();
     assert_eq!(share.snapshots[&sid("s-2")].expires_at, end);
@@ -522,9 +511,7 @@ fn share_14_retention_of_a_snapshot_held_past_its_end_no_longer_changes() {
     w.at(end - secs(1));
     let before = w.state.clone();
     assert!(
-        w.state
-            .decide(w.now, &root(OWNER), &extend.clone().into())
-            .is_ok(),
+        w.state.decide(w.now, &root(OWNER), extend.clone()).is_ok(),
         "before its end the owner may still extend it"
     );
     assert_eq!(w.state, before);

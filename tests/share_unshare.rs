@@ -14,28 +14,19 @@ use snapguard::{
 };
 
 fn disk_from(disk: &str, region: &str, snapshot: &str) -> CreateDisk {
-    CreateDisk {
-        source: DiskSource::Snapshot(snapshot.into()),
-        ..blank_disk(disk, region)
-    }
+    blank_disk(disk, region).source(DiskSource::snapshot(snapshot))
 }
 
 fn reinit(disk: &str) -> ReinitializeDisk {
-    ReinitializeDisk { disk: disk.into() }
+    ReinitializeDisk::new(disk)
 }
 
 fn delete_share(share: &str) -> DeleteResourceShare {
-    DeleteResourceShare {
-        share: share.into(),
-    }
+    DeleteResourceShare::new(share)
 }
 
 fn automatic(snapshot: &str) -> CreateAutomaticSnapshot {
-    CreateAutomaticSnapshot {
-        snapshot: snapshot.into(),
-        disk: "d-1".into(),
-        retention_days: None,
-    }
+    CreateAutomaticSnapshot::new(snapshot, "d-1")
 }
 
 /// The two ways to unshare `s-1` from `rs-1`.
@@ -199,10 +190,7 @@ fn share_12_release_disk_keeps_shared_automatic_snapshots() {
     );
     let events = w.ok(
         &root(OWNER),
-        ReleaseDisk {
-            disk: "d-1".into(),
-            release_automatic_snapshots: true,
-        },
+        ReleaseDisk::new("d-1").release_automatic_snapshots(true),
     );
     assert_not_deleted(&events, "a-1");
     assert_deleted(&events, "a-2", DeletionCause::DiskReleased);
@@ -215,19 +203,10 @@ fn share_12_delete_image_with_snapshots_keeps_shared_snapshot() {
     let mut w = World::with_snapshot();
     w.snapshot(OWNER, "d-1", "s-2", None);
     for (image, snapshot) in [("img-1", "s-1"), ("img-2", "s-2")] {
-        w.ok(
-            &root(OWNER),
-            CreateImage {
-                image: image.into(),
-                snapshot: snapshot.into(),
-            },
-        );
+        w.ok(&root(OWNER), CreateImage::new(image, snapshot));
     }
     w.share_with(OTHER);
-    let delete_image = |image: &str| DeleteImage {
-        image: image.into(),
-        delete_snapshots: true,
-    };
+    let delete_image = |image: &str| DeleteImage::new(image).delete_snapshots(true);
     let events = w.ok(&root(OWNER), delete_image("img-1"));
     assert!(
         matches!(&events[..], [Event::ImageDeleted { .. }]),
@@ -436,12 +415,7 @@ fn disk_4_share_8_member_leaving_the_directory_stops_reinitialization() {
     w.ok(&root(OTHER), accept("rs-1"));
     w.ok(&root(OTHER), disk_from("d-2", REGION, "s-1"));
     assert_reinitialized(&w.ok(&root(OTHER), reinit("d-2")), "d-2");
-    w.ok(
-        &root(OWNER),
-        RemoveDirectoryMember {
-            account: OTHER.into(),
-        },
-    );
+    w.ok(&root(OWNER), RemoveDirectoryMember::new(OTHER));
     let v = w.refused(&root(OTHER), reinit("d-2"), RuleId::Disk4);
     assert_eq!(v, not_in_place());
 }
@@ -533,15 +507,8 @@ fn lock_12_billing_release_takes_a_shared_snapshot_out_of_every_share() {
     w.share_with(OTHER);
     w.ok(&root(OWNER), create_share("rs-2", &[], &["s-1"]));
     w.lock("s-1", 365, 0);
-    w.ok(
-        &Actor::Billing,
-        MarkAccountOverdue {
-            account: OWNER.into(),
-        },
-    );
-    let release = ReleaseOverdueSnapshot {
-        snapshot: sid("s-1"),
-    };
+    w.ok(&Actor::Billing, MarkAccountOverdue::new(OWNER));
+    let release = ReleaseOverdueSnapshot::new(sid("s-1"));
     w.wait(days(30) - secs(1));
     w.refused(&Actor::Billing, release.clone(), RuleId::Lock12);
     assert!(w.state.is_shared(&sid("s-1")));

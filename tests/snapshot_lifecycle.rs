@@ -17,10 +17,7 @@ use snapguard::{
 use snapshot_support::*;
 
 fn finish_as(outcome: SnapshotOutcome, snapshot: &str) -> FinishSnapshot {
-    FinishSnapshot {
-        snapshot: snapshot.into(),
-        outcome,
-    }
+    FinishSnapshot::new(snapshot, outcome)
 }
 
 /// A disk `d-1` of [`OWNER`] with a manual snapshot `s-1` left in progress,
@@ -34,14 +31,7 @@ fn in_progress() -> World {
 
 /// An encrypted ESSD disk of 40 GiB in [`REGION`].
 fn encrypted_disk(disk: &str, encryption: Encryption) -> CreateDisk {
-    CreateDisk {
-        disk: disk.into(),
-        region: REGION.into(),
-        category: DiskCategory::Essd,
-        size_gib: 40,
-        encryption,
-        source: DiskSource::Blank,
-    }
+    CreateDisk::new(disk, REGION, DiskCategory::Essd, 40).encryption(encryption)
 }
 
 // ---------------------------------------------------------------- SNAP-1
@@ -58,13 +48,9 @@ fn snap_1_manual_snapshot_of_a_disk_records_its_attributes() {
     ]);
     let events = w.ok(
         &root(OWNER),
-        CreateSnapshot {
-            snapshot: "s-1".into(),
-            disk: "d-1".into(),
-            retention_days: Some(7),
-            tags: tags.clone(),
-            instant_access: false,
-        },
+        CreateSnapshot::new("s-1", "d-1")
+            .retention_days(7)
+            .tags(tags.clone()),
     );
     let s = get(&w, "s-1");
     assert_eq!(
@@ -199,23 +185,10 @@ fn snap_1_encryption_comes_from_the_disk() {
 #[test]
 fn snap_1_snapshot_of_a_disk_built_from_an_imported_image_has_imported_image_origin() {
     let mut w = World::new();
+    w.ok(&root(OWNER), ImportImage::new("img-1", REGION));
     w.ok(
         &root(OWNER),
-        ImportImage {
-            image: "img-1".into(),
-            region: REGION.into(),
-        },
-    );
-    w.ok(
-        &root(OWNER),
-        CreateDisk {
-            disk: "d-img".into(),
-            region: REGION.into(),
-            category: DiskCategory::Essd,
-            size_gib: 60,
-            encryption: Encryption::Unencrypted,
-            source: DiskSource::Image("img-1".into()),
-        },
+        CreateDisk::new("d-img", REGION, DiskCategory::Essd, 60).source(DiskSource::image("img-1")),
     );
     start(&mut w, "d-img", "s-img", None);
     let s = get(&w, "s-img");
@@ -277,12 +250,7 @@ fn snap_1_cloud_backup_snapshot_has_cloud_backup_origin() {
     w.wait(hours(3));
     let events = w.ok(
         &Actor::Platform,
-        CreateBackupSnapshot {
-            snapshot: "b-1".into(),
-            account: OWNER.into(),
-            region: OTHER_REGION.into(),
-            retention_days: Some(5),
-        },
+        CreateBackupSnapshot::new("b-1", OWNER, OTHER_REGION).retention_days(5),
     );
     let b = get(&w, "b-1");
     assert_eq!(
@@ -308,11 +276,7 @@ fn snap_1_automatic_snapshot_is_of_kind_automatic() {
     w.wait(days(1));
     w.ok(
         &Actor::Platform,
-        CreateAutomaticSnapshot {
-            snapshot: "a-1".into(),
-            disk: "d-1".into(),
-            retention_days: Some(3),
-        },
+        CreateAutomaticSnapshot::new("a-1", "d-1").retention_days(3),
     );
     let a = get(&w, "a-1");
     assert_eq!(a.kind, SnapshotKind::Automatic);

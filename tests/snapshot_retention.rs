@@ -5,8 +5,6 @@
 mod common;
 mod snapshot_support;
 
-use std::collections::BTreeMap;
-
 use chrono::{DateTime, Utc};
 use common::*;
 use snapguard::{
@@ -129,13 +127,7 @@ fn snap_2_zero_day_retention_allowed_by_limits_is_released_at_once() {
     w.disk(OWNER, "d-1");
     w.ok(
         &root(OWNER),
-        CreateSnapshot {
-            snapshot: "s-0".into(),
-            disk: "d-1".into(),
-            retention_days: Some(0),
-            tags: BTreeMap::new(),
-            instant_access: false,
-        },
+        CreateSnapshot::new("s-0", "d-1").retention_days(0),
     );
     assert_eq!(w.state.next_deadline(), Some(w.now));
     let advanced = w.state.advance(w.now).unwrap();
@@ -300,13 +292,7 @@ fn snap_5_create_snapshot_retention_range() {
     for bad in [0, 65_537, u32::MAX] {
         let v = w.refused(
             &root(OWNER),
-            CreateSnapshot {
-                snapshot: "s-x".into(),
-                disk: "d-1".into(),
-                retention_days: Some(bad),
-                tags: BTreeMap::new(),
-                instant_access: false,
-            },
+            CreateSnapshot::new("s-x", "d-1").retention_days(bad),
             RuleId::Snap5,
         );
         assert!(
@@ -389,11 +375,7 @@ fn snap_5_set_snapshot_retention_range() {
 fn snap_5_create_automatic_snapshot_retention_range() {
     let mut w = World::new();
     w.disk(OWNER, "d-1");
-    let auto = |id: &str, days: u32| CreateAutomaticSnapshot {
-        snapshot: id.into(),
-        disk: "d-1".into(),
-        retention_days: Some(days),
-    };
+    let auto = |id: &str, days: u32| CreateAutomaticSnapshot::new(id, "d-1").retention_days(days);
     w.refused(&Actor::Platform, auto("a-x", 0), RuleId::Snap5);
     w.refused(&Actor::Platform, auto("a-x", 65_537), RuleId::Snap5);
     w.ok(&Actor::Platform, auto("a-min", 1));

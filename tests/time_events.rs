@@ -52,11 +52,7 @@ fn gen_6_advance_produces_time_events_in_order_once() {
     assert_eq!(again.state, t.state);
     let later = t
         .state
-        .apply(
-            t0() + days(101),
-            &root(OWNER),
-            &blank_disk("d-2", REGION).into(),
-        )
+        .apply(t0() + days(101), &root(OWNER), blank_disk("d-2", REGION))
         .unwrap();
     assert!(matches!(
         later.events.as_slice(),
@@ -148,12 +144,8 @@ fn gen_6_retained_snapshot_is_released_first_by_any_command_at_its_end() {
     let end = t0() + days(60);
     // The same command, tried at an instant against the state as it is.
     let create_region_at = |at| {
-        let command = CreateRegion {
-            region: "eu-x".into(),
-        };
-        w.state
-            .apply(at, &Actor::Platform, &command.into())
-            .unwrap()
+        let command = CreateRegion::new("eu-x");
+        w.state.apply(at, &Actor::Platform, command).unwrap()
     };
     // One second before: the command's transition holds only its own event.
     let before = create_region_at(end - secs(1));

@@ -89,9 +89,7 @@ fn world() -> World {
     w.ok(&root(OWNER), delete_vault("v-z"));
     w.ok(&root(OWNER), delete("s-2"));
     w.at(clock());
-    let region = CreateRegion {
-        region: "cn-beijing".into(),
-    };
+    let region = CreateRegion::new("cn-beijing");
     w.ok(&Actor::Platform, region);
     w
 }

@@ -88,12 +88,7 @@ fn vault_7_replica_of_a_mutable_vault_is_not_immutable() {
 #[test]
 fn vault_7_enabling_on_a_source_makes_its_replicas_immutable_with_their_points() {
     let mut w = replicated(VaultKind::Database);
-    w.ok(
-        &Actor::Platform,
-        CreateRegion {
-            region: THIRD_REGION.into(),
-        },
-    );
+    w.ok(&Actor::Platform, CreateRegion::new(THIRD_REGION));
     w.ok(&root(OWNER), replicate_vault("v-1", "v-s", THIRD_REGION));
     w.backup("bp-1", "v-1", None, Some(10));
     w.backup("bp-2", "v-1", None, None);
@@ -260,12 +255,7 @@ fn vault_7_replica_in_the_source_region_refused() {
 #[test]
 fn vault_7_replica_of_a_replica_refused() {
     let mut w = replicated(VaultKind::GeneralPurpose);
-    w.ok(
-        &Actor::Platform,
-        CreateRegion {
-            region: THIRD_REGION.into(),
-        },
-    );
+    w.ok(&Actor::Platform, CreateRegion::new(THIRD_REGION));
     let problem = ReplicationProblem::ReplicaOfReplica {
         source: "v-1".into(),
     };
@@ -281,7 +271,7 @@ fn vault_7_replica_of_a_replica_refused() {
     };
     let v = w.refused(&root(OWNER), cmd.clone(), RuleId::Vault7);
     assert_eq!(v, replication_refused("v-r", same.clone()));
-    let found = w.state.explain(w.now, &root(OWNER), &cmd.into());
+    let found = w.state.explain(w.now, &root(OWNER), cmd);
     assert_eq!(
         found,
         [
@@ -301,11 +291,7 @@ fn vault_7_replica_of_a_replica_refused() {
 #[test]
 fn vault_7_point_replicated_only_into_a_replica_of_its_vault() {
     let mut w = replicated(VaultKind::GeneralPurpose);
-    let elsewhere = CreateVault {
-        vault: "v-2".into(),
-        region: OTHER_REGION.into(),
-        kind: VaultKind::GeneralPurpose,
-    };
+    let elsewhere = CreateVault::new("v-2", OTHER_REGION, VaultKind::GeneralPurpose);
     w.ok(&root(OWNER), elsewhere);
     w.ok(&root(OWNER), replicate_vault("v-2", "v-2r", REGION));
     w.backup("bp-1", "v-1", None, Some(10));
@@ -352,7 +338,7 @@ fn vault_7_replicate_vault_checks() {
     let v = w.refused(&nobody, cmd, RuleId::Perm1);
     assert_eq!(v, denied);
     let same = replicate_vault("v-1", "v-r", REGION);
-    let all = w.state.explain(w.now, &nobody, &same.into());
+    let all = w.state.explain(w.now, &nobody, same);
     assert_eq!(all, vec![denied, same_region("v-1", REGION)]);
 }
 

@@ -92,11 +92,7 @@ fn vault_1_default_retention_of_points_follows_the_vault_kind() {
 #[test]
 fn vault_1_gen_4_gen_5_perm_1_create_vault_checks() {
     let mut w = World::new();
-    let nowhere = snapguard::CreateVault {
-        vault: "v-1".into(),
-        region: "cn-nowhere".into(),
-        kind: VaultKind::GeneralPurpose,
-    };
+    let nowhere = snapguard::CreateVault::new("v-1", "cn-nowhere", VaultKind::GeneralPurpose);
     let v = w.refused(&root(OWNER), nowhere, RuleId::Gen4);
     assert_eq!(v, missing(ObjectKind::Region, "cn-nowhere"));
     let bad = create_vault("v 1", VaultKind::GeneralPurpose);
@@ -305,9 +301,7 @@ fn vault_2_explain_lists_the_permission_and_the_unsupported_kind() {
     w.vault("v-1", VaultKind::NasFree30Days);
     w.policy("po-1", "v-1", PolicyKind::General, false);
     let nobody = w.user(OWNER, "u-0", vec![]);
-    let all = w
-        .state
-        .explain(w.now, &nobody, &enable(on_vault("v-1")).into());
+    let all = w.state.explain(w.now, &nobody, enable(on_vault("v-1")));
     assert_eq!(
         all,
         vec![
@@ -316,7 +310,7 @@ fn vault_2_explain_lists_the_permission_and_the_unsupported_kind() {
         ]
     );
     let cmd = create_policy("po-2", "v-1", PolicyKind::EcsInstance, true);
-    let all = w.state.explain(w.now, &nobody, &cmd.into());
+    let all = w.state.explain(w.now, &nobody, cmd);
     assert_eq!(
         all,
         vec![
@@ -329,7 +323,7 @@ fn vault_2_explain_lists_the_permission_and_the_unsupported_kind() {
         ]
     );
     let cmd = create_vault("v-2", archive_days(0));
-    let all = w.state.explain(w.now, &nobody, &cmd.into());
+    let all = w.state.explain(w.now, &nobody, cmd);
     assert_eq!(all.len(), 2, "{all:?}");
     assert_eq!(all[0].rule(), RuleId::Perm1);
     assert_eq!(all[1].rule(), RuleId::Snap5);

@@ -14,8 +14,8 @@ use chrono::{DateTime, Utc};
 use common::*;
 use share_support::{account, create_share};
 use snapguard::{
-    Action, Actor, CreateDisk, Deletability, DiskCategory, DiskSource, Encryption, Event,
-    ObjectKind, PolicyKind, ResetDisk, RuleId, VaultKind, VaultReport, Violation,
+    Action, Actor, CreateDisk, Deletability, DiskCategory, DiskSource, Event, ObjectKind,
+    PolicyKind, ResetDisk, RuleId, VaultKind, VaultReport, Violation,
 };
 use vault_support::*;
 
@@ -185,16 +185,12 @@ fn vault_5_unlocked_point_deleted_on_request_and_its_id_stays_taken() {
 fn vault_5_explain_lists_the_permission_and_the_lock() {
     let mut w = immutable_world();
     let nobody = w.user(OWNER, "u-0", vec![]);
-    let all = w
-        .state
-        .explain(w.now, &nobody, &delete_point("bp-1").into());
+    let all = w.state.explain(w.now, &nobody, delete_point("bp-1"));
     assert_eq!(all.len(), 2, "{all:?}");
     assert_eq!(all[0].rule(), RuleId::Perm1);
     assert_eq!(all[1], point_locked("bp-1", Some(t0() + days(10))));
     // Another account's point: PERM-4 only, its lock is not examined.
-    let all = w
-        .state
-        .explain(w.now, &root(OTHER), &delete_point("bp-1").into());
+    let all = w.state.explain(w.now, &root(OTHER), delete_point("bp-1"));
     assert_eq!(all.len(), 1, "{all:?}");
     assert_eq!(all[0].rule(), RuleId::Perm4);
 }
@@ -348,7 +344,7 @@ fn vault_6_delete_vault_checks_and_explain() {
     };
     let v = w.refused(&nobody, delete_vault("v-1"), RuleId::Perm1);
     assert_eq!(v, denied);
-    let all = w.state.explain(w.now, &nobody, &delete_vault("v-1").into());
+    let all = w.state.explain(w.now, &nobody, delete_vault("v-1"));
     let last = Some(t0() + days(20));
     assert_eq!(all, vec![denied, not_deletable("v-1", last)]);
 }
@@ -402,14 +398,8 @@ fn vault_8_ecs_snapshots_of_locked_points_are_used_normally() {
     w.wait(hours(1));
     assert!(w.bp("bp-1").is_locked_at(w.now));
     // A disk from it, a copy of it, a share of it.
-    let disk = CreateDisk {
-        disk: "d-2".into(),
-        region: REGION.into(),
-        category: DiskCategory::Essd,
-        size_gib: 40,
-        encryption: Encryption::Unencrypted,
-        source: DiskSource::Snapshot(sid("s-1")),
-    };
+    let disk = CreateDisk::new("d-2", REGION, DiskCategory::Essd, 40)
+        .source(DiskSource::snapshot(sid("s-1")));
     w.ok(&root(OWNER), disk);
     w.ok(&root(OWNER), copy("s-1", "c-1", None));
     w.ok(
@@ -418,10 +408,7 @@ fn vault_8_ecs_snapshots_of_locked_points_are_used_normally() {
     );
     // The disk it covers is backed up, rolled back and locked as ever.
     w.snapshot(OWNER, "d-1", "s-3", None);
-    let reset = ResetDisk {
-        disk: "d-1".into(),
-        snapshot: sid("s-1"),
-    };
+    let reset = ResetDisk::new("d-1", sid("s-1"));
     w.ok(&root(OWNER), reset);
     w.lock("s-1", 30, 0);
     // Even deleting the snapshot of a locked point is accepted; the point

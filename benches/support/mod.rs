@@ -24,6 +24,7 @@
 
 #![allow(dead_code)] // Each benchmark binary uses a different part.
 
+use std::borrow::Borrow;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, TimeZone, Utc};
@@ -31,9 +32,8 @@ use criterion::{BenchmarkId, Criterion};
 use snapguard::{
     AccountId, ActivateKms, Actor, AssociateResourceShare, BackupPointId, Command, CreateAccount,
     CreateAutomaticSnapshot, CreateBackupPoint, CreateDisk, CreateRegion, CreateResourceShare,
-    CreateSnapshot, CreateVault, DiskCategory, DiskId, DiskSource, Encryption, Event,
-    FinishSnapshot, Limits, LockSnapshot, Principal, PrincipalScope, ShareId, Site, SnapshotId,
-    SnapshotOutcome, State, VaultId, VaultKind,
+    CreateSnapshot, CreateVault, DiskCategory, DiskId, Event, FinishSnapshot, IntoCommand, Limits,
+    LockSnapshot, Principal, PrincipalScope, ShareId, Site, SnapshotId, State, VaultId, VaultKind,
 };
 
 /// The fleet sizes every per-command benchmark runs at.
@@ -120,8 +120,10 @@ pub fn accept(
     state: &mut State,
     now: DateTime<Utc>,
     actor: &Actor,
-    command: &Command,
+    command: impl IntoCommand,
 ) -> Vec<Event> {
+    let command = command.into_command();
+    let command: &Command = command.borrow();
     match state.apply_mut(now, actor, command) {
         Ok(events) => events,
         Err(violation) => panic!("{command:?} by {actor} refused: {violation}"),
@@ -230,17 +232,12 @@ impl Fleet {
         let mut state = State::with_limits(Self::limits(per_disk)).expect("coherent limits");
         let now = t0();
         for region in REGIONS {
-            let command = CreateRegion {
-                region: region.into(),
-            };
-            accept(&mut state, now, &Actor::Platform, &command.into());
+            let command = CreateRegion::new(region);
+            accept(&mut state, now, &Actor::Platform, command);
         }
         for a in 0..accounts {
-            let create = CreateAccount {
-                account: account_id(a),
-                site: Site::China,
-            };
-            accept(&mut state, now, &Actor::Platform, &create.into());
+            let create = CreateAccount::new(account_id(a), Site::China);
+            accept(&mut state, now, &Actor::Platform, create);
         }
         let mut fleet = Self {
             state,
@@ -262,33 +259,18 @@ impl Fleet {
     fn build_account(&mut self, a: usize) {
         let (now, root) = (t0(), Actor::root(account_id(a).as_str()));
         let (state, layout) = (&mut self.state, self.layout);
-        accept(state, now, &root, &ActivateKms {}.into());
+        accept(state, now, &root, ActivateKms::new());
         for d in a * DISKS_PER_ACCOUNT..(a + 1) * DISKS_PER_ACCOUNT {
-            let disk = CreateDisk {
-                disk: disk_id(d),
-                region: REGIONS[d % 2].into(),
-                category: DiskCategory::Essd,
-                size_gib: 100,
-                encryption: Encryption::Unencrypted,
-                source: DiskSource::Blank,
-            };
-            accept(state, now, &root, &disk.into());
+            let disk = CreateDisk::new(disk_id(d), REGIONS[d % 2], DiskCategory::Essd, 100);
+            accept(state, now, &root, disk);
             for i in d * layout.per_disk..(d + 1) * layout.per_disk {
                 let create: Command = match layout.slot(i) {
-                    Slot::Automatic => CreateAutomaticSnapshot {
-                        snapshot: snapshot_id(i),
-                        disk: disk_id(d),
-                        retention_days: None,
+                    Slot::Automatic => {
+                        CreateAutomaticSnapshot::new(snapshot_id(i), disk_id(d)).into()
                     }
-                    .into(),
-                    Slot::Manual | Slot::Locked => CreateSnapshot {
-                        snapshot: snapshot_id(i),
-                        disk: disk_id(d),
-                        retention_days: None,
-                        tags: Default::default(),
-                        instant_access: false,
+                    Slot::Manual | Slot::Locked => {
+                        CreateSnapshot::new(snapshot_id(i), disk_id(d)).into()
                     }
-                    .into(),
                 };
                 let actor = match layout.slot(i) {
                     Slot::Automatic => &Actor::Platform,
@@ -297,43 +279,22 @@ impl Fleet {
                 accept(state, now, actor, &create);
                 finish(state, snapshot_id(i));
                 if layout.slot(i) == Slot::Locked {
-                    let lock = LockSnapshot {
-                        snapshot: snapshot_id(i),
-                        duration_days: 365,
-                        cool_off_hours: 0,
-                    };
-                    accept(state, now, &root, &lock.into());
+                    let lock = LockSnapshot::new(snapshot_id(i), 365, 0);
+                    accept(state, now, &root, lock);
                 }
             }
         }
-        let shared = (0..SHARED_PER_ACCOUNT)
-            .map(|k| snapshot_id(layout.manual_of(a, k)))
-            .collect();
-        let principals = (1..=3)
-            .map(|k| Principal::Account(account_id((a + k) % layout.accounts)))
-            .collect();
-        let share = CreateResourceShare {
-            share: share_id(a),
-            scope: PrincipalScope::AllAccounts,
-            principals,
-            snapshots: shared,
-        };
-        accept(state, now, &root, &share.into());
-        let vault = CreateVault {
-            vault: vault_id(a),
-            region: REGIONS[0].into(),
-            kind: VaultKind::GeneralPurpose,
-        };
-        accept(state, now, &root, &vault.into());
+        let shared = (0..SHARED_PER_ACCOUNT).map(|k| snapshot_id(layout.manual_of(a, k)));
+        let principals = (1..=3).map(|k| Principal::Account(account_id((a + k) % layout.accounts)));
+        let share = CreateResourceShare::new(share_id(a), PrincipalScope::AllAccounts)
+            .principals(principals)
+            .snapshots(shared);
+        accept(state, now, &root, share);
+        let vault = CreateVault::new(vault_id(a), REGIONS[0], VaultKind::GeneralPurpose);
+        accept(state, now, &root, vault);
         for p in a * POINTS_PER_VAULT..(a + 1) * POINTS_PER_VAULT {
-            let point = CreateBackupPoint {
-                point: point_id(p),
-                vault: vault_id(a),
-                policy: None,
-                snapshot: None,
-                retention_days: Some(30),
-            };
-            accept(state, now, &Actor::Platform, &point.into());
+            let point = CreateBackupPoint::new(point_id(p), vault_id(a)).retention_days(30);
+            accept(state, now, &Actor::Platform, point);
         }
     }
 }
@@ -406,28 +367,19 @@ pub fn finish(state: &mut State, snapshot: SnapshotId) {
 
 /// Completes a snapshot in progress at `now`.
 pub fn finish_at(state: &mut State, now: DateTime<Utc>, snapshot: SnapshotId) {
-    let finish = FinishSnapshot {
-        snapshot,
-        outcome: SnapshotOutcome::Available { size_gib: 10 },
-    };
-    accept(state, now, &Actor::Platform, &finish.into());
+    let finish = FinishSnapshot::available(snapshot, 10);
+    accept(state, now, &Actor::Platform, finish);
 }
 
 /// Adds snapshots to account `a`'s share (the mirror of unsharing).
 pub fn share_command(a: usize, snapshots: Vec<SnapshotId>, add: bool) -> Command {
     if add {
-        AssociateResourceShare {
-            share: share_id(a),
-            principals: Vec::new(),
-            snapshots,
-        }
-        .into()
+        AssociateResourceShare::new(share_id(a))
+            .snapshots(snapshots)
+            .into()
     } else {
-        snapguard::DisassociateResourceShare {
-            share: share_id(a),
-            principals: Vec::new(),
-            snapshots,
-        }
-        .into()
+        snapguard::DisassociateResourceShare::new(share_id(a))
+            .snapshots(snapshots)
+            .into()
     }
 }

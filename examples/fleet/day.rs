@@ -4,8 +4,7 @@
 use chrono::{DateTime, TimeDelta, Utc};
 use snapguard::{
     Actor, AssociateResourceShare, CopySnapshot, CreateAutomaticSnapshot, DeleteSnapshot,
-    DisassociateResourceShare, Encryption, FinishSnapshot, LockSnapshot, RuleId, SnapshotId,
-    SnapshotOutcome, Violation,
+    DisassociateResourceShare, FinishSnapshot, LockSnapshot, RuleId, SnapshotId, Violation,
 };
 
 use crate::engine::Expect;
@@ -31,26 +30,18 @@ impl Fleet {
                 Policy::Rotated | Policy::Compliance => (None, Expect::Accepted),
                 Policy::OverLocked => (None, Expect::Either(&[RuleId::Lock11])),
             };
-            let command = CreateAutomaticSnapshot {
-                snapshot: snapshot.clone(),
-                disk: disk.id.clone(),
-                retention_days,
-            };
-            let taken = self
-                .engine
-                .apply(t, &Actor::Platform, command.into(), expect);
+            let command = CreateAutomaticSnapshot::new(snapshot.clone(), disk.id.clone())
+                .maybe_retention_days(retention_days);
+            let taken = self.engine.apply(t, &Actor::Platform, command, expect);
             disk.today = taken.then_some(snapshot);
         }
         let t = t + TimeDelta::minutes(20);
         for disk in &self.disks {
             if let Some(snapshot) = &disk.today {
                 let size_gib = 1 + self.rng.below(disk.size_gib);
-                let command = FinishSnapshot {
-                    snapshot: snapshot.clone(),
-                    outcome: SnapshotOutcome::Available { size_gib },
-                };
+                let command = FinishSnapshot::available(snapshot.clone(), size_gib);
                 self.engine
-                    .apply(t, &Actor::Platform, command.into(), Expect::Accepted);
+                    .apply(t, &Actor::Platform, command, Expect::Accepted);
             }
         }
 
@@ -60,26 +51,20 @@ impl Fleet {
         for (index, disk) in self.disks.iter_mut().enumerate() {
             let Some(today) = &disk.today else { continue };
             let account = &self.accounts[disk.account];
-            let lock = |duration_days| LockSnapshot {
-                snapshot: today.clone(),
-                duration_days,
-                cool_off_hours: 0,
-            };
+            let lock = |duration_days| LockSnapshot::new(today.clone(), duration_days, 0);
             match disk.policy {
                 Policy::Compliance if day % 7 == index % 7 => {
                     // Every fourth week, someone tries to delete last
                     // week's locked snapshot first.
                     if let Some(locked) = disk.last_locked.as_ref().filter(|_| day / 7 % 4 == 0) {
-                        let command = DeleteSnapshot {
-                            snapshot: locked.clone(),
-                        };
+                        let command = DeleteSnapshot::new(locked.clone());
                         let expect = Expect::Refused(&[RuleId::Lock10]);
-                        self.engine.apply(t, &account.owner, command.into(), expect);
+                        self.engine.apply(t, &account.owner, command, expect);
                     }
                     let command = lock(COMPLIANCE_LOCK_DAYS);
                     if self
                         .engine
-                        .apply(t, &account.owner, command.into(), Expect::Accepted)
+                        .apply(t, &account.owner, command, Expect::Accepted)
                     {
                         disk.last_locked = Some(today.clone());
                     }
@@ -87,23 +72,19 @@ impl Fleet {
                 Policy::OverLocked => {
                     let command = lock(OVERLOCK_DAYS);
                     self.engine
-                        .apply(t, &account.owner, command.into(), Expect::Accepted);
+                        .apply(t, &account.owner, command, Expect::Accepted);
                 }
                 _ => {}
             }
             if disk.replicated {
                 self.copies_made += 1;
                 let copy = SnapshotId::new(format!("c{}", self.copies_made));
-                let command = CopySnapshot {
-                    source: today.clone(),
-                    snapshot: copy.clone(),
-                    region: REGIONS[1 - account.region].into(),
-                    encryption: Encryption::Unencrypted,
-                    retention_days: Some(REPLICA_RETENTION_DAYS),
-                };
+                let command =
+                    CopySnapshot::new(today.clone(), copy.clone(), REGIONS[1 - account.region])
+                        .retention_days(REPLICA_RETENTION_DAYS);
                 if self
                     .engine
-                    .apply(t, &account.owner, command.into(), Expect::Accepted)
+                    .apply(t, &account.owner, command, Expect::Accepted)
                 {
                     copies.push(copy);
                 }
@@ -118,12 +99,9 @@ impl Fleet {
         let t = t + TimeDelta::hours(1);
         for copy in copies {
             let size_gib = 1 + self.rng.below(200);
-            let command = FinishSnapshot {
-                snapshot: copy,
-                outcome: SnapshotOutcome::Available { size_gib },
-            };
+            let command = FinishSnapshot::available(copy, size_gib);
             self.engine
-                .apply(t, &Actor::Platform, command.into(), Expect::Accepted);
+                .apply(t, &Actor::Platform, command, Expect::Accepted);
         }
         Ok(())
     }
@@ -141,13 +119,10 @@ impl Fleet {
                     let Some(snapshot) = &self.disks[first_disk + n].today else {
                         continue;
                     };
-                    let command = AssociateResourceShare {
-                        share: account.share.clone(),
-                        principals: Vec::new(),
-                        snapshots: vec![snapshot.clone()],
-                    };
+                    let command = AssociateResourceShare::new(account.share.clone())
+                        .snapshot(snapshot.clone());
                     let expect = Expect::Either(&[RuleId::Share2]);
-                    if self.engine.apply(t, &account.owner, command.into(), expect) {
+                    if self.engine.apply(t, &account.owner, command, expect) {
                         account.shared.push_back((day, snapshot.clone()));
                         account.shared_today = Some(snapshot.clone());
                     }
@@ -164,24 +139,18 @@ impl Fleet {
                 account.shared.pop_front();
             }
             if !stale.is_empty() {
-                let command = DisassociateResourceShare {
-                    share: account.share.clone(),
-                    principals: Vec::new(),
-                    snapshots: stale,
-                };
+                let command =
+                    DisassociateResourceShare::new(account.share.clone()).snapshots(stale);
                 self.engine
-                    .apply(t, &account.owner, command.into(), Expect::Accepted);
+                    .apply(t, &account.owner, command, Expect::Accepted);
             }
             let n = day % DISKS_PER_ACCOUNT;
             if let Some(snapshot) = &self.disks[first_disk + n].today {
-                let command = AssociateResourceShare {
-                    share: account.share.clone(),
-                    principals: Vec::new(),
-                    snapshots: vec![snapshot.clone()],
-                };
+                let command =
+                    AssociateResourceShare::new(account.share.clone()).snapshot(snapshot.clone());
                 if self
                     .engine
-                    .apply(t, &account.owner, command.into(), Expect::Accepted)
+                    .apply(t, &account.owner, command, Expect::Accepted)
                 {
                     account.shared.push_back((day, snapshot.clone()));
                     account.shared_today = Some(snapshot.clone());
@@ -209,24 +178,17 @@ impl Fleet {
         {
             let sharee = &self.accounts[sharee_index];
             if let Some(old) = &sharee.kept_copy {
-                let command = DeleteSnapshot {
-                    snapshot: old.clone(),
-                };
+                let command = DeleteSnapshot::new(old.clone());
                 self.engine
-                    .apply(t, &sharee.owner, command.into(), Expect::Accepted);
+                    .apply(t, &sharee.owner, command, Expect::Accepted);
             }
             self.copies_made += 1;
             let copy = SnapshotId::new(format!("c{}", self.copies_made));
-            let command = CopySnapshot {
-                source: shared,
-                snapshot: copy.clone(),
-                region: REGIONS[sharee.region].into(),
-                encryption: Encryption::Unencrypted,
-                retention_days: Some(SHAREE_COPY_RETENTION_DAYS),
-            };
+            let command = CopySnapshot::new(shared, copy.clone(), REGIONS[sharee.region])
+                .retention_days(SHAREE_COPY_RETENTION_DAYS);
             let made = self
                 .engine
-                .apply(t, &sharee.owner, command.into(), Expect::Accepted);
+                .apply(t, &sharee.owner, command, Expect::Accepted);
             if made {
                 copies.push(copy.clone());
             }
@@ -236,11 +198,9 @@ impl Fleet {
         // Weekly, a clean-up script tries to delete the latest snapshot
         // shared: refused while it is shared, or locked.
         if let Some((_, shared)) = account.shared.back().filter(|_| day % 7 == 5) {
-            let command = DeleteSnapshot {
-                snapshot: shared.clone(),
-            };
+            let command = DeleteSnapshot::new(shared.clone());
             let expect = Expect::Refused(&[RuleId::Share12, RuleId::Lock10]);
-            self.engine.apply(t, &account.owner, command.into(), expect);
+            self.engine.apply(t, &account.owner, command, expect);
         }
         // Monthly, someone locks a snapshot of a short-retention disk for as
         // long as the compliance policy says: the lock would outlive the
@@ -250,13 +210,9 @@ impl Fleet {
                 .short_disk
                 .and_then(|d| self.disks[d].today.as_ref())
             {
-                let command = LockSnapshot {
-                    snapshot: today.clone(),
-                    duration_days: COMPLIANCE_LOCK_DAYS,
-                    cool_off_hours: 0,
-                };
+                let command = LockSnapshot::new(today.clone(), COMPLIANCE_LOCK_DAYS, 0);
                 let expect = Expect::Refused(&[RuleId::Lock4]);
-                self.engine.apply(t, &account.owner, command.into(), expect);
+                self.engine.apply(t, &account.owner, command, expect);
             }
         }
     }

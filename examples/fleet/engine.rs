@@ -29,9 +29,10 @@ impl Engine {
         &mut self,
         now: DateTime<Utc>,
         actor: &Actor,
-        command: Command,
+        command: impl Into<Command>,
         expect: Expect,
     ) -> bool {
+        let command = command.into();
         self.tally.applied += 1;
         let outcome = self.state.apply_mut(now, actor, &command);
         match (outcome, expect) {

@@ -6,8 +6,8 @@ use std::collections::VecDeque;
 use chrono::{DateTime, Utc};
 use snapguard::{
     AcceptResourceShare, AccountId, Actor, Command, CreateAccount, CreateDisk, CreateRegion,
-    CreateResourceShare, DiskCategory, DiskId, DiskSource, Encryption, Limits, Principal,
-    PrincipalScope, ShareId, Site, State,
+    CreateResourceShare, DiskCategory, DiskId, Limits, Principal, PrincipalScope, ShareId, Site,
+    State,
 };
 
 use crate::Error;
@@ -43,18 +43,13 @@ impl Fleet {
         };
         let platform = Actor::Platform;
         for region in REGIONS {
-            let command = CreateRegion {
-                region: region.into(),
-            };
-            fleet.must(now, &platform, command.into())?;
+            let command = CreateRegion::new(region);
+            fleet.must(now, &platform, command)?;
         }
         for a in 0..ACCOUNTS {
             let id = AccountId::new(format!("{}", 1000 + a));
-            let command = CreateAccount {
-                account: id.clone(),
-                site: Site::China,
-            };
-            fleet.must(now, &platform, command.into())?;
+            let command = CreateAccount::new(id.clone(), Site::China);
+            fleet.must(now, &platform, command)?;
             fleet.accounts.push(FleetAccount {
                 owner: Actor::root(id.clone()),
                 share: ShareId::new(format!("rs-{id}")),
@@ -77,18 +72,15 @@ impl Fleet {
         for a in 0..ACCOUNTS {
             let sharee = (a + 1) % ACCOUNTS;
             let owner = fleet.accounts[a].owner.clone();
-            let command = CreateResourceShare {
-                share: fleet.accounts[a].share.clone(),
-                scope: PrincipalScope::AllAccounts,
-                principals: vec![Principal::Account(fleet.accounts[sharee].id.clone())],
-                snapshots: Vec::new(),
-            };
-            fleet.must(now, &owner, command.into())?;
-            let accept = AcceptResourceShare {
-                share: fleet.accounts[a].share.clone(),
-            };
+            let command = CreateResourceShare::new(
+                fleet.accounts[a].share.clone(),
+                PrincipalScope::AllAccounts,
+            )
+            .principal(Principal::Account(fleet.accounts[sharee].id.clone()));
+            fleet.must(now, &owner, command)?;
+            let accept = AcceptResourceShare::new(fleet.accounts[a].share.clone());
             let sharee = fleet.accounts[sharee].owner.clone();
-            fleet.must(now, &sharee, accept.into())?;
+            fleet.must(now, &sharee, accept)?;
         }
         Ok(fleet)
     }
@@ -112,16 +104,14 @@ impl Fleet {
             account.short_disk = Some(index);
         }
         let id = DiskId::new(format!("d-{}-{n:02}", account.id));
-        let command = CreateDisk {
-            disk: id.clone(),
-            region: REGIONS[account.region].into(),
-            category: DiskCategory::Essd,
+        let command = CreateDisk::new(
+            id.clone(),
+            REGIONS[account.region],
+            DiskCategory::Essd,
             size_gib,
-            encryption: Encryption::Unencrypted,
-            source: DiskSource::Blank,
-        };
+        );
         let owner = account.owner.clone();
-        self.must(now, &owner, command.into())?;
+        self.must(now, &owner, command)?;
         self.disks.push(FleetDisk {
             id,
             account: a,
@@ -139,8 +129,9 @@ impl Fleet {
         &mut self,
         now: DateTime<Utc>,
         actor: &Actor,
-        command: Command,
+        command: impl Into<Command>,
     ) -> Result<(), Error> {
+        let command = command.into();
         let name = command.name();
         if self.engine.apply(now, actor, command, Expect::Accepted) {
             Ok(())

@@ -15,8 +15,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 use snapguard::{
-    Actor, Command, Event, FinishSnapshot, SnapshotId, SnapshotOutcome, SnapshotStatus, State,
-    Violation,
+    Actor, Command, Event, FinishSnapshot, SnapshotId, SnapshotStatus, State, Violation,
 };
 
 use crate::checkpoint::CheckpointFiles;
@@ -360,7 +359,7 @@ impl Tx<'_> {
         actor: &Actor,
         command: impl Into<Command>,
     ) -> Result<Vec<Event>, Violation> {
-        let events = self.state.apply_mut(self.now, actor, &command.into())?;
+        let events = self.state.apply_mut(self.now, actor, command)?;
         self.batch.events.extend(events.iter().cloned());
         Ok(events)
     }
@@ -392,10 +391,7 @@ impl Tx<'_> {
             .unwrap_or(0);
         self.apply(
             &Actor::Platform,
-            FinishSnapshot {
-                snapshot: snapshot.clone(),
-                outcome: SnapshotOutcome::Available { size_gib },
-            },
+            FinishSnapshot::available(snapshot.clone(), size_gib),
         )
         .map(|_| ())
     }

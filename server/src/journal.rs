@@ -327,9 +327,7 @@ mod tests {
 
     fn region_batch(state: &mut State, i: u64) -> Batch {
         let at = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
-        let command = Command::from(CreateRegion {
-            region: format!("r-{i}").into(),
-        });
+        let command = Command::from(CreateRegion::new(format!("r-{i}")));
         Batch {
             events: state.apply_mut(at, &Actor::Platform, &command).unwrap(),
             ..Batch::default()

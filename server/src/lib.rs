@@ -85,7 +85,7 @@ pub fn open(config: &Config) -> Result<(Shared, Welcome), String> {
             for region in &config.regions {
                 let region = RegionId::new(region.as_str());
                 if tx.state().region(&region).is_none() {
-                    tx.apply(&Actor::Platform, CreateRegion { region })
+                    tx.apply(&Actor::Platform, CreateRegion::new(region))
                         .map_err(|violation| ApiError::invalid("--region", violation))?;
                 }
             }

@@ -342,9 +342,7 @@ mod tests {
         let at = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
         let batches: Vec<Batch> = (from..from + n)
             .map(|i| {
-                let command = Command::from(CreateRegion {
-                    region: format!("r-{i}").into(),
-                });
+                let command = Command::from(CreateRegion::new(format!("r-{i}")));
                 Batch {
                     events: state.apply_mut(at, &Actor::Platform, &command).unwrap(),
                     ..Batch::default()

@@ -34,6 +34,7 @@ use crate::{Encryption, KeyId, RegionId, SnapshotId};
 /// Last, the copy's retention (SNAP-5).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CopySnapshot {
     /// The snapshot to copy.
     pub source: SnapshotId,
@@ -53,6 +54,7 @@ pub struct CopySnapshot {
 /// account's root; activating again records nothing.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ActivateKms {}
 
 /// Creates a customer master key of the actor's account in a region
@@ -61,6 +63,7 @@ pub struct ActivateKms {}
 /// After the common checks: KMS is activated for the account (COPY-3).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateKey {
     /// The new key's id.
     pub key: KeyId,
@@ -72,6 +75,7 @@ pub struct CreateKey {
 /// An enabled key stays as it is and nothing is recorded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct EnableKey {
     /// The key.
     pub key: KeyId,
@@ -83,6 +87,7 @@ pub struct EnableKey {
 /// key stays as it is and nothing is recorded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct DisableKey {
     /// The key.
     pub key: KeyId,
@@ -93,6 +98,7 @@ pub struct DisableKey {
 /// region closing down already records nothing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct MarkRegionClosingDown {
     /// The region.
     pub region: RegionId,

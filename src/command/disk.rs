@@ -13,6 +13,7 @@ use crate::{DiskCategory, DiskId, Encryption, ImageId, RegionId, SnapshotId};
     rename_all = "snake_case",
     deny_unknown_fields
 )]
+#[non_exhaustive]
 pub enum DiskSource {
     /// An empty disk.
     Blank,
@@ -45,6 +46,7 @@ pub enum DiskSource {
 /// images) gives snapshots that cannot be shared (SHARE-5).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateDisk {
     /// The new disk's id.
     pub disk: DiskId,
@@ -64,6 +66,7 @@ pub struct CreateDisk {
 /// snapshots; locked ones stay (DISK-3, LOCK-10).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ReleaseDisk {
     /// The disk.
     pub disk: DiskId,
@@ -75,6 +78,7 @@ pub struct ReleaseDisk {
 /// never to a snapshot shared with the account.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ResetDisk {
     /// The disk.
     pub disk: DiskId,
@@ -90,6 +94,7 @@ pub struct ResetDisk {
 /// snapshot to exist (GEN-4).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ReinitializeDisk {
     /// The disk.
     pub disk: DiskId,

@@ -1,13 +1,17 @@
 //! What actors ask for: one payload struct per command.
 //!
-//! Every payload converts into [`Command`] with `.into()`.
+//! Every payload is built with its `new` constructor and setters for its
+//! optional fields (see `build`), and converts into [`Command`] with
+//! `.into()`; the entry points take it as it is ([`IntoCommand`]).
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+mod build;
 mod copy;
 mod disk;
+mod into_command;
 mod share;
 mod vault;
 
@@ -15,6 +19,7 @@ pub use copy::{
     ActivateKms, CopySnapshot, CreateKey, DisableKey, EnableKey, MarkRegionClosingDown,
 };
 pub use disk::{CreateDisk, DiskSource, ReinitializeDisk, ReleaseDisk, ResetDisk};
+pub use into_command::IntoCommand;
 pub use share::{
     AcceptResourceShare, AddDirectoryMember, AssociateResourceShare, CreateFolder,
     CreateResourceDirectory, CreateResourceShare, DeleteResourceShare, DisassociateResourceShare,
@@ -153,7 +158,7 @@ impl Command {
     ///
     /// ```
     /// use snapguard::{Command, UnlockSnapshot};
-    /// let command = Command::from(UnlockSnapshot { snapshot: "s-1".into() });
+    /// let command = Command::from(UnlockSnapshot::new("s-1"));
     /// assert_eq!(command.name(), "unlock_snapshot");
     /// ```
     #[must_use]
@@ -277,6 +282,7 @@ into_command!(
 /// Registers an account. Issued by [`Actor::Platform`](crate::Actor::Platform).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateAccount {
     /// The new account's id.
     pub account: AccountId,
@@ -287,6 +293,7 @@ pub struct CreateAccount {
 /// Registers a region. Issued by the platform.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateRegion {
     /// The new region's id.
     pub region: RegionId,
@@ -300,6 +307,7 @@ pub struct CreateRegion {
 /// limit on the number of policies attached is met by construction.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateUser {
     /// The new user's id, unique within the account.
     pub user: UserId,
@@ -311,6 +319,7 @@ pub struct CreateUser {
 /// Issued by the account's root. Bounded as [`CreateUser`]'s (GEN-7).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct SetUserPolicy {
     /// The user.
     pub user: UserId,
@@ -322,6 +331,7 @@ pub struct SetUserPolicy {
 /// Issued by [`Actor::Billing`](crate::Actor::Billing).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct MarkAccountOverdue {
     /// The account.
     pub account: AccountId,
@@ -330,6 +340,7 @@ pub struct MarkAccountOverdue {
 /// Records that an account paid what it owed. Issued by billing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct SettleAccount {
     /// The account.
     pub account: AccountId,
@@ -339,6 +350,7 @@ pub struct SettleAccount {
 /// (LOCK-12). Issued by billing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ReleaseOverdueSnapshot {
     /// The snapshot.
     pub snapshot: SnapshotId,
@@ -349,6 +361,7 @@ pub struct ReleaseOverdueSnapshot {
 /// completes it with [`FinishSnapshot`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateSnapshot {
     /// The new snapshot's id.
     pub snapshot: SnapshotId,
@@ -373,6 +386,7 @@ pub struct CreateSnapshot {
 /// Issued by the platform.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateAutomaticSnapshot {
     /// The new snapshot's id.
     pub snapshot: SnapshotId,
@@ -386,6 +400,7 @@ pub struct CreateAutomaticSnapshot {
 /// platform. Such snapshots can never be locked (LOCK-3).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateBackupSnapshot {
     /// The new snapshot's id.
     pub snapshot: SnapshotId,
@@ -413,6 +428,7 @@ pub enum SnapshotOutcome {
 /// Completes a snapshot in progress. Issued by the platform.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct FinishSnapshot {
     /// The snapshot.
     pub snapshot: SnapshotId,
@@ -426,6 +442,7 @@ pub struct FinishSnapshot {
 /// storage period carries an early-deletion charge (ARCH-4).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct DeleteSnapshot {
     /// The snapshot.
     pub snapshot: SnapshotId,
@@ -439,6 +456,7 @@ pub struct DeleteSnapshot {
     rename_all = "snake_case",
     deny_unknown_fields
 )]
+#[non_exhaustive]
 pub enum RetentionRequest {
     /// Keep the snapshot until it is deleted.
     Permanent,
@@ -457,6 +475,7 @@ pub enum RetentionRequest {
 /// again records nothing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct SetSnapshotRetention {
     /// The snapshot.
     pub snapshot: SnapshotId,
@@ -475,6 +494,7 @@ pub struct SetSnapshotRetention {
 /// snapshot's creation, so waiting lifts neither ARCH-2 nor LOCK-14.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ArchiveSnapshot {
     /// The snapshot.
     pub snapshot: SnapshotId,
@@ -501,6 +521,7 @@ pub struct ArchiveSnapshot {
 /// ([`Violation::retry_at`](crate::Violation::retry_at) is then `None`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct LockSnapshot {
     /// The snapshot.
     pub snapshot: SnapshotId,
@@ -522,6 +543,7 @@ pub struct LockSnapshot {
 /// `InvalidSnapshotLock.NotFound`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UnlockSnapshot {
     /// The snapshot.
     pub snapshot: SnapshotId,
@@ -531,6 +553,7 @@ pub struct UnlockSnapshot {
 /// Snapshots of disks built from it cannot be shared (SHARE-5).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ImportImage {
     /// The new image's id.
     pub image: ImageId,
@@ -547,6 +570,7 @@ pub struct ImportImage {
 /// available (IMAGE-1). A lock does not stop it (LOCK-16).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateImage {
     /// The new image's id.
     pub image: ImageId,
@@ -558,6 +582,7 @@ pub struct CreateImage {
 /// it was built from; a locked snapshot stays (IMAGE-2, LOCK-10).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct DeleteImage {
     /// The image.
     pub image: ImageId,

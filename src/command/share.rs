@@ -14,6 +14,7 @@ use crate::{AccountId, DirectoryId, FolderId, Principal, PrincipalScope, ShareId
 /// After the common checks: the account is in no directory yet (SHARE-8).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateResourceDirectory {
     /// The new directory's id.
     pub directory: DirectoryId,
@@ -23,6 +24,7 @@ pub struct CreateResourceDirectory {
 /// by the management account's root.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateFolder {
     /// The new folder's id.
     pub folder: FolderId,
@@ -36,6 +38,7 @@ pub struct CreateFolder {
 /// on the management account's site (SHARE-3).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct AddDirectoryMember {
     /// The joining account.
     pub account: AccountId,
@@ -51,6 +54,7 @@ pub struct AddDirectoryMember {
 /// management account (SHARE-8).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct RemoveDirectoryMember {
     /// The leaving account.
     pub account: AccountId,
@@ -62,6 +66,7 @@ pub struct RemoveDirectoryMember {
 /// account's root.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct SetEncryptedShareRole {
     /// The sharees trusted; each must exist (GEN-4).
     pub trusted: BTreeSet<AccountId>,
@@ -76,6 +81,7 @@ pub struct SetEncryptedShareRole {
 /// (GEN-7).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateResourceShare {
     /// The new share's id.
     pub share: ShareId,
@@ -109,6 +115,7 @@ pub struct CreateResourceShare {
 /// with more snapshots shared than the limit (SHARE-2).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct AssociateResourceShare {
     /// The share.
     pub share: ShareId,
@@ -128,6 +135,7 @@ pub struct AssociateResourceShare {
 /// retention has ended, it is released then (SHARE-14).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct DisassociateResourceShare {
     /// The share.
     pub share: ShareId,
@@ -143,6 +151,7 @@ pub struct DisassociateResourceShare {
 /// (`resourcesharing:DeleteResourceShare`, SHARE-13, SHARE-14).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct DeleteResourceShare {
     /// The share.
     pub share: ShareId,
@@ -156,6 +165,7 @@ pub struct DeleteResourceShare {
 /// Sharing API, which answers `InvitationStatus.AlreadyAccepted`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct AcceptResourceShare {
     /// The share.
     pub share: ShareId,

@@ -13,6 +13,7 @@ use crate::{
 /// **Decision**).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateVault {
     /// The new vault's id.
     pub vault: VaultId,
@@ -29,6 +30,7 @@ pub struct CreateVault {
 /// supports immutability (VAULT-2).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateBackupPolicy {
     /// The new policy's id.
     pub policy: BackupPolicyId,
@@ -51,6 +53,7 @@ pub struct CreateBackupPolicy {
 /// points (VAULT-4). Every later point of the vault or policy is locked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct EnableImmutability {
     /// The vault or policy.
     pub target: ImmutableTarget,
@@ -60,6 +63,7 @@ pub struct EnableImmutability {
 /// account: always refused (VAULT-3), after the common checks.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct DisableImmutability {
     /// The vault or policy.
     pub target: ImmutableTarget,
@@ -74,6 +78,7 @@ pub struct DisableImmutability {
 /// vault's retention, or permanent for other vaults.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateBackupPoint {
     /// The new backup point's id.
     pub point: BackupPointId,
@@ -93,6 +98,7 @@ pub struct CreateBackupPoint {
 /// locked, whoever asks (VAULT-5).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct DeleteBackupPoint {
     /// The backup point.
     pub point: BackupPointId,
@@ -102,6 +108,7 @@ pub struct DeleteBackupPoint {
 /// it (VAULT-8).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct RestoreBackupPoint {
     /// The backup point.
     pub point: BackupPointId,
@@ -114,6 +121,7 @@ pub struct RestoreBackupPoint {
 /// point (VAULT-5).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct DeleteVault {
     /// The vault.
     pub vault: VaultId,
@@ -127,6 +135,7 @@ pub struct DeleteVault {
 /// not itself a replica (VAULT-7, **Decision**: replication is one level).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ReplicateVault {
     /// The vault replicated.
     pub vault: VaultId,
@@ -144,6 +153,7 @@ pub struct ReplicateVault {
 /// (VAULT-7).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ReplicateBackupPoint {
     /// The backup point replicated.
     pub point: BackupPointId,

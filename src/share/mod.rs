@@ -108,19 +108,14 @@ impl SharedSnapshot {
     /// # use snapguard::*;
     /// # let t0 = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
     /// # let mut state = State::new();
-    /// # state.apply_mut(t0, &Actor::Platform, &CreateRegion { region: "cn-hangzhou".into() }.into())?;
+    /// # state.apply_mut(t0, &Actor::Platform, CreateRegion::new("cn-hangzhou"))?;
     /// # for account in ["1001", "2002"] {
-    /// #     state.apply_mut(t0, &Actor::Platform, &CreateAccount { account: account.into(), site: Site::China }.into())?;
+    /// #     state.apply_mut(t0, &Actor::Platform, CreateAccount::new(account, Site::China))?;
     /// # }
-    /// # state.apply_mut(t0, &Actor::root("1001"), &CreateDisk { disk: "d-1".into(), region: "cn-hangzhou".into(), category: DiskCategory::Essd, size_gib: 40, encryption: Encryption::Unencrypted, source: DiskSource::Blank }.into())?;
-    /// # state.apply_mut(t0, &Actor::root("1001"), &CreateSnapshot { snapshot: "s-1".into(), disk: "d-1".into(), retention_days: Some(30), tags: Default::default(), instant_access: false }.into())?;
-    /// # state.apply_mut(t0, &Actor::Platform, &FinishSnapshot { snapshot: "s-1".into(), outcome: SnapshotOutcome::Available { size_gib: 5 } }.into())?;
-    /// state.apply_mut(t0, &Actor::root("1001"), &CreateResourceShare {
-    ///     share: "rs-1".into(),
-    ///     scope: PrincipalScope::AllAccounts,
-    ///     principals: vec![Principal::Account("2002".into())],
-    ///     snapshots: vec!["s-1".into()],
-    /// }.into())?;
+    /// # state.apply_mut(t0, &Actor::root("1001"), CreateDisk::new("d-1", "cn-hangzhou", DiskCategory::Essd, 40))?;
+    /// # state.apply_mut(t0, &Actor::root("1001"), CreateSnapshot::new("s-1", "d-1").retention_days(30))?;
+    /// # state.apply_mut(t0, &Actor::Platform, FinishSnapshot::available("s-1", 5))?;
+    /// state.apply_mut(t0, &Actor::root("1001"), CreateResourceShare::new("rs-1", PrincipalScope::AllAccounts).principal(Principal::account("2002")).snapshot("s-1"))?;
     /// let share = state.resource_share(&"rs-1".into()).ok_or("no share")?;
     /// let shared = share.snapshots[&SnapshotId::new("s-1")];
     /// // A 30-day retention: the sharee sees the snapshot until it ends.

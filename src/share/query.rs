@@ -17,6 +17,7 @@ use crate::{
 /// Whether a sharee accepted the share it sees a snapshot through (SHARE-7).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
+#[non_exhaustive]
 pub enum ShareStatus {
     /// Accepted: the sharee may use the snapshot.
     Accepted,
@@ -75,17 +76,17 @@ impl State {
     /// # use snapguard::*;
     /// # let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
     /// # let mut state = State::new();
-    /// # state.apply_mut(now, &Actor::Platform, &CreateRegion { region: "cn-hangzhou".into() }.into())?;
+    /// # state.apply_mut(now, &Actor::Platform, CreateRegion::new("cn-hangzhou"))?;
     /// # for account in ["1001", "2002"] {
-    /// #     state.apply_mut(now, &Actor::Platform, &CreateAccount { account: account.into(), site: Site::China }.into())?;
+    /// #     state.apply_mut(now, &Actor::Platform, CreateAccount::new(account, Site::China))?;
     /// # }
-    /// # state.apply_mut(now, &Actor::root("1001"), &CreateDisk { disk: "d-1".into(), region: "cn-hangzhou".into(), category: DiskCategory::Essd, size_gib: 40, encryption: Encryption::Unencrypted, source: DiskSource::Blank }.into())?;
-    /// # state.apply_mut(now, &Actor::root("1001"), &CreateSnapshot { snapshot: "s-1".into(), disk: "d-1".into(), retention_days: None, tags: Default::default(), instant_access: false }.into())?;
-    /// # state.apply_mut(now, &Actor::Platform, &FinishSnapshot { snapshot: "s-1".into(), outcome: SnapshotOutcome::Available { size_gib: 5 } }.into())?;
-    /// # state.apply_mut(now, &Actor::root("1001"), &CreateResourceShare { share: "rs-1".into(), scope: PrincipalScope::AllAccounts, principals: vec![Principal::Account("2002".into())], snapshots: vec!["s-1".into()] }.into())?;
+    /// # state.apply_mut(now, &Actor::root("1001"), CreateDisk::new("d-1", "cn-hangzhou", DiskCategory::Essd, 40))?;
+    /// # state.apply_mut(now, &Actor::root("1001"), CreateSnapshot::new("s-1", "d-1"))?;
+    /// # state.apply_mut(now, &Actor::Platform, FinishSnapshot::available("s-1", 5))?;
+    /// # state.apply_mut(now, &Actor::root("1001"), CreateResourceShare::new("rs-1", PrincipalScope::AllAccounts).principal(Principal::account("2002")).snapshot("s-1"))?;
     /// let share = state.resource_share(&"rs-1".into()).ok_or("no share")?;
     /// assert_eq!(share.owner, AccountId::new("1001"));
-    /// assert!(share.principals.contains(&Principal::Account("2002".into())));
+    /// assert!(share.principals.contains(&Principal::account("2002")));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
@@ -100,14 +101,14 @@ impl State {
     /// # use snapguard::*;
     /// # let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
     /// # let mut state = State::new();
-    /// # state.apply_mut(now, &Actor::Platform, &CreateRegion { region: "cn-hangzhou".into() }.into())?;
+    /// # state.apply_mut(now, &Actor::Platform, CreateRegion::new("cn-hangzhou"))?;
     /// # for account in ["1001", "2002"] {
-    /// #     state.apply_mut(now, &Actor::Platform, &CreateAccount { account: account.into(), site: Site::China }.into())?;
+    /// #     state.apply_mut(now, &Actor::Platform, CreateAccount::new(account, Site::China))?;
     /// # }
-    /// # state.apply_mut(now, &Actor::root("1001"), &CreateDisk { disk: "d-1".into(), region: "cn-hangzhou".into(), category: DiskCategory::Essd, size_gib: 40, encryption: Encryption::Unencrypted, source: DiskSource::Blank }.into())?;
-    /// # state.apply_mut(now, &Actor::root("1001"), &CreateSnapshot { snapshot: "s-1".into(), disk: "d-1".into(), retention_days: None, tags: Default::default(), instant_access: false }.into())?;
-    /// # state.apply_mut(now, &Actor::Platform, &FinishSnapshot { snapshot: "s-1".into(), outcome: SnapshotOutcome::Available { size_gib: 5 } }.into())?;
-    /// # state.apply_mut(now, &Actor::root("1001"), &CreateResourceShare { share: "rs-1".into(), scope: PrincipalScope::AllAccounts, principals: vec![Principal::Account("2002".into())], snapshots: vec!["s-1".into()] }.into())?;
+    /// # state.apply_mut(now, &Actor::root("1001"), CreateDisk::new("d-1", "cn-hangzhou", DiskCategory::Essd, 40))?;
+    /// # state.apply_mut(now, &Actor::root("1001"), CreateSnapshot::new("s-1", "d-1"))?;
+    /// # state.apply_mut(now, &Actor::Platform, FinishSnapshot::available("s-1", 5))?;
+    /// # state.apply_mut(now, &Actor::root("1001"), CreateResourceShare::new("rs-1", PrincipalScope::AllAccounts).principal(Principal::account("2002")).snapshot("s-1"))?;
     /// assert_eq!(state.resource_shares().count(), 1);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -122,14 +123,14 @@ impl State {
     /// # use snapguard::*;
     /// # let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
     /// # let mut state = State::new();
-    /// # state.apply_mut(now, &Actor::Platform, &CreateRegion { region: "cn-hangzhou".into() }.into())?;
+    /// # state.apply_mut(now, &Actor::Platform, CreateRegion::new("cn-hangzhou"))?;
     /// # for account in ["1001", "2002"] {
-    /// #     state.apply_mut(now, &Actor::Platform, &CreateAccount { account: account.into(), site: Site::China }.into())?;
+    /// #     state.apply_mut(now, &Actor::Platform, CreateAccount::new(account, Site::China))?;
     /// # }
-    /// # state.apply_mut(now, &Actor::root("1001"), &CreateDisk { disk: "d-1".into(), region: "cn-hangzhou".into(), category: DiskCategory::Essd, size_gib: 40, encryption: Encryption::Unencrypted, source: DiskSource::Blank }.into())?;
-    /// # state.apply_mut(now, &Actor::root("1001"), &CreateSnapshot { snapshot: "s-1".into(), disk: "d-1".into(), retention_days: None, tags: Default::default(), instant_access: false }.into())?;
-    /// # state.apply_mut(now, &Actor::Platform, &FinishSnapshot { snapshot: "s-1".into(), outcome: SnapshotOutcome::Available { size_gib: 5 } }.into())?;
-    /// # state.apply_mut(now, &Actor::root("1001"), &CreateResourceShare { share: "rs-1".into(), scope: PrincipalScope::AllAccounts, principals: vec![Principal::Account("2002".into())], snapshots: vec!["s-1".into()] }.into())?;
+    /// # state.apply_mut(now, &Actor::root("1001"), CreateDisk::new("d-1", "cn-hangzhou", DiskCategory::Essd, 40))?;
+    /// # state.apply_mut(now, &Actor::root("1001"), CreateSnapshot::new("s-1", "d-1"))?;
+    /// # state.apply_mut(now, &Actor::Platform, FinishSnapshot::available("s-1", 5))?;
+    /// # state.apply_mut(now, &Actor::root("1001"), CreateResourceShare::new("rs-1", PrincipalScope::AllAccounts).principal(Principal::account("2002")).snapshot("s-1"))?;
     /// let ids: Vec<_> = state.shares_holding(&"s-1".into()).map(|s| s.id.as_str()).collect();
     /// assert_eq!(ids, ["rs-1"]);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -150,16 +151,16 @@ impl State {
     /// # use snapguard::*;
     /// # let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
     /// # let mut state = State::new();
-    /// # state.apply_mut(now, &Actor::Platform, &CreateRegion { region: "cn-hangzhou".into() }.into())?;
+    /// # state.apply_mut(now, &Actor::Platform, CreateRegion::new("cn-hangzhou"))?;
     /// # for account in ["1001", "2002"] {
-    /// #     state.apply_mut(now, &Actor::Platform, &CreateAccount { account: account.into(), site: Site::China }.into())?;
+    /// #     state.apply_mut(now, &Actor::Platform, CreateAccount::new(account, Site::China))?;
     /// # }
-    /// # state.apply_mut(now, &Actor::root("1001"), &CreateDisk { disk: "d-1".into(), region: "cn-hangzhou".into(), category: DiskCategory::Essd, size_gib: 40, encryption: Encryption::Unencrypted, source: DiskSource::Blank }.into())?;
-    /// # state.apply_mut(now, &Actor::root("1001"), &CreateSnapshot { snapshot: "s-1".into(), disk: "d-1".into(), retention_days: None, tags: Default::default(), instant_access: false }.into())?;
-    /// # state.apply_mut(now, &Actor::Platform, &FinishSnapshot { snapshot: "s-1".into(), outcome: SnapshotOutcome::Available { size_gib: 5 } }.into())?;
-    /// # state.apply_mut(now, &Actor::root("1001"), &CreateResourceShare { share: "rs-1".into(), scope: PrincipalScope::AllAccounts, principals: vec![Principal::Account("2002".into())], snapshots: vec!["s-1".into()] }.into())?;
+    /// # state.apply_mut(now, &Actor::root("1001"), CreateDisk::new("d-1", "cn-hangzhou", DiskCategory::Essd, 40))?;
+    /// # state.apply_mut(now, &Actor::root("1001"), CreateSnapshot::new("s-1", "d-1"))?;
+    /// # state.apply_mut(now, &Actor::Platform, FinishSnapshot::available("s-1", 5))?;
+    /// # state.apply_mut(now, &Actor::root("1001"), CreateResourceShare::new("rs-1", PrincipalScope::AllAccounts).principal(Principal::account("2002")).snapshot("s-1"))?;
     /// assert!(state.is_shared(&"s-1".into()));
-    /// state.apply_mut(now, &Actor::root("1001"), &DeleteResourceShare { share: "rs-1".into() }.into())?;
+    /// state.apply_mut(now, &Actor::root("1001"), DeleteResourceShare::new("rs-1"))?;
     /// assert!(!state.is_shared(&"s-1".into()));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -175,14 +176,14 @@ impl State {
     /// # use snapguard::*;
     /// # let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
     /// # let mut state = State::new();
-    /// # state.apply_mut(now, &Actor::Platform, &CreateRegion { region: "cn-hangzhou".into() }.into())?;
+    /// # state.apply_mut(now, &Actor::Platform, CreateRegion::new("cn-hangzhou"))?;
     /// # for account in ["1001", "2002"] {
-    /// #     state.apply_mut(now, &Actor::Platform, &CreateAccount { account: account.into(), site: Site::China }.into())?;
+    /// #     state.apply_mut(now, &Actor::Platform, CreateAccount::new(account, Site::China))?;
     /// # }
-    /// # state.apply_mut(now, &Actor::root("1001"), &CreateDisk { disk: "d-1".into(), region: "cn-hangzhou".into(), category: DiskCategory::Essd, size_gib: 40, encryption: Encryption::Unencrypted, source: DiskSource::Blank }.into())?;
-    /// # state.apply_mut(now, &Actor::root("1001"), &CreateSnapshot { snapshot: "s-1".into(), disk: "d-1".into(), retention_days: None, tags: Default::default(), instant_access: false }.into())?;
-    /// # state.apply_mut(now, &Actor::Platform, &FinishSnapshot { snapshot: "s-1".into(), outcome: SnapshotOutcome::Available { size_gib: 5 } }.into())?;
-    /// # state.apply_mut(now, &Actor::root("1001"), &CreateResourceShare { share: "rs-1".into(), scope: PrincipalScope::AllAccounts, principals: vec![Principal::Account("2002".into())], snapshots: vec!["s-1".into()] }.into())?;
+    /// # state.apply_mut(now, &Actor::root("1001"), CreateDisk::new("d-1", "cn-hangzhou", DiskCategory::Essd, 40))?;
+    /// # state.apply_mut(now, &Actor::root("1001"), CreateSnapshot::new("s-1", "d-1"))?;
+    /// # state.apply_mut(now, &Actor::Platform, FinishSnapshot::available("s-1", 5))?;
+    /// # state.apply_mut(now, &Actor::root("1001"), CreateResourceShare::new("rs-1", PrincipalScope::AllAccounts).principal(Principal::account("2002")).snapshot("s-1"))?;
     /// assert_eq!(state.shared_snapshot_count(&"1001".into()), 1);
     /// assert_eq!(state.shared_snapshot_count(&"2002".into()), 0);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -199,15 +200,15 @@ impl State {
     /// # use snapguard::*;
     /// # let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
     /// # let mut state = State::new();
-    /// # state.apply_mut(now, &Actor::Platform, &CreateRegion { region: "cn-hangzhou".into() }.into())?;
+    /// # state.apply_mut(now, &Actor::Platform, CreateRegion::new("cn-hangzhou"))?;
     /// # for account in ["1001", "2002"] {
-    /// #     state.apply_mut(now, &Actor::Platform, &CreateAccount { account: account.into(), site: Site::China }.into())?;
+    /// #     state.apply_mut(now, &Actor::Platform, CreateAccount::new(account, Site::China))?;
     /// # }
-    /// # state.apply_mut(now, &Actor::root("1001"), &CreateDisk { disk: "d-1".into(), region: "cn-hangzhou".into(), category: DiskCategory::Essd, size_gib: 40, encryption: Encryption::Unencrypted, source: DiskSource::Blank }.into())?;
-    /// # state.apply_mut(now, &Actor::root("1001"), &CreateSnapshot { snapshot: "s-1".into(), disk: "d-1".into(), retention_days: None, tags: Default::default(), instant_access: false }.into())?;
-    /// # state.apply_mut(now, &Actor::Platform, &FinishSnapshot { snapshot: "s-1".into(), outcome: SnapshotOutcome::Available { size_gib: 5 } }.into())?;
-    /// # state.apply_mut(now, &Actor::root("1001"), &CreateResourceShare { share: "rs-1".into(), scope: PrincipalScope::AllAccounts, principals: vec![Principal::Account("2002".into())], snapshots: vec!["s-1".into()] }.into())?;
-    /// state.apply_mut(now, &Actor::root("1001"), &CreateResourceDirectory { directory: "rd-1".into() }.into())?;
+    /// # state.apply_mut(now, &Actor::root("1001"), CreateDisk::new("d-1", "cn-hangzhou", DiskCategory::Essd, 40))?;
+    /// # state.apply_mut(now, &Actor::root("1001"), CreateSnapshot::new("s-1", "d-1"))?;
+    /// # state.apply_mut(now, &Actor::Platform, FinishSnapshot::available("s-1", 5))?;
+    /// # state.apply_mut(now, &Actor::root("1001"), CreateResourceShare::new("rs-1", PrincipalScope::AllAccounts).principal(Principal::account("2002")).snapshot("s-1"))?;
+    /// state.apply_mut(now, &Actor::root("1001"), CreateResourceDirectory::new("rd-1"))?;
     /// let directory = state.directory(&"rd-1".into()).ok_or("no directory")?;
     /// assert_eq!(directory.management, AccountId::new("1001"));
     /// assert_eq!(state.directories().count(), 1);
@@ -235,16 +236,16 @@ impl State {
     /// # use snapguard::*;
     /// # let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
     /// # let mut state = State::new();
-    /// # state.apply_mut(now, &Actor::Platform, &CreateRegion { region: "cn-hangzhou".into() }.into())?;
+    /// # state.apply_mut(now, &Actor::Platform, CreateRegion::new("cn-hangzhou"))?;
     /// # for account in ["1001", "2002"] {
-    /// #     state.apply_mut(now, &Actor::Platform, &CreateAccount { account: account.into(), site: Site::China }.into())?;
+    /// #     state.apply_mut(now, &Actor::Platform, CreateAccount::new(account, Site::China))?;
     /// # }
-    /// # state.apply_mut(now, &Actor::root("1001"), &CreateDisk { disk: "d-1".into(), region: "cn-hangzhou".into(), category: DiskCategory::Essd, size_gib: 40, encryption: Encryption::Unencrypted, source: DiskSource::Blank }.into())?;
-    /// # state.apply_mut(now, &Actor::root("1001"), &CreateSnapshot { snapshot: "s-1".into(), disk: "d-1".into(), retention_days: None, tags: Default::default(), instant_access: false }.into())?;
-    /// # state.apply_mut(now, &Actor::Platform, &FinishSnapshot { snapshot: "s-1".into(), outcome: SnapshotOutcome::Available { size_gib: 5 } }.into())?;
-    /// # state.apply_mut(now, &Actor::root("1001"), &CreateResourceShare { share: "rs-1".into(), scope: PrincipalScope::AllAccounts, principals: vec![Principal::Account("2002".into())], snapshots: vec!["s-1".into()] }.into())?;
-    /// state.apply_mut(now, &Actor::root("1001"), &CreateResourceDirectory { directory: "rd-1".into() }.into())?;
-    /// state.apply_mut(now, &Actor::root("1001"), &CreateFolder { folder: "fd-1".into() }.into())?;
+    /// # state.apply_mut(now, &Actor::root("1001"), CreateDisk::new("d-1", "cn-hangzhou", DiskCategory::Essd, 40))?;
+    /// # state.apply_mut(now, &Actor::root("1001"), CreateSnapshot::new("s-1", "d-1"))?;
+    /// # state.apply_mut(now, &Actor::Platform, FinishSnapshot::available("s-1", 5))?;
+    /// # state.apply_mut(now, &Actor::root("1001"), CreateResourceShare::new("rs-1", PrincipalScope::AllAccounts).principal(Principal::account("2002")).snapshot("s-1"))?;
+    /// state.apply_mut(now, &Actor::root("1001"), CreateResourceDirectory::new("rd-1"))?;
+    /// state.apply_mut(now, &Actor::root("1001"), CreateFolder::new("fd-1"))?;
     /// let folder = state.folder(&"fd-1".into()).ok_or("no folder")?;
     /// assert_eq!(folder.directory, DirectoryId::new("rd-1"));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -261,16 +262,16 @@ impl State {
     /// # use snapguard::*;
     /// # let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
     /// # let mut state = State::new();
-    /// # state.apply_mut(now, &Actor::Platform, &CreateRegion { region: "cn-hangzhou".into() }.into())?;
+    /// # state.apply_mut(now, &Actor::Platform, CreateRegion::new("cn-hangzhou"))?;
     /// # for account in ["1001", "2002"] {
-    /// #     state.apply_mut(now, &Actor::Platform, &CreateAccount { account: account.into(), site: Site::China }.into())?;
+    /// #     state.apply_mut(now, &Actor::Platform, CreateAccount::new(account, Site::China))?;
     /// # }
-    /// # state.apply_mut(now, &Actor::root("1001"), &CreateDisk { disk: "d-1".into(), region: "cn-hangzhou".into(), category: DiskCategory::Essd, size_gib: 40, encryption: Encryption::Unencrypted, source: DiskSource::Blank }.into())?;
-    /// # state.apply_mut(now, &Actor::root("1001"), &CreateSnapshot { snapshot: "s-1".into(), disk: "d-1".into(), retention_days: None, tags: Default::default(), instant_access: false }.into())?;
-    /// # state.apply_mut(now, &Actor::Platform, &FinishSnapshot { snapshot: "s-1".into(), outcome: SnapshotOutcome::Available { size_gib: 5 } }.into())?;
-    /// # state.apply_mut(now, &Actor::root("1001"), &CreateResourceShare { share: "rs-1".into(), scope: PrincipalScope::AllAccounts, principals: vec![Principal::Account("2002".into())], snapshots: vec!["s-1".into()] }.into())?;
-    /// state.apply_mut(now, &Actor::root("1001"), &CreateResourceDirectory { directory: "rd-1".into() }.into())?;
-    /// state.apply_mut(now, &Actor::root("1001"), &AddDirectoryMember { account: "2002".into(), folder: None }.into())?;
+    /// # state.apply_mut(now, &Actor::root("1001"), CreateDisk::new("d-1", "cn-hangzhou", DiskCategory::Essd, 40))?;
+    /// # state.apply_mut(now, &Actor::root("1001"), CreateSnapshot::new("s-1", "d-1"))?;
+    /// # state.apply_mut(now, &Actor::Platform, FinishSnapshot::available("s-1", 5))?;
+    /// # state.apply_mut(now, &Actor::root("1001"), CreateResourceShare::new("rs-1", PrincipalScope::AllAccounts).principal(Principal::account("2002")).snapshot("s-1"))?;
+    /// state.apply_mut(now, &Actor::root("1001"), CreateResourceDirectory::new("rd-1"))?;
+    /// state.apply_mut(now, &Actor::root("1001"), AddDirectoryMember::new("2002"))?;
     /// assert_eq!(state.directory_of(&"2002".into()).map(|d| d.id.as_str()), Some("rd-1"));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -296,19 +297,14 @@ impl State {
     /// # use snapguard::*;
     /// # let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
     /// # let mut state = State::new();
-    /// # state.apply_mut(now, &Actor::Platform, &CreateRegion { region: "cn-hangzhou".into() }.into())?;
+    /// # state.apply_mut(now, &Actor::Platform, CreateRegion::new("cn-hangzhou"))?;
     /// # for account in ["1001", "2002"] {
-    /// #     state.apply_mut(now, &Actor::Platform, &CreateAccount { account: account.into(), site: Site::China }.into())?;
+    /// #     state.apply_mut(now, &Actor::Platform, CreateAccount::new(account, Site::China))?;
     /// # }
-    /// # state.apply_mut(now, &Actor::root("1001"), &CreateDisk { disk: "d-1".into(), region: "cn-hangzhou".into(), category: DiskCategory::Essd, size_gib: 40, encryption: Encryption::Unencrypted, source: DiskSource::Blank }.into())?;
-    /// # state.apply_mut(now, &Actor::root("1001"), &CreateSnapshot { snapshot: "s-1".into(), disk: "d-1".into(), retention_days: None, tags: Default::default(), instant_access: false }.into())?;
-    /// # state.apply_mut(now, &Actor::Platform, &FinishSnapshot { snapshot: "s-1".into(), outcome: SnapshotOutcome::Available { size_gib: 5 } }.into())?;
-    /// state.apply_mut(now, &Actor::root("1001"), &CreateResourceShare {
-    ///     share: "rs-1".into(),
-    ///     scope: PrincipalScope::AllAccounts,
-    ///     principals: vec![Principal::Account("2002".into())],
-    ///     snapshots: vec!["s-1".into()],
-    /// }.into())?;
+    /// # state.apply_mut(now, &Actor::root("1001"), CreateDisk::new("d-1", "cn-hangzhou", DiskCategory::Essd, 40))?;
+    /// # state.apply_mut(now, &Actor::root("1001"), CreateSnapshot::new("s-1", "d-1"))?;
+    /// # state.apply_mut(now, &Actor::Platform, FinishSnapshot::available("s-1", 5))?;
+    /// state.apply_mut(now, &Actor::root("1001"), CreateResourceShare::new("rs-1", PrincipalScope::AllAccounts).principal(Principal::account("2002")).snapshot("s-1"))?;
     /// let seen = state.visible_snapshots(&"2002".into(), now);
     /// assert_eq!(seen.len(), 1);
     /// assert!(matches!(
@@ -382,14 +378,9 @@ impl State {
     /// # let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
     /// # let mut state = State::new();
     /// # for account in ["1001", "2002"] {
-    /// #     state.apply_mut(now, &Actor::Platform, &CreateAccount { account: account.into(), site: Site::China }.into())?;
+    /// #     state.apply_mut(now, &Actor::Platform, CreateAccount::new(account, Site::China))?;
     /// # }
-    /// state.apply_mut(now, &Actor::root("1001"), &CreateResourceShare {
-    ///     share: "rs-1".into(),
-    ///     scope: PrincipalScope::AllAccounts,
-    ///     principals: vec![Principal::Account("2002".into())],
-    ///     snapshots: vec![],
-    /// }.into())?;
+    /// state.apply_mut(now, &Actor::root("1001"), CreateResourceShare::new("rs-1", PrincipalScope::AllAccounts).principal(Principal::account("2002")))?;
     /// let ids: Vec<_> = state.shares_reaching(&"2002".into()).iter().map(|s| s.id.as_str()).collect();
     /// assert_eq!(ids, ["rs-1"]);
     /// assert!(state.shares_reaching(&"1001".into()).is_empty());
@@ -423,15 +414,15 @@ impl State {
     /// # use snapguard::*;
     /// # let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
     /// # let mut state = State::new();
-    /// # state.apply_mut(now, &Actor::Platform, &CreateRegion { region: "cn-hangzhou".into() }.into())?;
+    /// # state.apply_mut(now, &Actor::Platform, CreateRegion::new("cn-hangzhou"))?;
     /// # for account in ["1001", "2002"] {
-    /// #     state.apply_mut(now, &Actor::Platform, &CreateAccount { account: account.into(), site: Site::China }.into())?;
+    /// #     state.apply_mut(now, &Actor::Platform, CreateAccount::new(account, Site::China))?;
     /// # }
-    /// # state.apply_mut(now, &Actor::root("1001"), &CreateDisk { disk: "d-1".into(), region: "cn-hangzhou".into(), category: DiskCategory::Essd, size_gib: 40, encryption: Encryption::Unencrypted, source: DiskSource::Blank }.into())?;
-    /// # state.apply_mut(now, &Actor::root("1001"), &CreateSnapshot { snapshot: "s-1".into(), disk: "d-1".into(), retention_days: None, tags: Default::default(), instant_access: false }.into())?;
-    /// # state.apply_mut(now, &Actor::Platform, &FinishSnapshot { snapshot: "s-1".into(), outcome: SnapshotOutcome::Available { size_gib: 5 } }.into())?;
-    /// # state.apply_mut(now, &Actor::root("1001"), &CreateResourceShare { share: "rs-1".into(), scope: PrincipalScope::AllAccounts, principals: vec![Principal::Account("2002".into())], snapshots: vec!["s-1".into()] }.into())?;
-    /// state.apply_mut(now, &Actor::root("2002"), &AcceptResourceShare { share: "rs-1".into() }.into())?;
+    /// # state.apply_mut(now, &Actor::root("1001"), CreateDisk::new("d-1", "cn-hangzhou", DiskCategory::Essd, 40))?;
+    /// # state.apply_mut(now, &Actor::root("1001"), CreateSnapshot::new("s-1", "d-1"))?;
+    /// # state.apply_mut(now, &Actor::Platform, FinishSnapshot::available("s-1", 5))?;
+    /// # state.apply_mut(now, &Actor::root("1001"), CreateResourceShare::new("rs-1", PrincipalScope::AllAccounts).principal(Principal::account("2002")).snapshot("s-1"))?;
+    /// state.apply_mut(now, &Actor::root("2002"), AcceptResourceShare::new("rs-1"))?;
     /// let audience = state.shared_with(&"s-1".into(), now);
     /// assert_eq!(audience.principals.len(), 1);
     /// assert_eq!(audience.accounts.get("2002"), Some(&ShareStatus::Accepted));

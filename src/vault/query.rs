@@ -111,15 +111,15 @@ impl State {
     /// # use snapguard::*;
     /// # let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
     /// # let mut state = State::new();
-    /// # state.apply_mut(now, &Actor::Platform, &CreateRegion { region: "cn-hangzhou".into() }.into())?;
-    /// # state.apply_mut(now, &Actor::Platform, &CreateAccount { account: "1001".into(), site: Site::China }.into())?;
+    /// # state.apply_mut(now, &Actor::Platform, CreateRegion::new("cn-hangzhou"))?;
+    /// # state.apply_mut(now, &Actor::Platform, CreateAccount::new("1001", Site::China))?;
     /// let root = Actor::root("1001");
-    /// let vault = CreateVault { vault: "v-1".into(), region: "cn-hangzhou".into(), kind: VaultKind::GeneralPurpose };
-    /// state.apply_mut(now, &root, &vault.into())?;
-    /// let point = CreateBackupPoint { point: "bp-1".into(), vault: "v-1".into(), policy: None, snapshot: None, retention_days: Some(30) };
-    /// state.apply_mut(now, &Actor::Platform, &point.into())?;
-    /// let enable = EnableImmutability { target: ImmutableTarget::Vault("v-1".into()) };
-    /// state.apply_mut(now, &root, &enable.into())?;
+    /// let vault = CreateVault::new("v-1", "cn-hangzhou", VaultKind::GeneralPurpose);
+    /// state.apply_mut(now, &root, vault)?;
+    /// let point = CreateBackupPoint::new("bp-1", "v-1").retention_days(30);
+    /// state.apply_mut(now, &Actor::Platform, point)?;
+    /// let enable = EnableImmutability::vault("v-1");
+    /// state.apply_mut(now, &root, enable)?;
     ///
     /// let report = state.vault_report(&"v-1".into(), now).ok_or("no vault")?;
     /// let end = now + TimeDelta::days(30);

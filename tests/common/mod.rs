@@ -10,9 +10,9 @@ use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use snapguard::{
     ActivateKms, Actor, ArchiveSnapshot, Command, CopySnapshot, CreateAccount,
     CreateAutomaticSnapshot, CreateDisk, CreateKey, CreateRegion, CreateSnapshot, CreateUser,
-    DeleteSnapshot, DiskCategory, DiskSource, Encryption, Event, FinishSnapshot, Limits,
-    LockSnapshot, RetentionRequest, RuleId, SetSnapshotRetention, Site, Snapshot, SnapshotId,
-    SnapshotOutcome, State, Statement, UnlockSnapshot, Violation,
+    DeleteSnapshot, DiskCategory, Event, FinishSnapshot, Limits, LockSnapshot, RetentionRequest,
+    RuleId, SetSnapshotRetention, Site, Snapshot, SnapshotId, State, Statement, UnlockSnapshot,
+    Violation,
 };
 
 /// The main region of the fixtures.
@@ -59,91 +59,52 @@ pub fn sid(id: &str) -> SnapshotId {
 
 /// An unencrypted blank ESSD disk of 40 GiB in `region`.
 pub fn blank_disk(disk: &str, region: &str) -> CreateDisk {
-    CreateDisk {
-        disk: disk.into(),
-        region: region.into(),
-        category: DiskCategory::Essd,
-        size_gib: 40,
-        encryption: Encryption::Unencrypted,
-        source: DiskSource::Blank,
-    }
+    CreateDisk::new(disk, region, DiskCategory::Essd, 40)
 }
 
 /// A manual snapshot of `disk`, without tags.
 pub fn create_snapshot(snapshot: &str, disk: &str, retention_days: Option<u32>) -> CreateSnapshot {
-    CreateSnapshot {
-        snapshot: snapshot.into(),
-        disk: disk.into(),
-        retention_days,
-        tags: Default::default(),
-        instant_access: false,
-    }
+    CreateSnapshot::new(snapshot, disk).maybe_retention_days(retention_days)
 }
 
 /// Completes a snapshot in progress as available (10 GiB).
 pub fn finish(snapshot: &str) -> FinishSnapshot {
-    FinishSnapshot {
-        snapshot: snapshot.into(),
-        outcome: SnapshotOutcome::Available { size_gib: 10 },
-    }
+    FinishSnapshot::available(snapshot, 10)
 }
 
 /// A standard (unencrypted) copy of `source` into [`OTHER_REGION`].
 pub fn copy(source: &str, snapshot: &str, retention_days: Option<u32>) -> CopySnapshot {
-    CopySnapshot {
-        source: source.into(),
-        snapshot: snapshot.into(),
-        region: OTHER_REGION.into(),
-        encryption: Encryption::Unencrypted,
-        retention_days,
-    }
+    CopySnapshot::new(source, snapshot, OTHER_REGION).maybe_retention_days(retention_days)
 }
 
 /// Locks (or reconfigures or extends the lock of) a snapshot.
 pub fn lock_cmd(snapshot: &str, duration_days: u32, cool_off_hours: u32) -> LockSnapshot {
-    LockSnapshot {
-        snapshot: snapshot.into(),
-        duration_days,
-        cool_off_hours,
-    }
+    LockSnapshot::new(snapshot, duration_days, cool_off_hours)
 }
 
 /// Unlocks a snapshot.
 pub fn unlock(snapshot: &str) -> UnlockSnapshot {
-    UnlockSnapshot {
-        snapshot: snapshot.into(),
-    }
+    UnlockSnapshot::new(snapshot)
 }
 
 /// Deletes a snapshot.
 pub fn delete(snapshot: &str) -> DeleteSnapshot {
-    DeleteSnapshot {
-        snapshot: snapshot.into(),
-    }
+    DeleteSnapshot::new(snapshot)
 }
 
 /// Archives a snapshot for `retention_days` from its creation (ARCH-2).
 pub fn archive(snapshot: &str, retention_days: u32) -> ArchiveSnapshot {
-    ArchiveSnapshot {
-        snapshot: snapshot.into(),
-        retention_days: Some(retention_days),
-    }
+    ArchiveSnapshot::new(snapshot).retention_days(retention_days)
 }
 
 /// Archives a snapshot with no retention: kept permanently (ARCH-2).
 pub fn archive_permanently(snapshot: &str) -> ArchiveSnapshot {
-    ArchiveSnapshot {
-        snapshot: snapshot.into(),
-        retention_days: None,
-    }
+    ArchiveSnapshot::new(snapshot)
 }
 
 /// Sets the retention of a snapshot.
 pub fn set_retention(snapshot: &str, retention: RetentionRequest) -> SetSnapshotRetention {
-    SetSnapshotRetention {
-        snapshot: snapshot.into(),
-        retention,
-    }
+    SetSnapshotRetention::new(snapshot, retention)
 }
 
 /// A statement allowing every action on every resource.
@@ -190,25 +151,14 @@ impl World {
             now: start,
         };
         for region in [REGION, OTHER_REGION] {
-            world.ok(
-                &Actor::Platform,
-                CreateRegion {
-                    region: region.into(),
-                },
-            );
+            world.ok(&Actor::Platform, CreateRegion::new(region));
         }
         for (account, site) in [
             (OWNER, Site::China),
             (OTHER, Site::China),
             (ABROAD, Site::International),
         ] {
-            world.ok(
-                &Actor::Platform,
-                CreateAccount {
-                    account: account.into(),
-                    site,
-                },
-            );
+            world.ok(&Actor::Platform, CreateAccount::new(account, site));
         }
         world
     }
@@ -278,13 +228,7 @@ impl World {
     /// Adds a user with statements to an account.
     #[track_caller]
     pub fn user(&mut self, account: &str, user: &str, statements: Vec<Statement>) -> Actor {
-        self.ok(
-            &root(account),
-            CreateUser {
-                user: user.into(),
-                statements,
-            },
-        );
+        self.ok(&root(account), CreateUser::new(user).statements(statements));
         Actor::user(account, user)
     }
 
@@ -298,14 +242,8 @@ impl World {
     /// customer master key `key` in `region`.
     #[track_caller]
     pub fn key(&mut self, account: &str, key: &str, region: &str) {
-        self.ok(&root(account), ActivateKms {});
-        self.ok(
-            &root(account),
-            CreateKey {
-                key: key.into(),
-                region: region.into(),
-            },
-        );
+        self.ok(&root(account), ActivateKms::new());
+        self.ok(&root(account), CreateKey::new(key, region));
     }
 
     /// Completes a snapshot in progress as available (10 GiB).
@@ -345,11 +283,7 @@ impl World {
     pub fn auto_snapshot(&mut self, disk: &str, snapshot: &str) -> Vec<Event> {
         let events = self.ok(
             &Actor::Platform,
-            CreateAutomaticSnapshot {
-                snapshot: snapshot.into(),
-                disk: disk.into(),
-                retention_days: None,
-            },
+            CreateAutomaticSnapshot::new(snapshot, disk),
         );
         self.finish(snapshot);
         events

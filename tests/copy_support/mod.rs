@@ -6,8 +6,8 @@
 use snapguard::{
     ActivateKms, Actor, BillingBasis, CopyLineage, CopySnapshot, CreateDisk, CreateKey, DisableKey,
     DiskCategory, DiskSource, EnableKey, Encryption, Event, FinishSnapshot, KeyProblem,
-    LineageRoot, MarkRegionClosingDown, ObjectKind, RuleId, Snapshot, SnapshotOutcome,
-    SnapshotStatus, StandardCopyProblem, Violation,
+    LineageRoot, MarkRegionClosingDown, ObjectKind, RuleId, Snapshot, SnapshotStatus,
+    StandardCopyProblem, Violation,
 };
 
 use crate::common::{OWNER, REGION, World, blank_disk, root, sid};
@@ -19,21 +19,12 @@ pub fn cmk(id: &str) -> Encryption {
 
 /// A copy of `source` into `region` with `encryption`, kept permanently.
 pub fn copy_to(source: &str, snapshot: &str, region: &str, encryption: Encryption) -> CopySnapshot {
-    CopySnapshot {
-        source: source.into(),
-        snapshot: snapshot.into(),
-        region: region.into(),
-        encryption,
-        retention_days: None,
-    }
+    CopySnapshot::new(source, snapshot, region).encryption(encryption)
 }
 
 /// An ESSD disk of 40 GiB in `region`, blank, with `encryption`.
 pub fn encrypted_disk(disk: &str, region: &str, encryption: Encryption) -> CreateDisk {
-    CreateDisk {
-        encryption,
-        ..blank_disk(disk, region)
-    }
+    blank_disk(disk, region).encryption(encryption)
 }
 
 /// The lineage of copies billed to `account`, of the data of disk `disk`,
@@ -111,19 +102,13 @@ impl World {
     /// Activates KMS for `account` (a no-op when it has).
     #[track_caller]
     pub fn kms(&mut self, account: &str) {
-        self.ok(&root(account), ActivateKms {});
+        self.ok(&root(account), ActivateKms::new());
     }
 
     /// Completes a snapshot in progress as failed.
     #[track_caller]
     pub fn fail(&mut self, snapshot: &str) {
-        self.ok(
-            &Actor::Platform,
-            FinishSnapshot {
-                snapshot: snapshot.into(),
-                outcome: SnapshotOutcome::Failed,
-            },
-        );
+        self.ok(&Actor::Platform, FinishSnapshot::failed(snapshot));
     }
 
     /// Completes a snapshot in progress as available with `size_gib`.
@@ -131,34 +116,26 @@ impl World {
     pub fn finish_sized(&mut self, snapshot: &str, size_gib: u64) {
         self.ok(
             &Actor::Platform,
-            FinishSnapshot {
-                snapshot: snapshot.into(),
-                outcome: SnapshotOutcome::Available { size_gib },
-            },
+            FinishSnapshot::available(snapshot, size_gib),
         );
     }
 
     /// Disables a key of `account`.
     #[track_caller]
     pub fn disable_key(&mut self, account: &str, key: &str) {
-        self.ok(&root(account), DisableKey { key: key.into() });
+        self.ok(&root(account), DisableKey::new(key));
     }
 
     /// Enables a key of `account`.
     #[track_caller]
     pub fn enable_key(&mut self, account: &str, key: &str) {
-        self.ok(&root(account), EnableKey { key: key.into() });
+        self.ok(&root(account), EnableKey::new(key));
     }
 
     /// The platform announces `region` is closing down.
     #[track_caller]
     pub fn close_region(&mut self, region: &str) {
-        self.ok(
-            &Actor::Platform,
-            MarkRegionClosingDown {
-                region: region.into(),
-            },
-        );
+        self.ok(&Actor::Platform, MarkRegionClosingDown::new(region));
     }
 
     /// An available snapshot `snapshot` of a new disk `disk` of [`OWNER`]
@@ -173,18 +150,15 @@ impl World {
 // ---------------------------------------------------------------- commands and refusals
 
 pub fn create_key(key: &str, region: &str) -> CreateKey {
-    CreateKey {
-        key: key.into(),
-        region: region.into(),
-    }
+    CreateKey::new(key, region)
 }
 
 pub fn disable(key: &str) -> DisableKey {
-    DisableKey { key: key.into() }
+    DisableKey::new(key)
 }
 
 pub fn enable(key: &str) -> EnableKey {
-    EnableKey { key: key.into() }
+    EnableKey::new(key)
 }
 
 pub fn no_kms(account: &str) -> Violation {
@@ -239,11 +213,9 @@ pub fn disk_from(
     category: DiskCategory,
     enc: Encryption,
 ) -> CreateDisk {
-    CreateDisk {
-        category,
-        source: DiskSource::Snapshot(snapshot.into()),
-        ..encrypted_disk(disk, REGION, enc)
-    }
+    CreateDisk::new(disk, REGION, category, 40)
+        .encryption(enc)
+        .source(DiskSource::snapshot(snapshot))
 }
 
 pub fn closing(region: &str) -> Violation {

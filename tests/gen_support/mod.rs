@@ -71,43 +71,14 @@ pub fn scripted_history() -> History {
     let alice = Actor::user(OWNER, "alice");
     let t = t0();
     let mut h = History::new();
-    h.run(
-        t,
-        &platform,
-        CreateRegion {
-            region: REGION.into(),
-        },
-    );
-    h.run(
-        t,
-        &platform,
-        CreateRegion {
-            region: OTHER_REGION.into(),
-        },
-    );
-    h.run(
-        t,
-        &platform,
-        CreateAccount {
-            account: OWNER.into(),
-            site: Site::China,
-        },
-    );
-    h.run(
-        t,
-        &platform,
-        CreateAccount {
-            account: OTHER.into(),
-            site: Site::China,
-        },
-    );
+    h.run(t, &platform, CreateRegion::new(REGION));
+    h.run(t, &platform, CreateRegion::new(OTHER_REGION));
+    h.run(t, &platform, CreateAccount::new(OWNER, Site::China));
+    h.run(t, &platform, CreateAccount::new(OTHER, Site::China));
     h.run(
         t,
         &owner,
-        CreateUser {
-            user: "alice".into(),
-            statements: vec![Statement::allow(["ecs:*"], ["acs:ecs:*:1001:*"])],
-        },
+        CreateUser::new("alice").statement(Statement::allow(["ecs:*"], ["acs:ecs:*:1001:*"])),
     );
     h.run(t, &owner, blank_disk("d-1", REGION));
     h.run(t, &alice, create_snapshot("s-1", "d-1", None));
@@ -115,26 +86,14 @@ pub fn scripted_history() -> History {
     h.run(t, &alice, create_snapshot("s-2", "d-1", Some(60)));
     h.run(t, &platform, finish("s-2"));
     h.run(t, &alice, lock_cmd("s-1", 30, 24));
-    h.run(
-        t,
-        &platform,
-        CreateAutomaticSnapshot {
-            snapshot: "a-1".into(),
-            disk: "d-1".into(),
-            retention_days: None,
-        },
-    );
+    h.run(t, &platform, CreateAutomaticSnapshot::new("a-1", "d-1"));
     h.run(t, &platform, finish("a-1"));
 
     let t = t0() + hours(1);
     h.run(
         t,
         &platform,
-        CreateAutomaticSnapshot {
-            snapshot: "a-2".into(),
-            disk: "d-1".into(),
-            retention_days: Some(10),
-        },
+        CreateAutomaticSnapshot::new("a-2", "d-1").retention_days(10),
     );
     h.run(t, &platform, finish("a-2"));
     h.run(t, &alice, copy("s-1", "c-1", Some(100)));
@@ -143,52 +102,22 @@ pub fn scripted_history() -> History {
     h.advance(t0() + days(2));
 
     let t = t0() + days(20);
-    h.run(
-        t,
-        &alice,
-        ArchiveSnapshot {
-            snapshot: "s-1".into(),
-            retention_days: Some(100),
-        },
-    );
-    h.run(
-        t,
-        &alice,
-        CreateImage {
-            image: "i-1".into(),
-            snapshot: "a-1".into(),
-        },
-    );
+    h.run(t, &alice, ArchiveSnapshot::new("s-1").retention_days(100));
+    h.run(t, &alice, CreateImage::new("i-1", "a-1"));
 
     let t = t0() + days(40);
-    h.run(
-        t,
-        &alice,
-        DeleteImage {
-            image: "i-1".into(),
-            delete_snapshots: true,
-        },
-    );
+    h.run(t, &alice, DeleteImage::new("i-1").delete_snapshots(true));
     h.run(
         t,
         &owner,
-        ReleaseDisk {
-            disk: "d-1".into(),
-            release_automatic_snapshots: true,
-        },
+        ReleaseDisk::new("d-1").release_automatic_snapshots(true),
     );
 
     h.advance(t0() + days(61));
 
     let t = t0() + days(70);
     h.run(t, &alice, lock_cmd("c-1", 10, 0));
-    h.run(
-        t,
-        &Actor::Billing,
-        MarkAccountOverdue {
-            account: OTHER.into(),
-        },
-    );
+    h.run(t, &Actor::Billing, MarkAccountOverdue::new(OTHER));
     h.run(t, &alice, blank_disk("d-2", REGION));
     h.run(t, &alice, create_snapshot("s-3", "d-2", None));
     h.run(t, &platform, finish("s-3"));

@@ -43,21 +43,10 @@ pub fn populate(w: &mut World) {
     w.disk(OWNER, "d-1");
     w.snapshot(OWNER, "d-1", "s-1", None);
     w.ok(&root(OWNER), create_snapshot_of_d1("s-2", None));
-    w.ok(
-        &root(OWNER),
-        CreateImage {
-            image: "i-1".into(),
-            snapshot: "s-1".into(),
-        },
-    );
+    w.ok(&root(OWNER), CreateImage::new("i-1", "s-1"));
     w.user(OWNER, "alice", vec![]);
     w.disk(OTHER, "d-o");
     w.snapshot(OTHER, "d-o", "s-o", None);
-    w.ok(
-        &Actor::Billing,
-        MarkAccountOverdue {
-            account: OTHER.into(),
-        },
-    );
+    w.ok(&Actor::Billing, MarkAccountOverdue::new(OTHER));
     w.lock("s-1", 1, 0);
 }

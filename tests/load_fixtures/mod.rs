@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
-use snapguard::{Actor, CreateDisk, CreateImage, CreateSnapshot, DiskSource, ImportImage, State};
+use snapguard::{Actor, CreateDisk, CreateImage, DiskSource, ImportImage, State};
 
 use crate::common::{
     ABROAD, OTHER, OWNER, REGION, World, allow_all, archive, blank_disk, copy, days, hours, root,
@@ -23,11 +23,9 @@ pub fn clock() -> DateTime<Utc> {
 
 /// A 40 GiB ESSD disk in [`REGION`] made from `source`, with `encryption`.
 pub fn disk_of(disk: &str, source: DiskSource, encryption: snapguard::Encryption) -> CreateDisk {
-    CreateDisk {
-        source,
-        encryption,
-        ..blank_disk(disk, REGION)
-    }
+    blank_disk(disk, REGION)
+        .source(source)
+        .encryption(encryption)
 }
 
 /// At t0, [`OWNER`]: user alice (allow all); disk d-1 with s-1 (permanent,
@@ -50,10 +48,7 @@ pub fn world() -> World {
     let owner = root(OWNER);
     w.user(OWNER, "alice", vec![allow_all()]);
     w.disk(OWNER, "d-1");
-    let tagged = CreateSnapshot {
-        tags: [("env".to_owned(), "prod".to_owned())].into(),
-        ..crate::common::create_snapshot("s-1", "d-1", None)
-    };
+    let tagged = crate::common::create_snapshot("s-1", "d-1", None).tag("env", "prod");
     w.ok(&owner, tagged);
     w.finish("s-1");
     w.snapshot(OWNER, "d-1", "s-2", Some(60));
@@ -67,10 +62,7 @@ pub fn world() -> World {
     w.snapshot(OWNER, "d-k", "s-k", None);
     w.snapshot(OWNER, "d-k", "s-k2", None);
     for (image, snapshot) in [("i-k", "s-k"), ("i-1", "s-1"), ("i-2", "s-1")] {
-        let command = CreateImage {
-            image: image.into(),
-            snapshot: snapshot.into(),
-        };
+        let command = CreateImage::new(image, snapshot);
         w.ok(&owner, command);
     }
     let from_image = |image: &str| DiskSource::Image(image.into());
@@ -82,10 +74,7 @@ pub fn world() -> World {
     let from_s1 = DiskSource::Snapshot("s-1".into());
     w.ok(&owner, disk_of("d-s1", from_s1, unencrypted.clone()));
     for image in ["i-imp", "i-imp2"] {
-        let command = ImportImage {
-            image: image.into(),
-            region: REGION.into(),
-        };
+        let command = ImportImage::new(image, REGION);
         w.ok(&owner, command);
     }
     for disk in ["d-imp", "d-imp2"] {
@@ -99,10 +88,7 @@ pub fn world() -> World {
     w.vault("v-a", archive_days(30));
     w.policy("po-a", "v-a", snapguard::PolicyKind::General, false);
     w.backup("bp-1", "v-a", Some("po-a"), None);
-    let point = snapguard::CreateBackupPoint {
-        snapshot: Some("s-1".into()),
-        ..create_point("bp-2", "v-a", None, Some(60))
-    };
+    let point = create_point("bp-2", "v-a", None, Some(60)).snapshot("s-1");
     w.ok(&Actor::Platform, point);
     w.disk(ABROAD, "d-a");
     w.wait(hours(1));

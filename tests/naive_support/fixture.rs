@@ -1,16 +1,14 @@
 //! The small fixed world of the histories and builders of the commands fed
 //! to both models. Test-side helpers only: nothing here decides anything.
 
-use std::collections::BTreeMap;
-
 use chrono::{DateTime, TimeZone, Utc};
 
 use super::{NaiveLock, SnapView, Status};
 use snapguard::{
     Actor, Command, CreateAccount, CreateAutomaticSnapshot, CreateBackupSnapshot, CreateDisk,
-    CreateRegion, CreateSnapshot, CreateUser, DeleteSnapshot, DiskCategory, DiskSource, Encryption,
-    FinishSnapshot, LockSnapshot, ReleaseDisk, RetentionRequest, SetSnapshotRetention, Site,
-    SnapshotKind, SnapshotOutcome, SnapshotStatus, State, Statement, UnlockSnapshot,
+    CreateRegion, CreateSnapshot, CreateUser, DeleteSnapshot, DiskCategory, FinishSnapshot,
+    LockSnapshot, ReleaseDisk, RetentionRequest, SetSnapshotRetention, Site, SnapshotKind,
+    SnapshotOutcome, SnapshotStatus, State, Statement, UnlockSnapshot,
 };
 
 pub const A: &str = "1001";
@@ -57,53 +55,31 @@ pub fn statements(user: &str, account: &str) -> Vec<Statement> {
 }
 
 pub fn new_disk(disk: &str, region: &str) -> Command {
-    CreateDisk {
-        disk: disk.into(),
-        region: region.into(),
-        category: DiskCategory::Essd,
-        size_gib: 40,
-        encryption: Encryption::Unencrypted,
-        source: DiskSource::Blank,
-    }
-    .into()
+    CreateDisk::new(disk, region, DiskCategory::Essd, 40).into()
 }
 
 pub fn release_disk(disk: &str, release_automatic_snapshots: bool) -> Command {
-    ReleaseDisk {
-        disk: disk.into(),
-        release_automatic_snapshots,
-    }
-    .into()
+    ReleaseDisk::new(disk)
+        .release_automatic_snapshots(release_automatic_snapshots)
+        .into()
 }
 
 pub fn create(snapshot: &str, disk: &str, retention_days: Option<u32>) -> Command {
-    CreateSnapshot {
-        snapshot: snapshot.into(),
-        disk: disk.into(),
-        retention_days,
-        tags: BTreeMap::new(),
-        instant_access: false,
-    }
-    .into()
+    CreateSnapshot::new(snapshot, disk)
+        .maybe_retention_days(retention_days)
+        .into()
 }
 
 pub fn create_auto(snapshot: &str, disk: &str, retention_days: Option<u32>) -> Command {
-    CreateAutomaticSnapshot {
-        snapshot: snapshot.into(),
-        disk: disk.into(),
-        retention_days,
-    }
-    .into()
+    CreateAutomaticSnapshot::new(snapshot, disk)
+        .maybe_retention_days(retention_days)
+        .into()
 }
 
 pub fn create_backup(snapshot: &str, account: &str, retention_days: Option<u32>) -> Command {
-    CreateBackupSnapshot {
-        snapshot: snapshot.into(),
-        account: account.into(),
-        region: R1.into(),
-        retention_days,
-    }
-    .into()
+    CreateBackupSnapshot::new(snapshot, account, R1)
+        .maybe_retention_days(retention_days)
+        .into()
 }
 
 pub fn finish(snapshot: &str, failed: bool) -> Command {
@@ -112,42 +88,27 @@ pub fn finish(snapshot: &str, failed: bool) -> Command {
     } else {
         SnapshotOutcome::Available { size_gib: 10 }
     };
-    FinishSnapshot {
-        snapshot: snapshot.into(),
-        outcome,
-    }
-    .into()
+    FinishSnapshot::new(snapshot, outcome).into()
 }
 
 pub fn lock(snapshot: &str, duration_days: u32, cool_off_hours: u32) -> Command {
-    LockSnapshot {
-        snapshot: snapshot.into(),
-        duration_days,
-        cool_off_hours,
-    }
-    .into()
+    LockSnapshot::new(snapshot, duration_days, cool_off_hours).into()
 }
 
 pub fn unlock(snapshot: &str) -> Command {
-    UnlockSnapshot {
-        snapshot: snapshot.into(),
-    }
-    .into()
+    UnlockSnapshot::new(snapshot).into()
 }
 
 pub fn delete(snapshot: &str) -> Command {
-    DeleteSnapshot {
-        snapshot: snapshot.into(),
-    }
-    .into()
+    DeleteSnapshot::new(snapshot).into()
 }
 
 /// Extends retention to `days` from creation, or makes it permanent.
 pub fn retain(snapshot: &str, days: Option<u32>) -> Command {
-    SetSnapshotRetention {
-        snapshot: snapshot.into(),
-        retention: days.map_or(RetentionRequest::Permanent, RetentionRequest::Days),
-    }
+    SetSnapshotRetention::new(
+        snapshot,
+        days.map_or(RetentionRequest::Permanent, RetentionRequest::Days),
+    )
     .into()
 }
 
@@ -161,24 +122,16 @@ pub fn secs(t: DateTime<Utc>) -> i64 {
 pub fn world_commands() -> Vec<(Actor, Command)> {
     let mut out: Vec<(Actor, Command)> = Vec::new();
     for region in [R1, R2] {
-        let command = CreateRegion {
-            region: region.into(),
-        };
+        let command = CreateRegion::new(region);
         out.push((Actor::Platform, command.into()));
     }
     for account in [A, B] {
         let site = Site::China;
-        let command = CreateAccount {
-            account: account.into(),
-            site,
-        };
+        let command = CreateAccount::new(account, site);
         out.push((Actor::Platform, command.into()));
         for user in USERS {
             let statements = statements(user, account);
-            let command = CreateUser {
-                user: user.into(),
-                statements,
-            };
+            let command = CreateUser::new(user).statements(statements);
             out.push((Actor::root(account), command.into()));
         }
     }

@@ -216,6 +216,7 @@ impl Naive {
                     // SNAP-5; days count from creation (crate Decision,
                     // RULES.md does not say from when).
                     RetentionRequest::Days(d) => Self::retention(Some(d), s.created)?,
+                    _ => unreachable!("a retention request the naive model does not know"),
                 };
                 // SNAP-3: never shortened.
                 let shorter = match (requested, s.retention_end) {

@@ -15,14 +15,9 @@ use crate::common::{OWNER, World, root};
 /// An ESSD disk of 40 GiB in `region` with `encryption`, made from
 /// `source`.
 pub fn disk(disk: &str, region: &str, encryption: Encryption, source: DiskSource) -> CreateDisk {
-    CreateDisk {
-        disk: disk.into(),
-        region: region.into(),
-        category: DiskCategory::Essd,
-        size_gib: 40,
-        encryption,
-        source,
-    }
+    CreateDisk::new(disk, region, DiskCategory::Essd, 40)
+        .encryption(encryption)
+        .source(source)
 }
 
 /// A disk made from snapshot `snapshot`.
@@ -37,26 +32,17 @@ pub fn from_image(image: &str) -> DiskSource {
 
 /// A custom image built from a snapshot.
 pub fn image(image: &str, snapshot: &str) -> CreateImage {
-    CreateImage {
-        image: image.into(),
-        snapshot: snapshot.into(),
-    }
+    CreateImage::new(image, snapshot)
 }
 
 /// An imported custom image in `region`.
 pub fn import(image: &str, region: &str) -> ImportImage {
-    ImportImage {
-        image: image.into(),
-        region: region.into(),
-    }
+    ImportImage::new(image, region)
 }
 
 /// Rolls a disk back to a snapshot.
 pub fn reset(disk: &str, snapshot: &str) -> ResetDisk {
-    ResetDisk {
-        disk: disk.into(),
-        snapshot: snapshot.into(),
-    }
+    ResetDisk::new(disk, snapshot)
 }
 
 impl World {

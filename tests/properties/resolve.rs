@@ -316,38 +316,25 @@ impl Resolver<'_> {
         let disk_id = |d: DiskRef| self.disk(d);
         let resolver = self;
         match *op {
-            Op::CreateAccount { account, china } => CreateAccount {
-                account: pick(&ACCOUNTS, account).into(),
-                site: if china {
+            Op::CreateAccount { account, china } => CreateAccount::new(
+                pick(&ACCOUNTS, account),
+                if china {
                     Site::China
                 } else {
                     Site::International
                 },
-            }
+            )
             .into(),
-            Op::CreateRegion { region } => CreateRegion {
-                region: pick(&REGIONS, region).into(),
-            }
-            .into(),
-            Op::CreateUser { user, policy: p } => CreateUser {
-                user: pick(&USERS, user).into(),
-                statements: policy(p),
-            }
-            .into(),
-            Op::SetUserPolicy { user, policy: p } => SetUserPolicy {
-                user: pick(&USERS, user).into(),
-                statements: policy(p),
-            }
-            .into(),
-            Op::MarkOverdue { account } => MarkAccountOverdue {
-                account: pick(&ACCOUNTS, account).into(),
-            }
-            .into(),
-            Op::Settle { account } => SettleAccount {
-                account: pick(&ACCOUNTS, account).into(),
-            }
-            .into(),
-            Op::ReleaseOverdue { snap: s } => ReleaseOverdueSnapshot { snapshot: snap(s) }.into(),
+            Op::CreateRegion { region } => CreateRegion::new(pick(&REGIONS, region)).into(),
+            Op::CreateUser { user, policy: p } => CreateUser::new(pick(&USERS, user))
+                .statements(policy(p))
+                .into(),
+            Op::SetUserPolicy { user, policy: p } => SetUserPolicy::new(pick(&USERS, user))
+                .statements(policy(p))
+                .into(),
+            Op::MarkOverdue { account } => MarkAccountOverdue::new(pick(&ACCOUNTS, account)).into(),
+            Op::Settle { account } => SettleAccount::new(pick(&ACCOUNTS, account)).into(),
+            Op::ReleaseOverdue { snap: s } => ReleaseOverdueSnapshot::new(snap(s)).into(),
             Op::CreateDisk {
                 disk,
                 region,
@@ -355,124 +342,83 @@ impl Resolver<'_> {
                 encryption,
             } => {
                 let region_id = RegionId::from(pick(&REGIONS, region));
-                CreateDisk {
-                    disk: disk_id(disk),
-                    region: region_id.clone(),
-                    category: DiskCategory::Essd,
-                    size_gib: 40,
-                    encryption: match encryption {
+                CreateDisk::new(disk_id(disk), region_id.clone(), DiskCategory::Essd, 40)
+                    .encryption(match encryption {
                         0 => Encryption::Unencrypted,
                         1 => Encryption::ServiceKey,
                         2 => Encryption::CustomerKey(KEYS[0].into()),
                         // The actor's own key, usable in the region if it has one.
                         _ => Encryption::CustomerKey(self.key(KeyRef::Usable(0), Some(&region_id))),
-                    },
-                    source: match source {
+                    })
+                    .source(match source {
                         Source::Blank => DiskSource::Blank,
                         Source::Snapshot(s) => DiskSource::Snapshot(snap(s)),
                         Source::Image(image) => DiskSource::Image(resolver.image(image)),
-                    },
-                }
-                .into()
+                    })
+                    .into()
             }
             Op::ReleaseDisk {
                 disk,
                 with_automatic,
-            } => ReleaseDisk {
-                disk: disk_id(disk),
-                release_automatic_snapshots: with_automatic,
-            }
-            .into(),
-            Op::ResetDisk { disk, snap: s } => ResetDisk {
-                disk: disk_id(disk),
-                snapshot: snap(s),
-            }
-            .into(),
+            } => ReleaseDisk::new(disk_id(disk))
+                .release_automatic_snapshots(with_automatic)
+                .into(),
+            Op::ResetDisk { disk, snap: s } => ResetDisk::new(disk_id(disk), snap(s)).into(),
             Op::CreateSnapshot {
                 snap: s,
                 disk,
                 retention,
                 extras,
-            } => CreateSnapshot {
-                snapshot: snap(s),
-                disk: disk_id(disk),
-                retention_days: retention,
-                tags: snapshot_tags(extras),
-                instant_access: extras & 1 != 0,
-            }
-            .into(),
+            } => CreateSnapshot::new(snap(s), disk_id(disk))
+                .maybe_retention_days(retention)
+                .tags(snapshot_tags(extras))
+                .instant_access(extras & 1 != 0)
+                .into(),
             Op::CreateAutomatic {
                 snap: s,
                 disk,
                 retention,
-            } => CreateAutomaticSnapshot {
-                snapshot: snap(s),
-                disk: disk_id(disk),
-                retention_days: retention,
-            }
-            .into(),
+            } => CreateAutomaticSnapshot::new(snap(s), disk_id(disk))
+                .maybe_retention_days(retention)
+                .into(),
             Op::CreateBackup {
                 snap: s,
                 account,
                 region,
                 retention,
-            } => CreateBackupSnapshot {
-                snapshot: snap(s),
-                account: pick(&ACCOUNTS, account).into(),
-                region: pick(&REGIONS, region).into(),
-                retention_days: retention,
+            } => {
+                CreateBackupSnapshot::new(snap(s), pick(&ACCOUNTS, account), pick(&REGIONS, region))
+                    .maybe_retention_days(retention)
+                    .into()
             }
-            .into(),
-            Op::Finish { snap: s, outcome } => FinishSnapshot {
-                snapshot: snap(s),
-                outcome,
+            Op::Finish { snap: s, outcome } => FinishSnapshot::new(snap(s), outcome).into(),
+            Op::Delete { snap: s } => DeleteSnapshot::new(snap(s)).into(),
+            Op::SetRetention { snap: s, retention } => {
+                SetSnapshotRetention::new(snap(s), retention).into()
             }
-            .into(),
-            Op::Delete { snap: s } => DeleteSnapshot { snapshot: snap(s) }.into(),
-            Op::SetRetention { snap: s, retention } => SetSnapshotRetention {
-                snapshot: snap(s),
-                retention,
+            Op::Archive { snap: s, days } => {
+                ArchiveSnapshot::new(snap(s)).retention_days(days).into()
             }
-            .into(),
-            Op::Archive { snap: s, days } => ArchiveSnapshot {
-                snapshot: snap(s),
-                retention_days: Some(days),
-            }
-            .into(),
             Op::Copy(ref copy_op) => self.copy_command(copy_op),
             Op::Lock {
                 snap: s,
                 days,
                 cool_off,
-            } => LockSnapshot {
-                snapshot: snap(s),
-                duration_days: days,
-                cool_off_hours: cool_off,
+            } => LockSnapshot::new(snap(s), days, cool_off).into(),
+            Op::Unlock { snap: s } => UnlockSnapshot::new(snap(s)).into(),
+            Op::ImportImage { image, region } => {
+                ImportImage::new(resolver.image(image), pick(&REGIONS, region)).into()
             }
-            .into(),
-            Op::Unlock { snap: s } => UnlockSnapshot { snapshot: snap(s) }.into(),
-            Op::ImportImage { image, region } => ImportImage {
-                image: resolver.image(image),
-                region: pick(&REGIONS, region).into(),
+            Op::CreateImage { image, snap: s } => {
+                CreateImage::new(resolver.image(image), snap(s)).into()
             }
-            .into(),
-            Op::CreateImage { image, snap: s } => CreateImage {
-                image: resolver.image(image),
-                snapshot: snap(s),
-            }
-            .into(),
             Op::DeleteImage {
                 image,
                 with_snapshot,
-            } => DeleteImage {
-                image: resolver.image(image),
-                delete_snapshots: with_snapshot,
-            }
-            .into(),
-            Op::ReinitializeDisk { disk } => ReinitializeDisk {
-                disk: disk_id(disk),
-            }
-            .into(),
+            } => DeleteImage::new(resolver.image(image))
+                .delete_snapshots(with_snapshot)
+                .into(),
+            Op::ReinitializeDisk { disk } => ReinitializeDisk::new(disk_id(disk)).into(),
             Op::Share(ref share_op) => self.share_command(share_op),
             Op::Vault(ref vault_op) => self.vault_command(vault_op),
             Op::AsSharee { ref op, .. } | Op::AsOwner(ref op) => self.command(op),

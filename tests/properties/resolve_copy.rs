@@ -202,14 +202,10 @@ impl Resolver<'_> {
                             .unwrap_or_else(|| KEYS[0].into()),
                     ),
                 };
-                CopySnapshot {
-                    source,
-                    snapshot: self.snapshot(snap),
-                    region,
-                    encryption,
-                    retention_days: retention,
-                }
-                .into()
+                CopySnapshot::new(source, self.snapshot(snap), region)
+                    .encryption(encryption)
+                    .maybe_retention_days(retention)
+                    .into()
             }
             CopyOp::Recopy { copy, retention } => {
                 let (source, region, encryption) = self.earlier_copy(copy).unwrap_or_else(|| {
@@ -218,47 +214,32 @@ impl Resolver<'_> {
                     let region = self.destination(Dest::Other, from);
                     (source, region, Encryption::ServiceKey)
                 });
-                CopySnapshot {
-                    source,
-                    snapshot: self.snapshot(Snap::Fresh),
-                    region,
-                    encryption,
-                    retention_days: retention,
-                }
-                .into()
+                CopySnapshot::new(source, self.snapshot(Snap::Fresh), region)
+                    .encryption(encryption)
+                    .maybe_retention_days(retention)
+                    .into()
             }
-            CopyOp::FinishCopy { copy, outcome } => FinishSnapshot {
-                snapshot: self
-                    .pending_copy(copy, false, true)
+            CopyOp::FinishCopy { copy, outcome } => FinishSnapshot::new(
+                self.pending_copy(copy, false, true)
                     .unwrap_or_else(|| self.snapshot(Snap::Pending(copy))),
                 outcome,
-            }
+            )
             .into(),
-            CopyOp::CancelCopy { copy } => DeleteSnapshot {
-                snapshot: self
-                    .pending_copy(copy, true, false)
+            CopyOp::CancelCopy { copy } => DeleteSnapshot::new(
+                self.pending_copy(copy, true, false)
                     .or_else(|| self.pending_copy(copy, false, false))
                     .unwrap_or_else(|| self.snapshot(Snap::Mine(copy))),
-            }
+            )
             .into(),
-            CopyOp::ActivateKms => ActivateKms {}.into(),
-            CopyOp::CreateKey { key, region } => CreateKey {
-                key: self.key(key, None),
-                region: pick(&REGIONS, region).into(),
+            CopyOp::ActivateKms => ActivateKms::new().into(),
+            CopyOp::CreateKey { key, region } => {
+                CreateKey::new(self.key(key, None), pick(&REGIONS, region)).into()
             }
-            .into(),
-            CopyOp::EnableKey { key } => EnableKey {
-                key: self.key(key, None),
+            CopyOp::EnableKey { key } => EnableKey::new(self.key(key, None)).into(),
+            CopyOp::DisableKey { key } => DisableKey::new(self.key(key, None)).into(),
+            CopyOp::CloseRegion { region } => {
+                MarkRegionClosingDown::new(pick(&REGIONS, region)).into()
             }
-            .into(),
-            CopyOp::DisableKey { key } => DisableKey {
-                key: self.key(key, None),
-            }
-            .into(),
-            CopyOp::CloseRegion { region } => MarkRegionClosingDown {
-                region: pick(&REGIONS, region).into(),
-            }
-            .into(),
         }
     }
 }

@@ -176,23 +176,18 @@ impl Resolver<'_> {
 
     pub(crate) fn share_command(&self, op: &ShareOp) -> Command {
         match op {
-            ShareOp::CreateDirectory { directory } => CreateResourceDirectory {
-                directory: pick(&DIRECTORIES, *directory).into(),
+            ShareOp::CreateDirectory { directory } => {
+                CreateResourceDirectory::new(pick(&DIRECTORIES, *directory)).into()
             }
-            .into(),
-            ShareOp::CreateFolder { folder } => CreateFolder {
-                folder: pick(&FOLDERS, *folder).into(),
+            ShareOp::CreateFolder { folder } => CreateFolder::new(pick(&FOLDERS, *folder)).into(),
+            ShareOp::AddMember { account, folder } => {
+                AddDirectoryMember::new(pick(&ACCOUNTS, *account))
+                    .maybe_folder(folder.map(|f| pick(&FOLDERS, f).into()))
+                    .into()
             }
-            .into(),
-            ShareOp::AddMember { account, folder } => AddDirectoryMember {
-                account: pick(&ACCOUNTS, *account).into(),
-                folder: folder.map(|f| pick(&FOLDERS, f).into()),
+            ShareOp::RemoveMember { account } => {
+                RemoveDirectoryMember::new(pick(&ACCOUNTS, *account)).into()
             }
-            .into(),
-            ShareOp::RemoveMember { account } => RemoveDirectoryMember {
-                account: pick(&ACCOUNTS, *account).into(),
-            }
-            .into(),
             ShareOp::SetRole { trusted } => {
                 let trusted: BTreeSet<AccountId> = ACCOUNTS
                     .iter()
@@ -200,34 +195,32 @@ impl Resolver<'_> {
                     .filter(|(bit, _)| trusted & (1 << bit) != 0)
                     .map(|(_, account)| (*account).into())
                     .collect();
-                SetEncryptedShareRole { trusted }.into()
+                SetEncryptedShareRole::new().trusted(trusted).into()
             }
             ShareOp::Create {
                 share,
                 directory_scope,
                 principals,
                 snapshots,
-            } => CreateResourceShare {
-                share: self.share(*share),
-                scope: if *directory_scope {
+            } => CreateResourceShare::new(
+                self.share(*share),
+                if *directory_scope {
                     PrincipalScope::ResourceDirectory
                 } else {
                     PrincipalScope::AllAccounts
                 },
-                principals: principals.iter().map(|p| principal(*p)).collect(),
-                snapshots: self.snapshots(snapshots),
-            }
+            )
+            .principals(principals.iter().map(|p| principal(*p)))
+            .snapshots(self.snapshots(snapshots))
             .into(),
             ShareOp::Associate {
                 share,
                 principals,
                 snapshots,
-            } => AssociateResourceShare {
-                share: self.share(*share),
-                principals: principals.iter().map(|p| principal(*p)).collect(),
-                snapshots: self.snapshots(snapshots),
-            }
-            .into(),
+            } => AssociateResourceShare::new(self.share(*share))
+                .principals(principals.iter().map(|p| principal(*p)))
+                .snapshots(self.snapshots(snapshots))
+                .into(),
             ShareOp::Disassociate {
                 share,
                 principals,
@@ -235,27 +228,18 @@ impl Resolver<'_> {
             } => {
                 let share = self.share(*share);
                 let (principals, snapshots) = self.members(&share, principals, snapshots);
-                DisassociateResourceShare {
-                    share,
-                    principals,
-                    snapshots,
-                }
-                .into()
+                DisassociateResourceShare::new(share)
+                    .principals(principals)
+                    .snapshots(snapshots)
+                    .into()
             }
-            ShareOp::Delete { share } => DeleteResourceShare {
-                share: self.share(*share),
+            ShareOp::Delete { share } => DeleteResourceShare::new(self.share(*share)).into(),
+            ShareOp::Accept { share } => AcceptResourceShare::new(self.share(*share)).into(),
+            ShareOp::ShareEncrypted { share, snapshot } => {
+                AssociateResourceShare::new(self.share(*share))
+                    .snapshot(self.shareable_encrypted(*snapshot))
+                    .into()
             }
-            .into(),
-            ShareOp::Accept { share } => AcceptResourceShare {
-                share: self.share(*share),
-            }
-            .into(),
-            ShareOp::ShareEncrypted { share, snapshot } => AssociateResourceShare {
-                share: self.share(*share),
-                principals: Vec::new(),
-                snapshots: vec![self.shareable_encrypted(*snapshot)],
-            }
-            .into(),
         }
     }
 }

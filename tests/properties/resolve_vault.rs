@@ -250,14 +250,11 @@ impl Resolver<'_> {
                     .unwrap_or_else(|| SnapshotId::from(SNAPSHOTS[SNAPSHOTS.len() - 1])),
             ),
         };
-        CreateBackupPoint {
-            point: new_id(point, &self.fresh.points, "bp", &POINTS).into(),
-            vault,
-            policy,
-            snapshot,
-            retention_days,
-        }
-        .into()
+        CreateBackupPoint::new(new_id(point, &self.fresh.points, "bp", &POINTS), vault)
+            .maybe_policy(policy)
+            .maybe_snapshot(snapshot)
+            .maybe_retention_days(retention_days)
+            .into()
     }
 
     pub(crate) fn vault_command(&self, op: &VaultOp) -> Command {
@@ -266,36 +263,30 @@ impl Resolver<'_> {
                 vault,
                 region,
                 kind,
-            } => CreateVault {
-                vault: new_id(vault, &self.fresh.vaults, "v", &VAULTS).into(),
-                region: pick(&REGIONS, region).into(),
+            } => CreateVault::new(
+                new_id(vault, &self.fresh.vaults, "v", &VAULTS),
+                pick(&REGIONS, region),
                 kind,
-            }
+            )
             .into(),
             VaultOp::CreatePolicy {
                 policy,
                 vault,
                 ecs,
                 immutable,
-            } => CreateBackupPolicy {
-                policy: new_id(policy, &self.fresh.policies, "po", &POLICIES).into(),
-                vault: self.vault_id(vault),
-                kind: if ecs {
+            } => CreateBackupPolicy::new(
+                new_id(policy, &self.fresh.policies, "po", &POLICIES),
+                self.vault_id(vault),
+                if ecs {
                     PolicyKind::EcsInstance
                 } else {
                     PolicyKind::General
                 },
-                immutable,
-            }
+            )
+            .immutable(immutable)
             .into(),
-            VaultOp::Enable { target } => EnableImmutability {
-                target: self.target(target),
-            }
-            .into(),
-            VaultOp::Disable { target } => DisableImmutability {
-                target: self.target(target),
-            }
-            .into(),
+            VaultOp::Enable { target } => EnableImmutability::new(self.target(target)).into(),
+            VaultOp::Disable { target } => DisableImmutability::new(self.target(target)).into(),
             VaultOp::CreatePoint {
                 point,
                 vault,
@@ -303,18 +294,9 @@ impl Resolver<'_> {
                 snapshot,
                 retention,
             } => self.create_point(point, vault, policy, snapshot, retention),
-            VaultOp::DeletePoint { point } => DeleteBackupPoint {
-                point: self.point_id(point),
-            }
-            .into(),
-            VaultOp::Restore { point } => RestoreBackupPoint {
-                point: self.point_id(point),
-            }
-            .into(),
-            VaultOp::DeleteVault { vault } => DeleteVault {
-                vault: self.vault_id(vault),
-            }
-            .into(),
+            VaultOp::DeletePoint { point } => DeleteBackupPoint::new(self.point_id(point)).into(),
+            VaultOp::Restore { point } => RestoreBackupPoint::new(self.point_id(point)).into(),
+            VaultOp::DeleteVault { vault } => DeleteVault::new(self.vault_id(vault)).into(),
             VaultOp::ReplicateVault {
                 vault,
                 replica,
@@ -332,11 +314,11 @@ impl Resolver<'_> {
                     ReplicaRegion::Same => from.unwrap_or_else(|| REGION.into()),
                     ReplicaRegion::Pool(index) => pick(&REGIONS, index).into(),
                 };
-                ReplicateVault {
+                ReplicateVault::new(
                     vault,
-                    replica: new_id(replica, &self.fresh.vaults, "v", &VAULTS).into(),
+                    new_id(replica, &self.fresh.vaults, "v", &VAULTS),
                     region,
-                }
+                )
                 .into()
             }
             VaultOp::ReplicatePoint {
@@ -357,11 +339,11 @@ impl Resolver<'_> {
                     }
                     ReplicaVault::Named(vault) => self.vault_id(vault),
                 };
-                ReplicateBackupPoint {
+                ReplicateBackupPoint::new(
                     point,
-                    replica: new_id(replica, &self.fresh.points, "bp", &POINTS).into(),
+                    new_id(replica, &self.fresh.points, "bp", &POINTS),
                     vault,
-                }
+                )
                 .into()
             }
         }

@@ -473,6 +473,7 @@ impl Sim {
                                     before.snapshot(id).is_some_and(|s| s.is_locked_at(now))
                                 }
                                 snapguard::ImageSource::Imported => false,
+                                _ => unreachable!("an image source this test does not know"),
                             });
                     if locked_base {
                         "image deleted while its snapshot is locked"

@@ -1,15 +1,13 @@
 //! The fixed setups a history starts from: id pools, limits, user
 //! policies and the setup commands.
 
-use std::collections::BTreeMap;
-
 use crate::common::{
     ABROAD, OTHER, OTHER_REGION, OWNER, REGION, blank_disk, create_snapshot, finish,
 };
 use snapguard::{
     ActivateKms, Actor, AddDirectoryMember, Command, CreateAccount, CreateBackupSnapshot,
-    CreateDisk, CreateFolder, CreateKey, CreateRegion, CreateResourceDirectory,
-    CreateResourceShare, CreateSnapshot, CreateUser, Encryption, Limits, Principal, PrincipalScope,
+    CreateFolder, CreateKey, CreateRegion, CreateResourceDirectory, CreateResourceShare,
+    CreateSnapshot, CreateUser, Encryption, Limits, Principal, PrincipalScope,
     SetEncryptedShareRole, Site, Statement,
 };
 
@@ -128,42 +126,19 @@ pub(crate) fn policy(index: u8) -> Vec<Statement> {
 pub(crate) fn setup_commands(setup: Setup) -> Vec<(Actor, Command)> {
     let platform = Actor::Platform;
     let mut commands: Vec<(Actor, Command)> = vec![
-        (
-            platform.clone(),
-            CreateRegion {
-                region: REGION.into(),
-            }
-            .into(),
-        ),
-        (
-            platform.clone(),
-            CreateRegion {
-                region: OTHER_REGION.into(),
-            }
-            .into(),
-        ),
+        (platform.clone(), CreateRegion::new(REGION).into()),
+        (platform.clone(), CreateRegion::new(OTHER_REGION).into()),
     ];
     for (account, site) in [
         (OWNER, Site::China),
         (OTHER, Site::China),
         (ABROAD, Site::International),
     ] {
-        commands.push((
-            platform.clone(),
-            CreateAccount {
-                account: account.into(),
-                site,
-            }
-            .into(),
-        ));
+        commands.push((platform.clone(), CreateAccount::new(account, site).into()));
     }
     commands.push((
         Actor::root(OWNER),
-        CreateUser {
-            user: "alice".into(),
-            statements: policy(0),
-        }
-        .into(),
+        CreateUser::new("alice").statements(policy(0)).into(),
     ));
     commands.push((Actor::root(OWNER), blank_disk("d-0", REGION).into()));
     commands.push((Actor::root(OWNER), blank_disk("d-1", OTHER_REGION).into()));
@@ -171,103 +146,48 @@ pub(crate) fn setup_commands(setup: Setup) -> Vec<(Actor, Command)> {
     commands.push((Actor::root(ABROAD), blank_disk("d-3", OTHER_REGION).into()));
     commands.push((
         Actor::root(OWNER),
-        CreateSnapshot {
-            snapshot: "s-0".into(),
-            disk: "d-0".into(),
-            retention_days: None,
-            tags: BTreeMap::from([("env".to_owned(), "prod".to_owned())]),
-            instant_access: false,
-        }
-        .into(),
+        CreateSnapshot::new("s-0", "d-0").tag("env", "prod").into(),
     ));
     commands.push((platform.clone(), finish("s-0").into()));
     if setup != Setup::Plain {
-        commands.push((
-            platform,
-            CreateAccount {
-                account: "4004".into(),
-                site: Site::China,
-            }
-            .into(),
-        ));
+        commands.push((platform, CreateAccount::new("4004", Site::China).into()));
         let manager = Actor::root(OWNER);
         commands.push((
             manager.clone(),
-            CreateResourceDirectory {
-                directory: DIRECTORIES[0].into(),
-            }
-            .into(),
+            CreateResourceDirectory::new(DIRECTORIES[0]).into(),
         ));
+        commands.push((manager.clone(), CreateFolder::new(FOLDERS[0]).into()));
         commands.push((
             manager.clone(),
-            CreateFolder {
-                folder: FOLDERS[0].into(),
-            }
-            .into(),
+            AddDirectoryMember::new(OTHER).folder(FOLDERS[0]).into(),
         ));
+        commands.push((manager.clone(), ActivateKms::new().into()));
+        commands.push((manager.clone(), CreateKey::new(KEYS[0], REGION).into()));
+        commands.push((Actor::root(OTHER), ActivateKms::new().into()));
+        commands.push((Actor::root(OTHER), CreateKey::new(KEYS[1], REGION).into()));
         commands.push((
             manager.clone(),
-            AddDirectoryMember {
-                account: OTHER.into(),
-                folder: Some(FOLDERS[0].into()),
-            }
-            .into(),
-        ));
-        commands.push((manager.clone(), ActivateKms {}.into()));
-        commands.push((
-            manager.clone(),
-            CreateKey {
-                key: KEYS[0].into(),
-                region: REGION.into(),
-            }
-            .into(),
-        ));
-        commands.push((Actor::root(OTHER), ActivateKms {}.into()));
-        commands.push((
-            Actor::root(OTHER),
-            CreateKey {
-                key: KEYS[1].into(),
-                region: REGION.into(),
-            }
-            .into(),
-        ));
-        commands.push((
-            manager.clone(),
-            CreateDisk {
-                encryption: Encryption::CustomerKey(KEYS[0].into()),
-                ..blank_disk("d-4", REGION)
-            }
-            .into(),
+            blank_disk("d-4", REGION)
+                .encryption(Encryption::CustomerKey(KEYS[0].into()))
+                .into(),
         ));
         commands.push((manager.clone(), create_snapshot("s-1", "d-4", None).into()));
         commands.push((Actor::Platform, finish("s-1").into()));
         commands.push((
             Actor::Platform,
-            CreateBackupSnapshot {
-                snapshot: "s-2".into(),
-                account: OWNER.into(),
-                region: REGION.into(),
-                retention_days: None,
-            }
-            .into(),
+            CreateBackupSnapshot::new("s-2", OWNER, REGION).into(),
         ));
         commands.push((Actor::Platform, finish("s-2").into()));
         commands.push((
             manager.clone(),
-            SetEncryptedShareRole {
-                trusted: [OTHER.into()].into(),
-            }
-            .into(),
+            SetEncryptedShareRole::new().trust(OTHER).into(),
         ));
         commands.push((
             manager,
-            CreateResourceShare {
-                share: SHARES[0].into(),
-                scope: PrincipalScope::AllAccounts,
-                principals: vec![Principal::Account(OTHER.into())],
-                snapshots: vec!["s-0".into()],
-            }
-            .into(),
+            CreateResourceShare::new(SHARES[0], PrincipalScope::AllAccounts)
+                .principal(Principal::account(OTHER))
+                .snapshot("s-0")
+                .into(),
         ));
     }
     commands

@@ -185,35 +185,15 @@ fn accepted(sim: &mut Sim, actor: &Actor, command: impl Into<snapguard::Command>
 }
 
 fn blank(disk: &str, encryption: Encryption) -> snapguard::CreateDisk {
-    snapguard::CreateDisk {
-        disk: disk.into(),
-        region: HZ.into(),
-        category: snapguard::DiskCategory::Essd,
-        size_gib: 40,
-        encryption,
-        source: snapguard::DiskSource::Blank,
-    }
+    snapguard::CreateDisk::new(disk, HZ, snapguard::DiskCategory::Essd, 40).encryption(encryption)
 }
 
 fn snapshot_and_finish(sim: &mut Sim, actor: &Actor, disk: &str, snapshot: &str) {
-    accepted(
-        sim,
-        actor,
-        snapguard::CreateSnapshot {
-            snapshot: snapshot.into(),
-            disk: disk.into(),
-            retention_days: None,
-            tags: Default::default(),
-            instant_access: false,
-        },
-    );
+    accepted(sim, actor, snapguard::CreateSnapshot::new(snapshot, disk));
     accepted(
         sim,
         &Actor::Platform,
-        snapguard::FinishSnapshot {
-            snapshot: snapshot.into(),
-            outcome: snapguard::SnapshotOutcome::Available { size_gib: 10 },
-        },
+        snapguard::FinishSnapshot::available(snapshot, 10),
     );
 }
 
@@ -221,12 +201,9 @@ fn share_with_other(sim: &mut Sim, actor: &Actor, share: &str, snapshot: &str) {
     accepted(
         sim,
         actor,
-        snapguard::CreateResourceShare {
-            share: share.into(),
-            scope: PrincipalScope::AllAccounts,
-            principals: vec![Principal::Account(OTHER.into())],
-            snapshots: vec![snapshot.into()],
-        },
+        snapguard::CreateResourceShare::new(share, PrincipalScope::AllAccounts)
+            .principal(Principal::account(OTHER))
+            .snapshot(snapshot),
     );
 }
 
@@ -240,14 +217,7 @@ fn pretend_parent(sim: &mut Sim, node: Node, parent: Node) {
 fn disk_1_checker_catches_an_unencrypted_disk_from_an_encrypted_image() {
     let mut sim = Sim::new(all_checks());
     let owner = Actor::root(OWNER);
-    accepted(
-        &mut sim,
-        &owner,
-        snapguard::CreateImage {
-            image: "m-t".into(),
-            snapshot: "s-e".into(),
-        },
-    );
+    accepted(&mut sim, &owner, snapguard::CreateImage::new("m-t", "s-e"));
     accepted(&mut sim, &owner, blank("d-t", Encryption::Unencrypted));
     assert!(check_encryption(&sim.state, &sim.model).is_ok());
     pretend_parent(
@@ -262,14 +232,7 @@ fn disk_1_checker_catches_an_unencrypted_disk_from_an_encrypted_image() {
     let mut sim = Sim::new(all_checks());
     accepted(&mut sim, &owner, blank("d-u", Encryption::Unencrypted));
     snapshot_and_finish(&mut sim, &owner, "d-u", "s-u");
-    accepted(
-        &mut sim,
-        &owner,
-        snapguard::CreateImage {
-            image: "m-u".into(),
-            snapshot: "s-u".into(),
-        },
-    );
+    accepted(&mut sim, &owner, snapguard::CreateImage::new("m-u", "s-u"));
     pretend_parent(
         &mut sim,
         Node::Image("m-u".into()),
@@ -284,14 +247,7 @@ fn share_5_checker_catches_shared_or_foreign_imported_data() {
     // imported data (path (b)).
     let mut sim = Sim::new(all_checks());
     let owner = Actor::root(OWNER);
-    accepted(
-        &mut sim,
-        &owner,
-        snapguard::CreateImage {
-            image: "m-i".into(),
-            snapshot: "s-i".into(),
-        },
-    );
+    accepted(&mut sim, &owner, snapguard::CreateImage::new("m-i", "s-i"));
     accepted(&mut sim, &owner, blank("d-t", Encryption::Unencrypted));
     snapshot_and_finish(&mut sim, &owner, "d-t", "s-t");
     share_with_other(&mut sim, &owner, "rs-t", "s-t");
@@ -350,14 +306,7 @@ fn perm_5_checker_catches_the_denied_snapshot_leaving_through_alice() {
     // breach, alice's would be once a snapshot of the disk is shared.
     let mut sim = Sim::new(Checks::default());
     let owner = Actor::root(OWNER);
-    accepted(
-        &mut sim,
-        &owner,
-        snapguard::ResetDisk {
-            disk: "d-0".into(),
-            snapshot: DENIED.into(),
-        },
-    );
+    accepted(&mut sim, &owner, snapguard::ResetDisk::new("d-0", DENIED));
     snapshot_and_finish(&mut sim, &owner, "d-0", "s-r");
     share_with_other(&mut sim, &owner, "rs-r", "s-r");
     let rollback = sim.model.current_of("d-0");

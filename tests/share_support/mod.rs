@@ -4,7 +4,7 @@
 
 use snapguard::{
     AcceptResourceShare, AccountId, Actor, AddDirectoryMember, AssociateResourceShare,
-    CreateAccount, CreateDisk, CreateFolder, CreateResourceDirectory, CreateResourceShare,
+    CreateAccount, CreateFolder, CreateResourceDirectory, CreateResourceShare,
     DisassociateResourceShare, Encryption, Principal, PrincipalScope, SetEncryptedShareRole, Site,
 };
 
@@ -12,17 +12,17 @@ use crate::common::{OTHER, OWNER, REGION, World, blank_disk, root};
 
 /// An account principal.
 pub fn account(id: &str) -> Principal {
-    Principal::Account(id.into())
+    Principal::account(id)
 }
 
 /// A resource directory principal.
 pub fn directory(id: &str) -> Principal {
-    Principal::Directory(id.into())
+    Principal::directory(id)
 }
 
 /// A folder principal.
 pub fn folder(id: &str) -> Principal {
-    Principal::Folder(id.into())
+    Principal::folder(id)
 }
 
 /// A share of all-accounts scope with these principals and snapshots.
@@ -41,12 +41,9 @@ pub fn create_scoped_share(
     principals: &[Principal],
     snapshots: &[&str],
 ) -> CreateResourceShare {
-    CreateResourceShare {
-        share: share.into(),
-        scope,
-        principals: principals.to_vec(),
-        snapshots: snapshots.iter().map(|s| (*s).into()).collect(),
-    }
+    CreateResourceShare::new(share, scope)
+        .principals(principals.to_vec())
+        .snapshots(snapshots.iter().copied())
 }
 
 /// Adds principals and snapshots to a share.
@@ -55,11 +52,9 @@ pub fn associate(
     principals: &[Principal],
     snapshots: &[&str],
 ) -> AssociateResourceShare {
-    AssociateResourceShare {
-        share: share.into(),
-        principals: principals.to_vec(),
-        snapshots: snapshots.iter().map(|s| (*s).into()).collect(),
-    }
+    AssociateResourceShare::new(share)
+        .principals(principals.to_vec())
+        .snapshots(snapshots.iter().copied())
 }
 
 /// Removes principals and snapshots from a share.
@@ -68,18 +63,14 @@ pub fn disassociate(
     principals: &[Principal],
     snapshots: &[&str],
 ) -> DisassociateResourceShare {
-    DisassociateResourceShare {
-        share: share.into(),
-        principals: principals.to_vec(),
-        snapshots: snapshots.iter().map(|s| (*s).into()).collect(),
-    }
+    DisassociateResourceShare::new(share)
+        .principals(principals.to_vec())
+        .snapshots(snapshots.iter().copied())
 }
 
 /// Accepting a share.
 pub fn accept(share: &str) -> AcceptResourceShare {
-    AcceptResourceShare {
-        share: share.into(),
-    }
+    AcceptResourceShare::new(share)
 }
 
 impl World {
@@ -87,13 +78,7 @@ impl World {
     #[track_caller]
     pub fn accounts(&mut self, ids: &[&str], site: Site) {
         for id in ids {
-            self.ok(
-                &Actor::Platform,
-                CreateAccount {
-                    account: (*id).into(),
-                    site,
-                },
-            );
+            self.ok(&Actor::Platform, CreateAccount::new(*id, site));
         }
     }
 
@@ -112,18 +97,8 @@ impl World {
     /// `members` at the directory's root.
     #[track_caller]
     pub fn directory(&mut self, members: &[&str]) {
-        self.ok(
-            &root(OWNER),
-            CreateResourceDirectory {
-                directory: "rd-1".into(),
-            },
-        );
-        self.ok(
-            &root(OWNER),
-            CreateFolder {
-                folder: "fd-1".into(),
-            },
-        );
+        self.ok(&root(OWNER), CreateResourceDirectory::new("rd-1"));
+        self.ok(&root(OWNER), CreateFolder::new("fd-1"));
         for member in members {
             self.join(member, None);
         }
@@ -134,10 +109,7 @@ impl World {
     pub fn join(&mut self, member: &str, folder: Option<&str>) {
         self.ok(
             &root(OWNER),
-            AddDirectoryMember {
-                account: AccountId::new(member),
-                folder: folder.map(Into::into),
-            },
+            AddDirectoryMember::new(AccountId::new(member)).maybe_folder(folder.map(Into::into)),
         );
     }
 }
@@ -152,17 +124,12 @@ pub fn encrypted_shared() -> World {
     w.key(OTHER, "k-2", REGION);
     w.ok(
         &root(OWNER),
-        CreateDisk {
-            encryption: Encryption::CustomerKey("k-1".into()),
-            ..blank_disk("d-e", REGION)
-        },
+        blank_disk("d-e", REGION).encryption(Encryption::CustomerKey("k-1".into())),
     );
     w.snapshot(OWNER, "d-e", "s-e", None);
     w.ok(
         &root(OWNER),
-        SetEncryptedShareRole {
-            trusted: [AccountId::new(OTHER)].into(),
-        },
+        SetEncryptedShareRole::new().trust(AccountId::new(OTHER)),
     );
     w.ok(
         &root(OWNER),

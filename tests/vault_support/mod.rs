@@ -63,11 +63,7 @@ pub fn archive_permanent() -> VaultKind {
 
 /// A vault of `kind` in [`REGION`].
 pub fn create_vault(vault: &str, kind: VaultKind) -> CreateVault {
-    CreateVault {
-        vault: vault.into(),
-        region: REGION.into(),
-        kind,
-    }
+    CreateVault::new(vault, REGION, kind)
 }
 
 /// A backup policy into `vault`.
@@ -77,12 +73,7 @@ pub fn create_policy(
     kind: PolicyKind,
     immutable: bool,
 ) -> CreateBackupPolicy {
-    CreateBackupPolicy {
-        policy: policy.into(),
-        vault: vault.into(),
-        kind,
-        immutable,
-    }
+    CreateBackupPolicy::new(policy, vault, kind).immutable(immutable)
 }
 
 /// A backup point in `vault`, without snapshot.
@@ -92,13 +83,9 @@ pub fn create_point(
     policy: Option<&str>,
     retention_days: Option<u32>,
 ) -> CreateBackupPoint {
-    CreateBackupPoint {
-        point: point.into(),
-        vault: vault.into(),
-        policy: policy.map(Into::into),
-        snapshot: None,
-        retention_days,
-    }
+    CreateBackupPoint::new(point, vault)
+        .maybe_policy(policy.map(Into::into))
+        .maybe_retention_days(retention_days)
 }
 
 pub fn on_vault(vault: &str) -> ImmutableTarget {
@@ -110,45 +97,31 @@ pub fn on_policy(policy: &str) -> ImmutableTarget {
 }
 
 pub fn enable(target: ImmutableTarget) -> EnableImmutability {
-    EnableImmutability { target }
+    EnableImmutability::new(target)
 }
 
 pub fn disable(target: ImmutableTarget) -> DisableImmutability {
-    DisableImmutability { target }
+    DisableImmutability::new(target)
 }
 
 pub fn delete_point(point: &str) -> DeleteBackupPoint {
-    DeleteBackupPoint {
-        point: point.into(),
-    }
+    DeleteBackupPoint::new(point)
 }
 
 pub fn restore(point: &str) -> RestoreBackupPoint {
-    RestoreBackupPoint {
-        point: point.into(),
-    }
+    RestoreBackupPoint::new(point)
 }
 
 pub fn delete_vault(vault: &str) -> DeleteVault {
-    DeleteVault {
-        vault: vault.into(),
-    }
+    DeleteVault::new(vault)
 }
 
 pub fn replicate_vault(vault: &str, replica: &str, region: &str) -> ReplicateVault {
-    ReplicateVault {
-        vault: vault.into(),
-        replica: replica.into(),
-        region: region.into(),
-    }
+    ReplicateVault::new(vault, replica, region)
 }
 
 pub fn replicate_point(point: &str, replica: &str, vault: &str) -> ReplicateBackupPoint {
-    ReplicateBackupPoint {
-        point: point.into(),
-        replica: replica.into(),
-        vault: vault.into(),
-    }
+    ReplicateBackupPoint::new(point, replica, vault)
 }
 
 // ---------------------------------------------------------------- violations

@@ -30,9 +30,7 @@ pub async fn create_region(State(engine): State<Shared>, bytes: Bytes) -> Respon
             apply(
                 tx,
                 &Actor::Platform,
-                CreateRegion {
-                    region: RegionId::new(request.region_id.clone()),
-                },
+                CreateRegion::new(RegionId::new(request.region_id.clone())),
             )?;
             Ok(json!({ "region_id": request.region_id }))
         })
@@ -46,9 +44,7 @@ pub async fn closing_down(State(engine): State<Shared>, Path(region): Path<Strin
             apply(
                 tx,
                 &Actor::Platform,
-                MarkRegionClosingDown {
-                    region: RegionId::new(region.clone()),
-                },
+                MarkRegionClosingDown::new(RegionId::new(region.clone())),
             )?;
             Ok(json!({ "region_id": region, "closing_down": true }))
         })
@@ -81,10 +77,7 @@ pub fn add_account(tx: &mut Tx<'_>, account: &str, site: Site) -> Result<Value, 
     apply(
         tx,
         &Actor::Platform,
-        CreateAccount {
-            account: AccountId::new(account),
-            site,
-        },
+        CreateAccount::new(AccountId::new(account), site),
     )?;
     let key = new_key(tx, account, None);
     Ok(account_json(account, site, &key))
@@ -164,10 +157,8 @@ pub async fn create_user(
             apply(
                 tx,
                 &Actor::root(account.as_str()),
-                CreateUser {
-                    user: UserId::new(request.user_name.as_str()),
-                    statements: request.policy.statement,
-                },
+                CreateUser::new(UserId::new(request.user_name.as_str()))
+                    .statements(request.policy.statement),
             )?;
             let key = new_key(tx, &account, Some(&request.user_name));
             Ok(json!({
@@ -197,10 +188,7 @@ pub async fn set_policy(
             apply(
                 tx,
                 &Actor::root(account.as_str()),
-                SetUserPolicy {
-                    user: UserId::new(user.as_str()),
-                    statements: request.policy.statement,
-                },
+                SetUserPolicy::new(UserId::new(user.as_str())).statements(request.policy.statement),
             )?;
             Ok(json!({ "user_name": user }))
         })
@@ -211,7 +199,7 @@ pub async fn set_policy(
 pub async fn activate_kms(State(engine): State<Shared>, Path(account): Path<String>) -> Response {
     run(engine, move |engine| {
         engine.transact(|tx| {
-            apply(tx, &Actor::root(account.as_str()), ActivateKms {})?;
+            apply(tx, &Actor::root(account.as_str()), ActivateKms::new())?;
             Ok(json!({ "account_id": account, "kms": true }))
         })
     })
@@ -236,10 +224,7 @@ pub async fn create_key(
             apply(
                 tx,
                 &Actor::root(account.as_str()),
-                CreateKey {
-                    key: key.clone(),
-                    region: RegionId::new(request.region_id.as_str()),
-                },
+                CreateKey::new(key.clone(), RegionId::new(request.region_id.as_str())),
             )?;
             Ok(json!({ "key_id": key.as_str() }))
         })
@@ -253,9 +238,7 @@ pub async fn overdue(State(engine): State<Shared>, Path(account): Path<String>) 
             apply(
                 tx,
                 &Actor::Billing,
-                MarkAccountOverdue {
-                    account: AccountId::new(account.as_str()),
-                },
+                MarkAccountOverdue::new(AccountId::new(account.as_str())),
             )?;
             Ok(json!({ "account_id": account, "overdue": true }))
         })

@@ -44,11 +44,11 @@ pub async fn create_vault(
             apply(
                 tx,
                 &Actor::root(account.as_str()),
-                CreateVault {
-                    vault: vault.clone(),
-                    region: RegionId::new(request.region_id.as_str()),
-                    kind: request.kind,
-                },
+                CreateVault::new(
+                    vault.clone(),
+                    RegionId::new(request.region_id.as_str()),
+                    request.kind,
+                ),
             )?;
             tx.set_given(vault.as_str(), [(NAME, request.name)]);
             Ok(json!({ "vault_id": vault.as_str() }))
@@ -101,13 +101,10 @@ pub async fn create_point(
             apply(
                 tx,
                 &Actor::Platform,
-                CreateBackupPoint {
-                    point: point.clone(),
-                    vault: VaultId::new(vault.as_str()),
-                    policy: request.policy_id.map(BackupPolicyId::new),
-                    snapshot: request.ecs_snapshot_id.map(SnapshotId::new),
-                    retention_days,
-                },
+                CreateBackupPoint::new(point.clone(), VaultId::new(vault.as_str()))
+                    .maybe_policy(request.policy_id.map(BackupPolicyId::new))
+                    .maybe_snapshot(request.ecs_snapshot_id.map(SnapshotId::new))
+                    .maybe_retention_days(retention_days),
             )?;
             tx.set_attribute(point.as_str(), SOURCE_TYPE, Some(source_type));
             let created = tx
@@ -147,11 +144,11 @@ pub async fn replicate_point(
             apply(
                 tx,
                 &Actor::Platform,
-                ReplicateBackupPoint {
-                    point: BackupPointId::new(point.as_str()),
-                    replica: replica.clone(),
-                    vault: VaultId::new(request.vault_id.as_str()),
-                },
+                ReplicateBackupPoint::new(
+                    BackupPointId::new(point.as_str()),
+                    replica.clone(),
+                    VaultId::new(request.vault_id.as_str()),
+                ),
             )?;
             let source_type = tx.attribute(&point, SOURCE_TYPE).map(str::to_owned);
             tx.set_given(replica.as_str(), [(SOURCE_TYPE, source_type)]);

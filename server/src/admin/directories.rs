@@ -29,9 +29,7 @@ pub async fn create_directory(
             apply(
                 tx,
                 &Actor::root(account.as_str()),
-                CreateResourceDirectory {
-                    directory: directory.clone(),
-                },
+                CreateResourceDirectory::new(directory.clone()),
             )?;
             Ok(json!({ "directory_id": directory.as_str(), "management_account_id": account }))
         })
@@ -48,9 +46,7 @@ pub async fn create_folder(State(engine): State<Shared>, Path(account): Path<Str
             apply(
                 tx,
                 &Actor::root(account.as_str()),
-                CreateFolder {
-                    folder: folder.clone(),
-                },
+                CreateFolder::new(folder.clone()),
             )?;
             Ok(json!({ "folder_id": folder.as_str() }))
         })
@@ -79,10 +75,8 @@ pub async fn add_member(
             apply(
                 tx,
                 &Actor::root(account.as_str()),
-                AddDirectoryMember {
-                    account: AccountId::new(request.account_id.as_str()),
-                    folder: request.folder_id.as_deref().map(FolderId::new),
-                },
+                AddDirectoryMember::new(AccountId::new(request.account_id.as_str()))
+                    .maybe_folder(request.folder_id.as_deref().map(FolderId::new)),
             )?;
             Ok(json!({ "account_id": request.account_id, "folder_id": request.folder_id }))
         })
@@ -101,9 +95,7 @@ pub async fn remove_member(
             apply(
                 tx,
                 &Actor::root(account.as_str()),
-                RemoveDirectoryMember {
-                    account: AccountId::new(member.as_str()),
-                },
+                RemoveDirectoryMember::new(AccountId::new(member.as_str())),
             )?;
             Ok(json!({ "account_id": member, "removed": true }))
         })
@@ -132,13 +124,7 @@ pub async fn set_encrypted_share_role(
             apply(
                 tx,
                 &Actor::root(account.as_str()),
-                SetEncryptedShareRole {
-                    trusted: request
-                        .trusted
-                        .iter()
-                        .map(|id| AccountId::new(id.as_str()))
-                        .collect(),
-                },
+                SetEncryptedShareRole::new().trusted(request.trusted.iter().map(String::as_str)),
             )?;
             Ok(json!({ "account_id": account, "trusted": request.trusted }))
         })

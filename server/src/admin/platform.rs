@@ -8,7 +8,7 @@ use serde::Deserialize;
 use serde_json::json;
 use snapguard::{
     Actor, CreateAutomaticSnapshot, CreateDisk, DiskCategory, DiskId, DiskSource, ImageId,
-    ImportImage, KeyId, RegionId, SnapshotId, SnapshotOutcome,
+    ImportImage, KeyId, RegionId, SnapshotId,
 };
 
 use super::{apply, body, run};
@@ -33,10 +33,7 @@ pub async fn import_image(
             apply(
                 tx,
                 &Actor::root(account.as_str()),
-                ImportImage {
-                    image: image.clone(),
-                    region: RegionId::new(request.region_id.as_str()),
-                },
+                ImportImage::new(image.clone(), RegionId::new(request.region_id.as_str())),
             )?;
             Ok(json!({ "image_id": image.as_str() }))
         })
@@ -82,14 +79,14 @@ pub async fn system_disk(
             apply(
                 tx,
                 &Actor::root(account.as_str()),
-                CreateDisk {
-                    disk: disk.clone(),
-                    region: RegionId::new(request.region_id.as_str()),
+                CreateDisk::new(
+                    disk.clone(),
+                    RegionId::new(request.region_id.as_str()),
                     category,
-                    size_gib: request.size_gib,
-                    encryption: encryption.clone(),
-                    source: DiskSource::Image(ImageId::new(request.image_id.as_str())),
-                },
+                    request.size_gib,
+                )
+                .encryption(encryption.clone())
+                .source(DiskSource::image(ImageId::new(request.image_id.as_str()))),
             )?;
             tx.set_attribute(
                 disk.as_str(),
@@ -124,14 +121,7 @@ pub async fn finish(
                 crate::violations::provider_error(&violation, "finish_snapshot")
             };
             if request.failed {
-                apply(
-                    tx,
-                    &Actor::Platform,
-                    snapguard::FinishSnapshot {
-                        snapshot: id,
-                        outcome: SnapshotOutcome::Failed,
-                    },
-                )?;
+                apply(tx, &Actor::Platform, snapguard::FinishSnapshot::failed(id))?;
             } else {
                 tx.finish(&id, request.size_gib).map_err(refused)?;
             }
@@ -160,11 +150,8 @@ pub async fn automatic_snapshot(
             apply(
                 tx,
                 &Actor::Platform,
-                CreateAutomaticSnapshot {
-                    snapshot: snapshot.clone(),
-                    disk: DiskId::new(disk.as_str()),
-                    retention_days: request.retention_days,
-                },
+                CreateAutomaticSnapshot::new(snapshot.clone(), DiskId::new(disk.as_str()))
+                    .maybe_retention_days(request.retention_days),
             )?;
             tx.started(&snapshot)?;
             Ok(json!({ "snapshot_id": snapshot.as_str() }))

@@ -102,10 +102,10 @@ impl Call<'_> {
     ) -> Result<(), ApiError> {
         match wanted {
             Some(true) => tx
-                .apply(self.actor, EnableImmutability { target })
+                .apply(self.actor, EnableImmutability::new(target))
                 .map(drop),
             Some(false) if immutable => tx
-                .apply(self.actor, DisableImmutability { target })
+                .apply(self.actor, DisableImmutability::new(target))
                 .map(drop),
             _ => Ok(()),
         }

@@ -212,12 +212,8 @@ pub fn create(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiError
         let policy = BackupPolicyId::new(with_prefix(POLICY_PREFIX));
         tx.apply(
             call.actor,
-            CreateBackupPolicy {
-                policy: policy.clone(),
-                vault: VaultId::new(vault.as_str()),
-                kind,
-                immutable: rules.immutable == Some(true),
-            },
+            CreateBackupPolicy::new(policy.clone(), VaultId::new(vault.as_str()), kind)
+                .immutable(rules.immutable == Some(true)),
         )
         .map_err(|violation| call.refused(&violation))?;
         tx.set_given(policy.as_str(), [(NAME, name), (DESCRIPTION, description)]);

@@ -32,11 +32,7 @@ pub fn create(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiError
         let replica = VaultId::new(with_prefix(VAULT_PREFIX));
         tx.apply(
             call.actor,
-            ReplicateVault {
-                vault: VaultId::new(source.as_str()),
-                replica: replica.clone(),
-                region,
-            },
+            ReplicateVault::new(VaultId::new(source.as_str()), replica.clone(), region),
         )
         .map_err(|violation| call.refused(&violation))?;
         tx.set_given(

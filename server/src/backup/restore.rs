@@ -44,9 +44,7 @@ pub fn create(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiError
         call.own_point(tx, &point, vault.as_deref())?;
         tx.apply(
             call.actor,
-            RestoreBackupPoint {
-                point: BackupPointId::new(point.as_str()),
-            },
+            RestoreBackupPoint::new(BackupPointId::new(point.as_str())),
         )
         .map_err(|violation| call.refused(&violation))?;
         Ok(json!({ "RestoreId": with_prefix("r-") }))

@@ -234,9 +234,7 @@ pub fn delete(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiError
         }
         tx.apply(
             call.actor,
-            DeleteBackupPoint {
-                point: BackupPointId::new(point.as_str()),
-            },
+            DeleteBackupPoint::new(BackupPointId::new(point.as_str())),
         )
         .map_err(|violation| call.refused(&violation))?;
         Ok(done())

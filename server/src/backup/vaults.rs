@@ -44,23 +44,11 @@ pub fn create(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiError
     encryption(&mut call)?;
     call.finish_in(engine, |call, tx| {
         let vault = VaultId::new(with_prefix(VAULT_PREFIX));
-        tx.apply(
-            call.actor,
-            CreateVault {
-                vault: vault.clone(),
-                region,
-                kind,
-            },
-        )
-        .map_err(|violation| call.refused(&violation))?;
-        if worm {
-            tx.apply(
-                call.actor,
-                EnableImmutability {
-                    target: ImmutableTarget::Vault(vault.clone()),
-                },
-            )
+        tx.apply(call.actor, CreateVault::new(vault.clone(), region, kind))
             .map_err(|violation| call.refused(&violation))?;
+        if worm {
+            tx.apply(call.actor, EnableImmutability::vault(vault.clone()))
+                .map_err(|violation| call.refused(&violation))?;
         }
         tx.set_given(
             vault.as_str(),
@@ -264,13 +252,8 @@ pub fn delete(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiError
     let vault = call.params.required("VaultId")?;
     call.finish_in(engine, |call, tx| {
         call.own_vault(tx, &vault)?;
-        tx.apply(
-            call.actor,
-            DeleteVault {
-                vault: VaultId::new(vault.as_str()),
-            },
-        )
-        .map_err(|violation| call.refused(&violation))?;
+        tx.apply(call.actor, DeleteVault::new(VaultId::new(vault.as_str())))
+            .map_err(|violation| call.refused(&violation))?;
         Ok(done())
     })
 }

@@ -66,14 +66,7 @@ pub fn create(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiError
         let disk = DiskId::new(mint(IdKind::Disk));
         tx.apply(
             call.actor,
-            CreateDisk {
-                disk: disk.clone(),
-                region,
-                category,
-                size_gib,
-                encryption,
-                source: snapshot.map_or(DiskSource::Blank, DiskSource::Snapshot),
-            },
+            CreateDisk::new(disk.clone(), region, category, size_gib).encryption(encryption).source(snapshot.map_or(DiskSource::Blank, DiskSource::Snapshot)),
         )
         .map_err(|violation| call.refused(&violation))?;
         tx.set_attribute(disk.as_str(), "zone", Some(zone.clone()));
@@ -95,10 +88,7 @@ pub fn delete(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiError
             tx.attribute(disk.as_str(), DELETE_AUTO_SNAPSHOT) != Some("false");
         tx.apply(
             call.actor,
-            ReleaseDisk {
-                disk,
-                release_automatic_snapshots,
-            },
+            ReleaseDisk::new(disk).release_automatic_snapshots(release_automatic_snapshots),
         )
         .map_err(|violation| call.refused(&violation))?;
         Ok(done())
@@ -152,7 +142,7 @@ pub fn reset(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiError>
     call.finish_in(engine, |call, tx| {
         call.visible(tx, ObjectKind::Disk, disk.as_str())?;
         call.visible(tx, ObjectKind::Snapshot, snapshot.as_str())?;
-        tx.apply(call.actor, ResetDisk { disk, snapshot })
+        tx.apply(call.actor, ResetDisk::new(disk, snapshot))
             .map_err(|violation| call.refused(&violation))?;
         Ok(done())
     })
@@ -162,7 +152,7 @@ pub fn reinit(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiError
     let disk = DiskId::new(call.params.required("DiskId")?);
     call.finish_in(engine, |call, tx| {
         call.visible(tx, ObjectKind::Disk, disk.as_str())?;
-        tx.apply(call.actor, ReinitializeDisk { disk })
+        tx.apply(call.actor, ReinitializeDisk::new(disk))
             .map_err(|violation| call.refused(&violation))?;
         Ok(done())
     })

@@ -33,14 +33,8 @@ pub fn create(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiError
     call.finish_in(engine, |call, tx| {
         call.locate(tx, ObjectKind::Snapshot, snapshot.as_str(), region.as_ref())?;
         let image = ImageId::new(mint(IdKind::Image));
-        tx.apply(
-            call.actor,
-            CreateImage {
-                image: image.clone(),
-                snapshot,
-            },
-        )
-        .map_err(|violation| call.refused(&violation))?;
+        tx.apply(call.actor, CreateImage::new(image.clone(), snapshot))
+            .map_err(|violation| call.refused(&violation))?;
         tx.set_given(
             image.as_str(),
             [("name", name), ("description", description)],
@@ -57,14 +51,8 @@ pub fn delete(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiError
     call.params.boolean("Force")?;
     call.finish_in(engine, |call, tx| {
         call.locate(tx, ObjectKind::Image, image.as_str(), region.as_ref())?;
-        tx.apply(
-            call.actor,
-            DeleteImage {
-                image,
-                delete_snapshots: false,
-            },
-        )
-        .map_err(|violation| call.refused(&violation))?;
+        tx.apply(call.actor, DeleteImage::new(image))
+            .map_err(|violation| call.refused(&violation))?;
         Ok(done())
     })
 }

@@ -32,11 +32,7 @@ pub fn lock(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiError> 
         call.locate(tx, ObjectKind::Snapshot, snapshot.as_str(), region.as_ref())?;
         tx.apply(
             call.actor,
-            LockSnapshot {
-                snapshot: snapshot.clone(),
-                duration_days,
-                cool_off_hours,
-            },
+            LockSnapshot::new(snapshot.clone(), duration_days, cool_off_hours),
         )
         .map_err(|violation| call.refused(&violation))?;
         let view = tx
@@ -52,7 +48,7 @@ pub fn unlock(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiError
     let snapshot = SnapshotId::new(call.params.required("SnapshotId")?);
     call.finish_in(engine, |call, tx| {
         call.locate(tx, ObjectKind::Snapshot, snapshot.as_str(), region.as_ref())?;
-        tx.apply(call.actor, UnlockSnapshot { snapshot })
+        tx.apply(call.actor, UnlockSnapshot::new(snapshot))
             .map_err(|violation| call.refused(&violation))?;
         Ok(done())
     })

@@ -4,8 +4,8 @@
 use serde_json::{Value, json};
 use snapguard::{
     Action, ArchiveSnapshot, CopySnapshot, CreateSnapshot, DeleteSnapshot, DiskId, Encryption,
-    KeyId, ObjectKind, RegionId, Retention, RetentionRequest, SetSnapshotRetention, Snapshot,
-    SnapshotId, SnapshotKind, SnapshotOrigin, SnapshotStatus, StorageTier,
+    KeyId, ObjectKind, RegionId, Retention, SetSnapshotRetention, Snapshot, SnapshotId,
+    SnapshotKind, SnapshotOrigin, SnapshotStatus, StorageTier,
 };
 
 use super::{Call, done, time};
@@ -44,13 +44,10 @@ pub fn create(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiError
         let snapshot = SnapshotId::new(mint(IdKind::Snapshot));
         tx.apply(
             call.actor,
-            CreateSnapshot {
-                snapshot: snapshot.clone(),
-                disk,
-                retention_days,
-                tags,
-                instant_access,
-            },
+            CreateSnapshot::new(snapshot.clone(), disk)
+                .maybe_retention_days(retention_days)
+                .tags(tags)
+                .instant_access(instant_access),
         )
         .map_err(|violation| call.refused(&violation))?;
         tx.set_given(
@@ -209,7 +206,7 @@ pub fn delete(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiError
     call.params.boolean("Force")?;
     call.finish_in(engine, |call, tx| {
         call.visible(tx, ObjectKind::Snapshot, snapshot.as_str())?;
-        tx.apply(call.actor, DeleteSnapshot { snapshot })
+        tx.apply(call.actor, DeleteSnapshot::new(snapshot))
             .map_err(|violation| call.refused(&violation))?;
         Ok(done())
     })
@@ -231,10 +228,7 @@ pub fn modify_attribute(engine: &mut Engine, mut call: Call<'_>) -> Result<Value
         if let Some(days) = retention_days {
             tx.apply(
                 call.actor,
-                SetSnapshotRetention {
-                    snapshot: snapshot.clone(),
-                    retention: RetentionRequest::Days(days),
-                },
+                SetSnapshotRetention::days(snapshot.clone(), days),
             )
             .map_err(|violation| call.refused(&violation))?;
         }
@@ -260,10 +254,7 @@ pub fn modify_category(engine: &mut Engine, mut call: Call<'_>) -> Result<Value,
         call.visible(tx, ObjectKind::Snapshot, snapshot.as_str())?;
         tx.apply(
             call.actor,
-            ArchiveSnapshot {
-                snapshot: snapshot.clone(),
-                retention_days,
-            },
+            ArchiveSnapshot::new(snapshot.clone()).maybe_retention_days(retention_days),
         )
         .map_err(|violation| call.refused(&violation))?;
         Ok(json!({ "TaskId": format!("t-{}", snapshot.as_str().trim_start_matches("s-")) }))
@@ -287,13 +278,9 @@ pub fn copy(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiError> 
         let snapshot = SnapshotId::new(mint(IdKind::Snapshot));
         tx.apply(
             call.actor,
-            CopySnapshot {
-                source: source.clone(),
-                snapshot: snapshot.clone(),
-                region: destination.clone(),
-                encryption: encryption.clone(),
-                retention_days,
-            },
+            CopySnapshot::new(source.clone(), snapshot.clone(), destination.clone())
+                .encryption(encryption.clone())
+                .maybe_retention_days(retention_days),
         )
         .map_err(|violation| call.refused(&violation))?;
         if !tags.is_empty() {

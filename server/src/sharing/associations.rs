@@ -51,11 +51,9 @@ pub fn associate(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiEr
         let before = tx.state().resource_share(&share).cloned();
         tx.apply(
             call.actor,
-            AssociateResourceShare {
-                share: share.clone(),
-                principals: principals.clone(),
-                snapshots: snapshots.clone(),
-            },
+            AssociateResourceShare::new(share.clone())
+                .principals(principals.clone())
+                .snapshots(snapshots.clone()),
         )
         .map_err(|violation| call.refused(&violation))?;
         let joined: Vec<Principal> = principals
@@ -91,11 +89,9 @@ pub fn disassociate(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, Ap
         let before = tx.state().resource_share(&share).cloned();
         tx.apply(
             call.actor,
-            DisassociateResourceShare {
-                share: share.clone(),
-                principals: principals.clone(),
-                snapshots: snapshots.clone(),
-            },
+            DisassociateResourceShare::new(share.clone())
+                .principals(principals.clone())
+                .snapshots(snapshots.clone()),
         )
         .map_err(|violation| call.refused(&violation))?;
         records::changed(tx, &share, &[], &principals);

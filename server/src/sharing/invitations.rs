@@ -63,13 +63,8 @@ pub fn accept(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiError
         let Some(share) = share else {
             return Err(unknown(call, &id, &account));
         };
-        tx.apply(
-            call.actor,
-            AcceptResourceShare {
-                share: share.clone(),
-            },
-        )
-        .map_err(|violation| call.refused(&violation))?;
+        tx.apply(call.actor, AcceptResourceShare::new(share.clone()))
+            .map_err(|violation| call.refused(&violation))?;
         let accepted = tx
             .state()
             .resource_share(&share)

@@ -36,12 +36,9 @@ pub fn create(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiError
         let share = ShareId::new(mint(IdKind::ResourceShare));
         tx.apply(
             call.actor,
-            CreateResourceShare {
-                share: share.clone(),
-                scope,
-                principals: principals.clone(),
-                snapshots,
-            },
+            CreateResourceShare::new(share.clone(), scope)
+                .principals(principals.clone())
+                .snapshots(snapshots),
         )
         .map_err(|violation| call.refused(&violation))?;
         records::created(tx, &owner, &share, &name);
@@ -58,13 +55,8 @@ pub fn delete(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiError
     let share = ShareId::new(call.params.required("ResourceShareId")?);
     call.finish_in(engine, |call, tx| {
         let before = tx.state().resource_share(&share).cloned();
-        tx.apply(
-            call.actor,
-            DeleteResourceShare {
-                share: share.clone(),
-            },
-        )
-        .map_err(|violation| call.refused(&violation))?;
+        tx.apply(call.actor, DeleteResourceShare::new(share.clone()))
+            .map_err(|violation| call.refused(&violation))?;
         if let Some(before) = before {
             records::deleted(tx, &before.owner, &before);
         }

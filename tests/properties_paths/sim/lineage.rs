@@ -17,6 +17,7 @@ impl Sim {
                     DiskSource::Blank => None,
                     DiskSource::Snapshot(s) => Some(Node::Snapshot(s.as_str().to_owned())),
                     DiskSource::Image(i) => Some(Node::Image(i.as_str().to_owned())),
+                    _ => unreachable!("a disk source this test does not know"),
                 };
                 self.count_disk(actor, c, parent.as_ref());
                 (Node::Disk(c.disk.as_str().to_owned()), parent, false)

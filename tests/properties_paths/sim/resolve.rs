@@ -63,14 +63,9 @@ impl Sim {
         } else {
             DiskCategory::Ssd
         };
-        let command = CreateDisk {
-            disk: self.fresh("d").into(),
-            region: region.as_str().into(),
-            category,
-            size_gib: 40,
-            encryption,
-            source,
-        };
+        let command = CreateDisk::new(self.fresh("d"), region.as_str(), category, 40)
+            .encryption(encryption)
+            .source(source);
         Some(Built {
             actor,
             command: command.into(),
@@ -131,10 +126,7 @@ impl Sim {
                 .collect();
             snapshot = p.pick(&own).cloned().unwrap_or(snapshot);
         }
-        let command = CreateImage {
-            image: self.fresh("m").into(),
-            snapshot: snapshot.as_str().into(),
-        };
+        let command = CreateImage::new(self.fresh("m"), snapshot.as_str());
         Some(Built {
             actor,
             command: command.into(),
@@ -164,13 +156,8 @@ impl Sim {
                 .snapshot(&source.as_str().into())
                 .map_or(Encryption::ServiceKey, |s| s.encryption.clone()),
         };
-        let command = CopySnapshot {
-            source: source.as_str().into(),
-            snapshot: self.fresh("c").into(),
-            region: region.as_str().into(),
-            encryption,
-            retention_days: None,
-        };
+        let command = CopySnapshot::new(source.as_str(), self.fresh("c"), region.as_str())
+            .encryption(encryption);
         Some(Built {
             actor,
             command: command.into(),
@@ -190,17 +177,9 @@ impl Sim {
             let principal = Principal::Account(other_account(&owner).into());
             let command = if sub <= 6 {
                 let snapshot = self.snapshot_for(&actor, p)?;
-                AssociateResourceShare {
-                    share: share.as_str().into(),
-                    principals: Vec::new(),
-                    snapshots: vec![snapshot.as_str().into()],
-                }
+                AssociateResourceShare::new(share.as_str()).snapshot(snapshot.as_str())
             } else {
-                AssociateResourceShare {
-                    share: share.as_str().into(),
-                    principals: vec![principal],
-                    snapshots: Vec::new(),
-                }
+                AssociateResourceShare::new(share.as_str()).principal(principal)
             };
             return Some(Built {
                 actor,
@@ -217,12 +196,9 @@ impl Sim {
         } else {
             Vec::new()
         };
-        let command = CreateResourceShare {
-            share: self.fresh("rs").into(),
-            scope: PrincipalScope::AllAccounts,
-            principals,
-            snapshots: vec![snapshot.as_str().into()],
-        };
+        let command = CreateResourceShare::new(self.fresh("rs"), PrincipalScope::AllAccounts)
+            .principals(principals)
+            .snapshot(snapshot.as_str());
         Some(Built {
             actor,
             command: command.into(),
@@ -248,10 +224,7 @@ impl Sim {
         let (share, account) = p.pick(&pending)?.clone();
         Some(Built {
             actor: root(&account),
-            command: AcceptResourceShare {
-                share: share.as_str().into(),
-            }
-            .into(),
+            command: AcceptResourceShare::new(share.as_str()).into(),
             finish: false,
         })
     }
@@ -277,11 +250,7 @@ impl Sim {
         };
         Some(Built {
             actor,
-            command: ResetDisk {
-                disk: disk.as_str().into(),
-                snapshot: snapshot.as_str().into(),
-            }
-            .into(),
+            command: ResetDisk::new(disk.as_str(), snapshot.as_str()).into(),
             finish: false,
         })
     }

@@ -6,7 +6,7 @@ use chrono::{TimeZone, Utc};
 use snapguard::{
     AccountId, ActivateKms, Actor, Command, CreateAccount, CreateDisk, CreateKey, CreateRegion,
     CreateSnapshot, CreateUser, DiskCategory, DiskSource, Encryption, FinishSnapshot, ImportImage,
-    SetEncryptedShareRole, Site, SnapshotOutcome, State, Statement,
+    SetEncryptedShareRole, Site, State, Statement,
 };
 
 use super::{Checks, Sim, Stats};
@@ -60,65 +60,38 @@ impl Sim {
         };
         let mut setup: Vec<(Actor, Command)> = Vec::new();
         for region in [HZ, SH] {
-            setup.push((
-                Actor::Platform,
-                CreateRegion {
-                    region: region.into(),
-                }
-                .into(),
-            ));
+            setup.push((Actor::Platform, CreateRegion::new(region).into()));
         }
         for account in [OWNER, OTHER] {
             setup.push((
                 Actor::Platform,
-                CreateAccount {
-                    account: account.into(),
-                    site: Site::China,
-                }
-                .into(),
+                CreateAccount::new(account, Site::China).into(),
             ));
-            setup.push((root(account), ActivateKms {}.into()));
+            setup.push((root(account), ActivateKms::new().into()));
             for region in [HZ, SH] {
                 let Encryption::CustomerKey(key) = key_of(account, region) else {
                     unreachable!()
                 };
-                setup.push((
-                    root(account),
-                    CreateKey {
-                        key,
-                        region: region.into(),
-                    }
-                    .into(),
-                ));
+                setup.push((root(account), CreateKey::new(key, region).into()));
             }
         }
         let owner = root(OWNER);
         setup.push((
             owner.clone(),
-            SetEncryptedShareRole {
-                trusted: [AccountId::new(OTHER)].into(),
-            }
-            .into(),
+            SetEncryptedShareRole::new()
+                .trust(AccountId::new(OTHER))
+                .into(),
         ));
         setup.push((
             owner.clone(),
-            CreateUser {
-                user: "alice".into(),
-                statements: vec![
+            CreateUser::new("alice")
+                .statements([
                     Statement::allow(["*"], ["*"]),
                     Statement::deny(["*"], [format!("acs:ecs:*:{OWNER}:snapshot/{DENIED}")]),
-                ],
-            }
-            .into(),
+                ])
+                .into(),
         ));
-        setup.push((
-            owner.clone(),
-            ImportImage {
-                image: "img-i".into(),
-                region: HZ.into(),
-            }
-            .into(),
-        ));
+        setup.push((owner.clone(), ImportImage::new("img-i", HZ).into()));
         let disks = [
             (OWNER, "d-0", Encryption::Unencrypted, DiskSource::Blank),
             (OWNER, "d-e", key_of(OWNER, HZ), DiskSource::Blank),
@@ -133,15 +106,10 @@ impl Sim {
         for (account, disk, encryption, source) in disks {
             setup.push((
                 root(account),
-                CreateDisk {
-                    disk: disk.into(),
-                    region: HZ.into(),
-                    category: DiskCategory::Essd,
-                    size_gib: 40,
-                    encryption,
-                    source,
-                }
-                .into(),
+                CreateDisk::new(disk, HZ, DiskCategory::Essd, 40)
+                    .encryption(encryption)
+                    .source(source)
+                    .into(),
             ));
         }
         for (disk, snapshot) in [("d-0", DENIED), ("d-e", "s-e"), ("d-i", "s-i")] {
@@ -166,20 +134,9 @@ pub(super) fn actor_account(actor: &Actor) -> String {
 }
 
 pub(super) fn snapshot_of(snapshot: &str, disk: &str) -> Command {
-    CreateSnapshot {
-        snapshot: snapshot.into(),
-        disk: disk.into(),
-        retention_days: None,
-        tags: Default::default(),
-        instant_access: false,
-    }
-    .into()
+    CreateSnapshot::new(snapshot, disk).into()
 }
 
 pub(super) fn finish(snapshot: &str) -> Command {
-    FinishSnapshot {
-        snapshot: snapshot.into(),
-        outcome: SnapshotOutcome::Available { size_gib: 10 },
-    }
-    .into()
+    FinishSnapshot::available(snapshot, 10).into()
 }
