@@ -15,6 +15,7 @@ use crate::{
     Violation, time,
 };
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// The site an account is registered on. Accounts of different sites never
 /// share with each other (SHARE-3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -35,6 +36,7 @@ impl fmt::Display for Site {
     }
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// A customer account.
 ///
 /// Deserializing refuses unknown fields and requires every field,
@@ -53,6 +55,7 @@ pub struct Account {
     /// `deserialize_with`, serde no longer treats a missing `Option` key
     /// as `None`.
     #[serde(deserialize_with = "Option::deserialize")]
+    #[cfg_attr(feature = "schema", schemars(required))]
     pub overdue_since: Option<DateTime<Utc>>,
     /// When it was registered.
     pub created_at: DateTime<Utc>,
@@ -79,6 +82,7 @@ impl Account {
     }
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// A user of an account, with its permission statements (PERM-1).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

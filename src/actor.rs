@@ -6,6 +6,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::{AccountId, RegionId, UserId};
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// Who issues a command.
 ///
 /// Customers act as their account's root identity or as one of its users.
@@ -88,6 +89,7 @@ impl fmt::Display for Actor {
     }
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// The actions permission statements can allow or deny.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -282,6 +284,7 @@ impl fmt::Display for Action {
     }
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// Whether a statement allows or denies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -292,6 +295,7 @@ pub enum Effect {
     Deny,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// One permission statement, serialized as in a RAM policy document
 /// (`{"Effect": "Allow", "Action": [...], "Resource": [...]}`; a single
 /// string is accepted where a list is expected).
@@ -352,6 +356,7 @@ pub struct UnsupportedStatementElement {
     pub element: &'static str,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// A statement as written, before the elements snapguard does not
 /// evaluate are refused.
 #[derive(Deserialize)]
@@ -359,13 +364,20 @@ pub struct UnsupportedStatementElement {
 struct RawStatement {
     effect: Effect,
     #[serde(deserialize_with = "one_or_many")]
+    #[cfg_attr(feature = "schema", schemars(schema_with = "one_or_many_schema"))]
     action: Vec<String>,
     #[serde(deserialize_with = "one_or_many")]
+    #[cfg_attr(feature = "schema", schemars(schema_with = "one_or_many_schema"))]
     resource: Vec<String>,
+    #[cfg_attr(feature = "schema", schemars(skip))]
     condition: Option<serde::de::IgnoredAny>,
+    #[cfg_attr(feature = "schema", schemars(skip))]
     not_action: Option<serde::de::IgnoredAny>,
+    #[cfg_attr(feature = "schema", schemars(skip))]
     not_resource: Option<serde::de::IgnoredAny>,
+    #[cfg_attr(feature = "schema", schemars(skip))]
     principal: Option<serde::de::IgnoredAny>,
+    #[cfg_attr(feature = "schema", schemars(skip))]
     not_principal: Option<serde::de::IgnoredAny>,
 }
 
@@ -566,6 +578,14 @@ fn glob(pattern: &str, text: &str, ignore_case: bool) -> bool {
         }
     }
     rest.ends_with(last)
+}
+
+/// The schema of what [`one_or_many`] reads.
+#[cfg(feature = "schema")]
+fn one_or_many_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({
+        "anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}],
+    })
 }
 
 fn one_or_many<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {

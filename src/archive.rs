@@ -11,6 +11,7 @@ use crate::{
     SnapshotOrigin, Span, Violation, time,
 };
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// Why a snapshot cannot be archived at all (ARCH-5).
 ///
 /// Non-exhaustive: later versions may add reasons.

@@ -19,6 +19,7 @@ use crate::{
     Snapshot, SnapshotKind, SnapshotOrigin, Violation,
 };
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// Why a standard (unencrypted) copy was refused (COPY-2).
 ///
 /// Non-exhaustive: later versions may add problems, so a `match` outside

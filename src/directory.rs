@@ -22,6 +22,7 @@ use crate::{
     Event, FolderId, ObjectKind, RemoveDirectoryMember, Violation,
 };
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// A resource directory: a management account and its member accounts,
 /// each in a folder or at the directory's root.
 ///
@@ -88,6 +89,7 @@ impl ResourceDirectory {
     }
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// A folder of a resource directory.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -16,6 +16,7 @@ use crate::{
     SnapshotKind, SnapshotOrigin, Violation,
 };
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// A disk's category.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
@@ -64,6 +65,7 @@ impl DiskCategory {
     }
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// How a disk or snapshot is encrypted.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(
@@ -108,6 +110,7 @@ impl fmt::Display for Encryption {
     }
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// A cloud disk.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -15,6 +15,7 @@ use crate::{
     Statement, UserId, Vault, VaultId,
 };
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// Why a snapshot was deleted.
 ///
 /// Non-exhaustive: later versions may add causes, so a `match` outside the
@@ -33,6 +34,7 @@ pub enum DeletionCause {
     Rotation,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// Why a snapshot was released by the provider.
 ///
 /// Non-exhaustive: later versions may add reasons, so a `match` outside the
@@ -47,6 +49,7 @@ pub enum ReleaseReason {
     Overdue,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// A fact the state machine recorded.
 ///
 /// An event prints as one line in plain words: its instant, then what

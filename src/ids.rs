@@ -266,6 +266,20 @@ macro_rules! ids {
                 deserializer.deserialize_str(TextVisitor).map(Self)
             }
         }
+
+        #[cfg(feature = "schema")]
+        impl schemars::JsonSchema for $name {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                stringify!($name).into()
+            }
+
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                schemars::json_schema!({
+                    "type": "string",
+                    "description": "An id: any string names an object; a new object's id must be well formed (1 to 128 ASCII letters, digits, `-`, `_` or `.`).",
+                })
+            }
+        }
     )*};
 }
 
@@ -320,6 +334,7 @@ ids! {
     BackupPointId;
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// The kinds of object a violation can name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]

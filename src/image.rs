@@ -13,6 +13,7 @@ use crate::{
     ImportImage, ObjectKind, RegionId, RuleId, SnapshotId, Violation,
 };
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// Where a custom image came from.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(
@@ -29,6 +30,7 @@ pub enum ImageSource {
     Imported,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// A custom image.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

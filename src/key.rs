@@ -18,6 +18,7 @@ use crate::{
     State, Violation,
 };
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// A customer master key (CMK) in KMS.
 ///
 /// Deserializing refuses unknown fields and requires every field.
@@ -84,6 +85,7 @@ impl State {
     }
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// Why a customer master key cannot encrypt a disk or a copy.
 ///
 /// Non-exhaustive: later versions may add problems, so a `match` outside

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{RuleId, Violation};
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// Every numeric limit the rules use. [`Limits::default`] gives the figures
 /// of `RULES.md`; change a field to model another provider or a test.
 ///
@@ -122,6 +123,7 @@ impl LimitsError {
     }
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// An input bound of GEN-7: what a [`Violation::BoundExceeded`] measured.
 ///
 /// Non-exhaustive: later versions may bound more inputs.

@@ -28,6 +28,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{AccountId, DiskId, Encryption, RegionId, Snapshot, SnapshotId, SnapshotOrigin, State};
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// What the data of a chain of copies descends from (COPY-7): the disk the
 /// chain started from, or the first snapshot of the chain when that was not
 /// taken of a disk.
@@ -87,6 +88,7 @@ impl Snapshot {
     }
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// A copy lineage (COPY-7): copies billed to one account, of data from one
 /// root, into one region, under one key. Its first copy is charged in full,
 /// the later ones incrementally.
@@ -139,6 +141,7 @@ impl CopyLineage {
     }
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// What a copy is charged on (COPY-7), stated when the copy is accepted
 /// ([`Event::SnapshotCopied`](crate::Event::SnapshotCopied)).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

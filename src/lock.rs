@@ -13,6 +13,7 @@ use crate::{
     SnapshotOrigin, Span, State, UnlockSnapshot, Violation, time,
 };
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// A lock's state at an instant (LOCK-5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -39,6 +40,7 @@ impl fmt::Display for LockState {
     }
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// A lock: three instants, from which its state at any instant follows.
 ///
 /// ```
@@ -297,6 +299,7 @@ pub(crate) fn unlock_snapshot(
     }
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// A snapshot's lock configuration as [`State::describe_locked_snapshots`]
 /// reports it (LOCK-15).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -319,6 +322,7 @@ pub struct LockView {
     pub expiry: DateTime<Utc>,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// Which locked snapshots to describe. The default describes every locked
 /// snapshot of the actor's account, in every state.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

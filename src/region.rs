@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::decide::{Ctx, Step};
 use crate::{Actor, CreateRegion, Event, MarkRegionClosingDown, ObjectKind, RegionId, Violation};
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// A region.
 ///
 /// Deserializing refuses unknown fields and requires every field.

@@ -202,6 +202,22 @@ impl Serialize for RuleId {
     }
 }
 
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for RuleId {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "RuleId".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let codes: Vec<&str> = Self::ALL.iter().map(|rule| rule.code()).collect();
+        schemars::json_schema!({
+            "type": "string",
+            "description": "A rule of the specification, by its id.",
+            "enum": codes,
+        })
+    }
+}
+
 impl<'de> Deserialize<'de> for RuleId {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let code = String::deserialize(deserializer)?;

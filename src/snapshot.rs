@@ -15,6 +15,7 @@ use crate::{
     SnapshotId, Span, Violation, time,
 };
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// Where a snapshot is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
@@ -37,6 +38,7 @@ impl fmt::Display for SnapshotStatus {
     }
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// Where a snapshot came from (SNAP-1).
 ///
 /// Non-exhaustive: later versions may add origins, so a `match` outside the
@@ -106,6 +108,7 @@ impl SnapshotOrigin {
     }
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// Whether an automatic snapshot policy made the snapshot.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
@@ -116,6 +119,7 @@ pub enum SnapshotKind {
     Automatic,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// The storage tier of a snapshot.
 ///
 /// Non-exhaustive: later versions may add tiers, so a `match` outside the
@@ -134,6 +138,7 @@ pub enum StorageTier {
     },
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// How long a snapshot is kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(
@@ -193,6 +198,7 @@ impl fmt::Display for Retention {
     }
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// A snapshot (SNAP-1).
 ///
 /// Deserializing refuses unknown fields and requires every field, `lock`
@@ -240,6 +246,7 @@ pub struct Snapshot {
     /// `deserialize_with`, serde no longer treats a missing `Option` key
     /// as `None`.
     #[serde(deserialize_with = "Option::deserialize")]
+    #[cfg_attr(feature = "schema", schemars(required))]
     pub lock: Option<Lock>,
 }
 

@@ -16,6 +16,7 @@ use crate::{
     Snapshot, SnapshotId, SnapshotKind, User, UserId,
 };
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// Everything the model knows: accounts, users, regions, keys, disks,
 /// snapshots, images, resource directories, resource shares and copy
 /// lineages, with the limits in force and the latest instant recorded.
@@ -63,6 +64,7 @@ pub struct State {
     pub(crate) index: Indexes,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// The ids of deleted snapshots, disks and images: an id names one object
 /// for the whole history (GEN-4), so a new disk never inherits the
 /// automatic snapshots of a released one of the same name.
@@ -72,9 +74,25 @@ pub struct State {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Retired {
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "std::collections::BTreeSet<SnapshotId>")
+    )]
     pub(crate) snapshots: Set<SnapshotId>,
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "std::collections::BTreeSet<DiskId>")
+    )]
     pub(crate) disks: Set<DiskId>,
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "std::collections::BTreeSet<ImageId>")
+    )]
     pub(crate) images: Set<ImageId>,
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "std::collections::BTreeSet<ShareId>")
+    )]
     pub(crate) shares: Set<ShareId>,
 }
 

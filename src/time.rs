@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::Violation;
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// A span of time as the rules state it: whole days or whole hours.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]

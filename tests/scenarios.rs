@@ -8,7 +8,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use snapguard::RuleId;
-use snapguard::oracle::{Oracle, Request};
+use snapguard::oracle::{Expect, Oracle, Request};
 
 /// The scenario files, in name order.
 fn scenario_files() -> Vec<PathBuf> {
@@ -83,14 +83,14 @@ fn a_scenario_with_a_wrong_expectation_disagrees() {
     let mut disagreed = false;
     for (_, request) in requests(&path) {
         let wrong = match request.expected() {
-            Some(snapguard::oracle::Outcome::Refused(RuleId::Gen1)) => None,
-            Some(_) => Some(snapguard::oracle::Outcome::Refused(RuleId::Gen1)),
+            Some(Expect::Refused(RuleId::Gen1)) => None,
+            Some(_) => Some(Expect::Refused(RuleId::Gen1)),
             None => None,
         };
         let request = match wrong {
             Some(wrong) if !disagreed => {
                 disagreed = true;
-                let response = oracle.handle(request.expecting(wrong));
+                let response = oracle.handle(request.expect(wrong));
                 assert_eq!(response.agrees, Some(false));
                 continue;
             }

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{Encryption, KeyId, RegionId, SnapshotId};
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// Copies a snapshot into a new one owned by, and billed to, the actor's
 /// account (`ecs:CopySnapshot`, SHARE-15).
 ///
@@ -49,6 +50,7 @@ pub struct CopySnapshot {
     pub retention_days: Option<u32>,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// Activates Key Management Service for the actor's account, which
 /// encrypted copies and customer master keys need (COPY-3). Issued by the
 /// account's root; activating again records nothing.
@@ -57,6 +59,7 @@ pub struct CopySnapshot {
 #[non_exhaustive]
 pub struct ActivateKms {}
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// Creates a customer master key of the actor's account in a region
 /// (`kms:CreateKey`). It starts enabled.
 ///
@@ -71,6 +74,7 @@ pub struct CreateKey {
     pub region: RegionId,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// Enables a customer master key of the actor's account (`kms:EnableKey`).
 /// An enabled key stays as it is and nothing is recorded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -81,6 +85,7 @@ pub struct EnableKey {
     pub key: KeyId,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// Disables a customer master key of the actor's account
 /// (`kms:DisableKey`): it encrypts no new copy (COPY-3) or disk (DISK-1)
 /// until enabled again. What it encrypts already stays usable. A disabled
@@ -93,6 +98,7 @@ pub struct DisableKey {
     pub key: KeyId,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// Records that the provider announced a region is closing down: it
 /// accepts no more encrypted copies (COPY-4). Issued by the platform; a
 /// region closing down already records nothing.

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{DiskCategory, DiskId, Encryption, ImageId, RegionId, SnapshotId};
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// Where a new disk's data comes from.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(
@@ -23,6 +24,7 @@ pub enum DiskSource {
     Image(ImageId),
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// Creates a disk in the actor's account (`ecs:CreateDisk`), billed to it
 /// (SHARE-15).
 ///
@@ -62,6 +64,7 @@ pub struct CreateDisk {
     pub source: DiskSource,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// Releases a disk (`ecs:DeleteDisk`), optionally with its automatic
 /// snapshots; locked ones stay (DISK-3, LOCK-10).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -74,6 +77,7 @@ pub struct ReleaseDisk {
     pub release_automatic_snapshots: bool,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// Rolls a disk back to a snapshot taken of it (`ecs:ResetDisk`, DISK-2);
 /// never to a snapshot shared with the account.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -86,6 +90,7 @@ pub struct ResetDisk {
     pub snapshot: SnapshotId,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// Re-initializes a disk to what it was created from (`ecs:ReInitDisk`).
 ///
 /// After the common checks: a disk created from a snapshot shared with the

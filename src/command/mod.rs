@@ -33,6 +33,7 @@ pub use vault::{
 
 use crate::{AccountId, DiskId, ImageId, RegionId, Site, SnapshotId, Statement, UserId};
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// A request to the state machine. Which actor may issue which command is
 /// stated on each payload.
 ///
@@ -279,6 +280,7 @@ into_command!(
     ReplicateBackupPoint,
 );
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// Registers an account. Issued by [`Actor::Platform`](crate::Actor::Platform).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -290,6 +292,7 @@ pub struct CreateAccount {
     pub site: Site,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// Registers a region. Issued by the platform.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -299,6 +302,7 @@ pub struct CreateRegion {
     pub region: RegionId,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// Adds a user to the actor's account. Issued by the account's root.
 ///
 /// Its statements form its custom policy document, at most
@@ -315,6 +319,7 @@ pub struct CreateUser {
     pub statements: Vec<Statement>,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// Replaces the permission statements of a user of the actor's account.
 /// Issued by the account's root. Bounded as [`CreateUser`]'s (GEN-7).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -327,6 +332,7 @@ pub struct SetUserPolicy {
     pub statements: Vec<Statement>,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// Records that an account became overdue at the command's instant.
 /// Issued by [`Actor::Billing`](crate::Actor::Billing).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -337,6 +343,7 @@ pub struct MarkAccountOverdue {
     pub account: AccountId,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// Records that an account paid what it owed. Issued by billing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -346,6 +353,7 @@ pub struct SettleAccount {
     pub account: AccountId,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// Releases a snapshot of an account overdue for long enough, locked or not
 /// (LOCK-12). Issued by billing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -356,6 +364,7 @@ pub struct ReleaseOverdueSnapshot {
     pub snapshot: SnapshotId,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// Takes a manual snapshot of a disk of the actor's account
 /// (`ecs:CreateSnapshot`). The snapshot starts in progress; the platform
 /// completes it with [`FinishSnapshot`].
@@ -381,6 +390,7 @@ pub struct CreateSnapshot {
     pub instant_access: bool,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// Takes an automatic snapshot of a disk for its automatic snapshot policy,
 /// rotating out the oldest unlocked one at the per-disk limit (LOCK-11).
 /// Issued by the platform.
@@ -396,6 +406,7 @@ pub struct CreateAutomaticSnapshot {
     pub retention_days: Option<u32>,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// Records a snapshot made by Cloud Backup for an account. Issued by the
 /// platform. Such snapshots can never be locked (LOCK-3).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -412,6 +423,7 @@ pub struct CreateBackupSnapshot {
     pub retention_days: Option<u32>,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// How the creation or copy of a snapshot ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
@@ -425,6 +437,7 @@ pub enum SnapshotOutcome {
     Failed,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// Completes a snapshot in progress. Issued by the platform.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -436,6 +449,7 @@ pub struct FinishSnapshot {
     pub outcome: SnapshotOutcome,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// Deletes a snapshot (`ecs:DeleteSnapshot`); refused while locked (LOCK-10),
 /// whoever asks (PERM-3). Deleting a snapshot in progress cancels its
 /// creation or copy (SNAP-4); deleting an archived one within the minimum
@@ -448,6 +462,7 @@ pub struct DeleteSnapshot {
     pub snapshot: SnapshotId,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// A retention asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(
@@ -464,6 +479,7 @@ pub enum RetentionRequest {
     Days(u32),
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// Extends a snapshot's retention or makes it permanent
 /// (`ecs:ModifySnapshotAttribute`, SNAP-3).
 ///
@@ -483,6 +499,7 @@ pub struct SetSnapshotRetention {
     pub retention: RetentionRequest,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// Moves a snapshot to the archive tier (`ecs:ArchiveSnapshot`, the ECS
 /// API's `ModifySnapshotCategory`; ARCH-1, ARCH-2, ARCH-5, LOCK-14).
 ///
@@ -506,6 +523,7 @@ pub struct ArchiveSnapshot {
     pub retention_days: Option<u32>,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// Locks a snapshot, reconfigures a lock in cooling-off, or extends a lock
 /// in compliance (`ecs:LockSnapshot`; LOCK-1 to LOCK-8).
 ///
@@ -535,6 +553,7 @@ pub struct LockSnapshot {
     pub cool_off_hours: u32,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// Removes a lock during its cooling-off (`ecs:UnlockSnapshot`, LOCK-6).
 ///
 /// Refused in compliance until the lock expires, and for a snapshot with
@@ -549,6 +568,7 @@ pub struct UnlockSnapshot {
     pub snapshot: SnapshotId,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// Imports a custom image into the actor's account (`ecs:ImportImage`).
 /// Snapshots of disks built from it cannot be shared (SHARE-5).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -561,6 +581,7 @@ pub struct ImportImage {
     pub region: RegionId,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// Creates a custom image from one of the account's own snapshots
 /// (`ecs:CreateImage`, IMAGE-1).
 ///
@@ -578,6 +599,7 @@ pub struct CreateImage {
     pub snapshot: SnapshotId,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// Deletes a custom image (`ecs:DeleteImage`), optionally with the snapshot
 /// it was built from; a locked snapshot stays (IMAGE-2, LOCK-10).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{AccountId, DirectoryId, FolderId, Principal, PrincipalScope, ShareId, SnapshotId};
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// Creates a resource directory managed by the actor's account, which
 /// becomes its first member. Issued by the account's root.
 ///
@@ -20,6 +21,7 @@ pub struct CreateResourceDirectory {
     pub directory: DirectoryId,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// Creates a folder in the directory the actor's account manages. Issued
 /// by the management account's root.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -30,6 +32,7 @@ pub struct CreateFolder {
     pub folder: FolderId,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// Adds an account to the directory the actor's account manages, at its
 /// root or in a folder; it gains what is shared with the directory or
 /// folder (SHARE-8). Issued by the management account's root.
@@ -46,6 +49,7 @@ pub struct AddDirectoryMember {
     pub folder: Option<FolderId>,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// Removes an account from the directory the actor's account manages; it
 /// loses what it reached as a member (SHARE-8). Issued by the management
 /// account's root.
@@ -60,6 +64,7 @@ pub struct RemoveDirectoryMember {
     pub account: AccountId,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// Sets which accounts the actor account's share-encrypted-snapshot role
 /// (`AliyunECSShareEncryptSnapshotDefaultRole`) trusts, replacing the
 /// previous list; an empty list is no role (SHARE-6). Issued by the
@@ -72,6 +77,7 @@ pub struct SetEncryptedShareRole {
     pub trusted: BTreeSet<AccountId>,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// Creates a resource share owned by the actor's account, with principals
 /// and snapshots (`resourcesharing:CreateResourceShare`).
 ///
@@ -95,6 +101,7 @@ pub struct CreateResourceShare {
     pub snapshots: Vec<SnapshotId>,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// Adds principals and snapshots to a share of the actor's account
 /// (`resourcesharing:AssociateResourceShare`). Naming one already there
 /// changes nothing for it.
@@ -127,6 +134,7 @@ pub struct AssociateResourceShare {
     pub snapshots: Vec<SnapshotId>,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// Removes principals and snapshots from a share of the actor's account
 /// (`resourcesharing:DisassociateResourceShare`): unsharing (SHARE-13).
 ///
@@ -147,6 +155,7 @@ pub struct DisassociateResourceShare {
     pub snapshots: Vec<SnapshotId>,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// Deletes a share of the actor's account, unsharing all it holds
 /// (`resourcesharing:DeleteResourceShare`, SHARE-13, SHARE-14).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -157,6 +166,7 @@ pub struct DeleteResourceShare {
     pub share: ShareId,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// Accepts a share that reaches the actor's account
 /// (`resourcesharing:AcceptResourceShareInvitation`, SHARE-7).
 ///

@@ -8,6 +8,7 @@ use crate::{
     VaultKind,
 };
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// Creates a vault of the actor's account (`hbr:CreateVault`). An archive
 /// vault's retention in days is within the retention range (SNAP-5,
 /// **Decision**).
@@ -23,6 +24,7 @@ pub struct CreateVault {
     pub kind: VaultKind,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// Creates a backup policy of the actor's account backing up into one of
 /// its vaults (`hbr:CreateBackupPlan`), immutable from the start or not.
 ///
@@ -42,6 +44,7 @@ pub struct CreateBackupPolicy {
     pub immutable: bool,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// Enables immutable backup (or immutable archive) on a vault or policy of
 /// the actor's account (`hbr:UpdateVault`, `hbr:UpdateBackupPlan`).
 /// Irreversible (VAULT-3); enabling again records nothing.
@@ -59,6 +62,7 @@ pub struct EnableImmutability {
     pub target: ImmutableTarget,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// Asks to disable immutability on a vault or policy of the actor's
 /// account: always refused (VAULT-3), after the common checks.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -69,6 +73,7 @@ pub struct DisableImmutability {
     pub target: ImmutableTarget,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// Records a backup point made in a vault, by one of its policies or on
 /// demand. Issued by the platform: backing up is never hindered by
 /// immutability (VAULT-8).
@@ -94,6 +99,7 @@ pub struct CreateBackupPoint {
     pub retention_days: Option<u32>,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// Deletes a backup point (`hbr:DeleteBackupPoint`); refused while it is
 /// locked, whoever asks (VAULT-5).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -104,6 +110,7 @@ pub struct DeleteBackupPoint {
     pub point: BackupPointId,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// Restores from a backup point (`hbr:CreateRestoreJob`); immutability never stops
 /// it (VAULT-8).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -114,6 +121,7 @@ pub struct RestoreBackupPoint {
     pub point: BackupPointId,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// Deletes a vault with its policies and backup points (`hbr:DeleteVault`).
 ///
 /// After the common checks: an immutable vault holds no backup point whose
@@ -127,6 +135,7 @@ pub struct DeleteVault {
     pub vault: VaultId,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// Sets up cross-region replication of a vault of the actor's account
 /// (`hbr:CreateReplicationVault`): a replica vault of the same kind in
 /// another region, immutable if its source is (VAULT-7).
@@ -145,6 +154,7 @@ pub struct ReplicateVault {
     pub region: RegionId,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// Records the replica of a backup point in a replica of its vault. Issued
 /// by the platform. The replica keeps the point's retention end, and is
 /// locked when the point is or the replica vault is immutable (VAULT-7).

@@ -36,6 +36,7 @@ pub use copies::CopyDefect;
 pub use error::StateError;
 pub use vaults::BackupDefect;
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// A serialized state before its invariants are checked: the input side of
 /// the trust boundary.
 ///
@@ -105,6 +106,7 @@ impl From<&State> for UncheckedState {
     }
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// The serialized form of a state: its data as lists, without indexes.
 ///
 /// Every field is required except `limits` (a missing one is the default);
@@ -116,6 +118,7 @@ pub(crate) struct StateData {
     #[serde(default)]
     limits: Limits,
     #[serde(deserialize_with = "Option::deserialize")]
+    #[cfg_attr(feature = "schema", schemars(required))]
     clock: Option<DateTime<Utc>>,
     accounts: Vec<Account>,
     users: Vec<User>,

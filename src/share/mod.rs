@@ -27,6 +27,7 @@ pub(crate) mod record;
 
 pub use query::{ShareStatus, SharedWith, SnapshotAccess, VisibleSnapshot};
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// Whom a share may name (SHARE-4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
@@ -39,6 +40,7 @@ pub enum PrincipalScope {
     ResourceDirectory,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// Whom a snapshot is shared with (SHARE-1): an account, a resource
 /// directory or a folder of one. A directory or folder counts as one
 /// principal, and reaches its member accounts at each instant (SHARE-8).
@@ -86,6 +88,7 @@ impl From<FolderId> for Principal {
     }
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// A snapshot in a share: when it was shared and when what the sharees
 /// see of it expires (SHARE-9).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -130,6 +133,7 @@ impl SharedSnapshot {
     }
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// A resource share: an owner's snapshots and the principals they are
 /// shared with, and the accounts that accepted it (SHARE-7).
 ///
@@ -182,6 +186,7 @@ impl ResourceShare {
     }
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// What a sharee asked to do with a snapshot shared with it, which only its
 /// owner may do (SHARE-10).
 ///
@@ -212,6 +217,7 @@ impl fmt::Display for ShareeOperation {
     }
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// Why a principal does not fit a share (SHARE-4).
 ///
 /// Non-exhaustive: later versions may add reasons.
@@ -236,6 +242,7 @@ impl fmt::Display for PrincipalProblem {
     }
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// Why a snapshot cannot be shared (SHARE-5). A snapshot not available is
 /// refused with [`Violation::SnapshotNotAvailable`](crate::Violation::SnapshotNotAvailable)
 /// under SHARE-5, and one shared with the account as a re-share (SHARE-10).

@@ -14,6 +14,7 @@ use crate::{
     SnapshotId, State,
 };
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// Whether a sharee accepted the share it sees a snapshot through (SHARE-7).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
@@ -25,6 +26,7 @@ pub enum ShareStatus {
     Pending,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// How an account sees a snapshot.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
@@ -43,6 +45,7 @@ pub enum SnapshotAccess {
     },
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// A snapshot an account sees, as [`State::visible_snapshots`] lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

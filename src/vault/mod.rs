@@ -22,6 +22,7 @@ pub(crate) mod record;
 
 pub use query::{Deletability, PointLockView, VaultReport};
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// The kind of a vault (VAULT-1).
 ///
 /// Non-exhaustive: later versions may add kinds, so a `match` outside the
@@ -98,6 +99,7 @@ impl fmt::Display for VaultKind {
     }
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// A Cloud Backup vault.
 ///
 /// Deserializing refuses unknown fields and requires every field.
@@ -115,9 +117,11 @@ pub struct Vault {
     pub kind: VaultKind,
     /// Since when it is immutable, if it is (VAULT-3: for good).
     #[serde(deserialize_with = "Option::deserialize")]
+    #[cfg_attr(feature = "schema", schemars(required))]
     pub immutable_since: Option<DateTime<Utc>>,
     /// The vault it replicates, in another region (VAULT-7), if any.
     #[serde(deserialize_with = "Option::deserialize")]
+    #[cfg_attr(feature = "schema", schemars(required))]
     pub replica_of: Option<VaultId>,
     /// When it was created.
     pub created_at: DateTime<Utc>,
@@ -131,6 +135,7 @@ impl Vault {
     }
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// The kind of a backup policy (VAULT-4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
@@ -144,6 +149,7 @@ pub enum PolicyKind {
     EcsInstance,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// A backup policy, backing up into one vault.
 ///
 /// Deserializing refuses unknown fields and requires every field.
@@ -161,11 +167,13 @@ pub struct BackupPolicy {
     pub kind: PolicyKind,
     /// Since when it is immutable, if it is (VAULT-3: for good).
     #[serde(deserialize_with = "Option::deserialize")]
+    #[cfg_attr(feature = "schema", schemars(required))]
     pub immutable_since: Option<DateTime<Utc>>,
     /// When it was created.
     pub created_at: DateTime<Utc>,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// A backup point: one backup held in a vault.
 ///
 /// Deserializing refuses unknown fields and requires every field.
@@ -181,20 +189,24 @@ pub struct BackupPoint {
     pub owner: AccountId,
     /// The policy that made it, if one did.
     #[serde(deserialize_with = "Option::deserialize")]
+    #[cfg_attr(feature = "schema", schemars(required))]
     pub policy: Option<BackupPolicyId>,
     /// The ECS snapshot it was made from, if it backs up a disk. The point
     /// holds its own copy of the data, so the snapshot keeps following its
     /// own rules: immutability does not hinder its use (VAULT-8).
     #[serde(deserialize_with = "Option::deserialize")]
+    #[cfg_attr(feature = "schema", schemars(required))]
     pub snapshot: Option<SnapshotId>,
     /// How long it is kept; at its end it is deleted (VAULT-5).
     pub retention: Retention,
     /// Since when it is locked, if it is: it cannot be deleted before its
     /// retention ends, by anyone (VAULT-5).
     #[serde(deserialize_with = "Option::deserialize")]
+    #[cfg_attr(feature = "schema", schemars(required))]
     pub locked_since: Option<DateTime<Utc>>,
     /// The backup point it replicates, if it is a cross-region replica.
     #[serde(deserialize_with = "Option::deserialize")]
+    #[cfg_attr(feature = "schema", schemars(required))]
     pub replica_of: Option<BackupPointId>,
     /// When it was created.
     pub created_at: DateTime<Utc>,
@@ -210,6 +222,7 @@ impl BackupPoint {
     }
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// What immutability is enabled on: a vault or a backup policy.
 ///
 /// Non-exhaustive: later versions may add targets, so a `match` outside
@@ -238,6 +251,7 @@ impl fmt::Display for ImmutableTarget {
     }
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// Why a replication was refused (VAULT-7).
 ///
 /// Non-exhaustive: later versions may add problems, so a `match` outside
@@ -294,12 +308,25 @@ pub(crate) struct Backup {
     pub(crate) index: BackupIndex,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// The ids of deleted vaults, policies and backup points (GEN-4).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct BackupRetired {
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "std::collections::BTreeSet<VaultId>")
+    )]
     pub(crate) vaults: Set<VaultId>,
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "std::collections::BTreeSet<BackupPolicyId>")
+    )]
     pub(crate) policies: Set<BackupPolicyId>,
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "std::collections::BTreeSet<BackupPointId>")
+    )]
     pub(crate) points: Set<BackupPointId>,
 }
 

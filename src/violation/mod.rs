@@ -18,6 +18,7 @@ use crate::{
     VaultId, VaultKind,
 };
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// A refused command: what went wrong, the objects concerned, and the rule
 /// that refused it ([`Violation::rule`]).
 ///
