@@ -70,7 +70,8 @@ impl DiskCategory {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(
     tag = "type",
-    content = "key",
+    content = "id",
+    from = "EncryptionInput",
     rename_all = "snake_case",
     deny_unknown_fields
 )]
@@ -106,6 +107,38 @@ impl fmt::Display for Encryption {
             Self::Unencrypted => f.write_str("no encryption"),
             Self::ServiceKey => f.write_str("the service key"),
             Self::CustomerKey(key) => write!(f, "customer key `{key}`"),
+        }
+    }
+}
+
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+/// How a disk or snapshot is encrypted, as read: `{"type": "customer_key",
+/// "id": "k-1"}`, or with `key` for `id`, the earlier
+/// spelling, still read for one release (an id held by a tagged value is
+/// `id`, as in [`DiskSource`](crate::DiskSource)).
+#[derive(Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+enum EncryptionInput {
+    // Variants without data are empty structs, so that
+    // `deny_unknown_fields` refuses an `id` beside them.
+    /// Not encrypted.
+    Unencrypted {},
+    /// The service key of the cloud provider.
+    ServiceKey {},
+    /// A customer master key.
+    CustomerKey {
+        /// The key.
+        #[serde(alias = "key")]
+        id: KeyId,
+    },
+}
+
+impl From<EncryptionInput> for Encryption {
+    fn from(input: EncryptionInput) -> Self {
+        match input {
+            EncryptionInput::Unencrypted {} => Self::Unencrypted,
+            EncryptionInput::ServiceKey {} => Self::ServiceKey,
+            EncryptionInput::CustomerKey { id } => Self::CustomerKey(id),
         }
     }
 }

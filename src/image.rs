@@ -18,7 +18,8 @@ use crate::{
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(
     tag = "type",
-    content = "snapshot",
+    content = "id",
+    from = "ImageSourceInput",
     rename_all = "snake_case",
     deny_unknown_fields
 )]
@@ -28,6 +29,35 @@ pub enum ImageSource {
     Snapshot(SnapshotId),
     /// Imported from outside.
     Imported,
+}
+
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+/// Where a custom image came from, as read: `{"type": "snapshot", "id":
+/// "s-1"}`, or with `snapshot` for `id`, the earlier
+/// spelling, still read for one release (an id held by a tagged value is
+/// `id`, as in [`DiskSource`](crate::DiskSource)).
+#[derive(Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+enum ImageSourceInput {
+    /// Built from one of the owner's snapshots.
+    Snapshot {
+        /// The snapshot.
+        #[serde(alias = "snapshot")]
+        id: SnapshotId,
+    },
+    // An empty struct, so that `deny_unknown_fields` refuses an `id`
+    // beside it.
+    /// Imported from outside.
+    Imported {},
+}
+
+impl From<ImageSourceInput> for ImageSource {
+    fn from(input: ImageSourceInput) -> Self {
+        match input {
+            ImageSourceInput::Snapshot { id } => Self::Snapshot(id),
+            ImageSourceInput::Imported {} => Self::Imported,
+        }
+    }
 }
 
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]

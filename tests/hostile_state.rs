@@ -364,7 +364,7 @@ fn hostile_state_json_referring_to_an_object_that_never_existed_is_refused() {
             "refers to region `xx-404`",
         ),
         (
-            |j| j["images"][0]["source"]["snapshot"] = "s-404".into(),
+            |j| j["images"][0]["source"]["id"] = "s-404".into(),
             "refers to snapshot `s-404`",
         ),
         (

@@ -483,3 +483,55 @@ fn the_binary_prints_the_schema() {
         serde_json::to_value(snapguard::oracle::json_schema()).unwrap()
     );
 }
+
+/// The spellings renamed in this release are still read: a customer key's
+/// `key` (now `id`) and an image source's `snapshot` (now `id`).
+#[test]
+fn the_earlier_spellings_of_renamed_fields_are_still_read() {
+    use snapguard::{Encryption, ImageSource};
+    let old: Encryption =
+        serde_json::from_value(json!({"type": "customer_key", "key": "k-1"})).unwrap();
+    let new: Encryption =
+        serde_json::from_value(json!({"type": "customer_key", "id": "k-1"})).unwrap();
+    assert_eq!(old, new);
+    assert_eq!(
+        serde_json::to_value(&old).unwrap(),
+        json!({"type": "customer_key", "id": "k-1"})
+    );
+    let old: ImageSource =
+        serde_json::from_value(json!({"type": "snapshot", "snapshot": "s-1"})).unwrap();
+    let new: ImageSource =
+        serde_json::from_value(json!({"type": "snapshot", "id": "s-1"})).unwrap();
+    assert_eq!(old, new);
+    assert_eq!(
+        serde_json::to_value(&old).unwrap(),
+        json!({"type": "snapshot", "id": "s-1"})
+    );
+    assert_eq!(
+        serde_json::to_value(ImageSource::Imported).unwrap(),
+        json!({"type": "imported"})
+    );
+    // Both spellings at once is an error, as is a misspelling.
+    for wrong in [
+        json!({"type": "customer_key", "key": "k-1", "id": "k-1"}),
+        json!({"type": "customer_key", "kei": "k-1"}),
+        json!({"type": "unencrypted", "id": "k-1"}),
+        json!({"type": "service_key", "key": "k-1"}),
+    ] {
+        assert!(
+            serde_json::from_value::<Encryption>(wrong.clone()).is_err(),
+            "{wrong}"
+        );
+    }
+    for wrong in [
+        json!({"type": "imported", "id": "s-1"}),
+        json!({"type": "snapshot", "snapshot": "s-1", "id": "s-1"}),
+    ] {
+        assert!(
+            serde_json::from_value::<ImageSource>(wrong.clone()).is_err(),
+            "{wrong}"
+        );
+    }
+    let missing = json!({"type": "customer_key"});
+    assert!(serde_json::from_value::<Encryption>(missing).is_err());
+}
