@@ -1,15 +1,154 @@
-#![doc = include_str!("../README.md")]
+//! **The reference semantics of cloud snapshot compliance**: WORM snapshot
+//! locks with cooling-off windows, retention, the archive tier, sharing
+//! across accounts, copies and encryption, Cloud Backup's immutable vaults,
+//! and who may do what, as a pure Rust state machine modelled on Alibaba
+//! Cloud.
 //!
-//! # Rule catalog
+//! Every operation takes the [`State`], an [`Actor`], a [`Command`] and the
+//! current instant (`now`, passed in, never read from a clock), and returns
+//! either a new state with the [`Event`]s it caused, or a typed
+//! [`Violation`] that names the rule that refused it ([`Violation::rule`])
+//! and leaves the state untouched. Nothing reads a clock, a random source,
+//! the environment or any I/O (GEN-1).
 //!
-//! Every rule has a stable id; [`RuleId`] lists them all with their
-//! statements, and [`Violation::rule`] names the one that refused a command.
+//! # Three uses
+//!
+//! - **Embed it to decide requests.** A control plane keeps a [`State`] and
+//!   asks it about each request: [`State::decide`] (what would happen),
+//!   [`State::apply`] or [`State::apply_mut`] (do it), [`State::explain`]
+//!   (every rule that refuses), [`State::advance`] with
+//!   [`State::next_deadline`] (what time alone causes). The state
+//!   serializes with serde and is checked when it is loaded back
+//!   ([`UncheckedState`]).
+//! - **Property-test a service against it** with the `testing` feature:
+//!   `snapguard::testing` generates realistic histories (proptest
+//!   strategies, with a share of hostile steps) to run through your
+//!   service and through snapguard, and lists every invariant a state,
+//!   or one exported by your service, breaks.
+//! - **Read it, or drive it from any language.** The
+//!   [rule catalog](RuleId#catalog) states every rule with its stable id
+//!   (`LOCK-6`, `SHARE-2`, ...), and each refusal names one. The [`oracle`]
+//!   answers JSON requests one line at a time, and the
+//!   [scenario corpus](https://github.com/snapguard/snapguard/tree/main/tests/scenarios)
+//!   holds histories in that format, each step with its expected outcome,
+//!   that together cover every rule: replay them through your own
+//!   implementation to check it rule by rule.
+//!
+//! # Example
+//!
+//! Lock a snapshot with no cooling-off, and watch deletion be refused until
+//! the lock expires:
+//!
+//! ```
+//! use chrono::{TimeDelta, TimeZone, Utc};
+//! use snapguard::{
+//!     Actor, CreateAccount, CreateDisk, CreateRegion, CreateSnapshot, DeleteSnapshot, DiskCategory,
+//!     DiskSource, Encryption, FinishSnapshot, LockSnapshot, RuleId, Site, SnapshotOutcome, State,
+//! };
+//!
+//! let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+//! let owner = Actor::root("1001");
+//! let mut state = State::new();
+//!
+//! // The platform registers a region and an account; the owner takes a snapshot.
+//! state.apply_mut(now, &Actor::Platform, &CreateRegion { region: "cn-hangzhou".into() }.into())?;
+//! let account = CreateAccount { account: "1001".into(), site: Site::China };
+//! state.apply_mut(now, &Actor::Platform, &account.into())?;
+//! state.apply_mut(now, &owner, &CreateDisk {
+//!     disk: "d-1".into(),
+//!     region: "cn-hangzhou".into(),
+//!     category: DiskCategory::Essd,
+//!     size_gib: 40,
+//!     encryption: Encryption::Unencrypted,
+//!     source: DiskSource::Blank,
+//! }.into())?;
+//! state.apply_mut(now, &owner, &CreateSnapshot {
+//!     snapshot: "s-1".into(),
+//!     disk: "d-1".into(),
+//!     retention_days: None,
+//!     tags: Default::default(),
+//!     instant_access: false,
+//! }.into())?;
+//! let finish = FinishSnapshot {
+//!     snapshot: "s-1".into(),
+//!     outcome: SnapshotOutcome::Available { size_gib: 12 },
+//! };
+//! state.apply_mut(now, &Actor::Platform, &finish.into())?;
+//!
+//! // Lock it for 30 days, in compliance at once.
+//! let lock = LockSnapshot { snapshot: "s-1".into(), duration_days: 30, cool_off_hours: 0 };
+//! state.apply_mut(now, &owner, &lock.into())?;
+//!
+//! // Nobody can delete it now: LOCK-10 refuses, says when it will allow it,
+//! // and the state is unchanged.
+//! let delete = DeleteSnapshot { snapshot: "s-1".into() }.into();
+//! let before = state.clone();
+//! let refusal = state.apply_mut(now, &owner, &delete).unwrap_err();
+//! assert_eq!(refusal.rule(), RuleId::Lock10);
+//! let expiry = now + TimeDelta::days(30);
+//! assert_eq!(refusal.retry_at(), Some(expiry));
+//! assert_eq!(state, before);
+//!
+//! // At expiry the same request goes through.
+//! let events = state.apply_mut(expiry, &owner, &delete)?;
+//! assert_eq!(events.len(), 2); // the lock expired, then the snapshot was deleted
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # How it works
+//!
+//! - **decide** borrows the state and holds every rule: it returns the
+//!   events a command causes, or the first [`Violation`] in a documented
+//!   order. **explain** lists every rule that refuses a command.
+//! - **evolve** records one event. It cannot fail and holds no rules, so
+//!   replaying the events of an accepted history rebuilds its state.
+//! - **apply** (and `apply_mut`) decides and records: a new state with its
+//!   events, or a violation and no change at all.
+//! - **advance** records what time alone causes by `now`: cooling-off
+//!   ended, lock expired, retention reached. **next_deadline** says when to
+//!   call it. Every command first catches up with time, and its transition
+//!   lists those events first.
+//!
+//! A [`State`] is a persistent value: [`State::apply`] returns a new state
+//! that shares everything the command did not change with the old one.
+//! Every size a caller chooses is bounded by [`Limits`], whose defaults are
+//! the provider's published limits (GEN-7).
+//!
+//! # Feature flags
+//!
+//! | feature | adds |
+//! |---|---|
+//! | `testing` | `snapguard::testing`: proptest strategies of histories and states, generated hostile steps, and the invariant checker `testing::broken_invariants` (depends on `proptest`) |
+//! | `oracle` | the `snapguard-oracle` binary |
+//! | `schema` | JSON Schema of the oracle's format |
+//!
+//! No feature is on by default. The documentation on docs.rs is built with
+//! every feature and marks the items each needs.
+//!
+//! # Saved states
+//!
+//! A [`State`] serializes as its data (no indexes) with a `format` version
+//! ([`State::FORMAT_VERSION`], now 1), written first. A state without one
+//! is read as version 1; a state of a newer version is refused with
+//! [`StateError::UnsupportedFormat`], naming both versions, rather than
+//! misread: load it with the snapguard version that wrote it, or a later
+//! one. Loading checks every invariant and refuses a state no accepted
+//! history could produce ([`UncheckedState`] lists every one it breaks).
+//!
+//! # More
+//!
+//! The [README](https://github.com/snapguard/snapguard#readme) walks
+//! through sharing, copies, Cloud Backup vaults, fleet-scale use, fuzzing
+//! and `snapguard-server`, a local Alibaba Cloud endpoint backed by this
+//! crate that the official SDKs run against unchanged. The minimum
+//! supported Rust version is 1.85.
 //!
 //! # Decisions
 //!
-//! Where the source documents are silent, the crate decides as `RULES.md`
-//! records, and documents each decision where it applies. Those specific to
-//! this crate's model:
+//! Where the source documents are silent, the crate decides as the
+//! [rule catalog](RuleId#catalog) records (each such rule says
+//! **Decision**), and documents each decision where it applies. Those
+//! specific to this crate's model:
 //!
 //! - Retention given in days counts from the snapshot's creation, on
 //!   creation and on modification (as `RetentionDays` does in the ECS API);
@@ -94,11 +233,11 @@
 //! - A customer master key encrypts a new copy or disk only if it is the
 //!   account's own (PERM-4), enabled and in the copy's or disk's region.
 //!   For a copy that is COPY-3's "uses a customer master key"; for a disk
-//!   RULES.md is silent, and the refusal reports DISK-1
+//!   the catalog is silent, and the refusal reports DISK-1
 //!   ([`Violation::KeyNotUsable`]). Encrypting a disk does not need KMS
 //!   activated; creating the key does. Disabling a key stops only new
 //!   encryption with it: what it encrypts stays usable (copies, disks,
-//!   snapshots), as RULES.md does not say otherwise.
+//!   snapshots), as the catalog does not say otherwise.
 //! - A disk made from an encrypted snapshot is encrypted too (DISK-1,
 //!   [`Violation::UnencryptedFromEncrypted`]), as the provider does for
 //!   disks made from encrypted snapshots. With COPY-2 this keeps encrypted
@@ -150,6 +289,7 @@
 //!   `acs:hbr:<region>:<account>:backupplan/<id>` and
 //!   `acs:hbr:<region>:<account>:vault/<vault>/backuppoint/<id>`.
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(missing_docs)]
 #![cfg_attr(
     not(test),
@@ -196,6 +336,7 @@ mod snapshot;
 mod state;
 mod store;
 #[cfg(feature = "testing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod testing;
 mod time;
 mod vault;
@@ -249,3 +390,63 @@ pub use vault::{
     ReplicationProblem, Vault, VaultKind, VaultReport,
 };
 pub use violation::Violation;
+
+// The README's Rust examples run as doc tests, although the README is no
+// longer the crate's front page.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
+#[cfg(test)]
+mod readme {
+    /// The README's lines outside its fenced code blocks.
+    fn prose() -> Vec<&'static str> {
+        let mut fenced = false;
+        include_str!("../README.md")
+            .lines()
+            .filter(|line| {
+                if line.starts_with("```") {
+                    fenced = !fenced;
+                    return false;
+                }
+                !fenced
+            })
+            .collect()
+    }
+
+    /// crates.io and docs.rs show the README away from the repository and
+    /// from rustdoc: relative links and intra-doc links resolve on neither.
+    #[test]
+    fn readme_links_are_absolute() {
+        let lines = prose();
+        for line in &lines {
+            for (_, rest) in line
+                .match_indices("](")
+                .map(|(at, _)| line.split_at(at + 2))
+            {
+                assert!(
+                    rest.starts_with("https://"),
+                    "README.md links to a relative target: {line}"
+                );
+            }
+        }
+        // API links written as `[`Name`]` need a definition with a URL.
+        for line in &lines {
+            let mut rest = *line;
+            while let Some(start) = rest.find("[`") {
+                let after = &rest[start + 1..];
+                let Some(end) = after.find("`]") else { break };
+                let label = &after[..end + 1];
+                let next = after[end + 2..].chars().next();
+                if !matches!(next, Some('(' | '[' | ':')) {
+                    let definition = format!("[{label}]: https://");
+                    assert!(
+                        lines.iter().any(|line| line.starts_with(&definition)),
+                        "README.md's [{label}] has no absolute link definition"
+                    );
+                }
+                rest = &after[end + 2..];
+            }
+        }
+    }
+}

@@ -9,7 +9,8 @@ use crate::{RuleId, Violation};
 
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// Every numeric limit the rules use. [`Limits::default`] gives the figures
-/// of `RULES.md`; change a field to model another provider or a test.
+/// of the [rule catalog](crate::RuleId#catalog); change a field to model
+/// another provider or a test.
 ///
 /// Deserializing fills a missing limit with its default (older states load)
 /// but refuses an unknown one, so a misspelt limit is never ignored.

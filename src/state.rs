@@ -29,6 +29,10 @@ use crate::{
 /// the old state across [`State::apply`], costs a few reference counts and
 /// the paths a command changed, never a copy of the fleet.
 ///
+/// A `State` serializes with serde as its format version
+/// ([`State::FORMAT_VERSION`]) and its data, without indexes; reading one
+/// back checks every invariant ([`UncheckedState`](crate::UncheckedState)).
+///
 /// ```
 /// use snapguard::State;
 /// let state = State::new();
@@ -37,7 +41,7 @@ use crate::{
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(
-    try_from = "crate::load::StateData",
+    try_from = "crate::load::Versioned",
     into = "crate::load::StateData",
     deny_unknown_fields
 )]

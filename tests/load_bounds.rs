@@ -1,7 +1,9 @@
 //! Loading refuses ids, documents, tags and counts past the bounds of
 //! GEN-7 (and ill-formed ids, GEN-5), a share naming more principals than
 //! a snapshot may have before any index is built (SHARE-1), and instants
-//! inside a leap second (GEN-5).
+//! inside a leap second (GEN-5); a saved state carries its format
+//! version, and one of a newer format is refused naming both versions
+//! (GEN-5).
 //!
 //! Each test builds a valid state with commands, serializes it, tampers
 //! with the JSON, and checks that `UncheckedState::check` reports the
@@ -23,7 +25,7 @@ use load_fixtures::*;
 use load_support::*;
 use serde_json::{Value, json};
 use share_support::*;
-use snapguard::{Bound, ObjectKind, RuleId, Site, StateError};
+use snapguard::{Bound, ObjectKind, RuleId, Site, State, StateError, UncheckedState};
 
 fn bound_exceeded(kind: ObjectKind, id: &str, bound: Bound, size: usize, max: u32) -> StateError {
     StateError::BoundExceeded {
@@ -257,4 +259,101 @@ fn gen_5_instant_in_a_leap_second_is_reported() {
         in_leap(ObjectKind::BackupPoint, "bp-1"),
         RuleId::Gen5,
     );
+}
+
+// ---------------------------------------------------------------- format
+
+#[test]
+fn a_saved_state_carries_its_format_version_first_and_loads_back() {
+    let state = world().state;
+    let text = serde_json::to_string(&state).unwrap();
+    assert!(text.starts_with(r#"{"format":1,"#), "{}", &text[..40]);
+    assert_eq!(State::FORMAT_VERSION, 1);
+    assert_eq!(state_json(&state)["format"], json!(State::FORMAT_VERSION));
+    let loaded: State = serde_json::from_str(&text).unwrap();
+    assert_eq!(loaded, state);
+    let unchecked: UncheckedState = serde_json::from_str(&text).unwrap();
+    assert_eq!(unchecked.check(), Ok(state));
+}
+
+#[test]
+fn a_state_saved_without_a_format_loads_as_version_1() {
+    // States saved before the version was written have no `format`.
+    let state = world().state;
+    let mut json = base();
+    assert!(json.as_object_mut().unwrap().remove("format").is_some());
+    assert_eq!(broken(&json), []);
+    assert_eq!(load(&json).unwrap(), state);
+    let loaded: State = serde_json::from_str(&json.to_string()).unwrap();
+    assert_eq!(loaded, state);
+    // Saved again, it carries the version.
+    assert_eq!(state_json(&loaded)["format"], json!(1));
+}
+
+#[test]
+fn gen_5_state_of_a_newer_format_is_refused_naming_both_versions() {
+    let expected = StateError::UnsupportedFormat {
+        found: 2,
+        supported: 1,
+    };
+    let message = expected.to_string();
+    assert!(
+        message.contains("format version 2") && message.contains("up to 1"),
+        "{message}"
+    );
+    assert!(message.contains("upgrade snapguard"), "{message}");
+    // The current layout with a newer version.
+    let mut json = base();
+    json["format"] = json!(2);
+    reported(&json, expected.clone(), RuleId::Gen5);
+    // A layout this version does not know, version first as snapguard
+    // writes it: the version is read before anything else.
+    let newer = r#"{"format":2,"accounts":{"1001":{}},"zones":[1,2,3]}"#;
+    let error = serde_json::from_str::<State>(newer).unwrap_err();
+    assert!(error.to_string().starts_with(&message), "{error}");
+    let unchecked: UncheckedState = serde_json::from_str(newer).unwrap();
+    // Only the version was read, and only the version is written back.
+    assert_eq!(
+        serde_json::to_value(&unchecked).unwrap(),
+        json!({"format": 2})
+    );
+    assert_eq!(unchecked.check(), Err(vec![expected.clone()]));
+    let far = StateError::UnsupportedFormat {
+        found: u32::MAX,
+        supported: 1,
+    };
+    let newest = format!(r#"{{"format":{},"snapshots":"elsewhere"}}"#, u32::MAX);
+    let unchecked: UncheckedState = serde_json::from_str(&newest).unwrap();
+    assert_eq!(unchecked.check(), Err(vec![far]));
+}
+
+#[test]
+fn gen_5_a_format_that_is_not_a_positive_integer_is_refused() {
+    let mut unversioned = base();
+    unversioned.as_object_mut().unwrap().remove("format");
+    let unversioned = unversioned.to_string();
+    for format in [
+        json!("1"),
+        json!(1.5),
+        json!(-1),
+        json!(0),
+        json!(null),
+        json!([1]),
+    ] {
+        let mut json = base();
+        json["format"] = format.clone();
+        assert!(load(&json).is_err(), "{format} loaded");
+        let unchecked = serde_json::from_value::<UncheckedState>(json.clone());
+        assert!(unchecked.is_err(), "{format} read");
+        // Written first, as snapguard writes it.
+        let text = format!(r#"{{"format":{format},{}"#, &unversioned[1..]);
+        assert!(
+            serde_json::from_str::<State>(&text).is_err(),
+            "{format} loaded"
+        );
+    }
+    // Beyond u32.
+    let mut json = base();
+    json["format"] = json!(u64::from(u32::MAX) + 1);
+    assert!(load(&json).is_err());
 }

@@ -171,6 +171,31 @@ mod tests {
     }
 
     #[test]
+    fn a_checkpoint_written_before_states_carried_a_format_reads_back() {
+        let dir = scratch("unversioned");
+        let files = CheckpointFiles::new(dir.clone()).unwrap();
+        let state = State::new();
+        files.write(3, &state).unwrap();
+        let path = files.path(3);
+        let mut json: serde_json::Value =
+            serde_json::from_slice(&fs::read(&path).unwrap()).unwrap();
+        assert_eq!(json["format"], State::FORMAT_VERSION);
+        json.as_object_mut().unwrap().remove("format");
+        fs::write(&path, json.to_string()).unwrap();
+        assert_eq!(files.latest(3), Some((3, state)));
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_checkpoint_of_a_newer_format_is_skipped() {
+        let dir = scratch("newer");
+        let files = CheckpointFiles::new(dir.clone()).unwrap();
+        fs::write(files.path(4), br#"{"format":2,"zones":[]}"#).unwrap();
+        assert_eq!(files.latest(4), None, "the events are replayed instead");
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    #[test]
     fn files_that_are_not_checkpoints_are_ignored() {
         let dir = scratch("ignore");
         let files = CheckpointFiles::new(dir.clone()).unwrap();

@@ -264,6 +264,20 @@ pub enum StateError {
         /// The snapshot (SHARE-1) or account (SHARE-2).
         id: String,
     },
+    /// The state was saved in a format newer than this version of
+    /// snapguard reads ([`State::FORMAT_VERSION`](crate::State::FORMAT_VERSION)):
+    /// a later version wrote it. Nothing else of it is read, so this is the
+    /// only error reported. Load it with a snapguard version that reads
+    /// format `found` (GEN-5: input beyond what this version reads).
+    #[error(
+        "the state is in format version {found}, and this version of snapguard reads formats up to {supported}: upgrade snapguard to load it"
+    )]
+    UnsupportedFormat {
+        /// The format version of the state.
+        found: u32,
+        /// The newest format version this version of snapguard reads.
+        supported: u32,
+    },
     /// A limit contradicts another (a minimum above its maximum) or is
     /// out of range (a lock shorter than one day).
     #[error("the limit `{field}` is incoherent")]
@@ -284,7 +298,8 @@ impl StateError {
     /// The rule the refused state breaks: the rule that no accepted
     /// history lets it break. Duplicate and dangling ids break GEN-4,
     /// objects newer than the clock or older than what they need GEN-2,
-    /// incoherent limits, ill-formed ids and leap seconds GEN-5, input
+    /// incoherent limits, ill-formed ids, leap seconds and a format newer
+    /// than this version reads GEN-5, input
     /// bounds GEN-7, a key of another account PERM-4.
     ///
     /// ```
@@ -297,7 +312,7 @@ impl StateError {
         match self {
             Self::Duplicate { .. } | Self::Dangling { .. } => RuleId::Gen4,
             Self::AfterClock { .. } => RuleId::Gen2,
-            Self::IncoherentLimits { .. } => RuleId::Gen5,
+            Self::IncoherentLimits { .. } | Self::UnsupportedFormat { .. } => RuleId::Gen5,
             Self::LockOutlivesRetention(_) => RuleId::Lock4,
             Self::LockOutOfRange(_) => RuleId::Lock1,
             Self::SnapshotUnlikeDisk(_) => RuleId::Snap1,
@@ -402,6 +417,9 @@ mod tests {
                 "share_1_snapshot_over_the_principal_quota_is_reported"
             }
             StateError::IncoherentLimits { .. } => "gen_5_incoherent_limits_are_reported",
+            StateError::UnsupportedFormat { .. } => {
+                "gen_5_state_of_a_newer_format_is_refused_naming_both_versions"
+            }
             StateError::DiskUnlikeSource(_) => {
                 "disk_1_disk_in_another_region_than_its_source_is_reported"
             }
@@ -494,6 +512,10 @@ mod tests {
             },
             StateError::IncoherentLimits {
                 field: "min_lock_days".into(),
+            },
+            StateError::UnsupportedFormat {
+                found: 2,
+                supported: 1,
             },
             StateError::DiskUnlikeSource("d-1".into()),
             StateError::ImageUnlikeSource("i-1".into()),

@@ -1,6 +1,7 @@
-//! Loading a state: the trust boundary (DESIGN.md, "Serde").
+//! Loading a state: the trust boundary.
 //!
-//! A state is serialized as its data, without indexes. Loading rebuilds the
+//! A state is serialized as its data, without indexes, after its format
+//! version (`format.rs`). Loading rebuilds the
 //! indexes and refuses, with a [`StateError`], any state that no accepted
 //! history could have produced: ill-formed ids and inputs past their
 //! bounds, duplicate or dangling ids, impossible locks and retentions,
@@ -26,6 +27,7 @@ use crate::{
 mod bounds;
 mod copies;
 mod error;
+mod format;
 mod instants;
 mod provenance;
 mod references;
@@ -34,6 +36,7 @@ mod vaults;
 
 pub use copies::CopyDefect;
 pub use error::StateError;
+pub(crate) use format::Versioned;
 pub use vaults::BackupDefect;
 
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -43,7 +46,9 @@ pub use vaults::BackupDefect;
 /// Deserializing a [`State`] refuses data that breaks an invariant with
 /// the first [`StateError`] found. Deserialize an `UncheckedState` to learn
 /// every invariant the data breaks, for instance to check a state exported
-/// by another implementation:
+/// by another implementation. A state of a newer format than this version
+/// of snapguard reads ([`State::FORMAT_VERSION`]) deserializes too, and
+/// its check finds only [`StateError::UnsupportedFormat`].
 ///
 /// ```
 /// use snapguard::{RuleId, State, StateError, UncheckedState};
@@ -63,7 +68,7 @@ pub use vaults::BackupDefect;
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(transparent)]
-pub struct UncheckedState(StateData);
+pub struct UncheckedState(Versioned);
 
 impl UncheckedState {
     /// Checks every invariant: the state, or every invariant broken, in
@@ -84,7 +89,11 @@ impl UncheckedState {
     ///
     /// Every [`StateError`] found, never an empty list.
     pub fn check(self) -> Result<State, Vec<StateError>> {
-        let (state, findings) = self.0.load();
+        let data = match self.0 {
+            Versioned::Readable(data) => *data,
+            Versioned::Newer(found) => return Err(vec![format::unsupported(found)]),
+        };
+        let (state, findings) = data.load();
         let errors = findings.into_errors();
         if errors.is_empty() {
             Ok(state)
@@ -96,25 +105,31 @@ impl UncheckedState {
 
 impl From<State> for UncheckedState {
     fn from(state: State) -> Self {
-        Self(state.into())
+        Self(Versioned::Readable(Box::new(state.into())))
     }
 }
 
 impl From<&State> for UncheckedState {
     fn from(state: &State) -> Self {
-        Self(state.clone().into())
+        Self::from(state.clone())
     }
 }
 
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-/// The serialized form of a state: its data as lists, without indexes.
+/// The serialized form of a state: its format version, then its data as
+/// lists, without indexes.
 ///
-/// Every field is required except `limits` (a missing one is the default);
-/// `clock` is `null` for a state that recorded nothing (`deserialize_with`
-/// stops serde from reading a missing `Option` key as `None`).
+/// Every field is required except `format` (a missing one is version 1,
+/// the version of states saved before it was written) and `limits` (a
+/// missing one is the default); `clock` is `null` for a state that
+/// recorded nothing (`deserialize_with` stops serde from reading a missing
+/// `Option` key as `None`). `format` is read first (`format.rs`); its
+/// field stays first so that it is written first.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct StateData {
+    #[serde(default = "format::first")]
+    format: std::num::NonZeroU32,
     #[serde(default)]
     limits: Limits,
     #[serde(deserialize_with = "Option::deserialize")]
@@ -138,6 +153,7 @@ pub(crate) struct StateData {
 impl From<State> for StateData {
     fn from(state: State) -> Self {
         Self {
+            format: format::CURRENT,
             limits: state.limits,
             clock: state.clock,
             accounts: state.accounts.into_values().collect(),
