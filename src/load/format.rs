@@ -242,3 +242,16 @@ mod tests {
         assert!(positions.is_sorted(), "{FIELDS:?} out of order in {text}");
     }
 }
+
+/// A serialized state's schema is its data's: the newer-format variant is
+/// what a later version writes, not part of this version's format.
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for Versioned {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        StateData::schema_name()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        StateData::json_schema(generator)
+    }
+}
