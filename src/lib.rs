@@ -17,9 +17,10 @@
 //!   asks it about each request: [`State::decide`] (what would happen),
 //!   [`State::apply`] or [`State::apply_mut`] (do it), [`State::explain`]
 //!   (every rule that refuses), [`State::advance`] with
-//!   [`State::next_deadline`] (what time alone causes). The state
-//!   serializes with serde and is checked when it is loaded back
-//!   ([`UncheckedState`]).
+//!   [`State::next_deadline`] (what time alone causes). Threads and timers
+//!   that read their own clocks decide at [`State::monotonic_now`], never
+//!   refused for time running backwards (GEN-2). The state serializes with
+//!   serde and is checked when it is loaded back ([`UncheckedState`]).
 //! - **Property-test a service against it** with the `testing` feature:
 //!   `snapguard::testing` generates realistic histories (proptest
 //!   strategies, with a share of hostile steps) to run through your
@@ -42,8 +43,8 @@
 //! ```
 //! use chrono::{TimeDelta, TimeZone, Utc};
 //! use snapguard::{
-//!     Actor, CreateAccount, CreateDisk, CreateRegion, CreateSnapshot, DeleteSnapshot, DiskCategory,
-//!     DiskSource, Encryption, FinishSnapshot, LockSnapshot, RuleId, Site, SnapshotOutcome, State,
+//!     Actor, Command, CreateAccount, CreateDisk, CreateRegion, CreateSnapshot, DeleteSnapshot,
+//!     DiskCategory, FinishSnapshot, LockSnapshot, RuleId, Site, State,
 //! };
 //!
 //! let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
@@ -51,37 +52,18 @@
 //! let mut state = State::new();
 //!
 //! // The platform registers a region and an account; the owner takes a snapshot.
-//! state.apply_mut(now, &Actor::Platform, &CreateRegion { region: "cn-hangzhou".into() }.into())?;
-//! let account = CreateAccount { account: "1001".into(), site: Site::China };
-//! state.apply_mut(now, &Actor::Platform, &account.into())?;
-//! state.apply_mut(now, &owner, &CreateDisk {
-//!     disk: "d-1".into(),
-//!     region: "cn-hangzhou".into(),
-//!     category: DiskCategory::Essd,
-//!     size_gib: 40,
-//!     encryption: Encryption::Unencrypted,
-//!     source: DiskSource::Blank,
-//! }.into())?;
-//! state.apply_mut(now, &owner, &CreateSnapshot {
-//!     snapshot: "s-1".into(),
-//!     disk: "d-1".into(),
-//!     retention_days: None,
-//!     tags: Default::default(),
-//!     instant_access: false,
-//! }.into())?;
-//! let finish = FinishSnapshot {
-//!     snapshot: "s-1".into(),
-//!     outcome: SnapshotOutcome::Available { size_gib: 12 },
-//! };
-//! state.apply_mut(now, &Actor::Platform, &finish.into())?;
+//! state.apply_mut(now, &Actor::Platform, CreateRegion::new("cn-hangzhou"))?;
+//! state.apply_mut(now, &Actor::Platform, CreateAccount::new("1001", Site::China))?;
+//! state.apply_mut(now, &owner, CreateDisk::new("d-1", "cn-hangzhou", DiskCategory::Essd, 40))?;
+//! state.apply_mut(now, &owner, CreateSnapshot::new("s-1", "d-1"))?;
+//! state.apply_mut(now, &Actor::Platform, FinishSnapshot::available("s-1", 12))?;
 //!
 //! // Lock it for 30 days, in compliance at once.
-//! let lock = LockSnapshot { snapshot: "s-1".into(), duration_days: 30, cool_off_hours: 0 };
-//! state.apply_mut(now, &owner, &lock.into())?;
+//! state.apply_mut(now, &owner, LockSnapshot::new("s-1", 30, 0))?;
 //!
 //! // Nobody can delete it now: LOCK-10 refuses, says when it will allow it,
 //! // and the state is unchanged.
-//! let delete = DeleteSnapshot { snapshot: "s-1".into() }.into();
+//! let delete = Command::from(DeleteSnapshot::new("s-1"));
 //! let before = state.clone();
 //! let refusal = state.apply_mut(now, &owner, &delete).unwrap_err();
 //! assert_eq!(refusal.rule(), RuleId::Lock10);
