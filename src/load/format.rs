@@ -216,6 +216,19 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Replay<A> {
     }
 }
 
+/// A serialized state's schema is its data's: the newer-format variant is
+/// what a later version writes, not part of this version's format.
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for Versioned {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        StateData::schema_name()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        StateData::json_schema(generator)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::FIELDS;
@@ -240,18 +253,5 @@ mod tests {
             .map(|field| text.find(&format!("\"{field}\":")).unwrap())
             .collect();
         assert!(positions.is_sorted(), "{FIELDS:?} out of order in {text}");
-    }
-}
-
-/// A serialized state's schema is its data's: the newer-format variant is
-/// what a later version writes, not part of this version's format.
-#[cfg(feature = "schema")]
-impl schemars::JsonSchema for Versioned {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        StateData::schema_name()
-    }
-
-    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        StateData::json_schema(generator)
     }
 }
