@@ -351,10 +351,10 @@ impl StateError {
 mod tests {
     use super::{BackupDefect, CopyDefect, ObjectKind, RuleId, StateError};
 
-    /// The test of `tests/invariants.rs` or `tests/load_*.rs` that breaks
+    /// The test of `tests/invariants/state.rs` or `tests/load/` that breaks
     /// `error`'s invariant through JSON and sees it reported; copies and
     /// Cloud Backup have one per defect, listed in
-    /// `tests/invariants_guard.rs`. No wildcard: a new variant does not
+    /// `tests/invariants/guard.rs`. No wildcard: a new variant does not
     /// compile until it is given its test.
     fn breaking_test(error: &StateError) -> &'static str {
         match error {
@@ -450,11 +450,11 @@ mod tests {
     #[test]
     fn every_invariant_names_a_test_that_exists() {
         let sources = [
-            include_str!("../../tests/invariants.rs"),
-            include_str!("../../tests/invariants_backup.rs"),
-            include_str!("../../tests/load_bounds.rs"),
-            include_str!("../../tests/load_provenance.rs"),
-            include_str!("../../tests/load_ranges.rs"),
+            include_str!("../../tests/invariants/state.rs"),
+            include_str!("../../tests/invariants/backup.rs"),
+            include_str!("../../tests/load/bounds.rs"),
+            include_str!("../../tests/load/provenance.rs"),
+            include_str!("../../tests/load/ranges.rs"),
         ];
         let (kind, id) = (ObjectKind::Snapshot, String::from("s-1"));
         let samples = [

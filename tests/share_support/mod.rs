@@ -3,9 +3,10 @@
 #![allow(dead_code)]
 
 use snapguard::{
-    AcceptResourceShare, AccountId, Actor, AddDirectoryMember, AssociateResourceShare,
+    AcceptResourceShare, AccountId, Actor, AddDirectoryMember, AssociateResourceShare, Command,
     CreateAccount, CreateFolder, CreateResourceDirectory, CreateResourceShare,
-    DisassociateResourceShare, Encryption, Principal, PrincipalScope, SetEncryptedShareRole, Site,
+    DisassociateResourceShare, Encryption, Event, Principal, PrincipalScope, RuleId,
+    SetEncryptedShareRole, Site, Violation,
 };
 
 use crate::common::{OTHER, OWNER, REGION, World, blank_disk, root};
@@ -74,6 +75,18 @@ pub fn accept(share: &str) -> AcceptResourceShare {
 }
 
 impl World {
+    /// A command by [`OWNER`]'s root that must be accepted.
+    #[track_caller]
+    pub fn by_owner(&mut self, command: impl Into<Command>) -> Vec<Event> {
+        self.ok(&root(OWNER), command)
+    }
+
+    /// A command by [`OWNER`]'s root that must be refused by `rule`.
+    #[track_caller]
+    pub fn owner_refused(&mut self, command: impl Into<Command>, rule: RuleId) -> Violation {
+        self.refused(&root(OWNER), command, rule)
+    }
+
     /// Registers more accounts on a site.
     #[track_caller]
     pub fn accounts(&mut self, ids: &[&str], site: Site) {
