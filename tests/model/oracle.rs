@@ -184,7 +184,7 @@ fn the_schema_file_is_the_one_the_types_generate() {
     assert!(
         kept == generated,
         "{} is not the schema the types generate: regenerate it with \
-         `SNAPGUARD_BLESS=1 cargo test --test model oracle` and review the diff",
+         `SNAPGUARD_BLESS=1 cargo test --test rules model::oracle` and review the diff",
         path.display()
     );
 }

@@ -1,0 +1,10 @@
+//! GEN: the state machine itself: determinism, ids, instants, limits,
+//! refusals and the events time causes.
+
+mod determinism;
+mod id_values;
+mod ids;
+mod instants;
+mod limits;
+mod refusals;
+mod time_events;
