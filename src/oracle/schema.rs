@@ -42,7 +42,7 @@ pub fn json_schema() -> Schema {
             "module `snapguard::oracle`), version ", env!("CARGO_PKG_VERSION"), ": ",
             "each line read is a Request, each line written a Response. ",
             "Generated from the Rust types; regenerate with ",
-            "`SNAPGUARD_BLESS=1 cargo test --test rules model::oracle`."
+            "`SNAPGUARD_BLESS=1 cargo test --features schema --test rules model::oracle`."
         ),
         "anyOf": [request, response],
         "$defs": definitions,
