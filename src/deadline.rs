@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::{Event, ReleaseReason, Retention, ShareId, Snapshot, SnapshotId, State};
+use crate::{Event, ReleaseReason, Retention, ShareId, Snapshot, SnapshotId};
 
 /// The kinds of time-caused event, in the order they happen at one instant:
 /// a lock expiring at a snapshot's retention end expires first, and what a
@@ -67,7 +67,7 @@ impl Deadline {
         self.is_pending(recorded) && !held
     }
 
-    fn event(&self) -> Event {
+    pub(crate) fn event(&self) -> Event {
         let (at, snapshot) = (self.at, self.snapshot.clone());
         match &self.kind {
             DeadlineKind::CoolOffEnd => Event::CoolOffEnded { at, snapshot },
@@ -83,40 +83,5 @@ impl Deadline {
                 reason: ReleaseReason::RetentionEnded,
             },
         }
-    }
-}
-
-impl State {
-    /// The time-caused events due by `now`, in the order they happened.
-    /// The cost follows the number of due events, not the fleet.
-    pub(crate) fn due_events(&self, now: DateTime<Utc>) -> Vec<Event> {
-        let mut snapshots = self
-            .index
-            .deadlines
-            .iter()
-            .take_while(|deadline| deadline.at <= now)
-            .peekable();
-        let mut points = self.due_backup_points(now).peekable();
-        let mut events = Vec::new();
-        // Merged by instant; at one instant, snapshots first.
-        loop {
-            let point_first = match (snapshots.peek(), points.peek()) {
-                (None, None) => break,
-                (Some(deadline), Some((at, _))) => *at < deadline.at,
-                (None, Some(_)) => true,
-                (Some(_), None) => false,
-            };
-            if point_first {
-                if let Some((at, point)) = points.next() {
-                    events.push(Event::BackupPointExpired {
-                        at: *at,
-                        point: point.clone(),
-                    });
-                }
-            } else if let Some(deadline) = snapshots.next() {
-                events.push(deadline.event());
-            }
-        }
-        events
     }
 }

@@ -3,10 +3,10 @@
 //! Events carry everything [`State::evolve`](crate::State::evolve) needs, so
 //! replaying the events of an accepted history rebuilds its state.
 
+use std::collections::BTreeSet;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-
-use std::collections::BTreeSet;
 
 use crate::{
     AccountId, BackupPoint, BackupPointId, BackupPolicy, BillingBasis, CopyLineage, DirectoryId,

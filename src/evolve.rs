@@ -245,7 +245,7 @@ impl State {
         change: impl FnOnce(&mut crate::Snapshot),
     ) {
         if let Some(snapshot) = self.snapshots.get_mut(id) {
-            let before = crate::state::Indexed::of(snapshot);
+            let before = crate::index::Indexed::of(snapshot);
             change(snapshot);
             self.index.reindex_snapshot(&before, snapshot, self.clock);
         }

@@ -293,26 +293,30 @@ mod actor;
 mod archive;
 mod command;
 mod copy;
+mod ctx;
 mod deadline;
-mod decide;
 mod describe;
 mod directory;
 mod disk;
+mod dispatch;
+mod encryption;
 mod event;
 mod evolve;
 mod ids;
 mod image;
+mod index;
 mod key;
 mod limits;
 mod lineage;
 mod load;
 mod lock;
+mod lock_query;
 mod machine;
 pub mod oracle;
 mod query;
 mod region;
-mod rotation;
 mod rule;
+mod rules;
 mod share;
 mod snapshot;
 mod state;
@@ -342,7 +346,8 @@ pub use command::{
 };
 pub use copy::StandardCopyProblem;
 pub use directory::{Folder, ResourceDirectory};
-pub use disk::{Disk, DiskCategory, Encryption};
+pub use disk::{Disk, DiskCategory};
+pub use encryption::Encryption;
 pub use event::{DeletionCause, Event, ReleaseReason};
 pub use ids::{
     AccountId, BackupPointId, BackupPolicyId, DirectoryId, DiskId, FolderId, ImageId, KeyId,
@@ -351,9 +356,10 @@ pub use ids::{
 pub use image::{Image, ImageSource};
 pub use key::{Key, KeyProblem};
 pub use limits::{Bound, Limits, LimitsError};
-pub use lineage::{BillingBasis, CopyLineage, LineageRoot};
+pub use lineage::{BillingBasis, CopyLineage};
 pub use load::{BackupDefect, CopyDefect, StateError, UncheckedState};
-pub use lock::{Lock, LockQuery, LockState, LockView};
+pub use lock::{Lock, LockState};
+pub use lock_query::{LockQuery, LockView};
 pub use machine::Transition;
 pub use query::DeletionReport;
 pub use region::Region;
@@ -363,7 +369,7 @@ pub use share::{
     SharedWith, ShareeOperation, SnapshotAccess, Unshareable, VisibleSnapshot,
 };
 pub use snapshot::{
-    Retention, Snapshot, SnapshotKind, SnapshotOrigin, SnapshotStatus, StorageTier,
+    LineageRoot, Retention, Snapshot, SnapshotKind, SnapshotOrigin, SnapshotStatus, StorageTier,
 };
 pub use state::State;
 pub use time::Span;

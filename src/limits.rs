@@ -5,7 +5,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::{RuleId, Violation};
+use crate::RuleId;
 
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// Every numeric limit the rules use. [`Limits::default`] gives the figures
@@ -125,7 +125,7 @@ impl LimitsError {
 }
 
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-/// An input bound of GEN-7: what a [`Violation::BoundExceeded`] measured.
+/// An input bound of GEN-7: what a [`Violation::BoundExceeded`](crate::Violation::BoundExceeded) measured.
 ///
 /// Non-exhaustive: later versions may bound more inputs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -242,12 +242,21 @@ impl Limits {
     }
 
     /// GEN-7: refuses `size` past the limit of `bound`.
-    pub(crate) fn within(&self, bound: Bound, size: usize) -> Result<(), Violation> {
+    pub(crate) fn within(&self, bound: Bound, size: usize) -> Result<(), Exceeded> {
         let max = self.bound(bound);
         if size > usize::try_from(max).unwrap_or(usize::MAX) {
-            Err(Violation::BoundExceeded { bound, size, max })
+            Err(Exceeded { bound, size, max })
         } else {
             Ok(())
         }
     }
+}
+
+/// A size past the limit of its bound (GEN-7); a rule reports it as
+/// [`Violation::BoundExceeded`](crate::Violation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Exceeded {
+    pub(crate) bound: Bound,
+    pub(crate) size: usize,
+    pub(crate) max: u32,
 }

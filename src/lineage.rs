@@ -22,42 +22,9 @@
 //!   earlier ones were kept. Whether the provider charges in full again
 //!   when no copy is left is not documented.
 
-use std::fmt;
-
 use serde::{Deserialize, Serialize};
 
-use crate::{AccountId, DiskId, Encryption, RegionId, Snapshot, SnapshotId, SnapshotOrigin, State};
-
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-/// What the data of a chain of copies descends from (COPY-7): the disk the
-/// chain started from, or the first snapshot of the chain when that was not
-/// taken of a disk.
-///
-/// Non-exhaustive: later versions may add origins of data, so a `match`
-/// outside the crate needs a wildcard arm.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(
-    tag = "type",
-    content = "id",
-    rename_all = "snake_case",
-    deny_unknown_fields
-)]
-#[non_exhaustive]
-pub enum LineageRoot {
-    /// A disk, whose snapshots (and their copies) share its lineages.
-    Disk(DiskId),
-    /// A snapshot taken of no disk (by Cloud Backup), and its copies.
-    Snapshot(SnapshotId),
-}
-
-impl fmt::Display for LineageRoot {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Disk(disk) => write!(f, "disk `{disk}`"),
-            Self::Snapshot(snapshot) => write!(f, "snapshot `{snapshot}`"),
-        }
-    }
-}
+use crate::{AccountId, Encryption, LineageRoot, RegionId, Snapshot, SnapshotOrigin};
 
 impl Snapshot {
     /// What the snapshot's data descends from, for the lineages of its
@@ -167,10 +134,10 @@ pub enum BillingBasis {
 }
 
 impl BillingBasis {
-    /// The basis of a copy of `source` in `lineage`, given the lineages
-    /// started in `state`.
-    pub(crate) fn of(state: &State, lineage: &CopyLineage, source: &Snapshot) -> Self {
-        if state.lineages.contains_key(lineage) {
+    /// The basis of a copy of `source` in `lineage`, given whether a copy
+    /// already started that lineage.
+    pub(crate) fn of(lineage_started: bool, lineage: &CopyLineage, source: &Snapshot) -> Self {
+        if lineage_started {
             Self::Incremental
         } else if source.encryption == Encryption::Unencrypted
             && lineage.encryption != Encryption::Unencrypted
@@ -184,36 +151,5 @@ impl BillingBasis {
                 size_gib: source.size_gib,
             }
         }
-    }
-}
-
-impl State {
-    /// The copy that started `lineage`, if one did (COPY-7): later copies
-    /// in it are charged incrementally.
-    ///
-    /// ```
-    /// use snapguard::{CopyLineage, Encryption, LineageRoot, State};
-    /// let lineage = CopyLineage {
-    ///     account: "1001".into(),
-    ///     root: LineageRoot::Disk("d-1".into()),
-    ///     region: "cn-shanghai".into(),
-    ///     encryption: Encryption::ServiceKey,
-    /// };
-    /// assert_eq!(State::new().copy_lineage(&lineage), None);
-    /// ```
-    #[must_use]
-    pub fn copy_lineage(&self, lineage: &CopyLineage) -> Option<&SnapshotId> {
-        self.lineages.get(lineage)
-    }
-
-    /// Every lineage started, with the copy that started it, ordered by
-    /// lineage.
-    ///
-    /// ```
-    /// use snapguard::State;
-    /// assert_eq!(State::new().copy_lineages().count(), 0);
-    /// ```
-    pub fn copy_lineages(&self) -> impl Iterator<Item = (&CopyLineage, &SnapshotId)> {
-        self.lineages.iter()
     }
 }

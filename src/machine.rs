@@ -11,7 +11,8 @@ use std::collections::BTreeSet;
 
 use chrono::{DateTime, Utc};
 
-use crate::decide::{Ctx, Verdict, dispatch};
+use crate::ctx::{Ctx, Verdict};
+use crate::dispatch::dispatch;
 use crate::{Actor, BackupPointId, Command, Event, IntoCommand, SnapshotId, State, Violation};
 
 /// A new state and the events that made it.
@@ -328,5 +329,40 @@ impl Pending {
             released: &self.released,
             expired: &self.expired,
         }
+    }
+}
+
+impl State {
+    /// The time-caused events due by `now`, in the order they happened.
+    /// The cost follows the number of due events, not the fleet.
+    pub(crate) fn due_events(&self, now: DateTime<Utc>) -> Vec<Event> {
+        let mut snapshots = self
+            .index
+            .deadlines
+            .iter()
+            .take_while(|deadline| deadline.at <= now)
+            .peekable();
+        let mut points = self.due_backup_points(now).peekable();
+        let mut events = Vec::new();
+        // Merged by instant; at one instant, snapshots first.
+        loop {
+            let point_first = match (snapshots.peek(), points.peek()) {
+                (None, None) => break,
+                (Some(deadline), Some((at, _))) => *at < deadline.at,
+                (None, Some(_)) => true,
+                (Some(_), None) => false,
+            };
+            if point_first {
+                if let Some((at, point)) = points.next() {
+                    events.push(Event::BackupPointExpired {
+                        at: *at,
+                        point: point.clone(),
+                    });
+                }
+            } else if let Some(deadline) = snapshots.next() {
+                events.push(deadline.event());
+            }
+        }
+        events
     }
 }

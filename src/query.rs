@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::decide::Ctx;
+use crate::ctx::Ctx;
 use crate::{
     AccountId, Action, Actor, BackupPolicyId, Command, DeleteSnapshot, DiskId, ImageId, ObjectKind,
     ResourceShare, ShareId, SnapshotId, State, VaultId, Violation,
@@ -144,7 +144,7 @@ fn own_resource(
     match kind {
         ObjectKind::Snapshot => ctx
             .own_snapshot(account, &SnapshotId::new(id))
-            .map(crate::decide::snapshot_resource),
+            .map(crate::ctx::snapshot_resource),
         ObjectKind::Disk => ctx
             .own_disk(account, &DiskId::new(id))
             .map(|d| d.resource()),
@@ -152,18 +152,18 @@ fn own_resource(
             .own_image(account, &ImageId::new(id))
             .map(|i| i.resource()),
         ObjectKind::ResourceShare => {
-            crate::share::commands::own_share(ctx, account, &ShareId::new(id))
+            crate::rules::share::own_share(ctx, account, &ShareId::new(id))
                 .map(ResourceShare::resource_name)
         }
         ObjectKind::Vault => ctx
             .own_vault(account, &VaultId::new(id))
-            .map(crate::vault::commands::vault_resource),
+            .map(crate::rules::vault::vault_resource),
         ObjectKind::BackupPolicy => {
             let policy = ctx.policy(&BackupPolicyId::new(id))?;
-            crate::decide::owned(account, &policy.owner, kind, id)?;
+            crate::ctx::owned(account, &policy.owner, kind, id)?;
             let vault = ctx.vault(&policy.vault)?;
-            Ok(crate::vault::commands::policy_resource(vault, policy))
+            Ok(crate::rules::vault::policy_resource(vault, policy))
         }
-        _ => Err(crate::decide::not_found(kind, id)),
+        _ => Err(crate::ctx::not_found(kind, id)),
     }
 }

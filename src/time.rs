@@ -9,8 +9,6 @@ use std::fmt;
 use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::Violation;
-
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// A span of time as the rules state it: whole days or whole hours.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -40,11 +38,19 @@ impl fmt::Display for Span {
     }
 }
 
-/// `start + span`, or a GEN-5 violation when the result is not representable.
-pub(crate) fn later(start: DateTime<Utc>, span: Span) -> Result<DateTime<Utc>, Violation> {
+/// `start + span` is past the representable instants (GEN-5); a rule
+/// reports it as [`Violation::TimeOutOfRange`](crate::Violation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct OutOfRange {
+    pub(crate) start: DateTime<Utc>,
+    pub(crate) span: Span,
+}
+
+/// `start + span`, or [`OutOfRange`] when the result is not representable.
+pub(crate) fn later(start: DateTime<Utc>, span: Span) -> Result<DateTime<Utc>, OutOfRange> {
     span.delta()
         .and_then(|delta| start.checked_add_signed(delta))
-        .ok_or(Violation::TimeOutOfRange { start, span })
+        .ok_or(OutOfRange { start, span })
 }
 
 /// Whether `t` falls inside a leap second, which chrono represents with

@@ -75,6 +75,35 @@ impl From<StateData> for Versioned {
     }
 }
 
+/// A state is written as its data (`StateData`, format version first).
+impl Serialize for State {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        StateData::from(self.clone()).serialize(serializer)
+    }
+}
+
+/// A state is read as its data, refusing a newer format, and checked
+/// ([`StateError`]) before it is a `State`.
+impl<'de> Deserialize<'de> for State {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let versioned = Versioned::deserialize(deserializer)?;
+        Self::try_from(versioned).map_err(de::Error::custom)
+    }
+}
+
+/// A state is described by the schema of its data, which is what serde
+/// reads and writes.
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for State {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        StateData::schema_name()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        StateData::json_schema(generator)
+    }
+}
+
 impl TryFrom<Versioned> for State {
     type Error = StateError;
 

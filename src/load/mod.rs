@@ -17,7 +17,8 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::state::{Indexes, Retired};
+use crate::index::Indexes;
+use crate::state::Retired;
 use crate::store::{Map, Set, Table};
 use crate::{
     Account, AccountId, Disk, Folder, Image, Key, Limits, ObjectKind, Region, RegionId,

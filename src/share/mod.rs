@@ -19,7 +19,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::{AccountId, DirectoryId, FolderId, ShareId, SnapshotId};
 
-pub(crate) mod commands;
 mod query;
 pub(crate) mod quota;
 pub(crate) mod reach;

@@ -7,7 +7,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::deadline::{Deadline, DeadlineKind};
-use crate::state::{Indexes, count_down, count_up};
+use crate::index::{Indexes, count_down, count_up};
 use crate::{
     AccountId, DirectoryId, Event, Folder, FolderId, Principal, ResourceDirectory, ResourceShare,
     ShareId, SharedSnapshot, SnapshotId, State,

@@ -16,7 +16,6 @@ use crate::{
     SnapshotId, VaultId,
 };
 
-pub(crate) mod commands;
 mod query;
 pub(crate) mod record;
 

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use super::{Backup, BackupIndex, BackupPoint, EndOf};
-use crate::state::{index_insert, index_remove};
+use crate::index::{index_insert, index_remove};
 use crate::{BackupPointId, Event, ImmutableTarget, State};
 
 impl State {

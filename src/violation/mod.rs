@@ -828,3 +828,15 @@ fn shares_phrase(count: usize) -> String {
         format!("{count} resource shares")
     }
 }
+
+impl From<crate::time::OutOfRange> for Violation {
+    fn from(crate::time::OutOfRange { start, span }: crate::time::OutOfRange) -> Self {
+        Self::TimeOutOfRange { start, span }
+    }
+}
+
+impl From<crate::limits::Exceeded> for Violation {
+    fn from(crate::limits::Exceeded { bound, size, max }: crate::limits::Exceeded) -> Self {
+        Self::BoundExceeded { bound, size, max }
+    }
+}

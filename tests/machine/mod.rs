@@ -5,6 +5,7 @@ mod determinism;
 mod id_values;
 mod ids;
 mod instants;
+mod layers;
 mod limits;
 mod refusals;
 mod time_events;

@@ -2,8 +2,8 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::decide::{Ctx, Step, Verdict};
-use crate::snapshot::deletion;
+use crate::ctx::{Ctx, Step, Verdict};
+use crate::rules::snapshot::deletion;
 use crate::{
     Actor, CreateAutomaticSnapshot, DeletionCause, Event, ObjectKind, SnapshotKind, Violation,
 };

@@ -6,9 +6,9 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, Utc};
 
 use crate::actor::share_resource_name;
-use crate::decide::{Ctx, Step, Verdict, owned, snapshot_resource};
+use crate::ctx::{Ctx, Step, Verdict, owned, snapshot_resource};
+use crate::rules::snapshot::require_available;
 use crate::share::{quota, reach};
-use crate::snapshot::require_available;
 use crate::{
     AcceptResourceShare, AccountId, Action, Actor, AssociateResourceShare, Bound,
     CreateResourceShare, DeleteResourceShare, DisassociateResourceShare, Encryption, Event,
@@ -194,9 +194,10 @@ fn check_trust(
 fn view_end(ctx: &Ctx<'_>, snapshot: &Snapshot) -> Result<DateTime<Utc>, Violation> {
     match snapshot.retention {
         Retention::Until(end) => Ok(end),
-        Retention::Permanent => {
-            time::later(ctx.now, Span::Days(ctx.state.limits.permanent_share_days))
-        }
+        Retention::Permanent => Ok(time::later(
+            ctx.now,
+            Span::Days(ctx.state.limits.permanent_share_days),
+        )?),
     }
 }
 

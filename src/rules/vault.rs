@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use chrono::{DateTime, Utc};
 
-use crate::decide::{Ctx, Step, Verdict, not_found, owned};
+use crate::ctx::{Ctx, Step, Verdict, not_found, owned};
 use crate::{
     AccountId, Action, Actor, BackupPoint, BackupPointId, BackupPolicy, BackupPolicyId,
     CreateBackupPoint, CreateBackupPolicy, CreateVault, DeleteBackupPoint, DeleteVault,

@@ -1,8 +1,9 @@
-//! Dispatch from a command to its rule family, and the helpers every family
-//! shares: looking objects up, checking the actor, checking permissions.
+//! The rule context: what every rule family sees and shares (the state as
+//! of `now`, the actor), looking objects up, checking the actor, checking
+//! permissions.
 //!
-//! Each family's `decide_*` function runs its checks in the documented order
-//! through a [`Verdict`]. In "first" mode the first refusal stops it (that is
+//! Each family's rule function (in `rules/`) runs its checks in the
+//! documented order through a [`Verdict`]. In "first" mode the first refusal stops it (that is
 //! [`State::decide`]); in "all" mode checks that later ones do not depend on
 //! are collected and evaluation goes on (that is [`State::explain`]).
 
@@ -14,11 +15,9 @@ use crate::actor::{Decision, evaluate, resource_name};
 use crate::ids::has_id_characters;
 use crate::share::reach::{self, Standing};
 use crate::{
-    AccountId, Action, Actor, Bound, Command, DirectoryId, Disk, DiskId, Event, Folder, FolderId,
-    Image, ImageId, ObjectKind, Region, RegionId, ResourceDirectory, ResourceShare, Retention,
-    ShareId, ShareeOperation, Snapshot, SnapshotId, SnapshotKind, Span, State, Violation, account,
-    archive, copy, directory, disk, image, key, lock, region, rotation, share, snapshot, time,
-    vault,
+    AccountId, Action, Actor, Bound, DirectoryId, Disk, DiskId, Event, Folder, FolderId, Image,
+    ImageId, ObjectKind, Region, RegionId, ResourceDirectory, ResourceShare, Retention, ShareId,
+    ShareeOperation, Snapshot, SnapshotId, SnapshotKind, Span, State, Violation, time,
 };
 
 /// Evaluation stopped at this refusal.
@@ -27,6 +26,18 @@ pub(crate) struct Halt(pub(crate) Violation);
 impl From<Violation> for Halt {
     fn from(violation: Violation) -> Self {
         Self(violation)
+    }
+}
+
+impl From<time::OutOfRange> for Halt {
+    fn from(out_of_range: time::OutOfRange) -> Self {
+        Self(out_of_range.into())
+    }
+}
+
+impl From<crate::limits::Exceeded> for Halt {
+    fn from(exceeded: crate::limits::Exceeded) -> Self {
+        Self(exceeded.into())
     }
 }
 
@@ -461,7 +472,7 @@ impl Ctx<'_> {
                 max: limits.max_retention_days,
             });
         }
-        time::later(from, Span::Days(days)).map(Retention::Until)
+        Ok(Retention::Until(time::later(from, Span::Days(days))?))
     }
 }
 
@@ -525,60 +536,5 @@ pub(crate) fn foreign(
         id: id.to_owned(),
         owner: owner.clone(),
         account: account.clone(),
-    }
-}
-
-/// Runs the rules of `command` against a state with nothing due.
-pub(crate) fn dispatch(ctx: &Ctx<'_>, command: &Command, v: &mut Verdict) -> Step<Vec<Event>> {
-    match command {
-        Command::CreateAccount(c) => account::create_account(ctx, c),
-        Command::CreateRegion(c) => region::create_region(ctx, c),
-        Command::CreateUser(c) => account::create_user(ctx, c),
-        Command::SetUserPolicy(c) => account::set_user_policy(ctx, c),
-        Command::MarkAccountOverdue(c) => account::mark_overdue(ctx, c),
-        Command::SettleAccount(c) => account::settle(ctx, c),
-        Command::ReleaseOverdueSnapshot(c) => account::release_overdue(ctx, c, v),
-        Command::CreateDisk(c) => disk::create_disk(ctx, c, v),
-        Command::ReleaseDisk(c) => disk::release_disk(ctx, c, v),
-        Command::ResetDisk(c) => disk::reset_disk(ctx, c, v),
-        Command::CreateSnapshot(c) => snapshot::create_snapshot(ctx, c, v),
-        Command::CreateAutomaticSnapshot(c) => rotation::create_automatic_snapshot(ctx, c, v),
-        Command::CreateBackupSnapshot(c) => snapshot::create_backup_snapshot(ctx, c),
-        Command::FinishSnapshot(c) => snapshot::finish_snapshot(ctx, c),
-        Command::DeleteSnapshot(c) => snapshot::delete_snapshot(ctx, c, v),
-        Command::SetSnapshotRetention(c) => snapshot::set_retention(ctx, c, v),
-        Command::ArchiveSnapshot(c) => archive::archive_snapshot(ctx, c, v),
-        Command::CopySnapshot(c) => copy::copy_snapshot(ctx, c, v),
-        Command::LockSnapshot(c) => lock::lock_snapshot(ctx, c, v),
-        Command::UnlockSnapshot(c) => lock::unlock_snapshot(ctx, c, v),
-        Command::ImportImage(c) => image::import_image(ctx, c, v),
-        Command::CreateImage(c) => image::create_image(ctx, c, v),
-        Command::DeleteImage(c) => image::delete_image(ctx, c, v),
-        Command::ReinitializeDisk(c) => disk::reinitialize_disk(ctx, c, v),
-        Command::CreateResourceDirectory(c) => directory::create_directory(ctx, c, v),
-        Command::CreateFolder(c) => directory::create_folder(ctx, c),
-        Command::AddDirectoryMember(c) => directory::add_member(ctx, c, v),
-        Command::RemoveDirectoryMember(c) => directory::remove_member(ctx, c, v),
-        Command::SetEncryptedShareRole(c) => account::set_encrypted_share_role(ctx, c),
-        Command::CreateResourceShare(c) => share::commands::create_share(ctx, c, v),
-        Command::AssociateResourceShare(c) => share::commands::associate_share(ctx, c, v),
-        Command::DisassociateResourceShare(c) => share::commands::disassociate_share(ctx, c, v),
-        Command::DeleteResourceShare(c) => share::commands::delete_share(ctx, c, v),
-        Command::AcceptResourceShare(c) => share::commands::accept_share(ctx, c, v),
-        Command::ActivateKms(_) => key::activate_kms(ctx),
-        Command::CreateKey(c) => key::create_key(ctx, c, v),
-        Command::EnableKey(c) => key::set_key_enabled(ctx, &c.key, true, v),
-        Command::DisableKey(c) => key::set_key_enabled(ctx, &c.key, false, v),
-        Command::MarkRegionClosingDown(c) => region::mark_closing_down(ctx, c),
-        Command::CreateVault(c) => vault::commands::create_vault(ctx, c, v),
-        Command::CreateBackupPolicy(c) => vault::commands::create_policy(ctx, c, v),
-        Command::EnableImmutability(c) => vault::commands::enable(ctx, c, v),
-        Command::DisableImmutability(c) => vault::commands::disable(ctx, c, v),
-        Command::CreateBackupPoint(c) => vault::commands::create_point(ctx, c),
-        Command::DeleteBackupPoint(c) => vault::commands::delete_point(ctx, c, v),
-        Command::RestoreBackupPoint(c) => vault::commands::restore(ctx, c, v),
-        Command::DeleteVault(c) => vault::commands::delete_vault(ctx, c, v),
-        Command::ReplicateVault(c) => vault::commands::replicate_vault(ctx, c, v),
-        Command::ReplicateBackupPoint(c) => vault::commands::replicate_point(ctx, c, v),
     }
 }

@@ -1,0 +1,184 @@
+//! The indexes a state keeps beside its data, so that no rule scans the
+//! fleet. They are derived, never serialized, and rebuilt on loading.
+
+use chrono::{DateTime, Utc};
+
+use crate::deadline::Deadline;
+use crate::store::{Map, Set};
+use crate::{
+    AccountId, DirectoryId, DiskId, Principal, ShareId, Snapshot, SnapshotId, SnapshotKind,
+};
+
+/// Indexes kept by evolve so that no rule scans the fleet.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(crate) struct Indexes {
+    /// Automatic snapshots of each disk, oldest first (LOCK-11 rotation).
+    pub(crate) automatic: Map<DiskId, Set<(DateTime<Utc>, SnapshotId)>>,
+    /// Snapshots with a lock record, by owner (lock queries).
+    pub(crate) locked: Map<AccountId, Set<SnapshotId>>,
+    /// Time-caused events not yet recorded, earliest first (GEN-6).
+    pub(crate) deadlines: Set<Deadline>,
+    /// Snapshots by owner (what an account sees).
+    pub(crate) owned: Map<AccountId, Set<SnapshotId>>,
+    /// The directory each member account belongs to (SHARE-8).
+    pub(crate) membership: Map<AccountId, DirectoryId>,
+    /// The shares holding each shared snapshot (SHARE-12, SHARE-14).
+    pub(crate) shares_of: Map<SnapshotId, Set<ShareId>>,
+    /// How many of each account's snapshots are shared (SHARE-2).
+    pub(crate) shared_count: Map<AccountId, usize>,
+    /// The principals of each shared snapshot, with the shares holding it
+    /// that name each (SHARE-1, and who a share of it reaches). Never holds
+    /// an empty map.
+    pub(crate) principals_of: Map<SnapshotId, Map<Principal, Set<ShareId>>>,
+    /// The shares naming each principal (what an account sees).
+    pub(crate) by_principal: Map<Principal, Set<ShareId>>,
+    /// How many resource shares each account holds (GEN-7).
+    pub(crate) shares_owned: Map<AccountId, usize>,
+    /// How many folders each resource directory holds (GEN-7).
+    pub(crate) folders_of: Map<DirectoryId, usize>,
+}
+
+/// Adds one to the count of `key`.
+pub(crate) fn count_up<K: Ord + Clone>(counts: &mut Map<K, usize>, key: &K) {
+    let count = counts.entry(key.clone()).or_default();
+    *count = count.saturating_add(1);
+}
+
+/// Takes one from the count of `key`, forgetting a count that reaches 0.
+pub(crate) fn count_down<K: Ord + Clone>(counts: &mut Map<K, usize>, key: &K) {
+    if let Some(count) = counts.get_mut(key) {
+        *count = count.saturating_sub(1);
+        if *count == 0 {
+            counts.remove(key);
+        }
+    }
+}
+
+impl Indexes {
+    /// Indexes a snapshot, with those of its deadlines still pending given
+    /// the latest instant `recorded` (see [`Deadline::is_pending`]).
+    pub(crate) fn add_snapshot(&mut self, snapshot: &Snapshot, recorded: Option<DateTime<Utc>>) {
+        if let (SnapshotKind::Automatic, Some(disk)) = (snapshot.kind, snapshot.origin.disk()) {
+            self.automatic
+                .entry(disk.clone())
+                .or_default()
+                .insert((snapshot.created_at, snapshot.id.clone()));
+        }
+        if snapshot.lock.is_some() {
+            self.locked
+                .entry(snapshot.owner.clone())
+                .or_default()
+                .insert(snapshot.id.clone());
+        }
+        self.owned
+            .entry(snapshot.owner.clone())
+            .or_default()
+            .insert(snapshot.id.clone());
+        let shared = self.shares_of.contains_key(&snapshot.id);
+        for deadline in Deadline::of_snapshot(snapshot) {
+            if deadline.indexed(shared, recorded) {
+                self.deadlines.insert(deadline);
+            }
+        }
+    }
+
+    /// Brings a changed snapshot's lock and deadline entries up to date,
+    /// given what they followed before the change: only the entries that
+    /// differ are touched, a deadline no longer pending is dropped, and its
+    /// retention end is indexed only while it is not shared (SHARE-14).
+    pub(crate) fn reindex_snapshot(
+        &mut self,
+        before: &Indexed,
+        snapshot: &Snapshot,
+        recorded: Option<DateTime<Utc>>,
+    ) {
+        let after = Indexed::of(snapshot);
+        let (old, new) = (before.deadlines(), after.deadlines());
+        for deadline in old.clone().filter(|d| !new.clone().any(|n| n == *d)) {
+            self.deadlines.remove(deadline);
+        }
+        let shared = self.shares_of.contains_key(&snapshot.id);
+        for deadline in new {
+            let present = self.deadlines.contains(deadline);
+            if deadline.indexed(shared, recorded) {
+                if !present {
+                    self.deadlines.insert(deadline.clone());
+                }
+            } else if present {
+                self.deadlines.remove(deadline);
+            }
+        }
+        match (before.locked, after.locked) {
+            (false, true) => index_insert(&mut self.locked, &snapshot.owner, &snapshot.id),
+            (true, false) => index_remove(&mut self.locked, &snapshot.owner, &snapshot.id),
+            _ => {}
+        }
+    }
+
+    /// Re-indexes a snapshot that has just been shared or has left its last
+    /// share: its data is unchanged, but whether its retention end is
+    /// indexed follows whether it is shared (SHARE-14).
+    pub(crate) fn follow_sharing(&mut self, snapshot: &Snapshot, recorded: Option<DateTime<Utc>>) {
+        self.reindex_snapshot(&Indexed::of(snapshot), snapshot, recorded);
+    }
+
+    /// Removes a snapshot from every index.
+    pub(crate) fn remove_snapshot(&mut self, snapshot: &Snapshot) {
+        if let Some(disk) = snapshot.origin.disk() {
+            let key = (snapshot.created_at, snapshot.id.clone());
+            index_remove(&mut self.automatic, disk, &key);
+        }
+        for index in [&mut self.locked, &mut self.owned] {
+            index_remove(index, &snapshot.owner, &snapshot.id);
+        }
+        for deadline in Deadline::of_snapshot(snapshot) {
+            self.deadlines.remove(&deadline);
+        }
+    }
+}
+
+/// What of a snapshot its lock and deadline index entries follow, taken
+/// before a change to compare with after it.
+pub(crate) struct Indexed {
+    locked: bool,
+    /// Its deadlines: a lock's cooling-off end and expiry, and its
+    /// retention end, at most three.
+    deadlines: [Option<Deadline>; 3],
+}
+
+impl Indexed {
+    pub(crate) fn of(snapshot: &Snapshot) -> Self {
+        let mut deadlines = Deadline::of_snapshot(snapshot);
+        Self {
+            locked: snapshot.lock.is_some(),
+            deadlines: [deadlines.next(), deadlines.next(), deadlines.next()],
+        }
+    }
+
+    fn deadlines(&self) -> impl Iterator<Item = &Deadline> + Clone {
+        self.deadlines.iter().flatten()
+    }
+}
+
+/// Adds `value` to the set under `key`.
+pub(crate) fn index_insert<K: Ord + Clone, V: Ord + Clone>(
+    map: &mut Map<K, Set<V>>,
+    key: &K,
+    value: &V,
+) {
+    map.entry(key.clone()).or_default().insert(value.clone());
+}
+
+/// Removes `value` from the set under `key`, dropping an emptied set.
+pub(crate) fn index_remove<K: Ord + Clone, V: Ord + Clone>(
+    map: &mut Map<K, Set<V>>,
+    key: &K,
+    value: &V,
+) {
+    if let Some(set) = map.get_mut(key) {
+        set.remove(value);
+        if set.is_empty() {
+            map.remove(key);
+        }
+    }
+}
