@@ -425,12 +425,12 @@ impl Ctx<'_> {
 
     /// SHARE-12: refuses the deletion of a snapshot that is shared.
     pub(crate) fn guard_shared(&self, snapshot: &Snapshot) -> Result<(), Violation> {
-        match self.state.index.shares_of.get(&snapshot.id) {
-            Some(shares) => Err(Violation::SnapshotShared {
+        match self.state.share_count(&snapshot.id) {
+            0 => Ok(()),
+            shares => Err(Violation::SnapshotShared {
                 snapshot: snapshot.id.clone(),
-                shares: shares.len(),
+                shares,
             }),
-            None => Ok(()),
         }
     }
 

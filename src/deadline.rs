@@ -61,7 +61,8 @@ impl Deadline {
 
     /// Whether the deadlines index holds this deadline of a snapshot: while
     /// it is pending, except a retention end while the snapshot is shared,
-    /// as a shared snapshot is not released then (SHARE-14).
+    /// as a shared snapshot is not released then (SHARE-14, the rule
+    /// `Snapshot::released_at` states for a snapshot).
     pub(crate) fn indexed(&self, shared: bool, recorded: Option<DateTime<Utc>>) -> bool {
         let held = shared && self.kind == DeadlineKind::RetentionEnd;
         self.is_pending(recorded) && !held

@@ -74,7 +74,7 @@ impl Indexes {
             .entry(snapshot.owner.clone())
             .or_default()
             .insert(snapshot.id.clone());
-        let shared = self.shares_of.contains_key(&snapshot.id);
+        let shared = self.share_count(&snapshot.id) > 0;
         for deadline in Deadline::of_snapshot(snapshot) {
             if deadline.indexed(shared, recorded) {
                 self.deadlines.insert(deadline);
@@ -97,7 +97,7 @@ impl Indexes {
         for deadline in old.clone().filter(|d| !new.clone().any(|n| n == *d)) {
             self.deadlines.remove(deadline);
         }
-        let shared = self.shares_of.contains_key(&snapshot.id);
+        let shared = self.share_count(&snapshot.id) > 0;
         for deadline in new {
             let present = self.deadlines.contains(deadline);
             if deadline.indexed(shared, recorded) {
@@ -120,6 +120,15 @@ impl Indexes {
     /// indexed follows whether it is shared (SHARE-14).
     pub(crate) fn follow_sharing(&mut self, snapshot: &Snapshot, recorded: Option<DateTime<Utc>>) {
         self.reindex_snapshot(&Indexed::of(snapshot), snapshot, recorded);
+    }
+
+    /// How many resource shares hold the snapshot: the one reading that
+    /// SHARE-12 (a shared snapshot is not deleted) and SHARE-14 (nor
+    /// released) ask, through [`crate::State::share_count`].
+    pub(crate) fn share_count(&self, snapshot: &SnapshotId) -> usize {
+        self.shares_of
+            .get(snapshot)
+            .map_or(0, |shares| shares.len())
     }
 
     /// Removes a snapshot from every index.

@@ -163,6 +163,30 @@ impl Retention {
         }
     }
 
+    /// When the retention ended, if it has by `now`: a retention ends at its
+    /// end instant, inclusive (SNAP-5, VAULT-5). The one place that says
+    /// when a retention is over.
+    ///
+    /// ```
+    /// use snapguard::Retention;
+    /// use chrono::{TimeDelta, TimeZone, Utc};
+    /// let end = Utc.with_ymd_and_hms(2030, 1, 1, 0, 0, 0).unwrap();
+    /// let retention = Retention::Until(end);
+    /// assert_eq!(retention.ended_at(end - TimeDelta::seconds(1)), None);
+    /// assert_eq!(retention.ended_at(end), Some(end));
+    /// assert_eq!(Retention::Permanent.ended_at(end), None);
+    /// ```
+    #[must_use]
+    pub fn ended_at(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        self.end().filter(|end| *end <= now)
+    }
+
+    /// Whether the retention has ended by `now` ([`Retention::ended_at`]).
+    #[must_use]
+    pub fn has_ended_by(&self, now: DateTime<Utc>) -> bool {
+        self.ended_at(now).is_some()
+    }
+
     /// Whether `self` keeps a snapshot at least as long as `other`.
     ///
     /// ```
@@ -322,9 +346,25 @@ impl Snapshot {
     /// ```
     #[must_use]
     pub fn is_locked_at(&self, now: DateTime<Utc>) -> bool {
-        self.lock
-            .as_ref()
-            .is_some_and(|lock| lock.is_active_at(now))
+        self.protection_at(now).is_some()
+    }
+
+    /// The lock that protects the snapshot at `now`, in cooling-off or
+    /// compliance (LOCK-10): the one check every deletion path asks
+    /// (deletion, disk release, image deletion, rotation) and that archiving
+    /// measures against (LOCK-14).
+    #[must_use]
+    pub(crate) fn protection_at(&self, now: DateTime<Utc>) -> Option<&Lock> {
+        self.lock.as_ref().filter(|lock| lock.is_active_at(now))
+    }
+
+    /// Whether time releases the snapshot at `now` (SHARE-14): its retention
+    /// has ended and, `shared` saying whether a share still holds it, no
+    /// share keeps it. The one rule for every release by time: the deadline
+    /// that comes due, unsharing its last share, what a query sees as held.
+    #[must_use]
+    pub(crate) fn released_at(&self, now: DateTime<Utc>, shared: bool) -> bool {
+        !shared && self.retention.has_ended_by(now)
     }
 
     /// Whether the snapshot is in the archive tier.

@@ -53,6 +53,13 @@ pub(crate) fn later(start: DateTime<Utc>, span: Span) -> Result<DateTime<Utc>, O
         .ok_or(OutOfRange { start, span })
 }
 
+/// Whether `end` comes no later than `start + span`. A limit past the
+/// representable instants never ends, so it bounds nothing: the one place
+/// that says so.
+pub(crate) fn no_later_than(end: DateTime<Utc>, start: DateTime<Utc>, span: Span) -> bool {
+    later(start, span).map_or(true, |limit| end <= limit)
+}
+
 /// Whether `t` falls inside a leap second, which chrono represents with
 /// a fraction of one second or more and accepts at any minute: such
 /// instants are out of range (GEN-7, GEN-5), since a span added to one

@@ -164,9 +164,8 @@ impl State {
                     return Err(StateError::MalformedLock(snapshot.id.clone()));
                 }
                 // A limit past the calendar's end bounds nothing.
-                let within = |span: Span, end: DateTime<Utc>| {
-                    time::later(lock.start, span).map_or(true, |limit| end <= limit)
-                };
+                let within =
+                    |span: Span, end: DateTime<Utc>| time::no_later_than(end, lock.start, span);
                 let max_cool_off = Span::Hours(self.limits.max_cool_off_hours);
                 let min_lock = Span::Days(self.limits.min_lock_days);
                 // An extension keeps the start (LOCK-8), so only the
@@ -213,7 +212,7 @@ impl State {
             // longest past the calendar's end bounds nothing.
             Retention::Until(end) => {
                 time::later(from, Span::Days(min)).is_ok_and(|earliest| earliest <= end)
-                    && time::later(from, Span::Days(max)).map_or(true, |latest| end <= latest)
+                    && time::no_later_than(end, from, Span::Days(max))
                     && archived_at.is_none_or(|archived_at| archived_at < end)
             }
         };

@@ -362,10 +362,10 @@ impl State {
             None => None,
         };
         // Time deletes a point at its retention end (VAULT-5).
-        let ended = point
-            .retention
-            .end()
-            .is_some_and(|end| self.clock.is_none_or(|clock| end <= clock));
+        let ended = point.retention.end().is_some()
+            && self
+                .clock
+                .is_none_or(|clock| point.retention.has_ended_by(clock));
         if ended {
             return Err(inconsistent(
                 K::BackupPoint,
@@ -477,7 +477,7 @@ impl State {
                 };
                 let longest = Span::Days(limits.max_retention_days);
                 earliest.is_ok_and(|earliest| earliest <= end)
-                    && time::later(from, longest).map_or(true, |latest| end <= latest)
+                    && time::no_later_than(end, from, longest)
             }
         }
     }

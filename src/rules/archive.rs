@@ -54,12 +54,7 @@ pub(crate) fn archive_snapshot(
     v.ensure(!snapshot.is_archived(), || Violation::AlreadyArchived {
         snapshot: snapshot.id.clone(),
     })?;
-    let shares = ctx
-        .state
-        .index
-        .shares_of
-        .get(&snapshot.id)
-        .map_or(0, |s| s.len());
+    let shares = ctx.state.share_count(&snapshot.id);
     v.ensure(shares == 0, || Violation::SharedSnapshotNotArchivable {
         snapshot: snapshot.id.clone(),
         shares,
@@ -91,7 +86,7 @@ pub(crate) fn archive_snapshot(
             Retention::Until(end)
         }
     };
-    let active_lock = snapshot.lock.filter(|lock| lock.is_active_at(ctx.now));
+    let active_lock = snapshot.protection_at(ctx.now);
     if let (Some(lock), Retention::Until(archive_end)) = (active_lock, retention) {
         v.ensure(archive_end >= lock.expiry, || {
             Violation::ArchiveEndsBeforeLock {

@@ -45,7 +45,7 @@ pub(crate) fn create_automatic_snapshot(
             // Kept while shared (SHARE-12); waiting alone does not free it.
             continue;
         }
-        match old.lock.as_ref().filter(|lock| lock.is_active_at(ctx.now)) {
+        match old.protection_at(ctx.now) {
             Some(lock) => {
                 earliest_unlock = Some(earliest_unlock.map_or(lock.expiry, |e| e.min(lock.expiry)));
             }

@@ -118,7 +118,7 @@ fn check_shareable(ctx: &Ctx<'_>, snapshot: &Snapshot) -> Result<(), Violation> 
         Some(Unshareable::ServiceKey)
     } else if snapshot.is_archived() {
         Some(Unshareable::Archived)
-    } else if snapshot.retention.end().is_some_and(|end| end <= ctx.now) {
+    } else if snapshot.retention.has_ended_by(ctx.now) {
         Some(Unshareable::RetentionEnded)
     } else {
         None
@@ -364,16 +364,11 @@ fn unshare(ctx: &Ctx<'_>, share: &ResourceShare, snapshots: &[&SnapshotId]) -> V
             share: share.id.clone(),
             snapshot: (*id).clone(),
         });
-        let last = ctx
-            .state
-            .index
-            .shares_of
-            .get(*id)
-            .is_none_or(|shares| shares.len() <= 1);
-        let ended = ctx
+        let still_shared = ctx.state.share_count(id) > 1;
+        if ctx
             .snapshot(id)
-            .is_ok_and(|s| s.retention.end().is_some_and(|end| end <= ctx.now));
-        if last && ended {
+            .is_ok_and(|s| s.released_at(ctx.now, still_shared))
+        {
             events.push(Event::SnapshotReleased {
                 at: ctx.now,
                 snapshot: (*id).clone(),

@@ -124,13 +124,13 @@ pub(crate) fn require_available(snapshot: &Snapshot, rule: RuleId) -> Result<(),
 
 /// LOCK-10: refuses the deletion of a snapshot a lock protects at `now`.
 pub(crate) fn guard_deletion(snapshot: &Snapshot, now: DateTime<Utc>) -> Result<(), Violation> {
-    match &snapshot.lock {
-        Some(lock) if lock.is_active_at(now) => Err(Violation::SnapshotLocked {
+    match snapshot.protection_at(now) {
+        Some(lock) => Err(Violation::SnapshotLocked {
             snapshot: snapshot.id.clone(),
             state: lock.state_at(now),
             expiry: lock.expiry,
         }),
-        _ => Ok(()),
+        None => Ok(()),
     }
 }
 
@@ -177,7 +177,7 @@ pub(crate) fn set_retention(
             snapshot: snapshot.id.clone(),
         }
     })?;
-    if let Some(ended_at) = snapshot.retention.end().filter(|end| *end <= ctx.now) {
+    if let Some(ended_at) = snapshot.retention.ended_at(ctx.now) {
         // Only a shared snapshot outlives its retention (SHARE-14).
         return Err(Violation::RetentionEnded {
             snapshot: snapshot.id.clone(),

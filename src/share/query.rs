@@ -169,7 +169,12 @@ impl State {
     /// ```
     #[must_use]
     pub fn is_shared(&self, snapshot: &SnapshotId) -> bool {
-        self.index.shares_of.contains_key(snapshot)
+        self.share_count(snapshot) > 0
+    }
+
+    /// How many resource shares hold the snapshot (SHARE-12, SHARE-14).
+    pub(crate) fn share_count(&self, snapshot: &SnapshotId) -> usize {
+        self.index.share_count(snapshot)
     }
 
     /// How many of an account's snapshots are shared (SHARE-2).
@@ -362,9 +367,9 @@ impl State {
     /// unless shared (SHARE-14). One past it is released by the next
     /// command or [`State::advance`].
     fn held_at(&self, snapshot: &SnapshotId, now: DateTime<Utc>) -> bool {
-        self.snapshots.get(snapshot).is_some_and(|s| {
-            s.retention.end().is_none_or(|end| now < end) || self.is_shared(snapshot)
-        })
+        self.snapshots
+            .get(snapshot)
+            .is_some_and(|s| !s.released_at(now, self.is_shared(snapshot)))
     }
 
     /// The shares of other accounts that reach `account` now, through

@@ -96,10 +96,7 @@ pub(crate) fn check_shared_count(
 ) -> Result<(), Violation> {
     let limit = state.limits.max_shared_snapshots_per_account;
     let held = state.index.shared_count.get(owner).copied().unwrap_or(0);
-    let added = snapshots
-        .iter()
-        .filter(|s| !state.index.shares_of.contains_key(**s))
-        .count();
+    let added = snapshots.iter().filter(|s| !state.is_shared(s)).count();
     let shared = held.saturating_add(added);
     if added > 0 && shared > usize::try_from(limit).unwrap_or(usize::MAX) {
         Err(Violation::TooManySharedSnapshots {

@@ -212,12 +212,19 @@ pub struct BackupPoint {
 }
 
 impl BackupPoint {
-    /// Whether it is locked at `now`: locked by then, and its retention
-    /// not ended.
+    /// Whether it is locked at `now` ([`BackupPoint::protection_at`]).
     #[must_use]
     pub fn is_locked_at(&self, now: DateTime<Utc>) -> bool {
-        self.locked_since.is_some_and(|since| since <= now)
-            && self.retention.end().is_none_or(|end| now < end)
+        self.protection_at(now).is_some()
+    }
+
+    /// Since when immutability protects the point at `now` (VAULT-5): locked
+    /// by then, and its retention not ended. The one check that deletion
+    /// and reports ask.
+    #[must_use]
+    pub(crate) fn protection_at(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        self.locked_since
+            .filter(|since| *since <= now && !self.retention.has_ended_by(now))
     }
 }
 

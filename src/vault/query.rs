@@ -134,7 +134,7 @@ impl State {
         let vault = self.vault(vault)?;
         let held: Vec<&BackupPoint> = self
             .backup_points_of(&vault.id)
-            .filter(|point| point.retention.end().is_none_or(|end| now < end))
+            .filter(|point| !point.retention.has_ended_by(now))
             .collect();
         let points = held
             .iter()
