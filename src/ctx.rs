@@ -106,16 +106,16 @@ pub(crate) struct Ctx<'a> {
     pub(crate) released: &'a BTreeSet<SnapshotId>,
     /// Backup points deleted by time by `now` but not yet recorded.
     pub(crate) expired: &'a BTreeSet<crate::BackupPointId>,
+    /// The command being decided ([`crate::Command::name`]), or the query
+    /// being answered, as a refusal of the actor names it (PERM-1).
+    pub(crate) operation: &'static str,
 }
 
 impl Ctx<'_> {
     /// The customer account the actor acts for (PERM-1), checking that the
     /// account and user exist (GEN-4).
-    pub(crate) fn customer(&self, command: &str) -> Result<&AccountId, Violation> {
-        let account = self
-            .actor
-            .account()
-            .ok_or_else(|| self.wrong_actor(command))?;
+    pub(crate) fn customer(&self) -> Result<&AccountId, Violation> {
+        let account = self.actor.account().ok_or_else(|| self.wrong_actor())?;
         self.account(account)?;
         if let Actor::User { user, .. } = self.actor {
             if self.state.user(account, user).is_none() {
@@ -126,18 +126,19 @@ impl Ctx<'_> {
     }
 
     /// Requires a system actor (PERM-1).
-    pub(crate) fn system(&self, expected: &Actor, command: &str) -> Result<(), Violation> {
+    pub(crate) fn system(&self, expected: &Actor) -> Result<(), Violation> {
         if self.actor == expected {
             Ok(())
         } else {
-            Err(self.wrong_actor(command))
+            Err(self.wrong_actor())
         }
     }
 
-    fn wrong_actor(&self, command: &str) -> Violation {
+    /// PERM-1: the actor may not issue the operation being decided.
+    pub(crate) fn wrong_actor(&self) -> Violation {
         Violation::WrongActor {
             actor: self.actor.clone(),
-            command: command.to_owned(),
+            command: self.operation.to_owned(),
         }
     }
 
@@ -483,12 +484,12 @@ impl State {
         &self,
         now: DateTime<Utc>,
         actor: &Actor,
-        query: &str,
+        query: &'static str,
         answer: impl FnOnce(&Ctx<'_>, &AccountId) -> Result<T, Violation>,
     ) -> Result<T, Violation> {
         let pending = self.catch_up(now)?;
-        let ctx = pending.ctx(self, now, actor);
-        let account = ctx.customer(query)?;
+        let ctx = pending.ctx(self, now, actor, query);
+        let account = ctx.customer()?;
         answer(&ctx, account)
     }
 }

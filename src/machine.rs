@@ -96,7 +96,7 @@ impl State {
     ) -> Result<Vec<Event>, Violation> {
         let pending = self.catch_up(now)?;
         let own = dispatch(
-            &pending.ctx(self, now, actor),
+            &pending.ctx(self, now, actor, command.name()),
             command,
             &mut Verdict::first(),
         )
@@ -253,9 +253,11 @@ impl State {
             Err(violation) => vec![violation],
             Ok(pending) => {
                 let mut verdict = Verdict::all();
+                let command = command.into_command();
+                let command = command.borrow();
                 let outcome = dispatch(
-                    &pending.ctx(self, now, actor),
-                    command.into_command().borrow(),
+                    &pending.ctx(self, now, actor, command.name()),
+                    command,
                     &mut verdict,
                 );
                 verdict.into_refusals(outcome)
@@ -321,6 +323,7 @@ impl Pending {
         state: &'a State,
         now: DateTime<Utc>,
         actor: &'a Actor,
+        operation: &'static str,
     ) -> Ctx<'a> {
         Ctx {
             state,
@@ -328,6 +331,7 @@ impl Pending {
             actor,
             released: &self.released,
             expired: &self.expired,
+            operation,
         }
     }
 }

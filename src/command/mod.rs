@@ -8,11 +8,14 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+pub(crate) use table::command_table;
+
 mod build;
 mod copy;
 mod disk;
 mod into_command;
 mod share;
+mod table;
 mod vault;
 
 pub use copy::{
@@ -33,252 +36,64 @@ pub use vault::{
 
 use crate::{AccountId, DiskId, ImageId, RegionId, Site, SnapshotId, Statement, UserId};
 
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-/// A request to the state machine. Which actor may issue which command is
-/// stated on each payload.
-///
-/// Every command is first checked the same way, in this order: time does
-/// not run backwards (GEN-2); the actor may issue it (PERM-1) and exists
-/// (GEN-4); the objects it names exist (GEN-4), new ids are well formed and
-/// unused (GEN-5, GEN-4), and existing objects belong to the actor's account
-/// (PERM-4); the actor holds the permission (PERM-1, PERM-2). Each payload
-/// lists the rules checked after those.
-///
-/// Inputs whose size a caller chooses are bounded by [`Limits`](crate::Limits)
-/// (GEN-7): a policy's size, tags, the length of a new id, an account's
-/// shares, a directory's folders. A size past its bound is refused with
-/// [`Violation::BoundExceeded`](crate::Violation::BoundExceeded) before any
-/// work whose cost grows with it. Instants inside a leap second are refused
-/// (GEN-5).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
-#[non_exhaustive]
-pub enum Command {
-    /// See [`CreateAccount`].
-    CreateAccount(CreateAccount),
-    /// See [`CreateRegion`].
-    CreateRegion(CreateRegion),
-    /// See [`CreateUser`].
-    CreateUser(CreateUser),
-    /// See [`SetUserPolicy`].
-    SetUserPolicy(SetUserPolicy),
-    /// See [`MarkAccountOverdue`].
-    MarkAccountOverdue(MarkAccountOverdue),
-    /// See [`SettleAccount`].
-    SettleAccount(SettleAccount),
-    /// See [`ReleaseOverdueSnapshot`].
-    ReleaseOverdueSnapshot(ReleaseOverdueSnapshot),
-    /// See [`CreateDisk`].
-    CreateDisk(CreateDisk),
-    /// See [`ReleaseDisk`].
-    ReleaseDisk(ReleaseDisk),
-    /// See [`ResetDisk`].
-    ResetDisk(ResetDisk),
-    /// See [`CreateSnapshot`].
-    CreateSnapshot(CreateSnapshot),
-    /// See [`CreateAutomaticSnapshot`].
-    CreateAutomaticSnapshot(CreateAutomaticSnapshot),
-    /// See [`CreateBackupSnapshot`].
-    CreateBackupSnapshot(CreateBackupSnapshot),
-    /// See [`FinishSnapshot`].
-    FinishSnapshot(FinishSnapshot),
-    /// See [`DeleteSnapshot`].
-    DeleteSnapshot(DeleteSnapshot),
-    /// See [`SetSnapshotRetention`].
-    SetSnapshotRetention(SetSnapshotRetention),
-    /// See [`ArchiveSnapshot`].
-    ArchiveSnapshot(ArchiveSnapshot),
-    /// See [`CopySnapshot`].
-    CopySnapshot(CopySnapshot),
-    /// See [`LockSnapshot`].
-    LockSnapshot(LockSnapshot),
-    /// See [`UnlockSnapshot`].
-    UnlockSnapshot(UnlockSnapshot),
-    /// See [`ImportImage`].
-    ImportImage(ImportImage),
-    /// See [`CreateImage`].
-    CreateImage(CreateImage),
-    /// See [`DeleteImage`].
-    DeleteImage(DeleteImage),
-    /// See [`ReinitializeDisk`].
-    ReinitializeDisk(ReinitializeDisk),
-    /// See [`CreateResourceDirectory`].
-    CreateResourceDirectory(CreateResourceDirectory),
-    /// See [`CreateFolder`].
-    CreateFolder(CreateFolder),
-    /// See [`AddDirectoryMember`].
-    AddDirectoryMember(AddDirectoryMember),
-    /// See [`RemoveDirectoryMember`].
-    RemoveDirectoryMember(RemoveDirectoryMember),
-    /// See [`SetEncryptedShareRole`].
-    SetEncryptedShareRole(SetEncryptedShareRole),
-    /// See [`CreateResourceShare`].
-    CreateResourceShare(CreateResourceShare),
-    /// See [`AssociateResourceShare`].
-    AssociateResourceShare(AssociateResourceShare),
-    /// See [`DisassociateResourceShare`].
-    DisassociateResourceShare(DisassociateResourceShare),
-    /// See [`DeleteResourceShare`].
-    DeleteResourceShare(DeleteResourceShare),
-    /// See [`AcceptResourceShare`].
-    AcceptResourceShare(AcceptResourceShare),
-    /// See [`ActivateKms`].
-    ActivateKms(ActivateKms),
-    /// See [`CreateKey`].
-    CreateKey(CreateKey),
-    /// See [`EnableKey`].
-    EnableKey(EnableKey),
-    /// See [`DisableKey`].
-    DisableKey(DisableKey),
-    /// See [`MarkRegionClosingDown`].
-    MarkRegionClosingDown(MarkRegionClosingDown),
-    /// See [`CreateVault`].
-    CreateVault(CreateVault),
-    /// See [`CreateBackupPolicy`].
-    CreateBackupPolicy(CreateBackupPolicy),
-    /// See [`EnableImmutability`].
-    EnableImmutability(EnableImmutability),
-    /// See [`DisableImmutability`].
-    DisableImmutability(DisableImmutability),
-    /// See [`CreateBackupPoint`].
-    CreateBackupPoint(CreateBackupPoint),
-    /// See [`DeleteBackupPoint`].
-    DeleteBackupPoint(DeleteBackupPoint),
-    /// See [`RestoreBackupPoint`].
-    RestoreBackupPoint(RestoreBackupPoint),
-    /// See [`DeleteVault`].
-    DeleteVault(DeleteVault),
-    /// See [`ReplicateVault`].
-    ReplicateVault(ReplicateVault),
-    /// See [`ReplicateBackupPoint`].
-    ReplicateBackupPoint(ReplicateBackupPoint),
-}
-
-impl Command {
-    /// The command's name, as serialized in its `type` tag.
-    ///
-    /// ```
-    /// use snapguard::{Command, UnlockSnapshot};
-    /// let command = Command::from(UnlockSnapshot::new("s-1"));
-    /// assert_eq!(command.name(), "unlock_snapshot");
-    /// ```
-    #[must_use]
-    pub fn name(&self) -> &'static str {
-        match self {
-            Self::CreateAccount(_) => "create_account",
-            Self::CreateRegion(_) => "create_region",
-            Self::CreateUser(_) => "create_user",
-            Self::SetUserPolicy(_) => "set_user_policy",
-            Self::MarkAccountOverdue(_) => "mark_account_overdue",
-            Self::SettleAccount(_) => "settle_account",
-            Self::ReleaseOverdueSnapshot(_) => "release_overdue_snapshot",
-            Self::CreateDisk(_) => "create_disk",
-            Self::ReleaseDisk(_) => "release_disk",
-            Self::ResetDisk(_) => "reset_disk",
-            Self::CreateSnapshot(_) => "create_snapshot",
-            Self::CreateAutomaticSnapshot(_) => "create_automatic_snapshot",
-            Self::CreateBackupSnapshot(_) => "create_backup_snapshot",
-            Self::FinishSnapshot(_) => "finish_snapshot",
-            Self::DeleteSnapshot(_) => "delete_snapshot",
-            Self::SetSnapshotRetention(_) => "set_snapshot_retention",
-            Self::ArchiveSnapshot(_) => "archive_snapshot",
-            Self::CopySnapshot(_) => "copy_snapshot",
-            Self::LockSnapshot(_) => "lock_snapshot",
-            Self::UnlockSnapshot(_) => "unlock_snapshot",
-            Self::ImportImage(_) => "import_image",
-            Self::CreateImage(_) => "create_image",
-            Self::DeleteImage(_) => "delete_image",
-            Self::ReinitializeDisk(_) => "reinitialize_disk",
-            Self::CreateResourceDirectory(_) => "create_resource_directory",
-            Self::CreateFolder(_) => "create_folder",
-            Self::AddDirectoryMember(_) => "add_directory_member",
-            Self::RemoveDirectoryMember(_) => "remove_directory_member",
-            Self::SetEncryptedShareRole(_) => "set_encrypted_share_role",
-            Self::CreateResourceShare(_) => "create_resource_share",
-            Self::AssociateResourceShare(_) => "associate_resource_share",
-            Self::DisassociateResourceShare(_) => "disassociate_resource_share",
-            Self::DeleteResourceShare(_) => "delete_resource_share",
-            Self::AcceptResourceShare(_) => "accept_resource_share",
-            Self::ActivateKms(_) => "activate_kms",
-            Self::CreateKey(_) => "create_key",
-            Self::EnableKey(_) => "enable_key",
-            Self::DisableKey(_) => "disable_key",
-            Self::MarkRegionClosingDown(_) => "mark_region_closing_down",
-            Self::CreateVault(_) => "create_vault",
-            Self::CreateBackupPolicy(_) => "create_backup_policy",
-            Self::EnableImmutability(_) => "enable_immutability",
-            Self::DisableImmutability(_) => "disable_immutability",
-            Self::CreateBackupPoint(_) => "create_backup_point",
-            Self::DeleteBackupPoint(_) => "delete_backup_point",
-            Self::RestoreBackupPoint(_) => "restore_backup_point",
-            Self::DeleteVault(_) => "delete_vault",
-            Self::ReplicateVault(_) => "replicate_vault",
-            Self::ReplicateBackupPoint(_) => "replicate_backup_point",
+/// Generates, from the command table (`table.rs`), the [`Command`] enum,
+/// [`Command::name`] and a `From` conversion from each payload.
+macro_rules! define_commands {
+    (|$ctx:ident, $c:ident, $v:ident| $($variant:ident $name:ident => $handler:expr,)*) => {
+        #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+        /// A request to the state machine. Which actor may issue which command is
+        /// stated on each payload.
+        ///
+        /// Every command is first checked the same way, in this order: time does
+        /// not run backwards (GEN-2); the actor may issue it (PERM-1) and exists
+        /// (GEN-4); the objects it names exist (GEN-4), new ids are well formed and
+        /// unused (GEN-5, GEN-4), and existing objects belong to the actor's account
+        /// (PERM-4); the actor holds the permission (PERM-1, PERM-2). Each payload
+        /// lists the rules checked after those.
+        ///
+        /// Inputs whose size a caller chooses are bounded by [`Limits`](crate::Limits)
+        /// (GEN-7): a policy's size, tags, the length of a new id, an account's
+        /// shares, a directory's folders. A size past its bound is refused with
+        /// [`Violation::BoundExceeded`](crate::Violation::BoundExceeded) before any
+        /// work whose cost grows with it. Instants inside a leap second are refused
+        /// (GEN-5).
+        #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+        #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+        #[non_exhaustive]
+        pub enum Command {
+            $(
+                #[doc = concat!("See [`", stringify!($variant), "`].")]
+                $variant($variant),
+            )*
         }
-    }
-}
 
-macro_rules! into_command {
-    ($($payload:ident),* $(,)?) => {$(
-        impl From<$payload> for Command {
-            fn from(payload: $payload) -> Self {
-                Self::$payload(payload)
+        impl Command {
+        /// The command's name, as serialized in its `type` tag.
+        ///
+        /// ```
+        /// use snapguard::{Command, UnlockSnapshot};
+        /// let command = Command::from(UnlockSnapshot::new("s-1"));
+        /// assert_eq!(command.name(), "unlock_snapshot");
+        /// ```
+            #[must_use]
+            pub fn name(&self) -> &'static str {
+                match self {
+                    $(Self::$variant(_) => stringify!($name),)*
+                }
             }
         }
-    )*};
+
+        $(
+            impl From<$variant> for Command {
+                fn from(payload: $variant) -> Self {
+                    Self::$variant(payload)
+                }
+            }
+        )*
+    };
 }
 
-into_command!(
-    CreateAccount,
-    CreateRegion,
-    CreateUser,
-    SetUserPolicy,
-    MarkAccountOverdue,
-    SettleAccount,
-    ReleaseOverdueSnapshot,
-    CreateDisk,
-    ReleaseDisk,
-    ResetDisk,
-    CreateSnapshot,
-    CreateAutomaticSnapshot,
-    CreateBackupSnapshot,
-    FinishSnapshot,
-    DeleteSnapshot,
-    SetSnapshotRetention,
-    ArchiveSnapshot,
-    CopySnapshot,
-    LockSnapshot,
-    UnlockSnapshot,
-    ImportImage,
-    CreateImage,
-    DeleteImage,
-    ReinitializeDisk,
-    CreateResourceDirectory,
-    CreateFolder,
-    AddDirectoryMember,
-    RemoveDirectoryMember,
-    SetEncryptedShareRole,
-    CreateResourceShare,
-    AssociateResourceShare,
-    DisassociateResourceShare,
-    DeleteResourceShare,
-    AcceptResourceShare,
-    ActivateKms,
-    CreateKey,
-    EnableKey,
-    DisableKey,
-    MarkRegionClosingDown,
-    CreateVault,
-    CreateBackupPolicy,
-    EnableImmutability,
-    DisableImmutability,
-    CreateBackupPoint,
-    DeleteBackupPoint,
-    RestoreBackupPoint,
-    DeleteVault,
-    ReplicateVault,
-    ReplicateBackupPoint,
-);
+command_table!(define_commands);
 
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 /// Registers an account. Issued by [`Actor::Platform`](crate::Actor::Platform).
@@ -450,10 +265,13 @@ pub struct FinishSnapshot {
 }
 
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-/// Deletes a snapshot (`ecs:DeleteSnapshot`); refused while locked (LOCK-10),
-/// whoever asks (PERM-3). Deleting a snapshot in progress cancels its
-/// creation or copy (SNAP-4); deleting an archived one within the minimum
-/// storage period carries an early-deletion charge (ARCH-4).
+/// Deletes a snapshot (`ecs:DeleteSnapshot`). Checks, in order: a
+/// customer; the snapshot exists (GEN-4) and is its own (SHARE-10 for a
+/// sharee, PERM-4 for anyone else); `ecs:DeleteSnapshot` (PERM-1); no lock
+/// in cooling-off or compliance (LOCK-10), whoever asks (PERM-3); not
+/// shared (SHARE-12). Deleting a snapshot in progress cancels its creation
+/// or copy (SNAP-4); deleting an archived one within the minimum storage
+/// period carries an early-deletion charge (ARCH-4).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]

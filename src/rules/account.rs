@@ -10,7 +10,7 @@ use crate::{
 
 /// Checks: the platform; a fresh, well-formed id.
 pub(crate) fn create_account(ctx: &Ctx<'_>, c: &CreateAccount) -> Step<Vec<Event>> {
-    ctx.system(&Actor::Platform, "create_account")?;
+    ctx.system(&Actor::Platform)?;
     let taken = ctx.state.account(&c.account).is_some();
     ctx.fresh(ObjectKind::Account, c.account.as_str(), taken)?;
     Ok(vec![Event::AccountCreated {
@@ -22,16 +22,10 @@ pub(crate) fn create_account(ctx: &Ctx<'_>, c: &CreateAccount) -> Step<Vec<Event
 
 /// The account whose root issues the command (PERM-1: only the root
 /// manages its account's users).
-pub(crate) fn root_account<'a>(
-    ctx: &'a Ctx<'_>,
-    command: &str,
-) -> Result<&'a AccountId, Violation> {
+pub(crate) fn root_account<'a>(ctx: &'a Ctx<'_>) -> Result<&'a AccountId, Violation> {
     match ctx.actor {
         Actor::Root { account } => ctx.account(account).map(|a| &a.id),
-        _ => Err(Violation::WrongActor {
-            actor: ctx.actor.clone(),
-            command: command.to_owned(),
-        }),
+        _ => Err(ctx.wrong_actor()),
     }
 }
 
@@ -46,7 +40,7 @@ fn policy_within(ctx: &Ctx<'_>, statements: &[Statement]) -> Result<(), Violatio
 /// Checks: the account's root; the policy within its bound (GEN-7); a
 /// fresh, well-formed user id.
 pub(crate) fn create_user(ctx: &Ctx<'_>, c: &CreateUser) -> Step<Vec<Event>> {
-    let account = root_account(ctx, "create_user")?;
+    let account = root_account(ctx)?;
     policy_within(ctx, &c.statements)?;
     let taken = ctx.state.user(account, &c.user).is_some();
     ctx.fresh(ObjectKind::User, c.user.as_str(), taken)?;
@@ -61,7 +55,7 @@ pub(crate) fn create_user(ctx: &Ctx<'_>, c: &CreateUser) -> Step<Vec<Event>> {
 /// Checks: the account's root; the policy within its bound (GEN-7); the
 /// user exists.
 pub(crate) fn set_user_policy(ctx: &Ctx<'_>, c: &SetUserPolicy) -> Step<Vec<Event>> {
-    let account = root_account(ctx, "set_user_policy")?;
+    let account = root_account(ctx)?;
     policy_within(ctx, &c.statements)?;
     if ctx.state.user(account, &c.user).is_none() {
         return Err(crate::ctx::not_found(ObjectKind::User, c.user.as_str()).into());
@@ -77,7 +71,7 @@ pub(crate) fn set_user_policy(ctx: &Ctx<'_>, c: &SetUserPolicy) -> Step<Vec<Even
 /// Checks: billing; the account exists. Marking an account already overdue
 /// keeps the earlier instant and records nothing.
 pub(crate) fn mark_overdue(ctx: &Ctx<'_>, c: &MarkAccountOverdue) -> Step<Vec<Event>> {
-    ctx.system(&Actor::Billing, "mark_account_overdue")?;
+    ctx.system(&Actor::Billing)?;
     let account = ctx.account(&c.account)?;
     if account.overdue_since.is_some() {
         return Ok(Vec::new());
@@ -91,7 +85,7 @@ pub(crate) fn mark_overdue(ctx: &Ctx<'_>, c: &MarkAccountOverdue) -> Step<Vec<Ev
 /// Checks: billing; the account exists. Settling an account in good
 /// standing records nothing.
 pub(crate) fn settle(ctx: &Ctx<'_>, c: &SettleAccount) -> Step<Vec<Event>> {
-    ctx.system(&Actor::Billing, "settle_account")?;
+    ctx.system(&Actor::Billing)?;
     let account = ctx.account(&c.account)?;
     if account.overdue_since.is_none() {
         return Ok(Vec::new());
@@ -110,7 +104,7 @@ pub(crate) fn release_overdue(
     c: &ReleaseOverdueSnapshot,
     v: &mut Verdict,
 ) -> Step<Vec<Event>> {
-    ctx.system(&Actor::Billing, "release_overdue_snapshot")?;
+    ctx.system(&Actor::Billing)?;
     let snapshot = ctx.snapshot(&c.snapshot)?;
     let account = ctx.account(&snapshot.owner)?;
     // A threshold beyond the representable instants is never reached.
@@ -151,7 +145,7 @@ pub(crate) fn set_encrypted_share_role(
     ctx: &Ctx<'_>,
     c: &crate::SetEncryptedShareRole,
 ) -> Step<Vec<Event>> {
-    let account = root_account(ctx, "set_encrypted_share_role")?;
+    let account = root_account(ctx)?;
     for trusted in &c.trusted {
         ctx.account(trusted)?;
     }

@@ -45,7 +45,7 @@ pub(crate) fn archive_snapshot(
     c: &ArchiveSnapshot,
     v: &mut Verdict,
 ) -> Step<Vec<Event>> {
-    let account = ctx.customer("archive_snapshot")?;
+    let account = ctx.customer()?;
     let snapshot = ctx.owned_snapshot(account, &c.snapshot, ShareeOperation::Archive)?;
     let limits = &ctx.state.limits;
     v.check(ctx.authorize(Action::ArchiveSnapshot, || snapshot_resource(snapshot)))?;

@@ -21,7 +21,7 @@ use crate::{
 /// the destination region (COPY-3), and a destination not closing down
 /// (COPY-4). Last, the copy's retention (SNAP-5).
 pub(crate) fn copy_snapshot(ctx: &Ctx<'_>, c: &CopySnapshot, v: &mut Verdict) -> Step<Vec<Event>> {
-    let account = ctx.customer("copy_snapshot")?;
+    let account = ctx.customer()?;
     let (source, standing) = ctx.reachable_snapshot(account, &c.source)?;
     let region = ctx.region(&c.region)?;
     let taken = ctx.state.snapshot_id_taken(&c.snapshot);

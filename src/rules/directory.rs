@@ -34,7 +34,7 @@ pub(crate) fn create_directory(
     c: &CreateResourceDirectory,
     v: &mut Verdict,
 ) -> Step<Vec<Event>> {
-    let account = root_account(ctx, "create_resource_directory")?;
+    let account = root_account(ctx)?;
     let taken = ctx.state.directory(&c.directory).is_some();
     ctx.fresh(ObjectKind::Directory, c.directory.as_str(), taken)?;
     v.check(not_in_directory(ctx, account))?;
@@ -60,7 +60,7 @@ fn not_in_directory(ctx: &Ctx<'_>, account: &AccountId) -> Result<(), Violation>
 /// well-formed folder id (GEN-5, GEN-4); one folder more within the
 /// directory's bound (GEN-7).
 pub(crate) fn create_folder(ctx: &Ctx<'_>, c: &CreateFolder) -> Step<Vec<Event>> {
-    let account = root_account(ctx, "create_folder")?;
+    let account = root_account(ctx)?;
     let directory = managed(ctx, account)?;
     let taken = ctx.state.folder(&c.folder).is_some();
     ctx.fresh(ObjectKind::Folder, c.folder.as_str(), taken)?;
@@ -85,7 +85,7 @@ pub(crate) fn add_member(
     c: &AddDirectoryMember,
     v: &mut Verdict,
 ) -> Step<Vec<Event>> {
-    let management = root_account(ctx, "add_directory_member")?;
+    let management = root_account(ctx)?;
     let directory = managed(ctx, management)?;
     let joining = ctx.account(&c.account)?;
     if let Some(id) = &c.folder {
@@ -127,7 +127,7 @@ pub(crate) fn remove_member(
     c: &RemoveDirectoryMember,
     v: &mut Verdict,
 ) -> Step<Vec<Event>> {
-    let management = root_account(ctx, "remove_directory_member")?;
+    let management = root_account(ctx)?;
     let directory = managed(ctx, management)?;
     let leaving = ctx.account(&c.account)?;
     v.ensure(directory.members.contains_key(&leaving.id), || {

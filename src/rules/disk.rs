@@ -24,7 +24,7 @@ use crate::{
 /// and is billed to, the account (SHARE-15), and keeps its source's
 /// provenance (SHARE-5).
 pub(crate) fn create_disk(ctx: &Ctx<'_>, c: &CreateDisk, v: &mut Verdict) -> Step<Vec<Event>> {
-    let account = ctx.customer("create_disk")?;
+    let account = ctx.customer()?;
     ctx.region(&c.region)?;
     let taken = ctx.state.disk_id_taken(&c.disk);
     ctx.fresh(ObjectKind::Disk, c.disk.as_str(), taken)?;
@@ -112,7 +112,7 @@ pub(crate) fn create_disk(ctx: &Ctx<'_>, c: &CreateDisk, v: &mut Verdict) -> Ste
 /// automatic snapshots go too, except those a lock protects (LOCK-10) and
 /// those shared (SHARE-12).
 pub(crate) fn release_disk(ctx: &Ctx<'_>, c: &ReleaseDisk, v: &mut Verdict) -> Step<Vec<Event>> {
-    let account = ctx.customer("release_disk")?;
+    let account = ctx.customer()?;
     let disk = ctx.own_disk(account, &c.disk)?;
     v.check(ctx.authorize(Action::DeleteDisk, || disk.resource()))?;
     let mut events = Vec::new();
@@ -136,7 +136,7 @@ pub(crate) fn release_disk(ctx: &Ctx<'_>, c: &ReleaseDisk, v: &mut Verdict) -> S
 /// Deny of it on the snapshot (PERM-5); the snapshot was taken of this very
 /// disk (not a copy, not another disk's) (DISK-2); available (DISK-2).
 pub(crate) fn reset_disk(ctx: &Ctx<'_>, c: &ResetDisk, v: &mut Verdict) -> Step<Vec<Event>> {
-    let account = ctx.customer("reset_disk")?;
+    let account = ctx.customer()?;
     let disk = ctx.own_disk(account, &c.disk)?;
     let snapshot = ctx.owned_snapshot_or(account, &c.snapshot, |snapshot| {
         Violation::RollbackToOtherSnapshot {
@@ -175,7 +175,7 @@ pub(crate) fn reinitialize_disk(
     c: &ReinitializeDisk,
     v: &mut Verdict,
 ) -> Step<Vec<Event>> {
-    let account = ctx.customer("reinitialize_disk")?;
+    let account = ctx.customer()?;
     let disk = ctx.own_disk(account, &c.disk)?;
     // Re-initializing reads the source's data again: a Deny on the source
     // snapshot or image holds here as it does when making the disk.

@@ -9,7 +9,7 @@ use crate::{
 
 /// Checks: a customer; the region exists; a fresh id; `ecs:ImportImage`.
 pub(crate) fn import_image(ctx: &Ctx<'_>, c: &ImportImage, v: &mut Verdict) -> Step<Vec<Event>> {
-    let account = ctx.customer("import_image")?;
+    let account = ctx.customer()?;
     ctx.region(&c.region)?;
     let taken = ctx.state.image_id_taken(&c.image);
     ctx.fresh(ObjectKind::Image, c.image.as_str(), taken)?;
@@ -33,7 +33,7 @@ pub(crate) fn import_image(ctx: &Ctx<'_>, c: &ImportImage, v: &mut Verdict) -> S
 /// (IMAGE-1). A lock does not stop it (LOCK-16). The image keeps the
 /// snapshot's encryption (IMAGE-1) and its provenance (SHARE-5).
 pub(crate) fn create_image(ctx: &Ctx<'_>, c: &CreateImage, v: &mut Verdict) -> Step<Vec<Event>> {
-    let account = ctx.customer("create_image")?;
+    let account = ctx.customer()?;
     let snapshot = ctx.snapshot(&c.snapshot)?;
     let taken = ctx.state.image_id_taken(&c.image);
     ctx.fresh(ObjectKind::Image, c.image.as_str(), taken)?;
@@ -67,7 +67,7 @@ pub(crate) fn create_image(ctx: &Ctx<'_>, c: &CreateImage, v: &mut Verdict) -> S
 /// from goes too, unless a lock protects it (LOCK-10), it is shared
 /// (SHARE-12) or it is gone already.
 pub(crate) fn delete_image(ctx: &Ctx<'_>, c: &DeleteImage, v: &mut Verdict) -> Step<Vec<Event>> {
-    let account = ctx.customer("delete_image")?;
+    let account = ctx.customer()?;
     let image = ctx.own_image(account, &c.image)?;
     v.check(ctx.authorize(Action::DeleteImage, || image.resource()))?;
     let mut events = Vec::new();

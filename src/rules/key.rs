@@ -3,13 +3,13 @@
 use crate::ctx::{Ctx, Step, Verdict, not_found, owned};
 use crate::rules::account::root_account;
 use crate::{
-    AccountId, Action, CreateKey, Encryption, Event, Key, KeyId, KeyProblem, ObjectKind, RegionId,
-    RuleId, Snapshot, Violation,
+    AccountId, Action, ActivateKms, CreateKey, Encryption, Event, Key, KeyId, KeyProblem,
+    ObjectKind, RegionId, RuleId, Snapshot, Violation,
 };
 
 /// Checks: the account's root. Activating again records nothing.
-pub(crate) fn activate_kms(ctx: &Ctx<'_>) -> Step<Vec<Event>> {
-    let account = root_account(ctx, "activate_kms")?;
+pub(crate) fn activate_kms(ctx: &Ctx<'_>, _: &ActivateKms) -> Step<Vec<Event>> {
+    let account = root_account(ctx)?;
     if ctx.account(account)?.kms_activated {
         return Ok(Vec::new());
     }
@@ -23,7 +23,7 @@ pub(crate) fn activate_kms(ctx: &Ctx<'_>) -> Step<Vec<Event>> {
 /// well-formed key id (GEN-4, GEN-5); `kms:CreateKey` (PERM-1); KMS
 /// activated for the account (COPY-3).
 pub(crate) fn create_key(ctx: &Ctx<'_>, c: &CreateKey, v: &mut Verdict) -> Step<Vec<Event>> {
-    let account = ctx.customer("create_key")?;
+    let account = ctx.customer()?;
     ctx.region(&c.region)?;
     let taken = ctx.state.key(&c.key).is_some();
     ctx.fresh(ObjectKind::Key, c.key.as_str(), taken)?;
@@ -48,12 +48,12 @@ pub(crate) fn set_key_enabled(
     enabled: bool,
     v: &mut Verdict,
 ) -> Step<Vec<Event>> {
-    let (command, action) = if enabled {
-        ("enable_key", Action::EnableKey)
+    let action = if enabled {
+        Action::EnableKey
     } else {
-        ("disable_key", Action::DisableKey)
+        Action::DisableKey
     };
-    let account = ctx.customer(command)?;
+    let account = ctx.customer()?;
     let key = ctx.key(key)?;
     owned(account, &key.owner, ObjectKind::Key, key.id.as_str())?;
     v.check(ctx.authorize(action, || key.resource_name()))?;

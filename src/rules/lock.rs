@@ -96,7 +96,7 @@ fn fresh_lock_from(
 /// the same command sets a fresh lock, if that lock would stay within the
 /// retention ([`fresh_lock_from`]).
 pub(crate) fn lock_snapshot(ctx: &Ctx<'_>, c: &LockSnapshot, v: &mut Verdict) -> Step<Vec<Event>> {
-    let account = ctx.customer("lock_snapshot")?;
+    let account = ctx.customer()?;
     let snapshot = ctx.owned_snapshot_or(account, &c.snapshot, shared_not_lockable)?;
     v.check(ctx.authorize(Action::LockSnapshot, || snapshot_resource(snapshot)))?;
     check_lockable(snapshot, v)?;
@@ -157,7 +157,7 @@ pub(crate) fn unlock_snapshot(
     c: &UnlockSnapshot,
     v: &mut Verdict,
 ) -> Step<Vec<Event>> {
-    let account = ctx.customer("unlock_snapshot")?;
+    let account = ctx.customer()?;
     let snapshot = ctx.owned_snapshot_or(account, &c.snapshot, shared_not_lockable)?;
     v.check(ctx.authorize(Action::UnlockSnapshot, || snapshot_resource(snapshot)))?;
     let id = snapshot.id.clone();

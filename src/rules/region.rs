@@ -5,7 +5,7 @@ use crate::{Actor, CreateRegion, Event, MarkRegionClosingDown, ObjectKind, Regio
 
 /// Checks: the platform; a fresh, well-formed id.
 pub(crate) fn create_region(ctx: &Ctx<'_>, c: &CreateRegion) -> Step<Vec<Event>> {
-    ctx.system(&Actor::Platform, "create_region")?;
+    ctx.system(&Actor::Platform)?;
     let taken = ctx.state.region(&c.region).is_some();
     ctx.fresh(ObjectKind::Region, c.region.as_str(), taken)?;
     Ok(vec![Event::RegionCreated {
@@ -17,7 +17,7 @@ pub(crate) fn create_region(ctx: &Ctx<'_>, c: &CreateRegion) -> Step<Vec<Event>>
 /// Checks: the platform; the region exists (GEN-4). A region closing down
 /// already records nothing.
 pub(crate) fn mark_closing_down(ctx: &Ctx<'_>, c: &MarkRegionClosingDown) -> Step<Vec<Event>> {
-    ctx.system(&Actor::Platform, "mark_region_closing_down")?;
+    ctx.system(&Actor::Platform)?;
     if ctx.region(&c.region)?.closing_down {
         return Ok(Vec::new());
     }

@@ -21,7 +21,7 @@ pub(crate) fn create_automatic_snapshot(
     c: &CreateAutomaticSnapshot,
     v: &mut Verdict,
 ) -> Step<Vec<Event>> {
-    ctx.system(&Actor::Platform, "create_automatic_snapshot")?;
+    ctx.system(&Actor::Platform)?;
     let disk = ctx.disk(&c.disk)?;
     let taken = ctx.state.snapshot_id_taken(&c.snapshot);
     ctx.fresh(ObjectKind::Snapshot, c.snapshot.as_str(), taken)?;

@@ -310,7 +310,7 @@ pub(crate) fn create_share(
     c: &CreateResourceShare,
     v: &mut Verdict,
 ) -> Step<Vec<Event>> {
-    let account = ctx.customer("create_resource_share")?;
+    let account = ctx.customer()?;
     let taken = ctx.state.share_id_taken(&c.share);
     ctx.fresh(ObjectKind::ResourceShare, c.share.as_str(), taken)?;
     let held = ctx.state.index.shares_owned.get(account).copied();
@@ -341,7 +341,7 @@ pub(crate) fn associate_share(
     c: &AssociateResourceShare,
     v: &mut Verdict,
 ) -> Step<Vec<Event>> {
-    let account = ctx.customer("associate_resource_share")?;
+    let account = ctx.customer()?;
     let share = own_share(ctx, account, &c.share)?;
     associate(
         ctx,
@@ -387,7 +387,7 @@ pub(crate) fn disassociate_share(
     c: &DisassociateResourceShare,
     v: &mut Verdict,
 ) -> Step<Vec<Event>> {
-    let account = ctx.customer("disassociate_resource_share")?;
+    let account = ctx.customer()?;
     let share = own_share(ctx, account, &c.share)?;
     let principals = distinct(&c.principals);
     for principal in &principals {
@@ -432,7 +432,7 @@ pub(crate) fn delete_share(
     c: &DeleteResourceShare,
     v: &mut Verdict,
 ) -> Step<Vec<Event>> {
-    let account = ctx.customer("delete_resource_share")?;
+    let account = ctx.customer()?;
     let share = own_share(ctx, account, &c.share)?;
     v.check(ctx.authorize(Action::DeleteResourceShare, || {
         share_resource_name(&share.owner, share.id.as_str())
@@ -456,7 +456,7 @@ pub(crate) fn accept_share(
     c: &AcceptResourceShare,
     v: &mut Verdict,
 ) -> Step<Vec<Event>> {
-    let account = ctx.customer("accept_resource_share")?;
+    let account = ctx.customer()?;
     let share = ctx.resource_share(&c.share)?;
     v.check(ctx.authorize(Action::AcceptResourceShareInvitation, || {
         share_resource_name(&share.owner, share.id.as_str())

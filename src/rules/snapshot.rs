@@ -20,7 +20,7 @@ pub(crate) fn create_snapshot(
     c: &CreateSnapshot,
     v: &mut Verdict,
 ) -> Step<Vec<Event>> {
-    let account = ctx.customer("create_snapshot")?;
+    let account = ctx.customer()?;
     tags_within(ctx, &c.tags)?;
     let disk = ctx.own_disk(account, &c.disk)?;
     let taken = ctx.state.snapshot_id_taken(&c.snapshot);
@@ -50,7 +50,7 @@ fn tags_within(ctx: &Ctx<'_>, tags: &BTreeMap<String, String>) -> Result<(), Vio
 /// Checks: the platform; the account and region exist; a fresh id; the
 /// retention (SNAP-5).
 pub(crate) fn create_backup_snapshot(ctx: &Ctx<'_>, c: &CreateBackupSnapshot) -> Step<Vec<Event>> {
-    ctx.system(&Actor::Platform, "create_backup_snapshot")?;
+    ctx.system(&Actor::Platform)?;
     ctx.account(&c.account)?;
     ctx.region(&c.region)?;
     let taken = ctx.state.snapshot_id_taken(&c.snapshot);
@@ -75,7 +75,7 @@ pub(crate) fn create_backup_snapshot(ctx: &Ctx<'_>, c: &CreateBackupSnapshot) ->
 
 /// Checks: the platform; the snapshot exists and is in progress (SNAP-1).
 pub(crate) fn finish_snapshot(ctx: &Ctx<'_>, c: &FinishSnapshot) -> Step<Vec<Event>> {
-    ctx.system(&Actor::Platform, "finish_snapshot")?;
+    ctx.system(&Actor::Platform)?;
     let snapshot = ctx.snapshot(&c.snapshot)?;
     if snapshot.status != SnapshotStatus::InProgress {
         return Err(Violation::SnapshotNotInProgress {
@@ -100,7 +100,7 @@ pub(crate) fn delete_snapshot(
     c: &DeleteSnapshot,
     v: &mut Verdict,
 ) -> Step<Vec<Event>> {
-    let account = ctx.customer("delete_snapshot")?;
+    let account = ctx.customer()?;
     let snapshot = ctx.owned_snapshot(account, &c.snapshot, ShareeOperation::Delete)?;
     v.check(ctx.authorize(Action::DeleteSnapshot, || snapshot_resource(snapshot)))?;
     v.check(guard_deletion(snapshot, ctx.now))?;
@@ -167,7 +167,7 @@ pub(crate) fn set_retention(
     c: &SetSnapshotRetention,
     v: &mut Verdict,
 ) -> Step<Vec<Event>> {
-    let account = ctx.customer("set_snapshot_retention")?;
+    let account = ctx.customer()?;
     let snapshot = ctx.owned_snapshot(account, &c.snapshot, ShareeOperation::ChangeRetention)?;
     v.check(ctx.authorize(Action::ModifySnapshotAttribute, || {
         snapshot_resource(snapshot)

@@ -130,7 +130,7 @@ fn point_resource(vault: &Vault, point: &BackupPoint) -> String {
 /// fresh vault id (GEN-4, GEN-5); `hbr:CreateVault` (PERM-1); an archive
 /// vault's retention in days in range (SNAP-5).
 pub(crate) fn create_vault(ctx: &Ctx<'_>, c: &CreateVault, v: &mut Verdict) -> Step<Vec<Event>> {
-    let account = ctx.customer("create_vault")?;
+    let account = ctx.customer()?;
     ctx.region(&c.region)?;
     let taken = ctx.state.backup.vault_id_taken(&c.vault);
     ctx.fresh(ObjectKind::Vault, c.vault.as_str(), taken)?;
@@ -161,7 +161,7 @@ pub(crate) fn create_policy(
     c: &CreateBackupPolicy,
     v: &mut Verdict,
 ) -> Step<Vec<Event>> {
-    let account = ctx.customer("create_backup_policy")?;
+    let account = ctx.customer()?;
     let vault = ctx.own_vault(account, &c.vault)?;
     let taken = ctx.state.backup.policy_id_taken(&c.policy);
     ctx.fresh(ObjectKind::BackupPolicy, c.policy.as_str(), taken)?;
@@ -191,7 +191,7 @@ pub(crate) fn create_policy(
 /// (PERM-1); the vault kind supports immutability (VAULT-2). Enabling again
 /// records nothing.
 pub(crate) fn enable(ctx: &Ctx<'_>, c: &EnableImmutability, v: &mut Verdict) -> Step<Vec<Event>> {
-    let account = ctx.customer("enable_immutability")?;
+    let account = ctx.customer()?;
     let (kind, resource, action, immutable) = ctx.target(account, &c.target)?;
     v.check(ctx.authorize(action, || resource))?;
     v.ensure(kind.supports_immutability(), || {
@@ -272,7 +272,7 @@ fn lock_point(
 /// VAULT-3. Checks, in order: a customer; its own vault or policy (GEN-4,
 /// PERM-4); the permission (PERM-1); then always refuses (VAULT-3).
 pub(crate) fn disable(ctx: &Ctx<'_>, c: &DisableImmutability, v: &mut Verdict) -> Step<Vec<Event>> {
-    let account = ctx.customer("disable_immutability")?;
+    let account = ctx.customer()?;
     let (_, resource, action, _) = ctx.target(account, &c.target)?;
     v.check(ctx.authorize(action, || resource))?;
     Err(Violation::ImmutabilityIrreversible {
@@ -286,7 +286,7 @@ pub(crate) fn disable(ctx: &Ctx<'_>, c: &DisableImmutability, v: &mut Verdict) -
 /// into that vault, and the snapshot exists and is the vault owner's
 /// (GEN-4, PERM-4); the retention (SNAP-5).
 pub(crate) fn create_point(ctx: &Ctx<'_>, c: &CreateBackupPoint) -> Step<Vec<Event>> {
-    ctx.system(&Actor::Platform, "create_backup_point")?;
+    ctx.system(&Actor::Platform)?;
     let vault = ctx.vault(&c.vault)?;
     let taken = ctx.state.backup.point_id_taken(&c.point);
     ctx.fresh(ObjectKind::BackupPoint, c.point.as_str(), taken)?;
@@ -334,7 +334,7 @@ pub(crate) fn delete_point(
     c: &DeleteBackupPoint,
     v: &mut Verdict,
 ) -> Step<Vec<Event>> {
-    let account = ctx.customer("delete_backup_point")?;
+    let account = ctx.customer()?;
     let point = ctx.own_point(account, &c.point)?;
     let vault = ctx.vault(&point.vault)?;
     v.check(ctx.authorize(Action::DeleteBackupPoint, || point_resource(vault, point)))?;
@@ -360,7 +360,7 @@ fn unlocked(point: &BackupPoint, now: DateTime<Utc>) -> Result<(), Violation> {
 /// VAULT-8. Checks: a customer; its own point (GEN-4, PERM-4);
 /// `hbr:CreateRestoreJob` (PERM-1). Locks never stop a restore.
 pub(crate) fn restore(ctx: &Ctx<'_>, c: &RestoreBackupPoint, v: &mut Verdict) -> Step<Vec<Event>> {
-    let account = ctx.customer("restore_backup_point")?;
+    let account = ctx.customer()?;
     let point = ctx.own_point(account, &c.point)?;
     let vault = ctx.vault(&point.vault)?;
     v.check(ctx.authorize(Action::CreateRestoreJob, || point_resource(vault, point)))?;
@@ -375,7 +375,7 @@ pub(crate) fn restore(ctx: &Ctx<'_>, c: &RestoreBackupPoint, v: &mut Verdict) ->
 /// (VAULT-6: every point held has a retention not ended); another holds no
 /// locked point (VAULT-5). Its points and policies go with it.
 pub(crate) fn delete_vault(ctx: &Ctx<'_>, c: &DeleteVault, v: &mut Verdict) -> Step<Vec<Event>> {
-    let account = ctx.customer("delete_vault")?;
+    let account = ctx.customer()?;
     let vault = ctx.own_vault(account, &c.vault)?;
     v.check(ctx.authorize(Action::DeleteVault, || vault_resource(vault)))?;
     if let Some((until, rule)) = ctx.state.backup.holding(vault, ctx.now) {
@@ -408,7 +408,7 @@ pub(crate) fn replicate_vault(
     c: &ReplicateVault,
     v: &mut Verdict,
 ) -> Step<Vec<Event>> {
-    let account = ctx.customer("replicate_vault")?;
+    let account = ctx.customer()?;
     let source = ctx.own_vault(account, &c.vault)?;
     ctx.region(&c.region)?;
     let taken = ctx.state.backup.vault_id_taken(&c.replica);
@@ -452,7 +452,7 @@ pub(crate) fn replicate_point(
     c: &ReplicateBackupPoint,
     v: &mut Verdict,
 ) -> Step<Vec<Event>> {
-    ctx.system(&Actor::Platform, "replicate_backup_point")?;
+    ctx.system(&Actor::Platform)?;
     let point = ctx.point(&c.point)?;
     let vault = ctx.vault(&c.vault)?;
     let taken = ctx.state.backup.point_id_taken(&c.replica);

@@ -212,7 +212,8 @@ pub struct BackupPoint {
 }
 
 impl BackupPoint {
-    /// Whether it is locked at `now` ([`BackupPoint::protection_at`]).
+    /// Whether it is locked at `now`: locked by then, and its retention not
+    /// ended (VAULT-5).
     #[must_use]
     pub fn is_locked_at(&self, now: DateTime<Utc>) -> bool {
         self.protection_at(now).is_some()

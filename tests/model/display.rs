@@ -266,6 +266,9 @@ fn every_command_and_event_of_the_scenario_corpus_prints_one_plain_line() {
                 Some("apply") => {
                     let command = command(step["command"].clone());
                     assert_plain_line(&command.to_string(), command.name());
+                    // The command table's name is the serialized `type` tag.
+                    let written = serde_json::to_value(&command).unwrap();
+                    assert_eq!(written["type"], command.name());
                     commands.insert(command.name());
                     let actor: Actor = serde_json::from_value(step["actor"].clone()).unwrap();
                     state.apply_mut(at(), &actor, &command)
