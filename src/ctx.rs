@@ -11,8 +11,8 @@ use std::collections::BTreeSet;
 
 use chrono::{DateTime, Utc};
 
-use crate::actor::{Decision, evaluate, resource_name};
 use crate::ids::has_id_characters;
+use crate::policy::{Decision, evaluate, resource_name};
 use crate::share::reach::{self, Standing};
 use crate::{
     AccountId, Action, Actor, Bound, DirectoryId, Disk, DiskId, Event, Folder, FolderId, Image,

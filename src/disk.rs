@@ -5,7 +5,7 @@ use std::fmt;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::actor::resource_name;
+use crate::policy::resource_name;
 use crate::{
     AccountId, DiskId, DiskSource, Encryption, RegionId, Snapshot, SnapshotId, SnapshotKind,
     SnapshotOrigin,

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::actor::resource_name;
+use crate::policy::resource_name;
 use crate::{AccountId, Encryption, ImageId, RegionId, SnapshotId};
 
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]

@@ -313,6 +313,7 @@ mod lock;
 mod lock_query;
 mod machine;
 pub mod oracle;
+mod policy;
 mod query;
 mod region;
 mod rule;
@@ -329,7 +330,7 @@ mod vault;
 mod violation;
 
 pub use account::{Account, Site, User};
-pub use actor::{Action, Actor, Effect, Statement, UnsupportedStatementElement};
+pub use actor::{Action, Actor};
 pub use archive::Unarchivable;
 pub use command::{
     AcceptResourceShare, ActivateKms, AddDirectoryMember, ArchiveSnapshot, AssociateResourceShare,
@@ -361,6 +362,7 @@ pub use load::{BackupDefect, CopyDefect, StateError, UncheckedState};
 pub use lock::{Lock, LockState};
 pub use lock_query::{LockQuery, LockView};
 pub use machine::Transition;
+pub use policy::{Effect, Statement, UnsupportedStatementElement};
 pub use query::DeletionReport;
 pub use region::Region;
 pub use rule::{Family, RuleId, UnknownRuleId};

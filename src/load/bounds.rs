@@ -8,8 +8,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Findings, StateError};
-use crate::actor::policy_chars;
 use crate::ids::has_id_characters;
+use crate::policy::policy_chars;
 use crate::{AccountId, Bound, Limits, ObjectKind as K, RuleId, SnapshotId, State};
 
 /// A limit as a count.

@@ -1,7 +1,7 @@
 //! The account rules: accounts, users and their policies, overdue accounts (PERM, GEN-7, SHARE-6).
 
-use crate::actor::policy_chars;
 use crate::ctx::{Ctx, Step, Verdict};
+use crate::policy::policy_chars;
 use crate::{
     AccountId, Actor, Bound, CreateAccount, CreateUser, Event, MarkAccountOverdue, ObjectKind,
     ReleaseOverdueSnapshot, ReleaseReason, SetUserPolicy, SettleAccount, Span, Statement,

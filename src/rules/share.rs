@@ -5,8 +5,8 @@ use std::collections::BTreeSet;
 
 use chrono::{DateTime, Utc};
 
-use crate::actor::share_resource_name;
 use crate::ctx::{Ctx, Step, Verdict, owned, snapshot_resource};
+use crate::policy::share_resource_name;
 use crate::rules::snapshot::require_available;
 use crate::share::{quota, reach};
 use crate::{

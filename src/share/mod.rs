@@ -164,7 +164,7 @@ impl ResourceShare {
     /// region).
     #[must_use]
     pub fn resource_name(&self) -> String {
-        crate::actor::share_resource_name(&self.owner, self.id.as_str())
+        crate::policy::share_resource_name(&self.owner, self.id.as_str())
     }
 
     pub(crate) fn new(
