@@ -1,5 +1,6 @@
-//! Accounts, their users and standing, and the billing process's overdue
-//! release (LOCK-12).
+//! Accounts and their users: the model. Their rules (creating them,
+//! policies, overdue accounts and the release of LOCK-12) are in
+//! `rules/account.rs`.
 
 use std::collections::BTreeSet;
 use std::fmt;

@@ -1,4 +1,5 @@
-//! The archive tier (ARCH): one-way archiving with its own retention.
+//! The archive tier (ARCH): why a snapshot cannot be archived. Archiving
+//! itself is in `rules/archive.rs`.
 
 use std::fmt;
 

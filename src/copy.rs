@@ -1,10 +1,6 @@
-//! Copies of snapshots (COPY): standard and encrypted copies, what a copy
-//! keeps and loses, and its billing basis ([`crate::BillingBasis`]).
-//!
-//! A copy is a new snapshot of the copier: it never inherits the source's
-//! lock, tags, retention or instant access (COPY-5, LOCK-13), and a lock
-//! never stops a copy (LOCK-16). An encrypted snapshot is only ever copied
-//! with encryption (COPY-2), so no plaintext copy of encrypted data exists.
+//! Copies of snapshots (COPY): why a standard copy is refused. The copy
+//! rules (standard and encrypted copies, what a copy keeps and loses, its
+//! billing basis, [`crate::BillingBasis`]) are in `rules/copy.rs`.
 
 use std::fmt;
 

@@ -1,5 +1,6 @@
 //! Resource directories: the accounts of an enterprise, in folders, that a
-//! share can reach as a whole (SHARE-4, SHARE-8).
+//! share can reach as a whole (SHARE-4, SHARE-8). Their rules are in
+//! `rules/directory.rs`.
 //!
 //! A directory is created by an account, its management account, which is
 //! then its first member. Only the management account's root adds and

@@ -1,4 +1,5 @@
-//! Disks: what snapshots are taken of and restored to (DISK).
+//! Disks: what snapshots are taken of and restored to (DISK). Their rules
+//! are in `rules/disk.rs`.
 
 use std::fmt;
 

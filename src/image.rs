@@ -1,6 +1,6 @@
 //! Custom images: built from the account's own snapshots (IMAGE-1) or
-//! imported; deleting one with its snapshot leaves a locked snapshot in
-//! place (IMAGE-2).
+//! imported. Their rules, including that deleting one with its snapshot
+//! leaves a locked snapshot in place (IMAGE-2), are in `rules/image.rs`.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

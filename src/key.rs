@@ -1,5 +1,6 @@
-//! Encryption keys: KMS activation per account, customer master keys, and
-//! the checks a key named for a disk or a copy must pass (COPY-3).
+//! Encryption keys: customer master keys and why one cannot be used. KMS
+//! activation and the checks a key named for a disk or a copy must pass
+//! (COPY-3) are in `rules/key.rs`.
 //!
 //! The provider's service key (`alias/acs/ecs`, [`Encryption::ServiceKey`])
 //! is managed by the provider in every region of every account, so it has

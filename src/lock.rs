@@ -1,5 +1,6 @@
-//! Snapshot locks (WORM): the lock value, its state at an instant, and the
-//! rules for locking, reconfiguring, extending and unlocking (LOCK).
+//! Snapshot locks (WORM): the lock value and its state at an instant. The
+//! rules for locking, reconfiguring, extending and unlocking (LOCK) are in
+//! `rules/lock.rs`; what a query reports of locks, in `lock_query.rs`.
 
 use std::fmt;
 

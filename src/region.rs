@@ -1,4 +1,5 @@
-//! Regions, including those closing down (COPY-4).
+//! Regions, including those closing down (COPY-4). Their rules are in
+//! `rules/region.rs`.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

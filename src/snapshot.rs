@@ -1,4 +1,7 @@
-//! Snapshots: the entity, its retention and lifecycle (SNAP), and deletion.
+//! Snapshots: the entity, its origin, retention and lifecycle (SNAP), and
+//! the single checks every path asks of a snapshot: the lock protecting it
+//! (LOCK-10), whether its retention ended, whether time releases it
+//! (SHARE-14). The snapshot rules are in `rules/snapshot.rs`.
 
 use std::collections::BTreeMap;
 use std::fmt;

@@ -1,4 +1,6 @@
-//! The account rules: accounts, users and their policies, overdue accounts (PERM, GEN-7, SHARE-6).
+//! The account rules: accounts, users and their policies (PERM, GEN-7),
+//! the encrypted-share role (SHARE-6), overdue accounts and their release
+//! (LOCK-12).
 
 use crate::ctx::{Ctx, Step, Verdict};
 use crate::policy::policy_chars;

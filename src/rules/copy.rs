@@ -1,4 +1,10 @@
-//! The copy rules (COPY, SHARE-11).
+//! The copy rules (COPY, SHARE-11): standard and encrypted copies, what a
+//! copy keeps and loses, and its billing basis.
+//!
+//! A copy is a new snapshot of the copier: it never inherits the source's
+//! lock, tags, retention or instant access (COPY-5, LOCK-13), and a lock
+//! never stops a copy (LOCK-16). An encrypted snapshot is only ever copied
+//! with encryption (COPY-2), so no plaintext copy of encrypted data exists.
 
 use crate::ctx::{Ctx, Step, Verdict, snapshot_resource};
 use crate::rules::key::{another_key, kms_activated};

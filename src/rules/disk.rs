@@ -1,4 +1,5 @@
-//! The disk rules: creating, releasing, resetting and re-initializing disks (DISK).
+//! The disk rules: creating, releasing, resetting and re-initializing
+//! disks (DISK).
 
 use crate::ctx::{Ctx, Step, Verdict, snapshot_resource};
 use crate::rules::key::another_key;

@@ -1,4 +1,5 @@
-//! The key rules: KMS activation, customer master keys, and which key a disk or copy may use (COPY-3, DISK-1, SHARE-11).
+//! The key rules: KMS activation, customer master keys, and which key a
+//! disk or copy may use (COPY-3, DISK-1, SHARE-11).
 
 use crate::ctx::{Ctx, Step, Verdict, not_found, owned};
 use crate::rules::account::root_account;
