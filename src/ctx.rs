@@ -278,12 +278,7 @@ impl Ctx<'_> {
     /// How many automatic snapshots a disk holds at `now`, from the index's
     /// length less those just released (no scan of the disk's snapshots).
     pub(crate) fn automatic_count(&self, disk: &DiskId) -> usize {
-        let indexed = self
-            .state
-            .index
-            .automatic
-            .get(disk)
-            .map_or(0, |set| set.len());
+        let indexed = self.state.index.automatic_count(disk);
         let released = self
             .released
             .iter()

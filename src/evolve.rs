@@ -187,14 +187,14 @@ impl State {
                 self.replace_snapshot(snapshot, |s| s.lock = None);
             }
             Event::CoolOffEnded { snapshot, at } => {
-                self.index.deadlines.remove(&Deadline {
+                self.index.deadline_passed(&Deadline {
                     at: *at,
                     kind: DeadlineKind::CoolOffEnd,
                     snapshot: snapshot.clone(),
                 });
             }
             Event::LockExpired { snapshot, at } => {
-                self.index.deadlines.remove(&Deadline {
+                self.index.deadline_passed(&Deadline {
                     at: *at,
                     kind: DeadlineKind::LockExpiry,
                     snapshot: snapshot.clone(),

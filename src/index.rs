@@ -3,49 +3,57 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::deadline::Deadline;
+use crate::deadline::{Deadline, DeadlineKind};
 use crate::store::{Map, Set};
 use crate::{
-    AccountId, DirectoryId, DiskId, Principal, ShareId, Snapshot, SnapshotId, SnapshotKind,
+    AccountId, DirectoryId, DiskId, Principal, ResourceShare, ShareId, Snapshot, SnapshotId,
+    SnapshotKind,
 };
 
 /// Indexes kept by evolve so that no rule scans the fleet.
+///
+/// The fields are private: the index changes only through the methods
+/// below, each named after what happened (a snapshot added, changed or
+/// removed, shared or unshared, a principal added or removed, a member
+/// joined or left, a share or folder added, a deadline passed), which both
+/// `evolve` and the rebuild on loading call, so they cannot disagree; and
+/// it is read only through the accessors.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub(crate) struct Indexes {
     /// Automatic snapshots of each disk, oldest first (LOCK-11 rotation).
-    pub(crate) automatic: Map<DiskId, Set<(DateTime<Utc>, SnapshotId)>>,
+    automatic: Map<DiskId, Set<(DateTime<Utc>, SnapshotId)>>,
     /// Snapshots with a lock record, by owner (lock queries).
-    pub(crate) locked: Map<AccountId, Set<SnapshotId>>,
+    locked: Map<AccountId, Set<SnapshotId>>,
     /// Time-caused events not yet recorded, earliest first (GEN-6).
-    pub(crate) deadlines: Set<Deadline>,
+    deadlines: Set<Deadline>,
     /// Snapshots by owner (what an account sees).
-    pub(crate) owned: Map<AccountId, Set<SnapshotId>>,
+    owned: Map<AccountId, Set<SnapshotId>>,
     /// The directory each member account belongs to (SHARE-8).
-    pub(crate) membership: Map<AccountId, DirectoryId>,
+    membership: Map<AccountId, DirectoryId>,
     /// The shares holding each shared snapshot (SHARE-12, SHARE-14).
-    pub(crate) shares_of: Map<SnapshotId, Set<ShareId>>,
+    shares_of: Map<SnapshotId, Set<ShareId>>,
     /// How many of each account's snapshots are shared (SHARE-2).
-    pub(crate) shared_count: Map<AccountId, usize>,
+    shared_count: Map<AccountId, usize>,
     /// The principals of each shared snapshot, with the shares holding it
     /// that name each (SHARE-1, and who a share of it reaches). Never holds
     /// an empty map.
-    pub(crate) principals_of: Map<SnapshotId, Map<Principal, Set<ShareId>>>,
+    principals_of: Map<SnapshotId, Map<Principal, Set<ShareId>>>,
     /// The shares naming each principal (what an account sees).
-    pub(crate) by_principal: Map<Principal, Set<ShareId>>,
+    by_principal: Map<Principal, Set<ShareId>>,
     /// How many resource shares each account holds (GEN-7).
-    pub(crate) shares_owned: Map<AccountId, usize>,
+    shares_owned: Map<AccountId, usize>,
     /// How many folders each resource directory holds (GEN-7).
-    pub(crate) folders_of: Map<DirectoryId, usize>,
+    folders_of: Map<DirectoryId, usize>,
 }
 
 /// Adds one to the count of `key`.
-pub(crate) fn count_up<K: Ord + Clone>(counts: &mut Map<K, usize>, key: &K) {
+fn count_up<K: Ord + Clone>(counts: &mut Map<K, usize>, key: &K) {
     let count = counts.entry(key.clone()).or_default();
     *count = count.saturating_add(1);
 }
 
 /// Takes one from the count of `key`, forgetting a count that reaches 0.
-pub(crate) fn count_down<K: Ord + Clone>(counts: &mut Map<K, usize>, key: &K) {
+fn count_down<K: Ord + Clone>(counts: &mut Map<K, usize>, key: &K) {
     if let Some(count) = counts.get_mut(key) {
         *count = count.saturating_sub(1);
         if *count == 0 {
@@ -189,5 +197,237 @@ pub(crate) fn index_remove<K: Ord + Clone, V: Ord + Clone>(
         if set.is_empty() {
             map.remove(key);
         }
+    }
+}
+
+impl Indexes {
+    /// Indexes `snapshot` as held by `share`, with the share's principals,
+    /// and schedules the end of the sharees' view if still pending.
+    pub(crate) fn share_snapshot(
+        &mut self,
+        share: &ResourceShare,
+        snapshot: &SnapshotId,
+        expires_at: DateTime<Utc>,
+        recorded: Option<DateTime<Utc>>,
+    ) {
+        let shares = self.shares_of.entry(snapshot.clone()).or_default();
+        if shares.is_empty() {
+            count_up(&mut self.shared_count, &share.owner);
+        }
+        shares.insert(share.id.clone());
+        for principal in &share.principals {
+            self.name(snapshot, principal, &share.id);
+        }
+        let deadline = view_end(share, snapshot, expires_at);
+        if deadline.is_pending(recorded) {
+            self.deadlines.insert(deadline);
+        }
+    }
+
+    /// Undoes [`Indexes::share_snapshot`]; returns whether the snapshot is
+    /// no longer shared at all.
+    pub(crate) fn unshare_snapshot(
+        &mut self,
+        share: &ResourceShare,
+        snapshot: &SnapshotId,
+        expires_at: DateTime<Utc>,
+    ) -> bool {
+        self.deadlines
+            .remove(&view_end(share, snapshot, expires_at));
+        for principal in &share.principals {
+            self.unname(snapshot, principal, &share.id);
+        }
+        let Some(shares) = self.shares_of.get_mut(snapshot) else {
+            return false;
+        };
+        if shares.remove(&share.id).is_none() || !shares.is_empty() {
+            return false;
+        }
+        self.shares_of.remove(snapshot);
+        count_down(&mut self.shared_count, &share.owner);
+        true
+    }
+
+    /// Indexes a principal newly named by `share`.
+    pub(crate) fn add_principal(&mut self, share: &ResourceShare, principal: &Principal) {
+        self.by_principal
+            .entry(principal.clone())
+            .or_default()
+            .insert(share.id.clone());
+        for snapshot in share.snapshots.keys() {
+            self.name(snapshot, principal, &share.id);
+        }
+    }
+
+    /// Undoes [`Indexes::add_principal`].
+    pub(crate) fn remove_principal(&mut self, share: &ResourceShare, principal: &Principal) {
+        if let Some(shares) = self.by_principal.get_mut(principal) {
+            shares.remove(&share.id);
+            if shares.is_empty() {
+                self.by_principal.remove(principal);
+            }
+        }
+        for snapshot in share.snapshots.keys() {
+            self.unname(snapshot, principal, &share.id);
+        }
+    }
+
+    /// Records that `share`, holding `snapshot`, names `principal`.
+    fn name(&mut self, snapshot: &SnapshotId, principal: &Principal, share: &ShareId) {
+        self.principals_of
+            .entry(snapshot.clone())
+            .or_default()
+            .entry(principal.clone())
+            .or_default()
+            .insert(share.clone());
+    }
+
+    /// Undoes [`Indexes::name`], pruning what becomes empty.
+    fn unname(&mut self, snapshot: &SnapshotId, principal: &Principal, share: &ShareId) {
+        let Some(principals) = self.principals_of.get_mut(snapshot) else {
+            return;
+        };
+        if let Some(shares) = principals.get_mut(principal) {
+            shares.remove(share);
+            if shares.is_empty() {
+                principals.remove(principal);
+            }
+        }
+        if principals.is_empty() {
+            self.principals_of.remove(snapshot);
+        }
+    }
+}
+
+/// The deadline at which the sharees of `share` stop seeing `snapshot`.
+fn view_end(share: &ResourceShare, snapshot: &SnapshotId, at: DateTime<Utc>) -> Deadline {
+    Deadline {
+        at,
+        kind: DeadlineKind::ShareExpiry(share.id.clone()),
+        snapshot: snapshot.clone(),
+    }
+}
+
+/// What else happened: a deadline passed, a member joined or left a
+/// directory, a share or folder was added or removed.
+impl Indexes {
+    /// A time-caused event was recorded: its deadline is no longer pending.
+    pub(crate) fn deadline_passed(&mut self, deadline: &Deadline) {
+        self.deadlines.remove(deadline);
+    }
+
+    /// `account` joined `directory` (having left any other).
+    pub(crate) fn member_joined(&mut self, account: &AccountId, directory: &DirectoryId) {
+        self.membership.insert(account.clone(), directory.clone());
+    }
+
+    /// `account` left its directory; returns the directory it was in.
+    pub(crate) fn member_left(&mut self, account: &AccountId) -> Option<DirectoryId> {
+        self.membership.remove(account)
+    }
+
+    /// A folder was added to `directory`.
+    pub(crate) fn folder_added(&mut self, directory: &DirectoryId) {
+        count_up(&mut self.folders_of, directory);
+    }
+
+    /// `owner` created a resource share.
+    pub(crate) fn share_added(&mut self, owner: &AccountId) {
+        count_up(&mut self.shares_owned, owner);
+    }
+
+    /// A resource share of `owner` was deleted.
+    pub(crate) fn share_removed(&mut self, owner: &AccountId) {
+        count_down(&mut self.shares_owned, owner);
+    }
+}
+
+/// The accessors: what the rules, queries and loading checks read.
+impl Indexes {
+    /// The automatic snapshots of a disk, oldest first (LOCK-11).
+    pub(crate) fn automatic_of(&self, disk: &DiskId) -> impl Iterator<Item = &SnapshotId> {
+        self.automatic
+            .get(disk)
+            .into_iter()
+            .flatten()
+            .map(|(_, id)| id)
+    }
+
+    /// How many automatic snapshots a disk holds.
+    pub(crate) fn automatic_count(&self, disk: &DiskId) -> usize {
+        self.automatic.get(disk).map_or(0, |set| set.len())
+    }
+
+    /// Each disk with automatic snapshots, and how many it holds.
+    pub(crate) fn automatic_counts(&self) -> impl Iterator<Item = (&DiskId, usize)> {
+        self.automatic.iter().map(|(disk, set)| (disk, set.len()))
+    }
+
+    /// The snapshots of `account` with a lock record.
+    pub(crate) fn locked_of(&self, account: &AccountId) -> impl Iterator<Item = &SnapshotId> {
+        self.locked.get(account).into_iter().flatten()
+    }
+
+    /// The pending time-caused deadlines due by `now`, earliest first.
+    pub(crate) fn deadlines_due(&self, now: DateTime<Utc>) -> impl Iterator<Item = &Deadline> {
+        self.deadlines
+            .iter()
+            .take_while(move |deadline| deadline.at <= now)
+    }
+
+    /// When the earliest pending deadline is due.
+    pub(crate) fn next_deadline(&self) -> Option<DateTime<Utc>> {
+        self.deadlines.get_min().map(|deadline| deadline.at)
+    }
+
+    /// The snapshots `account` owns.
+    pub(crate) fn owned_by(&self, account: &AccountId) -> impl Iterator<Item = &SnapshotId> {
+        self.owned.get(account).into_iter().flatten()
+    }
+
+    /// The directory `account` is a member of.
+    pub(crate) fn directory_of(&self, account: &AccountId) -> Option<&DirectoryId> {
+        self.membership.get(account)
+    }
+
+    /// The shares holding `snapshot`.
+    pub(crate) fn shares_holding(&self, snapshot: &SnapshotId) -> impl Iterator<Item = &ShareId> {
+        self.shares_of.get(snapshot).into_iter().flatten()
+    }
+
+    /// How many of `account`'s snapshots are shared (SHARE-2).
+    pub(crate) fn shared_count(&self, account: &AccountId) -> usize {
+        self.shared_count.get(account).copied().unwrap_or(0)
+    }
+
+    /// The principals the shares holding `snapshot` name, with the shares
+    /// naming each (SHARE-1); `None` when it is not shared.
+    pub(crate) fn principals_of(
+        &self,
+        snapshot: &SnapshotId,
+    ) -> Option<&Map<Principal, Set<ShareId>>> {
+        self.principals_of.get(snapshot)
+    }
+
+    /// Each shared snapshot with how many principals its shares name.
+    pub(crate) fn principal_counts(&self) -> impl Iterator<Item = (&SnapshotId, usize)> {
+        self.principals_of
+            .iter()
+            .map(|(snapshot, principals)| (snapshot, principals.len()))
+    }
+
+    /// The shares naming `principal`.
+    pub(crate) fn shares_naming(&self, principal: &Principal) -> impl Iterator<Item = &ShareId> {
+        self.by_principal.get(principal).into_iter().flatten()
+    }
+
+    /// How many resource shares `account` holds (GEN-7).
+    pub(crate) fn shares_owned(&self, account: &AccountId) -> usize {
+        self.shares_owned.get(account).copied().unwrap_or(0)
+    }
+
+    /// How many folders `directory` holds (GEN-7).
+    pub(crate) fn folders_of(&self, directory: &DirectoryId) -> usize {
+        self.folders_of.get(directory).copied().unwrap_or(0)
     }
 }

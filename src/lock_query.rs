@@ -141,7 +141,7 @@ impl State {
     ) -> Result<Vec<LockView>, Violation> {
         self.as_customer(now, actor, "describe_locked_snapshots", |ctx, account| {
             let mut views = Vec::new();
-            let ids = ctx.state.index.locked.get(account).into_iter().flatten();
+            let ids = ctx.state.index.locked_of(account);
             for snapshot in ids.filter_map(|id| ctx.snapshot(id).ok()) {
                 let Some(view) = view(snapshot, now) else {
                     continue;

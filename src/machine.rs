@@ -340,12 +340,7 @@ impl State {
     /// The time-caused events due by `now`, in the order they happened.
     /// The cost follows the number of due events, not the fleet.
     pub(crate) fn due_events(&self, now: DateTime<Utc>) -> Vec<Event> {
-        let mut snapshots = self
-            .index
-            .deadlines
-            .iter()
-            .take_while(|deadline| deadline.at <= now)
-            .peekable();
+        let mut snapshots = self.index.deadlines_due(now).peekable();
         let mut points = self.due_backup_points(now).peekable();
         let mut events = Vec::new();
         // Merged by instant; at one instant, snapshots first.

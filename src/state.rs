@@ -9,7 +9,6 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::index::Indexes;
-use crate::index::count_up;
 use crate::store::{Map, Set, Table};
 use crate::{
     Account, AccountId, CopyLineage, DirectoryId, Disk, DiskId, Folder, FolderId, Image, ImageId,
@@ -401,12 +400,7 @@ impl State {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn automatic_snapshots(&self, disk: &DiskId) -> impl Iterator<Item = &SnapshotId> {
-        self.index
-            .automatic
-            .get(disk)
-            .into_iter()
-            .flatten()
-            .map(|(_, id)| id)
+        self.index.automatic_of(disk)
     }
 
     /// When the next time-caused event is due: call [`State::advance`] then.
@@ -417,7 +411,7 @@ impl State {
     /// ```
     #[must_use]
     pub fn next_deadline(&self) -> Option<DateTime<Utc>> {
-        let snapshots = self.index.deadlines.get_min().map(|d| d.at);
+        let snapshots = self.index.next_deadline();
         let points = self.backup.index.expiries.get_min().map(|(at, _)| *at);
         snapshots.into_iter().chain(points).min()
     }
@@ -448,22 +442,16 @@ impl State {
         let mut index = Indexes::default();
         for directory in self.directories.values() {
             for account in directory.members.keys() {
-                index
-                    .membership
-                    .insert(account.clone(), directory.id.clone());
+                index.member_joined(account, &directory.id);
             }
         }
         for folder in self.folders.values() {
-            count_up(&mut index.folders_of, &folder.directory);
+            index.folder_added(&folder.directory);
         }
         for share in self.shares.values() {
-            count_up(&mut index.shares_owned, &share.owner);
+            index.share_added(&share.owner);
             for principal in &share.principals {
-                index
-                    .by_principal
-                    .entry(principal.clone())
-                    .or_default()
-                    .insert(share.id.clone());
+                index.add_principal(share, principal);
             }
             for (snapshot, shared) in &share.snapshots {
                 index.share_snapshot(share, snapshot, shared.expires_at, self.clock);

@@ -403,9 +403,8 @@ impl StateData {
         found.each(
             state
                 .index
-                .automatic
-                .iter()
-                .filter(|(_, set)| set.len() > limit),
+                .automatic_counts()
+                .filter(|(_, held)| *held > limit),
             |(disk, _)| Err(StateError::AutomaticLimitExceeded(disk.clone())),
         );
         (state, findings)

@@ -231,9 +231,9 @@ impl State {
     pub(super) fn check_quotas(&self, found: &mut Findings) {
         let max = |limit: u32| usize::try_from(limit).unwrap_or(usize::MAX);
         let principals = max(self.limits.max_principals_per_snapshot);
-        let over = self.index.principals_of.iter();
+        let over = self.index.principal_counts();
         found.each(
-            over.filter(|(_, refs)| refs.len() > principals),
+            over.filter(|(_, named)| *named > principals),
             |(snapshot, _)| {
                 Err(StateError::QuotaExceeded {
                     rule: RuleId::Share1,

@@ -64,11 +64,10 @@ pub(crate) fn create_folder(ctx: &Ctx<'_>, c: &CreateFolder) -> Step<Vec<Event>>
     let directory = managed(ctx, account)?;
     let taken = ctx.state.folder(&c.folder).is_some();
     ctx.fresh(ObjectKind::Folder, c.folder.as_str(), taken)?;
-    let held = ctx.state.index.folders_of.get(&directory.id).copied();
-    ctx.state.limits.within(
-        Bound::FoldersPerDirectory,
-        held.unwrap_or(0).saturating_add(1),
-    )?;
+    let held = ctx.state.index.folders_of(&directory.id);
+    ctx.state
+        .limits
+        .within(Bound::FoldersPerDirectory, held.saturating_add(1))?;
     Ok(vec![Event::FolderCreated {
         at: ctx.now,
         folder: c.folder.clone(),

@@ -313,10 +313,10 @@ pub(crate) fn create_share(
     let account = ctx.customer()?;
     let taken = ctx.state.share_id_taken(&c.share);
     ctx.fresh(ObjectKind::ResourceShare, c.share.as_str(), taken)?;
-    let held = ctx.state.index.shares_owned.get(account).copied();
+    let held = ctx.state.index.shares_owned(account);
     ctx.state
         .limits
-        .within(Bound::SharesPerAccount, held.unwrap_or(0).saturating_add(1))?;
+        .within(Bound::SharesPerAccount, held.saturating_add(1))?;
     let share = ResourceShare::new(c.share.clone(), account.clone(), c.scope, ctx.now);
     let mut events = vec![Event::ResourceShareCreated {
         at: ctx.now,

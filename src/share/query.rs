@@ -140,10 +140,7 @@ impl State {
     /// ```
     pub fn shares_holding(&self, snapshot: &SnapshotId) -> impl Iterator<Item = &ResourceShare> {
         self.index
-            .shares_of
-            .get(snapshot)
-            .into_iter()
-            .flatten()
+            .shares_holding(snapshot)
             .filter_map(|id| self.shares.get(id))
     }
 
@@ -198,7 +195,7 @@ impl State {
     /// ```
     #[must_use]
     pub fn shared_snapshot_count(&self, account: &AccountId) -> usize {
-        self.index.shared_count.get(account).copied().unwrap_or(0)
+        self.index.shared_count(account)
     }
 
     /// A resource directory.
@@ -286,8 +283,7 @@ impl State {
     #[must_use]
     pub fn directory_of(&self, account: &AccountId) -> Option<&ResourceDirectory> {
         self.index
-            .membership
-            .get(account)
+            .directory_of(account)
             .and_then(|id| self.directories.get(id))
     }
 
@@ -329,10 +325,7 @@ impl State {
     ) -> Vec<VisibleSnapshot> {
         let mut seen: Vec<VisibleSnapshot> = self
             .index
-            .owned
-            .get(account)
-            .into_iter()
-            .flatten()
+            .owned_by(account)
             .filter(|id| self.held_at(id, now))
             .map(|id| VisibleSnapshot {
                 snapshot: id.clone(),
@@ -404,8 +397,7 @@ impl State {
         let principals = principals_of_account(self, account);
         let ids: BTreeSet<&ShareId> = principals
             .iter()
-            .filter_map(|p| self.index.by_principal.get(p))
-            .flatten()
+            .flat_map(|p| self.index.shares_naming(p))
             .collect();
         ids.into_iter()
             .filter_map(|id| self.shares.get(id))

@@ -13,7 +13,7 @@ fn principals_with<'a>(
     snapshot: &SnapshotId,
     extra: impl Iterator<Item = &'a Principal>,
 ) -> usize {
-    let current = state.index.principals_of.get(snapshot);
+    let current = state.index.principals_of(snapshot);
     let held = current.map_or(0, |refs| refs.len());
     let added = extra
         .filter(|p| current.is_none_or(|refs| !refs.contains_key(*p)))
@@ -95,7 +95,7 @@ pub(crate) fn check_shared_count(
     snapshots: &[&SnapshotId],
 ) -> Result<(), Violation> {
     let limit = state.limits.max_shared_snapshots_per_account;
-    let held = state.index.shared_count.get(owner).copied().unwrap_or(0);
+    let held = state.index.shared_count(owner);
     let added = snapshots.iter().filter(|s| !state.is_shared(s)).count();
     let shared = held.saturating_add(added);
     if added > 0 && shared > usize::try_from(limit).unwrap_or(usize::MAX) {

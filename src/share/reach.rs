@@ -123,7 +123,7 @@ pub(crate) fn standing<'a>(
     account: &AccountId,
     now: DateTime<Utc>,
 ) -> Standing<'a> {
-    let Some(named) = state.index.principals_of.get(&snapshot.id) else {
+    let Some(named) = state.index.principals_of(&snapshot.id) else {
         return Standing::Foreign;
     };
     let candidates = principals_of_account(state, account)

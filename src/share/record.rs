@@ -7,119 +7,10 @@
 use chrono::{DateTime, Utc};
 
 use crate::deadline::{Deadline, DeadlineKind};
-use crate::index::{Indexes, count_down, count_up};
 use crate::{
-    AccountId, DirectoryId, Event, Folder, FolderId, Principal, ResourceDirectory, ResourceShare,
-    ShareId, SharedSnapshot, SnapshotId, State,
+    AccountId, DirectoryId, Event, Folder, FolderId, ResourceDirectory, ResourceShare,
+    SharedSnapshot, SnapshotId, State,
 };
-
-impl Indexes {
-    /// Indexes `snapshot` as held by `share`, with the share's principals,
-    /// and schedules the end of the sharees' view if still pending.
-    pub(crate) fn share_snapshot(
-        &mut self,
-        share: &ResourceShare,
-        snapshot: &SnapshotId,
-        expires_at: DateTime<Utc>,
-        recorded: Option<DateTime<Utc>>,
-    ) {
-        let shares = self.shares_of.entry(snapshot.clone()).or_default();
-        if shares.is_empty() {
-            count_up(&mut self.shared_count, &share.owner);
-        }
-        shares.insert(share.id.clone());
-        for principal in &share.principals {
-            self.name(snapshot, principal, &share.id);
-        }
-        let deadline = view_end(share, snapshot, expires_at);
-        if deadline.is_pending(recorded) {
-            self.deadlines.insert(deadline);
-        }
-    }
-
-    /// Undoes [`Indexes::share_snapshot`]; returns whether the snapshot is
-    /// no longer shared at all.
-    fn unshare_snapshot(
-        &mut self,
-        share: &ResourceShare,
-        snapshot: &SnapshotId,
-        expires_at: DateTime<Utc>,
-    ) -> bool {
-        self.deadlines
-            .remove(&view_end(share, snapshot, expires_at));
-        for principal in &share.principals {
-            self.unname(snapshot, principal, &share.id);
-        }
-        let Some(shares) = self.shares_of.get_mut(snapshot) else {
-            return false;
-        };
-        if shares.remove(&share.id).is_none() || !shares.is_empty() {
-            return false;
-        }
-        self.shares_of.remove(snapshot);
-        count_down(&mut self.shared_count, &share.owner);
-        true
-    }
-
-    /// Indexes a principal newly named by `share`.
-    fn add_principal(&mut self, share: &ResourceShare, principal: &Principal) {
-        self.by_principal
-            .entry(principal.clone())
-            .or_default()
-            .insert(share.id.clone());
-        for snapshot in share.snapshots.keys() {
-            self.name(snapshot, principal, &share.id);
-        }
-    }
-
-    /// Undoes [`Indexes::add_principal`].
-    fn remove_principal(&mut self, share: &ResourceShare, principal: &Principal) {
-        if let Some(shares) = self.by_principal.get_mut(principal) {
-            shares.remove(&share.id);
-            if shares.is_empty() {
-                self.by_principal.remove(principal);
-            }
-        }
-        for snapshot in share.snapshots.keys() {
-            self.unname(snapshot, principal, &share.id);
-        }
-    }
-
-    /// Records that `share`, holding `snapshot`, names `principal`.
-    fn name(&mut self, snapshot: &SnapshotId, principal: &Principal, share: &ShareId) {
-        self.principals_of
-            .entry(snapshot.clone())
-            .or_default()
-            .entry(principal.clone())
-            .or_default()
-            .insert(share.clone());
-    }
-
-    /// Undoes [`Indexes::name`], pruning what becomes empty.
-    fn unname(&mut self, snapshot: &SnapshotId, principal: &Principal, share: &ShareId) {
-        let Some(principals) = self.principals_of.get_mut(snapshot) else {
-            return;
-        };
-        if let Some(shares) = principals.get_mut(principal) {
-            shares.remove(share);
-            if shares.is_empty() {
-                principals.remove(principal);
-            }
-        }
-        if principals.is_empty() {
-            self.principals_of.remove(snapshot);
-        }
-    }
-}
-
-/// The deadline at which the sharees of `share` stop seeing `snapshot`.
-fn view_end(share: &ResourceShare, snapshot: &SnapshotId, at: DateTime<Utc>) -> Deadline {
-    Deadline {
-        at,
-        kind: DeadlineKind::ShareExpiry(share.id.clone()),
-        snapshot: snapshot.clone(),
-    }
-}
 
 impl State {
     /// Records a sharing or directory event; other events are ignored.
@@ -146,7 +37,7 @@ impl State {
                 folder,
                 directory,
             } if !self.folders.contains_key(folder) => {
-                count_up(&mut self.index.folders_of, directory);
+                self.index.folder_added(directory);
                 self.folders.insert(
                     folder.clone(),
                     Folder {
@@ -177,7 +68,7 @@ impl State {
                 scope,
             } if !self.shares.contains_key(share) => {
                 self.retired.shares.remove(share);
-                count_up(&mut self.index.shares_owned, owner);
+                self.index.share_added(owner);
                 let created = ResourceShare::new(share.clone(), owner.clone(), *scope, *at);
                 self.shares.insert(share.clone(), created);
             }
@@ -218,7 +109,7 @@ impl State {
                     self.unshare(share, snapshot);
                 }
                 if let Some(removed) = self.shares.remove(share) {
-                    count_down(&mut self.index.shares_owned, &removed.owner);
+                    self.index.share_removed(&removed.owner);
                     for principal in &removed.principals {
                         self.index.remove_principal(&removed, principal);
                     }
@@ -235,7 +126,7 @@ impl State {
                 share,
                 snapshot,
             } => {
-                self.index.deadlines.remove(&Deadline {
+                self.index.deadline_passed(&Deadline {
                     at: *at,
                     kind: DeadlineKind::ShareExpiry(share.clone()),
                     snapshot: snapshot.clone(),
@@ -253,15 +144,13 @@ impl State {
         self.leave(account);
         if let Some(d) = self.directories.get_mut(directory) {
             d.members.insert(account.clone(), folder);
-            self.index
-                .membership
-                .insert(account.clone(), directory.clone());
+            self.index.member_joined(account, directory);
         }
     }
 
     /// Takes `account` out of its directory, if it is in one.
     fn leave(&mut self, account: &AccountId) {
-        if let Some(directory) = self.index.membership.remove(account) {
+        if let Some(directory) = self.index.member_left(account) {
             if let Some(d) = self.directories.get_mut(&directory) {
                 d.members.remove(account);
             }
@@ -313,12 +202,7 @@ impl State {
 
     /// Removes a snapshot about to be deleted from every share holding it.
     pub(crate) fn unshare_everywhere(&mut self, snapshot: &SnapshotId) {
-        let shares: Vec<crate::ShareId> = self
-            .index
-            .shares_of
-            .get(snapshot)
-            .map(|s| s.iter().cloned().collect())
-            .unwrap_or_default();
+        let shares: Vec<crate::ShareId> = self.index.shares_holding(snapshot).cloned().collect();
         for share in &shares {
             self.unshare(share, snapshot);
         }
