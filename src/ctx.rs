@@ -472,23 +472,6 @@ impl Ctx<'_> {
     }
 }
 
-impl State {
-    /// Runs a customer's query against the state as of `now` (GEN-2), with
-    /// the actor checked as a customer whose account and user exist.
-    pub(crate) fn as_customer<T>(
-        &self,
-        now: DateTime<Utc>,
-        actor: &Actor,
-        query: &'static str,
-        answer: impl FnOnce(&Ctx<'_>, &AccountId) -> Result<T, Violation>,
-    ) -> Result<T, Violation> {
-        let pending = self.catch_up(now)?;
-        let ctx = pending.ctx(self, now, actor, query);
-        let account = ctx.customer()?;
-        answer(&ctx, account)
-    }
-}
-
 /// The resource name of a snapshot, as permission statements name it.
 pub(crate) fn snapshot_resource(snapshot: &Snapshot) -> String {
     resource_name(

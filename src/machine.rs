@@ -13,7 +13,9 @@ use chrono::{DateTime, Utc};
 
 use crate::ctx::{Ctx, Verdict};
 use crate::dispatch::dispatch;
-use crate::{Actor, BackupPointId, Command, Event, IntoCommand, SnapshotId, State, Violation};
+use crate::{
+    AccountId, Actor, BackupPointId, Command, Event, IntoCommand, SnapshotId, State, Violation,
+};
 
 /// A new state and the events that made it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -363,5 +365,22 @@ impl State {
             }
         }
         events
+    }
+}
+
+impl State {
+    /// Runs a customer's query against the state as of `now` (GEN-2), with
+    /// the actor checked as a customer whose account and user exist.
+    pub(crate) fn as_customer<T>(
+        &self,
+        now: DateTime<Utc>,
+        actor: &Actor,
+        query: &'static str,
+        answer: impl FnOnce(&Ctx<'_>, &AccountId) -> Result<T, Violation>,
+    ) -> Result<T, Violation> {
+        let pending = self.catch_up(now)?;
+        let ctx = pending.ctx(self, now, actor, query);
+        let account = ctx.customer()?;
+        answer(&ctx, account)
     }
 }

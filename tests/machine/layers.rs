@@ -9,8 +9,16 @@
 //! crate root re-exports from `b` (`use crate::{Snapshot}` depends on
 //! `snapshot`). Paths are resolved to the longest module prefix. A module
 //! and its own ancestors or descendants are one family (a `mod.rs` and the
-//! files it declares) and are not edges. Comments are ignored; the binary
-//! (`src/bin/`) sits on top and is not part of the graph.
+//! files it declares) and are not edges. A module imported by name
+//! (`use crate::rules;`) counts through the paths written under it
+//! (`rules::share::f`). Comments are ignored; the binary (`src/bin/`) sits
+//! on top and is not part of the graph.
+//!
+//! What the source text alone cannot show is not seen: a method called on
+//! a value whose type another module defines or extends (`ctx.catch_up()`
+//! where `machine.rs` adds `catch_up`). Such a method belongs to the layer
+//! of the module that defines it, and ARCHITECTURE.md says where each
+//! layer's `impl` blocks live.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -20,10 +28,17 @@ use std::path::Path;
 fn without_comments(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
-    while let Some(at) = rest.find(['/', '"']) {
+    while let Some(at) = rest.find(['/', '"', '\'']) {
         let (before, from) = rest.split_at(at);
         out.push_str(before);
-        if from.starts_with("//") {
+        if let Some(quote) = ["'\"'", "'\\\"'"].iter().find(|q| from.starts_with(**q)) {
+            // A quote as a character, `'"'` or `'\"'`, opens no string.
+            out.push_str(quote);
+            rest = &from[quote.len()..];
+        } else if let Some(after) = from.strip_prefix('\'') {
+            out.push('\'');
+            rest = after;
+        } else if from.starts_with("//") {
             rest = from.find('\n').map_or("", |end| &from[end..]);
         } else if from.starts_with("/*") {
             rest = from.find("*/").map_or("", |end| &from[end + 2..]);
@@ -185,6 +200,29 @@ fn paths_named(module: &str, text: &str) -> Vec<String> {
         .collect()
 }
 
+/// The paths written after `prefix` (`share::` in `share::reach::f`),
+/// where `prefix` starts a path rather than continuing one.
+fn paths_after(text: &str, prefix: &str) -> Vec<String> {
+    let is_path = |c: char| c.is_alphanumeric() || c == '_' || c == ':';
+    let mut found = Vec::new();
+    let mut from = 0;
+    while let Some(at) = text[from..].find(prefix).map(|at| at + from) {
+        let start = at + prefix.len();
+        let end = text[start..]
+            .find(|c| !is_path(c))
+            .map_or(text.len(), |e| start + e);
+        from = end.max(start);
+        if text[..at].chars().next_back().is_some_and(is_path) {
+            continue;
+        }
+        let rest = text[start..end].trim_end_matches(':');
+        if !rest.is_empty() {
+            found.push(rest.to_owned());
+        }
+    }
+    found
+}
+
 /// The module a path leads into: its longest prefix that is a module, or
 /// for a name the root re-exports, the module it comes from.
 fn target(
@@ -221,7 +259,20 @@ fn graph(src: &Path) -> BTreeMap<String, BTreeMap<String, BTreeSet<String>>> {
     let mut edges: BTreeMap<String, BTreeMap<String, BTreeSet<String>>> = BTreeMap::new();
     for (module, text) in &modules {
         let deps = edges.entry(module.clone()).or_default();
-        for path in paths_named(module, text) {
+        let named = paths_named(module, text);
+        // A module imported by name (`use crate::rules;`) and then used
+        // through it (`rules::share::f()`): the paths under the name count.
+        let mut through = Vec::new();
+        for imported in named.iter().filter(|path| modules.contains_key(*path)) {
+            if let Some(name) = imported.rsplit("::").next() {
+                through.extend(
+                    paths_after(text, &format!("{name}::"))
+                        .into_iter()
+                        .map(|rest| format!("{imported}::{rest}")),
+                );
+            }
+        }
+        for path in named.into_iter().chain(through) {
             if let Some(to) = target(&path, &modules, &reexports) {
                 if !to.is_empty() && !module.is_empty() && !related(module, &to) {
                     deps.entry(to).or_default().insert(path);
@@ -266,6 +317,10 @@ fn cycle_from(
 #[test]
 fn no_two_modules_of_src_import_each_other_through_any_path() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    // A glob import from the crate would hide what it brings in.
+    for (module, text) in modules(&src) {
+        assert!(!text.contains("crate::*"), "{module} imports crate::*");
+    }
     let edges = graph(&src);
     let mut report = String::new();
     let mut reported = BTreeSet::new();
@@ -362,5 +417,10 @@ fn a_cycle_is_found_and_named() {
     assert_eq!(
         without_comments("a // b\nc /* d */ \"e // f\""),
         "a \nc  \"e // f\""
+    ); // A quote as a character does not open a string.
+    assert_eq!(without_comments("'\"' // x\n'a'"), "'\"' \n'a'");
+    assert_eq!(
+        paths_after("fn f() { rules::share::g(); a::rules::h() }", "rules::"),
+        ["share::g"]
     );
 }
