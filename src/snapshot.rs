@@ -363,8 +363,9 @@ impl Snapshot {
 
     /// Whether time releases the snapshot at `now` (SHARE-14): its retention
     /// has ended and, `shared` saying whether a share still holds it, no
-    /// share keeps it. The one rule for every release by time: the deadline
-    /// that comes due, unsharing its last share, what a query sees as held.
+    /// share keeps it. Unsharing its last share and what a query sees as
+    /// held ask it; the deadline index states the same rule for deadlines
+    /// (`Deadline::indexed` holds no retention end of a shared snapshot).
     #[must_use]
     pub(crate) fn released_at(&self, now: DateTime<Utc>, shared: bool) -> bool {
         !shared && self.retention.has_ended_by(now)
