@@ -3,9 +3,10 @@
 //! permissions.
 //!
 //! Each family's rule function (in `rules/`) runs its checks in the
-//! documented order through a [`Verdict`]. In "first" mode the first refusal stops it (that is
-//! [`State::decide`]); in "all" mode checks that later ones do not depend on
-//! are collected and evaluation goes on (that is [`State::explain`]).
+//! documented order through a [`Verdict`]. In "first" mode the first
+//! refusal stops it (that is [`State::decide`]); in "all" mode checks that
+//! later ones do not depend on are collected and evaluation goes on (that
+//! is [`State::explain`]).
 
 use std::collections::BTreeSet;
 
