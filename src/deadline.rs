@@ -1,5 +1,7 @@
-//! What time alone causes (GEN-6): the deadline index and its due events,
-//! merged with the backup points whose retention ends (VAULT-5).
+//! What time alone causes (GEN-6): the deadlines a snapshot's lock,
+//! retention and shares define, and the event each causes. The index keeps
+//! them (`index.rs`); `machine.rs` merges those due with the backup points
+//! whose retention ends (VAULT-5).
 
 use chrono::{DateTime, Utc};
 

@@ -7,9 +7,9 @@
 //!
 //! The modules split the concept: [`reach`] says which accounts a share
 //! reaches and what a sharee may do now; `quota` checks SHARE-1 and SHARE-2
-//! from counts kept by evolve; `commands` holds the rules of the sharing
-//! commands; `record` keeps shares and their indexes in step with events;
-//! `query` answers who sees what.
+//! from counts kept by evolve; `record` keeps shares in step with events
+//! (the indexes themselves are `index.rs`); `query` answers who sees what.
+//! The rules of the sharing commands are in `rules/share.rs`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
