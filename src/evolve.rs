@@ -189,15 +189,13 @@ impl State {
             Event::CoolOffEnded { snapshot, at } => {
                 self.index.deadline_passed(&Deadline {
                     at: *at,
-                    kind: DeadlineKind::CoolOffEnd,
-                    snapshot: snapshot.clone(),
+                    kind: DeadlineKind::CoolOffEnd(snapshot.clone()),
                 });
             }
             Event::LockExpired { snapshot, at } => {
                 self.index.deadline_passed(&Deadline {
                     at: *at,
-                    kind: DeadlineKind::LockExpiry,
-                    snapshot: snapshot.clone(),
+                    kind: DeadlineKind::LockExpiry(snapshot.clone()),
                 });
             }
             Event::ImageCreated { image, .. } => {

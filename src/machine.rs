@@ -12,6 +12,7 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, Utc};
 
 use crate::ctx::{Ctx, Verdict};
+use crate::deadline::Deadline;
 use crate::dispatch::dispatch;
 use crate::{
     AccountId, Actor, BackupPointId, Command, Event, IntoCommand, SnapshotId, State, Violation,
@@ -342,29 +343,7 @@ impl State {
     /// The time-caused events due by `now`, in the order they happened.
     /// The cost follows the number of due events, not the fleet.
     pub(crate) fn due_events(&self, now: DateTime<Utc>) -> Vec<Event> {
-        let mut snapshots = self.index.deadlines_due(now).peekable();
-        let mut points = self.due_backup_points(now).peekable();
-        let mut events = Vec::new();
-        // Merged by instant; at one instant, snapshots first.
-        loop {
-            let point_first = match (snapshots.peek(), points.peek()) {
-                (None, None) => break,
-                (Some(deadline), Some((at, _))) => *at < deadline.at,
-                (None, Some(_)) => true,
-                (Some(_), None) => false,
-            };
-            if point_first {
-                if let Some((at, point)) = points.next() {
-                    events.push(Event::BackupPointExpired {
-                        at: *at,
-                        point: point.clone(),
-                    });
-                }
-            } else if let Some(deadline) = snapshots.next() {
-                events.push(deadline.event());
-            }
-        }
-        events
+        self.index.deadlines_due(now).map(Deadline::event).collect()
     }
 }
 

@@ -411,9 +411,7 @@ impl State {
     /// ```
     #[must_use]
     pub fn next_deadline(&self) -> Option<DateTime<Utc>> {
-        let snapshots = self.index.next_deadline();
-        let points = self.backup.index.expiries.get_min().map(|(at, _)| *at);
-        snapshots.into_iter().chain(points).min()
+        self.index.next_deadline()
     }
 
     /// Whether a snapshot id names a snapshot, live or deleted (GEN-4).
@@ -459,6 +457,15 @@ impl State {
         }
         for snapshot in self.snapshots.values() {
             index.add_snapshot(snapshot, self.clock);
+        }
+        for vault in self.backup.vaults.values() {
+            index.vault_added(vault);
+        }
+        for policy in self.backup.policies.values() {
+            index.policy_added(policy);
+        }
+        for point in self.backup.points.values() {
+            index.point_added(point);
         }
         self.index = index;
     }

@@ -396,7 +396,6 @@ impl StateData {
             return (state, findings);
         }
         let found = &mut findings;
-        state.backup.reindex();
         state.reindex();
         state.check_quotas(found);
         let limit = usize::try_from(state.limits.auto_snapshots_per_disk).unwrap_or(usize::MAX);

@@ -9,7 +9,7 @@ use std::fmt;
 use chrono::{DateTime, Utc};
 
 use super::{Findings, StateError, created_after, created_by, dangling, live_and_retired, unique};
-use crate::vault::{Backup, BackupIndex, BackupRetired};
+use crate::vault::{Backup, BackupRetired};
 use crate::{
     BackupPoint, BackupPolicy, ObjectKind as K, PolicyKind, Retention, RetentionRequest, RuleId,
     Span, State, Vault, VaultKind, time,
@@ -154,7 +154,6 @@ impl BackupData {
                 |p| p.id.to_string(),
             ),
             retired: self.retired,
-            index: BackupIndex::default(),
         }
     }
 }

@@ -64,12 +64,8 @@ impl Ctx<'_> {
     /// The backup points of a vault still held at `now`.
     fn points_of(&self, vault: &VaultId) -> impl Iterator<Item = &BackupPoint> {
         self.state
-            .backup
             .index
-            .points_of_vault
-            .get(vault)
-            .into_iter()
-            .flatten()
+            .points_of_vault(vault)
             .filter_map(|id| self.point(id).ok())
     }
 
@@ -206,8 +202,8 @@ pub(crate) fn enable(ctx: &Ctx<'_>, c: &EnableImmutability, v: &mut Verdict) -> 
     let (mut events, mut locked) = (Vec::new(), BTreeSet::new());
     match &c.target {
         ImmutableTarget::Vault(id) => {
-            let replicas = ctx.state.backup.index.replicas_of.get(id);
-            for vault in std::iter::once(id).chain(replicas.into_iter().flatten()) {
+            let replicas = ctx.state.index.replicas_of_vault(id);
+            for vault in std::iter::once(id).chain(replicas) {
                 let already = ctx.vault(vault).is_ok_and(Vault::is_immutable);
                 if vault == id || !already {
                     enable_vault(ctx, vault, &mut events, &mut locked);
@@ -221,8 +217,7 @@ pub(crate) fn enable(ctx: &Ctx<'_>, c: &EnableImmutability, v: &mut Verdict) -> 
             });
             let policy = ctx.policy(id)?;
             if policy.kind == PolicyKind::General {
-                let made = ctx.state.backup.index.points_of_policy.get(id);
-                for point in made.into_iter().flatten() {
+                for point in ctx.state.index.points_of_policy(id) {
                     lock_point(ctx, point, &mut events, &mut locked);
                 }
             }
@@ -255,8 +250,8 @@ fn lock_point(
     events: &mut Vec<Event>,
     locked: &mut BTreeSet<BackupPointId>,
 ) {
-    let replicas = ctx.state.backup.index.replicas_of_point.get(id);
-    for point in std::iter::once(id).chain(replicas.into_iter().flatten()) {
+    let replicas = ctx.state.index.replicas_of_point(id);
+    for point in std::iter::once(id).chain(replicas) {
         let unlocked = ctx.point(point).is_ok_and(|p| p.locked_since.is_none());
         // A replica in a replica vault made immutable by the same command
         // is reached twice.
@@ -378,7 +373,7 @@ pub(crate) fn delete_vault(ctx: &Ctx<'_>, c: &DeleteVault, v: &mut Verdict) -> S
     let account = ctx.customer()?;
     let vault = ctx.own_vault(account, &c.vault)?;
     v.check(ctx.authorize(Action::DeleteVault, || vault_resource(vault)))?;
-    if let Some((until, rule)) = ctx.state.backup.holding(vault, ctx.now) {
+    if let Some((until, rule)) = ctx.state.vault_held(vault, ctx.now) {
         v.check(Err(Violation::VaultNotDeletable {
             vault: vault.id.clone(),
             until,

@@ -8,7 +8,7 @@
 //! The modules split the concept: [`reach`] says which accounts a share
 //! reaches and what a sharee may do now; `quota` checks SHARE-1 and SHARE-2
 //! from counts kept by evolve; `record` keeps shares in step with events
-//! (the indexes themselves are `index.rs`); `query` answers who sees what.
+//! (the indexes themselves are `index/sharing.rs`); `query` answers who sees what.
 //! The rules of the sharing commands are in `rules/share.rs`.
 
 use std::collections::{BTreeMap, BTreeSet};

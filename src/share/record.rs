@@ -128,8 +128,10 @@ impl State {
             } => {
                 self.index.deadline_passed(&Deadline {
                     at: *at,
-                    kind: DeadlineKind::ShareExpiry(share.clone()),
-                    snapshot: snapshot.clone(),
+                    kind: DeadlineKind::ShareExpiry {
+                        share: share.clone(),
+                        snapshot: snapshot.clone(),
+                    },
                 });
             }
             _ => {}

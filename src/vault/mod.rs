@@ -5,15 +5,15 @@
 //! or backup policy and never off (VAULT-3); it locks backup points until
 //! their retention ends (VAULT-5), when time deletes them.
 
-use crate::store::{Map, Set, Table};
+use crate::store::{Set, Table};
 use std::fmt;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    AccountId, BackupPointId, BackupPolicyId, RegionId, Retention, RetentionRequest, RuleId,
-    SnapshotId, VaultId,
+    AccountId, BackupPointId, BackupPolicyId, RegionId, Retention, RetentionRequest, SnapshotId,
+    VaultId,
 };
 
 mod query;
@@ -304,15 +304,14 @@ impl fmt::Display for ReplicationProblem {
     }
 }
 
-/// Cloud Backup's part of the state: its objects, the ids of deleted ones,
-/// and the indexes evolve keeps so that no rule scans the fleet.
+/// Cloud Backup's part of the state: its objects and the ids of deleted
+/// ones. Its indexes are the state's (`index/backup.rs`).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub(crate) struct Backup {
     pub(crate) vaults: Table<VaultId, Vault>,
     pub(crate) policies: Table<BackupPolicyId, BackupPolicy>,
     pub(crate) points: Table<BackupPointId, BackupPoint>,
     pub(crate) retired: BackupRetired,
-    pub(crate) index: BackupIndex,
 }
 
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -337,30 +336,6 @@ pub(crate) struct BackupRetired {
     pub(crate) points: Set<BackupPointId>,
 }
 
-/// Indexes derived from the backup data.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub(crate) struct BackupIndex {
-    /// The backup points of each vault.
-    pub(crate) points_of_vault: Map<VaultId, Set<BackupPointId>>,
-    /// The backup points each policy made (VAULT-4).
-    pub(crate) points_of_policy: Map<BackupPolicyId, Set<BackupPointId>>,
-    /// The policies backing up into each vault.
-    pub(crate) policies_of_vault: Map<VaultId, Set<BackupPolicyId>>,
-    /// The replicas of each vault (VAULT-7).
-    pub(crate) replicas_of: Map<VaultId, Set<VaultId>>,
-    /// The replicas of each backup point (VAULT-7).
-    pub(crate) replicas_of_point: Map<BackupPointId, Set<BackupPointId>>,
-    /// Retention ends of backup points, earliest first (VAULT-5).
-    pub(crate) expiries: Set<(DateTime<Utc>, BackupPointId)>,
-    /// The retention ends of each vault's points, and of its locked
-    /// points, permanent ones last: what holds a vault (VAULT-5, VAULT-6).
-    pub(crate) ends_of_vault: Map<VaultId, Set<EndOf>>,
-    pub(crate) locked_ends_of_vault: Map<VaultId, Set<EndOf>>,
-}
-
-/// A backup point's retention end, ordered with permanent ones last.
-pub(crate) type EndOf = (bool, Option<DateTime<Utc>>, BackupPointId);
-
 impl Backup {
     pub(crate) fn vault_id_taken(&self, id: &VaultId) -> bool {
         self.vaults.contains_key(id) || self.retired.vaults.contains(id)
@@ -372,24 +347,5 @@ impl Backup {
 
     pub(crate) fn point_id_taken(&self, id: &BackupPointId) -> bool {
         self.points.contains_key(id) || self.retired.points.contains(id)
-    }
-
-    /// What stops deleting `vault` at `now`, if anything: the retention end
-    /// of the point held longest (`None` when permanent), under VAULT-6 for
-    /// an immutable vault (any point) or VAULT-5 (a locked point). A few
-    /// map lookups, whatever the vault holds.
-    pub(crate) fn holding(
-        &self,
-        vault: &Vault,
-        now: DateTime<Utc>,
-    ) -> Option<(Option<DateTime<Utc>>, RuleId)> {
-        let (ends, rule) = if vault.is_immutable() {
-            (&self.index.ends_of_vault, RuleId::Vault6)
-        } else {
-            (&self.index.locked_ends_of_vault, RuleId::Vault5)
-        };
-        // The point held longest; if even its retention ended, none holds.
-        let (_, until, _) = ends.get(&vault.id)?.get_max()?;
-        until.is_none_or(|end| now < end).then_some((*until, rule))
     }
 }

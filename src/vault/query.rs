@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::{BackupPoint, BackupPolicy, Vault};
-use crate::{BackupPointId, BackupPolicyId, State, VaultId};
+use crate::{BackupPointId, BackupPolicyId, RuleId, State, VaultId};
 
 /// A backup point of a vault report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -89,12 +89,8 @@ impl State {
         &'s self,
         vault: &VaultId,
     ) -> impl Iterator<Item = &'s BackupPoint> {
-        self.backup
-            .index
-            .points_of_vault
-            .get(vault)
-            .into_iter()
-            .flatten()
+        self.index
+            .points_of_vault(vault)
             .filter_map(|id| self.backup.points.get(id))
     }
 
@@ -144,7 +140,7 @@ impl State {
                 until: point.retention.end(),
             })
             .collect();
-        let deletable = match self.backup.holding(vault, now) {
+        let deletable = match self.vault_held(vault, now) {
             None => Deletability::Now,
             Some((Some(end), _)) => Deletability::From(end),
             Some((None, _)) => Deletability::Never,
@@ -155,5 +151,27 @@ impl State {
             points,
             deletable,
         })
+    }
+}
+
+impl State {
+    /// What stops deleting `vault` at `now`, if anything: the retention end
+    /// of the point held longest (`None` when permanent), under VAULT-6 for
+    /// an immutable vault (any point) or VAULT-5 (a locked point). A few
+    /// map lookups, whatever the vault holds.
+    pub(crate) fn vault_held(
+        &self,
+        vault: &Vault,
+        now: DateTime<Utc>,
+    ) -> Option<(Option<DateTime<Utc>>, RuleId)> {
+        let immutable = vault.is_immutable();
+        let rule = if immutable {
+            RuleId::Vault6
+        } else {
+            RuleId::Vault5
+        };
+        // The point held longest; if even its retention ended, none holds.
+        let until = self.index.longest_held(&vault.id, !immutable)?;
+        until.is_none_or(|end| now < end).then_some((until, rule))
     }
 }

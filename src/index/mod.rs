@@ -1,30 +1,38 @@
 //! The indexes a state keeps beside its data, so that no rule scans the
-//! fleet. They are derived, never serialized, and rebuilt on loading.
+//! fleet, and the one timer set of every time-caused event. They are
+//! derived, never serialized, and rebuilt on loading.
+//!
+//! This file holds the snapshots' part and the timer set; `sharing.rs`
+//! the sharing part, `backup.rs` Cloud Backup's.
 
 use chrono::{DateTime, Utc};
 
-use crate::deadline::{Deadline, DeadlineKind};
+use crate::deadline::Deadline;
 use crate::store::{Map, Set};
 use crate::{
-    AccountId, DirectoryId, DiskId, Principal, ResourceShare, ShareId, Snapshot, SnapshotId,
-    SnapshotKind,
+    AccountId, DirectoryId, DiskId, Principal, ShareId, Snapshot, SnapshotId, SnapshotKind,
 };
+
+mod backup;
+mod sharing;
 
 /// Indexes kept by evolve so that no rule scans the fleet.
 ///
 /// The fields are private: the index changes only through the methods
 /// below, each named after what happened (a snapshot added, changed or
 /// removed, shared or unshared, a principal added or removed, a member
-/// joined or left, a share or folder added, a deadline passed), which both
-/// `evolve` and the rebuild on loading call, so they cannot disagree; and
-/// it is read only through the accessors.
+/// joined or left, a share or folder added, a vault, policy or backup
+/// point added or removed, a deadline passed), which both `evolve` and the
+/// rebuild on loading call, so they cannot disagree; and it is read only
+/// through the accessors.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub(crate) struct Indexes {
     /// Automatic snapshots of each disk, oldest first (LOCK-11 rotation).
     automatic: Map<DiskId, Set<(DateTime<Utc>, SnapshotId)>>,
     /// Snapshots with a lock record, by owner (lock queries).
     locked: Map<AccountId, Set<SnapshotId>>,
-    /// Time-caused events not yet recorded, earliest first (GEN-6).
+    /// The timer set: every time-caused event not yet recorded, of
+    /// snapshots and backup points alike, earliest first (GEN-6).
     deadlines: Set<Deadline>,
     /// Snapshots by owner (what an account sees).
     owned: Map<AccountId, Set<SnapshotId>>,
@@ -44,6 +52,8 @@ pub(crate) struct Indexes {
     shares_owned: Map<AccountId, usize>,
     /// How many folders each resource directory holds (GEN-7).
     folders_of: Map<DirectoryId, usize>,
+    /// Cloud Backup's indexes.
+    backup: backup::BackupIndex,
 }
 
 /// Adds one to the count of `key`.
@@ -139,6 +149,11 @@ impl Indexes {
             .map_or(0, |shares| shares.len())
     }
 
+    /// A time-caused event was recorded: its deadline is no longer pending.
+    pub(crate) fn deadline_passed(&mut self, deadline: &Deadline) {
+        self.deadlines.remove(deadline);
+    }
+
     /// Removes a snapshot from every index.
     pub(crate) fn remove_snapshot(&mut self, snapshot: &Snapshot) {
         if let Some(disk) = snapshot.origin.disk() {
@@ -200,148 +215,6 @@ pub(crate) fn index_remove<K: Ord + Clone, V: Ord + Clone>(
     }
 }
 
-impl Indexes {
-    /// Indexes `snapshot` as held by `share`, with the share's principals,
-    /// and schedules the end of the sharees' view if still pending.
-    pub(crate) fn share_snapshot(
-        &mut self,
-        share: &ResourceShare,
-        snapshot: &SnapshotId,
-        expires_at: DateTime<Utc>,
-        recorded: Option<DateTime<Utc>>,
-    ) {
-        let shares = self.shares_of.entry(snapshot.clone()).or_default();
-        if shares.is_empty() {
-            count_up(&mut self.shared_count, &share.owner);
-        }
-        shares.insert(share.id.clone());
-        for principal in &share.principals {
-            self.name(snapshot, principal, &share.id);
-        }
-        let deadline = view_end(share, snapshot, expires_at);
-        if deadline.is_pending(recorded) {
-            self.deadlines.insert(deadline);
-        }
-    }
-
-    /// Undoes [`Indexes::share_snapshot`]; returns whether the snapshot is
-    /// no longer shared at all.
-    pub(crate) fn unshare_snapshot(
-        &mut self,
-        share: &ResourceShare,
-        snapshot: &SnapshotId,
-        expires_at: DateTime<Utc>,
-    ) -> bool {
-        self.deadlines
-            .remove(&view_end(share, snapshot, expires_at));
-        for principal in &share.principals {
-            self.unname(snapshot, principal, &share.id);
-        }
-        let Some(shares) = self.shares_of.get_mut(snapshot) else {
-            return false;
-        };
-        if shares.remove(&share.id).is_none() || !shares.is_empty() {
-            return false;
-        }
-        self.shares_of.remove(snapshot);
-        count_down(&mut self.shared_count, &share.owner);
-        true
-    }
-
-    /// Indexes a principal newly named by `share`.
-    pub(crate) fn add_principal(&mut self, share: &ResourceShare, principal: &Principal) {
-        self.by_principal
-            .entry(principal.clone())
-            .or_default()
-            .insert(share.id.clone());
-        for snapshot in share.snapshots.keys() {
-            self.name(snapshot, principal, &share.id);
-        }
-    }
-
-    /// Undoes [`Indexes::add_principal`].
-    pub(crate) fn remove_principal(&mut self, share: &ResourceShare, principal: &Principal) {
-        if let Some(shares) = self.by_principal.get_mut(principal) {
-            shares.remove(&share.id);
-            if shares.is_empty() {
-                self.by_principal.remove(principal);
-            }
-        }
-        for snapshot in share.snapshots.keys() {
-            self.unname(snapshot, principal, &share.id);
-        }
-    }
-
-    /// Records that `share`, holding `snapshot`, names `principal`.
-    fn name(&mut self, snapshot: &SnapshotId, principal: &Principal, share: &ShareId) {
-        self.principals_of
-            .entry(snapshot.clone())
-            .or_default()
-            .entry(principal.clone())
-            .or_default()
-            .insert(share.clone());
-    }
-
-    /// Undoes [`Indexes::name`], pruning what becomes empty.
-    fn unname(&mut self, snapshot: &SnapshotId, principal: &Principal, share: &ShareId) {
-        let Some(principals) = self.principals_of.get_mut(snapshot) else {
-            return;
-        };
-        if let Some(shares) = principals.get_mut(principal) {
-            shares.remove(share);
-            if shares.is_empty() {
-                principals.remove(principal);
-            }
-        }
-        if principals.is_empty() {
-            self.principals_of.remove(snapshot);
-        }
-    }
-}
-
-/// The deadline at which the sharees of `share` stop seeing `snapshot`.
-fn view_end(share: &ResourceShare, snapshot: &SnapshotId, at: DateTime<Utc>) -> Deadline {
-    Deadline {
-        at,
-        kind: DeadlineKind::ShareExpiry(share.id.clone()),
-        snapshot: snapshot.clone(),
-    }
-}
-
-/// What else happened: a deadline passed, a member joined or left a
-/// directory, a share or folder was added or removed.
-impl Indexes {
-    /// A time-caused event was recorded: its deadline is no longer pending.
-    pub(crate) fn deadline_passed(&mut self, deadline: &Deadline) {
-        self.deadlines.remove(deadline);
-    }
-
-    /// `account` joined `directory` (having left any other).
-    pub(crate) fn member_joined(&mut self, account: &AccountId, directory: &DirectoryId) {
-        self.membership.insert(account.clone(), directory.clone());
-    }
-
-    /// `account` left its directory; returns the directory it was in.
-    pub(crate) fn member_left(&mut self, account: &AccountId) -> Option<DirectoryId> {
-        self.membership.remove(account)
-    }
-
-    /// A folder was added to `directory`.
-    pub(crate) fn folder_added(&mut self, directory: &DirectoryId) {
-        count_up(&mut self.folders_of, directory);
-    }
-
-    /// `owner` created a resource share.
-    pub(crate) fn share_added(&mut self, owner: &AccountId) {
-        count_up(&mut self.shares_owned, owner);
-    }
-
-    /// A resource share of `owner` was deleted.
-    pub(crate) fn share_removed(&mut self, owner: &AccountId) {
-        count_down(&mut self.shares_owned, owner);
-    }
-}
-
 /// The accessors: what the rules, queries and loading checks read.
 impl Indexes {
     /// The automatic snapshots of a disk, oldest first (LOCK-11).
@@ -383,51 +256,5 @@ impl Indexes {
     /// The snapshots `account` owns.
     pub(crate) fn owned_by(&self, account: &AccountId) -> impl Iterator<Item = &SnapshotId> {
         self.owned.get(account).into_iter().flatten()
-    }
-
-    /// The directory `account` is a member of.
-    pub(crate) fn directory_of(&self, account: &AccountId) -> Option<&DirectoryId> {
-        self.membership.get(account)
-    }
-
-    /// The shares holding `snapshot`.
-    pub(crate) fn shares_holding(&self, snapshot: &SnapshotId) -> impl Iterator<Item = &ShareId> {
-        self.shares_of.get(snapshot).into_iter().flatten()
-    }
-
-    /// How many of `account`'s snapshots are shared (SHARE-2).
-    pub(crate) fn shared_count(&self, account: &AccountId) -> usize {
-        self.shared_count.get(account).copied().unwrap_or(0)
-    }
-
-    /// The principals the shares holding `snapshot` name, with the shares
-    /// naming each (SHARE-1); `None` when it is not shared.
-    pub(crate) fn principals_of(
-        &self,
-        snapshot: &SnapshotId,
-    ) -> Option<&Map<Principal, Set<ShareId>>> {
-        self.principals_of.get(snapshot)
-    }
-
-    /// Each shared snapshot with how many principals its shares name.
-    pub(crate) fn principal_counts(&self) -> impl Iterator<Item = (&SnapshotId, usize)> {
-        self.principals_of
-            .iter()
-            .map(|(snapshot, principals)| (snapshot, principals.len()))
-    }
-
-    /// The shares naming `principal`.
-    pub(crate) fn shares_naming(&self, principal: &Principal) -> impl Iterator<Item = &ShareId> {
-        self.by_principal.get(principal).into_iter().flatten()
-    }
-
-    /// How many resource shares `account` holds (GEN-7).
-    pub(crate) fn shares_owned(&self, account: &AccountId) -> usize {
-        self.shares_owned.get(account).copied().unwrap_or(0)
-    }
-
-    /// How many folders `directory` holds (GEN-7).
-    pub(crate) fn folders_of(&self, directory: &DirectoryId) -> usize {
-        self.folders_of.get(directory).copied().unwrap_or(0)
     }
 }
