@@ -11,7 +11,10 @@ use crate::{Command, Event};
 /// Generates [`dispatch`] from the command table (`command/table.rs`): one
 /// arm a command, calling the rule function of its family.
 macro_rules! define_dispatch {
-    (|$ctx:ident, $c:ident, $v:ident| $($variant:ident $name:ident => $handler:expr,)*) => {
+    (
+        |$ctx:ident, $c:ident, $v:ident|
+        $($variant:ident $name:ident [$($rule:ident),* $(,)?] => $handler:expr,)*
+    ) => {
         /// Runs the rules of `command` against a state with nothing due.
         pub(crate) fn dispatch(
             $ctx: &Ctx<'_>,

@@ -48,9 +48,10 @@ impl State {
     ///
     /// Any [`Violation`]; its [`rule`](Violation::rule) names the rule that
     /// refused. Where several rules refuse, the first checked is returned,
-    /// in this order: time (GEN-2), the actor (PERM-1, GEN-4), the objects
-    /// named (GEN-4, GEN-5, PERM-4), permissions (PERM-1, PERM-2), then the
-    /// command's own rules in the order its payload documents. One
+    /// in the order [`Command::checked_rules`] lists: time (GEN-5, GEN-2),
+    /// the actor (PERM-1, GEN-4), the objects named (GEN-4, PERM-4) and new
+    /// ids (GEN-7, GEN-5, GEN-4), permissions (PERM-1, PERM-2, PERM-5), then
+    /// the command's own rules in the order its payload documents. One
     /// exception: whose a customer master key is (PERM-4) is checked with
     /// the key's other conditions, after SHARE-11 (see [`CopySnapshot`](crate::CopySnapshot)
     /// and [`CreateDisk`](crate::CreateDisk)).

@@ -39,7 +39,7 @@ pub enum DiskSource {
 /// snapshot, the disk uses another key and is of the ESSD family
 /// (SHARE-11), from another encrypted snapshot it is encrypted (DISK-1); an
 /// image source is in the disk's region and, when the image is encrypted,
-/// the disk is encrypted (DISK-1, IMAGE-1); a customer master key is the
+/// the disk is encrypted (DISK-1); a customer master key is the
 /// account's own (PERM-4), enabled and in the disk's region (DISK-1,
 /// **Decision**). A lock does not stop it (LOCK-16).
 ///

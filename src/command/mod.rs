@@ -39,17 +39,25 @@ use crate::{AccountId, DiskId, ImageId, RegionId, Site, SnapshotId, Statement, U
 /// Generates, from the command table (`table.rs`), the [`Command`] enum,
 /// [`Command::name`] and a `From` conversion from each payload.
 macro_rules! define_commands {
-    (|$ctx:ident, $c:ident, $v:ident| $($variant:ident $name:ident => $handler:expr,)*) => {
+    (
+        |$ctx:ident, $c:ident, $v:ident|
+        $($variant:ident $name:ident [$($rule:ident),* $(,)?] => $handler:expr,)*
+    ) => {
         #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
         /// A request to the state machine. Which actor may issue which command is
         /// stated on each payload.
         ///
-        /// Every command is first checked the same way, in this order: time does
-        /// not run backwards (GEN-2); the actor may issue it (PERM-1) and exists
-        /// (GEN-4); the objects it names exist (GEN-4), new ids are well formed and
-        /// unused (GEN-5, GEN-4), and existing objects belong to the actor's account
-        /// (PERM-4); the actor holds the permission (PERM-1, PERM-2). Each payload
-        /// lists the rules checked after those.
+        /// Every command is first checked the same way: the instant is
+        /// representable (GEN-5) and time does not run backwards (GEN-2); the
+        /// actor may issue it (PERM-1) and exists (GEN-4); then the objects it
+        /// names, each as it is looked up: it exists (GEN-4) and is the actor's
+        /// own (PERM-4), and each new id is within its length bound (GEN-7),
+        /// well formed (GEN-5) and unused (GEN-4); the actor holds the
+        /// permission (PERM-1, PERM-2, PERM-5). Each payload lists the rules
+        /// checked after those. The exact order of every check, each command's
+        /// own, is [`Command::checked_rules`], generated from the command table
+        /// into each variant's docs below and tested against the order the code
+        /// runs.
         ///
         /// Inputs whose size a caller chooses are bounded by [`Limits`](crate::Limits)
         /// (GEN-7): a policy's size, tags, the length of a new id, an account's
@@ -62,7 +70,13 @@ macro_rules! define_commands {
         #[non_exhaustive]
         pub enum Command {
             $(
-                #[doc = concat!("See [`", stringify!($variant), "`].")]
+                #[doc = concat!(
+                    "See [`", stringify!($variant), "`].\n\n",
+                    "Checks, in order ([`Command::checked_rules`]): ",
+                    "[`Gen5`](crate::RuleId::Gen5), [`Gen2`](crate::RuleId::Gen2)",
+                    $(", [`", stringify!($rule), "`](crate::RuleId::", stringify!($rule), ")",)*
+                    "."
+                )]
                 $variant($variant),
             )*
         }
@@ -79,6 +93,35 @@ macro_rules! define_commands {
             pub fn name(&self) -> &'static str {
                 match self {
                     $(Self::$variant(_) => stringify!($name),)*
+                }
+            }
+
+            /// The rules deciding the command checks, in the order it checks
+            /// them: the instant first (GEN-5, GEN-2), then the actor, the
+            /// objects named, the permission and the command's own rules.
+            /// [`State::decide`](crate::State::decide) refuses with the
+            /// first that fails, and
+            /// [`State::explain`](crate::State::explain)'s refusals come in
+            /// this order. A rule checked at two points is listed twice;
+            /// where the checks depend on the state (a lock in cooling-off or
+            /// in compliance), those of each case follow one another, so the
+            /// refusals of any one run follow the list in order.
+            ///
+            /// ```
+            /// use snapguard::{Command, RuleId, UnlockSnapshot};
+            /// let command = Command::from(UnlockSnapshot::new("s-1"));
+            /// let rules = command.checked_rules();
+            /// assert_eq!(rules[..2], [RuleId::Gen5, RuleId::Gen2]);
+            /// assert!(rules.contains(&RuleId::Lock6));
+            /// ```
+            #[must_use]
+            pub fn checked_rules(&self) -> &'static [crate::RuleId] {
+                match self {
+                    $(Self::$variant(_) => &[
+                        crate::RuleId::Gen5,
+                        crate::RuleId::Gen2,
+                        $(crate::RuleId::$rule,)*
+                    ],)*
                 }
             }
         }
@@ -404,7 +447,7 @@ pub struct ImportImage {
 /// (`ecs:CreateImage`, IMAGE-1).
 ///
 /// The common checks apply in their order: the snapshot exists (GEN-4), the
-/// image id is new (GEN-5, GEN-4), the snapshot is the account's own (here
+/// image id is new (GEN-7, GEN-5, GEN-4), the snapshot is the account's own (here
 /// IMAGE-1 rather than PERM-4), the permission. After them: the snapshot is
 /// available (IMAGE-1). A lock does not stop it (LOCK-16).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

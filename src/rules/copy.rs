@@ -17,7 +17,7 @@ use crate::{
 
 /// Checks, in order: a customer; the source exists (GEN-4) and is its own
 /// or shared with it (PERM-4); the destination region exists (GEN-4); a
-/// fresh copy id (GEN-4, GEN-5); a customer master key named exists
+/// fresh copy id (GEN-7, GEN-5, GEN-4); a customer master key named exists
 /// (GEN-4); `ecs:CopySnapshot` on the source (PERM-1); a shared source is
 /// usable now (SHARE-7, SHARE-9, SHARE-6); the source available (COPY-1)
 /// and not archived (ARCH-3). Then a standard copy goes to another region,

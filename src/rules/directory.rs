@@ -27,7 +27,7 @@ fn managed<'a>(ctx: &'a Ctx<'_>, account: &AccountId) -> Result<&'a ResourceDire
     Ok(directory)
 }
 
-/// Checks: the account's root; a fresh, well-formed id (GEN-5, GEN-4); the
+/// Checks: the account's root; a fresh, well-formed id (GEN-7, GEN-5, GEN-4); the
 /// account is in no directory yet (SHARE-8).
 pub(crate) fn create_directory(
     ctx: &Ctx<'_>,
@@ -57,7 +57,7 @@ fn not_in_directory(ctx: &Ctx<'_>, account: &AccountId) -> Result<(), Violation>
 }
 
 /// Checks: the root of a management account (SHARE-8, PERM-4); a fresh,
-/// well-formed folder id (GEN-5, GEN-4); one folder more within the
+/// well-formed folder id (GEN-7, GEN-5, GEN-4); one folder more within the
 /// directory's bound (GEN-7).
 pub(crate) fn create_folder(ctx: &Ctx<'_>, c: &CreateFolder) -> Step<Vec<Event>> {
     let account = root_account(ctx)?;

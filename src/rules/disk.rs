@@ -11,7 +11,7 @@ use crate::{
 };
 
 /// DISK-1. Checks, in order: a customer; the region exists (GEN-4); a fresh
-/// disk id (GEN-4, GEN-5); the source exists (GEN-4) and is its own or a
+/// disk id (GEN-7, GEN-5, GEN-4); the source exists (GEN-4) and is its own or a
 /// snapshot shared with it (PERM-4); a customer master key named exists
 /// (GEN-4); `ecs:CreateDisk` on the disk (PERM-1), and no Deny of it on the
 /// source snapshot or image (PERM-5); a shared snapshot usable now

@@ -27,7 +27,7 @@ pub(crate) fn import_image(ctx: &Ctx<'_>, c: &ImportImage, v: &mut Verdict) -> S
 }
 
 /// IMAGE-1. Checks, in order: a customer; the snapshot exists (GEN-4); a
-/// fresh image id (GEN-4, GEN-5); the snapshot is the account's own
+/// fresh image id (GEN-7, GEN-5, GEN-4); the snapshot is the account's own
 /// (IMAGE-1, in the place of PERM-4); `ecs:CreateImage` on the image, and
 /// no Deny of it on the snapshot (PERM-5); the snapshot available
 /// (IMAGE-1). A lock does not stop it (LOCK-16). The image keeps the

@@ -21,7 +21,7 @@ pub(crate) fn activate_kms(ctx: &Ctx<'_>, _: &ActivateKms) -> Step<Vec<Event>> {
 }
 
 /// Checks, in order: a customer; the region exists (GEN-4); a fresh,
-/// well-formed key id (GEN-4, GEN-5); `kms:CreateKey` (PERM-1); KMS
+/// well-formed key id (GEN-7, GEN-5, GEN-4); `kms:CreateKey` (PERM-1); KMS
 /// activated for the account (COPY-3).
 pub(crate) fn create_key(ctx: &Ctx<'_>, c: &CreateKey, v: &mut Verdict) -> Step<Vec<Event>> {
     let account = ctx.customer()?;

@@ -9,7 +9,7 @@ use crate::{
 };
 
 /// LOCK-11. Checks, in order: the platform; the disk exists (GEN-4); a fresh
-/// id (GEN-4, GEN-5); the retention (SNAP-5); then, at the limit, the oldest
+/// id (GEN-7, GEN-5, GEN-4); the retention (SNAP-5); then, at the limit, the oldest
 /// automatic snapshot of the disk that no lock protects and that is not
 /// shared (SHARE-12) is deleted, and if every one is locked or shared the
 /// new one is refused, until the first lock expires if any.

@@ -301,7 +301,7 @@ fn associate(
     Ok(events)
 }
 
-/// Checks: a customer; a fresh share id (GEN-5, GEN-4); one share more
+/// Checks: a customer; a fresh share id (GEN-7, GEN-5, GEN-4); one share more
 /// within the account's bound (GEN-7); then as
 /// [`AssociateResourceShare`] on the new, empty share, with
 /// `resourcesharing:CreateResourceShare` as the permission.

@@ -123,7 +123,7 @@ fn point_resource(vault: &Vault, point: &BackupPoint) -> String {
 }
 
 /// VAULT-1. Checks, in order: a customer; the region exists (GEN-4); a
-/// fresh vault id (GEN-4, GEN-5); `hbr:CreateVault` (PERM-1); an archive
+/// fresh vault id (GEN-7, GEN-5, GEN-4); `hbr:CreateVault` (PERM-1); an archive
 /// vault's retention in days in range (SNAP-5).
 pub(crate) fn create_vault(ctx: &Ctx<'_>, c: &CreateVault, v: &mut Verdict) -> Step<Vec<Event>> {
     let account = ctx.customer()?;
@@ -150,7 +150,7 @@ pub(crate) fn create_vault(ctx: &Ctx<'_>, c: &CreateVault, v: &mut Verdict) -> S
 }
 
 /// Checks, in order: a customer; its own vault (GEN-4, PERM-4); a fresh
-/// policy id (GEN-4, GEN-5); `hbr:CreateBackupPlan` (PERM-1); an immutable
+/// policy id (GEN-7, GEN-5, GEN-4); `hbr:CreateBackupPlan` (PERM-1); an immutable
 /// policy backs up into a vault that supports it (VAULT-2).
 pub(crate) fn create_policy(
     ctx: &Ctx<'_>,
@@ -277,7 +277,7 @@ pub(crate) fn disable(ctx: &Ctx<'_>, c: &DisableImmutability, v: &mut Verdict) -
 }
 
 /// VAULT-4, VAULT-8. Checks, in order: the platform; the vault exists
-/// (GEN-4); a fresh point id (GEN-4, GEN-5); the policy exists and backs up
+/// (GEN-4); a fresh point id (GEN-7, GEN-5, GEN-4); the policy exists and backs up
 /// into that vault, and the snapshot exists and is the vault owner's
 /// (GEN-4, PERM-4); the retention (SNAP-5).
 pub(crate) fn create_point(ctx: &Ctx<'_>, c: &CreateBackupPoint) -> Step<Vec<Event>> {
@@ -395,7 +395,7 @@ pub(crate) fn delete_vault(ctx: &Ctx<'_>, c: &DeleteVault, v: &mut Verdict) -> S
 }
 
 /// VAULT-7. Checks, in order: a customer; its own vault (GEN-4, PERM-4);
-/// the region exists (GEN-4); a fresh replica id (GEN-4, GEN-5);
+/// the region exists (GEN-4); a fresh replica id (GEN-7, GEN-5, GEN-4);
 /// `hbr:CreateReplicationVault` (PERM-1); another region, and a source that
 /// is no replica (VAULT-7). The replica is immutable if its source is.
 pub(crate) fn replicate_vault(
@@ -439,7 +439,7 @@ pub(crate) fn replicate_vault(
 }
 
 /// VAULT-7. Checks, in order: the platform; the point (GEN-4); the vault
-/// (GEN-4); a fresh replica id (GEN-4, GEN-5); the vault is a replica of
+/// (GEN-4); a fresh replica id (GEN-7, GEN-5, GEN-4); the vault is a replica of
 /// the point's vault (VAULT-7). The replica keeps the retention end and is
 /// locked if the point is or the vault is immutable.
 pub(crate) fn replicate_point(

@@ -17,6 +17,8 @@
 //!   fuzzers.
 //! - [`broken_invariants`] lists every invariant a state breaks, each with
 //!   its rule id ([`StateError::rule`]).
+//! - [`out_of_order`] tells whether refusals follow a command's documented
+//!   check order ([`Command::checked_rules`](crate::Command::checked_rules)).
 //!
 //! ```
 //! use proptest::prelude::*;
@@ -46,10 +48,12 @@ use crate::oracle::{Outcome, Request};
 use crate::{Actor, Command, Event, Limits, State, StateError, UncheckedState, Violation};
 
 mod choices;
+mod order;
 mod violations;
 mod world;
 mod world_assets;
 
+pub use order::out_of_order;
 pub use violations::violation_samples;
 
 use choices::Choices;

@@ -216,6 +216,14 @@ impl Sim {
             explained,
             context
         );
+        prop_assert_eq!(
+            snapguard::testing::out_of_order(command, &explained),
+            None,
+            "the refusals {:?} do not follow the documented check order {:?} ({})",
+            explained.iter().map(Violation::rule).collect::<Vec<_>>(),
+            command.checked_rules(),
+            context
+        );
         if let Some(retry_at) = violation.retry_at() {
             self.check_retry_at(before, actor, command, violation, retry_at, context)?;
         }

@@ -359,6 +359,9 @@ fn property_generator_reaches_every_command_and_situation() {
         for (rule, n) in sim.stats.refused {
             *total.refused.entry(rule).or_default() += n;
         }
+        for (name, n) in sim.stats.refused_commands {
+            *total.refused_commands.entry(name).or_default() += n;
+        }
         for (what, n) in sim.stats.happened {
             *total.happened.entry(what).or_default() += n;
         }
@@ -426,6 +429,15 @@ fn property_generator_reaches_every_command_and_situation() {
             total.accepted.get(name).is_some_and(|&n| n > 0),
             "no history accepted {name}: {:?}",
             total.accepted
+        );
+    }
+    // Every command is also refused, so each command's refusals are
+    // checked against its documented check order (`check_refusal`).
+    for name in every_command.into_iter().chain(["disable_immutability"]) {
+        assert!(
+            total.refused_commands.get(name).is_some_and(|&n| n > 0),
+            "no history refused {name}: {:?}",
+            total.refused_commands
         );
     }
     let refusals = [

@@ -55,6 +55,9 @@ pub(crate) struct Checks {
 pub(crate) struct Stats {
     pub(crate) accepted: BTreeMap<&'static str, usize>,
     pub(crate) refused: BTreeMap<&'static str, usize>,
+    /// Refusals by command: each is checked against the command's
+    /// documented check order.
+    pub(crate) refused_commands: BTreeMap<&'static str, usize>,
     pub(crate) happened: BTreeMap<&'static str, usize>,
 }
 
@@ -380,6 +383,11 @@ impl Sim {
                     .stats
                     .refused
                     .entry(violation.rule().code())
+                    .or_default() += 1;
+                *self
+                    .stats
+                    .refused_commands
+                    .entry(command.name())
                     .or_default() += 1;
                 if self.checks.refusals {
                     self.check_refusal(before, actor, command, &violation, &context)?;
