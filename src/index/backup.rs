@@ -43,12 +43,9 @@ impl Indexes {
 
     /// A vault was deleted, after its points and policies.
     pub(crate) fn vault_removed(&mut self, vault: &Vault) {
-        let backup = &mut self.backup;
         if let Some(source) = &vault.replica_of {
-            index_remove(&mut backup.replicas_of, source, &vault.id);
+            index_remove(&mut self.backup.replicas_of, source, &vault.id);
         }
-        backup.points_of_vault.remove(&vault.id);
-        backup.policies_of_vault.remove(&vault.id);
     }
 
     /// A backup policy was created.
@@ -57,11 +54,14 @@ impl Indexes {
         index_insert(policies, &policy.vault, &policy.id);
     }
 
-    /// A backup policy was deleted with its vault.
+    /// A backup policy was deleted with its vault, after the points it
+    /// made (which are in that vault: replicas name no policy).
     pub(crate) fn policy_removed(&mut self, policy: &BackupPolicy) {
-        let backup = &mut self.backup;
-        index_remove(&mut backup.policies_of_vault, &policy.vault, &policy.id);
-        backup.points_of_policy.remove(&policy.id);
+        index_remove(
+            &mut self.backup.policies_of_vault,
+            &policy.vault,
+            &policy.id,
+        );
     }
 
     /// A backup point was created, or changed (after

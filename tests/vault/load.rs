@@ -558,3 +558,27 @@ fn vault_7_loaded_points_out_of_order_or_place_refused() {
         inconsistent_backup(point_kind, "bp-zr", BackupDefect::LessProtectedThanSource),
     );
 }
+
+#[test]
+fn vault_7_deleting_a_replica_vault_and_a_vault_with_policies_leaves_the_state_a_load_rebuilds() {
+    let mut w = World::with_snapshot();
+    for vault in ["v-1", "v-2"] {
+        w.vault(vault, VaultKind::GeneralPurpose);
+    }
+    w.ok(&root(OWNER), replicate_vault("v-1", "v-1r", OTHER_REGION));
+    w.policy("po-1", "v-2", PolicyKind::General, false);
+    w.policy("po-2", "v-2", PolicyKind::EcsInstance, false);
+    w.backup("bp-1", "v-2", Some("po-1"), Some(1));
+    w.backup("bp-2", "v-1", None, Some(1));
+    w.ok(&Actor::Platform, replicate_point("bp-2", "bp-2r", "v-1r"));
+    w.wait(days(2));
+    w.ok(&root(OWNER), delete_vault("v-1r"));
+    w.ok(&root(OWNER), delete_vault("v-2"));
+    // The state evolved by the deletions is the state a load of its data
+    // rebuilds, indexes included (`State`'s equality compares them).
+    let loaded = load(&state_json(&w.state)).unwrap();
+    assert_eq!(loaded, w.state);
+    // What the deleted vaults held is gone from what the live vault reads.
+    assert!(w.state.vault_report(&"v-1".into(), w.now).is_some());
+    assert_eq!(w.state.backup_points_of(&"v-2".into()).count(), 0);
+}
