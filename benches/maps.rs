@@ -1,0 +1,146 @@
+//! The map structures alone, without snapguard's rules: what one random
+//! lookup, and one insert with its remove (a create-and-delete cycle),
+//! cost in the persistent B-tree the state keeps its maps in
+//! (`imbl::OrdMap`) against the standard library's `BTreeMap` and
+//! `HashMap`, at 10^3, 2×10^4 and 10^6 entries keyed by snapshot ids.
+//!
+//! This is the floor under the figures of `commands`, `state` and
+//! `workload` (issue 20): a command that touches four maps costs at least
+//! four lookups here. Run `cargo bench --bench maps`; sizes as the other
+//! benchmarks (`SNAPGUARD_BENCH_SIZES`).
+
+use std::collections::{BTreeMap, HashMap};
+use std::hint::black_box;
+
+use std::time::Duration;
+
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use snapguard::SnapshotId;
+
+mod support;
+use support::{mix, snapshot_id};
+
+/// The sizes measured: those of the commands benchmark.
+fn sizes() -> Vec<usize> {
+    support::workload_sizes()
+}
+
+/// The keys a map of `size` entries holds, and the order they are probed
+/// in (a fixed pseudo-random order, so that a probe rarely finds its path
+/// in cache when the map is larger than the cache).
+fn keys(size: usize) -> (Vec<SnapshotId>, Vec<usize>) {
+    let keys: Vec<SnapshotId> = (0..size).map(snapshot_id).collect();
+    let len = u64::try_from(size).unwrap_or(u64::MAX).max(1);
+    let order = (0..size as u64)
+        .map(|i| usize::try_from(mix(i) % len).unwrap_or(0))
+        .collect();
+    (keys, order)
+}
+
+/// The operations a map offers the benchmark.
+trait Bench {
+    fn name() -> &'static str;
+    fn build(keys: &[SnapshotId]) -> Self;
+    fn get(&self, key: &SnapshotId) -> Option<&u64>;
+    fn insert(&mut self, key: SnapshotId, value: u64);
+    fn remove(&mut self, key: &SnapshotId);
+}
+
+impl Bench for imbl::OrdMap<SnapshotId, u64> {
+    fn name() -> &'static str {
+        "imbl_ordmap"
+    }
+    fn build(keys: &[SnapshotId]) -> Self {
+        keys.iter().cloned().zip(0_u64..).collect()
+    }
+    fn get(&self, key: &SnapshotId) -> Option<&u64> {
+        imbl::OrdMap::get(self, key)
+    }
+    fn insert(&mut self, key: SnapshotId, value: u64) {
+        imbl::OrdMap::insert(self, key, value);
+    }
+    fn remove(&mut self, key: &SnapshotId) {
+        imbl::OrdMap::remove(self, key);
+    }
+}
+
+impl Bench for BTreeMap<SnapshotId, u64> {
+    fn name() -> &'static str {
+        "std_btreemap"
+    }
+    fn build(keys: &[SnapshotId]) -> Self {
+        keys.iter().cloned().zip(0_u64..).collect()
+    }
+    fn get(&self, key: &SnapshotId) -> Option<&u64> {
+        BTreeMap::get(self, key)
+    }
+    fn insert(&mut self, key: SnapshotId, value: u64) {
+        BTreeMap::insert(self, key, value);
+    }
+    fn remove(&mut self, key: &SnapshotId) {
+        BTreeMap::remove(self, key);
+    }
+}
+
+impl Bench for HashMap<SnapshotId, u64> {
+    fn name() -> &'static str {
+        "std_hashmap"
+    }
+    fn build(keys: &[SnapshotId]) -> Self {
+        keys.iter().cloned().zip(0_u64..).collect()
+    }
+    fn get(&self, key: &SnapshotId) -> Option<&u64> {
+        HashMap::get(self, key)
+    }
+    fn insert(&mut self, key: SnapshotId, value: u64) {
+        HashMap::insert(self, key, value);
+    }
+    fn remove(&mut self, key: &SnapshotId) {
+        HashMap::remove(self, key);
+    }
+}
+
+/// `maps/<map>/get` and `maps/<map>/insert_remove` at `size`. The
+/// operations are too quick to time one by one (reading the clock costs
+/// about as much), so criterion times batches of them.
+fn measure<M: Bench>(c: &mut Criterion, size: usize) {
+    let (keys, order) = keys(size);
+    // Keys the map does not hold, each near a held one in key order.
+    let absent: Vec<SnapshotId> = order
+        .iter()
+        .map(|&i| format!("{}x", keys[i]).into())
+        .collect();
+    let mut map = M::build(&keys);
+    let mut group = c.benchmark_group(format!("maps/{}", M::name()));
+    group.warm_up_time(Duration::from_millis(500));
+    group.measurement_time(Duration::from_secs(2));
+    let mut round = 0usize;
+    group.bench_function(BenchmarkId::new("get", size), |b| {
+        b.iter(|| {
+            round = (round + 1) % order.len();
+            let found = map.get(black_box(&keys[order[round]])).copied();
+            assert!(found.is_some(), "every probed key is in the map");
+            found
+        });
+    });
+    group.bench_function(BenchmarkId::new("insert_remove", size), |b| {
+        b.iter(|| {
+            round = (round + 1) % absent.len();
+            let key = &absent[round];
+            map.insert(black_box(key.clone()), 1);
+            map.remove(black_box(key));
+        });
+    });
+    group.finish();
+}
+
+fn maps(c: &mut Criterion) {
+    for size in sizes() {
+        measure::<imbl::OrdMap<SnapshotId, u64>>(c, size);
+        measure::<BTreeMap<SnapshotId, u64>>(c, size);
+        measure::<HashMap<SnapshotId, u64>>(c, size);
+    }
+}
+
+criterion_group!(benches, maps);
+criterion_main!(benches);
