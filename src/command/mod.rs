@@ -102,10 +102,15 @@ macro_rules! define_commands {
             /// [`State::decide`](crate::State::decide) refuses with the
             /// first that fails, and
             /// [`State::explain`](crate::State::explain)'s refusals come in
-            /// this order. A rule checked at two points is listed twice;
-            /// where the checks depend on the state (a lock in cooling-off or
-            /// in compliance), those of each case follow one another, so the
-            /// refusals of any one run follow the list in order.
+            /// this order. A rule checked at two separate points is listed
+            /// at each. Consecutive checks of one rule, and a check that
+            /// examines several objects (each snapshot a share names), are
+            /// listed once and may refuse several times in a row. Where the
+            /// checks depend on the state (a lock in cooling-off or in
+            /// compliance), those of each case follow one another, so the
+            /// refusals of any one run follow the list in order
+            /// (with the `testing` feature, `testing::out_of_order` tells
+            /// which refusal does not).
             ///
             /// ```
             /// use snapguard::{Command, RuleId, UnlockSnapshot};
