@@ -11,7 +11,7 @@ use crate::{BackupPoint, BackupPointId, BackupPolicy, BackupPolicyId, Vault, Vau
 
 /// A backup point's retention end, ordered with permanent ones last: the
 /// greatest is the point a vault holds longest.
-pub(crate) type EndOf = (bool, Option<DateTime<Utc>>, BackupPointId);
+type EndOf = (bool, Option<DateTime<Utc>>, BackupPointId);
 
 /// The indexes derived from the backup data.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
