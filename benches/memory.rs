@@ -7,14 +7,24 @@
 //! ids), divided by its snapshots. Everything else the fleet holds
 //! (accounts, disks, shares, vaults) is counted against the snapshots too.
 //!
+//! A second table measures the map structures alone the same way: the
+//! bytes per entry of the persistent B-tree the state keeps its maps in
+//! (`imbl::OrdMap`) and of the standard `BTreeMap` and `HashMap`, keyed by
+//! snapshot ids with a `u64` value (issue 20; their speed is the `maps`
+//! benchmark).
+//!
 //! Not a criterion benchmark: run `cargo bench --bench memory` and read
-//! the table it prints.
+//! the tables it prints.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use std::collections::{BTreeMap, HashMap};
+
+use snapguard::SnapshotId;
+
 mod support;
-use support::Fleet;
+use support::{Fleet, snapshot_id};
 
 /// The system allocator, counting the bytes it has handed out and not got
 /// back.
@@ -69,4 +79,30 @@ fn main() {
             held as f64 / snapshots as f64
         );
     }
+    println!();
+    println!("| map | entries | bytes per entry |");
+    println!("|-----|--------:|----------------:|");
+    for size in support::sizes() {
+        let keys: Vec<SnapshotId> = (0..size).map(snapshot_id).collect();
+        let entries = || keys.iter().cloned().zip(0_u64..);
+        let ordmap = held_by(|| entries().collect::<imbl::OrdMap<SnapshotId, u64>>());
+        let btreemap = held_by(|| entries().collect::<BTreeMap<SnapshotId, u64>>());
+        let hashmap = held_by(|| entries().collect::<HashMap<SnapshotId, u64>>());
+        for (name, held) in [
+            ("imbl::OrdMap", ordmap),
+            ("BTreeMap", btreemap),
+            ("HashMap", hashmap),
+        ] {
+            println!("| {name} | {size} | {:.0} |", held as f64 / size as f64);
+        }
+    }
+}
+
+/// The bytes what `build` returns holds on the heap.
+fn held_by<T>(build: impl FnOnce() -> T) -> usize {
+    let before = LIVE.load(Ordering::Relaxed);
+    let built = build();
+    let with = LIVE.load(Ordering::Relaxed);
+    drop(built);
+    with.saturating_sub(before)
 }
