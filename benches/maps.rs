@@ -46,58 +46,33 @@ trait Bench {
     fn remove(&mut self, key: &SnapshotId);
 }
 
-impl Bench for imbl::OrdMap<SnapshotId, u64> {
-    fn name() -> &'static str {
-        "imbl_ordmap"
-    }
-    fn build(keys: &[SnapshotId]) -> Self {
-        keys.iter().cloned().zip(0_u64..).collect()
-    }
-    fn get(&self, key: &SnapshotId) -> Option<&u64> {
-        imbl::OrdMap::get(self, key)
-    }
-    fn insert(&mut self, key: SnapshotId, value: u64) {
-        imbl::OrdMap::insert(self, key, value);
-    }
-    fn remove(&mut self, key: &SnapshotId) {
-        imbl::OrdMap::remove(self, key);
-    }
+/// Implements [`Bench`] for a map type whose methods have the usual names.
+macro_rules! bench_map {
+    ($($map:ty => $name:literal),* $(,)?) => {$(
+        impl Bench for $map {
+            fn name() -> &'static str {
+                $name
+            }
+            fn build(keys: &[SnapshotId]) -> Self {
+                keys.iter().cloned().zip(0_u64..).collect()
+            }
+            fn get(&self, key: &SnapshotId) -> Option<&u64> {
+                <$map>::get(self, key)
+            }
+            fn insert(&mut self, key: SnapshotId, value: u64) {
+                <$map>::insert(self, key, value);
+            }
+            fn remove(&mut self, key: &SnapshotId) {
+                <$map>::remove(self, key);
+            }
+        }
+    )*};
 }
 
-impl Bench for BTreeMap<SnapshotId, u64> {
-    fn name() -> &'static str {
-        "std_btreemap"
-    }
-    fn build(keys: &[SnapshotId]) -> Self {
-        keys.iter().cloned().zip(0_u64..).collect()
-    }
-    fn get(&self, key: &SnapshotId) -> Option<&u64> {
-        BTreeMap::get(self, key)
-    }
-    fn insert(&mut self, key: SnapshotId, value: u64) {
-        BTreeMap::insert(self, key, value);
-    }
-    fn remove(&mut self, key: &SnapshotId) {
-        BTreeMap::remove(self, key);
-    }
-}
-
-impl Bench for HashMap<SnapshotId, u64> {
-    fn name() -> &'static str {
-        "std_hashmap"
-    }
-    fn build(keys: &[SnapshotId]) -> Self {
-        keys.iter().cloned().zip(0_u64..).collect()
-    }
-    fn get(&self, key: &SnapshotId) -> Option<&u64> {
-        HashMap::get(self, key)
-    }
-    fn insert(&mut self, key: SnapshotId, value: u64) {
-        HashMap::insert(self, key, value);
-    }
-    fn remove(&mut self, key: &SnapshotId) {
-        HashMap::remove(self, key);
-    }
+bench_map! {
+    imbl::OrdMap<SnapshotId, u64> => "imbl_ordmap",
+    BTreeMap<SnapshotId, u64> => "std_btreemap",
+    HashMap<SnapshotId, u64> => "std_hashmap",
 }
 
 /// `maps/<map>/get` and `maps/<map>/insert_remove` at `size`. The

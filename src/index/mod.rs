@@ -83,15 +83,9 @@ impl Indexes {
                 .insert((snapshot.created_at, snapshot.id.clone()));
         }
         if snapshot.lock.is_some() {
-            self.locked
-                .entry(snapshot.owner.clone())
-                .or_default()
-                .insert(snapshot.id.clone());
+            index_insert(&mut self.locked, &snapshot.owner, &snapshot.id);
         }
-        self.owned
-            .entry(snapshot.owner.clone())
-            .or_default()
-            .insert(snapshot.id.clone());
+        index_insert(&mut self.owned, &snapshot.owner, &snapshot.id);
         let shared = self.share_count(&snapshot.id) > 0;
         for deadline in Deadline::of_snapshot(snapshot) {
             if deadline.indexed(shared, recorded) {
@@ -193,20 +187,12 @@ impl Indexed {
 }
 
 /// Adds `value` to the set under `key`.
-pub(crate) fn index_insert<K: Ord + Clone, V: Ord + Clone>(
-    map: &mut Map<K, Set<V>>,
-    key: &K,
-    value: &V,
-) {
+fn index_insert<K: Ord + Clone, V: Ord + Clone>(map: &mut Map<K, Set<V>>, key: &K, value: &V) {
     map.entry(key.clone()).or_default().insert(value.clone());
 }
 
 /// Removes `value` from the set under `key`, dropping an emptied set.
-pub(crate) fn index_remove<K: Ord + Clone, V: Ord + Clone>(
-    map: &mut Map<K, Set<V>>,
-    key: &K,
-    value: &V,
-) {
+fn index_remove<K: Ord + Clone, V: Ord + Clone>(map: &mut Map<K, Set<V>>, key: &K, value: &V) {
     if let Some(set) = map.get_mut(key) {
         set.remove(value);
         if set.is_empty() {

@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{Indexes, count_down, count_up};
+use super::{Indexes, count_down, count_up, index_insert, index_remove};
 use crate::deadline::{Deadline, DeadlineKind};
 use crate::store::{Map, Set};
 use crate::{AccountId, DirectoryId, Principal, ResourceShare, ShareId, SnapshotId};
@@ -59,10 +59,7 @@ impl Indexes {
 
     /// Indexes a principal newly named by `share`.
     pub(crate) fn add_principal(&mut self, share: &ResourceShare, principal: &Principal) {
-        self.by_principal
-            .entry(principal.clone())
-            .or_default()
-            .insert(share.id.clone());
+        index_insert(&mut self.by_principal, principal, &share.id);
         for snapshot in share.snapshots.keys() {
             self.name(snapshot, principal, &share.id);
         }
@@ -70,12 +67,7 @@ impl Indexes {
 
     /// Undoes [`Indexes::add_principal`].
     pub(crate) fn remove_principal(&mut self, share: &ResourceShare, principal: &Principal) {
-        if let Some(shares) = self.by_principal.get_mut(principal) {
-            shares.remove(&share.id);
-            if shares.is_empty() {
-                self.by_principal.remove(principal);
-            }
-        }
+        index_remove(&mut self.by_principal, principal, &share.id);
         for snapshot in share.snapshots.keys() {
             self.unname(snapshot, principal, &share.id);
         }
