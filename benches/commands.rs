@@ -22,10 +22,11 @@
 //! | vault_point   |                     | create a backup point          | delete it                |
 //! | vault_delete  | create a point      | delete the backup point        |                          |
 //!
-//! Deleted ids are never given again (GEN-4) and the state keeps them: the
-//! families that delete build their fleet again once they have deleted as
-//! many ids as it has snapshots ([`support::Renewal`]), so that every size
-//! is measured with at most as many deleted ids as snapshots.
+//! Every object a round creates has its id minted (`snapguard::MINT`), so
+//! the state remembers nothing of what a round deletes, and a fleet keeps
+//! its size and its memory however many rounds run. (Only the fleet's own
+//! snapshots, named by the caller, are remembered once deleted or rotated
+//! out: at most as many as the fleet has.)
 //!
 //! Every command is at the same instant, so no time-caused event is due.
 //! The rotation, quota and deadline checks are all inside these commands,
@@ -39,24 +40,32 @@ use std::time::Duration;
 use criterion::{Criterion, criterion_group, criterion_main};
 use snapguard::{
     Actor, Command, CopySnapshot, CreateAutomaticSnapshot, CreateBackupPoint, CreateDisk,
-    DeleteBackupPoint, DeleteSnapshot, DiskCategory, DiskSource, IntoCommand, LockSnapshot,
+    DeleteBackupPoint, DeleteSnapshot, DiskCategory, DiskSource, IntoCommand, LockSnapshot, MINT,
     ReleaseDisk, SnapshotId, State, UnlockSnapshot,
 };
 
 mod support;
 use support::{
-    DISKS_PER_ACCOUNT, Fleet, Layout, REGIONS, Renewal, accept, account_id, disk_id, finish, id,
-    point_id, share_command, snapshot_id, t0, timed, vault_id,
+    DISKS_PER_ACCOUNT, Fleet, Layout, REGIONS, accept, account_id, created, disk_id, finish,
+    share_command, snapshot_id, t0, timed, vault_id,
 };
 
 /// Times one accepted command.
 fn time(state: &mut State, actor: &Actor, command: impl IntoCommand) -> Duration {
+    time_creating(state, actor, command).0
+}
+
+/// Times one accepted command; returns the time and its events.
+fn time_creating(
+    state: &mut State,
+    actor: &Actor,
+    command: impl IntoCommand,
+) -> (Duration, Vec<snapguard::Event>) {
     let now = t0();
     let command = command.into_command();
     let command: &Command = command.borrow();
     let (events, took) = timed(|| accept(state, now, actor, black_box(command)));
-    black_box(events);
-    took
+    (took, black_box(events))
 }
 
 /// Runs `step` as the benchmark of `family` at `size`.
@@ -138,20 +147,14 @@ fn deletes(c: &mut Criterion, fleet: &mut Fleet) {
     };
     let mut manual = original();
     let state = &mut fleet.state;
-    let (mut made, mut renewal) = (0usize, Renewal::new(layout));
     bench(c, "delete", size, |round| {
         let slot = round % manual.len();
         let (i, victim) = &mut manual[slot];
         let delete = DeleteSnapshot::new(victim.clone());
         let took = time(state, &owner(layout, *i), delete);
-        made += 1;
-        *victim = id("r", made).into();
-        let create = snapguard::CreateSnapshot::new(victim.clone(), disk_id(layout.disk_of(*i)));
-        accept(state, t0(), &owner(layout, *i), create);
+        let create = snapguard::CreateSnapshot::new(MINT, disk_id(layout.disk_of(*i)));
+        *victim = created(&accept(state, t0(), &owner(layout, *i), create)).into();
         finish(state, victim.clone());
-        if renewal.retire(state, 1) {
-            manual = original();
-        }
         took
     });
 }
@@ -179,37 +182,23 @@ fn copies_and_disks(c: &mut Criterion, fleet: &mut Fleet) {
     let (layout, manual) = (fleet.layout, fleet.layout.kept());
     let size = layout.snapshots;
     let state = &mut fleet.state;
-    let (mut made, mut renewal) = (0usize, Renewal::new(layout));
     bench(c, "copy", size, |round| {
         let i = manual[round % manual.len()];
-        made += 1;
-        let copy: SnapshotId = id("c", made).into();
-        let command = CopySnapshot::new(
-            snapshot_id(i),
-            copy.clone(),
-            REGIONS[(layout.disk_of(i) + 1) % 2],
-        );
-        let took = time(state, &owner(layout, i), command);
-        let delete = DeleteSnapshot::new(copy);
+        let region = REGIONS[(layout.disk_of(i) + 1) % 2];
+        let command = CopySnapshot::new(snapshot_id(i), MINT, region);
+        let (took, events) = time_creating(state, &owner(layout, i), command);
+        let delete = DeleteSnapshot::new(created(&events));
         accept(state, t0(), &owner(layout, i), delete);
-        renewal.retire(state, 1);
         took
     });
     bench(c, "create_disk", size, |round| {
         let i = manual[round % manual.len()];
-        made += 1;
-        let disk = id("nd", made);
-        let command = CreateDisk::new(
-            disk.as_str(),
-            REGIONS[layout.disk_of(i) % 2],
-            DiskCategory::Essd,
-            100,
-        )
-        .source(DiskSource::snapshot(snapshot_id(i)));
-        let took = time(state, &owner(layout, i), command);
-        let release = ReleaseDisk::new(disk);
+        let region = REGIONS[layout.disk_of(i) % 2];
+        let command = CreateDisk::new(MINT, region, DiskCategory::Essd, 100)
+            .source(DiskSource::snapshot(snapshot_id(i)));
+        let (took, events) = time_creating(state, &owner(layout, i), command);
+        let release = ReleaseDisk::new(created(&events));
         accept(state, t0(), &owner(layout, i), release);
-        renewal.retire(state, 1);
         took
     });
 }
@@ -217,18 +206,14 @@ fn copies_and_disks(c: &mut Criterion, fleet: &mut Fleet) {
 fn rotation(c: &mut Criterion, fleet: &mut Fleet) {
     let (size, disks) = (fleet.layout.snapshots, fleet.layout.disks);
     let state = &mut fleet.state;
-    let (mut made, mut renewal) = (0usize, Renewal::new(fleet.layout));
     bench(c, "automatic", size, |round| {
         // Skip each account's first disk, whose snapshots are shared.
         let d = (support::mix(round as u64) as usize) % disks;
         let d = d - d % DISKS_PER_ACCOUNT + 1 + d % (DISKS_PER_ACCOUNT - 1);
-        made += 1;
-        let snapshot: SnapshotId = id("a", made).into();
-        let command = CreateAutomaticSnapshot::new(snapshot.clone(), disk_id(d));
-        let took = time(state, &Actor::Platform, command);
-        finish(state, snapshot);
-        // The rotation deleted the disk's oldest automatic snapshot.
-        renewal.retire(state, 1);
+        // The rotation deletes the disk's oldest automatic snapshot.
+        let command = CreateAutomaticSnapshot::new(MINT, disk_id(d));
+        let (took, events) = time_creating(state, &Actor::Platform, command);
+        finish(state, created(&events).into());
         took
     });
 }
@@ -236,29 +221,29 @@ fn rotation(c: &mut Criterion, fleet: &mut Fleet) {
 fn vaults(c: &mut Criterion, fleet: &mut Fleet) {
     let (size, accounts) = (fleet.layout.snapshots, fleet.layout.accounts);
     let state = &mut fleet.state;
-    let (mut made, mut renewal) = (0usize, Renewal::new(fleet.layout));
+    let mut made = 0usize;
     let create = |made: usize| {
         let a = (support::mix(made as u64) as usize) % accounts;
-        let point = point_id(usize::MAX - made);
-        let command = CreateBackupPoint::new(point.clone(), vault_id(a)).retention_days(30);
-        let delete = DeleteBackupPoint::new(point);
-        (a, Command::from(command), Command::from(delete))
+        let command = CreateBackupPoint::new(MINT, vault_id(a)).retention_days(30);
+        (Actor::root(account_id(a).as_str()), Command::from(command))
     };
     bench(c, "vault_point", size, |_| {
         made += 1;
-        let (a, command, delete) = create(made);
-        let took = time(state, &Actor::Platform, &command);
-        accept(state, t0(), &Actor::root(account_id(a).as_str()), &delete);
-        renewal.retire(state, 1);
+        let (owner, command) = create(made);
+        let (took, events) = time_creating(state, &Actor::Platform, &command);
+        accept(
+            state,
+            t0(),
+            &owner,
+            DeleteBackupPoint::new(created(&events)),
+        );
         took
     });
     bench(c, "vault_delete", size, |_| {
         made += 1;
-        let (a, command, delete) = create(made);
-        accept(state, t0(), &Actor::Platform, &command);
-        let took = time(state, &Actor::root(account_id(a).as_str()), &delete);
-        renewal.retire(state, 1);
-        took
+        let (owner, command) = create(made);
+        let point = created(&accept(state, t0(), &Actor::Platform, &command));
+        time(state, &owner, DeleteBackupPoint::new(point))
     });
 }
 

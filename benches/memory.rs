@@ -13,6 +13,15 @@
 //! snapshot ids with a `u64` value (issue 20; their speed is the `maps`
 //! benchmark).
 //!
+//! A third table follows the memory of a long history: on the fleet of
+//! 10^5 snapshots, 10^7 cycles each create a snapshot and delete it, with
+//! minted ids (`snapguard::MINT`), so that the fleet keeps its size; the
+//! bytes the state holds are read before and after (issue 20's target: at
+//! most 1.2 times). The same history with ids chosen by the caller, which
+//! the state remembers once deleted (GEN-4), runs 10^6 cycles for
+//! comparison. `SNAPGUARD_MEMORY_CYCLES` sets the number of minted cycles
+//! (the chosen ones run a tenth of it).
+//!
 //! Not a criterion benchmark: run `cargo bench --bench memory` and read
 //! the tables it prints.
 
@@ -21,10 +30,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use std::collections::{BTreeMap, HashMap};
 
-use snapguard::SnapshotId;
+use snapguard::{Actor, CreateSnapshot, DeleteSnapshot, MINT, SnapshotId};
 
 mod support;
-use support::{Fleet, snapshot_id};
+use support::{
+    DISKS_PER_ACCOUNT, Fleet, accept, account_id, created, disk_id, id, snapshot_id, t0,
+};
 
 /// The system allocator, counting the bytes it has handed out and not got
 /// back.
@@ -96,6 +107,51 @@ fn main() {
             println!("| {name} | {size} | {:.0} |", held as f64 / size as f64);
         }
     }
+    println!();
+    let cycles = std::env::var("SNAPGUARD_MEMORY_CYCLES")
+        .ok()
+        .and_then(|cycles| cycles.parse().ok())
+        .unwrap_or(10_000_000_usize);
+    println!(
+        "| ids | create-and-delete cycles | bytes at the start | bytes at the end | end / start |"
+    );
+    println!(
+        "|-----|-------------------------:|-------------------:|-----------------:|------------:|"
+    );
+    for (ids, cycles, minted) in [("minted", cycles, true), ("chosen", cycles / 10, false)] {
+        let (start, end) = history(cycles, minted);
+        println!(
+            "| {ids} | {cycles} | {start} | {end} | {:.3} |",
+            end as f64 / start as f64
+        );
+    }
+}
+
+/// Bytes held by a fleet of 10^5 snapshots before and after a history of
+/// `cycles` snapshots created and deleted, with minted ids or chosen ones.
+fn history(cycles: usize, minted: bool) -> (usize, usize) {
+    let before = LIVE.load(Ordering::Relaxed);
+    let mut fleet = Fleet::build(100_000);
+    let start = LIVE.load(Ordering::Relaxed).saturating_sub(before);
+    let layout = fleet.layout;
+    for n in 0..cycles {
+        let a = (support::mix(n as u64) as usize) % layout.accounts;
+        let owner = Actor::root(account_id(a).as_str());
+        let disk = disk_id(a * DISKS_PER_ACCOUNT + n % DISKS_PER_ACCOUNT);
+        let snapshot = if minted { MINT.to_owned() } else { id("h", n) };
+        let made = accept(
+            &mut fleet.state,
+            t0(),
+            &owner,
+            CreateSnapshot::new(snapshot, disk),
+        );
+        let delete = DeleteSnapshot::new(created(&made));
+        accept(&mut fleet.state, t0(), &owner, delete);
+    }
+    assert_eq!(fleet.state.snapshots().count(), layout.snapshots);
+    let end = LIVE.load(Ordering::Relaxed).saturating_sub(before);
+    drop(fleet);
+    (start, end)
 }
 
 /// The bytes what `build` returns holds on the heap.

@@ -6,8 +6,8 @@
 //!   fixed pseudo-random order, keeping the old state (timed); dropping
 //!   the old state and undoing the change (untimed). Before the state was
 //!   kept in persistent maps, `apply` cloned every map of the state. The
-//!   deleted ids are kept no more numerous than the snapshots
-//!   (`support::Renewal`).
+//!   replacements have minted ids (`snapguard::MINT`), which the state
+//!   does not remember once deleted.
 //! - `advance/10_due`: 10 snapshots with a retention of one day are taken
 //!   (untimed), then `State::advance` moves time one day on, keeping the
 //!   old state (timed), and releases exactly those 10. It starts from the
@@ -20,12 +20,13 @@ use std::hint::black_box;
 use chrono::TimeDelta;
 use criterion::{Criterion, criterion_group, criterion_main};
 use snapguard::{
-    Actor, Command, CreateSnapshot, DeleteSnapshot, LockSnapshot, SnapshotId, State, UnlockSnapshot,
+    Actor, Command, CreateSnapshot, DeleteSnapshot, LockSnapshot, MINT, SnapshotId, State,
+    UnlockSnapshot,
 };
 
 mod support;
 use support::{
-    Fleet, Renewal, accept, account_id, bench, disk_id, finish_at, id, snapshot_id, t0, timed,
+    Fleet, accept, account_id, bench, created, disk_id, finish_at, snapshot_id, t0, timed,
 };
 
 fn apply(c: &mut Criterion, fleet: &mut Fleet) {
@@ -47,7 +48,6 @@ fn apply(c: &mut Criterion, fleet: &mut Fleet) {
         .into_iter()
         .map(|i| (i, snapshot_id(i)))
         .collect();
-    let (mut made, mut renewal) = (0usize, Renewal::new(layout));
     bench(c, "apply/delete", layout.snapshots, |round| {
         let slot = round % victims.len();
         let (i, victim) = &mut victims[slot];
@@ -56,18 +56,9 @@ fn apply(c: &mut Criterion, fleet: &mut Fleet) {
         let (transition, took) = timed(|| state.apply(t0(), &owner, black_box(&delete)));
         *state = transition.expect("delete accepted").state;
         // The next visit of this slot deletes a replacement.
-        made += 1;
-        *victim = id("ar", made).into();
-        let create = CreateSnapshot::new(victim.clone(), disk_id(layout.disk_of(*i)));
-        accept(state, t0(), &owner, create);
+        let create = CreateSnapshot::new(MINT, disk_id(layout.disk_of(*i)));
+        *victim = created(&accept(state, t0(), &owner, create)).into();
         finish_at(state, t0(), victim.clone());
-        if renewal.retire(state, 1) {
-            victims = layout
-                .expendable()
-                .into_iter()
-                .map(|i| (i, snapshot_id(i)))
-                .collect();
-        }
         took
     });
 }
@@ -77,7 +68,6 @@ fn advance(c: &mut Criterion, fleet: &mut Fleet, base: &State) {
     let state = &mut fleet.state;
     *state = base.clone();
     let mut day = 0i64;
-    let mut made = 0usize;
     bench(c, "advance/10_due", layout.snapshots, |round| {
         if day == 25 {
             *state = base.clone();
@@ -87,12 +77,9 @@ fn advance(c: &mut Criterion, fleet: &mut Fleet, base: &State) {
         for k in 0..10 {
             let i = (support::mix((round * 10 + k) as u64) as usize) % layout.snapshots;
             let owner = Actor::root(account_id(layout.owner_of(i)).as_str());
-            made += 1;
-            let snapshot: SnapshotId = id("due", made).into();
-            let create =
-                CreateSnapshot::new(snapshot.clone(), disk_id(layout.disk_of(i))).retention_days(1);
-            accept(state, now, &owner, create);
-            finish_at(state, now, snapshot);
+            let create = CreateSnapshot::new(MINT, disk_id(layout.disk_of(i))).retention_days(1);
+            let snapshot = created(&accept(state, now, &owner, create));
+            finish_at(state, now, snapshot.into());
         }
         day += 1;
         let then = now + TimeDelta::days(1);

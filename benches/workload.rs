@@ -15,21 +15,22 @@
 //! decide, then evolve) and timed; criterion reports commands per second
 //! (7 per step). The owner changes at every step, in a fixed pseudo-random order
 //! over the fleet's accounts. The fleet keeps its size: every step deletes
-//! what it made. Deleted ids are kept no more numerous than the snapshots
-//! (`support::Renewal`).
+//! what it made, and what it makes has minted ids (`snapguard::MINT`),
+//! which the state does not remember once deleted: the state after a step
+//! is the state before it, but for its clock and its count of minted ids.
 
 use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use snapguard::{
-    Actor, Command, CopySnapshot, CreateSnapshot, DeleteSnapshot, FinishSnapshot, SnapshotId,
+    Actor, Command, CopySnapshot, CreateSnapshot, DeleteSnapshot, FinishSnapshot, MINT, ObjectKind,
+    SnapshotId,
 };
 
 mod support;
 use support::{
-    DISKS_PER_ACCOUNT, Fleet, REGIONS, Renewal, accept, account_id, disk_id, id, mix,
-    share_command, t0, timed,
+    DISKS_PER_ACCOUNT, Fleet, REGIONS, accept, account_id, disk_id, mix, share_command, t0, timed,
 };
 
 /// Commands per step.
@@ -41,13 +42,12 @@ fn step(fleet: &Fleet, n: usize) -> Vec<(Actor, Command)> {
     let a = (mix(n as u64) as usize) % layout.accounts;
     let d = a * DISKS_PER_ACCOUNT + n % DISKS_PER_ACCOUNT;
     let owner = Actor::root(account_id(a).as_str());
-    let snapshot: SnapshotId = id("w", n).into();
-    let copy: SnapshotId = id("wc", n).into();
+    // The ids the step's two creations mint, known ahead from the count.
+    let minted = fleet.state.minted_count();
+    let next = |n| SnapshotId::new(ObjectKind::Snapshot.minted_id(n).expect("ids left"));
+    let (snapshot, copy) = (next(minted), next(minted + 1));
     vec![
-        (
-            owner.clone(),
-            CreateSnapshot::new(snapshot.clone(), disk_id(d)).into(),
-        ),
+        (owner.clone(), CreateSnapshot::new(MINT, disk_id(d)).into()),
         (
             Actor::Platform,
             FinishSnapshot::available(snapshot.clone(), 10).into(),
@@ -58,7 +58,7 @@ fn step(fleet: &Fleet, n: usize) -> Vec<(Actor, Command)> {
         ),
         (
             owner.clone(),
-            CopySnapshot::new(snapshot.clone(), copy.clone(), REGIONS[(d + 1) % 2]).into(),
+            CopySnapshot::new(snapshot.clone(), MINT, REGIONS[(d + 1) % 2]).into(),
         ),
         (
             owner.clone(),
@@ -76,7 +76,6 @@ fn workload(c: &mut Criterion) {
     group.throughput(Throughput::Elements(STEP));
     for size in support::workload_sizes() {
         let mut fleet = Fleet::build(size);
-        let mut renewal = Renewal::new(fleet.layout);
         let mut n = 0usize;
         group.bench_function(BenchmarkId::from_parameter(size), |b| {
             b.iter_custom(|iters| {
@@ -92,7 +91,6 @@ fn workload(c: &mut Criterion) {
                         }
                     });
                     total += took;
-                    renewal.retire(&mut fleet.state, 2);
                 }
                 total
             });

@@ -226,24 +226,52 @@ impl Ctx<'_> {
         }
     }
 
-    /// GEN-7, GEN-5, GEN-4: an id for a new object is within the length
-    /// bound, well formed and unused.
-    pub(crate) fn fresh(&self, kind: ObjectKind, id: &str, taken: bool) -> Result<(), Violation> {
+    /// GEN-7, GEN-5, GEN-4: the id of a new object of `kind`. The id
+    /// requested must be within the length bound, well formed and not
+    /// `taken`; [`MINT`](crate::MINT) asks for the state's next minted id,
+    /// which no bound applies to and which is never taken in a state that
+    /// loaded (checked anyway, and refused as GEN-4 if it were, or once
+    /// all 10^19 numbers are spent).
+    pub(crate) fn fresh<I>(
+        &self,
+        kind: ObjectKind,
+        requested: &I,
+        taken: impl FnOnce(&I) -> bool,
+    ) -> Result<I, Violation>
+    where
+        I: Clone + AsRef<str> + From<String>,
+    {
+        let text = requested.as_ref();
+        if text == crate::MINT {
+            let id = kind.minted_id(self.state.minted).map(I::from);
+            return match id {
+                Some(id) if !taken(&id) => Ok(id),
+                Some(id) => Err(Violation::AlreadyExists {
+                    kind,
+                    id: id.as_ref().to_owned(),
+                }),
+                // Every number is spent: every minted id is taken.
+                None => Err(Violation::AlreadyExists {
+                    kind,
+                    id: text.to_owned(),
+                }),
+            };
+        }
         self.state
             .limits
-            .within(Bound::IdChars, id.chars().count())?;
-        if !has_id_characters(id) {
+            .within(Bound::IdChars, text.chars().count())?;
+        if !has_id_characters(text) {
             Err(Violation::InvalidId {
                 kind,
-                id: id.to_owned(),
+                id: text.to_owned(),
             })
-        } else if taken {
+        } else if taken(requested) {
             Err(Violation::AlreadyExists {
                 kind,
-                id: id.to_owned(),
+                id: text.to_owned(),
             })
         } else {
-            Ok(())
+            Ok(requested.clone())
         }
     }
 

@@ -5,8 +5,9 @@
 //! nothing, so replaying any event list is total.
 
 use crate::deadline::{Deadline, DeadlineKind};
+use crate::mint::retire;
 use crate::{
-    Account, CopyLineage, Event, Image, Region, SnapshotOutcome, SnapshotStatus, State,
+    Account, CopyLineage, Event, Image, ObjectKind, Region, SnapshotOutcome, SnapshotStatus, State,
     StorageTier, User,
 };
 
@@ -39,6 +40,12 @@ impl State {
         let at = event.at();
         if self.clock.is_none_or(|clock| at > clock) {
             self.clock = Some(at);
+        }
+        if let Some(number) = event
+            .created()
+            .and_then(|(kind, id)| crate::mint::minted_number(kind, id))
+        {
+            self.minted = self.minted.max(number.saturating_add(1));
         }
         match event {
             Event::AccountCreated { account, site, at } => {
@@ -112,7 +119,7 @@ impl State {
             }
             Event::DiskReleased { disk, .. } => {
                 self.disks.remove(disk);
-                self.retired.disks.insert(disk.clone());
+                retire(&mut self.retired.disks, ObjectKind::Disk, disk.clone());
             }
             Event::DiskRolledBack { .. } => {}
             Event::SnapshotCreated { snapshot, .. } | Event::SnapshotCopied { snapshot, .. } => {
@@ -168,7 +175,11 @@ impl State {
                 if let Some(removed) = self.snapshots.remove(snapshot) {
                     self.index.remove_snapshot(&removed);
                 }
-                self.retired.snapshots.insert(snapshot.clone());
+                retire(
+                    &mut self.retired.snapshots,
+                    ObjectKind::Snapshot,
+                    snapshot.clone(),
+                );
             }
             Event::LockSet { snapshot, lock, .. }
             | Event::LockReconfigured { snapshot, lock, .. } => {
@@ -204,7 +215,7 @@ impl State {
             }
             Event::ImageDeleted { image, .. } => {
                 self.images.remove(image);
-                self.retired.images.insert(image.clone());
+                retire(&mut self.retired.images, ObjectKind::Image, image.clone());
             }
             Event::DiskReinitialized { .. } => {}
             Event::DirectoryCreated { .. }

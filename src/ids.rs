@@ -40,6 +40,39 @@ pub(crate) fn has_id_characters(id: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
 }
 
+/// The id to give a new object to have the model mint one: `"~"`.
+///
+/// Every command that creates an object accepts it in place of the new
+/// object's id (each id type's `mint()` returns it). The event of the
+/// creation carries the minted id ([`Event::created`](crate::Event::created)).
+///
+/// ```
+/// use chrono::{TimeZone, Utc};
+/// use snapguard::*;
+///
+/// let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+/// let mut state = State::new();
+/// state.apply_mut(now, &Actor::Platform, CreateRegion::new("cn-hangzhou"))?;
+/// state.apply_mut(now, &Actor::Platform, CreateAccount::new("1001", Site::China))?;
+/// let disk = CreateDisk::new(DiskId::mint(), "cn-hangzhou", DiskCategory::Essd, 40);
+/// let events = state.apply_mut(now, &Actor::root("1001"), disk)?;
+/// let disk = "d-~0000000000000000000";
+/// assert_eq!(events[0].created(), Some((ObjectKind::Disk, disk)));
+///
+/// let snapshot = CreateSnapshot::new(snapguard::MINT, disk);
+/// let events = state.apply_mut(now, &Actor::root("1001"), snapshot)?;
+/// let snapshot = "s-~0000000000000000001";
+/// assert_eq!(events[0].created(), Some((ObjectKind::Snapshot, snapshot)));
+/// assert!(state.snapshot(&snapshot.into()).is_some());
+///
+/// // A caller cannot choose a minted id: `~` is not an id character.
+/// let taken = CreateSnapshot::new("s-~0000000000000000002", disk);
+/// let refusal = state.apply_mut(now, &Actor::root("1001"), taken).unwrap_err();
+/// assert_eq!(refusal.rule(), RuleId::Gen5);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub const MINT: &str = "~";
+
 /// Ids up to this many bytes are stored inline, with no heap allocation.
 /// The provider's own ids (`s-` and 20 characters) fit.
 const INLINE: usize = 22;
@@ -159,6 +192,18 @@ macro_rules! ids {
             #[must_use]
             pub fn new(id: impl Into<String>) -> Self {
                 Self(Text::new(&id.into()))
+            }
+
+            /// The id that asks the model to mint the new object's id
+            /// ([`MINT`](crate::MINT)): the creation's event carries the
+            /// id minted.
+            ///
+            /// ```
+            #[doc = concat!("assert_eq!(snapguard::", stringify!($name), "::mint(), snapguard::MINT);")]
+            /// ```
+            #[must_use]
+            pub fn mint() -> Self {
+                Self(Text::new(MINT))
             }
 
             /// The id as a string slice.

@@ -312,6 +312,7 @@ mod load;
 mod lock;
 mod lock_query;
 mod machine;
+mod mint;
 pub mod oracle;
 mod policy;
 mod query;
@@ -352,7 +353,7 @@ pub use encryption::Encryption;
 pub use event::{DeletionCause, Event, ReleaseReason};
 pub use ids::{
     AccountId, BackupPointId, BackupPolicyId, DirectoryId, DiskId, FolderId, ImageId, KeyId,
-    MAX_ID_LEN, ObjectKind, RegionId, ShareId, SnapshotId, UserId, VaultId, is_well_formed,
+    MAX_ID_LEN, MINT, ObjectKind, RegionId, ShareId, SnapshotId, UserId, VaultId, is_well_formed,
 };
 pub use image::{Image, ImageSource};
 pub use key::{Key, KeyProblem};

@@ -12,8 +12,8 @@ use crate::index::Indexes;
 use crate::store::{Map, Set, Table};
 use crate::{
     Account, AccountId, CopyLineage, DirectoryId, Disk, DiskId, Folder, FolderId, Image, ImageId,
-    Key, KeyId, Limits, Region, RegionId, ResourceDirectory, ResourceShare, ShareId, Snapshot,
-    SnapshotId, User, UserId,
+    Key, KeyId, Limits, ObjectKind, Region, RegionId, ResourceDirectory, ResourceShare, ShareId,
+    Snapshot, SnapshotId, User, UserId,
 };
 
 /// Everything the model knows: accounts, users, regions, keys, disks,
@@ -60,8 +60,11 @@ pub struct State {
     /// Cloud Backup's vaults, policies and backup points, with their
     /// deleted ids and indexes.
     pub(crate) backup: crate::vault::Backup,
-    /// Ids of deleted objects, never given again (GEN-4).
+    /// Ids of deleted objects, never given again (GEN-4); minted ids are
+    /// not among them.
     pub(crate) retired: Retired,
+    /// How many ids the state minted: the number of the next (`mint.rs`).
+    pub(crate) minted: u64,
     pub(crate) index: Indexes,
 }
 
@@ -414,24 +417,58 @@ impl State {
         self.index.next_deadline()
     }
 
+    /// How many ids the state has minted: the number the next minted id
+    /// takes ([`ObjectKind::minted_id`]).
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use snapguard::{Actor, CreateRegion, MINT, ObjectKind, State};
+    ///
+    /// let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+    /// let mut state = State::new();
+    /// assert_eq!(state.minted_count(), 0);
+    /// let next = ObjectKind::Region.minted_id(state.minted_count()).unwrap();
+    /// let events = state.apply_mut(now, &Actor::Platform, CreateRegion::new(MINT))?;
+    /// assert_eq!(events[0].created(), Some((ObjectKind::Region, next.as_str())));
+    /// assert_eq!(state.minted_count(), 1);
+    /// # Ok::<(), snapguard::Violation>(())
+    /// ```
+    #[must_use]
+    pub fn minted_count(&self) -> u64 {
+        self.minted
+    }
+
+    /// Whether an id of `kind` was minted, live or deleted (GEN-4).
+    pub(crate) fn minted_before(&self, kind: ObjectKind, id: &str) -> bool {
+        crate::mint::minted_before(kind, id, self.minted)
+    }
+
     /// Whether a snapshot id names a snapshot, live or deleted (GEN-4).
     pub(crate) fn snapshot_id_taken(&self, id: &SnapshotId) -> bool {
-        self.snapshots.contains_key(id) || self.retired.snapshots.contains(id)
+        self.snapshots.contains_key(id)
+            || self.retired.snapshots.contains(id)
+            || self.minted_before(ObjectKind::Snapshot, id.as_str())
     }
 
     /// Whether a disk id names a disk, live or released (GEN-4).
     pub(crate) fn disk_id_taken(&self, id: &DiskId) -> bool {
-        self.disks.contains_key(id) || self.retired.disks.contains(id)
+        self.disks.contains_key(id)
+            || self.retired.disks.contains(id)
+            || self.minted_before(ObjectKind::Disk, id.as_str())
     }
 
     /// Whether an image id names an image, live or deleted (GEN-4).
     pub(crate) fn image_id_taken(&self, id: &ImageId) -> bool {
-        self.images.contains_key(id) || self.retired.images.contains(id)
+        self.images.contains_key(id)
+            || self.retired.images.contains(id)
+            || self.minted_before(ObjectKind::Image, id.as_str())
     }
 
     /// Whether a share id names a share, live or deleted (GEN-4).
     pub(crate) fn share_id_taken(&self, id: &ShareId) -> bool {
-        self.shares.contains_key(id) || self.retired.shares.contains(id)
+        self.shares.contains_key(id)
+            || self.retired.shares.contains(id)
+            || self.minted_before(ObjectKind::ResourceShare, id.as_str())
     }
 
     /// Rebuilds every index from the data: memberships and shares first,

@@ -160,33 +160,16 @@ pub fn bench(c: &mut Criterion, name: &str, size: usize, mut step: impl FnMut(us
     group.finish();
 }
 
-/// Keeps the ids a benchmark deletes no more numerous than the fleet's
-/// snapshots. Deleted ids are never given again (GEN-4), so the state keeps
-/// them; left alone they would pile up with the rounds, and a small fleet,
-/// whose commands are fast, would be measured with far more of them than a
-/// large one. Once the benchmark has deleted as many ids as the fleet has
-/// snapshots, the fleet is built again (untimed).
-pub struct Renewal {
-    retired: usize,
-    layout: Layout,
-}
-
-impl Renewal {
-    pub fn new(layout: Layout) -> Self {
-        Self { retired: 0, layout }
-    }
-
-    /// Counts `ids` deleted by a round; returns whether `state` was built
-    /// again, so that the benchmark can start over its own bookkeeping.
-    pub fn retire(&mut self, state: &mut State, ids: usize) -> bool {
-        self.retired += ids;
-        if self.retired < self.layout.snapshots {
-            return false;
-        }
-        *state = Fleet::build(self.layout.snapshots).state;
-        self.retired = 0;
-        true
-    }
+/// The id of the object `events` created: the benchmarks create every
+/// object after the fleet's with [`snapguard::MINT`], so that the state
+/// remembers nothing of what they delete and every round sees the same
+/// state, however many rounds run.
+pub fn created(events: &[Event]) -> String {
+    let (_, id) = events
+        .iter()
+        .find_map(Event::created)
+        .expect("the command created an object");
+    id.to_owned()
 }
 
 /// What a benchmark needs to know about the fleet it runs on.

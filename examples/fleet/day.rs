@@ -4,7 +4,7 @@
 use chrono::{DateTime, TimeDelta, Utc};
 use snapguard::{
     Actor, AssociateResourceShare, CopySnapshot, CreateAutomaticSnapshot, DeleteSnapshot,
-    DisassociateResourceShare, FinishSnapshot, LockSnapshot, RuleId, SnapshotId, Violation,
+    DisassociateResourceShare, FinishSnapshot, LockSnapshot, MINT, RuleId, SnapshotId, Violation,
 };
 
 use crate::engine::Expect;
@@ -23,17 +23,17 @@ impl Fleet {
 
         // The automatic snapshot policies run, and the platform completes
         // their snapshots twenty minutes later.
-        for (index, disk) in self.disks.iter_mut().enumerate() {
-            let snapshot = SnapshotId::new(format!("s{index}.{day}"));
+        for disk in &mut self.disks {
             let (retention_days, expect) = match disk.policy {
                 Policy::Retained { days } => (Some(days), Expect::Accepted),
                 Policy::Rotated | Policy::Compliance => (None, Expect::Accepted),
                 Policy::OverLocked => (None, Expect::Either(&[RuleId::Lock11])),
             };
-            let command = CreateAutomaticSnapshot::new(snapshot.clone(), disk.id.clone())
+            let command = CreateAutomaticSnapshot::new(MINT, disk.id.clone())
                 .maybe_retention_days(retention_days);
-            let taken = self.engine.apply(t, &Actor::Platform, command, expect);
-            disk.today = taken.then_some(snapshot);
+            disk.today = self
+                .engine
+                .create_snapshot(t, &Actor::Platform, command, expect);
         }
         let t = t + TimeDelta::minutes(20);
         for disk in &self.disks {
@@ -77,17 +77,12 @@ impl Fleet {
                 _ => {}
             }
             if disk.replicated {
-                self.copies_made += 1;
-                let copy = SnapshotId::new(format!("c{}", self.copies_made));
-                let command =
-                    CopySnapshot::new(today.clone(), copy.clone(), REGIONS[1 - account.region])
-                        .retention_days(REPLICA_RETENTION_DAYS);
-                if self
-                    .engine
-                    .apply(t, &account.owner, command, Expect::Accepted)
-                {
-                    copies.push(copy);
-                }
+                let command = CopySnapshot::new(today.clone(), MINT, REGIONS[1 - account.region])
+                    .retention_days(REPLICA_RETENTION_DAYS);
+                let copy =
+                    self.engine
+                        .create_snapshot(t, &account.owner, command, Expect::Accepted);
+                copies.extend(copy);
             }
         }
         self.share(day, t);
@@ -182,17 +177,13 @@ impl Fleet {
                 self.engine
                     .apply(t, &sharee.owner, command, Expect::Accepted);
             }
-            self.copies_made += 1;
-            let copy = SnapshotId::new(format!("c{}", self.copies_made));
-            let command = CopySnapshot::new(shared, copy.clone(), REGIONS[sharee.region])
+            let command = CopySnapshot::new(shared, MINT, REGIONS[sharee.region])
                 .retention_days(SHAREE_COPY_RETENTION_DAYS);
-            let made = self
+            let copy = self
                 .engine
-                .apply(t, &sharee.owner, command, Expect::Accepted);
-            if made {
-                copies.push(copy.clone());
-            }
-            self.accounts[sharee_index].kept_copy = made.then_some(copy);
+                .create_snapshot(t, &sharee.owner, command, Expect::Accepted);
+            copies.extend(copy.clone());
+            self.accounts[sharee_index].kept_copy = copy;
         }
         let account = &self.accounts[a];
         // Weekly, a clean-up script tries to delete the latest snapshot

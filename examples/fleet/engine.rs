@@ -2,7 +2,7 @@
 //! it, each outcome counted and checked against what was expected.
 
 use chrono::{DateTime, Utc};
-use snapguard::{Actor, Command, RuleId, State, Violation};
+use snapguard::{Actor, Command, Event, RuleId, SnapshotId, State, Violation};
 
 use crate::tally::Tally;
 
@@ -32,24 +32,48 @@ impl Engine {
         command: impl Into<Command>,
         expect: Expect,
     ) -> bool {
+        self.created(now, actor, command, expect).is_some()
+    }
+
+    /// Applies a command that creates a snapshot, as [`Engine::apply`]:
+    /// the id of the snapshot, minted when the command asks for
+    /// [`snapguard::MINT`], if it was accepted.
+    pub(crate) fn create_snapshot(
+        &mut self,
+        now: DateTime<Utc>,
+        actor: &Actor,
+        command: impl Into<Command>,
+        expect: Expect,
+    ) -> Option<SnapshotId> {
+        let created = self.created(now, actor, command, expect)?;
+        created.map(SnapshotId::new)
+    }
+
+    /// Applies a command as [`Engine::apply`]: when accepted, the id of the
+    /// object it created, if any.
+    fn created(
+        &mut self,
+        now: DateTime<Utc>,
+        actor: &Actor,
+        command: impl Into<Command>,
+        expect: Expect,
+    ) -> Option<Option<String>> {
         let command = command.into();
         self.tally.applied += 1;
         let outcome = self.state.apply_mut(now, actor, &command);
         match (outcome, expect) {
-            (Ok(events), Expect::Accepted | Expect::Either(_)) => {
+            (Ok(events), expect) => {
                 self.tally.accepted += 1;
                 self.tally.record(&events);
-                true
-            }
-            (Ok(events), Expect::Refused(rules)) => {
-                self.tally.accepted += 1;
-                self.tally.record(&events);
-                self.tally.surprise(format!(
-                    "{} accepted at {now}, where {} should refuse it: {command:?}",
-                    command.name(),
-                    codes(rules)
-                ));
-                true
+                if let Expect::Refused(rules) = expect {
+                    self.tally.surprise(format!(
+                        "{} accepted at {now}, where {} should refuse it: {command:?}",
+                        command.name(),
+                        codes(rules)
+                    ));
+                }
+                let created = events.iter().find_map(Event::created);
+                Some(created.map(|(_, id)| id.to_owned()))
             }
             (Err(refusal), expect) => {
                 let rule = refusal.rule();
@@ -62,7 +86,7 @@ impl Engine {
                     self.tally
                         .surprise(unexpected_refusal(now, &command, &refusal));
                 }
-                false
+                None
             }
         }
     }

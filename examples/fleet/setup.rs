@@ -23,7 +23,6 @@ pub(crate) struct Fleet {
     pub(crate) accounts: Vec<FleetAccount>,
     pub(crate) disks: Vec<FleetDisk>,
     pub(crate) rng: SplitMix,
-    pub(crate) copies_made: u64,
 }
 
 impl Fleet {
@@ -39,7 +38,6 @@ impl Fleet {
             accounts: Vec::with_capacity(ACCOUNTS),
             disks: Vec::with_capacity(ACCOUNTS * DISKS_PER_ACCOUNT),
             rng: SplitMix(SEED),
-            copies_made: 0,
         };
         let platform = Actor::Platform;
         for region in REGIONS {

@@ -29,6 +29,7 @@ pub mod sharing;
 pub mod signature;
 pub mod store;
 pub mod violations;
+pub mod wire;
 
 use std::path::PathBuf;
 

@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Findings, StateError};
 use crate::ids::has_id_characters;
+use crate::mint::minted_number;
 use crate::policy::policy_chars;
 use crate::{AccountId, Bound, Limits, ObjectKind as K, RuleId, SnapshotId, State};
 
@@ -49,13 +50,24 @@ fn well_formed(limits: &Limits, kind: K, id: &str) -> Result<(), StateError> {
 struct Ids<'f, 'l> {
     found: &'f mut Findings,
     limits: &'l Limits,
+    /// How many ids the state minted.
+    minted: u64,
 }
 
 impl Ids<'_, '_> {
-    /// Checks the ids of objects of `kind`.
+    /// Checks the ids of objects of `kind`: a minted id is below the count
+    /// of ids minted (GEN-4), any other well formed.
     fn check<'a>(&mut self, kind: K, ids: impl Iterator<Item = &'a str>) {
-        let limits = self.limits;
-        self.found.each(ids, |id| well_formed(limits, kind, id));
+        let (limits, minted) = (self.limits, self.minted);
+        self.found.each(ids, |id| match minted_number(kind, id) {
+            Some(number) if number >= minted => Err(StateError::NotYetMinted {
+                kind,
+                id: id.to_owned(),
+                minted,
+            }),
+            Some(_) => Ok(()),
+            None => well_formed(limits, kind, id),
+        });
     }
 }
 
@@ -112,12 +124,14 @@ impl State {
         self.check_share_quotas(found);
     }
 
-    /// GEN-5, GEN-7: every id, of live objects and retired ones.
+    /// GEN-5, GEN-7: every id, of live objects and retired ones; GEN-4 for
+    /// minted ids, which no bound applies to.
     fn check_ids(&self, found: &mut Findings) {
         let (backup, retired) = (&self.backup, &self.retired);
         let mut ids = Ids {
             found,
             limits: &self.limits,
+            minted: self.minted,
         };
         ids.check(K::Account, self.accounts.values().map(|o| o.id.as_str()));
         ids.check(K::User, self.users.values().map(|u| u.id.as_str()));

@@ -179,6 +179,18 @@ pub enum StateError {
         /// The id.
         id: String,
     },
+    /// An object, live or deleted, has a minted id ([`MINT`](crate::MINT))
+    /// whose number the state has not reached: the state would mint that
+    /// id again (GEN-4).
+    #[error("{kind} id `{id}` is minted, but the state has minted only {minted} ids")]
+    NotYetMinted {
+        /// The kind of object.
+        kind: ObjectKind,
+        /// The id.
+        id: String,
+        /// How many ids the state has minted.
+        minted: u64,
+    },
     /// An object is past one of the input bounds of GEN-7: its id, a
     /// user's policy document, a snapshot's tags, an account's resource
     /// shares or a resource directory's folders.
@@ -310,7 +322,9 @@ impl StateError {
     #[must_use]
     pub fn rule(&self) -> RuleId {
         match self {
-            Self::Duplicate { .. } | Self::Dangling { .. } => RuleId::Gen4,
+            Self::Duplicate { .. } | Self::Dangling { .. } | Self::NotYetMinted { .. } => {
+                RuleId::Gen4
+            }
             Self::AfterClock { .. } => RuleId::Gen2,
             Self::IncoherentLimits { .. } | Self::UnsupportedFormat { .. } => RuleId::Gen5,
             Self::LockOutlivesRetention(_) => RuleId::Lock4,
@@ -440,6 +454,7 @@ mod tests {
                 "gen_2_object_created_before_what_it_needs_is_reported"
             }
             StateError::InvalidId { .. } => "gen_5_ill_formed_id_is_reported",
+            StateError::NotYetMinted { .. } => "gen_4_id_minted_ahead_of_the_count_is_reported",
             StateError::BoundExceeded { .. } => "gen_7_id_over_the_length_bound_is_reported",
             StateError::ClockInLeapSecond | StateError::InstantInLeapSecond { .. } => {
                 "gen_5_instant_in_a_leap_second_is_reported"
@@ -535,6 +550,11 @@ mod tests {
             StateError::InvalidId {
                 kind,
                 id: "s/1".into(),
+            },
+            StateError::NotYetMinted {
+                kind,
+                id: "s-~0000000000000000001".into(),
+                minted: 1,
             },
             StateError::BoundExceeded {
                 kind,

@@ -152,6 +152,7 @@ const FIELDS: &[&str] = &[
     "lineages",
     "backup",
     "retired",
+    "minted",
 ];
 
 impl<'de> Deserialize<'de> for Versioned {

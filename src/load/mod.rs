@@ -149,6 +149,10 @@ pub(crate) struct StateData {
     lineages: Vec<copies::LineageRecord>,
     backup: vaults::BackupData,
     retired: Retired,
+    /// How many ids the state minted ([`MINT`](crate::MINT)); zero when
+    /// missing, as in states saved before ids were minted.
+    #[serde(default)]
+    minted: u64,
 }
 
 impl From<State> for StateData {
@@ -177,6 +181,7 @@ impl From<State> for StateData {
                 .collect(),
             backup: state.backup.into(),
             retired: state.retired,
+            minted: state.minted,
         }
     }
 }
@@ -377,6 +382,7 @@ impl StateData {
             lineages: unique_lineages(found, data.lineages),
             backup: data.backup.load(found),
             retired: data.retired,
+            minted: data.minted,
             index: Indexes::default(),
         };
         state.check_bounds(found);

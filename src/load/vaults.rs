@@ -259,7 +259,7 @@ impl State {
         let Some(source_id) = &vault.replica_of else {
             return Ok(());
         };
-        if !self.backup.vault_id_taken(source_id) {
+        if !self.vault_id_taken(source_id) {
             return Err(dangling(K::Vault, id, K::Vault, source_id.as_str()));
         }
         if let Some(source) = self.backup.vaults.get(source_id) {
@@ -342,7 +342,7 @@ impl State {
                 }
                 Some(policy) => Some(policy),
                 // Policies go only with their vault, and its points.
-                None if backup.policy_id_taken(policy_id) => {
+                None if self.policy_id_taken(policy_id) => {
                     return Err(inconsistent(
                         K::BackupPoint,
                         id,
@@ -413,7 +413,7 @@ impl State {
             ));
         }
         if let Some(source_id) = &point.replica_of {
-            if !backup.point_id_taken(source_id) {
+            if !self.point_id_taken(source_id) {
                 return Err(dangling(
                     K::BackupPoint,
                     id,

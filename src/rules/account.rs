@@ -13,11 +13,12 @@ use crate::{
 /// Checks: the platform; a fresh, well-formed id.
 pub(crate) fn create_account(ctx: &Ctx<'_>, c: &CreateAccount) -> Step<Vec<Event>> {
     ctx.system(&Actor::Platform)?;
-    let taken = ctx.state.account(&c.account).is_some();
-    ctx.fresh(ObjectKind::Account, c.account.as_str(), taken)?;
+    let account_id = ctx.fresh(ObjectKind::Account, &c.account, |id| {
+        ctx.state.account(id).is_some()
+    })?;
     Ok(vec![Event::AccountCreated {
         at: ctx.now,
-        account: c.account.clone(),
+        account: account_id.clone(),
         site: c.site,
     }])
 }
@@ -44,12 +45,13 @@ fn policy_within(ctx: &Ctx<'_>, statements: &[Statement]) -> Result<(), Violatio
 pub(crate) fn create_user(ctx: &Ctx<'_>, c: &CreateUser) -> Step<Vec<Event>> {
     let account = root_account(ctx)?;
     policy_within(ctx, &c.statements)?;
-    let taken = ctx.state.user(account, &c.user).is_some();
-    ctx.fresh(ObjectKind::User, c.user.as_str(), taken)?;
+    let user_id = ctx.fresh(ObjectKind::User, &c.user, |id| {
+        ctx.state.user(account, id).is_some()
+    })?;
     Ok(vec![Event::UserCreated {
         at: ctx.now,
         account: account.clone(),
-        user: c.user.clone(),
+        user: user_id.clone(),
         statements: c.statements.clone(),
     }])
 }

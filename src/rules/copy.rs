@@ -30,8 +30,9 @@ pub(crate) fn copy_snapshot(ctx: &Ctx<'_>, c: &CopySnapshot, v: &mut Verdict) ->
     let account = ctx.customer()?;
     let (source, standing) = ctx.reachable_snapshot(account, &c.source)?;
     let region = ctx.region(&c.region)?;
-    let taken = ctx.state.snapshot_id_taken(&c.snapshot);
-    ctx.fresh(ObjectKind::Snapshot, c.snapshot.as_str(), taken)?;
+    let snapshot_id = ctx.fresh(ObjectKind::Snapshot, &c.snapshot, |id| {
+        ctx.state.snapshot_id_taken(id)
+    })?;
     let key = ctx.named_key(&c.encryption)?;
     v.check(ctx.authorize(Action::CopySnapshot, || snapshot_resource(source)))?;
     v.check(ctx.usable(account, source, standing))?;
@@ -55,7 +56,7 @@ pub(crate) fn copy_snapshot(ctx: &Ctx<'_>, c: &CopySnapshot, v: &mut Verdict) ->
     }
     let retention = ctx.retention(c.retention_days, ctx.now)?;
     let copy = Snapshot::started(
-        c.snapshot.clone(),
+        snapshot_id.clone(),
         account.clone(),
         c.region.clone(),
         SnapshotOrigin::Copy {

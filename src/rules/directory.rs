@@ -35,12 +35,13 @@ pub(crate) fn create_directory(
     v: &mut Verdict,
 ) -> Step<Vec<Event>> {
     let account = root_account(ctx)?;
-    let taken = ctx.state.directory(&c.directory).is_some();
-    ctx.fresh(ObjectKind::Directory, c.directory.as_str(), taken)?;
+    let directory_id = ctx.fresh(ObjectKind::Directory, &c.directory, |id| {
+        ctx.state.directory(id).is_some()
+    })?;
     v.check(not_in_directory(ctx, account))?;
     Ok(vec![Event::DirectoryCreated {
         at: ctx.now,
-        directory: c.directory.clone(),
+        directory: directory_id.clone(),
         management: account.clone(),
     }])
 }
@@ -62,15 +63,16 @@ fn not_in_directory(ctx: &Ctx<'_>, account: &AccountId) -> Result<(), Violation>
 pub(crate) fn create_folder(ctx: &Ctx<'_>, c: &CreateFolder) -> Step<Vec<Event>> {
     let account = root_account(ctx)?;
     let directory = managed(ctx, account)?;
-    let taken = ctx.state.folder(&c.folder).is_some();
-    ctx.fresh(ObjectKind::Folder, c.folder.as_str(), taken)?;
+    let folder_id = ctx.fresh(ObjectKind::Folder, &c.folder, |id| {
+        ctx.state.folder(id).is_some()
+    })?;
     let held = ctx.state.index.folders_of(&directory.id);
     ctx.state
         .limits
         .within(Bound::FoldersPerDirectory, held.saturating_add(1))?;
     Ok(vec![Event::FolderCreated {
         at: ctx.now,
-        folder: c.folder.clone(),
+        folder: folder_id.clone(),
         directory: directory.id.clone(),
     }])
 }

@@ -27,8 +27,7 @@ use crate::{
 pub(crate) fn create_disk(ctx: &Ctx<'_>, c: &CreateDisk, v: &mut Verdict) -> Step<Vec<Event>> {
     let account = ctx.customer()?;
     ctx.region(&c.region)?;
-    let taken = ctx.state.disk_id_taken(&c.disk);
-    ctx.fresh(ObjectKind::Disk, c.disk.as_str(), taken)?;
+    let disk_id = ctx.fresh(ObjectKind::Disk, &c.disk, |id| ctx.state.disk_id_taken(id))?;
     let (source_snapshot, source_image) = match &c.source {
         DiskSource::Blank => (None, None),
         DiskSource::Image(image) => (None, Some(ctx.own_image(account, image)?)),
@@ -41,7 +40,7 @@ pub(crate) fn create_disk(ctx: &Ctx<'_>, c: &CreateDisk, v: &mut Verdict) -> Ste
         (None, None) => false,
     };
     let disk = Disk {
-        id: c.disk.clone(),
+        id: disk_id.clone(),
         owner: account.clone(),
         region: c.region.clone(),
         category: c.category,

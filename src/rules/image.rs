@@ -11,10 +11,11 @@ use crate::{
 pub(crate) fn import_image(ctx: &Ctx<'_>, c: &ImportImage, v: &mut Verdict) -> Step<Vec<Event>> {
     let account = ctx.customer()?;
     ctx.region(&c.region)?;
-    let taken = ctx.state.image_id_taken(&c.image);
-    ctx.fresh(ObjectKind::Image, c.image.as_str(), taken)?;
+    let image_id = ctx.fresh(ObjectKind::Image, &c.image, |id| {
+        ctx.state.image_id_taken(id)
+    })?;
     let image = Image {
-        id: c.image.clone(),
+        id: image_id.clone(),
         owner: account.clone(),
         region: c.region.clone(),
         source: ImageSource::Imported,
@@ -35,17 +36,18 @@ pub(crate) fn import_image(ctx: &Ctx<'_>, c: &ImportImage, v: &mut Verdict) -> S
 pub(crate) fn create_image(ctx: &Ctx<'_>, c: &CreateImage, v: &mut Verdict) -> Step<Vec<Event>> {
     let account = ctx.customer()?;
     let snapshot = ctx.snapshot(&c.snapshot)?;
-    let taken = ctx.state.image_id_taken(&c.image);
-    ctx.fresh(ObjectKind::Image, c.image.as_str(), taken)?;
+    let image_id = ctx.fresh(ObjectKind::Image, &c.image, |id| {
+        ctx.state.image_id_taken(id)
+    })?;
     v.ensure(snapshot.owner == *account, || {
         Violation::ImageFromForeignSnapshot {
-            image: c.image.clone(),
+            image: image_id.clone(),
             snapshot: snapshot.id.clone(),
             owner: snapshot.owner.clone(),
         }
     })?;
     let image = Image {
-        id: c.image.clone(),
+        id: image_id.clone(),
         owner: account.clone(),
         region: snapshot.region.clone(),
         source: ImageSource::Snapshot(snapshot.id.clone()),

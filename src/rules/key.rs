@@ -26,10 +26,9 @@ pub(crate) fn activate_kms(ctx: &Ctx<'_>, _: &ActivateKms) -> Step<Vec<Event>> {
 pub(crate) fn create_key(ctx: &Ctx<'_>, c: &CreateKey, v: &mut Verdict) -> Step<Vec<Event>> {
     let account = ctx.customer()?;
     ctx.region(&c.region)?;
-    let taken = ctx.state.key(&c.key).is_some();
-    ctx.fresh(ObjectKind::Key, c.key.as_str(), taken)?;
+    let key_id = ctx.fresh(ObjectKind::Key, &c.key, |id| ctx.state.key(id).is_some())?;
     let key = Key {
-        id: c.key.clone(),
+        id: key_id.clone(),
         owner: account.clone(),
         region: c.region.clone(),
         enabled: true,

@@ -6,11 +6,12 @@ use crate::{Actor, CreateRegion, Event, MarkRegionClosingDown, ObjectKind, Regio
 /// Checks: the platform; a fresh, well-formed id.
 pub(crate) fn create_region(ctx: &Ctx<'_>, c: &CreateRegion) -> Step<Vec<Event>> {
     ctx.system(&Actor::Platform)?;
-    let taken = ctx.state.region(&c.region).is_some();
-    ctx.fresh(ObjectKind::Region, c.region.as_str(), taken)?;
+    let region_id = ctx.fresh(ObjectKind::Region, &c.region, |id| {
+        ctx.state.region(id).is_some()
+    })?;
     Ok(vec![Event::RegionCreated {
         at: ctx.now,
-        region: c.region.clone(),
+        region: region_id.clone(),
     }])
 }
 

@@ -23,9 +23,10 @@ pub(crate) fn create_automatic_snapshot(
 ) -> Step<Vec<Event>> {
     ctx.system(&Actor::Platform)?;
     let disk = ctx.disk(&c.disk)?;
-    let taken = ctx.state.snapshot_id_taken(&c.snapshot);
-    ctx.fresh(ObjectKind::Snapshot, c.snapshot.as_str(), taken)?;
-    let mut snapshot = disk.snapshot(c.snapshot.clone(), SnapshotKind::Automatic, ctx.now);
+    let snapshot_id = ctx.fresh(ObjectKind::Snapshot, &c.snapshot, |id| {
+        ctx.state.snapshot_id_taken(id)
+    })?;
+    let mut snapshot = disk.snapshot(snapshot_id.clone(), SnapshotKind::Automatic, ctx.now);
     snapshot.retention = ctx.retention(c.retention_days, ctx.now)?;
 
     let limit = ctx.state.limits.auto_snapshots_per_disk;

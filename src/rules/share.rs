@@ -311,16 +311,17 @@ pub(crate) fn create_share(
     v: &mut Verdict,
 ) -> Step<Vec<Event>> {
     let account = ctx.customer()?;
-    let taken = ctx.state.share_id_taken(&c.share);
-    ctx.fresh(ObjectKind::ResourceShare, c.share.as_str(), taken)?;
+    let share_id = ctx.fresh(ObjectKind::ResourceShare, &c.share, |id| {
+        ctx.state.share_id_taken(id)
+    })?;
     let held = ctx.state.index.shares_owned(account);
     ctx.state
         .limits
         .within(Bound::SharesPerAccount, held.saturating_add(1))?;
-    let share = ResourceShare::new(c.share.clone(), account.clone(), c.scope, ctx.now);
+    let share = ResourceShare::new(share_id.clone(), account.clone(), c.scope, ctx.now);
     let mut events = vec![Event::ResourceShareCreated {
         at: ctx.now,
-        share: c.share.clone(),
+        share: share_id.clone(),
         owner: account.clone(),
         scope: c.scope,
     }];

@@ -23,9 +23,10 @@ pub(crate) fn create_snapshot(
     let account = ctx.customer()?;
     tags_within(ctx, &c.tags)?;
     let disk = ctx.own_disk(account, &c.disk)?;
-    let taken = ctx.state.snapshot_id_taken(&c.snapshot);
-    ctx.fresh(ObjectKind::Snapshot, c.snapshot.as_str(), taken)?;
-    let mut snapshot = disk.snapshot(c.snapshot.clone(), SnapshotKind::Manual, ctx.now);
+    let snapshot_id = ctx.fresh(ObjectKind::Snapshot, &c.snapshot, |id| {
+        ctx.state.snapshot_id_taken(id)
+    })?;
+    let mut snapshot = disk.snapshot(snapshot_id.clone(), SnapshotKind::Manual, ctx.now);
     v.check(ctx.authorize(Action::CreateSnapshot, || snapshot_resource(&snapshot)))?;
     snapshot.retention = ctx.retention(c.retention_days, ctx.now)?;
     snapshot.tags = c.tags.clone();
@@ -53,11 +54,12 @@ pub(crate) fn create_backup_snapshot(ctx: &Ctx<'_>, c: &CreateBackupSnapshot) ->
     ctx.system(&Actor::Platform)?;
     ctx.account(&c.account)?;
     ctx.region(&c.region)?;
-    let taken = ctx.state.snapshot_id_taken(&c.snapshot);
-    ctx.fresh(ObjectKind::Snapshot, c.snapshot.as_str(), taken)?;
+    let snapshot_id = ctx.fresh(ObjectKind::Snapshot, &c.snapshot, |id| {
+        ctx.state.snapshot_id_taken(id)
+    })?;
     let retention = ctx.retention(c.retention_days, ctx.now)?;
     let snapshot = Snapshot::started(
-        c.snapshot.clone(),
+        snapshot_id.clone(),
         c.account.clone(),
         c.region.clone(),
         SnapshotOrigin::CloudBackup,

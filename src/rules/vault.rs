@@ -128,10 +128,11 @@ fn point_resource(vault: &Vault, point: &BackupPoint) -> String {
 pub(crate) fn create_vault(ctx: &Ctx<'_>, c: &CreateVault, v: &mut Verdict) -> Step<Vec<Event>> {
     let account = ctx.customer()?;
     ctx.region(&c.region)?;
-    let taken = ctx.state.backup.vault_id_taken(&c.vault);
-    ctx.fresh(ObjectKind::Vault, c.vault.as_str(), taken)?;
+    let vault_id = ctx.fresh(ObjectKind::Vault, &c.vault, |id| {
+        ctx.state.vault_id_taken(id)
+    })?;
     let vault = Vault {
-        id: c.vault.clone(),
+        id: vault_id.clone(),
         owner: account.clone(),
         region: c.region.clone(),
         kind: c.kind,
@@ -159,10 +160,11 @@ pub(crate) fn create_policy(
 ) -> Step<Vec<Event>> {
     let account = ctx.customer()?;
     let vault = ctx.own_vault(account, &c.vault)?;
-    let taken = ctx.state.backup.policy_id_taken(&c.policy);
-    ctx.fresh(ObjectKind::BackupPolicy, c.policy.as_str(), taken)?;
+    let policy_id = ctx.fresh(ObjectKind::BackupPolicy, &c.policy, |id| {
+        ctx.state.policy_id_taken(id)
+    })?;
     let policy = BackupPolicy {
-        id: c.policy.clone(),
+        id: policy_id.clone(),
         owner: account.clone(),
         vault: vault.id.clone(),
         kind: c.kind,
@@ -172,7 +174,7 @@ pub(crate) fn create_policy(
     v.check(ctx.authorize(Action::CreateBackupPlan, || policy_resource(vault, &policy)))?;
     v.ensure(!c.immutable || vault.kind.supports_immutability(), || {
         Violation::ImmutabilityUnsupported {
-            target: ImmutableTarget::Policy(c.policy.clone()),
+            target: ImmutableTarget::Policy(policy_id.clone()),
             kind: vault.kind,
         }
     })?;
@@ -283,8 +285,9 @@ pub(crate) fn disable(ctx: &Ctx<'_>, c: &DisableImmutability, v: &mut Verdict) -
 pub(crate) fn create_point(ctx: &Ctx<'_>, c: &CreateBackupPoint) -> Step<Vec<Event>> {
     ctx.system(&Actor::Platform)?;
     let vault = ctx.vault(&c.vault)?;
-    let taken = ctx.state.backup.point_id_taken(&c.point);
-    ctx.fresh(ObjectKind::BackupPoint, c.point.as_str(), taken)?;
+    let point_id = ctx.fresh(ObjectKind::BackupPoint, &c.point, |id| {
+        ctx.state.point_id_taken(id)
+    })?;
     let policy = c.policy.as_ref().map(|id| ctx.policy(id)).transpose()?;
     if let Some(policy) = policy {
         if policy.vault != vault.id {
@@ -309,7 +312,7 @@ pub(crate) fn create_point(ctx: &Ctx<'_>, c: &CreateBackupPoint) -> Step<Vec<Eve
     };
     let locked = vault.is_immutable() || policy.is_some_and(|p| p.immutable_since.is_some());
     let point = BackupPoint {
-        id: c.point.clone(),
+        id: point_id.clone(),
         vault: vault.id.clone(),
         owner: vault.owner.clone(),
         policy: c.policy.clone(),
@@ -406,8 +409,9 @@ pub(crate) fn replicate_vault(
     let account = ctx.customer()?;
     let source = ctx.own_vault(account, &c.vault)?;
     ctx.region(&c.region)?;
-    let taken = ctx.state.backup.vault_id_taken(&c.replica);
-    ctx.fresh(ObjectKind::Vault, c.replica.as_str(), taken)?;
+    let replica_id = ctx.fresh(ObjectKind::Vault, &c.replica, |id| {
+        ctx.state.vault_id_taken(id)
+    })?;
     v.check(ctx.authorize(Action::CreateReplicationVault, || vault_resource(source)))?;
     let refused = |problem| Violation::ReplicationRefused {
         vault: source.id.clone(),
@@ -424,7 +428,7 @@ pub(crate) fn replicate_vault(
         })))?;
     }
     let replica = Vault {
-        id: c.replica.clone(),
+        id: replica_id.clone(),
         owner: account.clone(),
         region: c.region.clone(),
         kind: source.kind,
@@ -450,8 +454,9 @@ pub(crate) fn replicate_point(
     ctx.system(&Actor::Platform)?;
     let point = ctx.point(&c.point)?;
     let vault = ctx.vault(&c.vault)?;
-    let taken = ctx.state.backup.point_id_taken(&c.replica);
-    ctx.fresh(ObjectKind::BackupPoint, c.replica.as_str(), taken)?;
+    let replica_id = ctx.fresh(ObjectKind::BackupPoint, &c.replica, |id| {
+        ctx.state.point_id_taken(id)
+    })?;
     v.ensure(vault.replica_of.as_ref() == Some(&point.vault), || {
         Violation::ReplicationRefused {
             vault: point.vault.clone(),
@@ -463,7 +468,7 @@ pub(crate) fn replicate_point(
     })?;
     let locked = point.locked_since.is_some() || vault.is_immutable();
     let replica = BackupPoint {
-        id: c.replica.clone(),
+        id: replica_id.clone(),
         vault: vault.id.clone(),
         owner: vault.owner.clone(),
         policy: None,

@@ -7,8 +7,9 @@
 use chrono::{DateTime, Utc};
 
 use crate::deadline::{Deadline, DeadlineKind};
+use crate::mint::retire;
 use crate::{
-    AccountId, DirectoryId, Event, Folder, FolderId, ResourceDirectory, ResourceShare,
+    AccountId, DirectoryId, Event, Folder, FolderId, ObjectKind, ResourceDirectory, ResourceShare,
     SharedSnapshot, SnapshotId, State,
 };
 
@@ -113,7 +114,11 @@ impl State {
                     for principal in &removed.principals {
                         self.index.remove_principal(&removed, principal);
                     }
-                    self.retired.shares.insert(share.clone());
+                    retire(
+                        &mut self.retired.shares,
+                        ObjectKind::ResourceShare,
+                        share.clone(),
+                    );
                 }
             }
             Event::ResourceShareAccepted { share, account, .. } => {

@@ -335,17 +335,3 @@ pub(crate) struct BackupRetired {
     )]
     pub(crate) points: Set<BackupPointId>,
 }
-
-impl Backup {
-    pub(crate) fn vault_id_taken(&self, id: &VaultId) -> bool {
-        self.vaults.contains_key(id) || self.retired.vaults.contains(id)
-    }
-
-    pub(crate) fn policy_id_taken(&self, id: &BackupPolicyId) -> bool {
-        self.policies.contains_key(id) || self.retired.policies.contains(id)
-    }
-
-    pub(crate) fn point_id_taken(&self, id: &BackupPointId) -> bool {
-        self.points.contains_key(id) || self.retired.points.contains(id)
-    }
-}

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::{BackupPoint, BackupPolicy, Vault};
-use crate::{BackupPointId, BackupPolicyId, RuleId, State, VaultId};
+use crate::{BackupPointId, BackupPolicyId, ObjectKind, RuleId, State, VaultId};
 
 /// A backup point of a vault report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -151,6 +151,29 @@ impl State {
             points,
             deletable,
         })
+    }
+}
+
+impl State {
+    /// Whether a vault id names a vault, live or deleted (GEN-4).
+    pub(crate) fn vault_id_taken(&self, id: &VaultId) -> bool {
+        self.backup.vaults.contains_key(id)
+            || self.backup.retired.vaults.contains(id)
+            || self.minted_before(ObjectKind::Vault, id.as_str())
+    }
+
+    /// Whether a policy id names a backup policy, live or deleted (GEN-4).
+    pub(crate) fn policy_id_taken(&self, id: &BackupPolicyId) -> bool {
+        self.backup.policies.contains_key(id)
+            || self.backup.retired.policies.contains(id)
+            || self.minted_before(ObjectKind::BackupPolicy, id.as_str())
+    }
+
+    /// Whether a point id names a backup point, live or deleted (GEN-4).
+    pub(crate) fn point_id_taken(&self, id: &BackupPointId) -> bool {
+        self.backup.points.contains_key(id)
+            || self.backup.retired.points.contains(id)
+            || self.minted_before(ObjectKind::BackupPoint, id.as_str())
     }
 }
 

@@ -1,7 +1,8 @@
 //! Recording Cloud Backup events, keeping the index in step (a point's
 //! retention end is in the state's one timer set, VAULT-5).
 
-use crate::{BackupPointId, Event, ImmutableTarget, State, VaultId};
+use crate::mint::retire;
+use crate::{BackupPointId, Event, ImmutableTarget, ObjectKind, State, VaultId};
 
 impl State {
     /// Records one Cloud Backup event; others change nothing here.
@@ -58,7 +59,11 @@ impl State {
         if let Some(removed) = backup.points.remove(id) {
             self.index.point_removed(&removed);
         }
-        backup.retired.points.insert(id.clone());
+        retire(
+            &mut backup.retired.points,
+            ObjectKind::BackupPoint,
+            id.clone(),
+        );
     }
 
     /// Deletes a vault with its points and policies.
@@ -73,11 +78,15 @@ impl State {
             if let Some(removed) = backup.policies.remove(&policy) {
                 self.index.policy_removed(&removed);
             }
-            backup.retired.policies.insert(policy);
+            retire(
+                &mut backup.retired.policies,
+                ObjectKind::BackupPolicy,
+                policy,
+            );
         }
         if let Some(vault) = backup.vaults.remove(id) {
             self.index.vault_removed(&vault);
         }
-        backup.retired.vaults.insert(id.clone());
+        retire(&mut backup.retired.vaults, ObjectKind::Vault, id.clone());
     }
 }

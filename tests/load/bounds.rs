@@ -355,3 +355,46 @@ fn gen_5_a_format_that_is_not_a_positive_integer_is_refused() {
     json["format"] = json!(u64::from(u32::MAX) + 1);
     assert!(load(&json).is_err());
 }
+
+// ---------------------------------------------------------------- minted ids
+
+#[test]
+fn gen_4_id_minted_ahead_of_the_count_is_reported() {
+    // A snapshot minted as the state's first id, in a state that says it
+    // minted none: it would mint that id again.
+    let mut w = world();
+    w.ok(
+        &root(OWNER),
+        snapguard::CreateSnapshot::new(snapguard::MINT, "d-1"),
+    );
+    let mut json = state_json(&w.state);
+    assert_eq!(json["minted"], 1);
+    json["minted"] = json!(0);
+    let expected = StateError::NotYetMinted {
+        kind: ObjectKind::Snapshot,
+        id: ObjectKind::Snapshot.minted_id(0).unwrap(),
+        minted: 0,
+    };
+    reported(&json, expected, RuleId::Gen4);
+    // A state saved before minting existed has no count: zero.
+    let mut json = state_json(&w.state);
+    json.as_object_mut().unwrap().remove("minted");
+    let errors = serde_json::from_value::<UncheckedState>(json)
+        .unwrap()
+        .check()
+        .unwrap_err();
+    assert_eq!(errors[0].rule(), RuleId::Gen4);
+    // An id shaped like a minted one but not canonical is no minted id,
+    // and ill formed.
+    let first = ObjectKind::Snapshot.minted_id(0).unwrap();
+    let short = "s-~000000000000000000";
+    let json = renamed(&state_json(&w.state), &first, short);
+    let errors = serde_json::from_value::<UncheckedState>(json)
+        .unwrap()
+        .check()
+        .unwrap_err();
+    assert!(errors.contains(&StateError::InvalidId {
+        kind: ObjectKind::Snapshot,
+        id: short.into(),
+    }));
+}

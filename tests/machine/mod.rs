@@ -8,5 +8,6 @@ mod ids;
 mod instants;
 mod layers;
 mod limits;
+mod mint;
 mod refusals;
 mod time_events;

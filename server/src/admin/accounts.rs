@@ -1,11 +1,13 @@
 //! Regions, accounts and their root keys, RAM users and their policies,
 //! KMS and its keys, and billing's overdue mark.
 
+use crate::engine::created;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use serde::Deserialize;
 use serde_json::{Value, json};
+use snapguard::MINT;
 use snapguard::{
     AccountId, ActivateKms, Actor, CreateAccount, CreateKey, CreateRegion, CreateUser, KeyId,
     MarkAccountOverdue, MarkRegionClosingDown, RegionId, SetUserPolicy, Site, Statement, UserId,
@@ -14,7 +16,7 @@ use snapguard::{
 use super::{apply, body, run};
 use crate::engine::{Shared, Tx};
 use crate::error::ApiError;
-use crate::mint::{self, IdKind};
+use crate::mint;
 use crate::store::KeyRecord;
 
 #[derive(Deserialize)]
@@ -220,12 +222,12 @@ pub async fn create_key(
     run(engine, move |engine| {
         let request: NewKey = body(&bytes)?;
         engine.transact(|tx| {
-            let key = KeyId::new(mint::mint(IdKind::Key));
-            apply(
+            let events = apply(
                 tx,
                 &Actor::root(account.as_str()),
-                CreateKey::new(key.clone(), RegionId::new(request.region_id.as_str())),
+                CreateKey::new(MINT, RegionId::new(request.region_id.as_str())),
             )?;
+            let key = KeyId::new(created(&events)?);
             Ok(json!({ "key_id": key.as_str() }))
         })
     })

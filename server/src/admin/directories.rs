@@ -3,11 +3,13 @@
 //! Directory and RAM consoles, which the endpoint does not serve as APIs.
 //! Each is issued as the account's root, as the library's commands say.
 
+use crate::engine::created;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use serde::Deserialize;
 use serde_json::json;
+use snapguard::MINT;
 use snapguard::{
     AccountId, Actor, AddDirectoryMember, CreateFolder, CreateResourceDirectory, DirectoryId,
     FolderId, RemoveDirectoryMember, SetEncryptedShareRole,
@@ -15,7 +17,6 @@ use snapguard::{
 
 use super::{apply, body, run};
 use crate::engine::Shared;
-use crate::mint::{self, IdKind};
 
 /// `POST /accounts/{account}/directory`: a resource directory the account
 /// manages, of which it is the first member.
@@ -25,12 +26,12 @@ pub async fn create_directory(
 ) -> Response {
     run(engine, move |engine| {
         engine.transact(|tx| {
-            let directory = DirectoryId::new(mint::mint(IdKind::Directory));
-            apply(
+            let events = apply(
                 tx,
                 &Actor::root(account.as_str()),
-                CreateResourceDirectory::new(directory.clone()),
+                CreateResourceDirectory::new(MINT),
             )?;
+            let directory = DirectoryId::new(created(&events)?);
             Ok(json!({ "directory_id": directory.as_str(), "management_account_id": account }))
         })
     })
@@ -42,12 +43,8 @@ pub async fn create_directory(
 pub async fn create_folder(State(engine): State<Shared>, Path(account): Path<String>) -> Response {
     run(engine, move |engine| {
         engine.transact(|tx| {
-            let folder = FolderId::new(mint::mint(IdKind::Folder));
-            apply(
-                tx,
-                &Actor::root(account.as_str()),
-                CreateFolder::new(folder.clone()),
-            )?;
+            let events = apply(tx, &Actor::root(account.as_str()), CreateFolder::new(MINT))?;
+            let folder = FolderId::new(created(&events)?);
             Ok(json!({ "folder_id": folder.as_str() }))
         })
     })
