@@ -1,8 +1,10 @@
 //! Newtype identifiers for every kind of object the state holds.
 //!
-//! An id is any string; ids given to *new* objects must also be well formed
-//! (see [`is_well_formed`]), so that they fit in a resource name such as
-//! `acs:ecs:cn-hangzhou:1001:snapshot/s-1` without ambiguity.
+//! An id is any string; ids a caller gives *new* objects must also be well
+//! formed (see [`is_well_formed`]), so that they fit in a resource name
+//! such as `acs:ecs:cn-hangzhou:1001:snapshot/s-1` without ambiguity. A
+//! caller may give [`MINT`] instead, and the model mints the id
+//! (`mint.rs`).
 
 use std::fmt;
 use std::hash::{Hash, Hasher};
@@ -71,6 +73,13 @@ pub(crate) fn has_id_characters(id: &str) -> bool {
 /// assert_eq!(refusal.rule(), RuleId::Gen5);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+///
+/// The id minted is the next of the state's count
+/// ([`State::minted_count`](crate::State::minted_count)): two commands
+/// decided on the same state, neither recorded, mint the same id. Record
+/// each before deciding the next, as [`State::apply_mut`](crate::State::apply_mut)
+/// does; a host that decides concurrently serializes its recording, and
+/// decides again a command whose state moved on.
 pub const MINT: &str = "~";
 
 /// Ids up to this many bytes are stored inline, with no heap allocation.

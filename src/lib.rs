@@ -153,13 +153,15 @@
 //!   contradict a later command at an earlier instant, and replaying the
 //!   events rebuilds the clock exactly.
 //! - Ids are never given twice, not even after the object is deleted
-//!   (GEN-4).
+//!   (GEN-4). A caller's ids are remembered for that; ids the model mints
+//!   ([`MINT`]) are not, as their numbers only grow.
 //! - A window whose end lies beyond the instants chrono can represent never
 //!   ends: an overdue threshold there is never reached (LOCK-12), an
 //!   archived snapshot deleted under such a minimum storage period is
 //!   always early (ARCH-4).
-//! - Ids of new objects must be well formed ([`is_well_formed`]), so that
-//!   resource names stay unambiguous (GEN-5).
+//! - Ids a caller gives new objects must be well formed
+//!   ([`is_well_formed`]), so that resource names stay unambiguous (GEN-5);
+//!   [`MINT`] asks the model for one instead.
 //! - Releasing a disk with its automatic snapshots, or deleting an image
 //!   with its snapshot, is authorized by the action on the disk or image
 //!   (`ecs:DeleteDisk`, `ecs:DeleteImage`), as in the provider's API; a Deny

@@ -519,16 +519,3 @@ pub fn internal(why: impl Into<String>) -> ApiError {
         ),
     )
 }
-
-/// The id of the object `events` created. The server asks the model to
-/// mint every new object's id ([`snapguard::MINT`]): the provider's prefix
-/// and 20 characters, as `s-~0000000000000000017`; deterministic for one
-/// history, never given twice, and remembered by the model's count alone
-/// once the object is deleted.
-pub fn created(events: &[Event]) -> Result<String, ApiError> {
-    events
-        .iter()
-        .find_map(Event::created)
-        .map(|(_, id)| id.to_owned())
-        .ok_or_else(|| internal("the command created nothing"))
-}

@@ -224,8 +224,6 @@ async fn read_and_run(
                     params.take(name);
                 }
             }
-            // Signed as sent; decided with the model's own ids.
-            params.minted_ids_inward();
             api::handle(engine, product, &action, params, &actor)
         })
         .await?

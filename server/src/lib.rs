@@ -29,7 +29,6 @@ pub mod sharing;
 pub mod signature;
 pub mod store;
 pub mod violations;
-pub mod wire;
 
 use std::path::PathBuf;
 

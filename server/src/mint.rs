@@ -1,9 +1,11 @@
-//! The server's own ids and secrets, in the provider's style: task and
-//! restore job ids (`t-`, `r-`), request ids, access keys.
+//! Ids in the provider's style: a kind prefix (`s-`, `d-`, `m-`, `key-`,
+//! `rs-`, `rd-`, `fd-`), then 20 lowercase letters and digits, as
+//! `s-bp1c0doj0taqyzzl7a3k`.
 //!
-//! The ids of the model's objects (snapshots, disks, shares, vaults...)
-//! are not made here: the model mints them (`snapguard::MINT`, read back
-//! with `crate::engine::created`), deterministic and never given twice.
+//! Ids come from the operating system's random source. The library never
+//! accepts an id twice, not even after its object is deleted (GEN-4), so a
+//! collision (one chance in 36^20 per pair) is refused rather than reused;
+//! [`crate::engine`] then mints again.
 
 use rand::Rng;
 
@@ -11,8 +13,47 @@ use rand::Rng;
 pub const ID_LENGTH: usize = 20;
 const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
 
-/// A new id with this prefix (`t-`, `r-`) and 20 lowercase letters and
-/// digits, as `t-bp1c0doj0taqyzzl7a3k`.
+/// What an id is for, and so its prefix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdKind {
+    /// A snapshot, `s-`.
+    Snapshot,
+    /// A disk, `d-`.
+    Disk,
+    /// A custom image, `m-`.
+    Image,
+    /// A KMS key, `key-`.
+    Key,
+    /// A resource share, `rs-`.
+    ResourceShare,
+    /// A resource directory, `rd-`.
+    Directory,
+    /// A folder of a resource directory, `fd-`.
+    Folder,
+}
+
+impl IdKind {
+    /// The prefix the provider uses for this kind.
+    pub fn prefix(self) -> &'static str {
+        match self {
+            Self::Snapshot => "s-",
+            Self::Disk => "d-",
+            Self::Image => "m-",
+            Self::Key => "key-",
+            Self::ResourceShare => "rs-",
+            Self::Directory => "rd-",
+            Self::Folder => "fd-",
+        }
+    }
+}
+
+/// A new id of this kind.
+pub fn mint(kind: IdKind) -> String {
+    with_prefix(kind.prefix())
+}
+
+/// A new id with this prefix (`v-`, `po-`): for products whose kinds of
+/// ids [`IdKind`] does not list.
 pub fn with_prefix(prefix: &str) -> String {
     let mut rng = rand::rng();
     let mut id = String::with_capacity(prefix.len() + ID_LENGTH);
@@ -62,17 +103,26 @@ mod tests {
     use super::*;
 
     #[test]
-    fn ids_have_the_provider_shape() {
-        for prefix in ["t-", "r-"] {
-            let id = with_prefix(prefix);
-            let tail = id.strip_prefix(prefix).unwrap();
+    fn ids_have_the_provider_shape_and_are_well_formed_for_snapguard() {
+        for kind in [
+            IdKind::Snapshot,
+            IdKind::Disk,
+            IdKind::Image,
+            IdKind::Key,
+            IdKind::ResourceShare,
+            IdKind::Directory,
+            IdKind::Folder,
+        ] {
+            let id = mint(kind);
+            let tail = id.strip_prefix(kind.prefix()).unwrap();
             assert_eq!(tail.len(), ID_LENGTH);
             assert!(
                 tail.bytes()
                     .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
             );
+            assert!(snapguard::is_well_formed(&id), "{id}");
         }
-        assert_ne!(with_prefix("t-"), with_prefix("t-"));
+        assert_ne!(mint(IdKind::Snapshot), mint(IdKind::Snapshot));
     }
 
     #[test]

@@ -73,17 +73,6 @@ impl Params {
         Ok(())
     }
 
-    /// Reads the model's minted ids in every value in the model's form
-    /// ([`crate::wire::inward`]): a request names them in the provider's
-    /// shape. Lengths do not change, so neither does any bound.
-    pub fn minted_ids_inward(&mut self) {
-        for value in self.values.values_mut() {
-            if let std::borrow::Cow::Owned(inward) = crate::wire::inward(value) {
-                *value = inward;
-            }
-        }
-    }
-
     /// The parameters not consumed yet, by name.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
         self.values

@@ -6,15 +6,13 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 
-/// A JSON response with the provider's content type, the model's minted
-/// ids in it written in the provider's shape ([`crate::wire`]).
+/// A JSON response with the provider's content type.
 pub fn json_response(status: u16, body: &Value) -> Response {
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let text = body.to_string();
     (
         status,
         [(header::CONTENT_TYPE, "application/json;charset=utf-8")],
-        Body::from(crate::wire::outward(&text).into_owned()),
+        Body::from(body.to_string()),
     )
         .into_response()
 }

@@ -52,18 +52,25 @@ struct Ids<'f, 'l> {
     limits: &'l Limits,
     /// How many ids the state minted.
     minted: u64,
+    /// The numbers of the minted ids seen so far: each names one object.
+    numbers: BTreeSet<u64>,
 }
 
 impl Ids<'_, '_> {
     /// Checks the ids of objects of `kind`: a minted id is below the count
-    /// of ids minted (GEN-4), any other well formed.
+    /// of ids minted, and its number no other object's (GEN-4); any other
+    /// id is well formed.
     fn check<'a>(&mut self, kind: K, ids: impl Iterator<Item = &'a str>) {
-        let (limits, minted) = (self.limits, self.minted);
+        let (limits, minted, numbers) = (self.limits, self.minted, &mut self.numbers);
         self.found.each(ids, |id| match minted_number(kind, id) {
             Some(number) if number >= minted => Err(StateError::NotYetMinted {
                 kind,
                 id: id.to_owned(),
                 minted,
+            }),
+            Some(number) if !numbers.insert(number) => Err(StateError::Duplicate {
+                kind,
+                id: id.to_owned(),
             }),
             Some(_) => Ok(()),
             None => well_formed(limits, kind, id),
@@ -132,6 +139,7 @@ impl State {
             found,
             limits: &self.limits,
             minted: self.minted,
+            numbers: BTreeSet::new(),
         };
         ids.check(K::Account, self.accounts.values().map(|o| o.id.as_str()));
         ids.check(K::User, self.users.values().map(|u| u.id.as_str()));

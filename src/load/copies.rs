@@ -134,6 +134,7 @@ impl State {
                 && (kms || lineage.encryption == Encryption::Unencrypted)
                 && self.regions.contains_key(&lineage.region)
                 && self.snapshot_id_taken(first_copy)
+                && self.root_known(&lineage.root)
                 && self.key_fits(&lineage.encryption, &lineage.account, &lineage.region);
             let started_by_it = self.snapshots.get(first_copy).is_none_or(|copy| {
                 copy.status == SnapshotStatus::Available
@@ -174,6 +175,20 @@ impl State {
         cycles
     }
 
+    /// Whether a lineage's root was given: a disk, live or released, or
+    /// a snapshot deleted or made by Cloud Backup (GEN-4). A root never
+    /// given, such as a minted id past the count, would be inherited by
+    /// the object given that id next.
+    fn root_known(&self, root: &LineageRoot) -> bool {
+        match root {
+            LineageRoot::Disk(disk) => self.disk_id_taken(disk),
+            LineageRoot::Snapshot(first) => self.snapshots.get(first).map_or_else(
+                || self.snapshot_id_taken(first),
+                |first| first.origin == SnapshotOrigin::CloudBackup,
+            ),
+        }
+    }
+
     /// What makes `snapshot`, if it is a copy, one no history can make.
     fn copy_defect(&self, copy: &Snapshot) -> Option<CopyDefect> {
         let SnapshotOrigin::Copy {
@@ -185,13 +200,7 @@ impl State {
             return None;
         };
         let encrypted = copy.encryption != Encryption::Unencrypted;
-        let root_known = match root {
-            LineageRoot::Disk(disk) => self.disk_id_taken(disk),
-            LineageRoot::Snapshot(first) => self.snapshots.get(first).map_or_else(
-                || self.snapshot_id_taken(first),
-                |first| first.origin == SnapshotOrigin::CloudBackup,
-            ),
-        };
+        let root_known = self.root_known(root);
         let kms = self
             .accounts
             .get(&copy.owner)

@@ -341,6 +341,24 @@ fn copy_7_loaded_copy_with_an_unknown_lineage_root_is_refused() {
 }
 
 #[test]
+fn copy_7_loaded_lineage_of_a_root_never_given_is_refused() {
+    // c-2 started the lineage of d-1 into REGION, and is deleted. A root
+    // no history gave (a caller id never used, or a minted one past the
+    // count) would be inherited by the disk given that id next: its first
+    // copy there would be charged incrementally.
+    let never_minted = ObjectKind::Disk.minted_id(0).unwrap();
+    for root in [
+        json!({"type": "disk", "id": "d-9"}),
+        json!({"type": "disk", "id": never_minted}),
+        json!({"type": "snapshot", "id": "b-9"}),
+    ] {
+        let mut json = base();
+        lineage(&mut json, "c-2")["lineage"]["root"] = root.clone();
+        refused_as(&json, inconsistent("c-2"));
+    }
+}
+
+#[test]
 fn copy_7_loaded_copy_whose_root_is_not_its_live_sources_is_refused() {
     // c-4 copies s-1, taken of d-1: no history gives it another root, and
     // a forged one would bill the copies of c-4 in d-k's lineages.

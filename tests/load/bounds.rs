@@ -398,3 +398,26 @@ fn gen_4_id_minted_ahead_of_the_count_is_reported() {
         id: short.into(),
     }));
 }
+
+#[test]
+fn gen_4_one_minted_number_for_two_objects_is_reported() {
+    // A disk and a snapshot minted as the first and second ids; the
+    // snapshot renamed to the disk's number: one number, two objects.
+    let mut w = world();
+    let disk =
+        snapguard::CreateDisk::new(snapguard::MINT, REGION, snapguard::DiskCategory::Essd, 40);
+    w.ok(&root(OWNER), disk);
+    let disk = ObjectKind::Disk.minted_id(0).unwrap();
+    w.ok(
+        &root(OWNER),
+        snapguard::CreateSnapshot::new(snapguard::MINT, &*disk),
+    );
+    let second = ObjectKind::Snapshot.minted_id(1).unwrap();
+    let first = ObjectKind::Snapshot.minted_id(0).unwrap();
+    let json = renamed(&state_json(&w.state), &second, &first);
+    let expected = StateError::Duplicate {
+        kind: ObjectKind::Snapshot,
+        id: first,
+    };
+    reported(&json, expected, RuleId::Gen4);
+}

@@ -1,22 +1,20 @@
 //! Regions, accounts and their root keys, RAM users and their policies,
 //! KMS and its keys, and billing's overdue mark.
 
-use crate::engine::created;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use serde::Deserialize;
 use serde_json::{Value, json};
-use snapguard::MINT;
 use snapguard::{
     AccountId, ActivateKms, Actor, CreateAccount, CreateKey, CreateRegion, CreateUser, KeyId,
     MarkAccountOverdue, MarkRegionClosingDown, RegionId, SetUserPolicy, Site, Statement, UserId,
 };
 
-use super::{apply, body, run};
+use super::{apply, body, created, run};
 use crate::engine::{Shared, Tx};
 use crate::error::ApiError;
-use crate::mint;
+use crate::mint::{self, IdKind};
 use crate::store::KeyRecord;
 
 #[derive(Deserialize)]
@@ -29,12 +27,12 @@ pub async fn create_region(State(engine): State<Shared>, bytes: Bytes) -> Respon
     run(engine, move |engine| {
         let request: NewRegion = body(&bytes)?;
         engine.transact(|tx| {
-            apply(
+            let events = apply(
                 tx,
                 &Actor::Platform,
                 CreateRegion::new(RegionId::new(request.region_id.clone())),
             )?;
-            Ok(json!({ "region_id": request.region_id }))
+            Ok(json!({ "region_id": created(&events)? }))
         })
     })
     .await
@@ -76,13 +74,14 @@ pub async fn create_account(State(engine): State<Shared>, bytes: Bytes) -> Respo
 
 /// Creates an account and its root access key.
 pub fn add_account(tx: &mut Tx<'_>, account: &str, site: Site) -> Result<Value, ApiError> {
-    apply(
+    let events = apply(
         tx,
         &Actor::Platform,
         CreateAccount::new(AccountId::new(account), site),
     )?;
-    let key = new_key(tx, account, None);
-    Ok(account_json(account, site, &key))
+    let account = created(&events)?;
+    let key = new_key(tx, &account, None);
+    Ok(account_json(&account, site, &key))
 }
 
 fn new_key(tx: &mut Tx<'_>, account: &str, user: Option<&str>) -> KeyRecord {
@@ -156,15 +155,16 @@ pub async fn create_user(
     run(engine, move |engine| {
         let request: NewUser = body(&bytes)?;
         engine.transact(|tx| {
-            apply(
+            let events = apply(
                 tx,
                 &Actor::root(account.as_str()),
                 CreateUser::new(UserId::new(request.user_name.as_str()))
                     .statements(request.policy.statement),
             )?;
-            let key = new_key(tx, &account, Some(&request.user_name));
+            let user = created(&events)?;
+            let key = new_key(tx, &account, Some(&user));
             Ok(json!({
-                "user_name": request.user_name,
+                "user_name": user,
                 "access_key_id": key.id,
                 "access_key_secret": key.secret,
             }))
@@ -222,12 +222,12 @@ pub async fn create_key(
     run(engine, move |engine| {
         let request: NewKey = body(&bytes)?;
         engine.transact(|tx| {
-            let events = apply(
+            let key = KeyId::new(mint::mint(IdKind::Key));
+            apply(
                 tx,
                 &Actor::root(account.as_str()),
-                CreateKey::new(MINT, RegionId::new(request.region_id.as_str())),
+                CreateKey::new(key.clone(), RegionId::new(request.region_id.as_str())),
             )?;
-            let key = KeyId::new(created(&events)?);
             Ok(json!({ "key_id": key.as_str() }))
         })
     })

@@ -4,21 +4,20 @@
 //! the console or other services create (database, NAS, OSS, archive with a
 //! retention).
 
-use crate::engine::created;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use serde::Deserialize;
 use serde_json::json;
-use snapguard::MINT;
 use snapguard::{
     Actor, BackupPointId, BackupPolicyId, CreateBackupPoint, CreateVault, RegionId,
     ReplicateBackupPoint, SnapshotId, VaultId, VaultKind,
 };
 
 use super::{apply, body, run};
-use crate::backup::{NAME, SOURCE_TYPE, SOURCE_TYPES, one_of};
+use crate::backup::{NAME, POINT_PREFIX, SOURCE_TYPE, SOURCE_TYPES, VAULT_PREFIX, one_of};
 use crate::engine::Shared;
+use crate::mint::with_prefix;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -41,16 +40,16 @@ pub async fn create_vault(
     run(engine, move |engine| {
         let request: NewVault = body(&bytes)?;
         engine.transact(|tx| {
-            let events = apply(
+            let vault = VaultId::new(with_prefix(VAULT_PREFIX));
+            apply(
                 tx,
                 &Actor::root(account.as_str()),
                 CreateVault::new(
-                    MINT,
+                    vault.clone(),
                     RegionId::new(request.region_id.as_str()),
                     request.kind,
                 ),
             )?;
-            let vault = VaultId::new(created(&events)?);
             tx.set_given(vault.as_str(), [(NAME, request.name)]);
             Ok(json!({ "vault_id": vault.as_str() }))
         })
@@ -84,7 +83,6 @@ pub async fn create_point(
     Path(vault): Path<String>,
     bytes: Bytes,
 ) -> Response {
-    let vault = crate::wire::inward(&vault).into_owned();
     run(engine, move |engine| {
         let request: NewPoint = body(&bytes)?;
         let source_type = request
@@ -99,15 +97,15 @@ pub async fn create_point(
                     .and_then(|days| days.parse::<u32>().ok()),
                 (None, None) => None,
             };
-            let events = apply(
+            let point = BackupPointId::new(with_prefix(POINT_PREFIX));
+            apply(
                 tx,
                 &Actor::Platform,
-                CreateBackupPoint::new(MINT, VaultId::new(vault.as_str()))
+                CreateBackupPoint::new(point.clone(), VaultId::new(vault.as_str()))
                     .maybe_policy(request.policy_id.map(BackupPolicyId::new))
                     .maybe_snapshot(request.ecs_snapshot_id.map(SnapshotId::new))
                     .maybe_retention_days(retention_days),
             )?;
-            let point = BackupPointId::new(created(&events)?);
             tx.set_attribute(point.as_str(), SOURCE_TYPE, Some(source_type));
             let created = tx
                 .state()
@@ -139,20 +137,19 @@ pub async fn replicate_point(
     Path(point): Path<String>,
     bytes: Bytes,
 ) -> Response {
-    let point = crate::wire::inward(&point).into_owned();
     run(engine, move |engine| {
         let request: NewReplica = body(&bytes)?;
         engine.transact(|tx| {
-            let events = apply(
+            let replica = BackupPointId::new(with_prefix(POINT_PREFIX));
+            apply(
                 tx,
                 &Actor::Platform,
                 ReplicateBackupPoint::new(
                     BackupPointId::new(point.as_str()),
-                    MINT,
+                    replica.clone(),
                     VaultId::new(request.vault_id.as_str()),
                 ),
             )?;
-            let replica = BackupPointId::new(created(&events)?);
             let source_type = tx.attribute(&point, SOURCE_TYPE).map(str::to_owned);
             tx.set_given(replica.as_str(), [(SOURCE_TYPE, source_type)]);
             let created = tx

@@ -3,13 +3,11 @@
 //! Directory and RAM consoles, which the endpoint does not serve as APIs.
 //! Each is issued as the account's root, as the library's commands say.
 
-use crate::engine::created;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use serde::Deserialize;
 use serde_json::json;
-use snapguard::MINT;
 use snapguard::{
     AccountId, Actor, AddDirectoryMember, CreateFolder, CreateResourceDirectory, DirectoryId,
     FolderId, RemoveDirectoryMember, SetEncryptedShareRole,
@@ -17,6 +15,7 @@ use snapguard::{
 
 use super::{apply, body, run};
 use crate::engine::Shared;
+use crate::mint::{self, IdKind};
 
 /// `POST /accounts/{account}/directory`: a resource directory the account
 /// manages, of which it is the first member.
@@ -26,12 +25,12 @@ pub async fn create_directory(
 ) -> Response {
     run(engine, move |engine| {
         engine.transact(|tx| {
-            let events = apply(
+            let directory = DirectoryId::new(mint::mint(IdKind::Directory));
+            apply(
                 tx,
                 &Actor::root(account.as_str()),
-                CreateResourceDirectory::new(MINT),
+                CreateResourceDirectory::new(directory.clone()),
             )?;
-            let directory = DirectoryId::new(created(&events)?);
             Ok(json!({ "directory_id": directory.as_str(), "management_account_id": account }))
         })
     })
@@ -43,8 +42,12 @@ pub async fn create_directory(
 pub async fn create_folder(State(engine): State<Shared>, Path(account): Path<String>) -> Response {
     run(engine, move |engine| {
         engine.transact(|tx| {
-            let events = apply(tx, &Actor::root(account.as_str()), CreateFolder::new(MINT))?;
-            let folder = FolderId::new(created(&events)?);
+            let folder = FolderId::new(mint::mint(IdKind::Folder));
+            apply(
+                tx,
+                &Actor::root(account.as_str()),
+                CreateFolder::new(folder.clone()),
+            )?;
             Ok(json!({ "folder_id": folder.as_str() }))
         })
     })

@@ -81,37 +81,7 @@ pub fn router() -> Router<Shared> {
             );
             json_response(404, &error.body(&mint::request_id()))
         })
-        .layer(axum::middleware::from_fn(minted_ids_inward))
         .layer(axum::middleware::from_fn(local_only))
-}
-
-/// Reads the model's minted ids in an admin request's body in the model's
-/// form ([`crate::wire::inward`]), as the provider's API reads its
-/// parameters: the admin API names objects by the ids its answers gave.
-/// (The routes' path ids are read so by their handlers: routing has read
-/// the path before any layer runs.)
-async fn minted_ids_inward(
-    request: axum::extract::Request,
-    next: axum::middleware::Next,
-) -> Response {
-    let (parts, body) = request.into_parts();
-    let bytes = match axum::body::to_bytes(body, crate::http::MAX_BODY_BYTES).await {
-        Ok(bytes) => bytes,
-        Err(_) => {
-            let error = ApiError::new(
-                413,
-                "RequestEntityTooLarge",
-                "The admin request's body is too large or could not be read.",
-            );
-            return json_response(413, &error.body(&mint::request_id()));
-        }
-    };
-    let body = match std::str::from_utf8(&bytes).map(crate::wire::inward) {
-        Ok(std::borrow::Cow::Owned(inward)) => axum::body::Body::from(inward),
-        Ok(std::borrow::Cow::Borrowed(_)) | Err(_) => axum::body::Body::from(bytes),
-    };
-    next.run(axum::extract::Request::from_parts(parts, body))
-        .await
 }
 
 /// Refuses admin requests a web browser could have been made to send: the
@@ -200,6 +170,16 @@ fn apply(
     let name = command.name();
     tx.apply(actor, command)
         .map_err(|violation| provider_error(&violation, name))
+}
+
+/// The id of the object `events` created: the one the request named, or
+/// the one the model minted when it named `snapguard::MINT` (`"~"`).
+fn created(events: &[snapguard::Event]) -> Result<String, ApiError> {
+    events
+        .iter()
+        .find_map(snapguard::Event::created)
+        .map(|(_, id)| id.to_owned())
+        .ok_or_else(|| crate::engine::internal("the command created nothing"))
 }
 
 #[cfg(test)]

@@ -1,13 +1,11 @@
 //! What the platform does by itself: imported images, the system disks
 //! instances get, finishing snapshots, and automatic snapshots.
 
-use crate::engine::created;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use serde::Deserialize;
 use serde_json::json;
-use snapguard::MINT;
 use snapguard::{
     Actor, CreateAutomaticSnapshot, CreateDisk, DiskCategory, DiskId, DiskSource, ImageId,
     ImportImage, KeyId, RegionId, SnapshotId,
@@ -15,6 +13,7 @@ use snapguard::{
 
 use super::{apply, body, run};
 use crate::engine::Shared;
+use crate::mint::{self, IdKind};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -30,12 +29,12 @@ pub async fn import_image(
     run(engine, move |engine| {
         let request: NewImage = body(&bytes)?;
         engine.transact(|tx| {
-            let events = apply(
+            let image = ImageId::new(mint::mint(IdKind::Image));
+            apply(
                 tx,
                 &Actor::root(account.as_str()),
-                ImportImage::new(MINT, RegionId::new(request.region_id.as_str())),
+                ImportImage::new(image.clone(), RegionId::new(request.region_id.as_str())),
             )?;
-            let image = ImageId::new(created(&events)?);
             Ok(json!({ "image_id": image.as_str() }))
         })
     })
@@ -76,11 +75,12 @@ pub async fn system_disk(
         let encryption =
             crate::ecs::encryption(request.encrypted, request.kms_key_id.map(KeyId::new));
         engine.transact(|tx| {
-            let events = apply(
+            let disk = DiskId::new(mint::mint(IdKind::Disk));
+            apply(
                 tx,
                 &Actor::root(account.as_str()),
                 CreateDisk::new(
-                    MINT,
+                    disk.clone(),
                     RegionId::new(request.region_id.as_str()),
                     category,
                     request.size_gib,
@@ -88,7 +88,6 @@ pub async fn system_disk(
                 .encryption(encryption.clone())
                 .source(DiskSource::image(ImageId::new(request.image_id.as_str()))),
             )?;
-            let disk = DiskId::new(created(&events)?);
             tx.set_attribute(
                 disk.as_str(),
                 crate::ecs::DELETE_AUTO_SNAPSHOT,
@@ -114,7 +113,6 @@ pub async fn finish(
     Path(snapshot): Path<String>,
     bytes: Bytes,
 ) -> Response {
-    let snapshot = crate::wire::inward(&snapshot).into_owned();
     run(engine, move |engine| {
         let request: Finish = body(&bytes)?;
         engine.transact(|tx| {
@@ -145,17 +143,16 @@ pub async fn automatic_snapshot(
     Path(disk): Path<String>,
     bytes: Bytes,
 ) -> Response {
-    let disk = crate::wire::inward(&disk).into_owned();
     run(engine, move |engine| {
         let request: NewAutomatic = body(&bytes)?;
         engine.transact(|tx| {
-            let events = apply(
+            let snapshot = SnapshotId::new(mint::mint(IdKind::Snapshot));
+            apply(
                 tx,
                 &Actor::Platform,
-                CreateAutomaticSnapshot::new(MINT, DiskId::new(disk.as_str()))
+                CreateAutomaticSnapshot::new(snapshot.clone(), DiskId::new(disk.as_str()))
                     .maybe_retention_days(request.retention_days),
             )?;
-            let snapshot = SnapshotId::new(created(&events)?);
             tx.started(&snapshot)?;
             Ok(json!({ "snapshot_id": snapshot.as_str() }))
         })

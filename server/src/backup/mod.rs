@@ -75,6 +75,13 @@ pub fn shape(body: &mut Map<String, Value>, error: Option<&ApiError>) {
     }
 }
 
+/// The vault prefix of HBR ids (`v-`).
+pub const VAULT_PREFIX: &str = "v-";
+/// The backup point (HBR snapshot) prefix (`s-`).
+pub const POINT_PREFIX: &str = "s-";
+/// The backup policy prefix (`po-`).
+pub const POLICY_PREFIX: &str = "po-";
+
 /// Attribute names the server keeps beside the state.
 pub const NAME: &str = "name";
 /// A vault's or policy's description.

@@ -7,17 +7,18 @@
 //! (VAULT-2 to VAULT-4). `REPLICATION` and `TAG` rules, and archiving
 //! (`ArchiveDays`, `RetentionRules`), are not emulated and are refused.
 
-use crate::engine::created;
 use serde_json::{Map, Value, json};
-use snapguard::MINT;
 use snapguard::{
     Action, BackupPolicy, BackupPolicyId, CreateBackupPolicy, ImmutableTarget, ObjectKind,
     PolicyKind, VaultId,
 };
 
-use super::{Call, DESCRIPTION, NAME, done, json_bool, json_number, json_text, one_of, unix};
+use super::{
+    Call, DESCRIPTION, NAME, POLICY_PREFIX, done, json_bool, json_number, json_text, one_of, unix,
+};
 use crate::engine::{Engine, Tx};
 use crate::error::ApiError;
+use crate::mint::with_prefix;
 
 /// The attribute holding a policy's retention in days.
 pub const RETENTION: &str = "retention";
@@ -208,14 +209,13 @@ pub fn create(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiError
     })?;
     call.finish_in(engine, |call, tx| {
         call.own_vault(tx, &vault)?;
-        let events = tx
-            .apply(
-                call.actor,
-                CreateBackupPolicy::new(MINT, VaultId::new(vault.as_str()), kind)
-                    .immutable(rules.immutable == Some(true)),
-            )
-            .map_err(|violation| call.refused(&violation))?;
-        let policy = BackupPolicyId::new(created(&events)?);
+        let policy = BackupPolicyId::new(with_prefix(POLICY_PREFIX));
+        tx.apply(
+            call.actor,
+            CreateBackupPolicy::new(policy.clone(), VaultId::new(vault.as_str()), kind)
+                .immutable(rules.immutable == Some(true)),
+        )
+        .map_err(|violation| call.refused(&violation))?;
         tx.set_given(policy.as_str(), [(NAME, name), (DESCRIPTION, description)]);
         record(tx, policy.as_str(), &rules);
         Ok(json!({ "PolicyId": policy.as_str() }))

@@ -2,12 +2,10 @@
 //! replicas of backup points are made by the platform, which the admin API
 //! stands for (`POST /_snapguard/points/{point}/replicas`).
 
-use crate::engine::created;
 use serde_json::{Value, json};
-use snapguard::MINT;
 use snapguard::{ObjectKind, RegionId, ReplicateVault, VaultId};
 
-use super::{Call, DESCRIPTION, NAME, one_of};
+use super::{Call, DESCRIPTION, NAME, VAULT_PREFIX, one_of};
 use crate::engine::Engine;
 use crate::error::ApiError;
 use crate::mint::with_prefix;
@@ -31,13 +29,12 @@ pub fn create(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiError
             // The provider looks the source up in the region named.
             return Err(call.missing(ObjectKind::Vault, &source));
         }
-        let events = tx
-            .apply(
-                call.actor,
-                ReplicateVault::new(VaultId::new(source.as_str()), MINT, region),
-            )
-            .map_err(|violation| call.refused(&violation))?;
-        let replica = VaultId::new(created(&events)?);
+        let replica = VaultId::new(with_prefix(VAULT_PREFIX));
+        tx.apply(
+            call.actor,
+            ReplicateVault::new(VaultId::new(source.as_str()), replica.clone(), region),
+        )
+        .map_err(|violation| call.refused(&violation))?;
         tx.set_given(
             replica.as_str(),
             [(NAME, Some(name)), (DESCRIPTION, description)],

@@ -1,15 +1,16 @@
 //! Vaults: CreateVault, UpdateVault (immutability, `WormEnabled`),
 //! DescribeVaults, DeleteVault.
 
-use crate::engine::created;
 use serde_json::{Value, json};
-use snapguard::MINT;
 use snapguard::{
     Action, CreateVault, DeleteVault, EnableImmutability, ImmutableTarget, ObjectKind, RegionId,
     RetentionRequest, Vault, VaultId, VaultKind, Violation,
 };
 
-use super::{Call, DESCRIPTION, NAME, done, one_of, owner_id, unix, vault_retention, vault_type};
+use super::{
+    Call, DESCRIPTION, NAME, VAULT_PREFIX, done, one_of, owner_id, unix, vault_retention,
+    vault_type,
+};
 use crate::engine::{Engine, Tx};
 use crate::error::ApiError;
 use crate::mint::with_prefix;
@@ -42,10 +43,9 @@ pub fn create(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiError
     }
     encryption(&mut call)?;
     call.finish_in(engine, |call, tx| {
-        let events = tx
-            .apply(call.actor, CreateVault::new(MINT, region, kind))
+        let vault = VaultId::new(with_prefix(VAULT_PREFIX));
+        tx.apply(call.actor, CreateVault::new(vault.clone(), region, kind))
             .map_err(|violation| call.refused(&violation))?;
-        let vault = VaultId::new(created(&events)?);
         if worm {
             tx.apply(call.actor, EnableImmutability::vault(vault.clone()))
                 .map_err(|violation| call.refused(&violation))?;

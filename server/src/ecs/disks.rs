@@ -1,9 +1,7 @@
 //! Disks: CreateDisk, DeleteDisk, ModifyDiskAttribute (its
 //! `DeleteAutoSnapshot`, name and description), ResetDisk, ReInitDisk.
 
-use crate::engine::created;
 use serde_json::{Value, json};
-use snapguard::MINT;
 use snapguard::{
     Action, CreateDisk, DiskCategory, DiskId, DiskSource, Encryption, KeyId, ObjectKind,
     ReinitializeDisk, ReleaseDisk, ResetDisk, SnapshotId,
@@ -13,6 +11,7 @@ use super::snapshots::MAX_TAGS;
 use super::{Call, done};
 use crate::engine::Engine;
 use crate::error::ApiError;
+use crate::mint::{IdKind, mint};
 
 /// The attribute that holds a disk's `DeleteAutoSnapshot`.
 pub const DELETE_AUTO_SNAPSHOT: &str = "delete_auto_snapshot";
@@ -64,12 +63,12 @@ pub fn create(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiError
             (None, None) => source_snapshot.map_or(Encryption::Unencrypted, |s| s.encryption.clone()),
             (encrypted, key) => super::encryption(encrypted.unwrap_or(false), key),
         };
-        let events = tx.apply(
+        let disk = DiskId::new(mint(IdKind::Disk));
+        tx.apply(
             call.actor,
-            CreateDisk::new(MINT, region, category, size_gib).encryption(encryption).source(snapshot.map_or(DiskSource::Blank, DiskSource::Snapshot)),
+            CreateDisk::new(disk.clone(), region, category, size_gib).encryption(encryption).source(snapshot.map_or(DiskSource::Blank, DiskSource::Snapshot)),
         )
         .map_err(|violation| call.refused(&violation))?;
-        let disk = DiskId::new(created(&events)?);
         tx.set_attribute(disk.as_str(), "zone", Some(zone.clone()));
         tx.set_attribute(disk.as_str(), DELETE_AUTO_SNAPSHOT, Some("true".into()));
         tx.set_given(disk.as_str(), [("name", name), ("description", description)]);

@@ -1,13 +1,12 @@
 //! Custom images: CreateImage (from a snapshot) and DeleteImage.
 
-use crate::engine::created;
 use serde_json::{Value, json};
-use snapguard::MINT;
 use snapguard::{CreateImage, DeleteImage, ImageId, ObjectKind, SnapshotId};
 
 use super::{Call, done};
 use crate::engine::Engine;
 use crate::error::ApiError;
+use crate::mint::{IdKind, mint};
 
 pub fn create(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiError> {
     let region = call.region(true)?;
@@ -33,10 +32,9 @@ pub fn create(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiError
     }
     call.finish_in(engine, |call, tx| {
         call.locate(tx, ObjectKind::Snapshot, snapshot.as_str(), region.as_ref())?;
-        let events = tx
-            .apply(call.actor, CreateImage::new(MINT, snapshot))
+        let image = ImageId::new(mint(IdKind::Image));
+        tx.apply(call.actor, CreateImage::new(image.clone(), snapshot))
             .map_err(|violation| call.refused(&violation))?;
-        let image = ImageId::new(created(&events)?);
         tx.set_given(
             image.as_str(),
             [("name", name), ("description", description)],

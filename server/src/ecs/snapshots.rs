@@ -1,9 +1,7 @@
 //! Snapshots: CreateSnapshot, DescribeSnapshots, DeleteSnapshot,
 //! ModifySnapshotAttribute, ModifySnapshotCategory, CopySnapshot.
 
-use crate::engine::created;
 use serde_json::{Value, json};
-use snapguard::MINT;
 use snapguard::{
     Action, ArchiveSnapshot, CopySnapshot, CreateSnapshot, DeleteSnapshot, DiskId, Encryption,
     KeyId, ObjectKind, RegionId, Retention, SetSnapshotRetention, Snapshot, SnapshotId,
@@ -13,6 +11,7 @@ use snapguard::{
 use super::{Call, done, time};
 use crate::engine::{Engine, Tx};
 use crate::error::ApiError;
+use crate::mint::{IdKind, mint};
 
 /// The most snapshot ids one `DescribeSnapshots` names.
 const MAX_IDS: usize = 100;
@@ -42,16 +41,15 @@ pub fn create(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiError
     }
     call.finish_in(engine, |call, tx| {
         call.visible(tx, ObjectKind::Disk, disk.as_str())?;
-        let events = tx
-            .apply(
-                call.actor,
-                CreateSnapshot::new(MINT, disk)
-                    .maybe_retention_days(retention_days)
-                    .tags(tags)
-                    .instant_access(instant_access),
-            )
-            .map_err(|violation| call.refused(&violation))?;
-        let snapshot = SnapshotId::new(created(&events)?);
+        let snapshot = SnapshotId::new(mint(IdKind::Snapshot));
+        tx.apply(
+            call.actor,
+            CreateSnapshot::new(snapshot.clone(), disk)
+                .maybe_retention_days(retention_days)
+                .tags(tags)
+                .instant_access(instant_access),
+        )
+        .map_err(|violation| call.refused(&violation))?;
         tx.set_given(
             snapshot.as_str(),
             [("name", name), ("description", description)],
@@ -277,15 +275,14 @@ pub fn copy(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiError> 
     call.finish_in(engine, |call, tx| {
         call.known_region(tx, Some(&destination))?;
         call.locate(tx, ObjectKind::Snapshot, source.as_str(), region.as_ref())?;
-        let events = tx
-            .apply(
-                call.actor,
-                CopySnapshot::new(source.clone(), MINT, destination.clone())
-                    .encryption(encryption.clone())
-                    .maybe_retention_days(retention_days),
-            )
-            .map_err(|violation| call.refused(&violation))?;
-        let snapshot = SnapshotId::new(created(&events)?);
+        let snapshot = SnapshotId::new(mint(IdKind::Snapshot));
+        tx.apply(
+            call.actor,
+            CopySnapshot::new(source.clone(), snapshot.clone(), destination.clone())
+                .encryption(encryption.clone())
+                .maybe_retention_days(retention_days),
+        )
+        .map_err(|violation| call.refused(&violation))?;
         if !tags.is_empty() {
             // The model's copy carries no tags of its own (COPY-5): tags on
             // the copy are kept as the server's attribute, bounded as the

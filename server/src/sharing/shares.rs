@@ -1,9 +1,7 @@
 //! Resource shares: CreateResourceShare, DeleteResourceShare,
 //! ListResourceShares.
 
-use crate::engine::created;
 use serde_json::{Value, json};
-use snapguard::MINT;
 use snapguard::{
     Action, CreateResourceShare, DeleteResourceShare, PrincipalScope, ResourceShare, ShareId,
 };
@@ -13,6 +11,7 @@ use super::{MAX_PER_CALL, account, done, records, resource_owner, time};
 use crate::api::Call;
 use crate::engine::{Engine, Tx};
 use crate::error::ApiError;
+use crate::mint::{IdKind, mint};
 
 /// The most characters a share's name has.
 const MAX_NAME: usize = 50;
@@ -34,15 +33,14 @@ pub fn create(engine: &mut Engine, mut call: Call<'_>) -> Result<Value, ApiError
     call.finish_in(engine, |call, tx| {
         let owner = account(call)?.clone();
         super::hide_foreign_targets(call, tx, &principals)?;
-        let events = tx
-            .apply(
-                call.actor,
-                CreateResourceShare::new(MINT, scope)
-                    .principals(principals.clone())
-                    .snapshots(snapshots),
-            )
-            .map_err(|violation| call.refused(&violation))?;
-        let share = ShareId::new(created(&events)?);
+        let share = ShareId::new(mint(IdKind::ResourceShare));
+        tx.apply(
+            call.actor,
+            CreateResourceShare::new(share.clone(), scope)
+                .principals(principals.clone())
+                .snapshots(snapshots),
+        )
+        .map_err(|violation| call.refused(&violation))?;
         records::created(tx, &owner, &share, &name);
         records::changed(tx, &share, &principals, &[]);
         let created = tx

@@ -78,11 +78,6 @@ fn without(mut seen: Seen, id: &str) -> Seen {
     if let Some(list) = seen.state["snapshots"].as_array_mut() {
         list.retain(other);
     }
-    // The model minted the snapshot's id: its count of minted ids is the
-    // creation's other trace.
-    if let Some(minted) = seen.state["minted"].as_u64() {
-        seen.state["minted"] = json!(minted.saturating_sub(1));
-    }
     seen
 }
 

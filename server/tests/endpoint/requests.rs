@@ -416,3 +416,36 @@ fn tags_as_tag_n_key_and_value() {
     let count = client.ok("DescribeSnapshots", &[("RegionId", REGION)]);
     assert_eq!(count["TotalCount"], 2);
 }
+
+/// The admin API names the regions, accounts and users it creates; naming
+/// `snapguard::MINT` (`"~"`) lets the model mint the id, and the answer
+/// (and the access key) carries the id minted, not `"~"`.
+#[test]
+fn admin_creations_named_mint_answer_the_minted_id() {
+    let server = Server::in_memory();
+    let region = server.post("/regions", serde_json::json!({ "region_id": "~" }));
+    let region = region["region_id"]
+        .as_str()
+        .expect("a region id")
+        .to_owned();
+    assert!(region.starts_with("region-~"), "{region}");
+    let account = server.post("/accounts", serde_json::json!({ "account_id": "~" }));
+    let account_id = account["account_id"]
+        .as_str()
+        .expect("an account id")
+        .to_owned();
+    assert!(account_id.starts_with("acct-~"), "{account_id}");
+    assert_ne!(account_id, region);
+    // The key is the minted account's: it signs for it.
+    let key = server.root_key(&account_id);
+    assert_eq!(key.id, account["access_key_id"].as_str().unwrap());
+    let client = server.client(&key);
+    let disk = create_disk(&client);
+    assert!(!disk.is_empty());
+    let user = server.post(
+        &format!("/accounts/{account_id}/users"),
+        serde_json::json!({ "user_name": "~", "policy": { "Statement": [] } }),
+    );
+    let user = user["user_name"].as_str().expect("a user name");
+    assert!(user.starts_with("user-~"), "{user}");
+}
