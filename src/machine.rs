@@ -105,6 +105,11 @@ impl State {
             &mut Verdict::first(),
         )
         .map_err(|halt| halt.0)?;
+        if pending.events.is_empty() {
+            // Nothing fell due: the command's own events, with no new
+            // vector (an event is a few hundred bytes).
+            return Ok(own);
+        }
         let mut events = pending.events;
         events.extend(own);
         Ok(events)
