@@ -228,10 +228,12 @@ impl Ctx<'_> {
 
     /// GEN-7, GEN-5, GEN-4: the id of a new object of `kind`. The id
     /// requested must be within the length bound, well formed and not
-    /// `taken`; [`MINT`](crate::MINT) asks for the state's next minted id,
-    /// which no bound applies to and which is never taken in a state that
-    /// loaded (checked anyway, and refused as GEN-4 if it were, or once
-    /// all 10^19 numbers are spent).
+    /// `taken`. [`MINT`](crate::MINT) asks for the state's next minted id,
+    /// which no bound applies to and which is free by construction: every
+    /// minted id a state holds is below its count (loading refuses any
+    /// other, `StateError::NotYetMinted`, and recording a creation moves
+    /// the count past the id created), and the count only grows. Once all
+    /// 10^19 numbers are spent, every minted id is taken (GEN-4).
     pub(crate) fn fresh<I>(
         &self,
         kind: ObjectKind,
@@ -243,19 +245,13 @@ impl Ctx<'_> {
     {
         let text = requested.as_ref();
         if text == crate::MINT {
-            let id = kind.minted_id(self.state.minted).map(I::from);
-            return match id {
-                Some(id) if !taken(&id) => Ok(id),
-                Some(id) => Err(Violation::AlreadyExists {
-                    kind,
-                    id: id.as_ref().to_owned(),
-                }),
-                // Every number is spent: every minted id is taken.
-                None => Err(Violation::AlreadyExists {
+            return kind
+                .minted_id(self.state.minted)
+                .map(I::from)
+                .ok_or_else(|| Violation::AlreadyExists {
                     kind,
                     id: text.to_owned(),
-                }),
-            };
+                });
         }
         self.state
             .limits
