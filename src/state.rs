@@ -438,37 +438,49 @@ impl State {
         self.minted
     }
 
-    /// Whether an id of `kind` was minted, live or deleted (GEN-4).
-    pub(crate) fn minted_before(&self, kind: ObjectKind, id: &str) -> bool {
-        crate::mint::minted_before(kind, id, self.minted)
+    /// Whether `id` names an object of `kind`, live or deleted (GEN-4): in
+    /// `live`, among the `retired` ids a caller chose, or minted before
+    /// (`mint.rs`).
+    pub(crate) fn id_taken<K, V>(
+        &self,
+        kind: ObjectKind,
+        live: &Table<K, V>,
+        retired: &Set<K>,
+        id: &K,
+    ) -> bool
+    where
+        K: Ord + Clone + AsRef<str>,
+        V: Clone,
+    {
+        live.contains_key(id)
+            || retired.contains(id)
+            || crate::mint::minted_before(kind, id.as_ref(), self.minted)
     }
 
     /// Whether a snapshot id names a snapshot, live or deleted (GEN-4).
     pub(crate) fn snapshot_id_taken(&self, id: &SnapshotId) -> bool {
-        self.snapshots.contains_key(id)
-            || self.retired.snapshots.contains(id)
-            || self.minted_before(ObjectKind::Snapshot, id.as_str())
+        self.id_taken(
+            ObjectKind::Snapshot,
+            &self.snapshots,
+            &self.retired.snapshots,
+            id,
+        )
     }
 
     /// Whether a disk id names a disk, live or released (GEN-4).
     pub(crate) fn disk_id_taken(&self, id: &DiskId) -> bool {
-        self.disks.contains_key(id)
-            || self.retired.disks.contains(id)
-            || self.minted_before(ObjectKind::Disk, id.as_str())
+        self.id_taken(ObjectKind::Disk, &self.disks, &self.retired.disks, id)
     }
 
     /// Whether an image id names an image, live or deleted (GEN-4).
     pub(crate) fn image_id_taken(&self, id: &ImageId) -> bool {
-        self.images.contains_key(id)
-            || self.retired.images.contains(id)
-            || self.minted_before(ObjectKind::Image, id.as_str())
+        self.id_taken(ObjectKind::Image, &self.images, &self.retired.images, id)
     }
 
     /// Whether a share id names a share, live or deleted (GEN-4).
     pub(crate) fn share_id_taken(&self, id: &ShareId) -> bool {
-        self.shares.contains_key(id)
-            || self.retired.shares.contains(id)
-            || self.minted_before(ObjectKind::ResourceShare, id.as_str())
+        let retired = &self.retired.shares;
+        self.id_taken(ObjectKind::ResourceShare, &self.shares, retired, id)
     }
 
     /// Rebuilds every index from the data: memberships and shares first,

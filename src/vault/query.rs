@@ -157,23 +157,20 @@ impl State {
 impl State {
     /// Whether a vault id names a vault, live or deleted (GEN-4).
     pub(crate) fn vault_id_taken(&self, id: &VaultId) -> bool {
-        self.backup.vaults.contains_key(id)
-            || self.backup.retired.vaults.contains(id)
-            || self.minted_before(ObjectKind::Vault, id.as_str())
+        let (live, retired) = (&self.backup.vaults, &self.backup.retired.vaults);
+        self.id_taken(ObjectKind::Vault, live, retired, id)
     }
 
     /// Whether a policy id names a backup policy, live or deleted (GEN-4).
     pub(crate) fn policy_id_taken(&self, id: &BackupPolicyId) -> bool {
-        self.backup.policies.contains_key(id)
-            || self.backup.retired.policies.contains(id)
-            || self.minted_before(ObjectKind::BackupPolicy, id.as_str())
+        let (live, retired) = (&self.backup.policies, &self.backup.retired.policies);
+        self.id_taken(ObjectKind::BackupPolicy, live, retired, id)
     }
 
     /// Whether a point id names a backup point, live or deleted (GEN-4).
     pub(crate) fn point_id_taken(&self, id: &BackupPointId) -> bool {
-        self.backup.points.contains_key(id)
-            || self.backup.retired.points.contains(id)
-            || self.minted_before(ObjectKind::BackupPoint, id.as_str())
+        let (live, retired) = (&self.backup.points, &self.backup.retired.points);
+        self.id_taken(ObjectKind::BackupPoint, live, retired, id)
     }
 }
 
