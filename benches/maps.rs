@@ -73,6 +73,7 @@ bench_map! {
     imbl::OrdMap<SnapshotId, u64> => "imbl_ordmap",
     BTreeMap<SnapshotId, u64> => "std_btreemap",
     HashMap<SnapshotId, u64> => "std_hashmap",
+    imbl::HashMap<SnapshotId, u64> => "imbl_hashmap",
 }
 
 /// `maps/<map>/get` and `maps/<map>/insert_remove` at `size`. The
@@ -114,6 +115,7 @@ fn maps(c: &mut Criterion) {
         measure::<imbl::OrdMap<SnapshotId, u64>>(c, size);
         measure::<BTreeMap<SnapshotId, u64>>(c, size);
         measure::<HashMap<SnapshotId, u64>>(c, size);
+        measure::<imbl::HashMap<SnapshotId, u64>>(c, size);
     }
 }
 

@@ -174,10 +174,12 @@ fn words(bytes: &[u8; INLINE]) -> (u128, u64) {
     (u128::from_be_bytes(high_word), u64::from_be_bytes(low_word))
 }
 
-/// Hashes as the `str` does.
+/// Hashes as the `str` does (its bytes, then `0xff`), without checking
+/// the bytes are UTF-8 again: a table hashes an id at every lookup.
 impl Hash for Text {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        self.as_str().hash(state);
+        state.write(self.as_bytes());
+        state.write_u8(0xff);
     }
 }
 

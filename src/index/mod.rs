@@ -111,12 +111,20 @@ impl Indexes {
         }
         let shared = self.share_count(&snapshot.id) > 0;
         for deadline in new {
-            let present = self.deadlines.contains(deadline);
-            if deadline.indexed(shared, recorded) {
-                if !present {
+            let indexed = deadline.indexed(shared, recorded);
+            if !old.clone().any(|o| o == deadline) {
+                // A deadline the snapshot did not have is not in the set
+                // (its entries are among its deadlines before the change):
+                // no lookup before inserting it.
+                if indexed {
                     self.deadlines.insert(deadline.clone());
                 }
-            } else if present {
+                continue;
+            }
+            let present = self.deadlines.contains(deadline);
+            if indexed && !present {
+                self.deadlines.insert(deadline.clone());
+            } else if !indexed && present {
                 self.deadlines.remove(deadline);
             }
         }
@@ -154,9 +162,12 @@ impl Indexes {
             let key = (snapshot.created_at, snapshot.id.clone());
             index_remove(&mut self.automatic, disk, &key);
         }
-        for index in [&mut self.locked, &mut self.owned] {
-            index_remove(index, &snapshot.owner, &snapshot.id);
+        // Only a snapshot with a lock record is in `locked` (`add_snapshot`,
+        // `reindex_snapshot`).
+        if snapshot.lock.is_some() {
+            index_remove(&mut self.locked, &snapshot.owner, &snapshot.id);
         }
+        index_remove(&mut self.owned, &snapshot.owner, &snapshot.id);
         for deadline in Deadline::of_snapshot(snapshot) {
             self.deadlines.remove(&deadline);
         }
