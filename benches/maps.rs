@@ -6,8 +6,11 @@
 //!
 //! This is the floor under the figures of `commands`, `state` and
 //! `workload` (issue 20): a command that touches four maps costs at least
-//! four lookups here. Run `cargo bench --bench maps`; sizes as the other
-//! benchmarks (`SNAPGUARD_BENCH_SIZES`).
+//! four lookups here. `imbl_hashmap` is the persistent hash trie tried for
+//! the tables, and `imbl_ordmap_slots` the same B-tree keyed by dense
+//! `u32` slots instead of ids: what indexes keyed by slot would cost.
+//! Run `cargo bench --bench maps`; sizes as the other benchmarks
+//! (`SNAPGUARD_BENCH_SIZES`).
 
 use std::collections::{BTreeMap, HashMap};
 use std::hint::black_box;
@@ -25,11 +28,39 @@ fn sizes() -> Vec<usize> {
     support::workload_sizes()
 }
 
+/// A key the maps are measured with: a snapshot id (24 bytes, the text
+/// inline), as the state's maps are keyed today, or a dense slot (a
+/// `u32`), as indexes keyed by slot would be.
+trait Key: Clone + Ord + std::hash::Hash {
+    /// The `i`th key a map holds.
+    fn nth(i: usize) -> Self;
+    /// A key the map does not hold, near the `i`th in key order.
+    fn absent(i: usize) -> Self;
+}
+
+impl Key for SnapshotId {
+    fn nth(i: usize) -> Self {
+        snapshot_id(i)
+    }
+    fn absent(i: usize) -> Self {
+        format!("{}x", snapshot_id(i)).into()
+    }
+}
+
+impl Key for u32 {
+    fn nth(i: usize) -> Self {
+        u32::try_from(i).unwrap_or(u32::MAX) * 2
+    }
+    fn absent(i: usize) -> Self {
+        u32::try_from(i).unwrap_or(u32::MAX) * 2 + 1
+    }
+}
+
 /// The keys a map of `size` entries holds, and the order they are probed
 /// in (a fixed pseudo-random order, so that a probe rarely finds its path
 /// in cache when the map is larger than the cache).
-fn keys(size: usize) -> (Vec<SnapshotId>, Vec<usize>) {
-    let keys: Vec<SnapshotId> = (0..size).map(snapshot_id).collect();
+fn keys<K: Key>(size: usize) -> (Vec<K>, Vec<usize>) {
+    let keys: Vec<K> = (0..size).map(K::nth).collect();
     let len = u64::try_from(size).unwrap_or(u64::MAX).max(1);
     let order = (0..size as u64)
         .map(|i| usize::try_from(mix(i) % len).unwrap_or(0))
@@ -38,31 +69,31 @@ fn keys(size: usize) -> (Vec<SnapshotId>, Vec<usize>) {
 }
 
 /// The operations a map offers the benchmark.
-trait Bench {
+trait Bench<K> {
     fn name() -> &'static str;
-    fn build(keys: &[SnapshotId]) -> Self;
-    fn get(&self, key: &SnapshotId) -> Option<&u64>;
-    fn insert(&mut self, key: SnapshotId, value: u64);
-    fn remove(&mut self, key: &SnapshotId);
+    fn build(keys: &[K]) -> Self;
+    fn get(&self, key: &K) -> Option<&u64>;
+    fn insert(&mut self, key: K, value: u64);
+    fn remove(&mut self, key: &K);
 }
 
 /// Implements [`Bench`] for a map type whose methods have the usual names.
 macro_rules! bench_map {
-    ($($map:ty => $name:literal),* $(,)?) => {$(
-        impl Bench for $map {
+    ($($key:ty: $map:ty => $name:literal),* $(,)?) => {$(
+        impl Bench<$key> for $map {
             fn name() -> &'static str {
                 $name
             }
-            fn build(keys: &[SnapshotId]) -> Self {
+            fn build(keys: &[$key]) -> Self {
                 keys.iter().cloned().zip(0_u64..).collect()
             }
-            fn get(&self, key: &SnapshotId) -> Option<&u64> {
+            fn get(&self, key: &$key) -> Option<&u64> {
                 <$map>::get(self, key)
             }
-            fn insert(&mut self, key: SnapshotId, value: u64) {
+            fn insert(&mut self, key: $key, value: u64) {
                 <$map>::insert(self, key, value);
             }
-            fn remove(&mut self, key: &SnapshotId) {
+            fn remove(&mut self, key: &$key) {
                 <$map>::remove(self, key);
             }
         }
@@ -70,22 +101,20 @@ macro_rules! bench_map {
 }
 
 bench_map! {
-    imbl::OrdMap<SnapshotId, u64> => "imbl_ordmap",
-    BTreeMap<SnapshotId, u64> => "std_btreemap",
-    HashMap<SnapshotId, u64> => "std_hashmap",
-    imbl::HashMap<SnapshotId, u64> => "imbl_hashmap",
+    SnapshotId: imbl::OrdMap<SnapshotId, u64> => "imbl_ordmap",
+    SnapshotId: BTreeMap<SnapshotId, u64> => "std_btreemap",
+    SnapshotId: HashMap<SnapshotId, u64> => "std_hashmap",
+    SnapshotId: imbl::HashMap<SnapshotId, u64> => "imbl_hashmap",
+    u32: imbl::OrdMap<u32, u64> => "imbl_ordmap_slots",
 }
 
 /// `maps/<map>/get` and `maps/<map>/insert_remove` at `size`. The
 /// operations are too quick to time one by one (reading the clock costs
 /// about as much), so criterion times batches of them.
-fn measure<M: Bench>(c: &mut Criterion, size: usize) {
-    let (keys, order) = keys(size);
+fn measure<K: Key, M: Bench<K>>(c: &mut Criterion, size: usize) {
+    let (keys, order) = keys::<K>(size);
     // Keys the map does not hold, each near a held one in key order.
-    let absent: Vec<SnapshotId> = order
-        .iter()
-        .map(|&i| format!("{}x", keys[i]).into())
-        .collect();
+    let absent: Vec<K> = order.iter().map(|&i| K::absent(i)).collect();
     let mut map = M::build(&keys);
     let mut group = c.benchmark_group(format!("maps/{}", M::name()));
     group.warm_up_time(Duration::from_millis(500));
@@ -112,10 +141,11 @@ fn measure<M: Bench>(c: &mut Criterion, size: usize) {
 
 fn maps(c: &mut Criterion) {
     for size in sizes() {
-        measure::<imbl::OrdMap<SnapshotId, u64>>(c, size);
-        measure::<BTreeMap<SnapshotId, u64>>(c, size);
-        measure::<HashMap<SnapshotId, u64>>(c, size);
-        measure::<imbl::HashMap<SnapshotId, u64>>(c, size);
+        measure::<SnapshotId, imbl::OrdMap<SnapshotId, u64>>(c, size);
+        measure::<SnapshotId, BTreeMap<SnapshotId, u64>>(c, size);
+        measure::<SnapshotId, HashMap<SnapshotId, u64>>(c, size);
+        measure::<SnapshotId, imbl::HashMap<SnapshotId, u64>>(c, size);
+        measure::<u32, imbl::OrdMap<u32, u64>>(c, size);
     }
 }
 

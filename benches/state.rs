@@ -10,18 +10,25 @@
 //!   does not remember once deleted.
 //! - `advance/10_due`: 10 snapshots with a retention of one day are taken
 //!   (untimed), then `State::advance` moves time one day on, keeping the
-//!   old state (timed), and releases exactly those 10. It starts from the
-//!   fleet as built, and every 25 simulated days goes back to it (a cheap
-//!   copy, the maps being persistent), so that the fleet's own deadlines
-//!   (backup points kept 30 days) never fall due.
+//!   old state (timed), and releases exactly those 10.
+//! - `advance_mut/10_due`: the same, with `State::advance_mut`, which
+//!   records in place (what a control plane or a fleet simulation calls):
+//!   the cost of the due events themselves, without the paths `advance`
+//!   copies to keep the old state.
+//!
+//! The fleet is `Fleet::build_lasting`: its own locks and backup points
+//! fall due only after 100 years, so a round can move time a day on and
+//! nothing but its 10 snapshots falls due. No copy of the fleet is kept
+//! to go back to, which would share its nodes with the state and make
+//! `advance_mut` copy them; when the rounds near the fleet's horizon (at
+//! 10^3, where a run has the most rounds), the fleet is built again.
 
 use std::hint::black_box;
 
 use chrono::TimeDelta;
 use criterion::{Criterion, criterion_group, criterion_main};
 use snapguard::{
-    Actor, Command, CreateSnapshot, DeleteSnapshot, LockSnapshot, MINT, SnapshotId, State,
-    UnlockSnapshot,
+    Actor, Command, CreateSnapshot, DeleteSnapshot, LockSnapshot, MINT, SnapshotId, UnlockSnapshot,
 };
 
 mod support;
@@ -63,17 +70,26 @@ fn apply(c: &mut Criterion, fleet: &mut Fleet) {
     });
 }
 
-fn advance(c: &mut Criterion, fleet: &mut Fleet, base: &State) {
-    let layout = fleet.layout;
-    let state = &mut fleet.state;
-    *state = base.clone();
-    let mut day = 0i64;
-    bench(c, "advance/10_due", layout.snapshots, |round| {
-        if day == 25 {
-            *state = base.clone();
-            day = 0;
+/// Days the rounds move time on before the fleet is built again: short of
+/// its own locks' 36,500.
+const HORIZON_DAYS: i64 = 36_000;
+
+/// `advance/10_due`, keeping the old state, or `advance_mut/10_due`, in
+/// place; `day` is how far the fleet's time has moved on.
+fn advance(c: &mut Criterion, fleet: &mut Fleet, day: &mut i64, keep: bool) {
+    let size = fleet.layout.snapshots;
+    let name = if keep {
+        "advance/10_due"
+    } else {
+        "advance_mut/10_due"
+    };
+    bench(c, name, size, |round| {
+        if *day == HORIZON_DAYS {
+            *fleet = Fleet::build_lasting(size);
+            *day = 0;
         }
-        let now = t0() + TimeDelta::days(day);
+        let (layout, state) = (fleet.layout, &mut fleet.state);
+        let now = t0() + TimeDelta::days(*day);
         for k in 0..10 {
             let i = (support::mix((round * 10 + k) as u64) as usize) % layout.snapshots;
             let owner = Actor::root(account_id(layout.owner_of(i)).as_str());
@@ -81,22 +97,29 @@ fn advance(c: &mut Criterion, fleet: &mut Fleet, base: &State) {
             let snapshot = created(&accept(state, now, &owner, create));
             finish_at(state, now, snapshot.into());
         }
-        day += 1;
+        *day += 1;
         let then = now + TimeDelta::days(1);
-        let (transition, took) = timed(|| state.advance(black_box(then)));
-        let transition = transition.expect("time moves forward");
-        assert_eq!(transition.events.len(), 10, "10 due");
-        *state = transition.state;
+        let (events, took) = if keep {
+            let (transition, took) = timed(|| state.advance(black_box(then)));
+            let transition = transition.expect("time moves forward");
+            *state = transition.state;
+            (transition.events, took)
+        } else {
+            let (events, took) = timed(|| state.advance_mut(black_box(then)));
+            (events.expect("time moves forward"), took)
+        };
+        assert_eq!(events.len(), 10, "10 due");
         took
     });
 }
 
 fn state_benches(c: &mut Criterion) {
     for size in support::sizes() {
-        let mut fleet = Fleet::build(size);
-        let base = fleet.state.clone();
+        let mut fleet = Fleet::build_lasting(size);
         apply(c, &mut fleet);
-        advance(c, &mut fleet, &base);
+        let mut day = 0;
+        advance(c, &mut fleet, &mut day, true);
+        advance(c, &mut fleet, &mut day, false);
     }
 }
 

@@ -11,7 +11,13 @@
 //!   365-day compliance lock (1 manual snapshot in 10 from 10^5, 1 in 13 at
 //!   10^3);
 //! - per account: a resource share naming the next 3 accounts, holding 10
-//!   of its snapshots, a vault with 10 backup points, and KMS activated.
+//!   of its snapshots, a vault with 10 backup points kept 30 days, and
+//!   KMS activated.
+//!
+//! `Fleet::build_lasting(n)` is the same fleet with its locks and backup
+//! points at the longest the limits allow (100 and 179 years) and its
+//! sharees' views of permanent snapshots lasting 100 years (SHARE-9, 3
+//! years by default), for the benchmarks that move time on a day a round.
 //!
 //! Ids look like the provider's: `s-` and 16 hex digits (18 characters),
 //! scattered by a bijective mix so that new ids land anywhere in an ordered
@@ -178,6 +184,30 @@ pub struct Fleet {
     pub layout: Layout,
 }
 
+/// How long a fleet's own deadlines lie ahead: its locks' days, its backup
+/// points', and how long its shares' sharees see a snapshot (SHARE-9).
+#[derive(Clone, Copy)]
+struct Horizon {
+    lock_days: u32,
+    point_days: u32,
+    share_days: u32,
+}
+
+impl Horizon {
+    const USUAL: Self = Self {
+        lock_days: 365,
+        point_days: 30,
+        share_days: 1_096,
+    };
+    /// The longest lock (LOCK-1) and retention (SNAP-5) of the default
+    /// limits, and views as long as the locks.
+    const LASTING: Self = Self {
+        lock_days: 36_500,
+        point_days: 65_536,
+        share_days: 36_500,
+    };
+}
+
 /// Where each snapshot of a fleet is.
 #[derive(Debug, Clone, Copy)]
 pub struct Layout {
@@ -208,11 +238,24 @@ impl Fleet {
     /// Builds a fleet of `snapshots` snapshots (rounded down to a multiple
     /// of its disks).
     pub fn build(snapshots: usize) -> Self {
+        Self::build_with(snapshots, Horizon::USUAL)
+    }
+
+    /// The same fleet, its own locks and backup points kept as long as the
+    /// limits allow, so that time can move on a day a round for decades
+    /// without any of them falling due.
+    pub fn build_lasting(snapshots: usize) -> Self {
+        Self::build_with(snapshots, Horizon::LASTING)
+    }
+
+    fn build_with(snapshots: usize, horizon: Horizon) -> Self {
         let accounts = (snapshots / 1_000).max(4);
         let disks = accounts * DISKS_PER_ACCOUNT;
         let per_disk = snapshots / disks;
         assert!(per_disk >= 2 * LOCK_EVERY, "a fleet of at least 1,000");
-        let mut state = State::with_limits(Self::limits(per_disk)).expect("coherent limits");
+        let mut limits = Self::limits(per_disk);
+        limits.permanent_share_days = horizon.share_days;
+        let mut state = State::with_limits(limits).expect("coherent limits");
         let now = t0();
         for region in REGIONS {
             let command = CreateRegion::new(region);
@@ -232,14 +275,14 @@ impl Fleet {
             },
         };
         for a in 0..accounts {
-            fleet.build_account(a);
+            fleet.build_account(a, horizon);
         }
         assert_eq!(fleet.state.snapshots().count(), fleet.layout.snapshots);
         assert_eq!(fleet.state.next_deadline().map(|at| at > now), Some(true));
         fleet
     }
 
-    fn build_account(&mut self, a: usize) {
+    fn build_account(&mut self, a: usize, horizon: Horizon) {
         let (now, root) = (t0(), Actor::root(account_id(a).as_str()));
         let (state, layout) = (&mut self.state, self.layout);
         accept(state, now, &root, ActivateKms::new());
@@ -262,7 +305,7 @@ impl Fleet {
                 accept(state, now, actor, &create);
                 finish(state, snapshot_id(i));
                 if layout.slot(i) == Slot::Locked {
-                    let lock = LockSnapshot::new(snapshot_id(i), 365, 0);
+                    let lock = LockSnapshot::new(snapshot_id(i), horizon.lock_days, 0);
                     accept(state, now, &root, lock);
                 }
             }
@@ -276,7 +319,8 @@ impl Fleet {
         let vault = CreateVault::new(vault_id(a), REGIONS[0], VaultKind::GeneralPurpose);
         accept(state, now, &root, vault);
         for p in a * POINTS_PER_VAULT..(a + 1) * POINTS_PER_VAULT {
-            let point = CreateBackupPoint::new(point_id(p), vault_id(a)).retention_days(30);
+            let point =
+                CreateBackupPoint::new(point_id(p), vault_id(a)).retention_days(horizon.point_days);
             accept(state, now, &Actor::Platform, point);
         }
     }
