@@ -185,26 +185,27 @@ pub struct Fleet {
 }
 
 /// How long a fleet's own deadlines lie ahead: its locks' days, its backup
-/// points', and how long its shares' sharees see a snapshot (SHARE-9).
+/// points', and how long its shares' sharees see a permanent snapshot
+/// (SHARE-9; the default limit when `None`).
 #[derive(Clone, Copy)]
 struct Horizon {
     lock_days: u32,
     point_days: u32,
-    share_days: u32,
+    share_days: Option<u32>,
 }
 
 impl Horizon {
     const USUAL: Self = Self {
         lock_days: 365,
         point_days: 30,
-        share_days: 1_096,
+        share_days: None,
     };
     /// The longest lock (LOCK-1) and retention (SNAP-5) of the default
     /// limits, and views as long as the locks.
     const LASTING: Self = Self {
         lock_days: 36_500,
         point_days: 65_536,
-        share_days: 36_500,
+        share_days: Some(36_500),
     };
 }
 
@@ -254,7 +255,9 @@ impl Fleet {
         let per_disk = snapshots / disks;
         assert!(per_disk >= 2 * LOCK_EVERY, "a fleet of at least 1,000");
         let mut limits = Self::limits(per_disk);
-        limits.permanent_share_days = horizon.share_days;
+        if let Some(days) = horizon.share_days {
+            limits.permanent_share_days = days;
+        }
         let mut state = State::with_limits(limits).expect("coherent limits");
         let now = t0();
         for region in REGIONS {
